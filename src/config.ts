@@ -1,0 +1,112 @@
+import path from 'node:path';
+
+/** The project root: config, migrations and `.data/` are found relative to it. */
+export const PROJECT_ROOT = path.resolve(
+  __dirname,
+  __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..',
+);
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  /** Connection string of an external PostgreSQL; undefined starts the embedded one. */
+  databaseUrl: string | undefined;
+  port: number;
+  host: string;
+  /** Secret for signing session tokens; undefined in demo mode (generated under `.data/`). */
+  jwtSecret: string | undefined;
+  /** How long a session token from `login` stays valid, in seconds. */
+  sessionTtlSeconds: number;
+  /** Seed the demo data set on an empty database at start. */
+  demoSeed: boolean;
+  logLevel: LogLevel;
+  redisUrl: string | undefined;
+  /** Where the embedded PostgreSQL and generated secrets live. */
+  dataDir: string;
+  /** Port of the embedded PostgreSQL. */
+  embeddedPostgresPort: number;
+  /** How long shutdown waits for in-flight requests before closing them, in ms. */
+  shutdownGraceMs: number;
+}
+
+class ConfigError extends Error {}
+
+function parseInteger(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max)
+    throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function parseBoolean(name: string, raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined || raw === '') return fallback;
+  const normalized = raw.toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(normalized)) return true;
+  if (['0', 'false', 'no', 'off'].includes(normalized)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+const LOG_LEVELS: readonly LogLevel[] = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+];
+
+function parseLogLevel(raw: string | undefined): LogLevel {
+  if (raw === undefined || raw === '') return 'info';
+  const level = raw.toLowerCase() as LogLevel;
+  if (!LOG_LEVELS.includes(level))
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  return level;
+}
+
+/** Reads and validates every environment variable Backdesk uses, once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  const jwtSecret = env.JWT_SECRET || undefined;
+  if (jwtSecret !== undefined && jwtSecret.length < 32) {
+    throw new ConfigError('JWT_SECRET must be at least 32 characters long');
+  }
+  return {
+    databaseUrl,
+    port: parseInteger('PORT', env.PORT, 4000, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    jwtSecret,
+    sessionTtlSeconds: parseInteger(
+      'SESSION_TTL_SECONDS',
+      env.SESSION_TTL_SECONDS,
+      12 * 3600,
+      60,
+      30 * 24 * 3600,
+    ),
+    demoSeed: parseBoolean('DEMO_SEED', env.DEMO_SEED, databaseUrl === undefined),
+    logLevel: parseLogLevel(env.LOG_LEVEL),
+    redisUrl: env.REDIS_URL || undefined,
+    dataDir: path.resolve(PROJECT_ROOT, env.DATA_DIR || '.data'),
+    embeddedPostgresPort: parseInteger(
+      'EMBEDDED_PG_PORT',
+      env.EMBEDDED_PG_PORT,
+      54329,
+      1024,
+      65535,
+    ),
+    shutdownGraceMs: parseInteger('SHUTDOWN_GRACE_MS', env.SHUTDOWN_GRACE_MS, 10_000, 0, 600_000),
+  };
+}
+
+export { ConfigError };

@@ -1,0 +1,58 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from '../config';
+import type { Logger } from '../server/logger';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
+import { hasPendingMigrations, openOrm } from './orm';
+
+export const EMBEDDED_DATABASE_NAME = 'backdesk';
+
+export interface Database {
+  orm: MikroORM;
+  /** Set when this process runs the embedded PostgreSQL. */
+  embedded: EmbeddedPostgres | undefined;
+  /** Whether the database answers and has every migration applied. */
+  isReady(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Connects to `DATABASE_URL`, or starts the embedded PostgreSQL under the data folder. */
+export async function openDatabase(
+  config: Config,
+  logger: Logger,
+  poolMax?: number,
+): Promise<Database> {
+  const embedded = config.databaseUrl
+    ? undefined
+    : await startEmbeddedPostgres({
+        dataDir: config.dataDir,
+        port: config.embeddedPostgresPort,
+        database: EMBEDDED_DATABASE_NAME,
+        logger,
+      });
+  const clientUrl = config.databaseUrl ?? (embedded as EmbeddedPostgres).url;
+  let orm: MikroORM;
+  try {
+    orm = await openOrm({
+      clientUrl,
+      poolMax,
+      log: (message) => logger.debug({ component: 'orm' }, message),
+    });
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+  let migrated = false;
+  return {
+    orm,
+    embedded,
+    async isReady() {
+      await orm.em.getConnection().execute('select 1');
+      migrated ||= !(await hasPendingMigrations(orm));
+      return migrated;
+    },
+    async close() {
+      await orm.close(true);
+      await embedded?.stop();
+    },
+  };
+}

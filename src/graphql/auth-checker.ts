@@ -1,0 +1,45 @@
+import { GraphQLError } from 'graphql';
+import type { AuthChecker } from 'type-graphql';
+import { Role } from '../modules/auth/role';
+import type { RequestContext, Viewer } from './context';
+
+export function unauthenticated(
+  message = 'Sign in first: send "Authorization: Bearer <token>"',
+): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+  });
+}
+
+export function forbidden(roles: readonly Role[]): GraphQLError {
+  return new GraphQLError(
+    `Not allowed: requires one of ${[...roles, Role.ADMIN].filter(unique).join(', ')}`,
+    {
+      extensions: { code: 'FORBIDDEN' },
+    },
+  );
+}
+
+function unique<T>(value: T, index: number, all: T[]): boolean {
+  return all.indexOf(value) === index;
+}
+
+export function hasAnyRole(viewer: Viewer, roles: readonly Role[]): boolean {
+  return viewer.roles.has(Role.ADMIN) || roles.some((role) => viewer.roles.has(role));
+}
+
+/** Throws unless the viewer holds one of the roles (ADMIN always passes). */
+export function requireRole(viewer: Viewer | undefined, roles: readonly Role[]): Viewer {
+  if (!viewer) throw unauthenticated();
+  if (roles.length > 0 && !hasAnyRole(viewer, roles)) throw forbidden(roles);
+  return viewer;
+}
+
+/**
+ * `@Authorized()` needs a signed-in viewer; `@Authorized(roles)` needs one of those roles.
+ * Errors carry the contract's codes (UNAUTHENTICATED, FORBIDDEN).
+ */
+export const authChecker: AuthChecker<RequestContext, Role> = ({ context }, roles) => {
+  requireRole(context.viewer, roles);
+  return true;
+};

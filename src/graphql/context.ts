@@ -1,0 +1,26 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import type { Role } from '../modules/auth/role';
+import type { Services } from '../modules/services';
+import type { Loaders } from './loaders';
+
+/** Who is making a request: an employee signed in with a session token, or an API token. */
+export interface Viewer {
+  employeeId: number;
+  roles: ReadonlySet<Role>;
+  via: 'session' | 'apiToken';
+  apiTokenId?: number;
+}
+
+/** Everything a resolver gets for one HTTP request or one subscription event. */
+export interface RequestContext {
+  requestId: string;
+  viewer: Viewer | undefined;
+  /** Why a presented token was not accepted (for the UNAUTHENTICATED message). */
+  authFailure?: string;
+  /** A request-scoped fork of the entity manager. */
+  em: EntityManager;
+  logger: Logger;
+  loaders: Loaders;
+  services: Services;
+}

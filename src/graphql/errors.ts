@@ -1,0 +1,54 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
+
+/** The request id of the HTTP request or WebSocket operation being served, for logs and masked errors. */
+export const requestScope = new AsyncLocalStorage<{ requestId: string }>();
+
+export function currentRequestId(): string | undefined {
+  return requestScope.getStore()?.requestId;
+}
+
+export const INTERNAL_ERROR_MESSAGE = 'Internal server error';
+
+/**
+ * Errors we raise on purpose are GraphQLErrors (auth, malformed input, limits): their message is
+ * meant for the client. Anything else (a bug, a database error) is logged with the request id and
+ * replaced by a generic message: no stack trace or SQL ever reaches a client.
+ */
+function isIntentional(error: unknown): boolean {
+  if (!(error instanceof GraphQLError)) return false;
+  const original = error.originalError;
+  return original === undefined || original === null || original instanceof GraphQLError;
+}
+
+function innermost(error: unknown): unknown {
+  let current = error;
+  while (current instanceof GraphQLError && current.originalError) current = current.originalError;
+  return current;
+}
+
+export function maskError(
+  formatted: GraphQLFormattedError,
+  original: unknown,
+  logger: Logger,
+  requestId: string | undefined = currentRequestId(),
+): GraphQLFormattedError {
+  if (isIntentional(original)) {
+    const extensions = { ...formatted.extensions };
+    delete extensions.stacktrace;
+    delete extensions.exception;
+    delete extensions.http;
+    return { ...formatted, extensions };
+  }
+  logger.error(
+    { err: innermost(original), requestId, path: formatted.path },
+    'unexpected error while serving a request',
+  );
+  return {
+    message: INTERNAL_ERROR_MESSAGE,
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: { code: 'INTERNAL_SERVER_ERROR', ...(requestId ? { requestId } : {}) },
+  };
+}

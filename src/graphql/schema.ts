@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import { GraphQLObjectType, GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { RESOLVERS } from '../modules/resolvers';
+import { authChecker } from './auth-checker';
+import { DateTimeScalar } from './scalars';
+
+let built: Promise<GraphQLSchema> | undefined;
+
+const ROOT_DESCRIPTIONS = {
+  query: 'Reads: every list is a Relay connection; every object has a global ID (`node`).',
+  mutation:
+    'Changes: each takes one `input` and returns a payload with what it changed and `userErrors`.',
+  subscription:
+    'Live events over WebSocket (graphql-transport-ws), resumable with `after: <cursor>`.',
+} as const;
+
+/** type-graphql cannot describe the root types; the contract wants every type described. */
+function describeRootTypes(schema: GraphQLSchema): GraphQLSchema {
+  const describe = (type: GraphQLObjectType | null | undefined, description: string) =>
+    type ? new GraphQLObjectType({ ...type.toConfig(), description }) : undefined;
+  const config = schema.toConfig();
+  const roots = {
+    query: describe(config.query, ROOT_DESCRIPTIONS.query),
+    mutation: describe(config.mutation, ROOT_DESCRIPTIONS.mutation),
+    subscription: describe(config.subscription, ROOT_DESCRIPTIONS.subscription),
+  };
+  const rootNames = new Set([config.query?.name, config.mutation?.name, config.subscription?.name]);
+  return new GraphQLSchema({
+    ...config,
+    ...roots,
+    types: config.types.filter((type) => !rootNames.has(type.name)),
+  });
+}
+
+/** The executable schema, built once per process from the decorated classes. */
+export function backdeskSchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({
+    resolvers: RESOLVERS,
+    authChecker,
+    authMode: 'error',
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    validate: { forbidUnknownValues: false, stopAtFirstError: false },
+    emitSchemaFile: false,
+  }).then(describeRootTypes);
+  return built;
+}
+
+/** The SDL committed as `schema/schema.graphql`: sorted, so it diffs cleanly. */
+export function printBackdeskSchema(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

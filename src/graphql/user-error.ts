@@ -1,0 +1,97 @@
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+
+/** Every reason a business rule can refuse a mutation. Clients switch on these codes. */
+export enum UserErrorCode {
+  INVALID_INPUT = 'INVALID_INPUT',
+  NOT_FOUND = 'NOT_FOUND',
+  INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',
+  EMAIL_TAKEN = 'EMAIL_TAKEN',
+  IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
+  ALREADY_REVOKED = 'ALREADY_REVOKED',
+}
+
+registerEnumType(UserErrorCode, {
+  name: 'UserErrorCode',
+  description:
+    'Why a mutation was refused by a business rule. Nothing was written when a user error is returned.',
+  valuesConfig: {
+    INVALID_INPUT: {
+      description: 'A value breaks a rule of its field (length, range, format); `field` names it.',
+    },
+    NOT_FOUND: {
+      description:
+        'A referenced record does not exist or is not visible to you; `field` names the reference.',
+    },
+    INVALID_CREDENTIALS: {
+      description:
+        'The email or password is wrong, or the account may not sign in. Deliberately does not say which.',
+    },
+    EMAIL_TAKEN: {
+      description: 'Another record already uses this email address (compared case-insensitively).',
+    },
+    IDEMPOTENCY_KEY_REUSED: {
+      description:
+        'The idempotency key was already used with different input; use a new key for a new request.',
+    },
+    ALREADY_REVOKED: { description: 'The API token was already revoked.' },
+  },
+});
+
+@ObjectType({
+  description:
+    'A business-rule refusal: why a mutation did not happen, and which input field caused it.',
+})
+export class UserError {
+  @Field(() => UserErrorCode, { description: 'A stable code that clients can switch on.' })
+  code!: UserErrorCode;
+
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      'The path to the input field at fault, such as ["input", "lines", "0", "quantity"]; null when no single field is at fault.',
+  })
+  field?: string[] | null;
+
+  @Field(() => String, { description: 'A human-readable explanation, in English.' })
+  message!: string;
+}
+
+/**
+ * Thrown by services to refuse a request on a business rule. Thrown inside a transaction it rolls
+ * everything back; the resolver turns it into a `UserError` in the payload (HTTP 200).
+ */
+export class BusinessRuleError extends Error {
+  constructor(
+    readonly code: UserErrorCode,
+    message: string,
+    readonly field: string[] | null = null,
+  ) {
+    super(message);
+    this.name = 'BusinessRuleError';
+  }
+
+  toUserError(): UserError {
+    return Object.assign(new UserError(), {
+      code: this.code,
+      field: this.field,
+      message: this.message,
+    });
+  }
+}
+
+/** A payload: what the mutation made or changed, plus the reasons it was refused. */
+export type Payload<T extends object> = Partial<T> & { userErrors: UserError[] };
+
+/**
+ * Runs a mutation's service call and shapes its result as a payload. Business-rule refusals become
+ * `userErrors`; anything else propagates (and is masked as an internal error).
+ */
+export async function toPayload<T extends object>(action: () => Promise<T>): Promise<Payload<T>> {
+  try {
+    return { ...(await action()), userErrors: [] };
+  } catch (error) {
+    if (error instanceof BusinessRuleError)
+      return { userErrors: [error.toUserError()] } as Payload<T>;
+    throw error;
+  }
+}

@@ -1,0 +1,88 @@
+import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import type { RequestContext } from '../../graphql/context';
+import { parseGlobalId } from '../../graphql/global-id';
+import { ConnectionArgs, NodeResolver, paginate } from '../../graphql/relay';
+import { toPayload } from '../../graphql/user-error';
+import { registerNodeType } from '../../graphql/node-registry';
+import { requireRole } from '../../graphql/auth-checker';
+import { Employee } from '../employees/employee.entity';
+import { EmployeeObject } from '../employees/employee.types';
+import { ApiToken } from './api-token.entity';
+import {
+  ApiTokenConnection,
+  ApiTokenObject,
+  CreateApiTokenInput,
+  CreateApiTokenPayload,
+  LoginInput,
+  LoginPayload,
+  RevokeApiTokenInput,
+  RevokeApiTokenPayload,
+} from './auth.types';
+import { Role } from './role';
+
+registerNodeType({
+  typeName: 'ApiToken',
+  entity: ApiToken,
+  roles: [Role.ADMIN],
+  load: (context, id) => context.em.findOne(ApiToken, { id }),
+});
+
+@Resolver(() => ApiTokenObject)
+export class AuthResolver extends NodeResolver(ApiTokenObject, 'ApiToken') {
+  @Mutation(() => LoginPayload, {
+    description: 'Signs in with email and password and returns a session token. Needs no token.',
+  })
+  login(
+    @Arg('input', () => LoginInput, { description: 'Email and password.' }) input: LoginInput,
+    @Ctx() context: RequestContext,
+  ) {
+    return toPayload(() => context.services.auth.login(context.em, input.email, input.password));
+  }
+
+  @Authorized()
+  @Query(() => EmployeeObject, {
+    description:
+      'The employee making the request (for an API token: the administrator who created it).',
+  })
+  me(@Ctx() context: RequestContext): Promise<Employee> {
+    const viewer = requireRole(context.viewer, []);
+    return context.em.findOneOrFail(Employee, { id: viewer.employeeId });
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => CreateApiTokenPayload, {
+    description: 'Creates a long-lived API token for a tool. The secret is returned only here.',
+  })
+  createApiToken(
+    @Arg('input', () => CreateApiTokenInput, { description: 'Name and roles of the token.' })
+    input: CreateApiTokenInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = requireRole(context.viewer, [Role.ADMIN]);
+    return toPayload(() =>
+      context.services.auth.createApiToken(context.em, viewer, input.name, input.roles),
+    );
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => RevokeApiTokenPayload, {
+    description: 'Revokes an API token: it stops working at once.',
+  })
+  revokeApiToken(
+    @Arg('input', () => RevokeApiTokenInput, { description: 'The token to revoke.' })
+    input: RevokeApiTokenInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = requireRole(context.viewer, [Role.ADMIN]);
+    const id = parseGlobalId(input.id, 'ApiToken', 'input.id');
+    return toPayload(() => context.services.auth.revokeApiToken(context.em, viewer, id));
+  }
+
+  @Authorized(Role.ADMIN)
+  @Query(() => ApiTokenConnection, {
+    description: 'API tokens, newest first, revoked ones included.',
+  })
+  apiTokens(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() context: RequestContext) {
+    return paginate(context.em, ApiToken, {}, args, { orderBy: { id: 'desc' } });
+  }
+}

@@ -1,0 +1,173 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Viewer } from '../../graphql/context';
+import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
+import { recordEvent } from '../../events/event-log';
+import { Employee, EmployeeStatus } from '../employees/employee.entity';
+import { ApiToken } from './api-token.entity';
+import { decoyPasswordHash, verifyPassword } from './password';
+import {
+  API_TOKEN_PREFIX,
+  hashApiToken,
+  newApiTokenSecret,
+  type SessionTokens,
+} from './session-token';
+import type { Role } from './role';
+
+export type AuthenticationResult =
+  | { viewer: Viewer }
+  | {
+      viewer: undefined;
+      failure: 'missing' | 'malformed' | 'expired' | 'invalid' | 'revoked' | 'inactive';
+    };
+
+/** Statuses whose holders may sign in and keep using their tokens. */
+const MAY_SIGN_IN: ReadonlySet<EmployeeStatus> = new Set([
+  EmployeeStatus.ACTIVE,
+  EmployeeStatus.ON_LEAVE,
+]);
+
+/** How stale `ApiToken.lastUsedAt` may get before a request refreshes it (saves a write per request). */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export class AuthService {
+  constructor(private readonly sessions: SessionTokens) {}
+
+  /** One refusal for unknown email, wrong password and an employee who may not sign in. */
+  async login(
+    em: EntityManager,
+    email: string,
+    password: string,
+  ): Promise<{ token: string; employee: Employee }> {
+    const employee = await em.findOne(
+      Employee,
+      { email: email.trim().toLowerCase() },
+      { populate: ['passwordHash'] },
+    );
+    const passwordMatches = await verifyPassword(
+      password,
+      employee?.passwordHash ?? (await decoyPasswordHash()),
+    );
+    if (!employee || !passwordMatches || !MAY_SIGN_IN.has(employee.status)) {
+      throw new BusinessRuleError(
+        UserErrorCode.INVALID_CREDENTIALS,
+        'The email or password is not correct',
+      );
+    }
+    return { token: await this.sessions.sign(employee.id), employee };
+  }
+
+  /** Resolves an `Authorization` header value to a viewer, checking the employee is still allowed in. */
+  async authenticate(
+    em: EntityManager,
+    authorization: string | undefined,
+  ): Promise<AuthenticationResult> {
+    if (!authorization) return { viewer: undefined, failure: 'missing' };
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!match) return { viewer: undefined, failure: 'malformed' };
+    const token = match[1];
+    return token.startsWith(API_TOKEN_PREFIX)
+      ? this.authenticateApiToken(em, token)
+      : this.authenticateSession(em, token);
+  }
+
+  private async authenticateSession(
+    em: EntityManager,
+    token: string,
+  ): Promise<AuthenticationResult> {
+    const verified = await this.sessions.verify(token);
+    if ('rejected' in verified) return { viewer: undefined, failure: verified.rejected };
+    const employee = await em.findOne(
+      Employee,
+      { id: verified.employeeId },
+      { fields: ['id', 'roles', 'status'] },
+    );
+    if (!employee) return { viewer: undefined, failure: 'invalid' };
+    if (!MAY_SIGN_IN.has(employee.status)) return { viewer: undefined, failure: 'inactive' };
+    return { viewer: { employeeId: employee.id, roles: new Set(employee.roles), via: 'session' } };
+  }
+
+  private async authenticateApiToken(
+    em: EntityManager,
+    secret: string,
+  ): Promise<AuthenticationResult> {
+    const apiToken = await em.findOne(
+      ApiToken,
+      { tokenHash: hashApiToken(secret) },
+      { populate: ['createdBy'] },
+    );
+    if (!apiToken) return { viewer: undefined, failure: 'invalid' };
+    if (apiToken.revokedAt) return { viewer: undefined, failure: 'revoked' };
+    if (!MAY_SIGN_IN.has(apiToken.createdBy.status))
+      return { viewer: undefined, failure: 'inactive' };
+    const now = Date.now();
+    if (!apiToken.lastUsedAt || now - apiToken.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      await em.nativeUpdate(ApiToken, { id: apiToken.id }, { lastUsedAt: new Date(now) });
+    }
+    return {
+      viewer: {
+        employeeId: apiToken.createdBy.id,
+        roles: new Set(apiToken.roles),
+        via: 'apiToken',
+        apiTokenId: apiToken.id,
+      },
+    };
+  }
+
+  async createApiToken(
+    em: EntityManager,
+    viewer: Viewer,
+    name: string,
+    roles: Role[],
+  ): Promise<{ token: string; apiToken: ApiToken }> {
+    const trimmed = name.trim();
+    if (trimmed.length === 0)
+      throw new BusinessRuleError(UserErrorCode.INVALID_INPUT, 'Name the token', ['input', 'name']);
+    const secret = newApiTokenSecret();
+    return em.transactional(async (tx) => {
+      const apiToken = tx.create(ApiToken, {
+        name: trimmed,
+        tokenHash: hashApiToken(secret),
+        prefix: secret.slice(0, API_TOKEN_PREFIX.length + 6),
+        roles: [...new Set(roles)],
+        createdBy: tx.getReference(Employee, viewer.employeeId),
+        createdAt: new Date(),
+      });
+      await tx.flush();
+      recordEvent(tx, {
+        streamType: 'ApiToken',
+        streamId: apiToken.id,
+        type: 'CREATED',
+        payload: { name: trimmed, roles: apiToken.roles },
+        actorId: viewer.employeeId,
+      });
+      return { token: secret, apiToken };
+    });
+  }
+
+  async revokeApiToken(
+    em: EntityManager,
+    viewer: Viewer,
+    id: number,
+  ): Promise<{ apiToken: ApiToken }> {
+    return em.transactional(async (tx) => {
+      const apiToken = await tx.findOne(ApiToken, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!apiToken)
+        throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such API token', ['input', 'id']);
+      if (apiToken.revokedAt)
+        throw new BusinessRuleError(
+          UserErrorCode.ALREADY_REVOKED,
+          'The token was already revoked',
+          ['input', 'id'],
+        );
+      apiToken.revokedAt = new Date();
+      recordEvent(tx, {
+        streamType: 'ApiToken',
+        streamId: apiToken.id,
+        type: 'REVOKED',
+        actorId: viewer.employeeId,
+      });
+      return { apiToken };
+    });
+  }
+}

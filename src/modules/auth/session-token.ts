@@ -1,0 +1,82 @@
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+
+const ISSUER = 'backdesk';
+const AUDIENCE = 'backdesk-api';
+export const API_TOKEN_PREFIX = 'bdk_';
+
+/** Signs and verifies session tokens (HS256 JWTs) with the configured secret. */
+export class SessionTokens {
+  private readonly key: Uint8Array;
+
+  constructor(
+    secret: string,
+    private readonly ttlSeconds: number,
+  ) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  sign(employeeId: number): Promise<string> {
+    return new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(String(employeeId))
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(`${this.ttlSeconds}s`)
+      .sign(this.key);
+  }
+
+  /** The employee id the token was issued to, or a reason it is not acceptable. */
+  async verify(
+    token: string,
+  ): Promise<{ employeeId: number } | { rejected: 'expired' | 'invalid' }> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        algorithms: ['HS256'],
+      });
+      const employeeId = Number(payload.sub);
+      if (!Number.isSafeInteger(employeeId) || employeeId <= 0) return { rejected: 'invalid' };
+      return { employeeId };
+    } catch (error) {
+      return { rejected: error instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };
+    }
+  }
+}
+
+/**
+ * The signing secret: `JWT_SECRET` when set; otherwise one generated once and kept in the data
+ * folder, so sessions survive restarts and several local instances share it.
+ */
+export function resolveJwtSecret(
+  configured: string | undefined,
+  dataDir: string,
+): { secret: string; generated: boolean } {
+  if (configured) return { secret: configured, generated: false };
+  const file = path.join(dataDir, 'jwt-secret');
+  fs.mkdirSync(dataDir, { recursive: true });
+  if (!fs.existsSync(file)) {
+    try {
+      fs.writeFileSync(file, `${randomBytes(48).toString('base64url')}\n`, {
+        mode: 0o600,
+        flag: 'wx',
+      });
+    } catch (error) {
+      // Another instance created it first: use theirs.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  return { secret: fs.readFileSync(file, 'utf8').trim(), generated: true };
+}
+
+export function newApiTokenSecret(): string {
+  return `${API_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+}
+
+export function hashApiToken(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}

@@ -1,0 +1,67 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
+import { unauthenticated } from '../graphql/auth-checker';
+import type { RequestContext } from '../graphql/context';
+import { maskError } from '../graphql/errors';
+import { isPublicOperation } from '../graphql/public-operations';
+import type { Logger } from './logger';
+import type { Metrics } from './metrics';
+
+const FAILURE_MESSAGES: Record<string, string> = {
+  missing: 'Sign in first: send "Authorization: Bearer <token>"',
+  malformed: 'The Authorization header must be "Bearer <token>"',
+  expired: 'The session token has expired; sign in again',
+  invalid: 'The token is not valid',
+  revoked: 'The API token was revoked',
+  inactive: 'This account may no longer use Backdesk',
+};
+
+/** Everything but `login` needs a token, introspection included. */
+const requireSignIn: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ contextValue, operation, document }) {
+        if (contextValue.viewer) return;
+        if (isPublicOperation(operation, document)) return;
+        throw unauthenticated(FAILURE_MESSAGES[contextValue.authFailure ?? 'missing']);
+      },
+    };
+  },
+};
+
+function recordMetrics(metrics: Metrics): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      const stopTimer = process.hrtime.bigint();
+      return {
+        async willSendResponse({ operationName, operation, response, errors }) {
+          const operationLabel = metrics.operationLabel(operationName);
+          const type = operation?.operation ?? 'unknown';
+          const hasErrors =
+            (errors?.length ?? 0) > 0 ||
+            (response.body.kind === 'single' &&
+              (response.body.singleResult.errors?.length ?? 0) > 0);
+          metrics.requests.inc({
+            operation: operationLabel,
+            type,
+            outcome: hasErrors ? 'error' : 'ok',
+          });
+          metrics.duration.observe(
+            { operation: operationLabel, type },
+            Number(process.hrtime.bigint() - stopTimer) / 1e9,
+          );
+        },
+      };
+    },
+  };
+}
+
+export function apolloPlugins(metrics: Metrics): ApolloServerPlugin<RequestContext>[] {
+  return [requireSignIn, recordMetrics(metrics)];
+}
+
+export function maskingFormatter(
+  logger: Logger,
+): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
+  return (formatted, error) => maskError(formatted, error, logger);
+}

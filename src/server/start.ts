@@ -1,0 +1,70 @@
+import type { Config } from '../config';
+import { openDatabase, type Database } from '../db/database';
+import { migrateUp } from '../db/orm';
+import { isEmptyDatabase, seedDemoData } from '../db/seed';
+import { backdeskSchema } from '../graphql/schema';
+import { resolveJwtSecret, SessionTokens } from '../modules/auth/session-token';
+import { createServices } from '../modules/services';
+import { startServer, type RunningServer } from './http-server';
+import type { Logger } from './logger';
+import { Metrics } from './metrics';
+
+export interface Backdesk {
+  server: RunningServer;
+  database: Database;
+  /** Graceful stop: server first (in-flight requests finish), then the database. */
+  stop(): Promise<void>;
+}
+
+/** Config → database (migrated, seeded when asked) → schema → server. */
+export async function startBackdesk(config: Config, logger: Logger): Promise<Backdesk> {
+  const database = await openDatabase(config, logger);
+  try {
+    const applied = await migrateUp(database.orm);
+    if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+    if (config.demoSeed && (await isEmptyDatabase(database.orm)))
+      await seedDemoData(database.orm, logger);
+
+    const jwt = resolveJwtSecret(config.jwtSecret, config.dataDir);
+    if (jwt.generated && config.databaseUrl) {
+      logger.warn(
+        'JWT_SECRET is not set: using a secret generated under the data folder; set JWT_SECRET in production',
+      );
+    }
+    const services = createServices({
+      sessions: new SessionTokens(jwt.secret, config.sessionTtlSeconds),
+    });
+    const server = await startServer(
+      {
+        schema: await backdeskSchema(),
+        orm: database.orm,
+        services,
+        logger,
+        metrics: new Metrics(),
+        isReady: () => database.isReady(),
+        shutdownGraceMs: config.shutdownGraceMs,
+      },
+      config.port,
+      config.host,
+    );
+    logger.info(
+      { port: server.port },
+      `Backdesk is serving GraphQL at http://localhost:${server.port}/graphql`,
+    );
+    let stopping: Promise<void> | undefined;
+    return {
+      server,
+      database,
+      stop() {
+        stopping ??= (async () => {
+          await server.close();
+          await database.close();
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,101 @@
+import { print } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import pino from 'pino';
+import { loadConfig, type Config } from '../../src/config';
+import { startBackdesk, type Backdesk } from '../../src/server/start';
+import { DEMO_PASSWORD } from '../../src/db/seed';
+import { LoginDocument } from '../generated/graphql';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-signing';
+
+export interface GraphQLResponse<T> {
+  status: number;
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+}
+
+export interface TestServer {
+  backdesk: Backdesk;
+  database: TestDatabase;
+  config: Config;
+  /** http://127.0.0.1:<port> */
+  baseUrl: string;
+  /** ws://127.0.0.1:<port>/graphql */
+  wsUrl: string;
+  /** Runs a typed operation over HTTP POST. */
+  request<T, V>(
+    document: TypedDocumentNode<T, V>,
+    variables?: V,
+    token?: string,
+  ): Promise<GraphQLResponse<T>>;
+  /** Runs a raw query string over HTTP POST. */
+  raw(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+  ): Promise<GraphQLResponse<Record<string, unknown>>>;
+  /** Signs in as one of the demo employees and returns the token. */
+  login(email: string, password?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+async function post(url: string, body: unknown, token?: string): Promise<GraphQLResponse<never>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+  const json = (await response.json()) as Omit<GraphQLResponse<never>, 'status'>;
+  return { status: response.status, ...json };
+}
+
+/** Starts Backdesk in this process on a database of its own, seeded with the demo data. */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const database = await createTestDatabase();
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    JWT_SECRET: TEST_JWT_SECRET,
+    DEMO_SEED: 'true',
+    LOG_LEVEL: 'silent',
+    SHUTDOWN_GRACE_MS: '2000',
+    ...env,
+  });
+  const backdesk = await startBackdesk(
+    config,
+    pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+  );
+  const baseUrl = `http://127.0.0.1:${backdesk.server.port}`;
+  const graphqlUrl = `${baseUrl}/graphql`;
+  const tokens = new Map<string, string>();
+  const server: TestServer = {
+    backdesk,
+    database,
+    config,
+    baseUrl,
+    wsUrl: `ws://127.0.0.1:${backdesk.server.port}/graphql`,
+    request: (document, variables, token) =>
+      post(graphqlUrl, { query: print(document), variables }, token),
+    raw: (query, variables, token) => post(graphqlUrl, { query, variables }, token),
+    async login(email, password = DEMO_PASSWORD) {
+      const key = `${email}\u0000${password}`;
+      const cached = tokens.get(key);
+      if (cached) return cached;
+      const result = await server.request(LoginDocument, { input: { email, password } });
+      const token = result.data?.login.token;
+      if (!token) throw new Error(`login as ${email} failed: ${JSON.stringify(result)}`);
+      tokens.set(key, token);
+      return token;
+    },
+    async close() {
+      await backdesk.stop();
+      await database.drop();
+    },
+  };
+  return server;
+}
