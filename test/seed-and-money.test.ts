@@ -16,6 +16,26 @@ describe('demo seed', () => {
       await seedDemoData(orm, pino({ level: 'silent' }));
       const employees = await orm.em.fork().find(Employee, {}, { orderBy: { id: 'asc' } });
       expect(employees.map((e) => e.email)).toEqual(DEMO_EMPLOYEES.map((e) => e.email));
+      const [counts] = await orm.em
+        .fork()
+        .getConnection()
+        .execute<{ customers: string; products: string; orders: string }[]>(
+          `SELECT (SELECT count(*) FROM customer) AS customers, (SELECT count(*) FROM product) AS products,
+                (SELECT count(*) FROM "order") AS orders`,
+        );
+      expect(counts).toEqual({ customers: '6', products: '6', orders: '7' });
+      const statuses = await orm.em
+        .fork()
+        .getConnection()
+        .execute<{ status: string }[]>('SELECT DISTINCT status FROM "order" ORDER BY 1');
+      expect(statuses.map((s) => s.status)).toEqual([
+        'CANCELLED',
+        'DELIVERED',
+        'PACKED',
+        'PICKING',
+        'PLACED',
+        'SHIPPED',
+      ]);
     } finally {
       await orm.close(true);
       await database.drop();

@@ -1,6 +1,21 @@
 import { DomainEvent } from '../events/event.entity';
 import { ApiToken } from '../modules/auth/api-token.entity';
+import { Product, StockLevel, StockMovement } from '../modules/catalog/product.entity';
+import { Customer } from '../modules/customers/customer.entity';
 import { Employee } from '../modules/employees/employee.entity';
+import { Order, OrderLine } from '../modules/orders/order.entity';
+import { IdempotencyKey } from './idempotency-key.entity';
 
 /** Every table Backdesk maps. A new entity is added here (and a migration generated). */
-export const ENTITIES = [DomainEvent, Employee, ApiToken];
+export const ENTITIES = [
+  DomainEvent,
+  IdempotencyKey,
+  Employee,
+  ApiToken,
+  Customer,
+  Product,
+  StockLevel,
+  StockMovement,
+  Order,
+  OrderLine,
+];

@@ -1,8 +1,15 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { Viewer } from '../graphql/context';
 import type { Logger } from '../server/logger';
 import { Role } from '../modules/auth/role';
 import { hashPassword } from '../modules/auth/password';
+import { CatalogService } from '../modules/catalog/catalog.service';
+import { Product } from '../modules/catalog/product.entity';
+import { Customer } from '../modules/customers/customer.entity';
+import { CustomerService } from '../modules/customers/customer.service';
 import { Employee } from '../modules/employees/employee.entity';
+import { OrderStatus } from '../modules/orders/order.entity';
+import { OrderService } from '../modules/orders/order.service';
 
 export const DEMO_PASSWORD = 'demo-password';
 
@@ -73,6 +80,154 @@ async function seedEmployees(em: EntityManager): Promise<number> {
   return created;
 }
 
+const DEMO_CUSTOMERS = [
+  {
+    name: 'Northwind Traders',
+    email: 'orders@northwind.example',
+    company: 'Northwind Traders',
+    phone: '+1 555 0101',
+  },
+  {
+    name: 'Ada Lovelace',
+    email: 'ada@analytical.example',
+    company: 'Analytical Engines Ltd',
+    phone: '+44 20 7946 0001',
+  },
+  {
+    name: 'Contoso Retail',
+    email: 'buying@contoso.example',
+    company: 'Contoso',
+    phone: '+1 555 0102',
+  },
+  { name: 'Grace Hopper', email: 'grace@cobol.example', company: null, phone: null },
+  {
+    name: 'Initech',
+    email: 'purchasing@initech.example',
+    company: 'Initech',
+    phone: '+1 555 0103',
+  },
+  {
+    name: 'Umbrella Supplies',
+    email: 'ops@umbrella.example',
+    company: 'Umbrella Supplies',
+    phone: null,
+  },
+];
+
+const DEMO_PRODUCTS = [
+  { sku: 'DESK-OAK', name: 'Oak standing desk', price: '649.00', cost: '310.00', initialStock: 25 },
+  { sku: 'CHAIR-ERGO', name: 'Ergonomic chair', price: '389.00', cost: '170.00', initialStock: 40 },
+  { sku: 'LAMP-LED', name: 'LED desk lamp', price: '59.90', cost: '21.50', initialStock: 120 },
+  { sku: 'MON-27', name: '27" monitor', price: '279.00', cost: '190.00', initialStock: 30 },
+  { sku: 'CABLE-USBC', name: 'USB-C cable, 2 m', price: '12.99', cost: '2.10', initialStock: 500 },
+  { sku: 'DOCK-TB4', name: 'Thunderbolt dock', price: '229.00', cost: '120.00', initialStock: 3 },
+];
+
+/** Demo orders: which customer, what, and how far along fulfilment they are. */
+const DEMO_ORDERS: { customer: number; lines: [number, number][]; status: OrderStatus }[] = [
+  {
+    customer: 0,
+    lines: [
+      [0, 2],
+      [1, 2],
+    ],
+    status: OrderStatus.DELIVERED,
+  },
+  {
+    customer: 1,
+    lines: [
+      [2, 1],
+      [4, 3],
+    ],
+    status: OrderStatus.SHIPPED,
+  },
+  { customer: 2, lines: [[3, 4]], status: OrderStatus.PACKED },
+  {
+    customer: 3,
+    lines: [
+      [5, 1],
+      [4, 1],
+    ],
+    status: OrderStatus.PICKING,
+  },
+  { customer: 4, lines: [[1, 6]], status: OrderStatus.PLACED },
+  { customer: 5, lines: [[2, 10]], status: OrderStatus.CANCELLED },
+  {
+    customer: 0,
+    lines: [
+      [4, 20],
+      [2, 5],
+    ],
+    status: OrderStatus.PLACED,
+  },
+];
+
+const PATH_TO: Record<OrderStatus, OrderStatus[]> = {
+  [OrderStatus.PLACED]: [],
+  [OrderStatus.PICKING]: [OrderStatus.PICKING],
+  [OrderStatus.PACKED]: [OrderStatus.PICKING, OrderStatus.PACKED],
+  [OrderStatus.SHIPPED]: [OrderStatus.PICKING, OrderStatus.PACKED, OrderStatus.SHIPPED],
+  [OrderStatus.DELIVERED]: [
+    OrderStatus.PICKING,
+    OrderStatus.PACKED,
+    OrderStatus.SHIPPED,
+    OrderStatus.DELIVERED,
+  ],
+  [OrderStatus.CANCELLED]: [OrderStatus.CANCELLED],
+};
+
+/** Customers, products with stock and orders in every status, made through the services so every rule and event holds. */
+async function seedBusiness(
+  orm: MikroORM,
+  viewerFor: (email: string) => Promise<Viewer>,
+): Promise<{ customers: number; products: number; orders: number }> {
+  const customersService = new CustomerService();
+  const catalog = new CatalogService();
+  const orders = new OrderService(customersService, catalog);
+  const em = orm.em.fork();
+  const admin = await viewerFor('admin@example.com');
+  const warehouse = await viewerFor('warehouse@example.com');
+  const agent = await viewerFor('agent@example.com');
+
+  const customerIds: number[] = [];
+  for (const demo of DEMO_CUSTOMERS) {
+    const existing = await em.findOne(Customer, { email: demo.email });
+    customerIds.push(
+      existing ? existing.id : (await customersService.create(em, agent, demo)).customer.id,
+    );
+  }
+  const productIds: number[] = [];
+  for (const demo of DEMO_PRODUCTS) {
+    const existing = await em.findOne(Product, { sku: demo.sku });
+    productIds.push(
+      existing ? existing.id : (await catalog.createProduct(em, warehouse, demo)).product.id,
+    );
+  }
+  let placed = 0;
+  for (const [index, demo] of DEMO_ORDERS.entries()) {
+    const { order } = await orders.placeOrder(em, agent, {
+      customerId: customerIds[demo.customer],
+      lines: demo.lines.map(([product, quantity]) => ({
+        productId: productIds[product],
+        quantity,
+      })),
+      idempotencyKey: `demo-order-${index}`,
+    });
+    if (order.status !== OrderStatus.PLACED) continue; // placed by an earlier run
+    placed += 1;
+    for (const step of PATH_TO[demo.status]) {
+      if (step === OrderStatus.PICKING) await orders.startPicking(em, warehouse, order.id);
+      if (step === OrderStatus.PACKED) await orders.pack(em, warehouse, order.id);
+      if (step === OrderStatus.SHIPPED)
+        await orders.ship(em, warehouse, order.id, 'DHL', `JD01460000${index}`);
+      if (step === OrderStatus.DELIVERED) await orders.deliver(em, warehouse, order.id);
+      if (step === OrderStatus.CANCELLED)
+        await orders.cancel(em, admin, order.id, 'Customer ordered by mistake');
+    }
+  }
+  return { customers: customerIds.length, products: productIds.length, orders: placed };
+}
+
 /** Whether the database holds no data yet (a fresh install). */
 export async function isEmptyDatabase(orm: MikroORM): Promise<boolean> {
   return (await orm.em.fork().count(Employee, {})) === 0;
@@ -82,8 +237,11 @@ export async function isEmptyDatabase(orm: MikroORM): Promise<boolean> {
  * Fills the database with demo data. Idempotent: running it again adds only what is missing.
  */
 export async function seedDemoData(orm: MikroORM, logger: Logger): Promise<void> {
-  await orm.em.fork().transactional(async (em) => {
-    const employees = await seedEmployees(em);
-    logger.info({ employees }, 'demo data seeded');
-  });
+  const employees = await orm.em.fork().transactional((em) => seedEmployees(em));
+  const viewerFor = async (email: string): Promise<Viewer> => {
+    const employee = await orm.em.fork().findOneOrFail(Employee, { email });
+    return { employeeId: employee.id, roles: new Set(employee.roles), via: 'session' };
+  };
+  const business = await seedBusiness(orm, viewerFor);
+  logger.info({ employees, ...business }, 'demo data seeded');
 }

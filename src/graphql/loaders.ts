@@ -1,3 +1,5 @@
+import type { EntityClass, FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 
 /**
@@ -19,4 +21,36 @@ export class Loaders {
     }
     return loader;
   }
+}
+
+interface HasNumericId {
+  id: number;
+}
+
+/** Loads entities of one class by primary key, batched per request; null for a missing key. */
+export function byIdLoader<T extends HasNumericId>(
+  context: { em: EntityManager; loaders: Loaders },
+  entity: EntityClass<T>,
+): DataLoader<number, T | null> {
+  return context.loaders.get<number, T | null>(`byId:${entity.name}`, async (ids) => {
+    const rows = await context.em.find(entity, {
+      id: { $in: [...ids] },
+    } as unknown as FilterQuery<T>);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+}
+
+/** Loads children grouped by a parent key (e.g. order lines by order), batched per request. */
+export function groupLoader<T extends object>(
+  context: { em: EntityManager; loaders: Loaders },
+  name: string,
+  load: (keys: readonly number[]) => Promise<T[]>,
+  keyOf: (row: T) => number,
+): DataLoader<number, T[]> {
+  return context.loaders.get<number, T[]>(`group:${name}`, async (keys) => {
+    const groups = new Map<number, T[]>(keys.map((key) => [key, []]));
+    for (const row of await load(keys)) groups.get(keyOf(row))?.push(row);
+    return keys.map((key) => groups.get(key) ?? []);
+  });
 }

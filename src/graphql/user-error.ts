@@ -8,6 +8,12 @@ export enum UserErrorCode {
   EMAIL_TAKEN = 'EMAIL_TAKEN',
   IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
   ALREADY_REVOKED = 'ALREADY_REVOKED',
+  CUSTOMER_INACTIVE = 'CUSTOMER_INACTIVE',
+  SKU_TAKEN = 'SKU_TAKEN',
+  PRODUCT_UNAVAILABLE = 'PRODUCT_UNAVAILABLE',
+  INSUFFICIENT_STOCK = 'INSUFFICIENT_STOCK',
+  OUT_OF_STOCK = 'OUT_OF_STOCK',
+  INVALID_TRANSITION = 'INVALID_TRANSITION',
 }
 
 registerEnumType(UserErrorCode, {
@@ -34,6 +40,24 @@ registerEnumType(UserErrorCode, {
         'The idempotency key was already used with different input; use a new key for a new request.',
     },
     ALREADY_REVOKED: { description: 'The API token was already revoked.' },
+    CUSTOMER_INACTIVE: { description: 'The customer is inactive and may not place orders.' },
+    SKU_TAKEN: {
+      description: 'Another product already uses this SKU (compared case-insensitively).',
+    },
+    PRODUCT_UNAVAILABLE: {
+      description: 'The product is inactive and cannot be ordered; `field` names the order line.',
+    },
+    INSUFFICIENT_STOCK: {
+      description:
+        'The adjustment would take on-hand stock below what is reserved (or below zero).',
+    },
+    OUT_OF_STOCK: {
+      description:
+        'Not enough stock is available for an order line; `field` names the line. Nothing was reserved.',
+    },
+    INVALID_TRANSITION: {
+      description: 'The object is not in a state that allows this change (see its `nextStates`).',
+    },
   },
 });
 

@@ -1,7 +1,11 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { NodeQueryResolver } from '../graphql/node.resolver';
 import { AuthResolver } from './auth/auth.resolver';
+import { CatalogResolver } from './catalog/catalog.resolver';
+import { CustomerResolver } from './customers/customer.resolver';
 import { EmployeeResolver } from './employees/employee.resolver';
+import { CustomerOrdersResolver, OrderLineResolver, OrderResolver } from './orders/order.resolver';
+import { ReportingResolver } from './reporting/reporting.resolver';
 
 /** Every resolver in the schema. A new module's resolvers are added here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -9,4 +13,10 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   NodeQueryResolver,
   AuthResolver,
   EmployeeResolver,
+  CustomerResolver,
+  CatalogResolver,
+  OrderResolver,
+  OrderLineResolver,
+  CustomerOrdersResolver,
+  ReportingResolver,
 ];

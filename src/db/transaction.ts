@@ -1,0 +1,37 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/** PostgreSQL SQLSTATEs worth retrying: the transaction lost a race, not a rule. */
+const RETRYABLE = new Set(['40001' /* serialization_failure */, '40P01' /* deadlock_detected */]);
+const MAX_ATTEMPTS = 5;
+
+function sqlState(error: unknown): string | undefined {
+  const candidate = error as { code?: unknown; cause?: { code?: unknown } } | null;
+  const code = candidate?.code ?? candidate?.cause?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  if (sqlState(error) !== '23505') return false;
+  if (!constraint) return true;
+  const detail = error as { constraint?: unknown; message?: unknown };
+  return detail.constraint === constraint || String(detail.message ?? '').includes(constraint);
+}
+
+/**
+ * One transaction per mutation. Retried from the start when PostgreSQL reports a deadlock or a
+ * serialization failure, so callers never see those; everything else propagates (and rolls back).
+ */
+export async function inTransaction<T>(
+  em: EntityManager,
+  work: (tx: EntityManager) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await em.fork().transactional((tx) => work(tx as EntityManager));
+    } catch (error) {
+      const state = sqlState(error);
+      if (!state || !RETRYABLE.has(state) || attempt >= MAX_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+    }
+  }
+}

@@ -1,0 +1,34 @@
+import { Role } from './role';
+
+const { SUPPORT_AGENT, SUPPORT_LEAD, ACCOUNTANT, HR, FULFILLMENT, REPORTING } = Role;
+const SUPPORT = [SUPPORT_AGENT, SUPPORT_LEAD] as const;
+
+/**
+ * Who may do what: the one place that says it. Resolvers reference these lists in `@Authorized`;
+ * ADMIN may always (the auth checker adds it). An empty list means any signed-in viewer.
+ */
+export const Permissions = {
+  anyone: [] as Role[],
+  admin: [Role.ADMIN],
+  customers: {
+    read: [...SUPPORT, FULFILLMENT, ACCOUNTANT, REPORTING],
+    write: [...SUPPORT, ACCOUNTANT],
+  },
+  catalog: {
+    read: [...SUPPORT, FULFILLMENT, ACCOUNTANT, REPORTING],
+    write: [FULFILLMENT],
+    adjustStock: [FULFILLMENT],
+  },
+  orders: {
+    read: [...SUPPORT, FULFILLMENT, ACCOUNTANT, REPORTING],
+    place: [...SUPPORT, FULFILLMENT],
+    fulfil: [FULFILLMENT],
+    cancel: [...SUPPORT, FULFILLMENT],
+  },
+  reports: {
+    sales: [REPORTING, ACCOUNTANT, SUPPORT_LEAD],
+  },
+  employees: {
+    hr: [HR],
+  },
+} as const;

@@ -1,0 +1,171 @@
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
+import { requireRole } from '../../graphql/auth-checker';
+import type { RequestContext } from '../../graphql/context';
+import { parseGlobalId } from '../../graphql/global-id';
+import { byIdLoader } from '../../graphql/loaders';
+import { Money } from '../../graphql/money';
+import { registerNodeType } from '../../graphql/node-registry';
+import { ConnectionArgs, NodeResolver, paginate } from '../../graphql/relay';
+import { toPayload } from '../../graphql/user-error';
+import { Permissions } from '../auth/permissions';
+import { Employee } from '../employees/employee.entity';
+import {
+  AdjustStockInput,
+  AdjustStockPayload,
+  CreateProductInput,
+  CreateProductPayload,
+  ProductConnection,
+  ProductFilter,
+  ProductObject,
+  Stock,
+  StockMovementObject,
+  UpdateProductInput,
+  UpdateProductPayload,
+} from './catalog.types';
+import { Product, StockLevel, StockMovement } from './product.entity';
+
+registerNodeType({
+  typeName: 'Product',
+  entity: Product,
+  roles: Permissions.catalog.read,
+  load: (context, id) => byIdLoader(context, Product).load(id),
+});
+
+const MAX_MOVEMENTS = 100;
+
+@Resolver(() => ProductObject)
+export class CatalogResolver extends NodeResolver(ProductObject, 'Product') {
+  @Authorized(...Permissions.catalog.read)
+  @Query(() => ProductConnection, { description: 'Products, newest first.' })
+  products(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('filter', () => ProductFilter, { nullable: true, description: 'Which products to list.' })
+    filter: ProductFilter | null,
+    @Ctx() context: RequestContext,
+  ) {
+    return paginate(context.em, Product, context.services.catalog.listWhere(filter), args, {
+      orderBy: { id: 'desc' },
+    });
+  }
+
+  @Authorized(...Permissions.catalog.read)
+  @Query(() => ProductObject, {
+    nullable: true,
+    description: 'One product by ID; null if there is none.',
+  })
+  product(
+    @Arg('id', () => ID, { description: 'The product ID.' }) id: string,
+    @Ctx() context: RequestContext,
+  ) {
+    return byIdLoader(context, Product).load(parseGlobalId(id, 'Product'));
+  }
+
+  @Authorized(...Permissions.catalog.write)
+  @Mutation(() => CreateProductPayload, {
+    description: 'Creates a product (`SKU_TAKEN` when the SKU is in use).',
+  })
+  createProduct(
+    @Arg('input', () => CreateProductInput, { description: 'The new product.' })
+    input: CreateProductInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = requireRole(context.viewer, Permissions.catalog.write);
+    return toPayload(() => context.services.catalog.createProduct(context.em, viewer, input));
+  }
+
+  @Authorized(...Permissions.catalog.write)
+  @Mutation(() => UpdateProductPayload, {
+    description: 'Changes a product; orders already placed keep their prices.',
+  })
+  updateProduct(
+    @Arg('input', () => UpdateProductInput, { description: 'The changes.' })
+    input: UpdateProductInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = requireRole(context.viewer, Permissions.catalog.write);
+    const id = parseGlobalId(input.id, 'Product', 'input.id');
+    return toPayload(() => context.services.catalog.updateProduct(context.em, viewer, id, input));
+  }
+
+  @Authorized(...Permissions.catalog.adjustStock)
+  @Mutation(() => AdjustStockPayload, {
+    description:
+      'Adds or removes on-hand units, with a reason. Never below what is reserved (`INSUFFICIENT_STOCK`).',
+  })
+  adjustStock(
+    @Arg('input', () => AdjustStockInput, { description: 'The product, the change and why.' })
+    input: AdjustStockInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = requireRole(context.viewer, Permissions.catalog.adjustStock);
+    const productId = parseGlobalId(input.productId, 'Product', 'input.productId');
+    return toPayload(async () => {
+      const { product, stock } = await context.services.catalog.adjustStock(
+        context.em,
+        viewer,
+        productId,
+        input.quantityDelta,
+        input.reason,
+      );
+      stockLoader(context).prime(product.id, stock);
+      return { product };
+    });
+  }
+
+  @FieldResolver(() => Money, { description: 'Selling price per unit.' })
+  price(@Root() product: Product): Money {
+    return Money.fromMinor(product.priceMinor);
+  }
+
+  @FieldResolver(() => Money, {
+    description: 'What a unit costs us (posted to cost of goods sold when shipped).',
+  })
+  cost(@Root() product: Product): Money {
+    return Money.fromMinor(product.costMinor);
+  }
+
+  @FieldResolver(() => Stock, { description: 'Units on hand, reserved and available.' })
+  async stock(@Root() product: Product, @Ctx() context: RequestContext): Promise<Stock> {
+    const level = await stockLoader(context).load(product.id);
+    const onHand = level?.onHand ?? 0;
+    const reserved = level?.reserved ?? 0;
+    return { onHand, reserved, available: onHand - reserved };
+  }
+
+  @FieldResolver(() => [StockMovementObject], {
+    description: `The latest stock movements, newest first (at most ${MAX_MOVEMENTS}).`,
+  })
+  async stockMovements(@Root() product: Product, @Ctx() context: RequestContext) {
+    const movements = await context.em.find(
+      StockMovement,
+      { product: product.id },
+      { orderBy: { id: 'desc' }, limit: MAX_MOVEMENTS },
+    );
+    const actors = byIdLoader(context, Employee);
+    return Promise.all(
+      movements.map(async (movement) => ({
+        ...movement,
+        actor: movement.actorId === null ? null : await actors.load(movement.actorId),
+      })),
+    );
+  }
+}
+
+function stockLoader(context: RequestContext) {
+  return context.loaders.get<number, StockLevel | null>('stockByProduct', async (ids) => {
+    const rows = await context.em.find(StockLevel, { product: { $in: [...ids] } });
+    const byProduct = new Map(rows.map((row) => [row.product.id, row]));
+    return ids.map((id) => byProduct.get(id) ?? null);
+  });
+}

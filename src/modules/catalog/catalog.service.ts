@@ -1,0 +1,298 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { inTransaction, isUniqueViolation } from '../../db/transaction';
+import { recordEvent } from '../../events/event-log';
+import type { Viewer } from '../../graphql/context';
+import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
+import {
+  integerInRange,
+  nonNegativeAmount,
+  optionalText,
+  requiredText,
+} from '../common/input-rules';
+import { likePattern } from '../customers/customer.service';
+import { Product, StockLevel, StockMovement, StockMovementKind } from './product.entity';
+
+export interface ProductDraft {
+  sku: string;
+  name: string;
+  price: string;
+  cost?: string | null;
+  description?: string | null;
+  initialStock?: number | null;
+}
+
+export interface ProductChanges {
+  name?: string | null;
+  price?: string | null;
+  cost?: string | null;
+  description?: string | null;
+  active?: boolean | null;
+}
+
+export interface ProductListFilter {
+  search?: string | null;
+  active?: boolean | null;
+}
+
+/** Units of one product that an order line asks for; `field` names the line for errors. */
+export interface StockRequest {
+  productId: number;
+  quantity: number;
+  field: string[];
+}
+
+interface LockedStock {
+  product_id: string;
+  on_hand: number;
+  reserved: number;
+}
+
+const MAX_UNITS = 1_000_000;
+const field = (name: string) => ['input', name];
+
+function skuTaken(): BusinessRuleError {
+  return new BusinessRuleError(
+    UserErrorCode.SKU_TAKEN,
+    'Another product already uses this SKU',
+    field('sku'),
+  );
+}
+
+/** What each kind of movement does to on-hand and reserved units, per unit ordered. */
+const MOVEMENT_EFFECT: Record<
+  Exclude<StockMovementKind, StockMovementKind.ADJUSTMENT>,
+  { onHand: number; reserved: number }
+> = {
+  [StockMovementKind.RESERVATION]: { onHand: 0, reserved: 1 },
+  [StockMovementKind.RELEASE]: { onHand: 0, reserved: -1 },
+  [StockMovementKind.SHIPMENT]: { onHand: -1, reserved: -1 },
+};
+
+export class CatalogService {
+  async createProduct(
+    em: EntityManager,
+    viewer: Viewer,
+    draft: ProductDraft,
+  ): Promise<{ product: Product }> {
+    const sku = requiredText(draft.sku, field('sku'), 64).toUpperCase();
+    if (!/^[A-Z0-9][A-Z0-9._-]*$/.test(sku)) {
+      throw new BusinessRuleError(
+        UserErrorCode.INVALID_INPUT,
+        'A SKU has letters, digits, dots, dashes and underscores',
+        field('sku'),
+      );
+    }
+    const values = {
+      sku,
+      name: requiredText(draft.name, field('name'), 200),
+      description: optionalText(draft.description, field('description'), 4000),
+      priceMinor: nonNegativeAmount(draft.price, field('price')),
+      costMinor: draft.cost == null ? 0n : nonNegativeAmount(draft.cost, field('cost')),
+    };
+    const initialStock = integerInRange(
+      draft.initialStock ?? 0,
+      field('initialStock'),
+      0,
+      MAX_UNITS,
+    );
+    try {
+      return await inTransaction(em, async (tx) => {
+        if (await tx.count(Product, { sku })) throw skuTaken();
+        const product = tx.create(Product, values);
+        tx.create(StockLevel, { product, onHand: initialStock });
+        await tx.flush();
+        if (initialStock > 0) {
+          tx.create(StockMovement, {
+            product,
+            kind: StockMovementKind.ADJUSTMENT,
+            onHandDelta: initialStock,
+            reservedDelta: 0,
+            reason: 'Initial stock',
+            actorId: viewer.employeeId,
+          });
+        }
+        recordEvent(tx, {
+          streamType: 'Product',
+          streamId: product.id,
+          type: 'CREATED',
+          payload: { sku, name: values.name, price: String(values.priceMinor), initialStock },
+          actorId: viewer.employeeId,
+        });
+        return { product };
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, 'product_sku_unique')) throw skuTaken();
+      throw error;
+    }
+  }
+
+  async updateProduct(
+    em: EntityManager,
+    viewer: Viewer,
+    id: number,
+    changes: ProductChanges,
+  ): Promise<{ product: Product }> {
+    return inTransaction(em, async (tx) => {
+      const product = await tx.findOne(Product, { id });
+      if (!product)
+        throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such product', field('id'));
+      const changed: Record<string, unknown> = {};
+      if (changes.name != null)
+        changed.name = product.name = requiredText(changes.name, field('name'), 200);
+      if (changes.description != null)
+        changed.description = product.description = optionalText(
+          changes.description,
+          field('description'),
+          4000,
+        );
+      if (changes.price != null)
+        product.priceMinor = nonNegativeAmount(changes.price, field('price'));
+      if (changes.cost != null) product.costMinor = nonNegativeAmount(changes.cost, field('cost'));
+      if (changes.active != null) changed.active = product.active = changes.active;
+      if (changes.price != null) changed.price = String(product.priceMinor);
+      if (changes.cost != null) changed.cost = String(product.costMinor);
+      recordEvent(tx, {
+        streamType: 'Product',
+        streamId: product.id,
+        type: 'UPDATED',
+        payload: changed,
+        actorId: viewer.employeeId,
+      });
+      return { product };
+    });
+  }
+
+  /** Receives or writes off units. On-hand can never go below what is reserved. */
+  async adjustStock(
+    em: EntityManager,
+    viewer: Viewer,
+    productId: number,
+    quantityDelta: number,
+    reason: string,
+  ): Promise<{ product: Product; stock: StockLevel }> {
+    const note = requiredText(reason, field('reason'), 500);
+    if (
+      !Number.isSafeInteger(quantityDelta) ||
+      quantityDelta === 0 ||
+      Math.abs(quantityDelta) > MAX_UNITS
+    ) {
+      throw new BusinessRuleError(
+        UserErrorCode.INVALID_INPUT,
+        `A non-zero whole number of units, at most ${MAX_UNITS}`,
+        field('quantityDelta'),
+      );
+    }
+    return inTransaction(em, async (tx) => {
+      const product = await tx.findOne(Product, { id: productId });
+      if (!product)
+        throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such product', field('productId'));
+      const [locked] = await this.lockStock(tx, [productId]);
+      const onHand = (locked?.on_hand ?? 0) + quantityDelta;
+      const reserved = locked?.reserved ?? 0;
+      if (onHand < reserved || onHand > 2_000_000_000) {
+        throw new BusinessRuleError(
+          UserErrorCode.INSUFFICIENT_STOCK,
+          `On hand would be ${onHand}, below the ${reserved} units reserved for orders`,
+          field('quantityDelta'),
+        );
+      }
+      await tx.execute(
+        'UPDATE stock_level SET on_hand = ?, updated_at = now() WHERE product_id = ?',
+        [onHand, productId],
+      );
+      tx.create(StockMovement, {
+        product,
+        kind: StockMovementKind.ADJUSTMENT,
+        onHandDelta: quantityDelta,
+        reservedDelta: 0,
+        reason: note,
+        actorId: viewer.employeeId,
+      });
+      recordEvent(tx, {
+        streamType: 'Product',
+        streamId: productId,
+        type: 'STOCK_ADJUSTED',
+        payload: { quantityDelta, reason: note, onHand, reserved },
+        actorId: viewer.employeeId,
+      });
+      const stock = Object.assign(new StockLevel(), { product, onHand, reserved });
+      return { product, stock };
+    });
+  }
+
+  /**
+   * Moves stock for an order inside the caller's transaction: all requests or none. Rows are locked
+   * in product-id order, so concurrent orders queue instead of deadlocking.
+   */
+  async moveForOrder(
+    tx: EntityManager,
+    kind: StockMovementKind.RESERVATION | StockMovementKind.RELEASE | StockMovementKind.SHIPMENT,
+    requests: readonly StockRequest[],
+    orderId: number,
+    actorId: number | null,
+  ): Promise<void> {
+    const perProduct = new Map<number, StockRequest>();
+    for (const request of requests) {
+      const existing = perProduct.get(request.productId);
+      perProduct.set(
+        request.productId,
+        existing ? { ...existing, quantity: existing.quantity + request.quantity } : { ...request },
+      );
+    }
+    const locked = new Map(
+      (await this.lockStock(tx, [...perProduct.keys()])).map((row) => [
+        Number(row.product_id),
+        row,
+      ]),
+    );
+    const effect = MOVEMENT_EFFECT[kind];
+    for (const request of perProduct.values()) {
+      const row = locked.get(request.productId);
+      const available = row ? row.on_hand - row.reserved : 0;
+      if (kind === StockMovementKind.RESERVATION && available < request.quantity) {
+        throw new BusinessRuleError(
+          UserErrorCode.OUT_OF_STOCK,
+          `Only ${Math.max(available, 0)} units available, ${request.quantity} requested`,
+          request.field,
+        );
+      }
+    }
+    const values = [...perProduct.values()];
+    await tx.execute(
+      `UPDATE stock_level AS s
+          SET on_hand = s.on_hand + v.quantity * ?, reserved = s.reserved + v.quantity * ?, updated_at = now()
+         FROM (VALUES ${values.map(() => '(?::bigint, ?::int)').join(', ')}) AS v(product_id, quantity)
+        WHERE s.product_id = v.product_id`,
+      [effect.onHand, effect.reserved, ...values.flatMap((v) => [v.productId, v.quantity])],
+    );
+    for (const request of values) {
+      tx.create(StockMovement, {
+        product: tx.getReference(Product, request.productId),
+        kind,
+        onHandDelta: effect.onHand * request.quantity,
+        reservedDelta: effect.reserved * request.quantity,
+        orderId,
+        actorId,
+      });
+    }
+  }
+
+  private lockStock(tx: EntityManager, productIds: number[]): Promise<LockedStock[]> {
+    const sorted = [...productIds].sort((a, b) => a - b);
+    return tx.execute<LockedStock[]>(
+      `SELECT product_id, on_hand, reserved FROM stock_level WHERE product_id IN (${sorted.map(() => '?').join(', ')})
+        ORDER BY product_id FOR UPDATE`,
+      sorted,
+    );
+  }
+
+  listWhere(filter: ProductListFilter | null | undefined): Record<string, unknown> {
+    const where: Record<string, unknown> = {};
+    if (filter?.active != null) where.active = filter.active;
+    if (filter?.search?.trim()) {
+      const pattern = likePattern(filter.search);
+      where.$or = [{ sku: { $ilike: pattern } }, { name: { $ilike: pattern } }];
+    }
+    return where;
+  }
+}

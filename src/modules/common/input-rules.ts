@@ -1,0 +1,65 @@
+import { isEmail } from 'class-validator';
+import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
+import { parseMinorUnits } from '../../graphql/money';
+
+/**
+ * Business-level input rules shared by services. A breach is a user error naming the field, so a
+ * form can show it next to the input; nothing is written.
+ */
+function refuse(field: string[], message: string): never {
+  throw new BusinessRuleError(UserErrorCode.INVALID_INPUT, message, field);
+}
+
+/** Trimmed text of 1..max characters. */
+export function requiredText(value: string, field: string[], max: number): string {
+  const text = value.trim();
+  if (text.length === 0) refuse(field, 'Must not be empty');
+  if (text.length > max) refuse(field, `At most ${max} characters`);
+  return text;
+}
+
+/** Trimmed optional text; empty becomes null. */
+export function optionalText(
+  value: string | null | undefined,
+  field: string[],
+  max: number,
+): string | null {
+  if (value === null || value === undefined) return null;
+  const text = value.trim();
+  if (text.length > max) refuse(field, `At most ${max} characters`);
+  return text.length === 0 ? null : text;
+}
+
+/** A valid email address, lower-cased. */
+export function emailAddress(value: string, field: string[]): string {
+  const email = value.trim().toLowerCase();
+  if (!isEmail(email) || email.length > 320) refuse(field, 'Not a valid email address');
+  return email;
+}
+
+export function integerInRange(value: number, field: string[], min: number, max: number): number {
+  if (!Number.isSafeInteger(value) || value < min || value > max)
+    refuse(field, `Must be a whole number from ${min} to ${max}`);
+  return value;
+}
+
+/** A positive money amount with at most two decimals, in minor units. */
+export function positiveAmount(decimal: string, field: string[]): bigint {
+  const parsed = parseMinorUnits(decimal);
+  if (parsed.ok) return parsed.minor;
+  const reasons = {
+    format: 'Not a decimal amount',
+    precision: 'At most two decimals',
+    negative: 'Must be positive',
+    zero: 'Must be more than zero',
+    too_large: 'Too large',
+  } as const;
+  return refuse(field, reasons[parsed.reason]);
+}
+
+/** A money amount that may be zero (prices, costs). */
+export function nonNegativeAmount(decimal: string, field: string[]): bigint {
+  const parsed = parseMinorUnits(decimal, { allowZero: true });
+  if (parsed.ok) return parsed.minor;
+  return positiveAmount(decimal, field);
+}

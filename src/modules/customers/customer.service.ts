@@ -1,0 +1,171 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { inTransaction, isUniqueViolation } from '../../db/transaction';
+import { recordEvent } from '../../events/event-log';
+import type { Viewer } from '../../graphql/context';
+import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
+import { emailAddress, integerInRange, optionalText, requiredText } from '../common/input-rules';
+import { Customer, CustomerStatus } from './customer.entity';
+
+export interface CustomerDraft {
+  name: string;
+  email: string;
+  phone?: string | null;
+  company?: string | null;
+  paymentTermsDays?: number | null;
+}
+
+export interface CustomerChanges {
+  name?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  company?: string | null;
+  status?: CustomerStatus | null;
+  paymentTermsDays?: number | null;
+}
+
+export interface CustomerListFilter {
+  search?: string | null;
+  status?: CustomerStatus | null;
+}
+
+const field = (name: string) => ['input', name];
+
+function emailTaken(): BusinessRuleError {
+  return new BusinessRuleError(
+    UserErrorCode.EMAIL_TAKEN,
+    'Another customer already uses this email address',
+    field('email'),
+  );
+}
+
+/** Escapes LIKE wildcards so a search for "50%" finds "50%". */
+export function likePattern(search: string): string {
+  return `%${search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export class CustomerService {
+  async create(
+    em: EntityManager,
+    viewer: Viewer,
+    draft: CustomerDraft,
+  ): Promise<{ customer: Customer }> {
+    const values = {
+      name: requiredText(draft.name, field('name'), 200),
+      email: emailAddress(draft.email, field('email')),
+      phone: optionalText(draft.phone, field('phone'), 50),
+      company: optionalText(draft.company, field('company'), 200),
+      paymentTermsDays: integerInRange(
+        draft.paymentTermsDays ?? 30,
+        field('paymentTermsDays'),
+        0,
+        365,
+      ),
+    };
+    try {
+      return await inTransaction(em, async (tx) => {
+        if (await tx.count(Customer, { email: values.email })) throw emailTaken();
+        const customer = tx.create(Customer, values);
+        await tx.flush();
+        recordEvent(tx, {
+          streamType: 'Customer',
+          streamId: customer.id,
+          type: 'CREATED',
+          payload: values,
+          actorId: viewer.employeeId,
+        });
+        return { customer };
+      });
+    } catch (error) {
+      // Two creations with one email raced past the check: the unique index decides.
+      if (isUniqueViolation(error, 'customer_email_unique')) throw emailTaken();
+      throw error;
+    }
+  }
+
+  async update(
+    em: EntityManager,
+    viewer: Viewer,
+    id: number,
+    changes: CustomerChanges,
+  ): Promise<{ customer: Customer }> {
+    try {
+      return await inTransaction(em, async (tx) => {
+        const customer = await tx.findOne(
+          Customer,
+          { id },
+          { lockMode: LockMode.PESSIMISTIC_WRITE },
+        );
+        if (!customer)
+          throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such customer', field('id'));
+        const changed: Record<string, unknown> = {};
+        const apply = <K extends keyof Customer>(key: K, value: Customer[K]) => {
+          if (customer[key] !== value) {
+            changed[key as string] = value;
+            customer[key] = value;
+          }
+        };
+        if (changes.name != null) apply('name', requiredText(changes.name, field('name'), 200));
+        if (changes.email != null) {
+          const email = emailAddress(changes.email, field('email'));
+          if (email !== customer.email && (await tx.count(Customer, { email }))) throw emailTaken();
+          apply('email', email);
+        }
+        if (changes.phone !== undefined && changes.phone !== null)
+          apply('phone', optionalText(changes.phone, field('phone'), 50));
+        if (changes.company !== undefined && changes.company !== null)
+          apply('company', optionalText(changes.company, field('company'), 200));
+        if (changes.status != null) apply('status', changes.status);
+        if (changes.paymentTermsDays != null) {
+          apply(
+            'paymentTermsDays',
+            integerInRange(changes.paymentTermsDays, field('paymentTermsDays'), 0, 365),
+          );
+        }
+        if (Object.keys(changed).length > 0) {
+          recordEvent(tx, {
+            streamType: 'Customer',
+            streamId: customer.id,
+            type: 'UPDATED',
+            payload: changed,
+            actorId: viewer.employeeId,
+          });
+        }
+        return { customer };
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, 'customer_email_unique')) throw emailTaken();
+      throw error;
+    }
+  }
+
+  /** The filter for `customers`: search over name, email and company, case-insensitively. */
+  listWhere(filter: CustomerListFilter | null | undefined): Record<string, unknown> {
+    const where: Record<string, unknown> = {};
+    if (filter?.status) where.status = filter.status;
+    if (filter?.search?.trim()) {
+      const pattern = likePattern(filter.search);
+      where.$or = [
+        { name: { $ilike: pattern } },
+        { email: { $ilike: pattern } },
+        { company: { $ilike: pattern } },
+      ];
+    }
+    return where;
+  }
+
+  /** Whether a customer exists and may place orders. */
+  async requireActive(tx: EntityManager, id: number, fieldPath: string[]): Promise<Customer> {
+    const customer = await tx.findOne(Customer, { id });
+    if (!customer)
+      throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such customer', fieldPath);
+    if (customer.status !== CustomerStatus.ACTIVE) {
+      throw new BusinessRuleError(
+        UserErrorCode.CUSTOMER_INACTIVE,
+        'The customer is inactive',
+        fieldPath,
+      );
+    }
+    return customer;
+  }
+}

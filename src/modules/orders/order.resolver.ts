@@ -1,0 +1,274 @@
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
+import { loadHistory } from '../../events/history';
+import { HistoryEntry } from '../../events/history.types';
+import { requireRole } from '../../graphql/auth-checker';
+import type { RequestContext, Viewer } from '../../graphql/context';
+import { parseGlobalId } from '../../graphql/global-id';
+import { byIdLoader, groupLoader } from '../../graphql/loaders';
+import { Money } from '../../graphql/money';
+import { registerNodeType } from '../../graphql/node-registry';
+import { ConnectionArgs, NodeResolver, paginate } from '../../graphql/relay';
+import { toPayload } from '../../graphql/user-error';
+import { Permissions } from '../auth/permissions';
+import type { Role } from '../auth/role';
+import { Product } from '../catalog/product.entity';
+import { Customer } from '../customers/customer.entity';
+import { CustomerObject } from '../customers/customer.types';
+import { Employee } from '../employees/employee.entity';
+import { EmployeeObject } from '../employees/employee.types';
+import { ProductObject } from '../catalog/catalog.types';
+import { Order, OrderLine, OrderStatus } from './order.entity';
+import { ORDER_TRANSITIONS } from './order-process';
+import type { OrderService } from './order.service';
+import {
+  CancelOrderInput,
+  CancelOrderPayload,
+  DeliverOrderInput,
+  DeliverOrderPayload,
+  OrderConnection,
+  OrderFilter,
+  OrderLineObject,
+  OrderObject,
+  PackOrderInput,
+  PackOrderPayload,
+  PlaceOrderInput,
+  PlaceOrderPayload,
+  ShipOrderInput,
+  ShipOrderPayload,
+  StartPickingInput,
+  StartPickingPayload,
+  type OrderIdInput,
+} from './order.types';
+
+registerNodeType({
+  typeName: 'Order',
+  entity: Order,
+  roles: Permissions.orders.read,
+  load: (context, id) => byIdLoader(context, Order).load(id),
+});
+
+function orderLines(context: RequestContext) {
+  return groupLoader(
+    context,
+    'orderLines',
+    (orderIds) =>
+      context.em.find(
+        OrderLine,
+        { order: { $in: [...orderIds] } },
+        { orderBy: { order: 'asc', lineNo: 'asc' } },
+      ),
+    (line) => line.order.id,
+  );
+}
+
+/** Runs an order mutation for a viewer with the given roles, and shapes its payload. */
+function orderMutation(
+  context: RequestContext,
+  roles: readonly Role[],
+  orderId: string,
+  action: (service: OrderService, viewer: Viewer, id: number) => Promise<{ order: Order }>,
+) {
+  const viewer = requireRole(context.viewer, roles);
+  const id = parseGlobalId(orderId, 'Order', 'input.orderId');
+  return toPayload(() => action(context.services.orders, viewer, id));
+}
+
+@Resolver(() => OrderObject)
+export class OrderResolver extends NodeResolver(OrderObject, 'Order') {
+  @Authorized(...Permissions.orders.read)
+  @Query(() => OrderConnection, { description: 'Orders, newest first.' })
+  orders(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('filter', () => OrderFilter, { nullable: true, description: 'Which orders to list.' })
+    filter: OrderFilter | null,
+    @Ctx() context: RequestContext,
+  ) {
+    const customerId = filter?.customerId
+      ? parseGlobalId(filter.customerId, 'Customer', 'filter.customerId')
+      : null;
+    const where = context.services.orders.listWhere({ ...filter, customerId });
+    return paginate(context.em, Order, where, args, { orderBy: { id: 'desc' } });
+  }
+
+  @Authorized(...Permissions.orders.read)
+  @Query(() => OrderObject, {
+    nullable: true,
+    description: 'One order by ID; null if there is none.',
+  })
+  order(
+    @Arg('id', () => ID, { description: 'The order ID.' }) id: string,
+    @Ctx() context: RequestContext,
+  ) {
+    return byIdLoader(context, Order).load(parseGlobalId(id, 'Order'));
+  }
+
+  @Authorized(...Permissions.orders.place)
+  @Mutation(() => PlaceOrderPayload, {
+    description:
+      'Places an order and reserves stock for all lines or none (`OUT_OF_STOCK` names the line).',
+  })
+  placeOrder(
+    @Arg('input', () => PlaceOrderInput, { description: 'The order.' }) input: PlaceOrderInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = requireRole(context.viewer, Permissions.orders.place);
+    const customerId = parseGlobalId(input.customerId, 'Customer', 'input.customerId');
+    const lines = input.lines.map((line, index) => ({
+      productId: parseGlobalId(line.productId, 'Product', `input.lines.${index}.productId`),
+      quantity: line.quantity,
+    }));
+    return toPayload(() =>
+      context.services.orders.placeOrder(context.em, viewer, {
+        customerId,
+        lines,
+        note: input.note,
+        idempotencyKey: input.idempotencyKey,
+      }),
+    );
+  }
+
+  @Authorized(...Permissions.orders.fulfil)
+  @Mutation(() => StartPickingPayload, { description: 'PLACED → PICKING.' })
+  startPicking(
+    @Arg('input', () => StartPickingInput, { description: 'The order.' }) input: OrderIdInput,
+    @Ctx() context: RequestContext,
+  ) {
+    return orderMutation(context, Permissions.orders.fulfil, input.orderId, (orders, viewer, id) =>
+      orders.startPicking(context.em, viewer, id),
+    );
+  }
+
+  @Authorized(...Permissions.orders.fulfil)
+  @Mutation(() => PackOrderPayload, { description: 'PICKING → PACKED.' })
+  packOrder(
+    @Arg('input', () => PackOrderInput, { description: 'The order.' }) input: OrderIdInput,
+    @Ctx() context: RequestContext,
+  ) {
+    return orderMutation(context, Permissions.orders.fulfil, input.orderId, (orders, viewer, id) =>
+      orders.pack(context.em, viewer, id),
+    );
+  }
+
+  @Authorized(...Permissions.orders.fulfil)
+  @Mutation(() => ShipOrderPayload, {
+    description:
+      'PACKED → SHIPPED: takes the units off hand and out of reserve, and issues and posts the invoice.',
+  })
+  shipOrder(
+    @Arg('input', () => ShipOrderInput, { description: 'The order and its carrier.' })
+    input: ShipOrderInput,
+    @Ctx() context: RequestContext,
+  ) {
+    return orderMutation(context, Permissions.orders.fulfil, input.orderId, (orders, viewer, id) =>
+      orders.ship(context.em, viewer, id, input.carrier, input.trackingNumber),
+    );
+  }
+
+  @Authorized(...Permissions.orders.fulfil)
+  @Mutation(() => DeliverOrderPayload, { description: 'SHIPPED → DELIVERED.' })
+  deliverOrder(
+    @Arg('input', () => DeliverOrderInput, { description: 'The order.' }) input: OrderIdInput,
+    @Ctx() context: RequestContext,
+  ) {
+    return orderMutation(context, Permissions.orders.fulfil, input.orderId, (orders, viewer, id) =>
+      orders.deliver(context.em, viewer, id),
+    );
+  }
+
+  @Authorized(...Permissions.orders.cancel)
+  @Mutation(() => CancelOrderPayload, {
+    description: 'PLACED, PICKING or PACKED → CANCELLED: releases exactly what was reserved.',
+  })
+  cancelOrder(
+    @Arg('input', () => CancelOrderInput, { description: 'The order and why.' })
+    input: CancelOrderInput,
+    @Ctx() context: RequestContext,
+  ) {
+    return orderMutation(context, Permissions.orders.cancel, input.orderId, (orders, viewer, id) =>
+      orders.cancel(context.em, viewer, id, input.reason),
+    );
+  }
+
+  @FieldResolver(() => [OrderStatus], { description: 'The statuses this order may move to next.' })
+  nextStates(@Root() order: Order): readonly OrderStatus[] {
+    return ORDER_TRANSITIONS[order.status];
+  }
+
+  @FieldResolver(() => CustomerObject, { description: 'Who ordered.' })
+  customer(@Root() order: Order, @Ctx() context: RequestContext) {
+    return byIdLoader(context, Customer).load(order.customer.id);
+  }
+
+  @FieldResolver(() => [OrderLineObject], { description: 'What was ordered, in the order given.' })
+  lines(@Root() order: Order, @Ctx() context: RequestContext) {
+    return orderLines(context).load(order.id);
+  }
+
+  @FieldResolver(() => Money, { description: 'Sum of the line totals.' })
+  total(@Root() order: Order): Money {
+    return Money.fromMinor(order.totalMinor, order.currency);
+  }
+
+  @FieldResolver(() => EmployeeObject, {
+    nullable: true,
+    description: 'The employee who placed it.',
+  })
+  placedBy(@Root() order: Order, @Ctx() context: RequestContext) {
+    return order.placedById === null ? null : byIdLoader(context, Employee).load(order.placedById);
+  }
+
+  @FieldResolver(() => [HistoryEntry], {
+    description: 'Every recorded change, oldest first, with who and when.',
+  })
+  history(@Root() order: Order, @Ctx() context: RequestContext) {
+    return loadHistory(context, 'Order', order.id);
+  }
+}
+
+@Resolver(() => OrderLineObject)
+export class OrderLineResolver {
+  @FieldResolver(() => ProductObject, { description: 'The product.' })
+  product(@Root() line: OrderLine, @Ctx() context: RequestContext) {
+    return byIdLoader(context, Product).load(line.product.id);
+  }
+
+  @FieldResolver(() => Money, { description: 'Price per unit when the order was placed.' })
+  unitPrice(@Root() line: OrderLine): Money {
+    return Money.fromMinor(line.unitPriceMinor);
+  }
+
+  @FieldResolver(() => Money, { description: 'Quantity × unit price.' })
+  total(@Root() line: OrderLine): Money {
+    return Money.fromMinor(line.totalMinor);
+  }
+}
+
+@Resolver(() => CustomerObject)
+export class CustomerOrdersResolver {
+  @Authorized(...Permissions.orders.read)
+  @FieldResolver(() => OrderConnection, { description: "The customer's orders, newest first." })
+  orders(
+    @Root() customer: Customer,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('status', () => [OrderStatus], {
+      nullable: true,
+      description: 'Only orders in one of these statuses.',
+    })
+    status: OrderStatus[] | null,
+    @Ctx() context: RequestContext,
+  ) {
+    const where = context.services.orders.listWhere({ customerId: customer.id, status });
+    return paginate(context.em, Order, where, args, { orderBy: { id: 'desc' } });
+  }
+}

@@ -1,0 +1,288 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { claimIdempotencyKey, completeIdempotencyKey, requestHash } from '../../db/idempotency';
+import { inTransaction } from '../../db/transaction';
+import { recordEvent } from '../../events/event-log';
+import type { Viewer } from '../../graphql/context';
+import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
+import type { CatalogService, StockRequest } from '../catalog/catalog.service';
+import { Product, StockMovementKind } from '../catalog/product.entity';
+import { integerInRange, optionalText, requiredText } from '../common/input-rules';
+import type { CustomerService } from '../customers/customer.service';
+import { Order, OrderLine, OrderStatus } from './order.entity';
+import { canTransition, ORDER_TRANSITIONS } from './order-process';
+
+export interface OrderLineDraft {
+  productId: number;
+  quantity: number;
+}
+
+export interface OrderDraft {
+  customerId: number;
+  lines: OrderLineDraft[];
+  note?: string | null;
+  idempotencyKey?: string | null;
+}
+
+export interface OrderListFilter {
+  status?: OrderStatus[] | null;
+  customerId?: number | null;
+  /** Placed on or after this day (UTC). */
+  from?: string | null;
+  /** Placed on or before this day (UTC). */
+  to?: string | null;
+}
+
+/** Called inside the shipping transaction, so whatever it posts commits with the shipment. */
+export interface ShipmentListener {
+  orderShipped(tx: EntityManager, order: Order, lines: OrderLine[], actorId: number): Promise<void>;
+}
+
+export const MAX_ORDER_LINES = 100;
+const MAX_UNITS_PER_LINE = 10_000;
+const IDEMPOTENCY_SCOPE = 'placeOrder';
+
+type TransitionDetails =
+  | { to: OrderStatus.PICKING | OrderStatus.PACKED | OrderStatus.DELIVERED }
+  | { to: OrderStatus.SHIPPED; carrier: string; trackingNumber: string }
+  | { to: OrderStatus.CANCELLED; reason: string };
+
+export class OrderService {
+  private shipmentListener: ShipmentListener | undefined;
+
+  constructor(
+    private readonly customers: CustomerService,
+    private readonly catalog: CatalogService,
+  ) {}
+
+  /** The ledger registers here to invoice shipped orders (it is built after this service). */
+  onShipment(listener: ShipmentListener): void {
+    this.shipmentListener = listener;
+  }
+
+  /** Places an order and reserves stock for every line, or for none. */
+  async placeOrder(
+    em: EntityManager,
+    viewer: Viewer,
+    draft: OrderDraft,
+  ): Promise<{ order: Order }> {
+    if (draft.lines.length === 0 || draft.lines.length > MAX_ORDER_LINES) {
+      throw new BusinessRuleError(
+        UserErrorCode.INVALID_INPUT,
+        `An order has 1 to ${MAX_ORDER_LINES} lines`,
+        ['input', 'lines'],
+      );
+    }
+    draft.lines.forEach((line, index) =>
+      integerInRange(
+        line.quantity,
+        ['input', 'lines', String(index), 'quantity'],
+        1,
+        MAX_UNITS_PER_LINE,
+      ),
+    );
+    const note = optionalText(draft.note, ['input', 'note'], 2000);
+    const key = draft.idempotencyKey ?? null;
+    const hash = requestHash({ customerId: draft.customerId, lines: draft.lines, note });
+
+    return inTransaction(em, async (tx) => {
+      if (key !== null) {
+        const claim = await claimIdempotencyKey(tx, IDEMPOTENCY_SCOPE, key, hash);
+        if (!claim.fresh)
+          return { order: await tx.findOneOrFail(Order, { id: Number(claim.resultId) }) };
+      }
+      const customer = await this.customers.requireActive(tx, draft.customerId, [
+        'input',
+        'customerId',
+      ]);
+      const products = new Map(
+        (await tx.find(Product, { id: { $in: draft.lines.map((line) => line.productId) } })).map(
+          (p) => [p.id, p],
+        ),
+      );
+      const [{ number }] = await tx.execute<{ number: string }[]>(
+        "SELECT 'SO-' || lpad(nextval('order_number_seq')::text, 6, '0') AS number",
+      );
+      const order = tx.create(Order, {
+        number,
+        customer,
+        note,
+        totalMinor: 0n,
+        placedById: viewer.employeeId,
+      });
+      const requests: StockRequest[] = [];
+      draft.lines.forEach((line, index) => {
+        const field = ['input', 'lines', String(index), 'productId'];
+        const product = products.get(line.productId);
+        if (!product)
+          throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such product', field);
+        if (!product.active)
+          throw new BusinessRuleError(
+            UserErrorCode.PRODUCT_UNAVAILABLE,
+            `${product.sku} is not for sale`,
+            field,
+          );
+        const totalMinor = product.priceMinor * BigInt(line.quantity);
+        order.totalMinor += totalMinor;
+        tx.create(OrderLine, {
+          order,
+          lineNo: index,
+          product,
+          quantity: line.quantity,
+          unitPriceMinor: product.priceMinor,
+          unitCostMinor: product.costMinor,
+          totalMinor,
+        });
+        requests.push({
+          productId: product.id,
+          quantity: line.quantity,
+          field: ['input', 'lines', String(index), 'quantity'],
+        });
+      });
+      await tx.flush();
+      await this.catalog.moveForOrder(
+        tx,
+        StockMovementKind.RESERVATION,
+        requests,
+        order.id,
+        viewer.employeeId,
+      );
+      if (key !== null) await completeIdempotencyKey(tx, IDEMPOTENCY_SCOPE, key, order.id);
+      recordEvent(tx, {
+        streamType: 'Order',
+        streamId: order.id,
+        type: 'PLACED',
+        payload: {
+          number,
+          customerId: customer.id,
+          status: order.status,
+          total: String(order.totalMinor),
+        },
+        actorId: viewer.employeeId,
+      });
+      return { order };
+    });
+  }
+
+  startPicking(em: EntityManager, viewer: Viewer, orderId: number) {
+    return this.transition(em, viewer, orderId, { to: OrderStatus.PICKING });
+  }
+
+  pack(em: EntityManager, viewer: Viewer, orderId: number) {
+    return this.transition(em, viewer, orderId, { to: OrderStatus.PACKED });
+  }
+
+  ship(
+    em: EntityManager,
+    viewer: Viewer,
+    orderId: number,
+    carrier: string,
+    trackingNumber: string,
+  ) {
+    return this.transition(em, viewer, orderId, {
+      to: OrderStatus.SHIPPED,
+      carrier: requiredText(carrier, ['input', 'carrier'], 100),
+      trackingNumber: requiredText(trackingNumber, ['input', 'trackingNumber'], 100),
+    });
+  }
+
+  deliver(em: EntityManager, viewer: Viewer, orderId: number) {
+    return this.transition(em, viewer, orderId, { to: OrderStatus.DELIVERED });
+  }
+
+  cancel(em: EntityManager, viewer: Viewer, orderId: number, reason: string) {
+    return this.transition(em, viewer, orderId, {
+      to: OrderStatus.CANCELLED,
+      reason: requiredText(reason, ['input', 'reason'], 1000),
+    });
+  }
+
+  /** Moves an order along its process: checks the table, applies the stock effects, records the event. */
+  private async transition(
+    em: EntityManager,
+    viewer: Viewer,
+    orderId: number,
+    details: TransitionDetails,
+  ): Promise<{ order: Order }> {
+    return inTransaction(em, async (tx) => {
+      const order = await tx.findOne(
+        Order,
+        { id: orderId },
+        { lockMode: LockMode.PESSIMISTIC_WRITE },
+      );
+      if (!order)
+        throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such order', ['input', 'orderId']);
+      const from = order.status;
+      if (!canTransition(from, details.to)) {
+        const allowed = ORDER_TRANSITIONS[from];
+        throw new BusinessRuleError(
+          UserErrorCode.INVALID_TRANSITION,
+          `Order ${order.number} is ${from} and cannot become ${details.to}` +
+            (allowed.length ? ` (next: ${allowed.join(', ')})` : ' (it is final)'),
+          ['input', 'orderId'],
+        );
+      }
+      const now = new Date();
+      const payload: Record<string, unknown> = {
+        from,
+        to: details.to,
+        customerId: order.customer.id,
+        number: order.number,
+      };
+      if (details.to === OrderStatus.CANCELLED || details.to === OrderStatus.SHIPPED) {
+        const lines = await tx.find(OrderLine, { order: order.id }, { orderBy: { lineNo: 'asc' } });
+        const requests = lines.map((line) => ({
+          productId: line.product.id,
+          quantity: line.quantity,
+          field: ['input', 'orderId'],
+        }));
+        if (details.to === OrderStatus.CANCELLED) {
+          await this.catalog.moveForOrder(
+            tx,
+            StockMovementKind.RELEASE,
+            requests,
+            order.id,
+            viewer.employeeId,
+          );
+          order.cancelReason = payload.reason = details.reason;
+          order.cancelledAt = now;
+        } else {
+          await this.catalog.moveForOrder(
+            tx,
+            StockMovementKind.SHIPMENT,
+            requests,
+            order.id,
+            viewer.employeeId,
+          );
+          order.carrier = payload.carrier = details.carrier;
+          order.trackingNumber = payload.trackingNumber = details.trackingNumber;
+          order.shippedAt = now;
+          await this.shipmentListener?.orderShipped(tx, order, lines, viewer.employeeId);
+        }
+      }
+      if (details.to === OrderStatus.DELIVERED) order.deliveredAt = now;
+      order.status = details.to;
+      order.updatedAt = now;
+      recordEvent(tx, {
+        streamType: 'Order',
+        streamId: order.id,
+        type: 'STATUS_CHANGED',
+        payload,
+        actorId: viewer.employeeId,
+      });
+      return { order };
+    });
+  }
+
+  listWhere(filter: OrderListFilter | null | undefined): Record<string, unknown> {
+    const where: Record<string, unknown> = {};
+    if (filter?.status?.length) where.status = { $in: filter.status };
+    if (filter?.customerId != null) where.customer = filter.customerId;
+    const createdAt: Record<string, Date> = {};
+    if (filter?.from) createdAt.$gte = new Date(`${filter.from}T00:00:00.000Z`);
+    if (filter?.to)
+      createdAt.$lt = new Date(new Date(`${filter.to}T00:00:00.000Z`).getTime() + 86_400_000);
+    if (Object.keys(createdAt).length) where.createdAt = createdAt;
+    return where;
+  }
+}

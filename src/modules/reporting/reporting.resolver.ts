@@ -1,0 +1,44 @@
+import { GraphQLError } from 'graphql';
+import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import type { RequestContext } from '../../graphql/context';
+import { CalendarDateScalar } from '../../graphql/scalars';
+import { BusinessRuleError } from '../../graphql/user-error';
+import { Permissions } from '../auth/permissions';
+import { ReportPeriod, SalesReport } from './reporting.types';
+
+/** Queries have no payload for user errors: a refused range is malformed input. */
+async function asQueryInput<T>(action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    if (error instanceof BusinessRuleError) {
+      throw new GraphQLError(error.message, {
+        extensions: { code: 'BAD_USER_INPUT', field: error.field },
+      });
+    }
+    throw error;
+  }
+}
+
+@Resolver()
+export class ReportingResolver {
+  @Authorized(...Permissions.reports.sales)
+  @Query(() => SalesReport, {
+    description:
+      'Orders, units and revenue per day, week or month (UTC), cancelled orders excluded.',
+  })
+  salesReport(
+    @Arg('from', () => CalendarDateScalar, { description: 'First day (inclusive).' }) from: string,
+    @Arg('to', () => CalendarDateScalar, { description: 'Last day (inclusive).' }) to: string,
+    @Arg('groupBy', () => ReportPeriod, {
+      defaultValue: ReportPeriod.DAY,
+      description: 'How to group the days.',
+    })
+    groupBy: ReportPeriod,
+    @Ctx() context: RequestContext,
+  ): Promise<SalesReport> {
+    return asQueryInput(() =>
+      context.services.reporting.salesReport(context.em, from, to, groupBy),
+    );
+  }
+}
