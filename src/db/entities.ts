@@ -3,6 +3,21 @@ import { ApiToken } from '../modules/auth/api-token.entity';
 import { Product, StockLevel, StockMovement } from '../modules/catalog/product.entity';
 import { Customer } from '../modules/customers/customer.entity';
 import { Employee } from '../modules/employees/employee.entity';
+import {
+  Account,
+  JournalEntry,
+  JournalLine,
+  LedgerCounter,
+  LedgerSettings,
+} from '../modules/ledger/ledger.entity';
+import {
+  Bill,
+  BillPayment,
+  Invoice,
+  Payment,
+  PaymentAllocation,
+  Vendor,
+} from '../modules/ledger/receivables.entity';
 import { Order, OrderLine } from '../modules/orders/order.entity';
 import { IdempotencyKey } from './idempotency-key.entity';
 
@@ -18,4 +33,15 @@ export const ENTITIES = [
   StockMovement,
   Order,
   OrderLine,
+  Account,
+  JournalEntry,
+  JournalLine,
+  LedgerCounter,
+  LedgerSettings,
+  Invoice,
+  Payment,
+  PaymentAllocation,
+  Vendor,
+  Bill,
+  BillPayment,
 ];

@@ -3,13 +3,11 @@ import type { Viewer } from '../graphql/context';
 import type { Logger } from '../server/logger';
 import { Role } from '../modules/auth/role';
 import { hashPassword } from '../modules/auth/password';
-import { CatalogService } from '../modules/catalog/catalog.service';
 import { Product } from '../modules/catalog/product.entity';
 import { Customer } from '../modules/customers/customer.entity';
-import { CustomerService } from '../modules/customers/customer.service';
 import { Employee } from '../modules/employees/employee.entity';
 import { OrderStatus } from '../modules/orders/order.entity';
-import { OrderService } from '../modules/orders/order.service';
+import { createDomainServices } from '../modules/services';
 
 export const DEMO_PASSWORD = 'demo-password';
 
@@ -181,9 +179,7 @@ async function seedBusiness(
   orm: MikroORM,
   viewerFor: (email: string) => Promise<Viewer>,
 ): Promise<{ customers: number; products: number; orders: number }> {
-  const customersService = new CustomerService();
-  const catalog = new CatalogService();
-  const orders = new OrderService(customersService, catalog);
+  const { customers: customersService, catalog, orders } = createDomainServices();
   const em = orm.em.fork();
   const admin = await viewerFor('admin@example.com');
   const warehouse = await viewerFor('warehouse@example.com');

@@ -156,7 +156,7 @@ function checkCursor(value: string | null | undefined, name: string): string | u
 export async function paginate<Entity extends object>(
   em: EntityManager,
   entity: EntityName<Entity>,
-  where: FilterQuery<Entity>,
+  filter: FilterQuery<Entity> | (() => FilterQuery<Entity>),
   args: ConnectionArgs,
   options: Omit<
     FindByCursorOptions<Entity, never, '*', never, false>,
@@ -169,13 +169,16 @@ export async function paginate<Entity extends object>(
       extensions: { code: 'BAD_USER_INPUT' },
     });
   }
+  // A filter with raw SQL fragments serves one query only: a factory builds it for each.
+  const where = (): FilterQuery<Entity> =>
+    typeof filter === 'function' ? (filter as () => FilterQuery<Entity>)() : filter;
   const after = checkCursor(args.after, 'after');
   const before = checkCursor(args.before, 'before');
   const backwards = args.last != null || (before !== undefined && args.first == null);
   const size = backwards ? (args.last ?? DEFAULT_PAGE_SIZE) : (args.first ?? DEFAULT_PAGE_SIZE);
   let page: Cursor<Entity, never, '*', never, false>;
   try {
-    page = await em.findByCursor(entity, where, {
+    page = await em.findByCursor(entity, where(), {
       ...options,
       ...(backwards ? { last: size } : { first: size }),
       ...(after !== undefined ? { after } : {}),
@@ -201,7 +204,7 @@ export async function paginate<Entity extends object>(
       endCursor: page.endCursor,
     }),
     get totalCount() {
-      counted ??= em.count(entity, where);
+      counted ??= em.count(entity, where());
       return counted;
     },
   };

@@ -14,51 +14,54 @@ export enum UserErrorCode {
   INSUFFICIENT_STOCK = 'INSUFFICIENT_STOCK',
   OUT_OF_STOCK = 'OUT_OF_STOCK',
   INVALID_TRANSITION = 'INVALID_TRANSITION',
+  CODE_TAKEN = 'CODE_TAKEN',
+  UNBALANCED = 'UNBALANCED',
+  ALREADY_REVERSED = 'ALREADY_REVERSED',
+  PERIOD_CLOSED = 'PERIOD_CLOSED',
+  OVERPAYMENT = 'OVERPAYMENT',
+  NAME_TAKEN = 'NAME_TAKEN',
 }
+
+/** One description per code; a `Record` so a new code without one does not compile. */
+const USER_ERROR_CODE_DESCRIPTIONS: Record<UserErrorCode, string> = {
+  INVALID_INPUT: 'A value breaks a rule of its field (length, range, format); `field` names it.',
+  NOT_FOUND:
+    'A referenced record does not exist or is not visible to you; `field` names the reference.',
+  INVALID_CREDENTIALS:
+    'The email or password is wrong, or the account may not sign in. Deliberately does not say which.',
+  EMAIL_TAKEN: 'Another record already uses this email address (compared case-insensitively).',
+  IDEMPOTENCY_KEY_REUSED:
+    'The idempotency key was already used with different input; use a new key for a new request.',
+  ALREADY_REVOKED: 'The API token was already revoked.',
+  CUSTOMER_INACTIVE: 'The customer is inactive and may not place orders.',
+  SKU_TAKEN: 'Another product already uses this SKU (compared case-insensitively).',
+  PRODUCT_UNAVAILABLE:
+    'The product is inactive and cannot be ordered; `field` names the order line.',
+  INSUFFICIENT_STOCK:
+    'The adjustment would take on-hand stock below what is reserved (or below zero).',
+  OUT_OF_STOCK:
+    'Not enough stock is available for an order line; `field` names the line. Nothing was reserved.',
+  INVALID_TRANSITION:
+    'The object is not in a state that allows this change (see its `nextStates`).',
+  CODE_TAKEN: 'Another account already uses this code.',
+  UNBALANCED: "The journal entry's debits do not equal its credits.",
+  ALREADY_REVERSED: 'The journal entry was already reversed; an entry is reversed at most once.',
+  PERIOD_CLOSED:
+    'The books are closed through a date on or after the posting date; post on an open date.',
+  OVERPAYMENT: 'The amount is more than what is owed.',
+  NAME_TAKEN: 'Another record already uses this name.',
+};
 
 registerEnumType(UserErrorCode, {
   name: 'UserErrorCode',
   description:
     'Why a mutation was refused by a business rule. Nothing was written when a user error is returned.',
-  valuesConfig: {
-    INVALID_INPUT: {
-      description: 'A value breaks a rule of its field (length, range, format); `field` names it.',
-    },
-    NOT_FOUND: {
-      description:
-        'A referenced record does not exist or is not visible to you; `field` names the reference.',
-    },
-    INVALID_CREDENTIALS: {
-      description:
-        'The email or password is wrong, or the account may not sign in. Deliberately does not say which.',
-    },
-    EMAIL_TAKEN: {
-      description: 'Another record already uses this email address (compared case-insensitively).',
-    },
-    IDEMPOTENCY_KEY_REUSED: {
-      description:
-        'The idempotency key was already used with different input; use a new key for a new request.',
-    },
-    ALREADY_REVOKED: { description: 'The API token was already revoked.' },
-    CUSTOMER_INACTIVE: { description: 'The customer is inactive and may not place orders.' },
-    SKU_TAKEN: {
-      description: 'Another product already uses this SKU (compared case-insensitively).',
-    },
-    PRODUCT_UNAVAILABLE: {
-      description: 'The product is inactive and cannot be ordered; `field` names the order line.',
-    },
-    INSUFFICIENT_STOCK: {
-      description:
-        'The adjustment would take on-hand stock below what is reserved (or below zero).',
-    },
-    OUT_OF_STOCK: {
-      description:
-        'Not enough stock is available for an order line; `field` names the line. Nothing was reserved.',
-    },
-    INVALID_TRANSITION: {
-      description: 'The object is not in a state that allows this change (see its `nextStates`).',
-    },
-  },
+  valuesConfig: Object.fromEntries(
+    Object.entries(USER_ERROR_CODE_DESCRIPTIONS).map(([code, description]) => [
+      code,
+      { description },
+    ]),
+  ),
 });
 
 @ObjectType({

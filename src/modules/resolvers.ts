@@ -4,6 +4,16 @@ import { AuthResolver } from './auth/auth.resolver';
 import { CatalogResolver } from './catalog/catalog.resolver';
 import { CustomerResolver } from './customers/customer.resolver';
 import { EmployeeResolver } from './employees/employee.resolver';
+import {
+  AccountResolver,
+  BillResolver,
+  CustomerLedgerResolver,
+  InvoiceResolver,
+  JournalEntryResolver,
+  JournalLineResolver,
+  OrderInvoiceResolver,
+  VendorResolver,
+} from './ledger/ledger.resolver';
 import { CustomerOrdersResolver, OrderLineResolver, OrderResolver } from './orders/order.resolver';
 import { ReportingResolver } from './reporting/reporting.resolver';
 
@@ -19,4 +29,12 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   OrderLineResolver,
   CustomerOrdersResolver,
   ReportingResolver,
+  AccountResolver,
+  JournalEntryResolver,
+  JournalLineResolver,
+  InvoiceResolver,
+  VendorResolver,
+  BillResolver,
+  CustomerLedgerResolver,
+  OrderInvoiceResolver,
 ];

@@ -1,31 +1,47 @@
 import { AuthService } from './auth/auth.service';
+import type { SessionTokens } from './auth/session-token';
 import { CatalogService } from './catalog/catalog.service';
 import { CustomerService } from './customers/customer.service';
+import { LedgerService } from './ledger/ledger.service';
+import { ReceivablesService } from './ledger/receivables.service';
+import { StatementsService } from './ledger/statements.service';
 import { OrderService } from './orders/order.service';
 import { ReportingService } from './reporting/reporting.service';
-import type { SessionTokens } from './auth/session-token';
 
-/** The domain services, created once per process and shared by every request. */
-export interface Services {
-  auth: AuthService;
+/** The business services, wired to each other. They need nothing from the outside. */
+export interface DomainServices {
   customers: CustomerService;
   catalog: CatalogService;
   orders: OrderService;
+  ledger: LedgerService;
+  statements: StatementsService;
+  receivables: ReceivablesService;
   reporting: ReportingService;
 }
 
-export interface ServiceDependencies {
-  sessions: SessionTokens;
+/** Every service, created once per process and shared by every request. */
+export interface Services extends DomainServices {
+  auth: AuthService;
 }
 
-export function createServices(deps: ServiceDependencies): Services {
+export function createDomainServices(): DomainServices {
   const customers = new CustomerService();
   const catalog = new CatalogService();
+  const orders = new OrderService(customers, catalog);
+  const ledger = new LedgerService();
+  const receivables = new ReceivablesService(ledger);
+  orders.onShipment(receivables);
   return {
-    auth: new AuthService(deps.sessions),
     customers,
     catalog,
-    orders: new OrderService(customers, catalog),
+    orders,
+    ledger,
+    statements: new StatementsService(),
+    receivables,
     reporting: new ReportingService(),
   };
+}
+
+export function createServices(deps: { sessions: SessionTokens }): Services {
+  return { ...createDomainServices(), auth: new AuthService(deps.sessions) };
 }

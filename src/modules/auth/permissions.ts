@@ -25,6 +25,16 @@ export const Permissions = {
     fulfil: [FULFILLMENT],
     cancel: [...SUPPORT, FULFILLMENT],
   },
+  ledger: {
+    /** Accounts, journal entries, statements, aging, vendors and bills. */
+    read: [ACCOUNTANT],
+    post: [ACCOUNTANT],
+  },
+  receivables: {
+    /** Invoices and what customers owe. */
+    read: [ACCOUNTANT, REPORTING, ...SUPPORT],
+    recordPayment: [ACCOUNTANT],
+  },
   reports: {
     sales: [REPORTING, ACCOUNTANT, SUPPORT_LEAD],
   },

@@ -1,0 +1,786 @@
+import { raw } from '@mikro-orm/core';
+import { GraphQLError } from 'graphql';
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
+import { requireRole } from '../../graphql/auth-checker';
+import type { RequestContext } from '../../graphql/context';
+import { parseGlobalId } from '../../graphql/global-id';
+import { byIdLoader, groupLoader } from '../../graphql/loaders';
+import { Money } from '../../graphql/money';
+import { registerNodeType } from '../../graphql/node-registry';
+import { ConnectionArgs, NodeResolver, paginate } from '../../graphql/relay';
+import { CalendarDateScalar } from '../../graphql/scalars';
+import { BusinessRuleError, toPayload } from '../../graphql/user-error';
+import { Permissions } from '../auth/permissions';
+import { Customer } from '../customers/customer.entity';
+import { likePattern } from '../customers/customer.service';
+import { CustomerObject } from '../customers/customer.types';
+import { Employee } from '../employees/employee.entity';
+import { EmployeeObject } from '../employees/employee.types';
+import { Order } from '../orders/order.entity';
+import { OrderObject } from '../orders/order.types';
+import { Account, JournalEntry, JournalLine } from './ledger.entity';
+import { Bill, Invoice, Payment, Vendor } from './receivables.entity';
+import type { AgingRow } from './receivables.service';
+import { naturalBalance } from './statements.service';
+import {
+  AccountConnection,
+  AccountFilter,
+  AccountObject,
+  AgingTotals,
+  ApAging,
+  ArAging,
+  BalanceSheet,
+  BillConnection,
+  BillObject,
+  ClosePeriodInput,
+  ClosePeriodPayload,
+  CreateAccountInput,
+  CreateAccountPayload,
+  CreateVendorInput,
+  CreateVendorPayload,
+  IncomeStatement,
+  InvoiceConnection,
+  InvoiceFilter,
+  InvoiceObject,
+  JournalEntryConnection,
+  JournalEntryFilter,
+  JournalEntryObject,
+  JournalLineObject,
+  PayBillInput,
+  PayBillPayload,
+  PaymentObject,
+  PostJournalEntryInput,
+  PostJournalEntryPayload,
+  RecordBillInput,
+  RecordBillPayload,
+  RecordPaymentInput,
+  RecordPaymentPayload,
+  ReverseJournalEntryInput,
+  ReverseJournalEntryPayload,
+  TrialBalance,
+  VendorConnection,
+  VendorObject,
+} from './ledger.types';
+
+const LEDGER = Permissions.ledger.read;
+const RECEIVABLES = Permissions.receivables.read;
+
+for (const [typeName, entity, roles] of [
+  ['Account', Account, LEDGER],
+  ['JournalEntry', JournalEntry, LEDGER],
+  ['Vendor', Vendor, LEDGER],
+  ['Bill', Bill, LEDGER],
+  ['Invoice', Invoice, RECEIVABLES],
+] as const) {
+  registerNodeType({
+    typeName,
+    entity,
+    roles,
+    load: (context, id) => byIdLoader<{ id: number }>(context, entity).load(id),
+  });
+}
+
+/** Queries have no payload: a business-rule refusal there is malformed input. */
+async function asQueryInput<T>(action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    if (error instanceof BusinessRuleError)
+      throw new GraphQLError(error.message, {
+        extensions: { code: 'BAD_USER_INPUT', field: error.field },
+      });
+    throw error;
+  }
+}
+
+function agingBuckets(row: AgingRow) {
+  return {
+    current: Money.fromMinor(row.currentMinor),
+    days1To30: Money.fromMinor(row.days1to30Minor),
+    days31To60: Money.fromMinor(row.days31to60Minor),
+    days61To90: Money.fromMinor(row.days61to90Minor),
+    over90: Money.fromMinor(row.over90Minor),
+    total: Money.fromMinor(row.totalMinor),
+  };
+}
+
+function agingTotals(rows: AgingRow[]): AgingTotals {
+  const sum = (pick: (row: AgingRow) => bigint) =>
+    rows.reduce((total, row) => total + pick(row), 0n);
+  return agingBuckets({
+    partyId: 0,
+    currentMinor: sum((r) => r.currentMinor),
+    days1to30Minor: sum((r) => r.days1to30Minor),
+    days31to60Minor: sum((r) => r.days31to60Minor),
+    days61to90Minor: sum((r) => r.days61to90Minor),
+    over90Minor: sum((r) => r.over90Minor),
+    totalMinor: sum((r) => r.totalMinor),
+  });
+}
+
+function accountById(context: RequestContext, id: number) {
+  return byIdLoader(context, Account).load(id);
+}
+
+@Resolver(() => AccountObject)
+export class AccountResolver extends NodeResolver(AccountObject, 'Account') {
+  @Authorized(...LEDGER)
+  @Query(() => AccountConnection, { description: 'The chart of accounts, by code.' })
+  accounts(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('filter', () => AccountFilter, { nullable: true, description: 'Which accounts to list.' })
+    filter: AccountFilter | null,
+    @Ctx() context: RequestContext,
+  ) {
+    const where: Record<string, unknown> = {};
+    if (filter?.type) where.type = filter.type;
+    if (filter?.search?.trim()) {
+      const pattern = likePattern(filter.search);
+      where.$or = [{ code: { $ilike: pattern } }, { name: { $ilike: pattern } }];
+    }
+    return paginate(context.em, Account, where, args, { orderBy: { code: 'asc' } });
+  }
+
+  @Authorized(...LEDGER)
+  @Query(() => AccountObject, { nullable: true, description: 'One account by ID.' })
+  account(
+    @Arg('id', () => ID, { description: 'The account ID.' }) id: string,
+    @Ctx() context: RequestContext,
+  ) {
+    return accountById(context, parseGlobalId(id, 'Account'));
+  }
+
+  @Authorized(...Permissions.ledger.post)
+  @Mutation(() => CreateAccountPayload, {
+    description: 'Adds an account to the chart (`CODE_TAKEN` when the code is in use).',
+  })
+  createAccount(
+    @Arg('input', () => CreateAccountInput, { description: 'The new account.' })
+    input: CreateAccountInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = requireRole(context.viewer, Permissions.ledger.post);
+    return toPayload(() => context.services.ledger.createAccount(context.em, viewer, input));
+  }
+
+  @FieldResolver(() => Money, {
+    description:
+      "The balance in the account's natural sign (positive on its normal side), as of a date.",
+  })
+  async balance(
+    @Root() account: Account,
+    @Arg('asOf', () => CalendarDateScalar, {
+      nullable: true,
+      description: 'Count postings dated on or before this day; every posting when omitted.',
+    })
+    asOf: string | null,
+    @Ctx() context: RequestContext,
+  ): Promise<Money> {
+    if (!asOf) return Money.fromMinor(naturalBalance(account.normalBalance, account.balanceMinor));
+    const loader = context.loaders.get<number, bigint>(`accountNetAsOf:${asOf}`, async (ids) => {
+      const nets = await context.services.statements.netAsOf(context.em, ids, asOf);
+      return ids.map((id) => nets.get(id) ?? 0n);
+    });
+    return Money.fromMinor(naturalBalance(account.normalBalance, await loader.load(account.id)));
+  }
+}
+
+@Resolver(() => JournalEntryObject)
+export class JournalEntryResolver extends NodeResolver(JournalEntryObject, 'JournalEntry') {
+  @Authorized(...LEDGER)
+  @Query(() => JournalEntryConnection, {
+    description: 'Journal entries, newest first (by date, then number).',
+  })
+  journalEntries(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('filter', () => JournalEntryFilter, {
+      nullable: true,
+      description: 'Which entries to list.',
+    })
+    filter: JournalEntryFilter | null,
+    @Ctx() context: RequestContext,
+  ) {
+    const accountId = filter?.accountId
+      ? parseGlobalId(filter.accountId, 'Account', 'filter.accountId')
+      : null;
+    // Built per query: a raw SQL fragment can be used by one query only (the page, then the count).
+    const where = () => {
+      const conditions: Record<string, unknown> = {};
+      const date: Record<string, string> = {};
+      if (filter?.from) date.$gte = filter.from;
+      if (filter?.to) date.$lte = filter.to;
+      if (Object.keys(date).length) conditions.date = date;
+      if (accountId !== null) {
+        const onAccount = (alias: string) =>
+          `exists (select 1 from journal_line l where l.entry_id = ${alias}.id and l.account_id = ${accountId})`;
+        conditions[raw(onAccount)] = true;
+      }
+      return conditions;
+    };
+    return paginate(context.em, JournalEntry, where, args, {
+      orderBy: { date: 'desc', number: 'desc' },
+    });
+  }
+
+  @Authorized(...LEDGER)
+  @Query(() => JournalEntryObject, { nullable: true, description: 'One journal entry by ID.' })
+  journalEntry(
+    @Arg('id', () => ID, { description: 'The entry ID.' }) id: string,
+    @Ctx() context: RequestContext,
+  ) {
+    return byIdLoader(context, JournalEntry).load(parseGlobalId(id, 'JournalEntry'));
+  }
+
+  @Authorized(...Permissions.ledger.post)
+  @Mutation(() => PostJournalEntryPayload, {
+    description:
+      'Posts a balanced journal entry (`UNBALANCED`, `PERIOD_CLOSED`). Posted entries never change.',
+  })
+  postJournalEntry(
+    @Arg('input', () => PostJournalEntryInput, { description: 'The entry.' })
+    input: PostJournalEntryInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = requireRole(context.viewer, Permissions.ledger.post);
+    const lines = input.lines.map((line, index) => ({
+      accountId: parseGlobalId(line.accountId, 'Account', `input.lines.${index}.accountId`),
+      debit: line.debit,
+      credit: line.credit,
+      memo: line.memo,
+    }));
+    return toPayload(() =>
+      context.services.ledger.postManualEntry(context.em, viewer, { ...input, lines }),
+    );
+  }
+
+  @Authorized(...Permissions.ledger.post)
+  @Mutation(() => ReverseJournalEntryPayload, {
+    description: 'Posts the mirror image of a manual entry, once (`ALREADY_REVERSED`).',
+  })
+  reverseJournalEntry(
+    @Arg('input', () => ReverseJournalEntryInput, { description: 'The entry to reverse.' })
+    input: ReverseJournalEntryInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = requireRole(context.viewer, Permissions.ledger.post);
+    const entryId = parseGlobalId(input.entryId, 'JournalEntry', 'input.entryId');
+    return toPayload(() =>
+      context.services.ledger.reverse(context.em, viewer, entryId, input.memo, input.date),
+    );
+  }
+
+  @Authorized(...Permissions.ledger.post)
+  @Mutation(() => ClosePeriodPayload, {
+    description:
+      'Closes the books through a date: later postings on or before it are refused (`PERIOD_CLOSED`).',
+  })
+  closePeriod(
+    @Arg('input', () => ClosePeriodInput, { description: 'The last closed day.' })
+    input: ClosePeriodInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = requireRole(context.viewer, Permissions.ledger.post);
+    return toPayload(() =>
+      context.services.ledger.closePeriod(context.em, viewer, input.closedThrough),
+    );
+  }
+
+  @Authorized(...LEDGER)
+  @Query(() => CalendarDateScalar, {
+    nullable: true,
+    description: 'The last day of the closed period; null when nothing is closed.',
+  })
+  booksClosedThrough(@Ctx() context: RequestContext) {
+    return context.services.ledger.closedThrough(context.em);
+  }
+
+  @Authorized(...LEDGER)
+  @Query(() => TrialBalance, {
+    description: "Every account's debit or credit balance as of a date.",
+  })
+  async trialBalance(
+    @Arg('asOf', () => CalendarDateScalar, {
+      nullable: true,
+      description: 'The date; every posting when omitted.',
+    })
+    asOf: string | null,
+    @Ctx() context: RequestContext,
+  ): Promise<TrialBalance> {
+    const result = await context.services.statements.trialBalance(context.em, asOf);
+    return {
+      asOf,
+      rows: result.rows.map((row) => ({
+        account: accountById(context, row.accountId),
+        debit: Money.fromMinor(row.debitMinor),
+        credit: Money.fromMinor(row.creditMinor),
+      })),
+      totalDebit: Money.fromMinor(result.totalDebitMinor),
+      totalCredit: Money.fromMinor(result.totalCreditMinor),
+      balanced: result.totalDebitMinor === result.totalCreditMinor,
+    };
+  }
+
+  @Authorized(...LEDGER)
+  @Query(() => BalanceSheet, { description: 'Assets, liabilities and equity as of a date.' })
+  async balanceSheet(
+    @Arg('asOf', () => CalendarDateScalar, {
+      nullable: true,
+      description: 'The date; every posting when omitted.',
+    })
+    asOf: string | null,
+    @Ctx() context: RequestContext,
+  ): Promise<BalanceSheet> {
+    const sheet = await context.services.statements.balanceSheet(context.em, asOf);
+    const rows = (list: { accountId: number; balanceMinor: bigint }[]) =>
+      list.map((row) => ({
+        account: accountById(context, row.accountId),
+        balance: Money.fromMinor(row.balanceMinor),
+      }));
+    return {
+      asOf,
+      assets: rows(sheet.assets),
+      liabilities: rows(sheet.liabilities),
+      equity: rows(sheet.equity),
+      totalAssets: Money.fromMinor(sheet.totalAssetsMinor),
+      totalLiabilities: Money.fromMinor(sheet.totalLiabilitiesMinor),
+      totalEquity: Money.fromMinor(sheet.totalEquityMinor),
+      currentEarnings: Money.fromMinor(sheet.currentEarningsMinor),
+      totalLiabilitiesAndEquity: Money.fromMinor(
+        sheet.totalLiabilitiesMinor + sheet.totalEquityMinor + sheet.currentEarningsMinor,
+      ),
+    };
+  }
+
+  @Authorized(...LEDGER)
+  @Query(() => IncomeStatement, { description: 'Revenue, expenses and net income over a period.' })
+  incomeStatement(
+    @Arg('from', () => CalendarDateScalar, { description: 'First day.' }) from: string,
+    @Arg('to', () => CalendarDateScalar, { description: 'Last day.' }) to: string,
+    @Ctx() context: RequestContext,
+  ): Promise<IncomeStatement> {
+    return asQueryInput(async () => {
+      const statement = await context.services.statements.incomeStatement(context.em, from, to);
+      const rows = (list: { accountId: number; balanceMinor: bigint }[]) =>
+        list.map((row) => ({
+          account: accountById(context, row.accountId),
+          balance: Money.fromMinor(row.balanceMinor),
+        }));
+      return {
+        from,
+        to,
+        revenue: rows(statement.revenue),
+        expenses: rows(statement.expenses),
+        totalRevenue: Money.fromMinor(statement.totalRevenueMinor),
+        totalExpenses: Money.fromMinor(statement.totalExpensesMinor),
+        netIncome: Money.fromMinor(statement.netIncomeMinor),
+      };
+    });
+  }
+
+  @FieldResolver(() => [JournalLineObject], { description: 'The lines, in the order given.' })
+  lines(@Root() entry: JournalEntry, @Ctx() context: RequestContext) {
+    return groupLoader(
+      context,
+      'journalLines',
+      (ids) =>
+        context.em.find(
+          JournalLine,
+          { entry: { $in: [...ids] } },
+          { orderBy: { entry: 'asc', lineNo: 'asc' } },
+        ),
+      (line) => line.entry.id,
+    ).load(entry.id);
+  }
+
+  @FieldResolver(() => JournalEntryObject, {
+    nullable: true,
+    description: 'The entry this one reverses.',
+  })
+  reversalOf(@Root() entry: JournalEntry, @Ctx() context: RequestContext) {
+    return entry.reversalOfId === null
+      ? null
+      : byIdLoader(context, JournalEntry).load(entry.reversalOfId);
+  }
+
+  @FieldResolver(() => JournalEntryObject, {
+    nullable: true,
+    description: 'The entry that reversed this one.',
+  })
+  reversedBy(@Root() entry: JournalEntry, @Ctx() context: RequestContext) {
+    return context.loaders
+      .get<number, JournalEntry | null>('reversedBy', async (ids) => {
+        const reversals = await context.em.find(JournalEntry, { reversalOfId: { $in: [...ids] } });
+        const byOriginal = new Map(reversals.map((r) => [r.reversalOfId, r]));
+        return ids.map((id) => byOriginal.get(id) ?? null);
+      })
+      .load(entry.id);
+  }
+
+  @FieldResolver(() => EmployeeObject, {
+    nullable: true,
+    description: 'Who posted it; null for the system.',
+  })
+  createdBy(@Root() entry: JournalEntry, @Ctx() context: RequestContext) {
+    return entry.createdById === null
+      ? null
+      : byIdLoader(context, Employee).load(entry.createdById);
+  }
+}
+
+@Resolver(() => JournalLineObject)
+export class JournalLineResolver {
+  @FieldResolver(() => AccountObject, { description: 'The account.' })
+  account(@Root() line: JournalLine, @Ctx() context: RequestContext) {
+    return accountById(context, line.account.id);
+  }
+
+  @FieldResolver(() => Money, { description: 'The debit amount (zero on a credit line).' })
+  debit(@Root() line: JournalLine): Money {
+    return Money.fromMinor(line.debitMinor);
+  }
+
+  @FieldResolver(() => Money, { description: 'The credit amount (zero on a debit line).' })
+  credit(@Root() line: JournalLine): Money {
+    return Money.fromMinor(line.creditMinor);
+  }
+
+  @FieldResolver(() => Money, {
+    description:
+      "The account's balance after this line in posting order (debits minus credits): the audit chain.",
+  })
+  balanceAfter(@Root() line: JournalLine): Money {
+    return Money.fromMinor(line.balanceAfterMinor);
+  }
+
+  @FieldResolver(() => Money, {
+    description:
+      "The account's running balance after this line in date order, in its natural sign.",
+  })
+  async runningBalance(@Root() line: JournalLine, @Ctx() context: RequestContext): Promise<Money> {
+    const loader = context.loaders.get<number, bigint>('runningBalance', async (ids) => {
+      const balances = await context.services.statements.runningBalances(context.em, ids);
+      return ids.map((id) => balances.get(id) ?? 0n);
+    });
+    return Money.fromMinor(await loader.load(line.id));
+  }
+
+  @FieldResolver(() => CustomerObject, {
+    nullable: true,
+    description: 'The customer of a receivable line.',
+  })
+  customer(@Root() line: JournalLine, @Ctx() context: RequestContext) {
+    return line.customerId === null ? null : byIdLoader(context, Customer).load(line.customerId);
+  }
+}
+
+function invoiceWhere(filter: {
+  customerId?: number | null;
+  status?: string[] | null;
+}): Record<string, unknown> {
+  const where: Record<string, unknown> = {};
+  if (filter.customerId != null) where.customer = filter.customerId;
+  if (filter.status?.length) where.status = { $in: filter.status };
+  return where;
+}
+
+@Resolver(() => InvoiceObject)
+export class InvoiceResolver extends NodeResolver(InvoiceObject, 'Invoice') {
+  @Authorized(...RECEIVABLES)
+  @Query(() => InvoiceConnection, { description: 'Invoices, newest first.' })
+  invoices(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('filter', () => InvoiceFilter, { nullable: true, description: 'Which invoices to list.' })
+    filter: InvoiceFilter | null,
+    @Ctx() context: RequestContext,
+  ) {
+    const customerId = filter?.customerId
+      ? parseGlobalId(filter.customerId, 'Customer', 'filter.customerId')
+      : null;
+    return paginate(
+      context.em,
+      Invoice,
+      invoiceWhere({ customerId, status: filter?.status }),
+      args,
+      { orderBy: { id: 'desc' } },
+    );
+  }
+
+  @Authorized(...RECEIVABLES)
+  @Query(() => InvoiceObject, { nullable: true, description: 'One invoice by ID.' })
+  invoice(
+    @Arg('id', () => ID, { description: 'The invoice ID.' }) id: string,
+    @Ctx() context: RequestContext,
+  ) {
+    return byIdLoader(context, Invoice).load(parseGlobalId(id, 'Invoice'));
+  }
+
+  @Authorized(...Permissions.receivables.recordPayment)
+  @Mutation(() => RecordPaymentPayload, {
+    description:
+      "Records a customer's payment (Dr Cash / Cr AR), applied to their oldest open invoices (`OVERPAYMENT`).",
+  })
+  async recordPayment(
+    @Arg('input', () => RecordPaymentInput, { description: 'The payment.' })
+    input: RecordPaymentInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = requireRole(context.viewer, Permissions.receivables.recordPayment);
+    const customerId = parseGlobalId(input.customerId, 'Customer', 'input.customerId');
+    return toPayload(async () => {
+      const { payment, invoices } = await context.services.receivables.recordPayment(
+        context.em,
+        viewer,
+        { ...input, customerId },
+      );
+      return { payment: paymentView(payment), invoices };
+    });
+  }
+
+  @Authorized(...LEDGER)
+  @Query(() => ArAging, {
+    description: 'Open invoice amounts per customer as of a date, by days past due.',
+  })
+  async arAging(
+    @Arg('asOf', () => CalendarDateScalar, {
+      nullable: true,
+      description: 'The date; today when omitted.',
+    })
+    asOf: string | null,
+    @Ctx() context: RequestContext,
+  ): Promise<ArAging> {
+    const date = asOf ?? new Date().toISOString().slice(0, 10);
+    const rows = await context.services.receivables.arAging(context.em, date);
+    return {
+      asOf: date,
+      rows: rows.map((row) => ({
+        customer: byIdLoader(context, Customer).load(row.partyId),
+        ...agingBuckets(row),
+      })),
+      totals: agingTotals(rows),
+    };
+  }
+
+  @FieldResolver(() => CustomerObject, { description: 'Who is billed.' })
+  customer(@Root() invoice: Invoice, @Ctx() context: RequestContext) {
+    return byIdLoader(context, Customer).load(invoice.customer.id);
+  }
+
+  @FieldResolver(() => Money, { description: 'The invoiced amount.' })
+  total(@Root() invoice: Invoice): Money {
+    return Money.fromMinor(invoice.totalMinor);
+  }
+
+  @FieldResolver(() => Money, { description: 'What has been paid.' })
+  amountPaid(@Root() invoice: Invoice): Money {
+    return Money.fromMinor(invoice.amountPaidMinor);
+  }
+
+  @FieldResolver(() => Money, { description: 'What is still due.' })
+  amountDue(@Root() invoice: Invoice): Money {
+    return Money.fromMinor(invoice.totalMinor - invoice.amountPaidMinor);
+  }
+
+  @Authorized(...Permissions.orders.read)
+  @FieldResolver(() => OrderObject, { nullable: true, description: 'The shipped order it bills.' })
+  order(@Root() invoice: Invoice, @Ctx() context: RequestContext) {
+    return invoice.orderId === null ? null : byIdLoader(context, Order).load(invoice.orderId);
+  }
+}
+
+function paymentView(payment: Payment): PaymentObject {
+  return {
+    amount: Money.fromMinor(payment.amountMinor),
+    receivedOn: payment.receivedOn,
+    reference: payment.reference,
+  };
+}
+
+@Resolver(() => VendorObject)
+export class VendorResolver extends NodeResolver(VendorObject, 'Vendor') {
+  @Authorized(...LEDGER)
+  @Query(() => VendorConnection, { description: 'Vendors, by name.' })
+  vendors(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() context: RequestContext) {
+    return paginate(context.em, Vendor, {}, args, { orderBy: { name: 'asc', id: 'asc' } });
+  }
+
+  @Authorized(...Permissions.ledger.post)
+  @Mutation(() => CreateVendorPayload, {
+    description: 'Adds a vendor (`NAME_TAKEN` when the name is in use).',
+  })
+  createVendor(
+    @Arg('input', () => CreateVendorInput, { description: 'The new vendor.' })
+    input: CreateVendorInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = requireRole(context.viewer, Permissions.ledger.post);
+    return toPayload(() => context.services.receivables.createVendor(context.em, viewer, input));
+  }
+
+  @Authorized(...LEDGER)
+  @Query(() => ApAging, {
+    description: 'Open bill amounts per vendor as of a date, by days past due.',
+  })
+  async apAging(
+    @Arg('asOf', () => CalendarDateScalar, {
+      nullable: true,
+      description: 'The date; today when omitted.',
+    })
+    asOf: string | null,
+    @Ctx() context: RequestContext,
+  ): Promise<ApAging> {
+    const date = asOf ?? new Date().toISOString().slice(0, 10);
+    const rows = await context.services.receivables.apAging(context.em, date);
+    return {
+      asOf: date,
+      rows: rows.map((row) => ({
+        vendor: byIdLoader(context, Vendor).load(row.partyId),
+        ...agingBuckets(row),
+      })),
+      totals: agingTotals(rows),
+    };
+  }
+}
+
+@Resolver(() => BillObject)
+export class BillResolver extends NodeResolver(BillObject, 'Bill') {
+  @Authorized(...LEDGER)
+  @Query(() => BillConnection, { description: 'Bills, newest first.' })
+  bills(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() context: RequestContext) {
+    return paginate(context.em, Bill, {}, args, { orderBy: { id: 'desc' } });
+  }
+
+  @Authorized(...Permissions.ledger.post)
+  @Mutation(() => RecordBillPayload, {
+    description: "Records a vendor's bill: Dr the expense account / Cr 2000 Accounts Payable.",
+  })
+  recordBill(
+    @Arg('input', () => RecordBillInput, { description: 'The bill.' }) input: RecordBillInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = requireRole(context.viewer, Permissions.ledger.post);
+    const vendorId = parseGlobalId(input.vendorId, 'Vendor', 'input.vendorId');
+    const expenseAccountId = parseGlobalId(
+      input.expenseAccountId,
+      'Account',
+      'input.expenseAccountId',
+    );
+    return toPayload(() =>
+      context.services.receivables.recordBill(context.em, viewer, {
+        ...input,
+        vendorId,
+        expenseAccountId,
+      }),
+    );
+  }
+
+  @Authorized(...Permissions.ledger.post)
+  @Mutation(() => PayBillPayload, {
+    description: 'Pays (part of) a bill: Dr 2000 Accounts Payable / Cr 1000 Cash (`OVERPAYMENT`).',
+  })
+  payBill(
+    @Arg('input', () => PayBillInput, { description: 'The payment.' }) input: PayBillInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = requireRole(context.viewer, Permissions.ledger.post);
+    const billId = parseGlobalId(input.billId, 'Bill', 'input.billId');
+    return toPayload(() =>
+      context.services.receivables.payBill(context.em, viewer, { ...input, billId }),
+    );
+  }
+
+  @FieldResolver(() => VendorObject, { description: 'Who billed us.' })
+  vendor(@Root() bill: Bill, @Ctx() context: RequestContext) {
+    return byIdLoader(context, Vendor).load(bill.vendor.id);
+  }
+
+  @FieldResolver(() => AccountObject, { description: 'The expense account it was posted to.' })
+  expenseAccount(@Root() bill: Bill, @Ctx() context: RequestContext) {
+    return accountById(context, bill.expenseAccount.id);
+  }
+
+  @FieldResolver(() => Money, { description: 'The billed amount.' })
+  amount(@Root() bill: Bill): Money {
+    return Money.fromMinor(bill.amountMinor);
+  }
+
+  @FieldResolver(() => Money, { description: 'What has been paid.' })
+  amountPaid(@Root() bill: Bill): Money {
+    return Money.fromMinor(bill.amountPaidMinor);
+  }
+
+  @FieldResolver(() => Money, { description: 'What is still due.' })
+  amountDue(@Root() bill: Bill): Money {
+    return Money.fromMinor(bill.amountMinor - bill.amountPaidMinor);
+  }
+}
+
+/** What the ledger adds to customers and orders: invoices and the receivable balance. */
+@Resolver(() => CustomerObject)
+export class CustomerLedgerResolver {
+  @Authorized(...RECEIVABLES)
+  @FieldResolver(() => Money, {
+    description:
+      'What the customer owes: their receivable balance in the ledger. Requires one of: ACCOUNTANT, REPORTING, SUPPORT_AGENT, SUPPORT_LEAD, ADMIN.',
+  })
+  async balance(@Root() customer: Customer, @Ctx() context: RequestContext): Promise<Money> {
+    const loader = context.loaders.get<number, bigint>('customerBalance', async (ids) => {
+      const balances = await context.services.receivables.customerBalances(context.em, ids);
+      return ids.map((id) => balances.get(id) ?? 0n);
+    });
+    return Money.fromMinor(await loader.load(customer.id));
+  }
+
+  @Authorized(...RECEIVABLES)
+  @FieldResolver(() => InvoiceConnection, {
+    description:
+      "The customer's invoices, newest first. Requires one of: ACCOUNTANT, REPORTING, SUPPORT_AGENT, SUPPORT_LEAD, ADMIN.",
+  })
+  invoices(
+    @Root() customer: Customer,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('filter', () => InvoiceFilter, {
+      nullable: true,
+      description: 'Which invoices (the customer filter is ignored).',
+    })
+    filter: InvoiceFilter | null,
+    @Ctx() context: RequestContext,
+  ) {
+    return paginate(
+      context.em,
+      Invoice,
+      invoiceWhere({ customerId: customer.id, status: filter?.status }),
+      args,
+      { orderBy: { id: 'desc' } },
+    );
+  }
+}
+
+@Resolver(() => OrderObject)
+export class OrderInvoiceResolver {
+  @Authorized(...RECEIVABLES)
+  @FieldResolver(() => InvoiceObject, {
+    nullable: true,
+    description:
+      'The invoice issued when the order shipped. Requires one of: ACCOUNTANT, REPORTING, SUPPORT_AGENT, SUPPORT_LEAD, ADMIN.',
+  })
+  invoice(@Root() order: Order, @Ctx() context: RequestContext) {
+    return context.loaders
+      .get<number, Invoice | null>('invoiceByOrder', async (ids) => {
+        const invoices = await context.em.find(Invoice, { orderId: { $in: [...ids] } });
+        const byOrder = new Map(invoices.map((invoice) => [invoice.orderId, invoice]));
+        return ids.map((id) => byOrder.get(id) ?? null);
+      })
+      .load(order.id);
+  }
+}

@@ -1,0 +1,444 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { claimIdempotencyKey, completeIdempotencyKey, requestHash } from '../../db/idempotency';
+import { inTransaction, isUniqueViolation } from '../../db/transaction';
+import { recordEvent } from '../../events/event-log';
+import type { Viewer } from '../../graphql/context';
+import { parseMinorUnits } from '../../graphql/money';
+import { isCalendarDate } from '../../graphql/scalars';
+import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
+import { optionalText, requiredText } from '../common/input-rules';
+import { Account, AccountType, JournalEntry, NORMAL_BALANCE } from './ledger.entity';
+
+/** The chart of accounts every installation has (created by a migration); the system posts to them. */
+export const StandardAccount = {
+  CASH: '1000',
+  ACCOUNTS_RECEIVABLE: '1100',
+  INVENTORY: '1200',
+  ACCOUNTS_PAYABLE: '2000',
+  PAYROLL_LIABILITIES: '2100',
+  OWNERS_EQUITY: '3000',
+  SALES_REVENUE: '4000',
+  COST_OF_GOODS_SOLD: '5000',
+  SALARIES_EXPENSE: '6000',
+  OPERATING_EXPENSES: '6100',
+} as const;
+
+/** One line of a posting, in minor units; exactly one side is positive. */
+export interface PostingLine {
+  accountId: number;
+  debitMinor: bigint;
+  creditMinor: bigint;
+  memo?: string | null;
+  customerId?: number | null;
+  vendorId?: number | null;
+}
+
+export interface Posting {
+  date: string;
+  memo: string | null;
+  source: string;
+  lines: PostingLine[];
+  actorId: number | null;
+  reversalOfId?: number | null;
+}
+
+/** A journal entry as a client sends it: Decimal strings, and the field path of each line. */
+export interface ManualEntryDraft {
+  date: string;
+  memo?: string | null;
+  idempotencyKey?: string | null;
+  lines: {
+    accountId: number;
+    debit?: string | null;
+    credit?: string | null;
+    memo?: string | null;
+  }[];
+}
+
+interface LockedAccount {
+  id: string;
+  balance_minor: string;
+}
+
+const MAX_LINES = 500;
+
+/** Today's accounting date (UTC). */
+export function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+function lineSide(value: string | null | undefined, field: string[]): bigint {
+  if (value === null || value === undefined || value === '') return 0n;
+  const parsed = parseMinorUnits(value, { allowZero: true });
+  if (!parsed.ok) {
+    const reason = {
+      format: 'Not a decimal amount',
+      precision: 'At most two decimals',
+      negative: 'Amounts are positive',
+      zero: '',
+      too_large: 'Too large',
+    };
+    throw new BusinessRuleError(UserErrorCode.INVALID_INPUT, reason[parsed.reason], field);
+  }
+  return parsed.minor;
+}
+
+/**
+ * The general ledger: the only code that writes journal entries. Every posting locks its accounts
+ * in id order (so concurrent postings never deadlock), checks the closed period, takes the next
+ * gapless number, writes the lines with each account's running balance, and updates the accounts,
+ * all in the caller's transaction. The database refuses unbalanced or altered entries on its own.
+ */
+export class LedgerService {
+  private accountIds = new Map<string, number>();
+
+  /** The id of a standard account by code (cached: codes never change). */
+  async accountId(em: EntityManager, code: string): Promise<number> {
+    const cached = this.accountIds.get(code);
+    if (cached !== undefined) return cached;
+    const account = await em.findOneOrFail(Account, { code });
+    this.accountIds.set(code, account.id);
+    return account.id;
+  }
+
+  /** Posts a balanced entry inside the caller's transaction. */
+  async post(tx: EntityManager, posting: Posting): Promise<JournalEntry> {
+    const field = (index: number, name: string) => ['input', 'lines', String(index), name];
+    if (posting.lines.length < 2) {
+      throw new BusinessRuleError(UserErrorCode.INVALID_INPUT, 'An entry has at least two lines', [
+        'input',
+        'lines',
+      ]);
+    }
+    if (posting.lines.length > MAX_LINES) {
+      throw new BusinessRuleError(
+        UserErrorCode.INVALID_INPUT,
+        `An entry has at most ${MAX_LINES} lines`,
+        ['input', 'lines'],
+      );
+    }
+    let debits = 0n;
+    let credits = 0n;
+    posting.lines.forEach((line, index) => {
+      const oneSide =
+        (line.debitMinor > 0n && line.creditMinor === 0n) ||
+        (line.creditMinor > 0n && line.debitMinor === 0n);
+      if (!oneSide) {
+        throw new BusinessRuleError(
+          UserErrorCode.INVALID_INPUT,
+          'Each line has exactly one positive side: a debit or a credit',
+          field(index, 'debit'),
+        );
+      }
+      debits += line.debitMinor;
+      credits += line.creditMinor;
+    });
+    if (debits !== credits) {
+      throw new BusinessRuleError(
+        UserErrorCode.UNBALANCED,
+        `Debits (${debits}) and credits (${credits}) differ, in cents`,
+        ['input', 'lines'],
+      );
+    }
+    await this.requireOpenPeriod(tx, posting.date);
+
+    const accountIds = [...new Set(posting.lines.map((line) => line.accountId))].sort(
+      (a, b) => a - b,
+    );
+    const locked = await tx.execute<LockedAccount[]>(
+      `SELECT id, balance_minor FROM account WHERE id IN (${accountIds.map(() => '?').join(', ')}) ORDER BY id FOR UPDATE`,
+      accountIds,
+    );
+    const balances = new Map(locked.map((row) => [Number(row.id), BigInt(row.balance_minor)]));
+    posting.lines.forEach((line, index) => {
+      if (!balances.has(line.accountId))
+        throw new BusinessRuleError(
+          UserErrorCode.NOT_FOUND,
+          'No such account',
+          field(index, 'accountId'),
+        );
+    });
+
+    const [{ value: number }] = await tx.execute<{ value: string }[]>(
+      "UPDATE ledger_counter SET value = value + 1 WHERE name = 'journal_entry' RETURNING value",
+    );
+    const entry = tx.create(JournalEntry, {
+      number: Number(number),
+      date: posting.date,
+      memo: posting.memo,
+      source: posting.source,
+      reversalOfId: posting.reversalOfId ?? null,
+      createdById: posting.actorId,
+    });
+    await tx.flush();
+
+    const rows = posting.lines.map((line, index) => {
+      const after = (balances.get(line.accountId) as bigint) + line.debitMinor - line.creditMinor;
+      balances.set(line.accountId, after);
+      return [
+        entry.id,
+        index,
+        line.accountId,
+        posting.date,
+        line.debitMinor,
+        line.creditMinor,
+        after,
+        line.memo ?? null,
+        line.customerId ?? null,
+        line.vendorId ?? null,
+      ];
+    });
+    await tx.execute(
+      `INSERT INTO journal_line (entry_id, line_no, account_id, entry_date, debit_minor, credit_minor, balance_after_minor, memo, customer_id, vendor_id)
+       VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      rows.flat().map((value) => (typeof value === 'bigint' ? value.toString() : value)),
+    );
+    await tx.execute(
+      `UPDATE account AS a SET balance_minor = v.balance FROM (VALUES ${accountIds.map(() => '(?::bigint, ?::bigint)').join(', ')}) AS v(id, balance)
+        WHERE a.id = v.id`,
+      accountIds.flatMap((id) => [id, (balances.get(id) as bigint).toString()]),
+    );
+    recordEvent(tx, {
+      streamType: 'JournalEntry',
+      streamId: entry.id,
+      type: 'POSTED',
+      payload: {
+        number: entry.number,
+        date: entry.date,
+        source: entry.source,
+        total: debits.toString(),
+      },
+      actorId: posting.actorId,
+    });
+    return entry;
+  }
+
+  /** Refuses a posting dated on or before the day the books are closed through. */
+  private async requireOpenPeriod(tx: EntityManager, date: string): Promise<void> {
+    if (!isCalendarDate(date))
+      throw new BusinessRuleError(UserErrorCode.INVALID_INPUT, 'Not a calendar date', [
+        'input',
+        'date',
+      ]);
+    // FOR SHARE: a concurrent closePeriod waits for this posting, and this posting sees any close that committed.
+    const [settings] = await tx.execute<{ closed_through: string | null }[]>(
+      "SELECT to_char(closed_through, 'YYYY-MM-DD') AS closed_through FROM ledger_settings WHERE id = 1 FOR SHARE",
+    );
+    if (settings?.closed_through && date <= settings.closed_through) {
+      throw new BusinessRuleError(
+        UserErrorCode.PERIOD_CLOSED,
+        `The books are closed through ${settings.closed_through}`,
+        ['input', 'date'],
+      );
+    }
+  }
+
+  /** `postJournalEntry`: a manual entry, idempotent by key. */
+  async postManualEntry(
+    em: EntityManager,
+    viewer: Viewer,
+    draft: ManualEntryDraft,
+  ): Promise<{ journalEntry: JournalEntry }> {
+    const lines: PostingLine[] = draft.lines.map((line, index) => ({
+      accountId: line.accountId,
+      debitMinor: lineSide(line.debit, ['input', 'lines', String(index), 'debit']),
+      creditMinor: lineSide(line.credit, ['input', 'lines', String(index), 'credit']),
+      memo: optionalText(line.memo, ['input', 'lines', String(index), 'memo'], 500),
+    }));
+    const memo = optionalText(draft.memo, ['input', 'memo'], 1000);
+    const key = draft.idempotencyKey ?? null;
+    return inTransaction(em, async (tx) => {
+      if (key !== null) {
+        const hash = requestHash({ date: draft.date, memo, lines });
+        const claim = await claimIdempotencyKey(tx, 'postJournalEntry', key, hash);
+        if (!claim.fresh)
+          return {
+            journalEntry: await tx.findOneOrFail(JournalEntry, { id: Number(claim.resultId) }),
+          };
+      }
+      const journalEntry = await this.post(tx, {
+        date: draft.date,
+        memo,
+        source: 'MANUAL',
+        lines,
+        actorId: viewer.employeeId,
+      });
+      if (key !== null) await completeIdempotencyKey(tx, 'postJournalEntry', key, journalEntry.id);
+      return { journalEntry };
+    });
+  }
+
+  /** Posts the mirror image of a manual entry, once, on an open date. */
+  async reverse(
+    em: EntityManager,
+    viewer: Viewer,
+    entryId: number,
+    memo: string | null | undefined,
+    date?: string | null,
+  ): Promise<{ journalEntry: JournalEntry }> {
+    const note = optionalText(memo, ['input', 'memo'], 1000);
+    try {
+      return await inTransaction(em, async (tx) => {
+        const original = await tx.findOne(JournalEntry, { id: entryId });
+        if (!original)
+          throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such journal entry', [
+            'input',
+            'entryId',
+          ]);
+        if (original.source !== 'MANUAL') {
+          throw new BusinessRuleError(
+            UserErrorCode.INVALID_INPUT,
+            `A ${original.source.toLowerCase()} entry is corrected through its document, not reversed by hand`,
+            ['input', 'entryId'],
+          );
+        }
+        if (await tx.count(JournalEntry, { reversalOfId: entryId })) {
+          throw new BusinessRuleError(
+            UserErrorCode.ALREADY_REVERSED,
+            `Entry ${original.number} was already reversed`,
+            ['input', 'entryId'],
+          );
+        }
+        const lines = await tx.execute<
+          {
+            account_id: string;
+            debit_minor: string;
+            credit_minor: string;
+            memo: string | null;
+            customer_id: string | null;
+            vendor_id: string | null;
+          }[]
+        >(
+          'SELECT account_id, debit_minor, credit_minor, memo, customer_id, vendor_id FROM journal_line WHERE entry_id = ? ORDER BY line_no',
+          [entryId],
+        );
+        const postingDate = date ?? (today() > original.date ? today() : original.date);
+        const journalEntry = await this.post(tx, {
+          date: postingDate,
+          memo: note ?? `Reversal of entry ${original.number}`,
+          source: 'REVERSAL',
+          reversalOfId: entryId,
+          actorId: viewer.employeeId,
+          lines: lines.map((line) => ({
+            accountId: Number(line.account_id),
+            debitMinor: BigInt(line.credit_minor),
+            creditMinor: BigInt(line.debit_minor),
+            memo: line.memo,
+            customerId: line.customer_id === null ? null : Number(line.customer_id),
+            vendorId: line.vendor_id === null ? null : Number(line.vendor_id),
+          })),
+        });
+        return { journalEntry };
+      });
+    } catch (error) {
+      // Two reversals raced: the unique index on reversal_of_id lets one through.
+      if (isUniqueViolation(error, 'journal_entry_reversal_unique')) {
+        throw new BusinessRuleError(
+          UserErrorCode.ALREADY_REVERSED,
+          'The entry was already reversed',
+          ['input', 'entryId'],
+        );
+      }
+      throw error;
+    }
+  }
+
+  async createAccount(
+    em: EntityManager,
+    viewer: Viewer,
+    input: { code: string; name: string; type: AccountType },
+  ): Promise<{ account: Account }> {
+    const code = requiredText(input.code, ['input', 'code'], 20);
+    if (!/^\d{3,10}$/.test(code))
+      throw new BusinessRuleError(
+        UserErrorCode.INVALID_INPUT,
+        'An account code is 3 to 10 digits',
+        ['input', 'code'],
+      );
+    const name = requiredText(input.name, ['input', 'name'], 200);
+    const taken = () =>
+      new BusinessRuleError(UserErrorCode.CODE_TAKEN, `Account ${code} already exists`, [
+        'input',
+        'code',
+      ]);
+    try {
+      return await inTransaction(em, async (tx) => {
+        if (await tx.count(Account, { code })) throw taken();
+        const account = tx.create(Account, {
+          code,
+          name,
+          type: input.type,
+          normalBalance: NORMAL_BALANCE[input.type],
+        });
+        await tx.flush();
+        recordEvent(tx, {
+          streamType: 'Account',
+          streamId: account.id,
+          type: 'CREATED',
+          payload: { code, name, type: input.type },
+          actorId: viewer.employeeId,
+        });
+        return { account };
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, 'account_code_unique')) throw taken();
+      throw error;
+    }
+  }
+
+  /** Closes the books through a date: nothing may be posted on or before it afterwards. */
+  async closePeriod(
+    em: EntityManager,
+    viewer: Viewer,
+    closedThrough: string,
+  ): Promise<{ closedThrough: string }> {
+    if (!isCalendarDate(closedThrough))
+      throw new BusinessRuleError(UserErrorCode.INVALID_INPUT, 'Not a calendar date', [
+        'input',
+        'closedThrough',
+      ]);
+    return inTransaction(em, async (tx) => {
+      const [current] = await tx.execute<{ closed_through: string | null }[]>(
+        "SELECT to_char(closed_through, 'YYYY-MM-DD') AS closed_through FROM ledger_settings WHERE id = 1 FOR UPDATE",
+      );
+      if (current?.closed_through && closedThrough < current.closed_through) {
+        throw new BusinessRuleError(
+          UserErrorCode.INVALID_INPUT,
+          `The books are already closed through ${current.closed_through}`,
+          ['input', 'closedThrough'],
+        );
+      }
+      await tx.execute('UPDATE ledger_settings SET closed_through = ? WHERE id = 1', [
+        closedThrough,
+      ]);
+      recordEvent(tx, {
+        streamType: 'Ledger',
+        streamId: 1,
+        type: 'PERIOD_CLOSED',
+        payload: { closedThrough, previous: current?.closed_through ?? null },
+        actorId: viewer.employeeId,
+      });
+      return { closedThrough };
+    });
+  }
+
+  async closedThrough(em: EntityManager): Promise<string | null> {
+    const [row] = await em.execute<{ closed_through: string | null }[]>(
+      "SELECT to_char(closed_through, 'YYYY-MM-DD') AS closed_through FROM ledger_settings WHERE id = 1",
+    );
+    return row?.closed_through ?? null;
+  }
+
+  /** Takes the next number of a gapless series (invoices, bills) inside the caller's transaction. */
+  async nextNumber(tx: EntityManager, series: 'invoice' | 'bill', prefix: string): Promise<string> {
+    const [{ value }] = await tx.execute<{ value: string }[]>(
+      'UPDATE ledger_counter SET value = value + 1 WHERE name = ? RETURNING value',
+      [series],
+    );
+    return `${prefix}-${value.padStart(6, '0')}`;
+  }
+}

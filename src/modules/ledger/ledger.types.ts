@@ -1,0 +1,789 @@
+import { ArrayMaxSize, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Money } from '../../graphql/money';
+import { Connection, Node } from '../../graphql/relay';
+import { CalendarDateScalar, DecimalScalar } from '../../graphql/scalars';
+import { UserError } from '../../graphql/user-error';
+import { CustomerObject } from '../customers/customer.types';
+import { EmployeeObject } from '../employees/employee.types';
+import { AccountType, NormalBalance } from './ledger.entity';
+import { SettlementStatus } from './receivables.entity';
+
+registerEnumType(AccountType, {
+  name: 'AccountType',
+  description: 'The kind of an account, which decides its normal balance and its statement.',
+  valuesConfig: {
+    ASSET: {
+      description: 'What the company owns (cash, receivables, inventory). Normal balance: debit.',
+    },
+    LIABILITY: {
+      description: 'What the company owes (payables, payroll liabilities). Normal balance: credit.',
+    },
+    EQUITY: { description: "The owners' stake. Normal balance: credit." },
+    REVENUE: { description: 'Income from sales. Normal balance: credit.' },
+    EXPENSE: { description: 'Costs (goods sold, salaries, operations). Normal balance: debit.' },
+  },
+});
+
+registerEnumType(NormalBalance, {
+  name: 'NormalBalance',
+  description: 'The side on which an account normally carries its balance.',
+  valuesConfig: {
+    DEBIT: { description: 'Debits increase it (assets, expenses).' },
+    CREDIT: { description: 'Credits increase it (liabilities, equity, revenue).' },
+  },
+});
+
+registerEnumType(SettlementStatus, {
+  name: 'SettlementStatus',
+  description: 'How much of an invoice or bill has been paid.',
+  valuesConfig: {
+    OPEN: { description: 'Nothing paid yet.' },
+    PARTIALLY_PAID: { description: 'Part paid; some is still due.' },
+    PAID: { description: 'Paid in full.' },
+  },
+});
+
+const ACCOUNTANT_ONLY = 'Requires one of: ACCOUNTANT, ADMIN.';
+
+@ObjectType('Account', {
+  implements: Node,
+  description: `An account of the chart of accounts. ${ACCOUNTANT_ONLY}`,
+})
+export class AccountObject extends Node {
+  @Field(() => String, { description: 'The account code, such as "1100".' })
+  code!: string;
+
+  @Field(() => String, { description: 'The account name, such as "Accounts Receivable".' })
+  name!: string;
+
+  @Field(() => AccountType, { description: 'What kind of account it is.' })
+  type!: AccountType;
+
+  @Field(() => NormalBalance, { description: 'The side on which it normally carries its balance.' })
+  normalBalance!: NormalBalance;
+
+  @Field(() => Money, {
+    description:
+      "The balance in the account's natural sign (positive on its normal side), as of a date.",
+  })
+  balance!: Money;
+}
+
+export const AccountConnection = Connection(AccountObject, 'Account', 'account');
+
+@ObjectType('JournalLine', {
+  description: 'One line of a journal entry: a debit or a credit to one account.',
+})
+export class JournalLineObject {
+  @Field(() => AccountObject, { description: 'The account.' })
+  account!: unknown;
+
+  @Field(() => Money, { description: 'The debit amount (zero on a credit line).' })
+  debit!: Money;
+
+  @Field(() => Money, { description: 'The credit amount (zero on a debit line).' })
+  credit!: Money;
+
+  @Field(() => String, { nullable: true, description: 'A note on this line.' })
+  memo!: string | null;
+
+  @Field(() => Money, {
+    description:
+      "The account's balance after this line in posting order (debits minus credits): the audit chain.",
+  })
+  balanceAfter!: Money;
+
+  @Field(() => Money, {
+    description:
+      "The account's running balance after this line in date order, in its natural sign.",
+  })
+  runningBalance!: Money;
+
+  @Field(() => CustomerObject, {
+    nullable: true,
+    description: 'The customer of a receivable line.',
+  })
+  customer!: unknown;
+}
+
+@ObjectType('JournalEntry', {
+  implements: Node,
+  description: `A posted, immutable journal entry. ${ACCOUNTANT_ONLY}`,
+})
+export class JournalEntryObject extends Node {
+  @Field(() => Int, { description: 'Entry number: without gaps, in posting order.' })
+  number!: number;
+
+  @Field(() => CalendarDateScalar, { description: 'The accounting date.' })
+  date!: string;
+
+  @Field(() => String, { nullable: true, description: 'What the entry is for.' })
+  memo!: string | null;
+
+  @Field(() => String, {
+    description:
+      'What produced it: MANUAL, INVOICE, PAYMENT, BILL, BILL_PAYMENT, PAYROLL or REVERSAL.',
+  })
+  source!: string;
+
+  @Field(() => [JournalLineObject], { description: 'The lines, in the order given.' })
+  lines!: unknown[];
+
+  @Field(() => JournalEntryObject, { nullable: true, description: 'The entry this one reverses.' })
+  reversalOf!: unknown;
+
+  @Field(() => JournalEntryObject, {
+    nullable: true,
+    description: 'The entry that reversed this one.',
+  })
+  reversedBy!: unknown;
+
+  @Field(() => EmployeeObject, {
+    nullable: true,
+    description: 'Who posted it; null for the system.',
+  })
+  createdBy!: unknown;
+
+  @Field(() => Date, { description: 'When it was posted.' })
+  createdAt!: Date;
+}
+
+export const JournalEntryConnection = Connection(
+  JournalEntryObject,
+  'JournalEntry',
+  'journal entry',
+);
+
+@ObjectType({
+  description: 'One account in the trial balance: its balance on the debit or the credit side.',
+})
+export class TrialBalanceRow {
+  @Field(() => AccountObject, { description: 'The account.' })
+  account!: unknown;
+
+  @Field(() => Money, { description: 'The balance when it is a debit balance, otherwise zero.' })
+  debit!: Money;
+
+  @Field(() => Money, { description: 'The balance when it is a credit balance, otherwise zero.' })
+  credit!: Money;
+}
+
+@ObjectType({
+  description: `Every account's balance as of a date; total debits equal total credits. ${ACCOUNTANT_ONLY}`,
+})
+export class TrialBalance {
+  @Field(() => CalendarDateScalar, {
+    nullable: true,
+    description: 'The date; null means every posting so far.',
+  })
+  asOf!: string | null;
+
+  @Field(() => [TrialBalanceRow], { description: 'One row per account, by code.' })
+  rows!: TrialBalanceRow[];
+
+  @Field(() => Money, { description: 'Sum of the debit column.' })
+  totalDebit!: Money;
+
+  @Field(() => Money, { description: 'Sum of the credit column.' })
+  totalCredit!: Money;
+
+  @Field(() => Boolean, {
+    description: 'Whether total debits equal total credits (always true for this ledger).',
+  })
+  balanced!: boolean;
+}
+
+@ObjectType({ description: "An account and its balance in the account's natural sign." })
+export class AccountBalance {
+  @Field(() => AccountObject, { description: 'The account.' })
+  account!: unknown;
+
+  @Field(() => Money, { description: 'Its balance (positive on its normal side).' })
+  balance!: Money;
+}
+
+@ObjectType({ description: `Assets, liabilities and equity as of a date. ${ACCOUNTANT_ONLY}` })
+export class BalanceSheet {
+  @Field(() => CalendarDateScalar, {
+    nullable: true,
+    description: 'The date; null means every posting so far.',
+  })
+  asOf!: string | null;
+
+  @Field(() => [AccountBalance], { description: 'Asset accounts.' })
+  assets!: AccountBalance[];
+
+  @Field(() => [AccountBalance], { description: 'Liability accounts.' })
+  liabilities!: AccountBalance[];
+
+  @Field(() => [AccountBalance], { description: 'Equity accounts.' })
+  equity!: AccountBalance[];
+
+  @Field(() => Money, { description: 'Sum of the assets.' })
+  totalAssets!: Money;
+
+  @Field(() => Money, { description: 'Sum of the liabilities.' })
+  totalLiabilities!: Money;
+
+  @Field(() => Money, { description: 'Sum of the equity accounts.' })
+  totalEquity!: Money;
+
+  @Field(() => Money, {
+    description: 'Revenue minus expenses to date, not yet closed into equity.',
+  })
+  currentEarnings!: Money;
+
+  @Field(() => Money, {
+    description: 'Liabilities + equity + current earnings: equals total assets.',
+  })
+  totalLiabilitiesAndEquity!: Money;
+}
+
+@ObjectType({ description: `Revenue and expenses over a period. ${ACCOUNTANT_ONLY}` })
+export class IncomeStatement {
+  @Field(() => CalendarDateScalar, { description: 'First day.' })
+  from!: string;
+
+  @Field(() => CalendarDateScalar, { description: 'Last day.' })
+  to!: string;
+
+  @Field(() => [AccountBalance], { description: 'Revenue accounts and what each earned.' })
+  revenue!: AccountBalance[];
+
+  @Field(() => [AccountBalance], { description: 'Expense accounts and what each cost.' })
+  expenses!: AccountBalance[];
+
+  @Field(() => Money, { description: 'Sum of revenue.' })
+  totalRevenue!: Money;
+
+  @Field(() => Money, { description: 'Sum of expenses.' })
+  totalExpenses!: Money;
+
+  @Field(() => Money, { description: 'Revenue minus expenses.' })
+  netIncome!: Money;
+}
+
+@ObjectType('Invoice', {
+  implements: Node,
+  description: 'An invoice issued to a customer when their order shipped.',
+})
+export class InvoiceObject extends Node {
+  @Field(() => String, { description: 'Invoice number, such as INV-000042.' })
+  number!: string;
+
+  @Field(() => CustomerObject, { description: 'Who is billed.' })
+  customer!: unknown;
+
+  @Field(() => SettlementStatus, { description: 'How much has been paid.' })
+  status!: SettlementStatus;
+
+  @Field(() => Money, { description: 'The invoiced amount.' })
+  total!: Money;
+
+  @Field(() => Money, { description: 'What has been paid.' })
+  amountPaid!: Money;
+
+  @Field(() => Money, { description: 'What is still due.' })
+  amountDue!: Money;
+
+  @Field(() => Date, { description: 'When it was issued.' })
+  issuedAt!: Date;
+
+  @Field(() => CalendarDateScalar, { description: 'The invoice date.' })
+  issueDate!: string;
+
+  @Field(() => CalendarDateScalar, { description: 'When payment is due.' })
+  dueDate!: string;
+}
+
+export const InvoiceConnection = Connection(InvoiceObject, 'Invoice', 'invoice');
+
+@ObjectType('Vendor', { implements: Node, description: `Someone we buy from. ${ACCOUNTANT_ONLY}` })
+export class VendorObject extends Node {
+  @Field(() => String, { description: 'Vendor name (unique).' })
+  name!: string;
+
+  @Field(() => String, { nullable: true, description: 'Email address.' })
+  email!: string | null;
+
+  @Field(() => Int, { description: 'Days between a bill and its due date, by default.' })
+  paymentTermsDays!: number;
+}
+
+export const VendorConnection = Connection(VendorObject, 'Vendor', 'vendor');
+
+@ObjectType('Bill', {
+  implements: Node,
+  description: `A vendor's bill: what we owe them. ${ACCOUNTANT_ONLY}`,
+})
+export class BillObject extends Node {
+  @Field(() => String, { description: 'Bill number, such as BILL-000007.' })
+  number!: string;
+
+  @Field(() => VendorObject, { description: 'Who billed us.' })
+  vendor!: unknown;
+
+  @Field(() => AccountObject, { description: 'The expense account it was posted to.' })
+  expenseAccount!: unknown;
+
+  @Field(() => SettlementStatus, { description: 'How much has been paid.' })
+  status!: SettlementStatus;
+
+  @Field(() => Money, { description: 'The billed amount.' })
+  amount!: Money;
+
+  @Field(() => Money, { description: 'What has been paid.' })
+  amountPaid!: Money;
+
+  @Field(() => Money, { description: 'What is still due.' })
+  amountDue!: Money;
+
+  @Field(() => CalendarDateScalar, { description: 'The bill date.' })
+  billDate!: string;
+
+  @Field(() => CalendarDateScalar, { description: 'When payment is due.' })
+  dueDate!: string;
+
+  @Field(() => String, { nullable: true, description: 'What it is for.' })
+  memo!: string | null;
+}
+
+export const BillConnection = Connection(BillObject, 'Bill', 'bill');
+
+@ObjectType('Payment', { description: 'Money received from a customer.' })
+export class PaymentObject {
+  @Field(() => Money, { description: 'The amount received.' })
+  amount!: Money;
+
+  @Field(() => CalendarDateScalar, { description: 'When it was received.' })
+  receivedOn!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The reference given, such as a bank transfer id.',
+  })
+  reference!: string | null;
+}
+
+@ObjectType({ description: 'Outstanding amounts by days past due.' })
+export class AgingBuckets {
+  @Field(() => Money, { description: 'Not yet due.' })
+  current!: Money;
+
+  @Field(() => Money, { description: '1 to 30 days past due.' })
+  days1To30!: Money;
+
+  @Field(() => Money, { description: '31 to 60 days past due.' })
+  days31To60!: Money;
+
+  @Field(() => Money, { description: '61 to 90 days past due.' })
+  days61To90!: Money;
+
+  @Field(() => Money, { description: 'More than 90 days past due.' })
+  over90!: Money;
+
+  @Field(() => Money, { description: 'All outstanding.' })
+  total!: Money;
+}
+
+@ObjectType({ description: 'Outstanding amounts across all rows, by days past due.' })
+export class AgingTotals extends AgingBuckets {}
+
+@ObjectType({ description: 'What one customer owes, by days past due.' })
+export class ArAgingRow extends AgingBuckets {
+  @Field(() => CustomerObject, { description: 'The customer.' })
+  customer!: unknown;
+}
+
+@ObjectType({ description: 'What we owe one vendor, by days past due.' })
+export class ApAgingRow extends AgingBuckets {
+  @Field(() => VendorObject, { description: 'The vendor.' })
+  vendor!: unknown;
+}
+
+@ObjectType({
+  description: `Receivables aging: open invoice amounts per customer as of a date. ${ACCOUNTANT_ONLY}`,
+})
+export class ArAging {
+  @Field(() => CalendarDateScalar, { description: 'The date.' })
+  asOf!: string;
+
+  @Field(() => [ArAgingRow], { description: 'One row per customer who owes something.' })
+  rows!: ArAgingRow[];
+
+  @Field(() => AgingTotals, { description: 'Totals per bucket.' })
+  totals!: AgingTotals;
+}
+
+@ObjectType({
+  description: `Payables aging: open bill amounts per vendor as of a date. ${ACCOUNTANT_ONLY}`,
+})
+export class ApAging {
+  @Field(() => CalendarDateScalar, { description: 'The date.' })
+  asOf!: string;
+
+  @Field(() => [ApAgingRow], { description: 'One row per vendor we owe.' })
+  rows!: ApAgingRow[];
+
+  @Field(() => AgingTotals, { description: 'Totals per bucket.' })
+  totals!: AgingTotals;
+}
+
+// ---- inputs and payloads ----
+
+@InputType({ description: 'Which accounts to list.' })
+export class AccountFilter {
+  @Field(() => AccountType, { nullable: true, description: 'Only accounts of this type.' })
+  @IsOptional()
+  type?: AccountType | null;
+
+  @Field(() => String, { nullable: true, description: 'Matches code or name, case-insensitively.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  search?: string | null;
+}
+
+@InputType({ description: 'Which journal entries to list.' })
+export class JournalEntryFilter {
+  @Field(() => ID, { nullable: true, description: 'Only entries with a line on this account.' })
+  @IsOptional()
+  @IsString()
+  accountId?: string | null;
+
+  @Field(() => CalendarDateScalar, { nullable: true, description: 'Dated on or after this day.' })
+  @IsOptional()
+  from?: string | null;
+
+  @Field(() => CalendarDateScalar, { nullable: true, description: 'Dated on or before this day.' })
+  @IsOptional()
+  to?: string | null;
+}
+
+@InputType({ description: 'Which invoices to list.' })
+export class InvoiceFilter {
+  @Field(() => ID, { nullable: true, description: "Only this customer's invoices." })
+  @IsOptional()
+  @IsString()
+  customerId?: string | null;
+
+  @Field(() => [SettlementStatus], {
+    nullable: true,
+    description: 'Only invoices in one of these statuses.',
+  })
+  @IsOptional()
+  @ArrayMaxSize(3)
+  status?: SettlementStatus[] | null;
+}
+
+@InputType({ description: 'A new account.' })
+export class CreateAccountInput {
+  @Field(() => String, { description: 'A unique code of 3 to 10 digits.' })
+  @IsString()
+  @MaxLength(20)
+  code!: string;
+
+  @Field(() => String, { description: 'The account name.' })
+  @IsString()
+  @MaxLength(200)
+  name!: string;
+
+  @Field(() => AccountType, { description: 'What kind of account it is.' })
+  type!: AccountType;
+}
+
+@InputType({
+  description: 'One line of a new journal entry: exactly one of debit and credit, positive.',
+})
+export class JournalLineInput {
+  @Field(() => ID, { description: 'The account.' })
+  @IsString()
+  accountId!: string;
+
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'The debit amount, such as "100.00".',
+  })
+  @IsOptional()
+  debit?: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: 'The credit amount.' })
+  @IsOptional()
+  credit?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'A note on this line.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  memo?: string | null;
+}
+
+@InputType({ description: 'A new journal entry: at least two lines, debits equal to credits.' })
+export class PostJournalEntryInput {
+  @Field(() => CalendarDateScalar, {
+    description: 'The accounting date; must be after the closed period.',
+  })
+  date!: string;
+
+  @Field(() => String, { nullable: true, description: 'What the entry is for.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  memo?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Makes retries safe: the same key with the same input returns the first entry.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  idempotencyKey?: string | null;
+
+  @Field(() => [JournalLineInput], { description: 'The lines (2 to 500).' })
+  @ValidateNested({ each: true })
+  @ArrayMaxSize(500)
+  lines!: JournalLineInput[];
+}
+
+@InputType({ description: 'The entry to reverse.' })
+export class ReverseJournalEntryInput {
+  @Field(() => ID, { description: 'The journal entry.' })
+  @IsString()
+  entryId!: string;
+
+  @Field(() => String, { nullable: true, description: 'Why; defaults to "Reversal of entry N".' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  memo?: string | null;
+
+  @Field(() => CalendarDateScalar, {
+    nullable: true,
+    description: 'The date of the reversal; today (or the original date, if later) by default.',
+  })
+  @IsOptional()
+  date?: string | null;
+}
+
+@InputType({ description: 'Closes the books through a date.' })
+export class ClosePeriodInput {
+  @Field(() => CalendarDateScalar, {
+    description: 'Nothing may be posted on or before this day afterwards.',
+  })
+  closedThrough!: string;
+}
+
+@InputType({ description: "A customer's payment." })
+export class RecordPaymentInput {
+  @Field(() => ID, { description: 'Who paid.' })
+  @IsString()
+  customerId!: string;
+
+  @Field(() => DecimalScalar, { description: 'How much; at most what the customer owes.' })
+  amount!: string;
+
+  @Field(() => CalendarDateScalar, {
+    nullable: true,
+    description: 'When it was received; today by default.',
+  })
+  @IsOptional()
+  date?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'A reference, such as a bank transfer id.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  reference?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Makes retries safe: the same key with the same input records one payment.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  idempotencyKey?: string | null;
+}
+
+@InputType({ description: 'A new vendor.' })
+export class CreateVendorInput {
+  @Field(() => String, { description: 'Vendor name (unique).' })
+  @IsString()
+  @MaxLength(200)
+  name!: string;
+
+  @Field(() => String, { nullable: true, description: 'Email address.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(320)
+  email?: string | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Days between a bill and its due date (30 by default).',
+  })
+  @IsOptional()
+  paymentTermsDays?: number | null;
+}
+
+@InputType({ description: "A vendor's bill." })
+export class RecordBillInput {
+  @Field(() => ID, { description: 'Who billed us.' })
+  @IsString()
+  vendorId!: string;
+
+  @Field(() => ID, { description: 'The expense (or asset) account to debit.' })
+  @IsString()
+  expenseAccountId!: string;
+
+  @Field(() => DecimalScalar, { description: 'The billed amount.' })
+  amount!: string;
+
+  @Field(() => CalendarDateScalar, {
+    nullable: true,
+    description: "When payment is due; the vendor's terms by default.",
+  })
+  @IsOptional()
+  dueDate?: string | null;
+
+  @Field(() => CalendarDateScalar, {
+    nullable: true,
+    description: 'The bill date; today by default.',
+  })
+  @IsOptional()
+  billDate?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'What it is for.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  memo?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Makes retries safe.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  idempotencyKey?: string | null;
+}
+
+@InputType({ description: 'A payment of a bill.' })
+export class PayBillInput {
+  @Field(() => ID, { description: 'The bill.' })
+  @IsString()
+  billId!: string;
+
+  @Field(() => DecimalScalar, { description: 'How much; at most what is due.' })
+  amount!: string;
+
+  @Field(() => CalendarDateScalar, {
+    nullable: true,
+    description: 'When it was paid; today by default.',
+  })
+  @IsOptional()
+  date?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Makes retries safe.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  idempotencyKey?: string | null;
+}
+
+@ObjectType({ description: 'The result of `createAccount`.' })
+export class CreateAccountPayload {
+  @Field(() => AccountObject, { nullable: true, description: 'The new account.' })
+  account?: unknown;
+
+  @Field(() => [UserError], { description: 'Why it was refused (`CODE_TAKEN`, `INVALID_INPUT`).' })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ description: 'The result of `postJournalEntry`.' })
+export class PostJournalEntryPayload {
+  @Field(() => JournalEntryObject, { nullable: true, description: 'The posted entry.' })
+  journalEntry?: unknown;
+
+  @Field(() => [UserError], {
+    description:
+      'Why it was refused (`UNBALANCED`, `PERIOD_CLOSED`, `NOT_FOUND`, `INVALID_INPUT`, `IDEMPOTENCY_KEY_REUSED`).',
+  })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ description: 'The result of `reverseJournalEntry`.' })
+export class ReverseJournalEntryPayload {
+  @Field(() => JournalEntryObject, { nullable: true, description: 'The reversing entry.' })
+  journalEntry?: unknown;
+
+  @Field(() => [UserError], {
+    description:
+      'Why it was refused (`ALREADY_REVERSED`, `PERIOD_CLOSED`, `NOT_FOUND`, `INVALID_INPUT`).',
+  })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ description: 'The result of `closePeriod`.' })
+export class ClosePeriodPayload {
+  @Field(() => CalendarDateScalar, {
+    nullable: true,
+    description: 'The books are now closed through this day.',
+  })
+  closedThrough?: string;
+
+  @Field(() => [UserError], {
+    description: 'Why it was refused (`INVALID_INPUT` for a date before the current close).',
+  })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ description: 'The result of `recordPayment`.' })
+export class RecordPaymentPayload {
+  @Field(() => PaymentObject, { nullable: true, description: 'The payment.' })
+  payment?: unknown;
+
+  @Field(() => [InvoiceObject], {
+    nullable: true,
+    description: 'The invoices it was applied to, oldest first.',
+  })
+  invoices?: unknown[];
+
+  @Field(() => [UserError], {
+    description:
+      'Why it was refused (`OVERPAYMENT`, `NOT_FOUND`, `INVALID_INPUT`, `PERIOD_CLOSED`).',
+  })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ description: 'The result of `createVendor`.' })
+export class CreateVendorPayload {
+  @Field(() => VendorObject, { nullable: true, description: 'The new vendor.' })
+  vendor?: unknown;
+
+  @Field(() => [UserError], { description: 'Why it was refused (`NAME_TAKEN`, `INVALID_INPUT`).' })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ description: 'The result of `recordBill`.' })
+export class RecordBillPayload {
+  @Field(() => BillObject, { nullable: true, description: 'The bill.' })
+  bill?: unknown;
+
+  @Field(() => [UserError], {
+    description: 'Why it was refused (`NOT_FOUND`, `INVALID_INPUT`, `PERIOD_CLOSED`).',
+  })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ description: 'The result of `payBill`.' })
+export class PayBillPayload {
+  @Field(() => BillObject, { nullable: true, description: 'The bill after the payment.' })
+  bill?: unknown;
+
+  @Field(() => [UserError], {
+    description:
+      'Why it was refused (`OVERPAYMENT`, `NOT_FOUND`, `INVALID_INPUT`, `PERIOD_CLOSED`).',
+  })
+  userErrors!: UserError[];
+}

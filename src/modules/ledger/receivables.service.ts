@@ -1,0 +1,520 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { claimIdempotencyKey, completeIdempotencyKey, requestHash } from '../../db/idempotency';
+import { inTransaction, isUniqueViolation } from '../../db/transaction';
+import { recordEvent } from '../../events/event-log';
+import type { Viewer } from '../../graphql/context';
+import { isCalendarDate } from '../../graphql/scalars';
+import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
+import {
+  emailAddress,
+  integerInRange,
+  optionalText,
+  positiveAmount,
+  requiredText,
+} from '../common/input-rules';
+import { Customer } from '../customers/customer.entity';
+import type { Order, OrderLine } from '../orders/order.entity';
+import type { ShipmentListener } from '../orders/order.service';
+import { Account } from './ledger.entity';
+import { addDays, StandardAccount, today, type LedgerService } from './ledger.service';
+import {
+  Bill,
+  BillPayment,
+  Invoice,
+  Payment,
+  PaymentAllocation,
+  SettlementStatus,
+  Vendor,
+} from './receivables.entity';
+
+export interface AgingRow {
+  partyId: number;
+  currentMinor: bigint;
+  days1to30Minor: bigint;
+  days31to60Minor: bigint;
+  days61to90Minor: bigint;
+  over90Minor: bigint;
+  totalMinor: bigint;
+}
+
+interface AgingSqlRow {
+  party_id: string;
+  current: string;
+  d1_30: string;
+  d31_60: string;
+  d61_90: string;
+  over_90: string;
+  total: string;
+}
+
+function settlementStatus(paid: bigint, total: bigint): SettlementStatus {
+  if (paid === 0n) return SettlementStatus.OPEN;
+  return paid >= total ? SettlementStatus.PAID : SettlementStatus.PARTIALLY_PAID;
+}
+
+function postingDate(date: string | null | undefined, field: string[]): string {
+  if (date == null) return today();
+  if (!isCalendarDate(date))
+    throw new BusinessRuleError(UserErrorCode.INVALID_INPUT, 'Not a calendar date', field);
+  return date;
+}
+
+/**
+ * Buckets outstanding amounts by days past due as of a date. `documents` yields, per party, each
+ * document's due date and what is still open on it as of that date.
+ */
+function agingSql(documents: string): string {
+  return `
+    WITH open_docs AS (${documents})
+    SELECT party_id,
+           sum(CASE WHEN ?::date - due_date <= 0 THEN outstanding ELSE 0 END) AS current,
+           sum(CASE WHEN ?::date - due_date BETWEEN 1 AND 30 THEN outstanding ELSE 0 END) AS d1_30,
+           sum(CASE WHEN ?::date - due_date BETWEEN 31 AND 60 THEN outstanding ELSE 0 END) AS d31_60,
+           sum(CASE WHEN ?::date - due_date BETWEEN 61 AND 90 THEN outstanding ELSE 0 END) AS d61_90,
+           sum(CASE WHEN ?::date - due_date > 90 THEN outstanding ELSE 0 END) AS over_90,
+           sum(outstanding) AS total
+      FROM open_docs WHERE outstanding > 0
+     GROUP BY party_id ORDER BY party_id`;
+}
+
+function toAgingRows(rows: AgingSqlRow[]): AgingRow[] {
+  return rows.map((row) => ({
+    partyId: Number(row.party_id),
+    currentMinor: BigInt(row.current),
+    days1to30Minor: BigInt(row.d1_30),
+    days31to60Minor: BigInt(row.d31_60),
+    days61to90Minor: BigInt(row.d61_90),
+    over90Minor: BigInt(row.over_90),
+    totalMinor: BigInt(row.total),
+  }));
+}
+
+/** Receivables (invoices, customer payments) and payables (vendors, bills), posted through the ledger. */
+export class ReceivablesService implements ShipmentListener {
+  constructor(private readonly ledger: LedgerService) {}
+
+  /** Shipping issues the invoice and posts revenue and cost of goods sold, in the shipping transaction. */
+  async orderShipped(
+    tx: EntityManager,
+    order: Order,
+    lines: OrderLine[],
+    actorId: number,
+  ): Promise<void> {
+    const customer = await tx.findOneOrFail(Customer, { id: order.customer.id });
+    const issueDate = today();
+    const number = await this.ledger.nextNumber(tx, 'invoice', 'INV');
+    const costMinor = lines.reduce(
+      (sum, line) => sum + line.unitCostMinor * BigInt(line.quantity),
+      0n,
+    );
+    const [ar, revenue, cogs, inventory] = await Promise.all(
+      [
+        StandardAccount.ACCOUNTS_RECEIVABLE,
+        StandardAccount.SALES_REVENUE,
+        StandardAccount.COST_OF_GOODS_SOLD,
+        StandardAccount.INVENTORY,
+      ].map((code) => this.ledger.accountId(tx, code)),
+    );
+    const entry = await this.ledger.post(tx, {
+      date: issueDate,
+      memo: `Invoice ${number} for order ${order.number}`,
+      source: 'INVOICE',
+      actorId,
+      lines: [
+        { accountId: ar, debitMinor: order.totalMinor, creditMinor: 0n, customerId: customer.id },
+        { accountId: revenue, debitMinor: 0n, creditMinor: order.totalMinor },
+        ...(costMinor > 0n
+          ? [
+              { accountId: cogs, debitMinor: costMinor, creditMinor: 0n },
+              { accountId: inventory, debitMinor: 0n, creditMinor: costMinor },
+            ]
+          : []),
+      ],
+    });
+    const invoice = tx.create(Invoice, {
+      number,
+      customer,
+      orderId: order.id,
+      totalMinor: order.totalMinor,
+      issueDate,
+      dueDate: addDays(issueDate, customer.paymentTermsDays),
+      journalEntryId: entry.id,
+    });
+    await tx.flush();
+    recordEvent(tx, {
+      streamType: 'Invoice',
+      streamId: invoice.id,
+      type: 'ISSUED',
+      payload: {
+        number,
+        orderId: order.id,
+        customerId: customer.id,
+        total: order.totalMinor.toString(),
+      },
+      actorId,
+    });
+  }
+
+  /** Records a customer's payment (Dr Cash / Cr AR) and applies it to their oldest open invoices. */
+  async recordPayment(
+    em: EntityManager,
+    viewer: Viewer,
+    input: {
+      customerId: number;
+      amount: string;
+      idempotencyKey?: string | null;
+      date?: string | null;
+      reference?: string | null;
+    },
+  ): Promise<{ payment: Payment; invoices: Invoice[] }> {
+    const amountMinor = positiveAmount(input.amount, ['input', 'amount']);
+    const receivedOn = postingDate(input.date, ['input', 'date']);
+    const reference = optionalText(input.reference, ['input', 'reference'], 200);
+    const key = input.idempotencyKey ?? null;
+    return inTransaction(em, async (tx) => {
+      if (key !== null) {
+        const claim = await claimIdempotencyKey(
+          tx,
+          'recordPayment',
+          key,
+          requestHash({ ...input, amountMinor, receivedOn }),
+        );
+        if (!claim.fresh) {
+          const payment = await tx.findOneOrFail(Payment, { id: Number(claim.resultId) });
+          const allocations = await tx.find(
+            PaymentAllocation,
+            { payment: payment.id },
+            { populate: ['invoice'] },
+          );
+          return { payment, invoices: allocations.map((a) => a.invoice) };
+        }
+      }
+      const customer = await tx.findOne(Customer, { id: input.customerId });
+      if (!customer)
+        throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such customer', [
+          'input',
+          'customerId',
+        ]);
+      // Lock the customer's open invoices (id order, like every invoice writer) before the accounts.
+      const open = await tx.find(
+        Invoice,
+        { customer: customer.id, status: { $ne: SettlementStatus.PAID } },
+        { orderBy: { id: 'asc' }, lockMode: LockMode.PESSIMISTIC_WRITE },
+      );
+      const owedMinor = open.reduce(
+        (sum, invoice) => sum + invoice.totalMinor - invoice.amountPaidMinor,
+        0n,
+      );
+      if (amountMinor > owedMinor) {
+        throw new BusinessRuleError(
+          UserErrorCode.OVERPAYMENT,
+          `The customer owes ${owedMinor} cents; the payment is more than that`,
+          ['input', 'amount'],
+        );
+      }
+      const [cash, ar] = await Promise.all(
+        [StandardAccount.CASH, StandardAccount.ACCOUNTS_RECEIVABLE].map((code) =>
+          this.ledger.accountId(tx, code),
+        ),
+      );
+      const entry = await this.ledger.post(tx, {
+        date: receivedOn,
+        memo: `Payment from ${customer.name}${reference ? ` (${reference})` : ''}`,
+        source: 'PAYMENT',
+        actorId: viewer.employeeId,
+        lines: [
+          { accountId: cash, debitMinor: amountMinor, creditMinor: 0n },
+          { accountId: ar, debitMinor: 0n, creditMinor: amountMinor, customerId: customer.id },
+        ],
+      });
+      const payment = tx.create(Payment, {
+        customer,
+        amountMinor,
+        receivedOn,
+        reference,
+        journalEntryId: entry.id,
+        createdById: viewer.employeeId,
+      });
+      let remaining = amountMinor;
+      const touched: Invoice[] = [];
+      const oldestFirst = [...open].sort(
+        (a, b) => a.issueDate.localeCompare(b.issueDate) || a.id - b.id,
+      );
+      for (const invoice of oldestFirst) {
+        if (remaining === 0n) break;
+        const applied =
+          remaining < invoice.totalMinor - invoice.amountPaidMinor
+            ? remaining
+            : invoice.totalMinor - invoice.amountPaidMinor;
+        invoice.amountPaidMinor += applied;
+        invoice.status = settlementStatus(invoice.amountPaidMinor, invoice.totalMinor);
+        remaining -= applied;
+        tx.create(PaymentAllocation, {
+          payment,
+          invoice,
+          amountMinor: applied,
+          appliedOn: receivedOn,
+        });
+        touched.push(invoice);
+      }
+      await tx.flush();
+      if (key !== null) await completeIdempotencyKey(tx, 'recordPayment', key, payment.id);
+      recordEvent(tx, {
+        streamType: 'Customer',
+        streamId: customer.id,
+        type: 'PAYMENT_RECEIVED',
+        payload: {
+          paymentId: payment.id,
+          amount: amountMinor.toString(),
+          invoices: touched.map((i) => i.number),
+        },
+        actorId: viewer.employeeId,
+      });
+      return { payment, invoices: touched };
+    });
+  }
+
+  /** What each customer still owes as of a date, by days past due. */
+  async arAging(em: EntityManager, asOf: string): Promise<AgingRow[]> {
+    const documents = `
+      SELECT i.customer_id AS party_id, i.due_date,
+             i.total_minor - coalesce((SELECT sum(a.amount_minor) FROM payment_allocation a
+                                        WHERE a.invoice_id = i.id AND a.applied_on <= ?::date), 0) AS outstanding
+        FROM invoice i WHERE i.issue_date <= ?::date`;
+    return toAgingRows(
+      await em.execute<AgingSqlRow[]>(agingSql(documents), [
+        asOf,
+        asOf,
+        asOf,
+        asOf,
+        asOf,
+        asOf,
+        asOf,
+      ]),
+    );
+  }
+
+  /** What we still owe each vendor as of a date, by days past due. */
+  async apAging(em: EntityManager, asOf: string): Promise<AgingRow[]> {
+    const documents = `
+      SELECT b.vendor_id AS party_id, b.due_date,
+             b.amount_minor - coalesce((SELECT sum(p.amount_minor) FROM bill_payment p
+                                         WHERE p.bill_id = b.id AND p.paid_on <= ?::date), 0) AS outstanding
+        FROM bill b WHERE b.bill_date <= ?::date`;
+    return toAgingRows(
+      await em.execute<AgingSqlRow[]>(agingSql(documents), [
+        asOf,
+        asOf,
+        asOf,
+        asOf,
+        asOf,
+        asOf,
+        asOf,
+      ]),
+    );
+  }
+
+  /** What a customer owes: their receivable lines in the ledger (the AR subledger). */
+  async customerBalances(
+    em: EntityManager,
+    customerIds: readonly number[],
+  ): Promise<Map<number, bigint>> {
+    const ar = await this.ledger.accountId(em, StandardAccount.ACCOUNTS_RECEIVABLE);
+    const rows = await em.execute<{ customer_id: string; balance: string }[]>(
+      `SELECT customer_id, sum(debit_minor) - sum(credit_minor) AS balance FROM journal_line
+        WHERE account_id = ? AND customer_id IN (${customerIds.map(() => '?').join(', ')}) GROUP BY customer_id`,
+      [ar, ...customerIds],
+    );
+    return new Map(rows.map((row) => [Number(row.customer_id), BigInt(row.balance)]));
+  }
+
+  async createVendor(
+    em: EntityManager,
+    viewer: Viewer,
+    input: { name: string; email?: string | null; paymentTermsDays?: number | null },
+  ): Promise<{ vendor: Vendor }> {
+    const name = requiredText(input.name, ['input', 'name'], 200);
+    const email = input.email ? emailAddress(input.email, ['input', 'email']) : null;
+    const paymentTermsDays = integerInRange(
+      input.paymentTermsDays ?? 30,
+      ['input', 'paymentTermsDays'],
+      0,
+      365,
+    );
+    const taken = () =>
+      new BusinessRuleError(UserErrorCode.NAME_TAKEN, `A vendor named ${name} exists`, [
+        'input',
+        'name',
+      ]);
+    try {
+      return await inTransaction(em, async (tx) => {
+        if (await tx.count(Vendor, { name })) throw taken();
+        const vendor = tx.create(Vendor, { name, email, paymentTermsDays });
+        await tx.flush();
+        recordEvent(tx, {
+          streamType: 'Vendor',
+          streamId: vendor.id,
+          type: 'CREATED',
+          payload: { name },
+          actorId: viewer.employeeId,
+        });
+        return { vendor };
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, 'vendor_name_unique')) throw taken();
+      throw error;
+    }
+  }
+
+  /** Records a vendor's bill: Dr the expense account / Cr accounts payable. */
+  async recordBill(
+    em: EntityManager,
+    viewer: Viewer,
+    input: {
+      vendorId: number;
+      expenseAccountId: number;
+      amount: string;
+      dueDate?: string | null;
+      billDate?: string | null;
+      memo?: string | null;
+      idempotencyKey?: string | null;
+    },
+  ): Promise<{ bill: Bill }> {
+    const amountMinor = positiveAmount(input.amount, ['input', 'amount']);
+    const billDate = postingDate(input.billDate, ['input', 'billDate']);
+    const memo = optionalText(input.memo, ['input', 'memo'], 1000);
+    const key = input.idempotencyKey ?? null;
+    return inTransaction(em, async (tx) => {
+      if (key !== null) {
+        const claim = await claimIdempotencyKey(
+          tx,
+          'recordBill',
+          key,
+          requestHash({ ...input, amountMinor, billDate, memo }),
+        );
+        if (!claim.fresh)
+          return { bill: await tx.findOneOrFail(Bill, { id: Number(claim.resultId) }) };
+      }
+      const vendor = await tx.findOne(Vendor, { id: input.vendorId });
+      if (!vendor)
+        throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such vendor', [
+          'input',
+          'vendorId',
+        ]);
+      const dueDate =
+        input.dueDate == null
+          ? addDays(billDate, vendor.paymentTermsDays)
+          : postingDate(input.dueDate, ['input', 'dueDate']);
+      if (dueDate < billDate)
+        throw new BusinessRuleError(UserErrorCode.INVALID_INPUT, 'Due before the bill date', [
+          'input',
+          'dueDate',
+        ]);
+      const expense = await tx.findOne(Account, { id: input.expenseAccountId });
+      if (!expense)
+        throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such account', [
+          'input',
+          'expenseAccountId',
+        ]);
+      const number = await this.ledger.nextNumber(tx, 'bill', 'BILL');
+      const ap = await this.ledger.accountId(tx, StandardAccount.ACCOUNTS_PAYABLE);
+      const entry = await this.ledger.post(tx, {
+        date: billDate,
+        memo: `Bill ${number} from ${vendor.name}${memo ? `: ${memo}` : ''}`,
+        source: 'BILL',
+        actorId: viewer.employeeId,
+        lines: [
+          { accountId: expense.id, debitMinor: amountMinor, creditMinor: 0n },
+          { accountId: ap, debitMinor: 0n, creditMinor: amountMinor, vendorId: vendor.id },
+        ],
+      });
+      const bill = tx.create(Bill, {
+        number,
+        vendor,
+        expenseAccount: expense,
+        amountMinor,
+        billDate,
+        dueDate,
+        memo,
+        journalEntryId: entry.id,
+      });
+      await tx.flush();
+      if (key !== null) await completeIdempotencyKey(tx, 'recordBill', key, bill.id);
+      recordEvent(tx, {
+        streamType: 'Bill',
+        streamId: bill.id,
+        type: 'RECORDED',
+        payload: { number, amount: amountMinor.toString() },
+        actorId: viewer.employeeId,
+      });
+      return { bill };
+    });
+  }
+
+  /** Pays (part of) a bill: Dr accounts payable / Cr cash. */
+  async payBill(
+    em: EntityManager,
+    viewer: Viewer,
+    input: { billId: number; amount: string; date?: string | null; idempotencyKey?: string | null },
+  ): Promise<{ bill: Bill }> {
+    const amountMinor = positiveAmount(input.amount, ['input', 'amount']);
+    const paidOn = postingDate(input.date, ['input', 'date']);
+    const key = input.idempotencyKey ?? null;
+    return inTransaction(em, async (tx) => {
+      if (key !== null) {
+        const claim = await claimIdempotencyKey(
+          tx,
+          'payBill',
+          key,
+          requestHash({ ...input, amountMinor, paidOn }),
+        );
+        if (!claim.fresh)
+          return { bill: await tx.findOneOrFail(Bill, { id: Number(claim.resultId) }) };
+      }
+      const bill = await tx.findOne(
+        Bill,
+        { id: input.billId },
+        { lockMode: LockMode.PESSIMISTIC_WRITE, populate: ['vendor'] },
+      );
+      if (!bill)
+        throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such bill', ['input', 'billId']);
+      const dueMinor = bill.amountMinor - bill.amountPaidMinor;
+      if (amountMinor > dueMinor) {
+        throw new BusinessRuleError(
+          UserErrorCode.OVERPAYMENT,
+          `Only ${dueMinor} cents are due on bill ${bill.number}`,
+          ['input', 'amount'],
+        );
+      }
+      const [ap, cash] = await Promise.all(
+        [StandardAccount.ACCOUNTS_PAYABLE, StandardAccount.CASH].map((code) =>
+          this.ledger.accountId(tx, code),
+        ),
+      );
+      const entry = await this.ledger.post(tx, {
+        date: paidOn,
+        memo: `Payment of bill ${bill.number} to ${bill.vendor.name}`,
+        source: 'BILL_PAYMENT',
+        actorId: viewer.employeeId,
+        lines: [
+          { accountId: ap, debitMinor: amountMinor, creditMinor: 0n, vendorId: bill.vendor.id },
+          { accountId: cash, debitMinor: 0n, creditMinor: amountMinor },
+        ],
+      });
+      bill.amountPaidMinor += amountMinor;
+      bill.status = settlementStatus(bill.amountPaidMinor, bill.amountMinor);
+      tx.create(BillPayment, { bill, amountMinor, paidOn, journalEntryId: entry.id });
+      await tx.flush();
+      if (key !== null) await completeIdempotencyKey(tx, 'payBill', key, bill.id);
+      recordEvent(tx, {
+        streamType: 'Bill',
+        streamId: bill.id,
+        type: 'PAID',
+        payload: { amount: amountMinor.toString(), status: bill.status },
+        actorId: viewer.employeeId,
+      });
+      return { bill };
+    });
+  }
+}

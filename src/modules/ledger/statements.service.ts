@@ -1,0 +1,181 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
+import { AccountType, NormalBalance } from './ledger.entity';
+
+export interface AccountTotals {
+  accountId: number;
+  code: string;
+  name: string;
+  type: AccountType;
+  normalBalance: NormalBalance;
+  /** Debits minus credits. */
+  netMinor: bigint;
+}
+
+interface TotalsRow {
+  id: string;
+  code: string;
+  name: string;
+  type: AccountType;
+  normal_balance: NormalBalance;
+  net: string;
+}
+
+/** A balance in the account's own sign: positive when it sits on its normal side. */
+export function naturalBalance(normalBalance: NormalBalance, netMinor: bigint): bigint {
+  return normalBalance === NormalBalance.DEBIT ? netMinor : -netMinor;
+}
+
+export interface TrialBalanceRow {
+  accountId: number;
+  debitMinor: bigint;
+  creditMinor: bigint;
+}
+
+/**
+ * Balances and statements, computed in SQL: one grouped scan of the account/date index, never the
+ * lines in Node. "As of now" reads each account's maintained balance instead.
+ */
+export class StatementsService {
+  /** Debits minus credits per account, for lines dated within [from, to] (either end open). */
+  async accountTotals(
+    em: EntityManager,
+    range: { from?: string | null; to?: string | null },
+  ): Promise<AccountTotals[]> {
+    let rows: TotalsRow[];
+    if (!range.from && !range.to) {
+      rows = await em.execute<TotalsRow[]>(
+        'SELECT id, code, name, type, normal_balance, balance_minor AS net FROM account ORDER BY code',
+      );
+    } else {
+      rows = await em.execute<TotalsRow[]>(
+        `SELECT a.id, a.code, a.name, a.type, a.normal_balance, coalesce(t.net, 0) AS net
+           FROM account a
+           LEFT JOIN (
+             SELECT account_id, sum(debit_minor) - sum(credit_minor) AS net
+               FROM journal_line
+              WHERE (?::date IS NULL OR entry_date >= ?::date) AND (?::date IS NULL OR entry_date <= ?::date)
+              GROUP BY account_id
+           ) t ON t.account_id = a.id
+          ORDER BY a.code`,
+        [range.from ?? null, range.from ?? null, range.to ?? null, range.to ?? null],
+      );
+    }
+    return rows.map((row) => ({
+      accountId: Number(row.id),
+      code: row.code,
+      name: row.name,
+      type: row.type,
+      normalBalance: row.normal_balance,
+      netMinor: BigInt(row.net),
+    }));
+  }
+
+  /** Debits minus credits of some accounts as of a date (batched for `Account.balance(asOf)`). */
+  async netAsOf(
+    em: EntityManager,
+    accountIds: readonly number[],
+    asOf: string,
+  ): Promise<Map<number, bigint>> {
+    const rows = await em.execute<{ account_id: string; net: string }[]>(
+      `SELECT account_id, sum(debit_minor) - sum(credit_minor) AS net FROM journal_line
+        WHERE account_id IN (${accountIds.map(() => '?').join(', ')}) AND entry_date <= ? GROUP BY account_id`,
+      [...accountIds, asOf],
+    );
+    return new Map(rows.map((row) => [Number(row.account_id), BigInt(row.net)]));
+  }
+
+  async trialBalance(
+    em: EntityManager,
+    asOf: string | null,
+  ): Promise<{ rows: TrialBalanceRow[]; totalDebitMinor: bigint; totalCreditMinor: bigint }> {
+    const totals = await this.accountTotals(em, { to: asOf });
+    const rows = totals.map((t) => ({
+      accountId: t.accountId,
+      debitMinor: t.netMinor > 0n ? t.netMinor : 0n,
+      creditMinor: t.netMinor < 0n ? -t.netMinor : 0n,
+    }));
+    return {
+      rows,
+      totalDebitMinor: rows.reduce((sum, row) => sum + row.debitMinor, 0n),
+      totalCreditMinor: rows.reduce((sum, row) => sum + row.creditMinor, 0n),
+    };
+  }
+
+  /** Assets = liabilities + equity + current earnings (revenue − expenses not yet closed to equity). */
+  async balanceSheet(em: EntityManager, asOf: string | null) {
+    const totals = await this.accountTotals(em, { to: asOf });
+    const section = (type: AccountType) =>
+      totals
+        .filter((t) => t.type === type)
+        .map((t) => ({
+          accountId: t.accountId,
+          balanceMinor: naturalBalance(t.normalBalance, t.netMinor),
+        }));
+    const sum = (rows: { balanceMinor: bigint }[]) =>
+      rows.reduce((total, row) => total + row.balanceMinor, 0n);
+    const assets = section(AccountType.ASSET);
+    const liabilities = section(AccountType.LIABILITY);
+    const equity = section(AccountType.EQUITY);
+    const currentEarningsMinor =
+      sum(section(AccountType.REVENUE)) - sum(section(AccountType.EXPENSE));
+    return {
+      assets,
+      liabilities,
+      equity,
+      totalAssetsMinor: sum(assets),
+      totalLiabilitiesMinor: sum(liabilities),
+      totalEquityMinor: sum(equity),
+      currentEarningsMinor,
+    };
+  }
+
+  async incomeStatement(em: EntityManager, from: string, to: string) {
+    if (from > to)
+      throw new BusinessRuleError(UserErrorCode.INVALID_INPUT, '"from" must not be after "to"', [
+        'from',
+      ]);
+    const totals = await this.accountTotals(em, { from, to });
+    const section = (type: AccountType) =>
+      totals
+        .filter((t) => t.type === type)
+        .map((t) => ({
+          accountId: t.accountId,
+          balanceMinor: naturalBalance(t.normalBalance, t.netMinor),
+        }));
+    const revenue = section(AccountType.REVENUE);
+    const expenses = section(AccountType.EXPENSE);
+    const totalRevenueMinor = revenue.reduce((sum, row) => sum + row.balanceMinor, 0n);
+    const totalExpensesMinor = expenses.reduce((sum, row) => sum + row.balanceMinor, 0n);
+    return {
+      revenue,
+      expenses,
+      totalRevenueMinor,
+      totalExpensesMinor,
+      netIncomeMinor: totalRevenueMinor - totalExpensesMinor,
+    };
+  }
+
+  /**
+   * The running balance of each line's account after that line, in date order (date, entry,
+   * line), in the account's natural sign. Computed by a window over the accounts concerned.
+   */
+  async runningBalances(
+    em: EntityManager,
+    lineIds: readonly number[],
+  ): Promise<Map<number, bigint>> {
+    const rows = await em.execute<{ id: string; running: string; normal_balance: NormalBalance }[]>(
+      `WITH wanted AS (SELECT id, account_id FROM journal_line WHERE id IN (${lineIds.map(() => '?').join(', ')})),
+            running AS (
+              SELECT l.id, sum(l.debit_minor - l.credit_minor) OVER (PARTITION BY l.account_id ORDER BY l.entry_date, l.entry_id, l.id) AS running
+                FROM journal_line l WHERE l.account_id IN (SELECT account_id FROM wanted)
+            )
+       SELECT r.id, r.running, a.normal_balance FROM running r
+         JOIN wanted w ON w.id = r.id JOIN account a ON a.id = w.account_id`,
+      [...lineIds],
+    );
+    return new Map(
+      rows.map((row) => [Number(row.id), naturalBalance(row.normal_balance, BigInt(row.running))]),
+    );
+  }
+}
