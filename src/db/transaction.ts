@@ -35,3 +35,13 @@ export async function inTransaction<T>(
     }
   }
 }
+
+/**
+ * A PostgreSQL array literal ('{"1","2",NULL}') for one bound parameter: the query builder would
+ * otherwise spread a JavaScript array into a list of parameters.
+ */
+export function pgArray(values: readonly (string | number | bigint | null)[]): string {
+  const element = (value: string | number | bigint | null) =>
+    value === null ? 'NULL' : `"${String(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  return `{${values.map(element).join(',')}}`;
+}

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { claimIdempotencyKey, completeIdempotencyKey, requestHash } from '../../db/idempotency';
-import { inTransaction, isUniqueViolation } from '../../db/transaction';
+import { inTransaction, isUniqueViolation, pgArray } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
 import type { Viewer } from '../../graphql/context';
 import { parseMinorUnits } from '../../graphql/money';
@@ -34,6 +34,8 @@ export interface PostingLine {
 }
 
 export interface Posting {
+  /** A pre-allocated id (see `allocateEntryId`); allocated here when omitted. */
+  entryId?: number;
   date: string;
   memo: string | null;
   source: string;
@@ -55,9 +57,10 @@ export interface ManualEntryDraft {
   }[];
 }
 
-interface LockedAccount {
-  id: string;
-  balance_minor: string;
+/** What a posting produced. */
+export interface PostedEntry {
+  id: number;
+  number: number;
 }
 
 const MAX_LINES = 500;
@@ -106,7 +109,7 @@ export class LedgerService {
   }
 
   /** Posts a balanced entry inside the caller's transaction. */
-  async post(tx: EntityManager, posting: Posting): Promise<JournalEntry> {
+  async post(tx: EntityManager, posting: Posting): Promise<PostedEntry> {
     const field = (index: number, name: string) => ['input', 'lines', String(index), name];
     if (posting.lines.length < 2) {
       throw new BusinessRuleError(UserErrorCode.INVALID_INPUT, 'An entry has at least two lines', [
@@ -146,16 +149,17 @@ export class LedgerService {
     }
     await this.requireOpenPeriod(tx, posting.date);
 
-    const accountIds = [...new Set(posting.lines.map((line) => line.accountId))].sort(
-      (a, b) => a - b,
+    const accountIds = [...new Set(posting.lines.map((line) => line.accountId))];
+    const existing = new Set(
+      (
+        await tx.execute<{ id: string }[]>(
+          `SELECT id FROM account WHERE id IN (${accountIds.map(() => '?').join(', ')})`,
+          accountIds,
+        )
+      ).map((row) => Number(row.id)),
     );
-    const locked = await tx.execute<LockedAccount[]>(
-      `SELECT id, balance_minor FROM account WHERE id IN (${accountIds.map(() => '?').join(', ')}) ORDER BY id FOR UPDATE`,
-      accountIds,
-    );
-    const balances = new Map(locked.map((row) => [Number(row.id), BigInt(row.balance_minor)]));
     posting.lines.forEach((line, index) => {
-      if (!balances.has(line.accountId))
+      if (!existing.has(line.accountId))
         throw new BusinessRuleError(
           UserErrorCode.NOT_FOUND,
           'No such account',
@@ -163,58 +167,43 @@ export class LedgerService {
         );
     });
 
-    const [{ value: number }] = await tx.execute<{ value: string }[]>(
-      "UPDATE ledger_counter SET value = value + 1 WHERE name = 'journal_entry' RETURNING value",
-    );
-    const entry = tx.create(JournalEntry, {
-      number: Number(number),
-      date: posting.date,
-      memo: posting.memo,
-      source: posting.source,
-      reversalOfId: posting.reversalOfId ?? null,
-      createdById: posting.actorId,
-    });
-    await tx.flush();
-
-    const rows = posting.lines.map((line, index) => {
-      const after = (balances.get(line.accountId) as bigint) + line.debitMinor - line.creditMinor;
-      balances.set(line.accountId, after);
-      return [
-        entry.id,
-        index,
-        line.accountId,
-        posting.date,
-        line.debitMinor,
-        line.creditMinor,
-        after,
-        line.memo ?? null,
-        line.customerId ?? null,
-        line.vendorId ?? null,
-      ];
-    });
-    await tx.execute(
-      `INSERT INTO journal_line (entry_id, line_no, account_id, entry_date, debit_minor, credit_minor, balance_after_minor, memo, customer_id, vendor_id)
-       VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-      rows.flat().map((value) => (typeof value === 'bigint' ? value.toString() : value)),
-    );
-    await tx.execute(
-      `UPDATE account AS a SET balance_minor = v.balance FROM (VALUES ${accountIds.map(() => '(?::bigint, ?::bigint)').join(', ')}) AS v(id, balance)
-        WHERE a.id = v.id`,
-      accountIds.flatMap((id) => [id, (balances.get(id) as bigint).toString()]),
-    );
+    // Everything that needs no lock happens first; the locked part is one call, just before commit.
+    const entryId = posting.entryId ?? (await this.allocateEntryId(tx));
     recordEvent(tx, {
       streamType: 'JournalEntry',
-      streamId: entry.id,
+      streamId: entryId,
       type: 'POSTED',
-      payload: {
-        number: entry.number,
-        date: entry.date,
-        source: entry.source,
-        total: debits.toString(),
-      },
+      payload: { date: posting.date, source: posting.source, total: debits.toString() },
       actorId: posting.actorId,
     });
-    return entry;
+    await tx.flush();
+    const column = (pick: (line: PostingLine) => string | number | bigint | null) =>
+      pgArray(posting.lines.map(pick));
+    const [{ number }] = await tx.execute<{ number: string }[]>(
+      'SELECT ledger_post_entry(?, ?, ?, ?, ?, ?, ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::bigint[], ?::bigint[]) AS number',
+      [
+        entryId,
+        posting.date,
+        posting.memo,
+        posting.source,
+        posting.reversalOfId ?? null,
+        posting.actorId,
+        column((line) => line.accountId),
+        column((line) => line.debitMinor),
+        column((line) => line.creditMinor),
+        column((line) => line.memo ?? null),
+        column((line) => line.customerId ?? null),
+        column((line) => line.vendorId ?? null),
+      ],
+    );
+    return { id: entryId, number: Number(number) };
+  }
+
+  private async allocateEntryId(tx: EntityManager): Promise<number> {
+    const [{ id }] = await tx.execute<{ id: string }[]>(
+      "SELECT nextval(pg_get_serial_sequence('journal_entry', 'id')) AS id",
+    );
+    return Number(id);
   }
 
   /** Refuses a posting dated on or before the day the books are closed through. */
@@ -251,25 +240,31 @@ export class LedgerService {
     }));
     const memo = optionalText(draft.memo, ['input', 'memo'], 1000);
     const key = draft.idempotencyKey ?? null;
-    return inTransaction(em, async (tx) => {
+    const entryId = await inTransaction(em, async (tx) => {
+      let reservedId: number | undefined;
       if (key !== null) {
-        const hash = requestHash({ date: draft.date, memo, lines });
-        const claim = await claimIdempotencyKey(tx, 'postJournalEntry', key, hash);
-        if (!claim.fresh)
-          return {
-            journalEntry: await tx.findOneOrFail(JournalEntry, { id: Number(claim.resultId) }),
-          };
+        const claim = await claimIdempotencyKey(
+          tx,
+          'postJournalEntry',
+          key,
+          requestHash({ date: draft.date, memo, lines }),
+        );
+        if (!claim.fresh) return Number(claim.resultId);
+        // The key records the entry's id before the posting, so the locked part stays last.
+        reservedId = await this.allocateEntryId(tx);
+        await completeIdempotencyKey(tx, 'postJournalEntry', key, reservedId);
       }
-      const journalEntry = await this.post(tx, {
+      const posted = await this.post(tx, {
+        entryId: reservedId,
         date: draft.date,
         memo,
         source: 'MANUAL',
         lines,
         actorId: viewer.employeeId,
       });
-      if (key !== null) await completeIdempotencyKey(tx, 'postJournalEntry', key, journalEntry.id);
-      return { journalEntry };
+      return posted.id;
     });
+    return { journalEntry: await em.fork().findOneOrFail(JournalEntry, { id: entryId }) };
   }
 
   /** Posts the mirror image of a manual entry, once, on an open date. */
@@ -281,8 +276,9 @@ export class LedgerService {
     date?: string | null,
   ): Promise<{ journalEntry: JournalEntry }> {
     const note = optionalText(memo, ['input', 'memo'], 1000);
+    let reversalId: number;
     try {
-      return await inTransaction(em, async (tx) => {
+      reversalId = await inTransaction(em, async (tx) => {
         const original = await tx.findOne(JournalEntry, { id: entryId });
         if (!original)
           throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such journal entry', [
@@ -317,7 +313,7 @@ export class LedgerService {
           [entryId],
         );
         const postingDate = date ?? (today() > original.date ? today() : original.date);
-        const journalEntry = await this.post(tx, {
+        const posted = await this.post(tx, {
           date: postingDate,
           memo: note ?? `Reversal of entry ${original.number}`,
           source: 'REVERSAL',
@@ -332,7 +328,7 @@ export class LedgerService {
             vendorId: line.vendor_id === null ? null : Number(line.vendor_id),
           })),
         });
-        return { journalEntry };
+        return posted.id;
       });
     } catch (error) {
       // Two reversals raced: the unique index on reversal_of_id lets one through.
@@ -345,6 +341,7 @@ export class LedgerService {
       }
       throw error;
     }
+    return { journalEntry: await em.fork().findOneOrFail(JournalEntry, { id: reversalId }) };
   }
 
   async createAccount(
