@@ -46,7 +46,9 @@ async function recreate(url: string, database: string): Promise<void> {
   await client.connect();
   await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await client.query(`CREATE DATABASE ${database}`);
-  const [{ server_version: version }] = (await client.query<{ server_version: string }>("SHOW server_version")).rows;
+  const [{ server_version: version }] = (
+    await client.query<{ server_version: string }>('SHOW server_version')
+  ).rows;
   await client.end();
   serverVersion = version;
 }

@@ -412,9 +412,11 @@ export type UpdateProductInput = {
 
 /** Why a mutation was refused by a business rule. Nothing was written when a user error is returned. */
 export type UserErrorCode =
+  /** The journal entry was already reversed; an entry is reversed at most once. */
   | 'ALREADY_REVERSED'
   /** The API token was already revoked. */
   | 'ALREADY_REVOKED'
+  /** Another account already uses this code. */
   | 'CODE_TAKEN'
   /** The customer is inactive and may not place orders. */
   | 'CUSTOMER_INACTIVE'
@@ -430,17 +432,21 @@ export type UserErrorCode =
   | 'INVALID_INPUT'
   /** The object is not in a state that allows this change (see its `nextStates`). */
   | 'INVALID_TRANSITION'
+  /** Another record already uses this name. */
   | 'NAME_TAKEN'
   /** A referenced record does not exist or is not visible to you; `field` names the reference. */
   | 'NOT_FOUND'
   /** Not enough stock is available for an order line; `field` names the line. Nothing was reserved. */
   | 'OUT_OF_STOCK'
+  /** The amount is more than what is owed. */
   | 'OVERPAYMENT'
+  /** The books are closed through a date on or after the posting date; post on an open date. */
   | 'PERIOD_CLOSED'
   /** The product is inactive and cannot be ordered; `field` names the order line. */
   | 'PRODUCT_UNAVAILABLE'
   /** Another product already uses this SKU (compared case-insensitively). */
   | 'SKU_TAKEN'
+  /** The journal entry's debits do not equal its credits. */
   | 'UNBALANCED';
 
 export type LoginMutationVariables = Exact<{
