@@ -27,6 +27,8 @@ export interface Config {
   embeddedPostgresPort: number;
   /** How long shutdown waits for in-flight requests before closing them, in ms. */
   shutdownGraceMs: number;
+  /** Flat payroll withholding rate, in basis points (2000 = 20%). */
+  payrollWithholdingBasisPoints: number;
 }
 
 class ConfigError extends Error {}
@@ -52,6 +54,18 @@ function parseBoolean(name: string, raw: string | undefined, fallback: boolean):
   if (['1', 'true', 'yes', 'on'].includes(normalized)) return true;
   if (['0', 'false', 'no', 'off'].includes(normalized)) return false;
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+/** A rate such as "0.2" or "0.125" as basis points (2000, 1250), without floats. */
+function parseRate(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const match = /^0?\.(\d{1,4})$|^(0|1)$/.exec(raw.trim());
+  if (!match)
+    throw new ConfigError(
+      `${name} must be a rate from 0 to 1 with at most 4 decimals, such as 0.2, got "${raw}"`,
+    );
+  if (match[2] !== undefined) return Number(match[2]) * 10_000;
+  return Number(match[1].padEnd(4, '0'));
 }
 
 const LOG_LEVELS: readonly LogLevel[] = [
@@ -106,6 +120,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       65535,
     ),
     shutdownGraceMs: parseInteger('SHUTDOWN_GRACE_MS', env.SHUTDOWN_GRACE_MS, 10_000, 0, 600_000),
+    payrollWithholdingBasisPoints: parseRate(
+      'PAYROLL_WITHHOLDING_RATE',
+      env.PAYROLL_WITHHOLDING_RATE,
+      2000,
+    ),
   };
 }
 

@@ -8,6 +8,8 @@ export const EMBEDDED_DATABASE_NAME = 'backdesk';
 
 export interface Database {
   orm: MikroORM;
+  /** The connection string in use (for dedicated connections such as LISTEN). */
+  url: string;
   /** Set when this process runs the embedded PostgreSQL. */
   embedded: EmbeddedPostgres | undefined;
   /** Whether the database answers and has every migration applied. */
@@ -44,6 +46,7 @@ export async function openDatabase(
   let migrated = false;
   return {
     orm,
+    url: clientUrl,
     embedded,
     async isReady() {
       await orm.em.getConnection().execute('select 1');

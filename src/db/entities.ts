@@ -2,7 +2,13 @@ import { DomainEvent } from '../events/event.entity';
 import { ApiToken } from '../modules/auth/api-token.entity';
 import { Product, StockLevel, StockMovement } from '../modules/catalog/product.entity';
 import { Customer } from '../modules/customers/customer.entity';
-import { Employee } from '../modules/employees/employee.entity';
+import {
+  Department,
+  Employee,
+  SalaryAccess,
+  SalaryChange,
+} from '../modules/employees/employee.entity';
+import { PayrollRun, Payslip } from '../modules/employees/payroll.entity';
 import {
   Account,
   JournalEntry,
@@ -44,4 +50,9 @@ export const ENTITIES = [
   Vendor,
   Bill,
   BillPayment,
+  Department,
+  SalaryChange,
+  SalaryAccess,
+  PayrollRun,
+  Payslip,
 ];

@@ -1,81 +1,157 @@
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Viewer } from '../graphql/context';
 import type { Logger } from '../server/logger';
 import { Role } from '../modules/auth/role';
-import { hashPassword } from '../modules/auth/password';
 import { Product } from '../modules/catalog/product.entity';
 import { Customer } from '../modules/customers/customer.entity';
-import { Employee } from '../modules/employees/employee.entity';
+import { Department, Employee } from '../modules/employees/employee.entity';
+import type { EmployeeService } from '../modules/employees/employee.service';
 import { OrderStatus } from '../modules/orders/order.entity';
-import { createDomainServices } from '../modules/services';
+import { createDomainServices, type DomainServices } from '../modules/services';
 
 export const DEMO_PASSWORD = 'demo-password';
 
-/** The demo employees from the API contract: one per role. */
+/** The demo employees from the API contract: one per role, in departments, with salaries. */
 export const DEMO_EMPLOYEES: readonly {
   email: string;
   name: string;
   title: string;
   roles: Role[];
+  department: string;
+  manager: string | null;
+  salary: string;
 }[] = [
   {
     email: 'admin@example.com',
     name: 'Ada Admin',
     title: 'Operations Director',
     roles: [Role.ADMIN],
+    department: 'Operations',
+    manager: null,
+    salary: '150000.00',
   },
   {
     email: 'agent@example.com',
     name: 'Sam Agent',
     title: 'Support Agent',
     roles: [Role.SUPPORT_AGENT],
+    department: 'Customer Support',
+    manager: 'lead@example.com',
+    salary: '52000.00',
   },
   {
     email: 'lead@example.com',
     name: 'Lee Lead',
     title: 'Support Team Lead',
     roles: [Role.SUPPORT_LEAD],
+    department: 'Customer Support',
+    manager: 'admin@example.com',
+    salary: '68000.00',
   },
   {
     email: 'accountant@example.com',
     name: 'Cora Accountant',
     title: 'Accountant',
     roles: [Role.ACCOUNTANT],
+    department: 'Finance',
+    manager: 'admin@example.com',
+    salary: '72000.00',
   },
-  { email: 'hr@example.com', name: 'Hana HR', title: 'HR Manager', roles: [Role.HR] },
+  {
+    email: 'hr@example.com',
+    name: 'Hana HR',
+    title: 'HR Manager',
+    roles: [Role.HR],
+    department: 'People',
+    manager: 'admin@example.com',
+    salary: '70000.00',
+  },
   {
     email: 'warehouse@example.com',
     name: 'Wes Warehouse',
     title: 'Warehouse Lead',
     roles: [Role.FULFILLMENT],
+    department: 'Warehouse',
+    manager: 'admin@example.com',
+    salary: '48000.00',
   },
   {
     email: 'reports@example.com',
     name: 'Rae Reports',
     title: 'Business Analyst',
     roles: [Role.REPORTING],
+    department: 'Finance',
+    manager: 'accountant@example.com',
+    salary: '61000.00',
   },
 ];
 
-async function seedEmployees(em: EntityManager): Promise<number> {
-  const existing = new Set(
-    (
-      await em.find(
-        Employee,
-        { email: { $in: DEMO_EMPLOYEES.map((e) => e.email) } },
-        { fields: ['email'] },
-      )
-    ).map((e) => e.email),
-  );
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
-  let created = 0;
-  for (const demo of DEMO_EMPLOYEES) {
-    if (existing.has(demo.email)) continue;
-    em.create(Employee, { ...demo, passwordHash });
-    created += 1;
-  }
-  await em.flush();
-  return created;
+const DEMO_DEPARTMENTS: readonly { name: string; parent: string | null }[] = [
+  { name: 'Operations', parent: null },
+  { name: 'Customer Support', parent: 'Operations' },
+  { name: 'Warehouse', parent: 'Operations' },
+  { name: 'Finance', parent: null },
+  { name: 'People', parent: null },
+];
+
+/** The start of the previous calendar year: demo staff were all employed before any demo payroll. */
+function demoHireDate(): string {
+  return `${new Date().getUTCFullYear() - 1}-01-01`;
+}
+
+async function seedEmployees(orm: MikroORM, employees: EmployeeService): Promise<number> {
+  return orm.em.fork().transactional(async (em) => {
+    const departments = new Map<string, Department>();
+    for (const demo of DEMO_DEPARTMENTS) {
+      const department =
+        (await em.findOne(Department, { name: demo.name })) ??
+        em.create(Department, {
+          name: demo.name,
+          parent: demo.parent ? (departments.get(demo.parent) ?? null) : null,
+        });
+      departments.set(demo.name, department);
+    }
+    await em.flush();
+    let created = 0;
+    const byEmail = new Map<string, Employee>();
+    for (const demo of DEMO_EMPLOYEES) {
+      const existing = await em.findOne(Employee, { email: demo.email });
+      if (existing) {
+        byEmail.set(demo.email, existing);
+        continue;
+      }
+      const employee = await employees.create(
+        em,
+        {
+          name: demo.name,
+          email: demo.email,
+          title: demo.title,
+          roles: demo.roles,
+          departmentId: departments.get(demo.department)?.id ?? null,
+          managerId: demo.manager ? (byEmail.get(demo.manager)?.id ?? null) : null,
+          hireDate: demoHireDate(),
+          salary: demo.salary,
+          password: DEMO_PASSWORD,
+        },
+        null,
+      );
+      byEmail.set(demo.email, employee);
+      created += 1;
+    }
+    for (const [name, headEmail] of [
+      ['Customer Support', 'lead@example.com'],
+      ['Finance', 'accountant@example.com'],
+      ['People', 'hr@example.com'],
+      ['Warehouse', 'warehouse@example.com'],
+      ['Operations', 'admin@example.com'],
+    ] as const) {
+      const department = departments.get(name);
+      if (department && department.headId === null)
+        department.headId = byEmail.get(headEmail)?.id ?? null;
+    }
+    await em.flush();
+    return created;
+  });
 }
 
 const DEMO_CUSTOMERS = [
@@ -177,9 +253,10 @@ const PATH_TO: Record<OrderStatus, OrderStatus[]> = {
 /** Customers, products with stock and orders in every status, made through the services so every rule and event holds. */
 async function seedBusiness(
   orm: MikroORM,
+  services: DomainServices,
   viewerFor: (email: string) => Promise<Viewer>,
 ): Promise<{ customers: number; products: number; orders: number }> {
-  const { customers: customersService, catalog, orders } = createDomainServices();
+  const { customers: customersService, catalog, orders } = services;
   const em = orm.em.fork();
   const admin = await viewerFor('admin@example.com');
   const warehouse = await viewerFor('warehouse@example.com');
@@ -233,11 +310,12 @@ export async function isEmptyDatabase(orm: MikroORM): Promise<boolean> {
  * Fills the database with demo data. Idempotent: running it again adds only what is missing.
  */
 export async function seedDemoData(orm: MikroORM, logger: Logger): Promise<void> {
-  const employees = await orm.em.fork().transactional((em) => seedEmployees(em));
+  const services = createDomainServices();
+  const employees = await seedEmployees(orm, services.employees);
   const viewerFor = async (email: string): Promise<Viewer> => {
     const employee = await orm.em.fork().findOneOrFail(Employee, { email });
     return { employeeId: employee.id, roles: new Set(employee.roles), via: 'session' };
   };
-  const business = await seedBusiness(orm, viewerFor);
+  const business = await seedBusiness(orm, services, viewerFor);
   logger.info({ employees, ...business }, 'demo data seeded');
 }

@@ -20,6 +20,9 @@ export enum UserErrorCode {
   PERIOD_CLOSED = 'PERIOD_CLOSED',
   OVERPAYMENT = 'OVERPAYMENT',
   NAME_TAKEN = 'NAME_TAKEN',
+  MANAGER_CYCLE = 'MANAGER_CYCLE',
+  ALREADY_POSTED = 'ALREADY_POSTED',
+  PAYROLL_PERIOD_OVERLAP = 'PAYROLL_PERIOD_OVERLAP',
 }
 
 /** One description per code; a `Record` so a new code without one does not compile. */
@@ -50,6 +53,9 @@ const USER_ERROR_CODE_DESCRIPTIONS: Record<UserErrorCode, string> = {
     'The books are closed through a date on or after the posting date; post on an open date.',
   OVERPAYMENT: 'The amount is more than what is owed.',
   NAME_TAKEN: 'Another record already uses this name.',
+  MANAGER_CYCLE: 'The chain of managers would loop back to the employee.',
+  ALREADY_POSTED: 'The payroll run was already posted to the ledger.',
+  PAYROLL_PERIOD_OVERLAP: 'The period overlaps a payroll run that was already posted.',
 };
 
 registerEnumType(UserErrorCode, {

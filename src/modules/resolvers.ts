@@ -3,7 +3,12 @@ import { NodeQueryResolver } from '../graphql/node.resolver';
 import { AuthResolver } from './auth/auth.resolver';
 import { CatalogResolver } from './catalog/catalog.resolver';
 import { CustomerResolver } from './customers/customer.resolver';
-import { EmployeeResolver } from './employees/employee.resolver';
+import {
+  DepartmentResolver,
+  EmployeeResolver,
+  PayrollResolver,
+  PayslipResolver,
+} from './employees/employee.resolver';
 import {
   AccountResolver,
   BillResolver,
@@ -37,4 +42,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   BillResolver,
   CustomerLedgerResolver,
   OrderInvoiceResolver,
+  DepartmentResolver,
+  PayrollResolver,
+  PayslipResolver,
 ];

@@ -2,6 +2,8 @@ import { AuthService } from './auth/auth.service';
 import type { SessionTokens } from './auth/session-token';
 import { CatalogService } from './catalog/catalog.service';
 import { CustomerService } from './customers/customer.service';
+import { EmployeeService } from './employees/employee.service';
+import { PayrollService } from './employees/payroll.service';
 import { LedgerService } from './ledger/ledger.service';
 import { ReceivablesService } from './ledger/receivables.service';
 import { StatementsService } from './ledger/statements.service';
@@ -17,6 +19,8 @@ export interface DomainServices {
   statements: StatementsService;
   receivables: ReceivablesService;
   reporting: ReportingService;
+  employees: EmployeeService;
+  payroll: PayrollService;
 }
 
 /** Every service, created once per process and shared by every request. */
@@ -24,7 +28,14 @@ export interface Services extends DomainServices {
   auth: AuthService;
 }
 
-export function createDomainServices(): DomainServices {
+export interface DomainSettings {
+  /** Flat payroll withholding, in basis points (2000 = 20%). */
+  payrollWithholdingBasisPoints: number;
+}
+
+export function createDomainServices(
+  settings: DomainSettings = { payrollWithholdingBasisPoints: 2000 },
+): DomainServices {
   const customers = new CustomerService();
   const catalog = new CatalogService();
   const orders = new OrderService(customers, catalog);
@@ -39,9 +50,14 @@ export function createDomainServices(): DomainServices {
     statements: new StatementsService(),
     receivables,
     reporting: new ReportingService(),
+    employees: new EmployeeService(),
+    payroll: new PayrollService(ledger, settings.payrollWithholdingBasisPoints),
   };
 }
 
-export function createServices(deps: { sessions: SessionTokens }): Services {
-  return { ...createDomainServices(), auth: new AuthService(deps.sessions) };
+export function createServices(deps: {
+  sessions: SessionTokens;
+  settings: DomainSettings;
+}): Services {
+  return { ...createDomainServices(deps.settings), auth: new AuthService(deps.sessions) };
 }

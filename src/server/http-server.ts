@@ -9,6 +9,7 @@ import express, { type Request, type Response, type NextFunction } from 'express
 import type { GraphQLSchema } from 'graphql';
 import { pinoHttp } from 'pino-http';
 import { WebSocketServer } from 'ws';
+import type { EventNotifications } from '../events/event-notifications';
 import { requestScope } from '../graphql/errors';
 import type { RequestContext } from '../graphql/context';
 import { Loaders } from '../graphql/loaders';
@@ -19,6 +20,7 @@ import { apolloPlugins, maskingFormatter } from './apollo-plugins';
 import { attachGraphQLWebSocket } from './websocket';
 
 export interface ServerDependencies {
+  notifications: EventNotifications;
   schema: GraphQLSchema;
   orm: MikroORM;
   services: Services;
@@ -93,7 +95,15 @@ export async function startServer(
     path: '/graphql',
     maxPayload: 64 * 1024,
   });
-  const webSocket = attachGraphQLWebSocket({ wsServer, schema, orm, services, logger, metrics });
+  const webSocket = attachGraphQLWebSocket({
+    wsServer,
+    schema,
+    orm,
+    services,
+    logger,
+    metrics,
+    notifications: deps.notifications,
+  });
 
   const apollo = new ApolloServer<RequestContext>({
     schema,

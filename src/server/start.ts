@@ -1,5 +1,6 @@
 import type { Config } from '../config';
 import { openDatabase, type Database } from '../db/database';
+import { EventNotifications } from '../events/event-notifications';
 import { migrateUp } from '../db/orm';
 import { isEmptyDatabase, seedDemoData } from '../db/seed';
 import { backdeskSchema } from '../graphql/schema';
@@ -19,6 +20,7 @@ export interface Backdesk {
 /** Config → database (migrated, seeded when asked) → schema → server. */
 export async function startBackdesk(config: Config, logger: Logger): Promise<Backdesk> {
   const database = await openDatabase(config, logger);
+  let notifications: EventNotifications | undefined;
   try {
     const applied = await migrateUp(database.orm);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
@@ -33,9 +35,13 @@ export async function startBackdesk(config: Config, logger: Logger): Promise<Bac
     }
     const services = createServices({
       sessions: new SessionTokens(jwt.secret, config.sessionTtlSeconds),
+      settings: { payrollWithholdingBasisPoints: config.payrollWithholdingBasisPoints },
     });
+    notifications = new EventNotifications(database.url, logger);
+    await notifications.start();
     const server = await startServer(
       {
+        notifications,
         schema: await backdeskSchema(),
         orm: database.orm,
         services,
@@ -58,12 +64,14 @@ export async function startBackdesk(config: Config, logger: Logger): Promise<Bac
       stop() {
         stopping ??= (async () => {
           await server.close();
+          await notifications?.stop();
           await database.close();
         })();
         return stopping;
       },
     };
   } catch (error) {
+    await notifications?.stop();
     await database.close().catch(() => undefined);
     throw error;
   }

@@ -3,7 +3,9 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { GraphQLError, GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import type { WebSocketServer } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
+import type { EventNotifications } from '../events/event-notifications';
+import { Employee, EmployeeStatus } from '../modules/employees/employee.entity';
 import type { RequestContext, Viewer } from '../graphql/context';
 import { maskError } from '../graphql/errors';
 import { Loaders } from '../graphql/loaders';
@@ -12,6 +14,7 @@ import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
 export interface WebSocketDependencies {
+  notifications: EventNotifications;
   wsServer: WebSocketServer;
   schema: GraphQLSchema;
   orm: MikroORM;
@@ -37,11 +40,20 @@ interface ConnectionParams extends Record<string, unknown> {
 export function attachGraphQLWebSocket(deps: WebSocketDependencies): {
   dispose(): Promise<void> | void;
 } {
-  const { wsServer, schema, orm, services, logger, metrics } = deps;
+  const { wsServer, schema, orm, services, logger, metrics, notifications } = deps;
   wsServer.on('connection', (socket) => {
     metrics.webSockets.inc();
     socket.once('close', () => metrics.webSockets.dec());
   });
+  const sessions = new LiveSessions(orm, logger);
+  notifications.onEvent((event) => {
+    if (event.streamType !== 'Employee') return;
+    if (event.type === 'TERMINATED')
+      sessions.close(Number(event.streamId), WS_CLOSE_FORBIDDEN, 'Employment ended');
+    if (event.type === 'ROLES_CHANGED') void sessions.refresh([Number(event.streamId)]);
+  });
+  // Whatever was announced while the listener was away: re-check everyone connected.
+  notifications.onReconnect(() => void sessions.refresh(sessions.employeeIds()));
 
   const maskAll = (errors: readonly GraphQLError[], requestId: string | undefined) =>
     errors.map((error) => maskError(error.toJSON(), error, logger, requestId));
@@ -67,6 +79,7 @@ export function attachGraphQLWebSocket(deps: WebSocketDependencies): {
           return false;
         }
         ctx.extra.viewer = authentication.viewer;
+        sessions.add(authentication.viewer.employeeId, ctx.extra.socket, ctx.extra);
         return true;
       },
       context: (ctx): RequestContext => {
@@ -89,4 +102,67 @@ export function attachGraphQLWebSocket(deps: WebSocketDependencies): {
     },
     wsServer,
   );
+}
+
+interface LiveSession {
+  socket: WebSocket;
+  extra: { viewer?: Viewer };
+}
+
+/**
+ * The open sockets of each employee, so a termination closes them at once and a change of roles
+ * applies to the next operation on them.
+ */
+class LiveSessions {
+  private readonly byEmployee = new Map<number, Set<LiveSession>>();
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly logger: Logger,
+  ) {}
+
+  add(employeeId: number, socket: WebSocket, extra: { viewer?: Viewer }): void {
+    const session = { socket, extra };
+    const set = this.byEmployee.get(employeeId) ?? new Set<LiveSession>();
+    set.add(session);
+    this.byEmployee.set(employeeId, set);
+    socket.once('close', () => {
+      set.delete(session);
+      if (set.size === 0) this.byEmployee.delete(employeeId);
+    });
+  }
+
+  employeeIds(): number[] {
+    return [...this.byEmployee.keys()];
+  }
+
+  close(employeeId: number, code: number, reason: string): void {
+    for (const session of this.byEmployee.get(employeeId) ?? []) session.socket.close(code, reason);
+  }
+
+  /** Re-reads the employees' status and roles: closes the sockets of those who may no longer be here. */
+  async refresh(employeeIds: number[]): Promise<void> {
+    if (employeeIds.length === 0) return;
+    try {
+      const employees = await this.orm.em
+        .fork()
+        .find(Employee, { id: { $in: employeeIds } }, { fields: ['id', 'roles', 'status'] });
+      const current = new Map(employees.map((employee) => [employee.id, employee]));
+      for (const id of employeeIds) {
+        const employee = current.get(id);
+        if (!employee || employee.status === EmployeeStatus.TERMINATED) {
+          this.close(id, WS_CLOSE_FORBIDDEN, 'Employment ended');
+          continue;
+        }
+        for (const session of this.byEmployee.get(id) ?? []) {
+          const viewer = session.extra.viewer;
+          // API-token sockets keep the token's own roles.
+          if (viewer && viewer.via === 'session')
+            session.extra.viewer = { ...viewer, roles: new Set(employee.roles) };
+        }
+      }
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not refresh live sessions');
+    }
+  }
 }

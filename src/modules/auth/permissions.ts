@@ -39,6 +39,8 @@ export const Permissions = {
     sales: [REPORTING, ACCOUNTANT, SUPPORT_LEAD],
   },
   employees: {
-    hr: [HR],
+    /** Hiring, changes, terminations, salaries, departments. */
+    manage: [HR],
+    payroll: [HR],
   },
 } as const;

@@ -1,15 +1,514 @@
-import { Resolver } from 'type-graphql';
+import { GraphQLError } from 'graphql';
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
+import { loadHistory } from '../../events/history';
+import { HistoryEntry } from '../../events/history.types';
+import { requireRole } from '../../graphql/auth-checker';
+import type { RequestContext, Viewer } from '../../graphql/context';
+import { parseGlobalId } from '../../graphql/global-id';
+import { byIdLoader, groupLoader } from '../../graphql/loaders';
+import { Money } from '../../graphql/money';
 import { registerNodeType } from '../../graphql/node-registry';
-import { NodeResolver } from '../../graphql/relay';
-import { Employee } from './employee.entity';
-import { EmployeeObject } from './employee.types';
+import { ConnectionArgs, NodeResolver, paginate } from '../../graphql/relay';
+import { DecimalScalar } from '../../graphql/scalars';
+import { toPayload } from '../../graphql/user-error';
+import { Permissions } from '../auth/permissions';
+import { Department, Employee, SalaryAccess, SalaryChange } from './employee.entity';
+import { PayrollRun, Payslip } from './payroll.entity';
+import {
+  ChangeEmployeeRolesInput,
+  ChangeEmployeeRolesPayload,
+  ChangeSalaryInput,
+  ChangeSalaryPayload,
+  CreateDepartmentInput,
+  CreateDepartmentPayload,
+  DepartmentObject,
+  EmployeeConnection,
+  EmployeeFilter,
+  EmployeeObject,
+  HireEmployeeInput,
+  HireEmployeePayload,
+  PAY_FIELD_RULE,
+  PayrollRunConnection,
+  PayrollRunObject,
+  PayslipObject,
+  PostPayrollRunInput,
+  PostPayrollRunPayload,
+  RunPayrollInput,
+  RunPayrollPayload,
+  SalaryAccessObject,
+  SalaryStepObject,
+  TerminateEmployeeInput,
+  TerminateEmployeePayload,
+  UpdateEmployeeInput,
+  UpdateEmployeePayload,
+} from './employee.types';
 
 registerNodeType({
   typeName: 'Employee',
   entity: Employee,
   roles: [],
-  load: (context, id) => context.em.findOne(Employee, { id }),
+  load: (context, id) => byIdLoader(context, Employee).load(id),
+});
+registerNodeType({
+  typeName: 'Department',
+  entity: Department,
+  roles: [],
+  load: (context, id) => byIdLoader(context, Department).load(id),
+});
+registerNodeType({
+  typeName: 'PayrollRun',
+  entity: PayrollRun,
+  roles: Permissions.employees.payroll,
+  load: (context, id) => byIdLoader(context, PayrollRun).load(id),
 });
 
+const HR = Permissions.employees.manage;
+
+function payForbidden(): GraphQLError {
+  return new GraphQLError(
+    "Not allowed: only HR, ADMIN and the employee themself see an employee's pay",
+    { extensions: { code: 'FORBIDDEN' } },
+  );
+}
+
+/** Checks the viewer may read this employee's pay, and records the read (batched per request). */
+async function authorisePayRead(
+  context: RequestContext,
+  subjectId: number,
+  fieldName: string,
+): Promise<Viewer> {
+  const viewer = requireRole(context.viewer, []);
+  const employees = context.services.employees;
+  if (!employees.mayReadPay(viewer, subjectId)) throw payForbidden();
+  await context.loaders
+    .get<number, true>(`payRead:${fieldName}`, async (ids) => {
+      await employees.recordPayReads(context.em.fork(), viewer, ids, fieldName);
+      return ids.map(() => true as const);
+    })
+    .load(subjectId);
+  return viewer;
+}
+
+function optionalId(
+  value: string | null | undefined,
+  type: string,
+  argument: string,
+): number | null | undefined {
+  if (value === undefined) return undefined;
+  return value === null ? null : parseGlobalId(value, type, argument);
+}
+
 @Resolver(() => EmployeeObject)
-export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {}
+export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
+  @Authorized()
+  @Query(() => EmployeeConnection, { description: 'The staff directory, by name.' })
+  employees(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('filter', () => EmployeeFilter, {
+      nullable: true,
+      description: 'Which employees to list.',
+    })
+    filter: EmployeeFilter | null,
+    @Ctx() context: RequestContext,
+  ) {
+    const departmentId = filter?.departmentId
+      ? parseGlobalId(filter.departmentId, 'Department', 'filter.departmentId')
+      : null;
+    return paginate(
+      context.em,
+      Employee,
+      context.services.employees.listWhere({ ...filter, departmentId }),
+      args,
+      {
+        orderBy: { name: 'asc', id: 'asc' },
+      },
+    );
+  }
+
+  @Authorized()
+  @Query(() => EmployeeObject, { nullable: true, description: 'One employee by ID.' })
+  employee(
+    @Arg('id', () => ID, { description: 'The employee ID.' }) id: string,
+    @Ctx() context: RequestContext,
+  ) {
+    return byIdLoader(context, Employee).load(parseGlobalId(id, 'Employee'));
+  }
+
+  @Authorized(...HR)
+  @Mutation(() => HireEmployeePayload, {
+    description: 'Hires an employee (`EMAIL_TAKEN`). Requires one of: HR, ADMIN.',
+  })
+  hireEmployee(
+    @Arg('input', () => HireEmployeeInput, { description: 'The new employee.' })
+    input: HireEmployeeInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = requireRole(context.viewer, HR);
+    const departmentId = optionalId(input.departmentId, 'Department', 'input.departmentId');
+    const managerId = optionalId(input.managerId, 'Employee', 'input.managerId');
+    return toPayload(() =>
+      context.services.employees.hire(context.em, viewer, { ...input, departmentId, managerId }),
+    );
+  }
+
+  @Authorized(...HR)
+  @Mutation(() => UpdateEmployeePayload, {
+    description:
+      'Changes name, title, department, manager or leave status. Requires one of: HR, ADMIN.',
+  })
+  updateEmployee(
+    @Arg('input', () => UpdateEmployeeInput, { description: 'The changes.' })
+    input: UpdateEmployeeInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = requireRole(context.viewer, HR);
+    const id = parseGlobalId(input.employeeId, 'Employee', 'input.employeeId');
+    const departmentId = optionalId(input.departmentId, 'Department', 'input.departmentId');
+    const managerId = optionalId(input.managerId, 'Employee', 'input.managerId');
+    return toPayload(() =>
+      context.services.employees.update(context.em, viewer, id, {
+        ...input,
+        departmentId,
+        managerId,
+      }),
+    );
+  }
+
+  @Authorized(...Permissions.admin)
+  @Mutation(() => ChangeEmployeeRolesPayload, {
+    description:
+      "Replaces an employee's roles; takes effect on their next request. Requires: ADMIN.",
+  })
+  changeEmployeeRoles(
+    @Arg('input', () => ChangeEmployeeRolesInput, { description: 'The new roles.' })
+    input: ChangeEmployeeRolesInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = requireRole(context.viewer, Permissions.admin);
+    const id = parseGlobalId(input.employeeId, 'Employee', 'input.employeeId');
+    return toPayload(() =>
+      context.services.employees.changeRoles(context.em, viewer, id, input.roles),
+    );
+  }
+
+  @Authorized(...HR)
+  @Mutation(() => ChangeSalaryPayload, {
+    description:
+      'Sets a new annual salary from a date, keeping the history. Requires one of: HR, ADMIN.',
+  })
+  changeSalary(
+    @Arg('input', () => ChangeSalaryInput, { description: 'The new salary.' })
+    input: ChangeSalaryInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = requireRole(context.viewer, HR);
+    const id = parseGlobalId(input.employeeId, 'Employee', 'input.employeeId');
+    return toPayload(() =>
+      context.services.employees.changeSalary(
+        context.em,
+        viewer,
+        id,
+        input.annualSalary,
+        input.effectiveFrom,
+      ),
+    );
+  }
+
+  @Authorized(...HR)
+  @Mutation(() => TerminateEmployeePayload, {
+    description:
+      'Ends an employment: sign-in, tokens and live connections stop at once, open tickets are unassigned. Requires one of: HR, ADMIN.',
+  })
+  terminateEmployee(
+    @Arg('input', () => TerminateEmployeeInput, { description: 'Who, when and why.' })
+    input: TerminateEmployeeInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = requireRole(context.viewer, HR);
+    const id = parseGlobalId(input.employeeId, 'Employee', 'input.employeeId');
+    return toPayload(() =>
+      context.services.employees.terminate(context.em, viewer, id, input.date, input.reason),
+    );
+  }
+
+  @Authorized(...HR)
+  @Query(() => [SalaryAccessObject], {
+    description:
+      "The latest reads of other people's pay (at most 500), newest first. Requires one of: HR, ADMIN.",
+  })
+  async salaryAccessLog(
+    @Arg('employeeId', () => ID, {
+      nullable: true,
+      description: "Only reads of this employee's pay.",
+    })
+    employeeId: string | null,
+    @Ctx() context: RequestContext,
+  ) {
+    const subjectId = employeeId ? parseGlobalId(employeeId, 'Employee', 'employeeId') : null;
+    const rows = await context.em.find(SalaryAccess, subjectId === null ? {} : { subjectId }, {
+      orderBy: { id: 'desc' },
+      limit: 500,
+    });
+    const people = byIdLoader(context, Employee);
+    return rows.map((row) => ({
+      reader: people.load(row.readerId),
+      subject: people.load(row.subjectId),
+      field: row.field,
+      readAt: row.readAt,
+    }));
+  }
+
+  @FieldResolver(() => Money, {
+    nullable: true,
+    description: `Annual salary in effect today. ${PAY_FIELD_RULE}`,
+  })
+  async salary(@Root() employee: Employee, @Ctx() context: RequestContext): Promise<Money | null> {
+    await authorisePayRead(context, employee.id, 'salary');
+    const today = new Date().toISOString().slice(0, 10);
+    const salary = await context.loaders
+      .get<number, bigint | null>('salaryToday', async (ids) => {
+        const salaries = await context.services.employees.salaryOn(context.em, ids, today);
+        return ids.map((id) => salaries.get(id) ?? null);
+      })
+      .load(employee.id);
+    return salary === null ? null : Money.fromMinor(salary);
+  }
+
+  @FieldResolver(() => [SalaryStepObject], {
+    description: `Every salary and the day it took effect, oldest first. ${PAY_FIELD_RULE}`,
+  })
+  async salaryHistory(
+    @Root() employee: Employee,
+    @Ctx() context: RequestContext,
+  ): Promise<SalaryStepObject[]> {
+    await authorisePayRead(context, employee.id, 'salaryHistory');
+    const steps = await context.em.find(
+      SalaryChange,
+      { employee: employee.id },
+      { orderBy: { effectiveFrom: 'asc' } },
+    );
+    return steps.map((step) => ({
+      annualSalary: Money.fromMinor(step.annualSalaryMinor),
+      effectiveFrom: step.effectiveFrom,
+    }));
+  }
+
+  @FieldResolver(() => [PayslipObject], {
+    description: `Their payslips, newest period first. ${PAY_FIELD_RULE}`,
+  })
+  async payslips(@Root() employee: Employee, @Ctx() context: RequestContext) {
+    await authorisePayRead(context, employee.id, 'payslips');
+    const slips = await context.em.find(
+      Payslip,
+      { employee: employee.id },
+      { populate: ['run'], orderBy: { run: { periodStart: 'desc' } } },
+    );
+    return slips.map(payslipView);
+  }
+
+  @FieldResolver(() => DepartmentObject, { nullable: true, description: 'Their department.' })
+  department(@Root() employee: Employee, @Ctx() context: RequestContext) {
+    return employee.department
+      ? byIdLoader(context, Department).load(employee.department.id)
+      : null;
+  }
+
+  @FieldResolver(() => EmployeeObject, { nullable: true, description: 'Their manager.' })
+  manager(@Root() employee: Employee, @Ctx() context: RequestContext) {
+    return employee.manager ? byIdLoader(context, Employee).load(employee.manager.id) : null;
+  }
+
+  @FieldResolver(() => [EmployeeObject], { description: 'Their direct reports, by name.' })
+  reports(@Root() employee: Employee, @Ctx() context: RequestContext) {
+    return groupLoader(
+      context,
+      'reports',
+      (ids) =>
+        context.em.find(Employee, { manager: { $in: [...ids] } }, { orderBy: { name: 'asc' } }),
+      (report) => report.manager?.id ?? 0,
+    ).load(employee.id);
+  }
+
+  @Authorized(...HR)
+  @FieldResolver(() => [HistoryEntry], {
+    description:
+      'Hires, changes of role, salary (date only) and department, terminations. Requires one of: HR, ADMIN.',
+  })
+  history(@Root() employee: Employee, @Ctx() context: RequestContext) {
+    return loadHistory(context, 'Employee', employee.id);
+  }
+}
+
+function payslipView(slip: Payslip) {
+  return {
+    employee: slip.employee,
+    daysWorked: slip.daysWorked,
+    gross: Money.fromMinor(slip.grossMinor),
+    withholding: Money.fromMinor(slip.withholdingMinor),
+    net: Money.fromMinor(slip.netMinor),
+    periodStart: slip.run.periodStart,
+    periodEnd: slip.run.periodEnd,
+  };
+}
+
+@Resolver(() => PayslipObject)
+export class PayslipResolver {
+  @FieldResolver(() => EmployeeObject, { description: 'Who is paid.' })
+  employee(@Root() slip: { employee: Employee }, @Ctx() context: RequestContext) {
+    return byIdLoader(context, Employee).load(slip.employee.id);
+  }
+}
+
+@Resolver(() => DepartmentObject)
+export class DepartmentResolver extends NodeResolver(DepartmentObject, 'Department') {
+  @Authorized()
+  @Query(() => [DepartmentObject], { description: 'Every department, by name.' })
+  departments(@Ctx() context: RequestContext) {
+    return context.em.find(Department, {}, { orderBy: { name: 'asc' } });
+  }
+
+  @Authorized(...HR)
+  @Mutation(() => CreateDepartmentPayload, {
+    description: 'Adds a department (`NAME_TAKEN`). Requires one of: HR, ADMIN.',
+  })
+  createDepartment(
+    @Arg('input', () => CreateDepartmentInput, { description: 'The new department.' })
+    input: CreateDepartmentInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = requireRole(context.viewer, HR);
+    const parentId = optionalId(input.parentId, 'Department', 'input.parentId');
+    const headId = optionalId(input.headId, 'Employee', 'input.headId');
+    return toPayload(() =>
+      context.services.employees.createDepartment(context.em, viewer, {
+        name: input.name,
+        parentId,
+        headId,
+      }),
+    );
+  }
+
+  @FieldResolver(() => DepartmentObject, {
+    nullable: true,
+    description: 'The department it belongs to.',
+  })
+  parent(@Root() department: Department, @Ctx() context: RequestContext) {
+    return department.parent ? byIdLoader(context, Department).load(department.parent.id) : null;
+  }
+
+  @FieldResolver(() => [DepartmentObject], { description: 'Its sub-departments.' })
+  children(@Root() department: Department, @Ctx() context: RequestContext) {
+    return groupLoader(
+      context,
+      'departmentChildren',
+      (ids) =>
+        context.em.find(Department, { parent: { $in: [...ids] } }, { orderBy: { name: 'asc' } }),
+      (child) => child.parent?.id ?? 0,
+    ).load(department.id);
+  }
+
+  @FieldResolver(() => EmployeeObject, { nullable: true, description: 'Who heads it.' })
+  head(@Root() department: Department, @Ctx() context: RequestContext) {
+    return department.headId === null
+      ? null
+      : byIdLoader(context, Employee).load(department.headId);
+  }
+
+  @FieldResolver(() => [EmployeeObject], { description: 'Its employees, by name.' })
+  employees(@Root() department: Department, @Ctx() context: RequestContext) {
+    return groupLoader(
+      context,
+      'departmentEmployees',
+      (ids) =>
+        context.em.find(Employee, { department: { $in: [...ids] } }, { orderBy: { name: 'asc' } }),
+      (employee) => employee.department?.id ?? 0,
+    ).load(department.id);
+  }
+}
+
+@Resolver(() => PayrollRunObject)
+export class PayrollResolver extends NodeResolver(PayrollRunObject, 'PayrollRun') {
+  @Authorized(...Permissions.employees.payroll)
+  @Query(() => PayrollRunConnection, {
+    description: 'Payroll runs, newest period first. Requires one of: HR, ADMIN.',
+  })
+  payrollRuns(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() context: RequestContext) {
+    return paginate(context.em, PayrollRun, {}, args, {
+      orderBy: { periodStart: 'desc', id: 'desc' },
+    });
+  }
+
+  @Authorized(...Permissions.employees.payroll)
+  @Mutation(() => RunPayrollPayload, {
+    description:
+      'Computes a draft payroll run with a payslip per employee employed in the period. Requires one of: HR, ADMIN.',
+  })
+  runPayroll(
+    @Arg('input', () => RunPayrollInput, { description: 'The period.' }) input: RunPayrollInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = requireRole(context.viewer, Permissions.employees.payroll);
+    return toPayload(() => context.services.payroll.run(context.em, viewer, input));
+  }
+
+  @Authorized(...Permissions.employees.payroll)
+  @Mutation(() => PostPayrollRunPayload, {
+    description:
+      'Posts a draft run to the ledger, once (`ALREADY_POSTED`). Requires one of: HR, ADMIN.',
+  })
+  postPayrollRun(
+    @Arg('input', () => PostPayrollRunInput, { description: 'The run.' })
+    input: PostPayrollRunInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = requireRole(context.viewer, Permissions.employees.payroll);
+    const id = parseGlobalId(input.payrollRunId, 'PayrollRun', 'input.payrollRunId');
+    return toPayload(() => context.services.payroll.post(context.em, viewer, id));
+  }
+
+  @FieldResolver(() => DecimalScalar, {
+    description: 'The flat withholding rate applied, such as "0.2000".',
+  })
+  withholdingRate(@Root() run: PayrollRun): string {
+    const bp = run.withholdingRateBp;
+    return `${Math.floor(bp / 10_000)}.${String(bp % 10_000).padStart(4, '0')}`;
+  }
+
+  @FieldResolver(() => Money, { description: 'Sum of gross pay.' })
+  totalGross(@Root() run: PayrollRun): Money {
+    return Money.fromMinor(run.totalGrossMinor);
+  }
+
+  @FieldResolver(() => Money, { description: 'Sum of withholding.' })
+  totalWithholding(@Root() run: PayrollRun): Money {
+    return Money.fromMinor(run.totalWithholdingMinor);
+  }
+
+  @FieldResolver(() => Money, { description: 'Sum of net pay.' })
+  totalNet(@Root() run: PayrollRun): Money {
+    return Money.fromMinor(run.totalNetMinor);
+  }
+
+  @FieldResolver(() => [PayslipObject], {
+    description: 'One payslip per employee paid, by employee.',
+  })
+  async payslips(@Root() run: PayrollRun, @Ctx() context: RequestContext) {
+    const slips = await context.em.find(
+      Payslip,
+      { run: run.id },
+      { populate: ['run'], orderBy: { employee: 'asc' } },
+    );
+    return slips.map(payslipView);
+  }
+}
