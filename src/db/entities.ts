@@ -25,6 +25,13 @@ import {
   Vendor,
 } from '../modules/ledger/receivables.entity';
 import { Order, OrderLine } from '../modules/orders/order.entity';
+import {
+  Macro,
+  SlaPolicy,
+  SupportSettings,
+  Ticket,
+  TicketMessage,
+} from '../modules/support/ticket.entity';
 import { IdempotencyKey } from './idempotency-key.entity';
 
 /** Every table Backdesk maps. A new entity is added here (and a migration generated). */
@@ -55,4 +62,9 @@ export const ENTITIES = [
   SalaryAccess,
   PayrollRun,
   Payslip,
+  Ticket,
+  TicketMessage,
+  SlaPolicy,
+  SupportSettings,
+  Macro,
 ];

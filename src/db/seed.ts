@@ -6,7 +6,13 @@ import { Product } from '../modules/catalog/product.entity';
 import { Customer } from '../modules/customers/customer.entity';
 import { Department, Employee } from '../modules/employees/employee.entity';
 import type { EmployeeService } from '../modules/employees/employee.service';
-import { OrderStatus } from '../modules/orders/order.entity';
+import { Order, OrderStatus } from '../modules/orders/order.entity';
+import {
+  Ticket,
+  TicketChannel,
+  TicketPriority,
+  TicketStatus,
+} from '../modules/support/ticket.entity';
 import { createDomainServices, type DomainServices } from '../modules/services';
 
 export const DEMO_PASSWORD = 'demo-password';
@@ -301,6 +307,128 @@ async function seedBusiness(
   return { customers: customerIds.length, products: productIds.length, orders: placed };
 }
 
+/** Tickets in every status, with conversations. Seeded once: tickets have no natural key. */
+async function seedTickets(
+  orm: MikroORM,
+  services: DomainServices,
+  viewerFor: (email: string) => Promise<Viewer>,
+): Promise<number> {
+  const em = orm.em.fork();
+  if ((await em.count(Ticket, {})) > 0) return 0;
+  const agent = await viewerFor('agent@example.com');
+  const lead = await viewerFor('lead@example.com');
+  const { support } = services;
+  const customers = await em.find(
+    Customer,
+    { email: { $in: DEMO_CUSTOMERS.map((c) => c.email) } },
+    { orderBy: { id: 'asc' } },
+  );
+  const orders = await em.find(
+    Order,
+    { customer: { $in: customers.map((c) => c.id) } },
+    { orderBy: { id: 'asc' } },
+  );
+  const orderOf = (customerId: number) =>
+    orders.find((o) => o.customer.id === customerId)?.id ?? null;
+  const scripts: {
+    customer: number;
+    subject: string;
+    body: string;
+    priority: TicketPriority;
+    steps: (id: number) => Promise<unknown>;
+  }[] = [
+    {
+      customer: 0,
+      subject: 'Where is my desk?',
+      body: 'Our order has not arrived yet. Can you check?',
+      priority: TicketPriority.HIGH,
+      steps: async () => undefined,
+    },
+    {
+      customer: 1,
+      subject: 'Invoice address is wrong',
+      body: 'The invoice shows our old address in Cambridge.',
+      priority: TicketPriority.NORMAL,
+      steps: async (id) => {
+        await support.assign(em, agent, id, agent.employeeId);
+        await support.reply(em, agent, {
+          ticketId: id,
+          body: 'Thanks Ada, I am correcting it now.',
+        });
+      },
+    },
+    {
+      customer: 2,
+      subject: 'Monitor flickers',
+      body: 'One of the 27" monitors flickers after ten minutes.',
+      priority: TicketPriority.NORMAL,
+      steps: async (id) => {
+        await support.reply(em, agent, {
+          ticketId: id,
+          body: 'Could you send us the serial number on the back?',
+        });
+        await support.updateStatus(em, agent, id, TicketStatus.PENDING);
+      },
+    },
+    {
+      customer: 3,
+      subject: 'Dock not recognised',
+      body: 'The Thunderbolt dock is not recognised by my laptop.',
+      priority: TicketPriority.URGENT,
+      steps: async (id) => {
+        await support.reply(em, agent, {
+          ticketId: id,
+          body: 'Asked the vendor for a firmware image.',
+          internal: true,
+        });
+        await support.updateStatus(em, agent, id, TicketStatus.ON_HOLD);
+      },
+    },
+    {
+      customer: 4,
+      subject: 'Change delivery date',
+      body: 'Can the chairs arrive next week instead?',
+      priority: TicketPriority.LOW,
+      steps: async (id) => {
+        await support.reply(em, agent, {
+          ticketId: id,
+          body: 'Done: delivery moved to next Tuesday.',
+        });
+        await support.updateStatus(em, agent, id, TicketStatus.SOLVED);
+      },
+    },
+    {
+      customer: 5,
+      subject: 'Cancelled order refund',
+      body: 'When will the refund for my cancelled order arrive?',
+      priority: TicketPriority.NORMAL,
+      steps: async (id) => {
+        await support.assign(em, lead, id, lead.employeeId);
+        await support.reply(em, lead, {
+          ticketId: id,
+          body: 'Nothing was charged for that order, so no refund is due.',
+        });
+        await support.updateStatus(em, lead, id, TicketStatus.SOLVED);
+        await support.updateStatus(em, lead, id, TicketStatus.CLOSED);
+      },
+    },
+  ];
+  for (const script of scripts) {
+    const customer = customers[script.customer];
+    if (!customer) continue;
+    const { ticket } = await support.createTicket(em, agent, {
+      customerId: customer.id,
+      subject: script.subject,
+      body: script.body,
+      priority: script.priority,
+      channel: TicketChannel.EMAIL,
+      orderId: script.customer === 0 ? orderOf(customer.id) : null,
+    });
+    await script.steps(ticket.id);
+  }
+  return scripts.length;
+}
+
 /** Whether the database holds no data yet (a fresh install). */
 export async function isEmptyDatabase(orm: MikroORM): Promise<boolean> {
   return (await orm.em.fork().count(Employee, {})) === 0;
@@ -317,5 +445,6 @@ export async function seedDemoData(orm: MikroORM, logger: Logger): Promise<void>
     return { employeeId: employee.id, roles: new Set(employee.roles), via: 'session' };
   };
   const business = await seedBusiness(orm, services, viewerFor);
-  logger.info({ employees, ...business }, 'demo data seeded');
+  const tickets = await seedTickets(orm, services, viewerFor);
+  logger.info({ employees, ...business, tickets }, 'demo data seeded');
 }

@@ -23,6 +23,8 @@ export enum UserErrorCode {
   MANAGER_CYCLE = 'MANAGER_CYCLE',
   ALREADY_POSTED = 'ALREADY_POSTED',
   PAYROLL_PERIOD_OVERLAP = 'PAYROLL_PERIOD_OVERLAP',
+  STALE_TICKET = 'STALE_TICKET',
+  INVALID_ASSIGNEE = 'INVALID_ASSIGNEE',
 }
 
 /** One description per code; a `Record` so a new code without one does not compile. */
@@ -56,6 +58,9 @@ const USER_ERROR_CODE_DESCRIPTIONS: Record<UserErrorCode, string> = {
   MANAGER_CYCLE: 'The chain of managers would loop back to the employee.',
   ALREADY_POSTED: 'The payroll run was already posted to the ledger.',
   PAYROLL_PERIOD_OVERLAP: 'The period overlaps a payroll run that was already posted.',
+  STALE_TICKET:
+    'The ticket changed since you loaded `expectedVersion`; reload it and try again, so two agents never answer over each other.',
+  INVALID_ASSIGNEE: 'The assignee is not an active support agent, or you may not assign to them.',
 };
 
 registerEnumType(UserErrorCode, {

@@ -21,6 +21,13 @@ import {
 } from './ledger/ledger.resolver';
 import { CustomerOrdersResolver, OrderLineResolver, OrderResolver } from './orders/order.resolver';
 import { ReportingResolver } from './reporting/reporting.resolver';
+import {
+  CustomerTicketsResolver,
+  MacroResolver,
+  OrderTicketsResolver,
+  TicketMessageResolver,
+  TicketResolver,
+} from './support/support.resolver';
 
 /** Every resolver in the schema. A new module's resolvers are added here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -45,4 +52,9 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   DepartmentResolver,
   PayrollResolver,
   PayslipResolver,
+  TicketResolver,
+  TicketMessageResolver,
+  MacroResolver,
+  CustomerTicketsResolver,
+  OrderTicketsResolver,
 ];

@@ -9,6 +9,9 @@ import { ReceivablesService } from './ledger/receivables.service';
 import { StatementsService } from './ledger/statements.service';
 import { OrderService } from './orders/order.service';
 import { ReportingService } from './reporting/reporting.service';
+import { SupportMetricsService } from './support/support-metrics.service';
+import { SupportService } from './support/support.service';
+import { systemClock, type Clock } from './common/clock';
 
 /** The business services, wired to each other. They need nothing from the outside. */
 export interface DomainServices {
@@ -21,6 +24,8 @@ export interface DomainServices {
   reporting: ReportingService;
   employees: EmployeeService;
   payroll: PayrollService;
+  support: SupportService;
+  supportMetrics: SupportMetricsService;
 }
 
 /** Every service, created once per process and shared by every request. */
@@ -30,18 +35,22 @@ export interface Services extends DomainServices {
 
 export interface DomainSettings {
   /** Flat payroll withholding, in basis points (2000 = 20%). */
-  payrollWithholdingBasisPoints: number;
+  payrollWithholdingBasisPoints?: number;
+  /** Where services read the time (tests move it). */
+  clock?: Clock;
 }
 
-export function createDomainServices(
-  settings: DomainSettings = { payrollWithholdingBasisPoints: 2000 },
-): DomainServices {
+export function createDomainServices(settings: DomainSettings = {}): DomainServices {
+  const clock = settings.clock ?? systemClock;
   const customers = new CustomerService();
   const catalog = new CatalogService();
   const orders = new OrderService(customers, catalog);
   const ledger = new LedgerService();
   const receivables = new ReceivablesService(ledger);
   orders.onShipment(receivables);
+  const employees = new EmployeeService();
+  const support = new SupportService(clock);
+  employees.onTermination(support);
   return {
     customers,
     catalog,
@@ -50,8 +59,10 @@ export function createDomainServices(
     statements: new StatementsService(),
     receivables,
     reporting: new ReportingService(),
-    employees: new EmployeeService(),
-    payroll: new PayrollService(ledger, settings.payrollWithholdingBasisPoints),
+    employees,
+    payroll: new PayrollService(ledger, settings.payrollWithholdingBasisPoints ?? 2000),
+    support,
+    supportMetrics: new SupportMetricsService(clock),
   };
 }
 

@@ -5,6 +5,7 @@ import { migrateUp } from '../db/orm';
 import { isEmptyDatabase, seedDemoData } from '../db/seed';
 import { backdeskSchema } from '../graphql/schema';
 import { resolveJwtSecret, SessionTokens } from '../modules/auth/session-token';
+import type { Clock } from '../modules/common/clock';
 import { createServices } from '../modules/services';
 import { startServer, type RunningServer } from './http-server';
 import type { Logger } from './logger';
@@ -18,7 +19,11 @@ export interface Backdesk {
 }
 
 /** Config → database (migrated, seeded when asked) → schema → server. */
-export async function startBackdesk(config: Config, logger: Logger): Promise<Backdesk> {
+export async function startBackdesk(
+  config: Config,
+  logger: Logger,
+  options: { clock?: Clock } = {},
+): Promise<Backdesk> {
   const database = await openDatabase(config, logger);
   let notifications: EventNotifications | undefined;
   try {
@@ -35,7 +40,10 @@ export async function startBackdesk(config: Config, logger: Logger): Promise<Bac
     }
     const services = createServices({
       sessions: new SessionTokens(jwt.secret, config.sessionTtlSeconds),
-      settings: { payrollWithholdingBasisPoints: config.payrollWithholdingBasisPoints },
+      settings: {
+        payrollWithholdingBasisPoints: config.payrollWithholdingBasisPoints,
+        clock: options.clock,
+      },
     });
     notifications = new EventNotifications(database.url, logger);
     await notifications.start();

@@ -35,6 +35,16 @@ export const Permissions = {
     read: [ACCOUNTANT, REPORTING, ...SUPPORT],
     recordPayment: [ACCOUNTANT],
   },
+  support: {
+    read: [...SUPPORT, REPORTING],
+    /** Working tickets: replies, notes, status, tags, assigning to oneself. */
+    work: [...SUPPORT],
+    /** SLA policies, macros, automatic assignment (assigning to others is checked by the service). */
+    lead: [SUPPORT_LEAD],
+    /** Internal notes; REPORTING reads tickets without them. */
+    internalNotes: [...SUPPORT],
+    metrics: [SUPPORT_LEAD, REPORTING],
+  },
   reports: {
     sales: [REPORTING, ACCOUNTANT, SUPPORT_LEAD],
   },

@@ -1,0 +1,524 @@
+import { GraphQLError } from 'graphql';
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
+import { loadHistory } from '../../events/history';
+import { HistoryEntry } from '../../events/history.types';
+import { hasAnyRole, requireRole } from '../../graphql/auth-checker';
+import type { RequestContext, Viewer } from '../../graphql/context';
+import { parseGlobalId } from '../../graphql/global-id';
+import { byIdLoader } from '../../graphql/loaders';
+import { registerNodeType } from '../../graphql/node-registry';
+import { ConnectionArgs, NodeResolver, paginate } from '../../graphql/relay';
+import { CalendarDateScalar } from '../../graphql/scalars';
+import { BusinessRuleError, toPayload } from '../../graphql/user-error';
+import { Permissions } from '../auth/permissions';
+import { Customer } from '../customers/customer.entity';
+import { CustomerObject } from '../customers/customer.types';
+import { Employee } from '../employees/employee.entity';
+import { EmployeeObject } from '../employees/employee.types';
+import { Order } from '../orders/order.entity';
+import { OrderObject } from '../orders/order.types';
+import { isBreached } from './sla';
+import type { TicketListFilter } from './support.service';
+import {
+  AddCustomerMessageInput,
+  AddCustomerMessagePayload,
+  ApplyMacroInput,
+  ApplyMacroPayload,
+  AssignTicketInput,
+  AssignTicketPayload,
+  CreateMacroInput,
+  CreateMacroPayload,
+  CreateTicketInput,
+  CreateTicketPayload,
+  MacroObject,
+  MergeTicketInput,
+  MergeTicketPayload,
+  ReplyToTicketInput,
+  ReplyToTicketPayload,
+  SetAutoAssignmentInput,
+  SetAutoAssignmentPayload,
+  SlaPolicyObject,
+  SupportMetrics,
+  TicketConnection,
+  TicketFilter,
+  TicketMessageConnection,
+  TicketMessageObject,
+  TicketObject,
+  TicketOrder,
+  UpdateSlaPolicyInput,
+  UpdateSlaPolicyPayload,
+  UpdateTicketInput,
+  UpdateTicketPayload,
+  UpdateTicketStatusInput,
+  UpdateTicketStatusPayload,
+} from './support.types';
+import {
+  AutoAssignMode,
+  Macro,
+  NO_DEADLINE,
+  SlaPolicy,
+  Ticket,
+  TicketMessage,
+} from './ticket.entity';
+
+const READ = Permissions.support.read;
+const WORK = Permissions.support.work;
+const LEAD = Permissions.support.lead;
+
+registerNodeType({
+  typeName: 'Ticket',
+  entity: Ticket,
+  roles: READ,
+  load: (context, id) => byIdLoader(context, Ticket).load(id),
+});
+registerNodeType({
+  typeName: 'Macro',
+  entity: Macro,
+  roles: WORK,
+  load: (context, id) => byIdLoader(context, Macro).load(id),
+});
+
+const ORDERINGS = {
+  [TicketOrder.SLA_DUE]: { nextDueAt: 'asc', id: 'asc' },
+  [TicketOrder.PRIORITY]: { priorityRank: 'asc', createdAt: 'asc', id: 'asc' },
+  [TicketOrder.CREATED]: { createdAt: 'desc', id: 'desc' },
+  [TicketOrder.UPDATED]: { updatedAt: 'desc', id: 'desc' },
+} as const;
+
+/** Decodes a `TicketFilter` (global IDs) into the service's filter. */
+export function ticketListFilter(filter: TicketFilter | null | undefined): TicketListFilter {
+  return {
+    ...filter,
+    assigneeId: filter?.assigneeId
+      ? parseGlobalId(filter.assigneeId, 'Employee', 'filter.assigneeId')
+      : null,
+    customerId: filter?.customerId
+      ? parseGlobalId(filter.customerId, 'Customer', 'filter.customerId')
+      : null,
+    ticketId: filter?.ticketId ? parseGlobalId(filter.ticketId, 'Ticket', 'filter.ticketId') : null,
+  };
+}
+
+function seesInternalNotes(viewer: Viewer | undefined): boolean {
+  return viewer !== undefined && hasAnyRole(viewer, Permissions.support.internalNotes);
+}
+
+function ticketMutation<T extends object>(
+  context: RequestContext,
+  ticketId: string,
+  action: (viewer: Viewer, id: number) => Promise<T>,
+) {
+  const viewer = requireRole(context.viewer, WORK);
+  const id = parseGlobalId(ticketId, 'Ticket', 'input.ticketId');
+  return toPayload(async () => action(viewer, id));
+}
+
+@Resolver(() => TicketObject)
+export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
+  @Authorized(...READ)
+  @Query(() => TicketConnection, {
+    description:
+      'A ticket queue: filtered, sorted (by SLA due unless told otherwise), keyset-paginated.',
+  })
+  tickets(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('filter', () => TicketFilter, { nullable: true, description: 'Which tickets.' })
+    filter: TicketFilter | null,
+    @Arg('orderBy', () => TicketOrder, {
+      defaultValue: TicketOrder.SLA_DUE,
+      description: 'How to sort.',
+    })
+    orderBy: TicketOrder,
+    @Ctx() context: RequestContext,
+  ) {
+    const where = context.services.support.listWhere(ticketListFilter(filter));
+    return paginate(context.em, Ticket, where, args, { orderBy: ORDERINGS[orderBy] });
+  }
+
+  @Authorized(...READ)
+  @Query(() => TicketObject, { nullable: true, description: 'One ticket by ID.' })
+  ticket(
+    @Arg('id', () => ID, { description: 'The ticket ID.' }) id: string,
+    @Ctx() context: RequestContext,
+  ) {
+    return byIdLoader(context, Ticket).load(parseGlobalId(id, 'Ticket'));
+  }
+
+  @Authorized(...WORK)
+  @Mutation(() => CreateTicketPayload, {
+    description: 'Opens a ticket for a customer, with the request as its first message.',
+  })
+  createTicket(
+    @Arg('input', () => CreateTicketInput, { description: 'The ticket.' }) input: CreateTicketInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = requireRole(context.viewer, WORK);
+    const customerId = parseGlobalId(input.customerId, 'Customer', 'input.customerId');
+    const orderId = input.orderId ? parseGlobalId(input.orderId, 'Order', 'input.orderId') : null;
+    return toPayload(() =>
+      context.services.support.createTicket(context.em, viewer, { ...input, customerId, orderId }),
+    );
+  }
+
+  @Authorized(...WORK)
+  @Mutation(() => AssignTicketPayload, {
+    description:
+      'Assigns a ticket (null unassigns). Agents take tickets for themselves; leads assign anyone (`INVALID_ASSIGNEE`).',
+  })
+  assignTicket(
+    @Arg('input', () => AssignTicketInput, { description: 'Ticket and assignee.' })
+    input: AssignTicketInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const assigneeId = input.assigneeId
+      ? parseGlobalId(input.assigneeId, 'Employee', 'input.assigneeId')
+      : null;
+    return ticketMutation(context, input.ticketId, (viewer, id) =>
+      context.services.support.assign(context.em, viewer, id, assigneeId, input.expectedVersion),
+    );
+  }
+
+  @Authorized(...WORK)
+  @Mutation(() => UpdateTicketPayload, {
+    description: 'Changes subject, priority (deadlines follow) or tags.',
+  })
+  updateTicket(
+    @Arg('input', () => UpdateTicketInput, { description: 'The changes.' })
+    input: UpdateTicketInput,
+    @Ctx() context: RequestContext,
+  ) {
+    return ticketMutation(context, input.ticketId, (viewer, id) =>
+      context.services.support.update(context.em, viewer, { ...input, ticketId: id }),
+    );
+  }
+
+  @Authorized(...WORK)
+  @Mutation(() => UpdateTicketStatusPayload, {
+    description:
+      'Moves a ticket to another status (`INVALID_TRANSITION`: CLOSED is final, nothing goes back to NEW).',
+  })
+  updateTicketStatus(
+    @Arg('input', () => UpdateTicketStatusInput, { description: 'The new status.' })
+    input: UpdateTicketStatusInput,
+    @Ctx() context: RequestContext,
+  ) {
+    return ticketMutation(context, input.ticketId, (viewer, id) =>
+      context.services.support.updateStatus(
+        context.em,
+        viewer,
+        id,
+        input.status,
+        input.expectedVersion,
+      ),
+    );
+  }
+
+  @Authorized(...WORK)
+  @Mutation(() => ReplyToTicketPayload, {
+    description:
+      'Posts a public reply (the first one answers the first-response clock) or an internal note.',
+  })
+  replyToTicket(
+    @Arg('input', () => ReplyToTicketInput, { description: 'The reply.' })
+    input: ReplyToTicketInput,
+    @Ctx() context: RequestContext,
+  ) {
+    return ticketMutation(context, input.ticketId, (viewer, id) =>
+      context.services.support.reply(context.em, viewer, { ...input, ticketId: id }),
+    );
+  }
+
+  @Authorized(...WORK)
+  @Mutation(() => AddCustomerMessagePayload, {
+    description:
+      "Adds a message from the customer's side; a PENDING or SOLVED ticket goes back to OPEN.",
+  })
+  addCustomerMessage(
+    @Arg('input', () => AddCustomerMessageInput, { description: 'The message.' })
+    input: AddCustomerMessageInput,
+    @Ctx() context: RequestContext,
+  ) {
+    return ticketMutation(context, input.ticketId, (viewer, id) =>
+      context.services.support.addCustomerMessage(context.em, viewer, id, input.body),
+    );
+  }
+
+  @Authorized(...WORK)
+  @Mutation(() => MergeTicketPayload, {
+    description:
+      'Folds a duplicate into another ticket of the same customer: messages move, the duplicate closes with a link.',
+  })
+  mergeTicket(
+    @Arg('input', () => MergeTicketInput, {
+      description: 'The duplicate and the ticket that goes on.',
+    })
+    input: MergeTicketInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = requireRole(context.viewer, WORK);
+    const source = parseGlobalId(input.sourceTicketId, 'Ticket', 'input.sourceTicketId');
+    const target = parseGlobalId(input.targetTicketId, 'Ticket', 'input.targetTicketId');
+    return toPayload(() => context.services.support.merge(context.em, viewer, source, target));
+  }
+
+  @Authorized(...WORK)
+  @Mutation(() => ApplyMacroPayload, {
+    description:
+      "Replies with a canned response filled in for this ticket, and applies the macro's status, priority and tags.",
+  })
+  applyMacro(
+    @Arg('input', () => ApplyMacroInput, { description: 'Ticket and macro.' })
+    input: ApplyMacroInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const macroId = parseGlobalId(input.macroId, 'Macro', 'input.macroId');
+    return ticketMutation(context, input.ticketId, (viewer, id) =>
+      context.services.support.applyMacro(context.em, viewer, id, macroId, input.expectedVersion),
+    );
+  }
+
+  @FieldResolver(() => CustomerObject, {
+    description:
+      'Whose request it is; from here reach their other tickets, orders, invoices and balance.',
+  })
+  customer(@Root() ticket: Ticket, @Ctx() context: RequestContext) {
+    return byIdLoader(context, Customer).load(ticket.customer.id);
+  }
+
+  @FieldResolver(() => OrderObject, { nullable: true, description: 'The order it is about.' })
+  order(@Root() ticket: Ticket, @Ctx() context: RequestContext) {
+    return ticket.order ? byIdLoader(context, Order).load(ticket.order.id) : null;
+  }
+
+  @FieldResolver(() => EmployeeObject, { nullable: true, description: 'The agent working it.' })
+  assignee(@Root() ticket: Ticket, @Ctx() context: RequestContext) {
+    return ticket.assignee ? byIdLoader(context, Employee).load(ticket.assignee.id) : null;
+  }
+
+  @FieldResolver(() => TicketMessageConnection, {
+    description: 'The conversation, oldest first (internal notes only for support staff).',
+  })
+  messages(
+    @Root() ticket: Ticket,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() context: RequestContext,
+  ) {
+    const where = seesInternalNotes(context.viewer)
+      ? { ticket: ticket.id }
+      : { ticket: ticket.id, internal: false };
+    return paginate(context.em, TicketMessage, where, args, { orderBy: { id: 'asc' } });
+  }
+
+  @FieldResolver(() => TicketMessageObject, {
+    nullable: true,
+    description: 'The latest message (internal notes only for support staff).',
+  })
+  lastMessage(@Root() ticket: Ticket, @Ctx() context: RequestContext) {
+    const withNotes = seesInternalNotes(context.viewer);
+    return context.loaders
+      .get<number, TicketMessage | null>(`lastMessage:${withNotes}`, async (ids) => {
+        const rows = await context.em.execute<{ id: string }[]>(
+          `SELECT DISTINCT ON (ticket_id) id FROM ticket_message
+            WHERE ticket_id IN (${ids.map(() => '?').join(', ')}) ${withNotes ? '' : 'AND NOT internal'}
+            ORDER BY ticket_id, id DESC`,
+          [...ids],
+        );
+        const messages = await context.em.find(TicketMessage, {
+          id: { $in: rows.map((row) => Number(row.id)) },
+        });
+        const byTicket = new Map(messages.map((message) => [message.ticket.id, message]));
+        return ids.map((id) => byTicket.get(id) ?? null);
+      })
+      .load(ticket.id);
+  }
+
+  @FieldResolver(() => Date, {
+    nullable: true,
+    description:
+      'The next deadline: the first response until answered, then resolution; null when solved or paused.',
+  })
+  nextDueAt(@Root() ticket: Ticket): Date | null {
+    return ticket.nextDueAt.getTime() === NO_DEADLINE.getTime() ? null : ticket.nextDueAt;
+  }
+
+  @FieldResolver(() => Boolean, {
+    description: 'Whether a first-response or resolution target was missed.',
+  })
+  slaBreached(@Root() ticket: Ticket, @Ctx() context: RequestContext): boolean {
+    return isBreached(ticket, context.services.support.now());
+  }
+
+  @FieldResolver(() => TicketObject, {
+    nullable: true,
+    description: 'The ticket this duplicate was merged into.',
+  })
+  mergedInto(@Root() ticket: Ticket, @Ctx() context: RequestContext) {
+    return ticket.mergedIntoId === null
+      ? null
+      : byIdLoader(context, Ticket).load(ticket.mergedIntoId);
+  }
+
+  @FieldResolver(() => [HistoryEntry], {
+    description: 'Every recorded change, oldest first, with who and when.',
+  })
+  history(@Root() ticket: Ticket, @Ctx() context: RequestContext) {
+    return loadHistory(context, 'Ticket', ticket.id);
+  }
+}
+
+@Resolver(() => TicketMessageObject)
+export class TicketMessageResolver extends NodeResolver(TicketMessageObject, 'TicketMessage') {
+  @FieldResolver(() => EmployeeObject, {
+    nullable: true,
+    description: 'The agent who wrote it; null for the customer.',
+  })
+  author(@Root() message: TicketMessage, @Ctx() context: RequestContext) {
+    return message.authorId === null ? null : byIdLoader(context, Employee).load(message.authorId);
+  }
+}
+
+@Resolver(() => MacroObject)
+export class MacroResolver extends NodeResolver(MacroObject, 'Macro') {
+  @Authorized(...WORK)
+  @Query(() => [MacroObject], { description: 'Active canned responses, by name.' })
+  macros(@Ctx() context: RequestContext) {
+    return context.em.find(Macro, { active: true }, { orderBy: { name: 'asc' } });
+  }
+
+  @Authorized(...LEAD)
+  @Mutation(() => CreateMacroPayload, {
+    description: 'Adds a canned response. Requires one of: SUPPORT_LEAD, ADMIN.',
+  })
+  createMacro(
+    @Arg('input', () => CreateMacroInput, { description: 'The macro.' }) input: CreateMacroInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = requireRole(context.viewer, LEAD);
+    return toPayload(() => context.services.support.createMacro(context.em, viewer, input));
+  }
+
+  @Authorized(...READ)
+  @Query(() => [SlaPolicyObject], { description: 'SLA targets per priority.' })
+  slaPolicies(@Ctx() context: RequestContext) {
+    return context.em.find(SlaPolicy, {}, { orderBy: { firstResponseMinutes: 'asc' } });
+  }
+
+  @Authorized(...LEAD)
+  @Mutation(() => UpdateSlaPolicyPayload, {
+    description:
+      'Changes the targets of one priority (new and re-prioritised tickets). Requires one of: SUPPORT_LEAD, ADMIN.',
+  })
+  updateSlaPolicy(
+    @Arg('input', () => UpdateSlaPolicyInput, { description: 'The targets.' })
+    input: UpdateSlaPolicyInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = requireRole(context.viewer, LEAD);
+    return toPayload(() =>
+      context.services.support.updateSlaPolicy(
+        context.em,
+        viewer,
+        input.priority,
+        input.firstResponseMinutes,
+        input.resolutionMinutes,
+      ),
+    );
+  }
+
+  @Authorized(...WORK)
+  @Query(() => AutoAssignMode, { description: 'How new tickets are assigned now.' })
+  async autoAssignment(@Ctx() context: RequestContext): Promise<AutoAssignMode> {
+    return (await context.services.support.settings(context.em)).autoAssign;
+  }
+
+  @Authorized(...LEAD)
+  @Mutation(() => SetAutoAssignmentPayload, {
+    description:
+      'Turns automatic assignment of new tickets off, round-robin or least-loaded. Requires one of: SUPPORT_LEAD, ADMIN.',
+  })
+  setAutoAssignment(
+    @Arg('input', () => SetAutoAssignmentInput, { description: 'The mode.' })
+    input: SetAutoAssignmentInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = requireRole(context.viewer, LEAD);
+    return toPayload(() => context.services.support.setAutoAssign(context.em, viewer, input.mode));
+  }
+
+  @Authorized(...Permissions.support.metrics)
+  @Query(() => SupportMetrics, {
+    description:
+      'Created, solved, backlog, median first response and SLA breach rate for the days from..to (UTC).',
+  })
+  async supportMetrics(
+    @Arg('from', () => CalendarDateScalar, { description: 'First day.' }) from: string,
+    @Arg('to', () => CalendarDateScalar, { description: 'Last day (inclusive).' }) to: string,
+    @Ctx() context: RequestContext,
+  ): Promise<SupportMetrics> {
+    try {
+      return await context.services.supportMetrics.metrics(context.em, from, to);
+    } catch (error) {
+      if (error instanceof BusinessRuleError)
+        throw new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT' } });
+      throw error;
+    }
+  }
+}
+
+/** Tickets as seen from a customer and an order. */
+@Resolver(() => CustomerObject)
+export class CustomerTicketsResolver {
+  @Authorized(...READ)
+  @FieldResolver(() => TicketConnection, {
+    description:
+      "The customer's tickets, newest first. Requires one of: SUPPORT_AGENT, SUPPORT_LEAD, REPORTING, ADMIN.",
+  })
+  tickets(
+    @Root() customer: Customer,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('filter', () => TicketFilter, {
+      nullable: true,
+      description: 'Narrow further (the customer is fixed).',
+    })
+    filter: TicketFilter | null,
+    @Ctx() context: RequestContext,
+  ) {
+    const where = context.services.support.listWhere({
+      ...ticketListFilter(filter),
+      customerId: customer.id,
+    });
+    return paginate(context.em, Ticket, where, args, { orderBy: ORDERINGS[TicketOrder.CREATED] });
+  }
+}
+
+@Resolver(() => OrderObject)
+export class OrderTicketsResolver {
+  @Authorized(...READ)
+  @FieldResolver(() => [TicketObject], {
+    description:
+      'Tickets about this order, newest first. Requires one of: SUPPORT_AGENT, SUPPORT_LEAD, REPORTING, ADMIN.',
+  })
+  tickets(@Root() order: Order, @Ctx() context: RequestContext) {
+    return context.loaders
+      .get<number, Ticket[]>('ticketsByOrder', async (ids) => {
+        const tickets = await context.em.find(
+          Ticket,
+          { order: { $in: [...ids] } },
+          { orderBy: { id: 'desc' } },
+        );
+        return ids.map((id) => tickets.filter((ticket) => ticket.order?.id === id));
+      })
+      .load(order.id);
+  }
+}

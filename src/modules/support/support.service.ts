@@ -1,0 +1,864 @@
+import { LockMode, raw } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { claimIdempotencyKey, completeIdempotencyKey, requestHash } from '../../db/idempotency';
+import { inTransaction, isUniqueViolation } from '../../db/transaction';
+import { recordEvent } from '../../events/event-log';
+import type { Viewer } from '../../graphql/context';
+import { hasAnyRole } from '../../graphql/auth-checker';
+import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
+import { Role } from '../auth/role';
+import type { Clock } from '../common/clock';
+import { integerInRange, requiredText } from '../common/input-rules';
+import { Customer } from '../customers/customer.entity';
+import { Employee, EmployeeStatus } from '../employees/employee.entity';
+import type { TerminationListener } from '../employees/employee.service';
+import { Order } from '../orders/order.entity';
+import {
+  applyDeadlines,
+  BREACHED_SQL,
+  DEFAULT_SLA,
+  nextDeadline,
+  PAUSED_STATUSES,
+  PRIORITY_RANK,
+} from './sla';
+import {
+  AutoAssignMode,
+  Macro,
+  MessageAuthorKind,
+  SlaPolicy,
+  SupportSettings,
+  Ticket,
+  TicketChannel,
+  TicketMessage,
+  TicketPriority,
+  TicketStatus,
+} from './ticket.entity';
+
+export const SUPPORT_ROLES: readonly Role[] = [Role.SUPPORT_AGENT, Role.SUPPORT_LEAD];
+const MAX_BODY = 20_000;
+const MAX_TAGS = 20;
+
+export interface TicketDraft {
+  customerId: number;
+  subject: string;
+  body: string;
+  priority?: TicketPriority | null;
+  channel?: TicketChannel | null;
+  orderId?: number | null;
+  tags?: string[] | null;
+}
+
+export interface TicketListFilter {
+  status?: TicketStatus[] | null;
+  priority?: TicketPriority[] | null;
+  assigneeId?: number | null;
+  unassigned?: boolean | null;
+  customerId?: number | null;
+  tag?: string | null;
+  breached?: boolean | null;
+  search?: string | null;
+  ticketId?: number | null;
+}
+
+/** What a ticket looks like to queue filters; events carry it before and after each change. */
+export interface TicketSnapshot {
+  status: TicketStatus;
+  priority: TicketPriority;
+  assigneeId: number | null;
+  customerId: number;
+  tags: string[];
+}
+
+export function snapshotOf(ticket: Ticket): TicketSnapshot {
+  return {
+    status: ticket.status,
+    priority: ticket.priority,
+    assigneeId: ticket.assignee?.id ?? null,
+    customerId: ticket.customer.id,
+    tags: [...ticket.tags],
+  };
+}
+
+interface TicketChange {
+  type: 'UPDATED' | 'ASSIGNED' | 'STATUS_CHANGED' | 'MESSAGE_ADDED' | 'MERGED';
+  payload: Record<string, unknown>;
+}
+
+function normaliseTags(tags: readonly string[] | null | undefined): string[] {
+  const result = [...new Set((tags ?? []).map((tag) => tag.trim().toLowerCase()).filter(Boolean))];
+  if (
+    result.length > MAX_TAGS ||
+    result.some((tag) => tag.length > 50 || !/^[a-z0-9][a-z0-9_:-]*$/.test(tag))
+  ) {
+    throw new BusinessRuleError(
+      UserErrorCode.INVALID_INPUT,
+      `Up to ${MAX_TAGS} tags of letters, digits, -, _ and :`,
+      ['input', 'tags'],
+    );
+  }
+  return result;
+}
+
+/** Replaces {{placeholders}} in a macro with the ticket's values; unknown ones stay as written. */
+export function renderMacro(body: string, values: Record<string, string>): string {
+  return body.replace(
+    /\{\{\s*([a-z]+\.[a-z]+)\s*\}\}/gi,
+    (whole, key: string) => values[key.toLowerCase()] ?? whole,
+  );
+}
+
+/**
+ * The support desk: tickets, their conversation, assignment, SLA clocks and queues. Every change
+ * locks the ticket, checks the version the agent saw, bumps it, and records one event.
+ */
+export class SupportService implements TerminationListener {
+  constructor(private readonly clock: Clock) {}
+
+  async createTicket(
+    em: EntityManager,
+    viewer: Viewer,
+    draft: TicketDraft,
+  ): Promise<{ ticket: Ticket }> {
+    const subject = requiredText(draft.subject, ['input', 'subject'], 300);
+    const body = requiredText(draft.body, ['input', 'body'], MAX_BODY);
+    const tags = normaliseTags(draft.tags);
+    const priority = draft.priority ?? TicketPriority.NORMAL;
+    const channel = draft.channel ?? TicketChannel.WEB;
+    return inTransaction(em, async (tx) => {
+      const customer = await tx.findOne(Customer, { id: draft.customerId });
+      if (!customer)
+        throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such customer', [
+          'input',
+          'customerId',
+        ]);
+      let order: Order | null = null;
+      if (draft.orderId != null) {
+        order = await tx.findOne(Order, { id: draft.orderId });
+        if (!order)
+          throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such order', [
+            'input',
+            'orderId',
+          ]);
+        if (order.customer.id !== customer.id) {
+          throw new BusinessRuleError(
+            UserErrorCode.INVALID_INPUT,
+            "The order is not this customer's",
+            ['input', 'orderId'],
+          );
+        }
+      }
+      const now = this.clock.now();
+      const [{ number }] = await tx.execute<{ number: string }[]>(
+        "SELECT 'T-' || lpad(nextval('ticket_number_seq')::text, 6, '0') AS number",
+      );
+      const ticket = tx.create(Ticket, {
+        number,
+        subject,
+        customer,
+        order,
+        priority,
+        priorityRank: PRIORITY_RANK[priority],
+        channel,
+        tags,
+        firstResponseDueAt: now,
+        resolutionDueAt: now,
+        nextDueAt: now,
+        createdAt: now,
+        updatedAt: now,
+      });
+      applyDeadlines(ticket, await this.policy(tx, priority));
+      ticket.assignee = await this.autoAssignee(tx);
+      await tx.flush();
+      const fromCustomer = channel !== TicketChannel.INTERNAL;
+      tx.create(TicketMessage, {
+        ticket,
+        authorKind: fromCustomer ? MessageAuthorKind.CUSTOMER : MessageAuthorKind.AGENT,
+        authorId: fromCustomer ? null : viewer.employeeId,
+        internal: !fromCustomer,
+        body,
+        createdAt: now,
+      });
+      recordEvent(tx, {
+        streamType: 'Ticket',
+        streamId: ticket.id,
+        type: 'CREATED',
+        payload: {
+          number,
+          subject,
+          channel,
+          orderId: order?.id ?? null,
+          before: null,
+          after: snapshotOf(ticket),
+        },
+        actorId: viewer.employeeId,
+      });
+      return { ticket };
+    });
+  }
+
+  async assign(
+    em: EntityManager,
+    viewer: Viewer,
+    ticketId: number,
+    assigneeId: number | null,
+    expectedVersion?: number | null,
+  ) {
+    return this.change(em, viewer, ticketId, expectedVersion, async (tx, ticket) => {
+      const assignsOthers = assigneeId !== null && assigneeId !== viewer.employeeId;
+      const takesFromOthers = ticket.assignee !== null && ticket.assignee.id !== viewer.employeeId;
+      if ((assignsOthers || takesFromOthers) && !hasAnyRole(viewer, [Role.SUPPORT_LEAD])) {
+        throw new BusinessRuleError(
+          UserErrorCode.INVALID_ASSIGNEE,
+          'Agents assign tickets to themselves; leads assign to others',
+          ['input', 'assigneeId'],
+        );
+      }
+      if (assigneeId !== null) await this.requireAssignable(tx, assigneeId);
+      const from = ticket.assignee?.id ?? null;
+      ticket.assignee = assigneeId === null ? null : tx.getReference(Employee, assigneeId);
+      return { type: 'ASSIGNED', payload: { from, to: assigneeId } };
+    });
+  }
+
+  async update(
+    em: EntityManager,
+    viewer: Viewer,
+    input: {
+      ticketId: number;
+      subject?: string | null;
+      priority?: TicketPriority | null;
+      addTags?: string[] | null;
+      removeTags?: string[] | null;
+      expectedVersion?: number | null;
+    },
+  ) {
+    return this.change(em, viewer, input.ticketId, input.expectedVersion, async (tx, ticket) => {
+      const changed: Record<string, unknown> = {};
+      if (input.subject != null)
+        changed.subject = ticket.subject = requiredText(input.subject, ['input', 'subject'], 300);
+      if (input.priority != null && input.priority !== ticket.priority) {
+        changed.priority = { from: ticket.priority, to: input.priority };
+        ticket.priority = input.priority;
+        ticket.priorityRank = PRIORITY_RANK[input.priority];
+        applyDeadlines(ticket, await this.policy(tx, input.priority));
+      }
+      if (input.addTags?.length || input.removeTags?.length) {
+        const remove = new Set(normaliseTags(input.removeTags));
+        const tags = normaliseTags([
+          ...ticket.tags.filter((tag) => !remove.has(tag)),
+          ...normaliseTags(input.addTags),
+        ]);
+        changed.tags = { from: ticket.tags, to: tags };
+        ticket.tags = tags;
+      }
+      return { type: 'UPDATED', payload: changed };
+    });
+  }
+
+  async updateStatus(
+    em: EntityManager,
+    viewer: Viewer,
+    ticketId: number,
+    status: TicketStatus,
+    expectedVersion?: number | null,
+  ) {
+    return this.change(em, viewer, ticketId, expectedVersion, async (_tx, ticket) => {
+      if (status === TicketStatus.NEW) {
+        throw new BusinessRuleError(
+          UserErrorCode.INVALID_TRANSITION,
+          'A ticket cannot go back to NEW',
+          ['input', 'status'],
+        );
+      }
+      const from = ticket.status;
+      this.moveTo(ticket, status);
+      return { type: 'STATUS_CHANGED', payload: { from, to: status } };
+    });
+  }
+
+  /** A public reply or an internal note. The first public reply answers the first-response clock. */
+  async reply(
+    em: EntityManager,
+    viewer: Viewer,
+    input: {
+      ticketId: number;
+      body: string;
+      internal?: boolean | null;
+      idempotencyKey?: string | null;
+      expectedVersion?: number | null;
+    },
+  ): Promise<{ ticket: Ticket; message: TicketMessage }> {
+    const body = requiredText(input.body, ['input', 'body'], MAX_BODY);
+    const internal = input.internal ?? false;
+    const key = input.idempotencyKey ?? null;
+    let message: TicketMessage | undefined;
+    const idempotency =
+      key === null
+        ? undefined
+        : {
+            scope: 'replyToTicket',
+            key,
+            hash: requestHash({ ticketId: input.ticketId, body, internal }),
+          };
+    const { ticket, replayedResultId } = await this.change(
+      em,
+      viewer,
+      input.ticketId,
+      input.expectedVersion,
+      async (tx, locked) => {
+        const now = this.clock.now();
+        message = tx.create(TicketMessage, {
+          ticket: locked,
+          authorKind: MessageAuthorKind.AGENT,
+          authorId: viewer.employeeId,
+          body,
+          internal,
+          createdAt: now,
+        });
+        await tx.flush();
+        if (idempotency)
+          await completeIdempotencyKey(tx, idempotency.scope, idempotency.key, message.id);
+        if (!internal && !locked.firstRespondedAt) locked.firstRespondedAt = now;
+        return {
+          type: 'MESSAGE_ADDED',
+          payload: { messageId: message.id, internal, authorKind: MessageAuthorKind.AGENT },
+        };
+      },
+      { idempotency },
+    );
+    if (replayedResultId !== undefined)
+      message = await em.fork().findOneOrFail(TicketMessage, { id: Number(replayedResultId) });
+    return { ticket, message: message as TicketMessage };
+  }
+
+  /** A customer's message arriving (such as from an email gateway): PENDING or SOLVED tickets reopen. */
+  async addCustomerMessage(
+    em: EntityManager,
+    viewer: Viewer,
+    ticketId: number,
+    text: string,
+  ): Promise<{ ticket: Ticket; message: TicketMessage }> {
+    const body = requiredText(text, ['input', 'body'], MAX_BODY);
+    let message: TicketMessage | undefined;
+    const { ticket } = await this.change(
+      em,
+      viewer,
+      ticketId,
+      null,
+      async (tx, locked) => {
+        const now = this.clock.now();
+        message = tx.create(TicketMessage, {
+          ticket: locked,
+          authorKind: MessageAuthorKind.CUSTOMER,
+          body,
+          createdAt: now,
+        });
+        await tx.flush();
+        const from = locked.status;
+        if (from === TicketStatus.PENDING || from === TicketStatus.SOLVED)
+          this.moveTo(locked, TicketStatus.OPEN);
+        return {
+          type: 'MESSAGE_ADDED',
+          payload: {
+            messageId: message.id,
+            internal: false,
+            authorKind: MessageAuthorKind.CUSTOMER,
+            statusFrom: from,
+            statusTo: locked.status,
+          },
+        };
+      },
+      { agentAction: false },
+    );
+    return { ticket, message: message as TicketMessage };
+  }
+
+  /** Moves a duplicate's messages into another ticket and closes the duplicate with a link. */
+  async merge(
+    em: EntityManager,
+    viewer: Viewer,
+    sourceId: number,
+    targetId: number,
+  ): Promise<{ ticket: Ticket; source: Ticket }> {
+    if (sourceId === targetId)
+      throw new BusinessRuleError(
+        UserErrorCode.INVALID_INPUT,
+        'A ticket cannot be merged into itself',
+        ['input', 'targetTicketId'],
+      );
+    return inTransaction(em, async (tx) => {
+      const [first, second] = [sourceId, targetId].sort((a, b) => a - b);
+      const locked = await tx.find(
+        Ticket,
+        { id: { $in: [first, second] } },
+        { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } },
+      );
+      const source = locked.find((t) => t.id === sourceId);
+      const target = locked.find((t) => t.id === targetId);
+      if (!source)
+        throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such ticket', [
+          'input',
+          'sourceTicketId',
+        ]);
+      if (!target)
+        throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such ticket', [
+          'input',
+          'targetTicketId',
+        ]);
+      if (source.status === TicketStatus.CLOSED)
+        throw new BusinessRuleError(
+          UserErrorCode.INVALID_TRANSITION,
+          `${source.number} is closed`,
+          ['input', 'sourceTicketId'],
+        );
+      if (target.status === TicketStatus.CLOSED)
+        throw new BusinessRuleError(
+          UserErrorCode.INVALID_TRANSITION,
+          `${target.number} is closed`,
+          ['input', 'targetTicketId'],
+        );
+      if (source.customer.id !== target.customer.id) {
+        throw new BusinessRuleError(
+          UserErrorCode.INVALID_INPUT,
+          'Both tickets must belong to the same customer',
+          ['input', 'targetTicketId'],
+        );
+      }
+      const moved = await tx.execute<{ id: string }[]>(
+        'UPDATE ticket_message SET ticket_id = ? WHERE ticket_id = ? RETURNING id',
+        [targetId, sourceId],
+      );
+      const now = this.clock.now();
+      const before = { source: snapshotOf(source), target: snapshotOf(target) };
+      const sourceFrom = source.status;
+      this.moveTo(source, TicketStatus.CLOSED);
+      source.mergedIntoId = targetId;
+      target.tags = normaliseTags([...target.tags, ...source.tags]);
+      if (
+        source.firstRespondedAt &&
+        (!target.firstRespondedAt || source.firstRespondedAt < target.firstRespondedAt)
+      ) {
+        target.firstRespondedAt = source.firstRespondedAt;
+      }
+      for (const ticket of [source, target]) {
+        ticket.version += 1;
+        ticket.updatedAt = now;
+        ticket.nextDueAt = nextDeadline(ticket);
+      }
+      const common = {
+        sourceId,
+        targetId,
+        sourceNumber: source.number,
+        targetNumber: target.number,
+        messagesMoved: moved.length,
+      };
+      recordEvent(tx, {
+        streamType: 'Ticket',
+        streamId: sourceId,
+        type: 'MERGED',
+        payload: {
+          ...common,
+          role: 'SOURCE',
+          from: sourceFrom,
+          to: TicketStatus.CLOSED,
+          before: before.source,
+          after: snapshotOf(source),
+        },
+        actorId: viewer.employeeId,
+      });
+      recordEvent(tx, {
+        streamType: 'Ticket',
+        streamId: targetId,
+        type: 'MERGED',
+        payload: { ...common, role: 'TARGET', before: before.target, after: snapshotOf(target) },
+        actorId: viewer.employeeId,
+      });
+      return { ticket: target, source };
+    });
+  }
+
+  async applyMacro(
+    em: EntityManager,
+    viewer: Viewer,
+    ticketId: number,
+    macroId: number,
+    expectedVersion?: number | null,
+  ): Promise<{ ticket: Ticket }> {
+    return this.change(em, viewer, ticketId, expectedVersion, async (tx, ticket) => {
+      const macro = await tx.findOne(Macro, { id: macroId, active: true });
+      if (!macro)
+        throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such macro', ['input', 'macroId']);
+      const [customer, agent, order] = await Promise.all([
+        tx.findOneOrFail(Customer, { id: ticket.customer.id }),
+        tx.findOneOrFail(Employee, { id: viewer.employeeId }),
+        ticket.order ? tx.findOne(Order, { id: ticket.order.id }) : Promise.resolve(null),
+      ]);
+      const body = renderMacro(macro.body, {
+        'customer.name': customer.name,
+        'ticket.number': ticket.number,
+        'ticket.subject': ticket.subject,
+        'order.number': order?.number ?? '',
+        'agent.name': agent.name,
+      });
+      const now = this.clock.now();
+      const message = tx.create(TicketMessage, {
+        ticket,
+        authorKind: MessageAuthorKind.AGENT,
+        authorId: viewer.employeeId,
+        body,
+        createdAt: now,
+      });
+      await tx.flush();
+      if (!ticket.firstRespondedAt) ticket.firstRespondedAt = now;
+      const from = ticket.status;
+      if (macro.setPriority && macro.setPriority !== ticket.priority) {
+        ticket.priority = macro.setPriority;
+        ticket.priorityRank = PRIORITY_RANK[macro.setPriority];
+        applyDeadlines(ticket, await this.policy(tx, macro.setPriority));
+      }
+      if (macro.addTags.length) ticket.tags = normaliseTags([...ticket.tags, ...macro.addTags]);
+      if (macro.setStatus && macro.setStatus !== ticket.status)
+        this.moveTo(ticket, macro.setStatus);
+      return {
+        type: 'MESSAGE_ADDED',
+        payload: {
+          messageId: message.id,
+          internal: false,
+          authorKind: MessageAuthorKind.AGENT,
+          macroId,
+          statusFrom: from,
+          statusTo: ticket.status,
+        },
+      };
+    });
+  }
+
+  /** Someone left: their open tickets go back to the queue (with events), in the termination transaction. */
+  async employeeTerminated(tx: EntityManager, employeeId: number, actorId: number): Promise<void> {
+    const open = await tx.find(
+      Ticket,
+      { assignee: employeeId, status: { $nin: [TicketStatus.SOLVED, TicketStatus.CLOSED] } },
+      { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } },
+    );
+    const now = this.clock.now();
+    for (const ticket of open) {
+      const before = snapshotOf(ticket);
+      ticket.assignee = null;
+      ticket.version += 1;
+      ticket.updatedAt = now;
+      recordEvent(tx, {
+        streamType: 'Ticket',
+        streamId: ticket.id,
+        type: 'ASSIGNED',
+        payload: {
+          from: employeeId,
+          to: null,
+          reason: 'ASSIGNEE_TERMINATED',
+          before,
+          after: snapshotOf(ticket),
+        },
+        actorId,
+      });
+    }
+  }
+
+  async createMacro(
+    em: EntityManager,
+    viewer: Viewer,
+    input: {
+      name: string;
+      body: string;
+      setStatus?: TicketStatus | null;
+      setPriority?: TicketPriority | null;
+      addTags?: string[] | null;
+    },
+  ): Promise<{ macro: Macro }> {
+    const name = requiredText(input.name, ['input', 'name'], 200);
+    const body = requiredText(input.body, ['input', 'body'], MAX_BODY);
+    if (input.setStatus === TicketStatus.NEW)
+      throw new BusinessRuleError(UserErrorCode.INVALID_INPUT, 'A macro cannot set NEW', [
+        'input',
+        'setStatus',
+      ]);
+    const taken = () =>
+      new BusinessRuleError(UserErrorCode.NAME_TAKEN, `A macro named ${name} exists`, [
+        'input',
+        'name',
+      ]);
+    try {
+      return await inTransaction(em, async (tx) => {
+        if (await tx.count(Macro, { name })) throw taken();
+        const macro = tx.create(Macro, {
+          name,
+          body,
+          setStatus: input.setStatus ?? null,
+          setPriority: input.setPriority ?? null,
+          addTags: normaliseTags(input.addTags),
+        });
+        await tx.flush();
+        recordEvent(tx, {
+          streamType: 'Macro',
+          streamId: macro.id,
+          type: 'CREATED',
+          payload: { name },
+          actorId: viewer.employeeId,
+        });
+        return { macro };
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, 'macro_name_unique')) throw taken();
+      throw error;
+    }
+  }
+
+  /** New targets apply to tickets created or re-prioritised from now on. */
+  async updateSlaPolicy(
+    em: EntityManager,
+    viewer: Viewer,
+    priority: TicketPriority,
+    firstResponseMinutes: number,
+    resolutionMinutes: number,
+  ): Promise<{ policy: SlaPolicy }> {
+    const first = integerInRange(
+      firstResponseMinutes,
+      ['input', 'firstResponseMinutes'],
+      1,
+      60 * 24 * 60,
+    );
+    const resolution = integerInRange(
+      resolutionMinutes,
+      ['input', 'resolutionMinutes'],
+      1,
+      60 * 24 * 365,
+    );
+    if (resolution < first)
+      throw new BusinessRuleError(
+        UserErrorCode.INVALID_INPUT,
+        'Resolution cannot be due before the first response',
+        ['input', 'resolutionMinutes'],
+      );
+    return inTransaction(em, async (tx) => {
+      const policy = await tx.findOneOrFail(
+        SlaPolicy,
+        { priority },
+        { lockMode: LockMode.PESSIMISTIC_WRITE },
+      );
+      policy.firstResponseMinutes = first;
+      policy.resolutionMinutes = resolution;
+      recordEvent(tx, {
+        streamType: 'SlaPolicy',
+        streamId: priority,
+        type: 'UPDATED',
+        payload: { first, resolution },
+        actorId: viewer.employeeId,
+      });
+      return { policy };
+    });
+  }
+
+  async setAutoAssign(
+    em: EntityManager,
+    viewer: Viewer,
+    mode: AutoAssignMode,
+  ): Promise<{ mode: AutoAssignMode }> {
+    return inTransaction(em, async (tx) => {
+      await tx.execute('UPDATE support_settings SET auto_assign = ? WHERE id = 1', [mode]);
+      recordEvent(tx, {
+        streamType: 'SupportSettings',
+        streamId: 1,
+        type: 'AUTO_ASSIGN_CHANGED',
+        payload: { mode },
+        actorId: viewer.employeeId,
+      });
+      return { mode };
+    });
+  }
+
+  async settings(em: EntityManager): Promise<SupportSettings> {
+    return em.findOneOrFail(SupportSettings, { id: 1 });
+  }
+
+  /** The `tickets` filter; built per query (it holds raw SQL fragments that serve one query each). */
+  listWhere(filter: TicketListFilter | null | undefined): () => Record<string, unknown> {
+    const now = this.clock.now();
+    return () => {
+      const where: Record<string, unknown> = {};
+      if (filter?.ticketId != null) where.id = filter.ticketId;
+      if (filter?.status?.length) where.status = { $in: filter.status };
+      if (filter?.priority?.length) where.priority = { $in: filter.priority };
+      if (filter?.assigneeId != null) where.assignee = filter.assigneeId;
+      if (filter?.unassigned === true) where.assignee = null;
+      if (filter?.unassigned === false && filter.assigneeId == null) where.assignee = { $ne: null };
+      if (filter?.customerId != null) where.customer = filter.customerId;
+      if (filter?.tag) where.tags = { $contains: [filter.tag.trim().toLowerCase()] };
+      if (filter?.breached != null) {
+        const breached = (alias: string) =>
+          BREACHED_SQL.replace(
+            /(first_responded_at|solved_at|closed_at|paused_at|first_response_due_at|resolution_due_at)/g,
+            `${alias}.$1`,
+          );
+        where[raw((alias) => `${filter.breached ? '' : 'NOT '}${breached(alias)}`, [now, now])] =
+          true;
+      }
+      if (filter?.search?.trim()) {
+        const pattern = `%${filter.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        where[
+          raw(
+            (alias) =>
+              `(${alias}.subject ILIKE ? OR EXISTS (SELECT 1 FROM ticket_message m WHERE m.ticket_id = ${alias}.id AND m.body ILIKE ?))`,
+            [pattern, pattern],
+          )
+        ] = true;
+      }
+      return where;
+    };
+  }
+
+  now(): Date {
+    return this.clock.now();
+  }
+
+  // ---- internals ----
+
+  /**
+   * The one way a ticket changes: lock it, check the version the agent saw (STALE_TICKET), refuse
+   * changes to CLOSED tickets, apply the change, open a NEW ticket on the first agent action,
+   * bump the version, recompute the next deadline and record the event with before/after.
+   */
+  private async change(
+    em: EntityManager,
+    viewer: Viewer,
+    ticketId: number,
+    expectedVersion: number | null | undefined,
+    apply: (tx: EntityManager, ticket: Ticket) => Promise<TicketChange>,
+    options: {
+      agentAction?: boolean;
+      idempotency?: { scope: string; key: string; hash: string };
+    } = {},
+  ): Promise<{ ticket: Ticket; replayedResultId?: string }> {
+    return inTransaction(em, async (tx) => {
+      const ticket = await tx.findOne(
+        Ticket,
+        { id: ticketId },
+        { lockMode: LockMode.PESSIMISTIC_WRITE },
+      );
+      if (!ticket)
+        throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such ticket', [
+          'input',
+          'ticketId',
+        ]);
+      if (options.idempotency) {
+        // A repeat returns what the first attempt did (which passed the version check then).
+        const { scope, key, hash } = options.idempotency;
+        const claim = await claimIdempotencyKey(tx, scope, key, hash);
+        if (!claim.fresh) return { ticket, replayedResultId: claim.resultId };
+      }
+      if (expectedVersion != null && expectedVersion !== ticket.version) {
+        throw new BusinessRuleError(
+          UserErrorCode.STALE_TICKET,
+          `${ticket.number} changed since you loaded it (version ${expectedVersion}, now ${ticket.version}); reload it first`,
+          ['input', 'expectedVersion'],
+        );
+      }
+      if (ticket.status === TicketStatus.CLOSED) {
+        throw new BusinessRuleError(
+          UserErrorCode.INVALID_TRANSITION,
+          `${ticket.number} is closed`,
+          ['input', 'ticketId'],
+        );
+      }
+      const before = snapshotOf(ticket);
+      const change = await apply(tx, ticket);
+      if ((options.agentAction ?? true) && ticket.status === TicketStatus.NEW)
+        this.moveTo(ticket, TicketStatus.OPEN);
+      ticket.version += 1;
+      ticket.updatedAt = this.clock.now();
+      ticket.nextDueAt = nextDeadline(ticket);
+      recordEvent(tx, {
+        streamType: 'Ticket',
+        streamId: ticket.id,
+        type: change.type,
+        payload: { ...change.payload, version: ticket.version, before, after: snapshotOf(ticket) },
+        actorId: viewer.employeeId,
+      });
+      return { ticket };
+    });
+  }
+
+  /** Status moves and their clock effects: pausing, resuming, solving, reopening, closing. */
+  private moveTo(ticket: Ticket, status: TicketStatus): void {
+    if (ticket.status === TicketStatus.CLOSED) {
+      throw new BusinessRuleError(UserErrorCode.INVALID_TRANSITION, `${ticket.number} is closed`, [
+        'input',
+        'status',
+      ]);
+    }
+    const now = this.clock.now();
+    if (ticket.pausedAt && !PAUSED_STATUSES.has(status)) {
+      ticket.pausedSeconds += Math.round((now.getTime() - ticket.pausedAt.getTime()) / 1000);
+      ticket.resolutionDueAt = new Date(
+        ticket.resolutionDueAt.getTime() + (now.getTime() - ticket.pausedAt.getTime()),
+      );
+      ticket.pausedAt = null;
+    }
+    if (!ticket.pausedAt && PAUSED_STATUSES.has(status)) ticket.pausedAt = now;
+    if (status === TicketStatus.SOLVED) ticket.solvedAt = now;
+    if (status === TicketStatus.OPEN || PAUSED_STATUSES.has(status)) ticket.solvedAt = null;
+    if (status === TicketStatus.CLOSED) {
+      ticket.closedAt = now;
+      ticket.solvedAt ??= now;
+    }
+    ticket.status = status;
+    ticket.nextDueAt = nextDeadline(ticket);
+  }
+
+  private async policy(
+    tx: EntityManager,
+    priority: TicketPriority,
+  ): Promise<{ firstResponseMinutes: number; resolutionMinutes: number }> {
+    return (await tx.findOne(SlaPolicy, { priority })) ?? DEFAULT_SLA[priority];
+  }
+
+  /** An active employee with a support role. */
+  private async requireAssignable(tx: EntityManager, employeeId: number): Promise<Employee> {
+    const employee = await tx.findOne(Employee, { id: employeeId });
+    if (!employee)
+      throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such employee', [
+        'input',
+        'assigneeId',
+      ]);
+    if (
+      employee.status !== EmployeeStatus.ACTIVE ||
+      !employee.roles.some((role) => SUPPORT_ROLES.includes(role))
+    ) {
+      throw new BusinessRuleError(
+        UserErrorCode.INVALID_ASSIGNEE,
+        `${employee.name} is not an active support agent`,
+        ['input', 'assigneeId'],
+      );
+    }
+    return employee;
+  }
+
+  /** Who gets a new ticket when automatic assignment is on. */
+  private async autoAssignee(tx: EntityManager): Promise<Employee | null> {
+    const [settings] = await tx.execute<
+      { auto_assign: AutoAssignMode; last_assigned_id: string | null }[]
+    >('SELECT auto_assign, last_assigned_id FROM support_settings WHERE id = 1 FOR UPDATE');
+    if (!settings || settings.auto_assign === AutoAssignMode.OFF) return null;
+    const candidates = await tx.execute<{ id: string; open: string }[]>(
+      `SELECT e.id, (SELECT count(*) FROM ticket t WHERE t.assignee_id = e.id AND t.status NOT IN ('SOLVED', 'CLOSED')) AS open
+         FROM employee e WHERE e.status = 'ACTIVE' AND e.roles && ARRAY['SUPPORT_AGENT', 'SUPPORT_LEAD']::text[] ORDER BY e.id`,
+    );
+    if (candidates.length === 0) return null;
+    let chosen: { id: string; open: string };
+    if (settings.auto_assign === AutoAssignMode.ROUND_ROBIN) {
+      const last = Number(settings.last_assigned_id ?? 0);
+      chosen = candidates.find((c) => Number(c.id) > last) ?? candidates[0];
+    } else {
+      chosen = candidates.reduce((best, c) => (Number(c.open) < Number(best.open) ? c : best));
+    }
+    await tx.execute('UPDATE support_settings SET last_assigned_id = ? WHERE id = 1', [chosen.id]);
+    return tx.getReference(Employee, Number(chosen.id));
+  }
+}

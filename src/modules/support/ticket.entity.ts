@@ -1,0 +1,256 @@
+import {
+  BigIntType,
+  Entity,
+  Enum,
+  Index,
+  ManyToOne,
+  OptionalProps,
+  PrimaryKey,
+  Property,
+  Unique,
+} from '@mikro-orm/core';
+import { Customer } from '../customers/customer.entity';
+import { Employee } from '../employees/employee.entity';
+import { Order } from '../orders/order.entity';
+
+export enum TicketStatus {
+  NEW = 'NEW',
+  OPEN = 'OPEN',
+  PENDING = 'PENDING',
+  ON_HOLD = 'ON_HOLD',
+  SOLVED = 'SOLVED',
+  CLOSED = 'CLOSED',
+}
+
+export enum TicketPriority {
+  LOW = 'LOW',
+  NORMAL = 'NORMAL',
+  HIGH = 'HIGH',
+  URGENT = 'URGENT',
+}
+
+export enum TicketChannel {
+  EMAIL = 'EMAIL',
+  PHONE = 'PHONE',
+  CHAT = 'CHAT',
+  WEB = 'WEB',
+  INTERNAL = 'INTERNAL',
+}
+
+/** Stands in for "no deadline" in `nextDueAt`, so the SLA queue order needs no NULL handling. */
+export const NO_DEADLINE = new Date('9999-12-31T00:00:00.000Z');
+
+/** A customer's request and the conversation around it. */
+@Entity({ tableName: 'ticket' })
+@Index({ name: 'ticket_queue_due_idx', properties: ['nextDueAt', 'id'] })
+@Index({ name: 'ticket_queue_priority_idx', properties: ['priorityRank', 'id'] })
+@Index({ name: 'ticket_created_idx', properties: ['createdAt', 'id'] })
+@Index({ name: 'ticket_updated_idx', properties: ['updatedAt', 'id'] })
+@Index({ name: 'ticket_status_idx', properties: ['status', 'nextDueAt', 'id'] })
+@Index({ name: 'ticket_assignee_idx', properties: ['assignee', 'status'] })
+@Index({ name: 'ticket_customer_idx', properties: ['customer', 'id'] })
+@Index({
+  name: 'ticket_subject_trgm_idx',
+  expression:
+    'create index "ticket_subject_trgm_idx" on "ticket" using gin ("subject" gin_trgm_ops)',
+})
+export class Ticket {
+  [OptionalProps]?:
+    | 'status'
+    | 'priority'
+    | 'channel'
+    | 'tags'
+    | 'order'
+    | 'assignee'
+    | 'version'
+    | 'firstRespondedAt'
+    | 'solvedAt'
+    | 'closedAt'
+    | 'pausedAt'
+    | 'pausedSeconds'
+    | 'mergedIntoId'
+    | 'createdAt'
+    | 'updatedAt';
+
+  @PrimaryKey({ type: new BigIntType('number'), autoincrement: true })
+  id!: number;
+
+  /** Human-readable number such as T-000123, from the `ticket_number_seq` sequence. */
+  @Property({ type: 'text' })
+  @Unique({ name: 'ticket_number_unique' })
+  number!: string;
+
+  @Property({ type: 'text' })
+  subject!: string;
+
+  @ManyToOne(() => Customer, { deleteRule: 'restrict' })
+  customer!: Customer;
+
+  @ManyToOne(() => Order, { nullable: true, deleteRule: 'restrict', index: 'ticket_order_idx' })
+  order: Order | null = null;
+
+  @Enum({ items: () => TicketStatus, type: 'text' })
+  status: TicketStatus = TicketStatus.NEW;
+
+  @Enum({ items: () => TicketPriority, type: 'text' })
+  priority: TicketPriority = TicketPriority.NORMAL;
+
+  /** URGENT 0 … LOW 3: sorts the queue by priority through an index. */
+  @Property({ type: 'smallint' })
+  priorityRank!: number;
+
+  @Enum({ items: () => TicketChannel, type: 'text' })
+  channel: TicketChannel = TicketChannel.WEB;
+
+  @Property({ type: 'text[]' })
+  tags: string[] = [];
+
+  @ManyToOne(() => Employee, { nullable: true, deleteRule: 'restrict' })
+  assignee: Employee | null = null;
+
+  /** Increases with every change; mutations may insist on the version the agent saw. */
+  @Property({ type: 'integer' })
+  version: number = 1;
+
+  @Property({ type: 'timestamptz' })
+  firstResponseDueAt!: Date;
+
+  /** Moves later by the time spent paused (PENDING, ON_HOLD). */
+  @Property({ type: 'timestamptz' })
+  resolutionDueAt!: Date;
+
+  /** The deadline that matters next, for the SLA-ordered queue; NO_DEADLINE when none. */
+  @Property({ type: 'timestamptz' })
+  nextDueAt!: Date;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  firstRespondedAt: Date | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  solvedAt: Date | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  closedAt: Date | null = null;
+
+  /** When the resolution clock was paused; null while it runs. */
+  @Property({ type: 'timestamptz', nullable: true })
+  pausedAt: Date | null = null;
+
+  /** Time spent paused so far; the resolution deadline moves later by it. */
+  @Property({ type: 'integer' })
+  pausedSeconds: number = 0;
+
+  @Property({ type: new BigIntType('number'), nullable: true })
+  mergedIntoId: number | null = null;
+
+  @Property({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Property({ type: 'timestamptz' })
+  updatedAt!: Date;
+}
+
+export enum MessageAuthorKind {
+  AGENT = 'AGENT',
+  CUSTOMER = 'CUSTOMER',
+}
+
+/** A message in a ticket's conversation: a public reply, an internal note, or the customer's words. */
+@Entity({ tableName: 'ticket_message' })
+@Index({ name: 'ticket_message_ticket_idx', properties: ['ticket', 'id'] })
+@Index({
+  name: 'ticket_message_body_trgm_idx',
+  expression:
+    'create index "ticket_message_body_trgm_idx" on "ticket_message" using gin ("body" gin_trgm_ops)',
+})
+export class TicketMessage {
+  [OptionalProps]?: 'authorId' | 'internal';
+
+  @PrimaryKey({ type: new BigIntType('number'), autoincrement: true })
+  id!: number;
+
+  @ManyToOne(() => Ticket, { deleteRule: 'cascade' })
+  ticket!: Ticket;
+
+  @Enum({ items: () => MessageAuthorKind, type: 'text' })
+  authorKind!: MessageAuthorKind;
+
+  /** The agent who wrote it; null for the customer. */
+  @Property({ type: new BigIntType('number'), nullable: true })
+  authorId: number | null = null;
+
+  @Property({ type: 'text' })
+  body!: string;
+
+  /** Internal notes are for staff only; never shown as customer-facing. */
+  @Property({ type: 'boolean' })
+  internal: boolean = false;
+
+  @Property({ type: 'timestamptz' })
+  createdAt!: Date;
+}
+
+/** First-response and resolution targets per priority. */
+@Entity({ tableName: 'sla_policy' })
+export class SlaPolicy {
+  @PrimaryKey({ type: 'text' })
+  priority!: TicketPriority;
+
+  @Property({ type: 'integer' })
+  firstResponseMinutes!: number;
+
+  @Property({ type: 'integer' })
+  resolutionMinutes!: number;
+}
+
+export enum AutoAssignMode {
+  OFF = 'OFF',
+  ROUND_ROBIN = 'ROUND_ROBIN',
+  LEAST_LOADED = 'LEAST_LOADED',
+}
+
+/** Support desk settings: one row (id 1). */
+@Entity({ tableName: 'support_settings' })
+export class SupportSettings {
+  @PrimaryKey({ type: 'integer', autoincrement: false })
+  id!: number;
+
+  @Enum({ items: () => AutoAssignMode, type: 'text' })
+  autoAssign!: AutoAssignMode;
+
+  /** The agent who got the last round-robin ticket. */
+  @Property({ type: new BigIntType('number'), nullable: true })
+  lastAssignedId!: number | null;
+}
+
+/** A canned response: a reply with placeholders, optionally setting status, priority and tags. */
+@Entity({ tableName: 'macro' })
+export class Macro {
+  [OptionalProps]?: 'setStatus' | 'setPriority' | 'addTags' | 'active' | 'createdAt';
+
+  @PrimaryKey({ type: new BigIntType('number'), autoincrement: true })
+  id!: number;
+
+  @Property({ type: 'text' })
+  @Unique({ name: 'macro_name_unique' })
+  name!: string;
+
+  /** Placeholders: {{customer.name}}, {{ticket.number}}, {{order.number}}, {{agent.name}}. */
+  @Property({ type: 'text' })
+  body!: string;
+
+  @Enum({ items: () => TicketStatus, type: 'text', nullable: true })
+  setStatus: TicketStatus | null = null;
+
+  @Enum({ items: () => TicketPriority, type: 'text', nullable: true })
+  setPriority: TicketPriority | null = null;
+
+  @Property({ type: 'text[]' })
+  addTags: string[] = [];
+
+  @Property({ type: 'boolean' })
+  active: boolean = true;
+
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
+  createdAt: Date = new Date();
+}
