@@ -34,7 +34,14 @@ describe('demo seed', () => {
         .execute<{ status: string; messages: string }[]>(
           'SELECT t.status, (SELECT count(*) FROM ticket_message m WHERE m.ticket_id = t.id) AS messages FROM ticket t ORDER BY t.id',
         );
-      expect(ticketStatuses.map((t) => t.status)).toEqual(['NEW', 'OPEN', 'PENDING', 'ON_HOLD', 'SOLVED', 'CLOSED']);
+      expect(ticketStatuses.map((t) => t.status)).toEqual([
+        'NEW',
+        'OPEN',
+        'PENDING',
+        'ON_HOLD',
+        'SOLVED',
+        'CLOSED',
+      ]);
       expect(ticketStatuses.every((t) => Number(t.messages) >= 1)).toBe(true);
       expect(statuses.map((s) => s.status)).toEqual([
         'CANCELLED',

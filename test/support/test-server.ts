@@ -2,6 +2,7 @@ import { print } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../src/config';
+import type { Clock } from '../../src/modules/common/clock';
 import { startBackdesk, type Backdesk } from '../../src/server/start';
 import { DEMO_PASSWORD } from '../../src/db/seed';
 import { LoginDocument } from '../generated/graphql';
@@ -54,7 +55,10 @@ async function post(url: string, body: unknown, token?: string): Promise<GraphQL
 }
 
 /** Starts Backdesk in this process on a database of its own, seeded with the demo data. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: { clock?: Clock } = {},
+): Promise<TestServer> {
   const database = await createTestDatabase();
   const config = loadConfig({
     DATABASE_URL: database.url,
@@ -69,6 +73,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const backdesk = await startBackdesk(
     config,
     pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    options,
   );
   const baseUrl = `http://127.0.0.1:${backdesk.server.port}`;
   const graphqlUrl = `${baseUrl}/graphql`;
