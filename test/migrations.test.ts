@@ -26,26 +26,39 @@ describe('migrations', () => {
     }
   });
 
-  it('announce each committed event with NOTIFY, and nothing for a rolled-back one', async () => {
+  it('give events their seq at commit, in commit order, and announce only committed ones', async () => {
     const listener = new Client({ connectionString: database.url });
-    const writer = new Client({ connectionString: database.url });
-    await Promise.all([listener.connect(), writer.connect()]);
+    const first = new Client({ connectionString: database.url });
+    const second = new Client({ connectionString: database.url });
+    await Promise.all([listener.connect(), first.connect(), second.connect()]);
     try {
       const received: string[] = [];
       listener.on('notification', (message) => received.push(message.payload ?? ''));
       await listener.query('LISTEN backdesk_events');
       const insert =
-        "INSERT INTO event (stream_type, stream_id, type, payload) VALUES ('Test', '1', 'PING', '{}') RETURNING seq";
-      await writer.query('BEGIN');
-      await writer.query(insert);
-      await writer.query('ROLLBACK');
-      await writer.query('BEGIN');
-      const committed = await writer.query<{ seq: string }>(insert);
-      await writer.query('COMMIT');
+        "INSERT INTO event (stream_type, stream_id, type, payload) VALUES ('Test', $1, 'PING', '{}') RETURNING id, seq";
+
+      await first.query('BEGIN');
+      await first.query(insert, ['rolled-back']);
+      await first.query('ROLLBACK');
+
+      // Inserted first, committed second: it must come second.
+      await first.query('BEGIN');
+      const early = await first.query<{ id: string; seq: string | null }>(insert, ['early']);
+      expect(early.rows[0].seq).toBeNull();
+      await second.query('BEGIN');
+      await second.query(insert, ['late']);
+      await second.query('COMMIT');
+      await first.query('COMMIT');
       await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(received).toEqual([committed.rows[0].seq]);
+
+      const rows = await first.query<{ stream_id: string; seq: string }>(
+        "SELECT stream_id, seq FROM event WHERE stream_type = 'Test' ORDER BY seq",
+      );
+      expect(rows.rows.map((row) => row.stream_id)).toEqual(['late', 'early']);
+      expect(received).toEqual(rows.rows.map((row) => row.seq));
     } finally {
-      await Promise.all([listener.end(), writer.end()]);
+      await Promise.all([listener.end(), first.end(), second.end()]);
     }
   });
 });

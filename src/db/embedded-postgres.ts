@@ -203,8 +203,7 @@ function run(
   return spawnSync(command, args, options);
 }
 
-function readOrCreatePassword(dataDir: string): string {
-  const file = path.join(dataDir, 'postgres-password');
+function readOrCreatePassword(file: string): string {
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
   const password = randomBytes(24).toString('hex');
   fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
@@ -292,9 +291,18 @@ export async function startEmbeddedPostgres(
   const { native, clusterParent } = placeWithinReach(user, packagedNative, dataDir, logger);
   const bin = (name: string) => path.join(native, 'bin', name);
   const pgdata = path.join(clusterParent, 'postgres');
-  const password = readOrCreatePassword(dataDir);
-  const ownerFile = path.join(dataDir, 'postgres-owner.pid');
-
+  // The password and owner files live beside the cluster, so a new checkout at the same path
+  // (which maps to the same cluster outside the project) still gets in.
+  const passwordFile = path.join(clusterParent, 'postgres-password');
+  const ownerFile = path.join(clusterParent, 'postgres-owner.pid');
+  const initialised = fs.existsSync(path.join(pgdata, 'PG_VERSION'));
+  if (initialised && !fs.existsSync(passwordFile)) {
+    // A cluster whose password is lost cannot be entered: it only ever held derived test/demo data.
+    logger.warn({ pgdata }, 'the embedded cluster has no password file: re-creating it');
+    run(bin('pg_ctl'), ['stop', '-D', pgdata, '-m', 'immediate'], user);
+    fs.rmSync(pgdata, { recursive: true, force: true });
+  }
+  const password = readOrCreatePassword(passwordFile);
   if (!fs.existsSync(path.join(pgdata, 'PG_VERSION')))
     initCluster(pgdata, bin('initdb'), password, user, logger);
 

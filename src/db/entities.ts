@@ -1,4 +1,4 @@
-import { DomainEvent } from '../events/event.entity';
+import { ArchivedEvent, DomainEvent, EventRetention } from '../events/event.entity';
 import { ApiToken } from '../modules/auth/api-token.entity';
 import { Product, StockLevel, StockMovement } from '../modules/catalog/product.entity';
 import { Customer } from '../modules/customers/customer.entity';
@@ -37,6 +37,8 @@ import { IdempotencyKey } from './idempotency-key.entity';
 /** Every table Backdesk maps. A new entity is added here (and a migration generated). */
 export const ENTITIES = [
   DomainEvent,
+  ArchivedEvent,
+  EventRetention,
   IdempotencyKey,
   Employee,
   ApiToken,

@@ -1,9 +1,21 @@
-import { BigIntType, Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import {
+  BigIntType,
+  Check,
+  Entity,
+  Index,
+  OptionalProps,
+  PrimaryKey,
+  Property,
+  Unique,
+} from '@mikro-orm/core';
 
 /**
- * The event log (outbox): one row per committed change, in commit order of `seq`. It feeds live
- * subscriptions and doubles as the audit history of orders, tickets and employees.
- * A trigger calls `pg_notify('backdesk_events', seq)` on insert, delivered only on commit.
+ * The event log (outbox): one row per committed change. It feeds live subscriptions and doubles
+ * as the audit history of orders, tickets and employees.
+ *
+ * `seq` is assigned at COMMIT by a deferred trigger, under a lock held until the commit is
+ * visible, so seq order is commit order and a gap never fills later (see the initial migration).
+ * The same trigger calls `pg_notify('backdesk_events', seq)`.
  */
 @Entity({ tableName: 'event' })
 @Index({ name: 'event_stream_idx', properties: ['streamType', 'streamId', 'seq'] })
@@ -11,8 +23,14 @@ import { BigIntType, Entity, Index, OptionalProps, PrimaryKey, Property } from '
 export class DomainEvent {
   [OptionalProps]?: 'seq' | 'occurredAt';
 
+  /** Insertion order; clients never see it. */
   @PrimaryKey({ type: new BigIntType('number'), autoincrement: true })
-  seq!: number;
+  id!: number;
+
+  /** Commit order, and the cursor clients resume from; null only inside the writing transaction. */
+  @Property({ type: new BigIntType('number'), nullable: true })
+  @Unique({ name: 'event_seq_unique' })
+  seq: number | null = null;
 
   /** The kind of thing that changed: 'Order', 'Ticket', 'Employee', ... */
   @Property({ type: 'text' })
@@ -35,4 +53,44 @@ export class DomainEvent {
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   occurredAt: Date = new Date();
+}
+
+/** Events past the live retention window: no longer replayable, still the audit history. */
+@Entity({ tableName: 'event_archive' })
+@Index({ name: 'event_archive_stream_idx', properties: ['streamType', 'streamId', 'seq'] })
+export class ArchivedEvent {
+  @PrimaryKey({ type: new BigIntType('number'), autoincrement: false })
+  id!: number;
+
+  @Property({ type: new BigIntType('number'), nullable: true })
+  seq!: number | null;
+
+  @Property({ type: 'text' })
+  streamType!: string;
+
+  @Property({ type: 'text' })
+  streamId!: string;
+
+  @Property({ type: 'text' })
+  type!: string;
+
+  @Property({ type: 'jsonb' })
+  payload!: Record<string, unknown>;
+
+  @Property({ type: new BigIntType('number'), nullable: true })
+  actorId!: number | null;
+
+  @Property({ type: 'timestamptz' })
+  occurredAt!: Date;
+}
+
+/** How far the live log was pruned: a cursor at or below `prunedThrough` must resync. One row. */
+@Entity({ tableName: 'event_retention' })
+@Check({ name: 'event_retention_single_row', expression: 'id = 1' })
+export class EventRetention {
+  @PrimaryKey({ type: 'integer', autoincrement: false })
+  id!: number;
+
+  @Property({ type: new BigIntType('number'), default: 0 })
+  prunedThrough!: number;
 }

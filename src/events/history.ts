@@ -1,8 +1,16 @@
 import type { RequestContext } from '../graphql/context';
 import { byIdLoader, groupLoader } from '../graphql/loaders';
 import { Employee } from '../modules/employees/employee.entity';
-import { DomainEvent } from './event.entity';
 import type { HistoryEntry } from './history.types';
+
+interface EventRow {
+  seq: string;
+  stream_id: string;
+  type: string;
+  payload: Record<string, unknown>;
+  actor_id: string | null;
+  occurred_at: string | Date;
+}
 
 /** The history of objects of one stream type, batched per request, oldest first. */
 export async function loadHistory(
@@ -10,16 +18,20 @@ export async function loadHistory(
   streamType: string,
   id: number,
 ): Promise<HistoryEntry[]> {
-  const loader = groupLoader(
+  // Live events and those past retention (archived) together make the full history.
+  const loader = groupLoader<EventRow>(
     context,
     `history:${streamType}`,
     (ids) =>
-      context.em.find(
-        DomainEvent,
-        { streamType, streamId: { $in: ids.map(String) } },
-        { orderBy: { seq: 'asc' } },
+      context.em.execute<EventRow[]>(
+        `SELECT seq, stream_id, type, payload, actor_id, occurred_at FROM (
+           SELECT seq, stream_id, type, payload, actor_id, occurred_at FROM event WHERE stream_type = ? AND stream_id IN (${ids.map(() => '?').join(', ')})
+           UNION ALL
+           SELECT seq, stream_id, type, payload, actor_id, occurred_at FROM event_archive WHERE stream_type = ? AND stream_id IN (${ids.map(() => '?').join(', ')})
+         ) history WHERE seq IS NOT NULL ORDER BY seq`,
+        [streamType, ...ids.map(String), streamType, ...ids.map(String)],
       ),
-    (event) => Number(event.streamId),
+    (event) => Number(event.stream_id),
   );
   const events = await loader.load(id);
   const actors = byIdLoader(context, Employee);
@@ -27,8 +39,8 @@ export async function loadHistory(
     events.map(async (event) => ({
       cursor: String(event.seq),
       type: event.type,
-      occurredAt: event.occurredAt,
-      actor: event.actorId === null ? null : await actors.load(event.actorId),
+      occurredAt: new Date(event.occurred_at),
+      actor: event.actor_id === null ? null : await actors.load(Number(event.actor_id)),
       data: event.payload,
     })),
   );
