@@ -29,6 +29,10 @@ export interface Config {
   shutdownGraceMs: number;
   /** Flat payroll withholding rate, in basis points (2000 = 20%). */
   payrollWithholdingBasisPoints: number;
+  /** Days of events kept replayable for resuming subscriptions; older ones are archived. */
+  eventRetentionDays: number;
+  /** Events buffered for one subscriber before it is dropped as too slow. */
+  subscriberQueueLimit: number;
 }
 
 class ConfigError extends Error {}
@@ -124,6 +128,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'PAYROLL_WITHHOLDING_RATE',
       env.PAYROLL_WITHHOLDING_RATE,
       2000,
+    ),
+    eventRetentionDays: parseInteger('EVENT_RETENTION_DAYS', env.EVENT_RETENTION_DAYS, 30, 1, 3650),
+    subscriberQueueLimit: parseInteger(
+      'SUBSCRIBER_QUEUE_LIMIT',
+      env.SUBSCRIBER_QUEUE_LIMIT,
+      1000,
+      10,
+      1_000_000,
     ),
   };
 }

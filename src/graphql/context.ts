@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Role } from '../modules/auth/role';
 import type { Services } from '../modules/services';
+import type { Realtime } from '../events/realtime';
 import type { Loaders } from './loaders';
 
 /** Who is making a request: an employee signed in with a session token, or an API token. */
@@ -23,4 +24,9 @@ export interface RequestContext {
   logger: Logger;
   loaders: Loaders;
   services: Services;
+  realtime: Realtime;
+  /** On a WebSocket: the viewer as it is now (roles can change while a subscription runs). */
+  liveViewer?: () => Viewer | undefined;
+  /** On a WebSocket: closes the connection (a subscriber that cannot keep up). */
+  connection?: { close(code: number, reason: string): void };
 }

@@ -42,6 +42,16 @@ export function backdeskSchema(): Promise<GraphQLSchema> {
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: { forbidUnknownValues: false, stopAtFirstError: false },
     emitSchemaFile: false,
+    // Subscriptions read the event log through their own `subscribe` functions (see
+    // src/events/live-stream.ts); type-graphql's topic-based pub/sub is deliberately unused.
+    pubSub: {
+      publish: () => {
+        throw new Error('Publish events by recording them in the event log, not through a PubSub');
+      },
+      subscribe: () => {
+        throw new Error('Subscriptions read the event log; topic subscriptions are not used');
+      },
+    },
   }).then(describeRootTypes);
   return built;
 }

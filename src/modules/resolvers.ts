@@ -21,6 +21,8 @@ import {
 } from './ledger/ledger.resolver';
 import { CustomerOrdersResolver, OrderLineResolver, OrderResolver } from './orders/order.resolver';
 import { ReportingResolver } from './reporting/reporting.resolver';
+import { OrderLiveResolver } from './orders/order-live.resolver';
+import { TicketLiveResolver } from './support/ticket-live.resolver';
 import {
   CustomerTicketsResolver,
   MacroResolver,
@@ -57,4 +59,6 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   MacroResolver,
   CustomerTicketsResolver,
   OrderTicketsResolver,
+  TicketLiveResolver,
+  OrderLiveResolver,
 ];

@@ -9,7 +9,7 @@ import express, { type Request, type Response, type NextFunction } from 'express
 import type { GraphQLSchema } from 'graphql';
 import { pinoHttp } from 'pino-http';
 import { WebSocketServer } from 'ws';
-import type { EventNotifications } from '../events/event-notifications';
+import type { Realtime } from '../events/realtime';
 import { requestScope } from '../graphql/errors';
 import type { RequestContext } from '../graphql/context';
 import { Loaders } from '../graphql/loaders';
@@ -20,7 +20,7 @@ import { apolloPlugins, maskingFormatter } from './apollo-plugins';
 import { attachGraphQLWebSocket } from './websocket';
 
 export interface ServerDependencies {
-  notifications: EventNotifications;
+  realtime: Realtime;
   schema: GraphQLSchema;
   orm: MikroORM;
   services: Services;
@@ -102,7 +102,7 @@ export async function startServer(
     services,
     logger,
     metrics,
-    notifications: deps.notifications,
+    realtime: deps.realtime,
   });
 
   const apollo = new ApolloServer<RequestContext>({
@@ -139,6 +139,7 @@ export async function startServer(
           logger: logger.child({ requestId }),
           loaders: new Loaders(),
           services,
+          realtime: deps.realtime,
         };
       },
     }),

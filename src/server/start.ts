@@ -1,6 +1,9 @@
 import type { Config } from '../config';
 import { openDatabase, type Database } from '../db/database';
-import { EventNotifications } from '../events/event-notifications';
+import { EventDispatcher } from '../events/event-dispatcher';
+import { PresenceHub } from '../events/presence';
+import { RealtimeMetrics, type Realtime } from '../events/realtime';
+import { EventRetentionJob } from '../events/retention';
 import { migrateUp } from '../db/orm';
 import { isEmptyDatabase, seedDemoData } from '../db/seed';
 import { backdeskSchema } from '../graphql/schema';
@@ -25,7 +28,8 @@ export async function startBackdesk(
   options: { clock?: Clock } = {},
 ): Promise<Backdesk> {
   const database = await openDatabase(config, logger);
-  let notifications: EventNotifications | undefined;
+  let realtime: Realtime | undefined;
+  let retention: EventRetentionJob | undefined;
   try {
     const applied = await migrateUp(database.orm);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
@@ -45,16 +49,28 @@ export async function startBackdesk(
         clock: options.clock,
       },
     });
-    notifications = new EventNotifications(database.url, logger);
-    await notifications.start();
+    const metrics = new Metrics();
+    const dispatcher = new EventDispatcher(database.orm, database.url, logger);
+    const presence = new PresenceHub(dispatcher, logger);
+    presence.start();
+    await dispatcher.start();
+    realtime = {
+      orm: database.orm,
+      dispatcher,
+      presence,
+      metrics: new RealtimeMetrics(metrics.registry),
+      maxQueued: config.subscriberQueueLimit,
+    };
+    retention = new EventRetentionJob(database.orm, config.eventRetentionDays, logger);
+    retention.start();
     const server = await startServer(
       {
-        notifications,
+        realtime,
         schema: await backdeskSchema(),
         orm: database.orm,
         services,
         logger,
-        metrics: new Metrics(),
+        metrics,
         isReady: () => database.isReady(),
         shutdownGraceMs: config.shutdownGraceMs,
       },
@@ -66,20 +82,28 @@ export async function startBackdesk(
       `Backdesk is serving GraphQL at http://localhost:${server.port}/graphql`,
     );
     let stopping: Promise<void> | undefined;
+    const live = realtime;
+    const stopRealtime = async () => {
+      live.presence.stop();
+      await retention?.stop();
+      await live.dispatcher.stop();
+    };
     return {
       server,
       database,
       stop() {
         stopping ??= (async () => {
           await server.close();
-          await notifications?.stop();
+          await stopRealtime();
           await database.close();
         })();
         return stopping;
       },
     };
   } catch (error) {
-    await notifications?.stop();
+    realtime?.presence.stop();
+    await retention?.stop();
+    await realtime?.dispatcher.stop();
     await database.close().catch(() => undefined);
     throw error;
   }

@@ -4,7 +4,7 @@ import type { GraphQLError, GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocket, WebSocketServer } from 'ws';
-import type { EventNotifications } from '../events/event-notifications';
+import type { Realtime } from '../events/realtime';
 import { Employee, EmployeeStatus } from '../modules/employees/employee.entity';
 import type { RequestContext, Viewer } from '../graphql/context';
 import { maskError } from '../graphql/errors';
@@ -14,7 +14,7 @@ import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
 export interface WebSocketDependencies {
-  notifications: EventNotifications;
+  realtime: Realtime;
   wsServer: WebSocketServer;
   schema: GraphQLSchema;
   orm: MikroORM;
@@ -40,20 +40,19 @@ interface ConnectionParams extends Record<string, unknown> {
 export function attachGraphQLWebSocket(deps: WebSocketDependencies): {
   dispose(): Promise<void> | void;
 } {
-  const { wsServer, schema, orm, services, logger, metrics, notifications } = deps;
+  const { wsServer, schema, orm, services, logger, metrics, realtime } = deps;
   wsServer.on('connection', (socket) => {
     metrics.webSockets.inc();
     socket.once('close', () => metrics.webSockets.dec());
   });
   const sessions = new LiveSessions(orm, logger);
-  notifications.onEvent((event) => {
+  // Every instance hears every committed event, so a termination anywhere closes sockets here.
+  realtime.dispatcher.subscribe((event) => {
     if (event.streamType !== 'Employee') return;
     if (event.type === 'TERMINATED')
       sessions.close(Number(event.streamId), WS_CLOSE_FORBIDDEN, 'Employment ended');
     if (event.type === 'ROLES_CHANGED') void sessions.refresh([Number(event.streamId)]);
   });
-  // Whatever was announced while the listener was away: re-check everyone connected.
-  notifications.onReconnect(() => void sessions.refresh(sessions.employeeIds()));
 
   const maskAll = (errors: readonly GraphQLError[], requestId: string | undefined) =>
     errors.map((error) => maskError(error.toJSON(), error, logger, requestId));
@@ -84,13 +83,17 @@ export function attachGraphQLWebSocket(deps: WebSocketDependencies): {
       },
       context: (ctx): RequestContext => {
         const requestId = randomUUID();
+        const socket = ctx.extra.socket;
         return {
           requestId,
           viewer: ctx.extra.viewer,
+          liveViewer: () => ctx.extra.viewer,
+          connection: { close: (code, reason) => socket.close(code, reason) },
           em: orm.em.fork(),
           logger: logger.child({ requestId }),
           loaders: new Loaders(),
           services,
+          realtime,
         };
       },
       onNext: (_ctx, _id, _payload, args, result) => {
@@ -130,10 +133,6 @@ class LiveSessions {
       set.delete(session);
       if (set.size === 0) this.byEmployee.delete(employeeId);
     });
-  }
-
-  employeeIds(): number[] {
-    return [...this.byEmployee.keys()];
   }
 
   close(employeeId: number, code: number, reason: string): void {

@@ -1,0 +1,172 @@
+import { IsOptional, IsString } from 'class-validator';
+import {
+  Arg,
+  Ctx,
+  Field,
+  ID,
+  InputType,
+  ObjectType,
+  registerEnumType,
+  Resolver,
+  Root,
+  Subscription,
+  type SubscribeResolverData,
+} from 'type-graphql';
+import type { CommittedEvent } from '../../events/event-dispatcher';
+import { abortable, liveEvents, parseCursor } from '../../events/live-stream';
+import { forbidden, hasAnyRole } from '../../graphql/auth-checker';
+import type { RequestContext } from '../../graphql/context';
+import { parseGlobalId } from '../../graphql/global-id';
+import { byIdLoader } from '../../graphql/loaders';
+import { Permissions } from '../auth/permissions';
+import { Employee } from '../employees/employee.entity';
+import { EmployeeObject } from '../employees/employee.types';
+import { Order, OrderStatus } from './order.entity';
+import { OrderObject } from './order.types';
+
+export enum OrderEventType {
+  PLACED = 'PLACED',
+  STATUS_CHANGED = 'STATUS_CHANGED',
+}
+
+registerEnumType(OrderEventType, {
+  name: 'OrderEventType',
+  description: 'What happened to an order.',
+  valuesConfig: {
+    PLACED: { description: 'It was placed (stock reserved).' },
+    STATUS_CHANGED: { description: 'It moved along fulfilment, or was cancelled.' },
+  },
+});
+
+@InputType({ description: 'Which orders to follow.' })
+export class OrderEventFilter {
+  @Field(() => ID, { nullable: true, description: 'Just this order.' })
+  @IsOptional()
+  @IsString()
+  orderId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "This customer's orders." })
+  @IsOptional()
+  @IsString()
+  customerId?: string | null;
+}
+
+@ObjectType({
+  description:
+    'A committed change to an order, delivered live. Resume after a disconnect with `after: <cursor>`.',
+})
+export class OrderEvent {
+  @Field(() => String, {
+    description:
+      'The position of this event; pass it as `after` to resume without a gap or a duplicate.',
+  })
+  cursor!: string;
+
+  @Field(() => OrderEventType, { description: 'What happened.' })
+  type!: OrderEventType;
+
+  @Field(() => Date, { description: 'When it happened.' })
+  occurredAt!: Date;
+
+  @Field(() => EmployeeObject, { nullable: true, description: 'Who did it.' })
+  actor!: unknown;
+
+  @Field(() => OrderObject, { description: 'The order as it is now.' })
+  order!: unknown;
+
+  @Field(() => OrderStatus, {
+    nullable: true,
+    description: 'The status before (null when placed).',
+  })
+  fromStatus!: OrderStatus | null;
+
+  @Field(() => OrderStatus, { description: 'The status after.' })
+  toStatus!: OrderStatus;
+}
+
+interface OrderEventArgs {
+  filter?: OrderEventFilter | null;
+  after?: string | null;
+}
+
+const READ = Permissions.orders.read;
+
+async function* orderEventStream(
+  { args, context }: SubscribeResolverData<unknown, OrderEventArgs, RequestContext>,
+  signal: AbortSignal,
+): AsyncGenerator<CommittedEvent> {
+  const allowed = () => {
+    const viewer = context.liveViewer?.() ?? context.viewer;
+    if (!viewer || !hasAnyRole(viewer, READ)) throw forbidden(READ);
+    context.viewer = viewer;
+  };
+  allowed();
+  const orderId = args.filter?.orderId
+    ? parseGlobalId(args.filter.orderId, 'Order', 'filter.orderId')
+    : null;
+  const customerId = args.filter?.customerId
+    ? parseGlobalId(args.filter.customerId, 'Customer', 'filter.customerId')
+    : null;
+  const { realtime } = context;
+  realtime.metrics.subscribers.inc({ kind: 'orderEvents' });
+  try {
+    const events = liveEvents({
+      signal,
+      orm: realtime.orm,
+      dispatcher: realtime.dispatcher,
+      context,
+      after: parseCursor(args.after),
+      maxQueued: realtime.maxQueued,
+      accepts: (event) =>
+        event.streamType === 'Order' &&
+        (orderId === null || Number(event.streamId) === orderId) &&
+        (customerId === null || event.payload.customerId === customerId),
+    });
+    for await (const event of events) {
+      allowed();
+      realtime.metrics.delivered.inc({ kind: 'orderEvents' });
+      realtime.metrics.lag.observe(
+        { kind: 'orderEvents' },
+        (Date.now() - event.occurredAt.getTime()) / 1000,
+      );
+      yield event;
+    }
+  } finally {
+    realtime.metrics.subscribers.dec({ kind: 'orderEvents' });
+  }
+}
+
+@Resolver(() => OrderEvent)
+export class OrderLiveResolver {
+  @Subscription(() => OrderEvent, {
+    description:
+      'Order changes as they commit. With `after`, first every event missed since that cursor, then live ones. Requires one of: SUPPORT_AGENT, SUPPORT_LEAD, FULFILLMENT, ACCOUNTANT, REPORTING, ADMIN.',
+    subscribe: (data: SubscribeResolverData<unknown, OrderEventArgs, RequestContext>) =>
+      abortable((signal) => orderEventStream(data, signal)),
+  })
+  orderEvents(
+    @Root() event: CommittedEvent,
+    @Arg('filter', () => OrderEventFilter, {
+      nullable: true,
+      description: 'Which orders to follow; all when omitted.',
+    })
+    _filter: OrderEventFilter | null,
+    @Arg('after', () => String, {
+      nullable: true,
+      description: 'The cursor of the last event seen: replay everything after it first.',
+    })
+    _after: string | null,
+    @Ctx() context: RequestContext,
+  ): OrderEvent {
+    const payload = event.payload as { from?: OrderStatus; to?: OrderStatus; status?: OrderStatus };
+    return {
+      cursor: String(event.seq),
+      type: event.type as OrderEventType,
+      occurredAt: event.occurredAt,
+      actor: event.actorId === null ? null : byIdLoader(context, Employee).load(event.actorId),
+      order: byIdLoader(context, Order).load(Number(event.streamId)),
+      fromStatus: payload.from ?? null,
+      toStatus: payload.to ?? payload.status ?? OrderStatus.PLACED,
+    };
+  }
+}

@@ -1,0 +1,398 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  Field,
+  ID,
+  InputType,
+  Mutation,
+  ObjectType,
+  registerEnumType,
+  Resolver,
+  Root,
+  Subscription,
+  type SubscribeResolverData,
+} from 'type-graphql';
+import { IsString } from 'class-validator';
+import type { CommittedEvent } from '../../events/event-dispatcher';
+import { abortable, liveEvents, parseCursor } from '../../events/live-stream';
+import { PresenceActivity } from '../../events/presence';
+import { forbidden, hasAnyRole, requireRole } from '../../graphql/auth-checker';
+import type { RequestContext, Viewer } from '../../graphql/context';
+import { parseGlobalId } from '../../graphql/global-id';
+import { byIdLoader } from '../../graphql/loaders';
+import { BusinessRuleError, UserError, UserErrorCode, toPayload } from '../../graphql/user-error';
+import { Permissions } from '../auth/permissions';
+import { Employee } from '../employees/employee.entity';
+import { EmployeeObject } from '../employees/employee.types';
+import { ticketListFilter } from './support.resolver';
+import type { TicketListFilter, TicketSnapshot } from './support.service';
+import { TicketFilter, TicketMessageObject, TicketObject } from './support.types';
+import { Ticket, TicketMessage } from './ticket.entity';
+
+export enum TicketEventType {
+  CREATED = 'CREATED',
+  UPDATED = 'UPDATED',
+  ASSIGNED = 'ASSIGNED',
+  STATUS_CHANGED = 'STATUS_CHANGED',
+  MESSAGE_ADDED = 'MESSAGE_ADDED',
+  MERGED = 'MERGED',
+}
+
+export enum QueueMovement {
+  ENTERED = 'ENTERED',
+  LEFT = 'LEFT',
+  STAYED = 'STAYED',
+}
+
+registerEnumType(TicketEventType, {
+  name: 'TicketEventType',
+  description: 'What happened to a ticket.',
+  valuesConfig: {
+    CREATED: { description: 'It was opened.' },
+    UPDATED: { description: 'Subject, priority or tags changed.' },
+    ASSIGNED: { description: 'It was assigned, reassigned or unassigned.' },
+    STATUS_CHANGED: { description: 'Its status changed.' },
+    MESSAGE_ADDED: { description: 'A reply, note or customer message was added.' },
+    MERGED: { description: 'It was merged into another ticket, or another ticket into it.' },
+  },
+});
+
+registerEnumType(QueueMovement, {
+  name: 'QueueMovement',
+  description: "How a change moved the ticket relative to the subscriber's filter.",
+  valuesConfig: {
+    ENTERED: { description: 'It now matches the filter and did not before: add it to the list.' },
+    LEFT: { description: 'It matched the filter and no longer does: remove it (announced once).' },
+    STAYED: { description: 'It matched before and still does: update it in place.' },
+  },
+});
+
+registerEnumType(PresenceActivity, {
+  name: 'PresenceActivity',
+  description: 'What a viewer is doing on a ticket.',
+  valuesConfig: {
+    VIEWING: { description: 'Has it open.' },
+    TYPING_REPLY: { description: 'Is writing a public reply.' },
+    TYPING_NOTE: { description: 'Is writing an internal note.' },
+  },
+});
+
+@ObjectType({
+  description:
+    'A committed change to a ticket, delivered live. Resume after a disconnect with `after: <cursor>`.',
+})
+export class TicketEvent {
+  @Field(() => String, {
+    description:
+      'The position of this event; pass it as `after` to resume without a gap or a duplicate.',
+  })
+  cursor!: string;
+
+  @Field(() => TicketEventType, { description: 'What happened.' })
+  type!: TicketEventType;
+
+  @Field(() => Date, { description: 'When it happened.' })
+  occurredAt!: Date;
+
+  @Field(() => EmployeeObject, { nullable: true, description: 'Who did it; null for the system.' })
+  actor!: unknown;
+
+  @Field(() => TicketObject, { description: 'The ticket as it is now.' })
+  ticket!: unknown;
+
+  @Field(() => TicketMessageObject, {
+    nullable: true,
+    description: 'The message added, for MESSAGE_ADDED.',
+  })
+  message!: unknown;
+
+  @Field(() => GraphQLJSONObject, {
+    description: 'What changed, such as {"from": "OPEN", "to": "PENDING"}.',
+  })
+  changes!: Record<string, unknown>;
+
+  @Field(() => QueueMovement, {
+    description: "How the change moved the ticket relative to the subscription's filter.",
+  })
+  queue!: QueueMovement;
+}
+
+@ObjectType({ description: 'Someone looking at a ticket.' })
+export class TicketViewer {
+  @Field(() => EmployeeObject, { description: 'Who.' })
+  employee!: unknown;
+
+  @Field(() => PresenceActivity, { description: 'What they are doing.' })
+  activity!: PresenceActivity;
+
+  @Field(() => Date, { description: 'Since when.' })
+  since!: Date;
+}
+
+@ObjectType({ description: 'Who is on a ticket right now. Ephemeral: never in the event log.' })
+export class TicketPresence {
+  @Field(() => ID, { description: 'The ticket.' })
+  ticketId!: string;
+
+  @Field(() => [TicketViewer], { description: 'Everyone viewing or typing, longest first.' })
+  viewers!: TicketViewer[];
+}
+
+@InputType({
+  description: 'What you are doing on a ticket you are viewing (through `ticketPresence`).',
+})
+export class SetTicketActivityInput {
+  @Field(() => ID, { description: 'The ticket.' })
+  @IsString()
+  ticketId!: string;
+
+  @Field(() => PresenceActivity, { description: 'Viewing, typing a reply or typing a note.' })
+  activity!: PresenceActivity;
+}
+
+@ObjectType({ description: 'The result of `setTicketActivity`.' })
+export class SetTicketActivityPayload {
+  @Field(() => PresenceActivity, {
+    nullable: true,
+    description: 'The activity now shown to others.',
+  })
+  activity?: PresenceActivity;
+
+  @Field(() => [UserError], {
+    description: 'Why it was refused (`INVALID_INPUT`: subscribe to `ticketPresence` first).',
+  })
+  userErrors!: UserError[];
+}
+
+interface TicketEventArgs {
+  filter?: TicketFilter | null;
+  after?: string | null;
+}
+
+const READ = Permissions.support.read;
+/** Filter fields that need the ticket's current row (the others are answered by the event's snapshots). */
+const needsRow = (filter: TicketListFilter) =>
+  filter.breached != null || Boolean(filter.search?.trim());
+
+function matchesSnapshot(
+  filter: TicketListFilter,
+  ticketId: number,
+  snapshot: TicketSnapshot | null | undefined,
+): boolean {
+  if (!snapshot) return false;
+  if (filter.ticketId != null && filter.ticketId !== ticketId) return false;
+  if (filter.status?.length && !filter.status.includes(snapshot.status)) return false;
+  if (filter.priority?.length && !filter.priority.includes(snapshot.priority)) return false;
+  if (filter.assigneeId != null && snapshot.assigneeId !== filter.assigneeId) return false;
+  if (filter.unassigned === true && snapshot.assigneeId !== null) return false;
+  if (filter.unassigned === false && snapshot.assigneeId === null) return false;
+  if (filter.customerId != null && snapshot.customerId !== filter.customerId) return false;
+  if (filter.tag && !snapshot.tags.includes(filter.tag.trim().toLowerCase())) return false;
+  return true;
+}
+
+/** Whether the ticket's current row passes the filters a snapshot cannot answer (breached, search); batched per event. */
+async function matchesRow(
+  context: RequestContext,
+  filter: TicketListFilter,
+  ticketId: number,
+): Promise<boolean> {
+  if (!needsRow(filter)) return true;
+  const rowFilter = { breached: filter.breached, search: filter.search };
+  const loader = context.loaders.get<number, boolean>(
+    `queueRow:${JSON.stringify(rowFilter)}`,
+    async (ids) => {
+      const where = context.services.support.listWhere(rowFilter)();
+      const rows = await context.em.find(
+        Ticket,
+        { ...where, id: { $in: [...ids] } },
+        { fields: ['id'] },
+      );
+      const found = new Set(rows.map((row) => row.id));
+      return ids.map((id) => found.has(id));
+    },
+  );
+  return loader.load(ticketId);
+}
+
+/** The viewer as it is now; a subscription ends the moment they may no longer read tickets. */
+function currentViewer(context: RequestContext): Viewer {
+  const viewer = context.liveViewer?.() ?? context.viewer;
+  if (!viewer) throw forbidden(READ);
+  if (!hasAnyRole(viewer, READ)) throw forbidden(READ);
+  context.viewer = viewer;
+  return viewer;
+}
+
+interface TicketEventPayload {
+  event: CommittedEvent;
+  queue: QueueMovement;
+}
+
+async function* ticketEventStream(
+  { args, context }: SubscribeResolverData<unknown, TicketEventArgs, RequestContext>,
+  signal: AbortSignal,
+): AsyncGenerator<TicketEventPayload> {
+  currentViewer(context);
+  const filter = ticketListFilter(args.filter);
+  const after = parseCursor(args.after);
+  const { realtime } = context;
+  realtime.metrics.subscribers.inc({ kind: 'ticketEvents' });
+  try {
+    const events = liveEvents({
+      signal,
+      orm: realtime.orm,
+      dispatcher: realtime.dispatcher,
+      context,
+      after,
+      maxQueued: realtime.maxQueued,
+      accepts: (event) =>
+        event.streamType === 'Ticket' &&
+        (filter.ticketId == null || Number(event.streamId) === filter.ticketId),
+    });
+    for await (const event of events) {
+      const viewer = currentViewer(context);
+      const payload = event.payload as {
+        before?: TicketSnapshot | null;
+        after?: TicketSnapshot;
+        internal?: boolean;
+      };
+      if (payload.internal && !hasAnyRole(viewer, Permissions.support.internalNotes)) continue;
+      const ticketId = Number(event.streamId);
+      const before = matchesSnapshot(filter, ticketId, payload.before);
+      const now =
+        matchesSnapshot(filter, ticketId, payload.after) &&
+        (await matchesRow(context, filter, ticketId));
+      if (!before && !now) continue;
+      realtime.metrics.delivered.inc({ kind: 'ticketEvents' });
+      realtime.metrics.lag.observe(
+        { kind: 'ticketEvents' },
+        (Date.now() - event.occurredAt.getTime()) / 1000,
+      );
+      yield {
+        event,
+        queue:
+          before && now ? QueueMovement.STAYED : now ? QueueMovement.ENTERED : QueueMovement.LEFT,
+      };
+    }
+  } finally {
+    realtime.metrics.subscribers.dec({ kind: 'ticketEvents' });
+  }
+}
+
+async function* presenceStream(
+  { args, context }: SubscribeResolverData<unknown, { ticketId: string }, RequestContext>,
+  signal: AbortSignal,
+): AsyncGenerator<number> {
+  const viewer = requireRole(context.viewer, Permissions.support.work);
+  const ticketId = parseGlobalId(args.ticketId, 'Ticket', 'ticketId');
+  const { presence } = context.realtime;
+  let changed: (() => void) | undefined;
+  let pending = true; // the first snapshot goes out at once
+  const unwatch = presence.watch(ticketId, () => {
+    pending = true;
+    changed?.();
+  });
+  const leave = presence.join(ticketId, viewer.employeeId);
+  const onAbort = () => changed?.();
+  signal.addEventListener('abort', onAbort);
+  context.realtime.metrics.subscribers.inc({ kind: 'ticketPresence' });
+  try {
+    while (!signal.aborted) {
+      if (!pending) await new Promise<void>((resolve) => (changed = resolve));
+      if (signal.aborted) return;
+      pending = false;
+      yield ticketId;
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    leave();
+    unwatch();
+    context.realtime.metrics.subscribers.dec({ kind: 'ticketPresence' });
+  }
+}
+
+@Resolver(() => TicketEvent)
+export class TicketLiveResolver {
+  @Subscription(() => TicketEvent, {
+    description:
+      'Ticket changes as they commit, for the queue described by `filter` (the same filter as `tickets`). With `after`, first every event missed since that cursor, then live ones. Requires one of: SUPPORT_AGENT, SUPPORT_LEAD, REPORTING, ADMIN. A cursor older than the retained history ends with RESYNC_REQUIRED.',
+    subscribe: (data: SubscribeResolverData<unknown, TicketEventArgs, RequestContext>) =>
+      abortable((signal) => ticketEventStream(data, signal)),
+  })
+  ticketEvents(
+    @Root() payload: TicketEventPayload,
+    @Arg('filter', () => TicketFilter, {
+      nullable: true,
+      description: 'The queue to follow (as in `tickets`), or `ticketId` for one ticket.',
+    })
+    _filter: TicketFilter | null,
+    @Arg('after', () => String, {
+      nullable: true,
+      description: 'The cursor of the last event seen: replay everything after it first.',
+    })
+    _after: string | null,
+    @Ctx() context: RequestContext,
+  ): TicketEvent {
+    const { event, queue } = payload;
+    const { before: _before, after: _snapshot, ...changes } = event.payload;
+    const messageId = typeof event.payload.messageId === 'number' ? event.payload.messageId : null;
+    return {
+      cursor: String(event.seq),
+      type: event.type as TicketEventType,
+      occurredAt: event.occurredAt,
+      actor: event.actorId === null ? null : byIdLoader(context, Employee).load(event.actorId),
+      ticket: byIdLoader(context, Ticket).load(Number(event.streamId)),
+      message: messageId === null ? null : byIdLoader(context, TicketMessage).load(messageId),
+      changes,
+      queue,
+    };
+  }
+
+  @Subscription(() => TicketPresence, {
+    description:
+      'Who else is on a ticket, updated live. Subscribing marks you as viewing it; leaving, disconnecting or a missed heartbeat removes you. Requires one of: SUPPORT_AGENT, SUPPORT_LEAD, ADMIN.',
+    subscribe: (data: SubscribeResolverData<unknown, { ticketId: string }, RequestContext>) =>
+      abortable((signal) => presenceStream(data, signal)),
+  })
+  ticketPresence(
+    @Root() ticketId: number,
+    @Arg('ticketId', () => ID, { description: 'The ticket.' }) globalId: string,
+    @Ctx() context: RequestContext,
+  ): TicketPresence {
+    return {
+      ticketId: globalId,
+      viewers: context.realtime.presence.viewers(ticketId).map((viewer) => ({
+        employee: byIdLoader(context, Employee).load(viewer.employeeId),
+        activity: viewer.activity,
+        since: viewer.since,
+      })),
+    };
+  }
+
+  @Authorized(...Permissions.support.work)
+  @Mutation(() => SetTicketActivityPayload, {
+    description:
+      'Tells others on the ticket that you are viewing, typing a reply or typing a note (while subscribed to `ticketPresence` on this instance).',
+  })
+  setTicketActivity(
+    @Arg('input', () => SetTicketActivityInput, { description: 'Ticket and activity.' })
+    input: SetTicketActivityInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = requireRole(context.viewer, Permissions.support.work);
+    const ticketId = parseGlobalId(input.ticketId, 'Ticket', 'input.ticketId');
+    return toPayload(async () => {
+      if (!context.realtime.presence.setActivity(ticketId, viewer.employeeId, input.activity)) {
+        throw new BusinessRuleError(
+          UserErrorCode.INVALID_INPUT,
+          'Subscribe to ticketPresence for this ticket first (on the same server)',
+          ['input', 'ticketId'],
+        );
+      }
+      return { activity: input.activity };
+    });
+  }
+}
