@@ -1,0 +1,108 @@
+import { EventRetentionJob } from '../src/events/retention';
+import pino from 'pino';
+import {
+  CreateTicketDocument,
+  ReplyToTicketDocument,
+  TicketDetailDocument,
+} from './generated/graphql';
+import { createCustomer } from './support/fixtures';
+import { subscribe, type Received } from './support/live-client';
+import { startTestServer, type TestServer } from './support/test-server';
+
+let server: TestServer;
+let agent: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  agent = await server.login('agent@example.com');
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+const QUERY = `subscription($filter: TicketFilter) {
+  ticketEvents(filter: $filter) { cursor type ticket { id subject status customer { name } assignee { email } } message { body } }
+}`;
+
+async function newTicket(): Promise<string> {
+  const customerId = await createCustomer(server, agent);
+  const created = await server.request(
+    CreateTicketDocument,
+    { input: { customerId, subject: 'Shared', body: 'Hi' } },
+    agent,
+  );
+  return created.data?.createTicket.ticket?.id as string;
+}
+
+describe('live delivery at scale', () => {
+  it('resolves one event for 25 subscribers with a handful of queries, not 25 times as many', async () => {
+    const ticketId = await newTicket();
+    const subscribers: Received<unknown>[] = Array.from({ length: 25 }, () =>
+      subscribe(server.wsUrl, agent, QUERY, { filter: { ticketId } }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const knex = server.backdesk.database.orm.em.getConnection().getKnex();
+    let statements = 0;
+    const count = () => (statements += 1);
+    await server.request(
+      ReplyToTicketDocument,
+      { input: { ticketId, body: 'To everyone' } },
+      agent,
+    );
+    knex.on('query', count);
+    try {
+      await Promise.all(subscribers.map((s) => s.waitFor(1)));
+    } finally {
+      knex.off('query', count);
+    }
+    // Read the new event, then the ticket, its customer, assignee and the message: once for all.
+    expect(statements).toBeLessThanOrEqual(8);
+    await Promise.all(subscribers.map((s) => s.stop()));
+  });
+
+  it('reports subscribers, deliveries and lag on /metrics', async () => {
+    const ticketId = await newTicket();
+    const subscriber = subscribe(server.wsUrl, agent, QUERY, { filter: { ticketId } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await server.request(ReplyToTicketDocument, { input: { ticketId, body: 'Measured' } }, agent);
+    await subscriber.waitFor(1);
+    const text = await (await fetch(`${server.baseUrl}/metrics`)).text();
+    expect(text).toMatch(/backdesk_subscriptions\{kind="ticketEvents"\} 1/);
+    expect(text).toMatch(/backdesk_events_delivered_total\{kind="ticketEvents"\} [1-9]\d*/);
+    expect(text).toMatch(
+      /backdesk_event_delivery_lag_seconds_bucket\{le="0.1",kind="ticketEvents"\}/,
+    );
+    await subscriber.stop();
+  });
+});
+
+describe('retention', () => {
+  it('archives events past the window, keeps them in the history, and moves the resync watermark', async () => {
+    const ticketId = await newTicket();
+    await server.request(ReplyToTicketDocument, { input: { ticketId, body: 'Old news' } }, agent);
+    const em = server.backdesk.database.orm.em.fork();
+    const rowId = Buffer.from(ticketId, 'base64url').toString().split(':')[1];
+    await em.execute(
+      "UPDATE event SET occurred_at = now() - interval '40 days' WHERE stream_type = 'Ticket' AND stream_id = ?",
+      [rowId],
+    );
+    const moved = await new EventRetentionJob(
+      server.backdesk.database.orm,
+      30,
+      pino({ level: 'silent' }),
+    ).runOnce();
+    expect(moved).toBeGreaterThanOrEqual(2);
+    const [live] = await em.execute<{ count: string }[]>(
+      "SELECT count(*) FROM event WHERE stream_type = 'Ticket' AND stream_id = ?",
+      [rowId],
+    );
+    expect(live.count).toBe('0');
+    const [mark] = await em.execute<{ pruned_through: string }[]>(
+      'SELECT pruned_through FROM event_retention',
+    );
+    expect(Number(mark.pruned_through)).toBeGreaterThan(0);
+    const history = await server.request(TicketDetailDocument, { id: ticketId }, agent);
+    expect(history.data?.ticket?.history.map((h) => h.type)).toEqual(['CREATED', 'MESSAGE_ADDED']);
+  });
+});
