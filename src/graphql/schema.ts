@@ -4,6 +4,7 @@ import { buildSchema } from 'type-graphql';
 import { RESOLVERS } from '../modules/resolvers';
 import { authChecker } from './auth-checker';
 import { DateTimeScalar } from './scalars';
+import { describeAccessRules } from './access-rules';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -52,7 +53,9 @@ export function backdeskSchema(): Promise<GraphQLSchema> {
         throw new Error('Subscriptions read the event log; topic subscriptions are not used');
       },
     },
-  }).then(describeRootTypes);
+  })
+    .then(describeRootTypes)
+    .then(describeAccessRules);
   return built;
 }
 

@@ -1,6 +1,7 @@
 import { IsOptional, IsString } from 'class-validator';
 import {
   Arg,
+  Authorized,
   Ctx,
   Field,
   ID,
@@ -138,6 +139,7 @@ async function* orderEventStream(
 
 @Resolver(() => OrderEvent)
 export class OrderLiveResolver {
+  @Authorized(...READ)
   @Subscription(() => OrderEvent, {
     description:
       'Order changes as they commit. With `after`, first every event missed since that cursor, then live ones. Requires one of: SUPPORT_AGENT, SUPPORT_LEAD, FULFILLMENT, ACCOUNTANT, REPORTING, ADMIN.',

@@ -316,6 +316,7 @@ async function* presenceStream(
 
 @Resolver(() => TicketEvent)
 export class TicketLiveResolver {
+  @Authorized(...READ)
   @Subscription(() => TicketEvent, {
     description:
       'Ticket changes as they commit, for the queue described by `filter` (the same filter as `tickets`). With `after`, first every event missed since that cursor, then live ones. Requires one of: SUPPORT_AGENT, SUPPORT_LEAD, REPORTING, ADMIN. A cursor older than the retained history ends with RESYNC_REQUIRED.',
@@ -351,6 +352,7 @@ export class TicketLiveResolver {
     };
   }
 
+  @Authorized(...Permissions.support.work)
   @Subscription(() => TicketPresence, {
     description:
       'Who else is on a ticket, updated live. Subscribing marks you as viewing it; leaving, disconnecting or a missed heartbeat removes you. Requires one of: SUPPORT_AGENT, SUPPORT_LEAD, ADMIN.',
