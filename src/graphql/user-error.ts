@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 
 /** Every reason a business rule can refuse a mutation. Clients switch on these codes. */
@@ -130,6 +131,23 @@ export async function toPayload<T extends object>(action: () => Promise<T>): Pro
   } catch (error) {
     if (error instanceof BusinessRuleError)
       return { userErrors: [error.toUserError()] } as Payload<T>;
+    throw error;
+  }
+}
+
+/**
+ * Queries have no payload for user errors: a business-rule refusal there (a date range the wrong
+ * way round) is malformed input, a GraphQL error with BAD_USER_INPUT.
+ */
+export async function asQueryInput<T>(action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    if (error instanceof BusinessRuleError) {
+      throw new GraphQLError(error.message, {
+        extensions: { code: 'BAD_USER_INPUT', field: error.field },
+      });
+    }
     throw error;
   }
 }

@@ -1,5 +1,4 @@
 import { raw } from '@mikro-orm/core';
-import { GraphQLError } from 'graphql';
 import {
   Arg,
   Args,
@@ -20,7 +19,7 @@ import { Money } from '../../graphql/money';
 import { registerNodeType } from '../../graphql/node-registry';
 import { ConnectionArgs, NodeResolver, paginate } from '../../graphql/relay';
 import { CalendarDateScalar } from '../../graphql/scalars';
-import { BusinessRuleError, toPayload } from '../../graphql/user-error';
+import { asQueryInput, toPayload } from '../../graphql/user-error';
 import { Permissions } from '../auth/permissions';
 import { Customer } from '../customers/customer.entity';
 import { likePattern } from '../customers/customer.service';
@@ -89,19 +88,6 @@ for (const [typeName, entity, roles] of [
     roles,
     load: (context, id) => byIdLoader<{ id: number }>(context, entity).load(id),
   });
-}
-
-/** Queries have no payload: a business-rule refusal there is malformed input. */
-async function asQueryInput<T>(action: () => Promise<T>): Promise<T> {
-  try {
-    return await action();
-  } catch (error) {
-    if (error instanceof BusinessRuleError)
-      throw new GraphQLError(error.message, {
-        extensions: { code: 'BAD_USER_INPUT', field: error.field },
-      });
-    throw error;
-  }
 }
 
 function agingBuckets(row: AgingRow) {

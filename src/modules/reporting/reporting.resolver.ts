@@ -1,24 +1,9 @@
-import { GraphQLError } from 'graphql';
 import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
 import { CalendarDateScalar } from '../../graphql/scalars';
-import { BusinessRuleError } from '../../graphql/user-error';
+import { asQueryInput } from '../../graphql/user-error';
 import { Permissions } from '../auth/permissions';
 import { ReportPeriod, SalesReport } from './reporting.types';
-
-/** Queries have no payload for user errors: a refused range is malformed input. */
-async function asQueryInput<T>(action: () => Promise<T>): Promise<T> {
-  try {
-    return await action();
-  } catch (error) {
-    if (error instanceof BusinessRuleError) {
-      throw new GraphQLError(error.message, {
-        extensions: { code: 'BAD_USER_INPUT', field: error.field },
-      });
-    }
-    throw error;
-  }
-}
 
 @Resolver()
 export class ReportingResolver {

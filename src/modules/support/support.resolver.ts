@@ -1,4 +1,3 @@
-import { GraphQLError } from 'graphql';
 import {
   Arg,
   Args,
@@ -20,7 +19,7 @@ import { byIdLoader } from '../../graphql/loaders';
 import { registerNodeType } from '../../graphql/node-registry';
 import { ConnectionArgs, NodeResolver, paginate } from '../../graphql/relay';
 import { CalendarDateScalar } from '../../graphql/scalars';
-import { BusinessRuleError, toPayload } from '../../graphql/user-error';
+import { asQueryInput, toPayload } from '../../graphql/user-error';
 import { Permissions } from '../auth/permissions';
 import { Customer } from '../customers/customer.entity';
 import { CustomerObject } from '../customers/customer.types';
@@ -466,13 +465,7 @@ export class MacroResolver extends NodeResolver(MacroObject, 'Macro') {
     @Arg('to', () => CalendarDateScalar, { description: 'Last day (inclusive).' }) to: string,
     @Ctx() context: RequestContext,
   ): Promise<SupportMetrics> {
-    try {
-      return await context.services.supportMetrics.metrics(context.em, from, to);
-    } catch (error) {
-      if (error instanceof BusinessRuleError)
-        throw new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT' } });
-      throw error;
-    }
+    return asQueryInput(() => context.services.supportMetrics.metrics(context.em, from, to));
   }
 }
 
