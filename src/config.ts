@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_LIMITS, type RequestLimits } from './graphql/limits';
 
 /** The project root: config, migrations and `.data/` are found relative to it. */
 export const PROJECT_ROOT = path.resolve(
@@ -33,6 +34,14 @@ export interface Config {
   eventRetentionDays: number;
   /** Events buffered for one subscriber before it is dropped as too slow. */
   subscriberQueueLimit: number;
+  limits: RequestLimits;
+  /** Requests per minute per token (signed in) and per IP (anonymous). */
+  rateLimitPerToken: number;
+  rateLimitPerIp: number;
+  /** Sign-in attempts per 15 minutes per IP and email; brute force is slowed and logged. */
+  loginAttemptsPerWindow: number;
+  /** Browser origins allowed to open a WebSocket, besides the server's own; `*` allows any. */
+  allowedOrigins: string[];
 }
 
 class ConfigError extends Error {}
@@ -130,6 +139,56 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       2000,
     ),
     eventRetentionDays: parseInteger('EVENT_RETENTION_DAYS', env.EVENT_RETENTION_DAYS, 30, 1, 3650),
+    limits: {
+      maxDepth: parseInteger(
+        'MAX_QUERY_DEPTH',
+        env.MAX_QUERY_DEPTH,
+        DEFAULT_LIMITS.maxDepth,
+        2,
+        100,
+      ),
+      maxAliases: parseInteger(
+        'MAX_QUERY_ALIASES',
+        env.MAX_QUERY_ALIASES,
+        DEFAULT_LIMITS.maxAliases,
+        0,
+        10_000,
+      ),
+      maxDirectives: parseInteger(
+        'MAX_QUERY_DIRECTIVES',
+        env.MAX_QUERY_DIRECTIVES,
+        DEFAULT_LIMITS.maxDirectives,
+        0,
+        10_000,
+      ),
+      maxCost: parseInteger(
+        'MAX_QUERY_COST',
+        env.MAX_QUERY_COST,
+        DEFAULT_LIMITS.maxCost,
+        10,
+        100_000_000,
+      ),
+      maxTokens: parseInteger(
+        'MAX_QUERY_TOKENS',
+        env.MAX_QUERY_TOKENS,
+        DEFAULT_LIMITS.maxTokens,
+        100,
+        1_000_000,
+      ),
+    },
+    rateLimitPerToken: parseInteger(
+      'RATE_LIMIT_PER_TOKEN',
+      env.RATE_LIMIT_PER_TOKEN,
+      6000,
+      1,
+      10_000_000,
+    ),
+    rateLimitPerIp: parseInteger('RATE_LIMIT_PER_IP', env.RATE_LIMIT_PER_IP, 1200, 1, 10_000_000),
+    loginAttemptsPerWindow: parseInteger('LOGIN_ATTEMPTS', env.LOGIN_ATTEMPTS, 10, 1, 100_000),
+    allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
     subscriberQueueLimit: parseInteger(
       'SUBSCRIBER_QUEUE_LIMIT',
       env.SUBSCRIBER_QUEUE_LIMIT,

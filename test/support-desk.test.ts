@@ -459,7 +459,10 @@ describe('queues', () => {
       });
     const count = async (first: number) => {
       let statements = 0;
-      const listener = () => (statements += 1);
+      // The live feed's once-a-second catch-up read runs on the same pool: it is not this request's.
+      const listener = (query: { sql: string }) => {
+        if (!/from event where seq >/i.test(query.sql)) statements += 1;
+      };
       knex.on('query', listener);
       try {
         const result = await server.request(

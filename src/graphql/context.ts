@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Role } from '../modules/auth/role';
 import type { Services } from '../modules/services';
 import type { Realtime } from '../events/realtime';
+import type { RequestGuards } from '../server/guards';
 import type { Loaders } from './loaders';
 
 /** Who is making a request: an employee signed in with a session token, or an API token. */
@@ -25,6 +26,9 @@ export interface RequestContext {
   loaders: Loaders;
   services: Services;
   realtime: Realtime;
+  guards: RequestGuards;
+  /** The client's address (rate limits, logs). */
+  clientIp: string;
   /** On a WebSocket: the viewer as it is now (roles can change while a subscription runs). */
   liveViewer?: () => Viewer | undefined;
   /** On a WebSocket: closes the connection (a subscriber that cannot keep up). */

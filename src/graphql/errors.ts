@@ -3,7 +3,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 
 /** The request id of the HTTP request or WebSocket operation being served, for logs and masked errors. */
-export const requestScope = new AsyncLocalStorage<{ requestId: string }>();
+export const requestScope = new AsyncLocalStorage<{ requestId: string; authenticated: boolean }>();
 
 export function currentRequestId(): string | undefined {
   return requestScope.getStore()?.requestId;
@@ -39,7 +39,12 @@ export function maskError(
     delete extensions.stacktrace;
     delete extensions.exception;
     delete extensions.http;
-    return { ...formatted, extensions };
+    // "Did you mean …?" would describe the schema to someone who may not read it.
+    const message =
+      requestScope.getStore()?.authenticated === false
+        ? formatted.message.replace(/ Did you mean .*\?$/, '')
+        : formatted.message;
+    return { ...formatted, message, extensions };
   }
   logger.error(
     { err: innermost(original), requestId, path: formatted.path },

@@ -22,8 +22,9 @@ import {
 import { toGlobalId } from './global-id';
 import { nodeTypeNameOf } from './node-registry';
 
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './page-size';
+
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE };
 
 @InterfaceType('Node', {
   description:

@@ -4,6 +4,7 @@ import { unauthenticated } from '../graphql/auth-checker';
 import type { RequestContext } from '../graphql/context';
 import { maskError } from '../graphql/errors';
 import { isPublicOperation } from '../graphql/public-operations';
+import { checkLimits, type RequestLimits } from '../graphql/limits';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
@@ -56,8 +57,25 @@ function recordMetrics(metrics: Metrics): ApolloServerPlugin<RequestContext> {
   };
 }
 
-export function apolloPlugins(metrics: Metrics): ApolloServerPlugin<RequestContext>[] {
-  return [requireSignIn, recordMetrics(metrics)];
+/** Depth, aliases, directives and cost, checked before anything runs (the same check as on WebSocket). */
+function enforceLimits(limits: RequestLimits): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, operationName, request }) {
+          const refusal = checkLimits(schema, document, operationName, request.variables, limits);
+          if (refusal) throw refusal;
+        },
+      };
+    },
+  };
+}
+
+export function apolloPlugins(
+  metrics: Metrics,
+  limits: RequestLimits,
+): ApolloServerPlugin<RequestContext>[] {
+  return [requireSignIn, enforceLimits(limits), recordMetrics(metrics)];
 }
 
 export function maskingFormatter(

@@ -11,6 +11,9 @@ import { pinoHttp } from 'pino-http';
 import { WebSocketServer } from 'ws';
 import type { Realtime } from '../events/realtime';
 import { requestScope } from '../graphql/errors';
+import type { RequestLimits } from '../graphql/limits';
+import { createHash } from 'node:crypto';
+import type { RequestGuards } from './guards';
 import type { RequestContext } from '../graphql/context';
 import { Loaders } from '../graphql/loaders';
 import type { Services } from '../modules/services';
@@ -21,6 +24,10 @@ import { attachGraphQLWebSocket } from './websocket';
 
 export interface ServerDependencies {
   realtime: Realtime;
+  guards: RequestGuards;
+  limits: RequestLimits;
+  /** Browser origins allowed to open a WebSocket besides the server's own (`*`: any). */
+  allowedOrigins: string[];
   schema: GraphQLSchema;
   orm: MikroORM;
   services: Services;
@@ -59,7 +66,7 @@ export async function startServer(
   app.use((req: Request, res: Response, next: NextFunction) => {
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
-    requestScope.run({ requestId }, next);
+    requestScope.run({ requestId, authenticated: false }, next);
   });
   app.use(
     pinoHttp({
@@ -94,6 +101,10 @@ export async function startServer(
     server: httpServer,
     path: '/graphql',
     maxPayload: 64 * 1024,
+    // Browsers send their page's origin: only the server's own and the allow-listed ones may
+    // open a socket (tools that send no Origin are let through to authenticate as usual).
+    verifyClient: ({ origin, req }: { origin: string | undefined; req: http.IncomingMessage }) =>
+      originAllowed(origin, req.headers.host, deps.allowedOrigins),
   });
   const webSocket = attachGraphQLWebSocket({
     wsServer,
@@ -103,25 +114,45 @@ export async function startServer(
     logger,
     metrics,
     realtime: deps.realtime,
+    guards: deps.guards,
+    limits: deps.limits,
   });
 
   const apollo = new ApolloServer<RequestContext>({
     schema,
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    parseOptions: { maxTokens: deps.limits.maxTokens },
     formatError: maskingFormatter(logger),
     plugins: [
       ApolloServerPluginDrainHttpServer({
         httpServer,
         stopGracePeriodMillis: deps.shutdownGraceMs,
       }),
-      ...apolloPlugins(metrics),
+      ...apolloPlugins(metrics, deps.limits),
     ],
   });
   await apollo.start();
 
   app.use(
     '/graphql',
+    (req: Request, res: Response, next: NextFunction) => {
+      const authorization = req.headers.authorization;
+      const tokenKey = authorization
+        ? createHash('sha256').update(authorization).digest('hex')
+        : undefined;
+      const wait = deps.guards.request(tokenKey, req.ip ?? 'unknown');
+      if (wait === 0) return next();
+      res.setHeader('retry-after', String(wait));
+      res.status(429).json({
+        errors: [
+          {
+            message: `Too many requests: try again in ${wait} s`,
+            extensions: { code: 'RATE_LIMITED', retryAfterSeconds: wait },
+          },
+        ],
+      });
+    },
     express.json({
       limit: MAX_BODY,
       type: ['application/json', 'application/graphql-response+json'],
@@ -131,6 +162,8 @@ export async function startServer(
         const requestId = String(req.res?.getHeader('x-request-id') ?? randomUUID());
         const em = orm.em.fork();
         const authentication = await services.auth.authenticate(em, req.headers.authorization);
+        const scope = requestScope.getStore();
+        if (scope) scope.authenticated = authentication.viewer !== undefined;
         return {
           requestId,
           viewer: authentication.viewer,
@@ -140,6 +173,8 @@ export async function startServer(
           loaders: new Loaders(),
           services,
           realtime: deps.realtime,
+          guards: deps.guards,
+          clientIp: req.ip ?? 'unknown',
         };
       },
     }),
@@ -168,4 +203,19 @@ export async function startServer(
       return closing;
     },
   };
+}
+
+/** No Origin (not a browser), the server's own host, or an allow-listed origin. */
+export function originAllowed(
+  origin: string | undefined,
+  host: string | undefined,
+  allowed: readonly string[],
+): boolean {
+  if (!origin) return true;
+  if (allowed.includes('*') || allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }

@@ -13,6 +13,7 @@ import { createServices } from '../modules/services';
 import { startServer, type RunningServer } from './http-server';
 import type { Logger } from './logger';
 import { Metrics } from './metrics';
+import { RequestGuards } from './guards';
 
 export interface Backdesk {
   server: RunningServer;
@@ -29,6 +30,7 @@ export async function startBackdesk(
 ): Promise<Backdesk> {
   const database = await openDatabase(config, logger);
   let realtime: Realtime | undefined;
+  let guards: RequestGuards | undefined;
   let retention: EventRetentionJob | undefined;
   try {
     const applied = await migrateUp(database.orm);
@@ -63,9 +65,13 @@ export async function startBackdesk(
     };
     retention = new EventRetentionJob(database.orm, config.eventRetentionDays, logger);
     retention.start();
+    guards = new RequestGuards(config, logger);
     const server = await startServer(
       {
         realtime,
+        guards,
+        limits: config.limits,
+        allowedOrigins: config.allowedOrigins,
         schema: await backdeskSchema(),
         orm: database.orm,
         services,
@@ -85,6 +91,7 @@ export async function startBackdesk(
     const live = realtime;
     const stopRealtime = async () => {
       live.presence.stop();
+      guards?.stop();
       await retention?.stop();
       await live.dispatcher.stop();
     };
@@ -102,6 +109,7 @@ export async function startBackdesk(
     };
   } catch (error) {
     realtime?.presence.stop();
+    guards?.stop();
     await retention?.stop();
     await realtime?.dispatcher.stop();
     await database.close().catch(() => undefined);

@@ -5,6 +5,9 @@ import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Realtime } from '../events/realtime';
+import { checkLimits, type RequestLimits } from '../graphql/limits';
+import type { RequestGuards } from './guards';
+import { GraphQLError as ParseError, parse } from 'graphql';
 import { Employee, EmployeeStatus } from '../modules/employees/employee.entity';
 import type { RequestContext, Viewer } from '../graphql/context';
 import { maskError } from '../graphql/errors';
@@ -15,6 +18,8 @@ import type { Metrics } from './metrics';
 
 export interface WebSocketDependencies {
   realtime: Realtime;
+  guards: RequestGuards;
+  limits: RequestLimits;
   wsServer: WebSocketServer;
   schema: GraphQLSchema;
   orm: MikroORM;
@@ -40,7 +45,7 @@ interface ConnectionParams extends Record<string, unknown> {
 export function attachGraphQLWebSocket(deps: WebSocketDependencies): {
   dispose(): Promise<void> | void;
 } {
-  const { wsServer, schema, orm, services, logger, metrics, realtime } = deps;
+  const { wsServer, schema, orm, services, logger, metrics, realtime, guards, limits } = deps;
   wsServer.on('connection', (socket) => {
     metrics.webSockets.inc();
     socket.once('close', () => metrics.webSockets.dec());
@@ -81,6 +86,25 @@ export function attachGraphQLWebSocket(deps: WebSocketDependencies): {
         sessions.add(authentication.viewer.employeeId, ctx.extra.socket, ctx.extra);
         return true;
       },
+      // The same limits as HTTP: token count at parse, then depth, aliases, directives and cost.
+      onSubscribe: (_ctx, _id, payload) => {
+        let document;
+        try {
+          document = parse(payload.query, { maxTokens: limits.maxTokens });
+        } catch (error) {
+          return [
+            error instanceof ParseError ? error : new ParseError('Could not parse the document'),
+          ];
+        }
+        const refusal = checkLimits(
+          schema,
+          document,
+          payload.operationName,
+          payload.variables,
+          limits,
+        );
+        return refusal ? [refusal] : undefined;
+      },
       context: (ctx): RequestContext => {
         const requestId = randomUUID();
         const socket = ctx.extra.socket;
@@ -94,6 +118,8 @@ export function attachGraphQLWebSocket(deps: WebSocketDependencies): {
           loaders: new Loaders(),
           services,
           realtime,
+          guards,
+          clientIp: ctx.extra.request.socket.remoteAddress ?? 'unknown',
         };
       },
       onNext: (_ctx, _id, _payload, args, result) => {

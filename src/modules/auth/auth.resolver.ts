@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
 import { parseGlobalId } from '../../graphql/global-id';
@@ -36,6 +37,12 @@ export class AuthResolver extends NodeResolver(ApiTokenObject, 'ApiToken') {
     @Arg('input', () => LoginInput, { description: 'Email and password.' }) input: LoginInput,
     @Ctx() context: RequestContext,
   ) {
+    const wait = context.guards.login(context.clientIp, input.email);
+    if (wait > 0) {
+      throw new GraphQLError(`Too many sign-in attempts: try again in ${wait} s`, {
+        extensions: { code: 'RATE_LIMITED', retryAfterSeconds: wait, http: { status: 429 } },
+      });
+    }
     return toPayload(() => context.services.auth.login(context.em, input.email, input.password));
   }
 

@@ -1,0 +1,145 @@
+import {
+  GraphQLError,
+  Kind,
+  getNamedType,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import { DEFAULT_PAGE_SIZE } from './page-size';
+
+/** What one request may ask for. Every limit is configurable (see config.ts and the README). */
+export interface RequestLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  /** Estimated cost: each field costs 1, and a page multiplies what it holds by its size. */
+  maxCost: number;
+  /** Parser tokens: refuses absurd documents before any work is done. */
+  maxTokens: number;
+}
+
+export const DEFAULT_LIMITS: RequestLimits = {
+  maxDepth: 15,
+  maxAliases: 30,
+  maxDirectives: 50,
+  maxCost: 20_000,
+  maxTokens: 5_000,
+};
+
+function refuse(code: string, message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
+}
+
+/** A page (Relay connection or any list with `first`/`last`) costs its size times what each item costs. */
+const pageSizeEstimator: ComplexityEstimator = ({ args, childComplexity, field }) => {
+  const size =
+    typeof args.first === 'number'
+      ? args.first
+      : typeof args.last === 'number'
+        ? args.last
+        : undefined;
+  if (size !== undefined) return 1 + childComplexity * Math.max(size, 1);
+  if (getNamedType(field.type).name.endsWith('Connection'))
+    return 1 + childComplexity * DEFAULT_PAGE_SIZE;
+  return undefined;
+};
+
+interface Shape {
+  depth: number;
+  aliases: number;
+  directives: number;
+}
+
+/** Depth, aliases and directives of an operation, following fragments (each at most once per path). */
+function measure(
+  operation: OperationDefinitionNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+): Shape {
+  const shape: Shape = { depth: 0, aliases: 0, directives: operation.directives?.length ?? 0 };
+  const walk = (selectionSet: SelectionSetNode, depth: number, seen: ReadonlySet<string>) => {
+    for (const selection of selectionSet.selections) {
+      shape.directives += selection.directives?.length ?? 0;
+      if (selection.kind === Kind.FIELD) {
+        if (selection.alias) shape.aliases += 1;
+        if (selection.name.value.startsWith('__')) continue; // introspection has its own shape
+        shape.depth = Math.max(shape.depth, depth + 1);
+        if (selection.selectionSet) walk(selection.selectionSet, depth + 1, seen);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        walk(selection.selectionSet, depth, seen);
+      } else {
+        const fragment = fragments.get(selection.name.value);
+        if (fragment && !seen.has(fragment.name.value))
+          walk(fragment.selectionSet, depth, new Set([...seen, fragment.name.value]));
+      }
+    }
+  };
+  walk(operation.selectionSet, 0, new Set());
+  return shape;
+}
+
+/**
+ * Checks an operation against the limits, the same way for HTTP and WebSocket. Returns the
+ * refusal (a GraphQL error with a code, HTTP 400) or undefined.
+ */
+export function checkLimits(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+  limits: RequestLimits,
+): GraphQLError | undefined {
+  const operations = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
+  const operation = operationName
+    ? operations.find((op) => op.name?.value === operationName)
+    : operations.length === 1
+      ? operations[0]
+      : undefined;
+  if (!operation) return undefined; // GraphQL itself reports the missing operation
+  const fragments = new Map(
+    document.definitions.flatMap((d) =>
+      d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [],
+    ),
+  );
+  const shape = measure(operation, fragments);
+  if (shape.depth > limits.maxDepth)
+    return refuse(
+      'QUERY_TOO_DEEP',
+      `The query is ${shape.depth} levels deep; at most ${limits.maxDepth} are allowed`,
+    );
+  if (shape.aliases > limits.maxAliases)
+    return refuse(
+      'TOO_MANY_ALIASES',
+      `The query has ${shape.aliases} aliases; at most ${limits.maxAliases} are allowed`,
+    );
+  if (shape.directives > limits.maxDirectives) {
+    return refuse(
+      'TOO_MANY_DIRECTIVES',
+      `The query has ${shape.directives} directives; at most ${limits.maxDirectives} are allowed`,
+    );
+  }
+  let cost: number;
+  try {
+    cost = getComplexity({
+      schema,
+      query: document,
+      operationName: operation.name?.value,
+      variables: variables ?? {},
+      estimators: [pageSizeEstimator, simpleEstimator({ defaultComplexity: 1 })],
+    });
+  } catch {
+    return undefined; // invalid variables: execution reports them precisely
+  }
+  if (cost > limits.maxCost) {
+    return refuse(
+      'QUERY_TOO_COMPLEX',
+      `The query would cost ${cost} (pages multiply what they hold); at most ${limits.maxCost} is allowed: ask for smaller pages`,
+    );
+  }
+  return undefined;
+}
