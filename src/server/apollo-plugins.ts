@@ -71,11 +71,43 @@ function enforceLimits(limits: RequestLimits): ApolloServerPlugin<RequestContext
   };
 }
 
+const REQUEST_ERRORS = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+]);
+
+/**
+ * GraphQL over HTTP: a client that accepts only `application/json` (the legacy media type) gets
+ * parse, validation and variable errors with status 200; `application/graphql-response+json`
+ * clients get 400, as the specification recommends for each.
+ */
+const graphqlOverHttpStatus: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ request, response }) {
+        const accept = request.http?.headers.get('accept') ?? '';
+        if (accept.includes('application/graphql-response+json') || response.body.kind !== 'single')
+          return;
+        const { errors, data } = response.body.singleResult;
+        const codes = (errors ?? []).map((error) => String(error.extensions?.code));
+        if (
+          data === undefined &&
+          codes.length > 0 &&
+          codes.every((code) => REQUEST_ERRORS.has(code))
+        ) {
+          response.http.status = 200;
+        }
+      },
+    };
+  },
+};
+
 export function apolloPlugins(
   metrics: Metrics,
   limits: RequestLimits,
 ): ApolloServerPlugin<RequestContext>[] {
-  return [requireSignIn, enforceLimits(limits), recordMetrics(metrics)];
+  return [requireSignIn, enforceLimits(limits), recordMetrics(metrics), graphqlOverHttpStatus];
 }
 
 export function maskingFormatter(
