@@ -300,7 +300,7 @@ describe('posting journal entries', () => {
     expect(trial.data?.trialBalance.balanced).toBe(true);
     expect(trial.data?.trialBalance.totalDebit).toEqual(trial.data?.trialBalance.totalCredit);
     await assertLedgerInvariants();
-  });
+  }, 240_000);
 
   it('posts once for one idempotency key sent 10 times at once, and refuses the key with other input', async () => {
     const key = `je-${uniqueSuffix()}`;

@@ -6,7 +6,7 @@ import {
   TicketDetailDocument,
 } from './generated/graphql';
 import { createCustomer } from './support/fixtures';
-import { subscribe, type Received } from './support/live-client';
+import { subscribe, waitForSubscriptions, type Received } from './support/live-client';
 import { startTestServer, type TestServer } from './support/test-server';
 
 let server: TestServer;
@@ -41,7 +41,7 @@ describe('live delivery at scale', () => {
     const subscribers: Received<unknown>[] = Array.from({ length: 25 }, () =>
       subscribe(server.wsUrl, agent, QUERY, { filter: { ticketId } }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await waitForSubscriptions(server.baseUrl, 'ticketEvents', 25);
     const knex = server.backdesk.database.orm.em.getConnection().getKnex();
     let statements = 0;
     const count = () => (statements += 1);
@@ -64,7 +64,7 @@ describe('live delivery at scale', () => {
   it('reports subscribers, deliveries and lag on /metrics', async () => {
     const ticketId = await newTicket();
     const subscriber = subscribe(server.wsUrl, agent, QUERY, { filter: { ticketId } });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitForSubscriptions(server.baseUrl, 'ticketEvents', 1);
     await server.request(ReplyToTicketDocument, { input: { ticketId, body: 'Measured' } }, agent);
     await subscriber.waitFor(1);
     const text = await (await fetch(`${server.baseUrl}/metrics`)).text();

@@ -2,7 +2,13 @@ import pino from 'pino';
 import { openOrm } from '../src/db/orm';
 import { seedDemoData } from '../src/db/seed';
 import { recordEvent } from '../src/events/event-log';
-import { graphql, login, subscribe, type Received } from './support/live-client';
+import {
+  graphql,
+  login,
+  subscribe,
+  waitForSubscriptions,
+  type Received,
+} from './support/live-client';
 import { startServerProcess, type ServerProcess } from './support/server-process';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
@@ -87,7 +93,7 @@ describe('delivery', () => {
   it('brings a change committed on one instance to a subscriber on another; a rolled-back change announces nothing', async () => {
     const ticketId = await createTicket(a);
     const live = subscribe<TicketEventItem>(ws(b), agent, TICKET_EVENTS, { filter: { ticketId } });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitForSubscriptions(url(b), 'ticketEvents', 1);
 
     const orm = await openOrm({ clientUrl: database.url, poolMax: 1 });
     const rowId = Number(Buffer.from(ticketId, 'base64url').toString().split(':')[1]);
@@ -123,7 +129,7 @@ describe('delivery', () => {
   it('replays exactly the missed events after a disconnect, then goes live, with no duplicate', async () => {
     const ticketId = await createTicket(a);
     const first = subscribe<TicketEventItem>(ws(b), agent, TICKET_EVENTS, { filter: { ticketId } });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitForSubscriptions(url(b), 'ticketEvents', 1);
     await reply(a, ticketId, 'before');
     const [seen] = await first.waitFor(1);
     await first.stop();
@@ -152,7 +158,7 @@ describe('delivery', () => {
   it('replays the same after the instance it was connected to is killed with SIGKILL and restarted', async () => {
     const ticketId = await createTicket(a);
     const first = subscribe<TicketEventItem>(ws(b), agent, TICKET_EVENTS, { filter: { ticketId } });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitForSubscriptions(url(b), 'ticketEvents', 1);
     await reply(a, ticketId, 'before the crash');
     const [seen] = await first.waitFor(1);
     b.child.kill('SIGKILL');
@@ -215,7 +221,7 @@ describe('filters and permissions', () => {
     const queue = subscribe<TicketEventItem>(ws(a), lead, TICKET_EVENTS, {
       filter: { unassigned: true, customerId },
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitForSubscriptions(url(a), 'ticketEvents', 1);
     const ticketId = await createTicket(b);
     const employees = await graphql<{ employees: { nodes: { id: string }[] } }>(
       url(a),
@@ -253,7 +259,7 @@ describe('filters and permissions', () => {
     const forAgent = subscribe<TicketEventItem>(ws(b), agent, TICKET_EVENTS, {
       filter: { ticketId },
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitForSubscriptions(url(b), 'ticketEvents', 2);
     await reply(a, ticketId, 'secret note', true);
     await reply(a, ticketId, 'public reply');
     expect((await forAgent.waitFor(2)).map((e) => e.message?.body)).toEqual([
@@ -281,7 +287,7 @@ describe('filters and permissions', () => {
     );
     const temp = await login(url(a), 'short.stay@example.com', 'long-enough-password');
     const doomed = subscribe<TicketEventItem>(ws(b), temp, TICKET_EVENTS, { filter: { ticketId } });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitForSubscriptions(url(b), 'ticketEvents', 3);
     await graphql(
       url(a),
       hr,

@@ -88,3 +88,22 @@ export async function login(
   if (!data.login.token) throw new Error(`login as ${email} failed`);
   return data.login.token;
 }
+
+/** Waits until a server reports `count` open subscriptions of a kind (they are live from then on). */
+export async function waitForSubscriptions(
+  baseUrl: string,
+  kind: string,
+  count: number,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const pattern = new RegExp(`backdesk_subscriptions\\{kind="${kind}"\\} (\\d+)`);
+  for (;;) {
+    const text = await (await fetch(`${baseUrl}/metrics`)).text();
+    const open = Number(pattern.exec(text)?.[1] ?? 0);
+    if (open >= count) return;
+    if (Date.now() > deadline)
+      throw new Error(`only ${open} of ${count} ${kind} subscriptions opened`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
