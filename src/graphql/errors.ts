@@ -11,6 +11,46 @@ export function currentRequestId(): string | undefined {
 
 export const INTERNAL_ERROR_MESSAGE = 'Internal server error';
 
+const CONNECTION_FAILURES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
+
+/** Whether an error means the database cannot be reached (rather than a bug or a bad query). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (
+    let current = error as { code?: unknown; cause?: unknown; message?: unknown } | undefined;
+    current;
+    current = current.cause as typeof current
+  ) {
+    if (typeof current.code === 'string' && CONNECTION_FAILURES.has(current.code)) return true;
+    const message = typeof current.message === 'string' ? current.message : '';
+    if (
+      /Knex: Timeout acquiring a connection|Connection terminated|connect ECONNREFUSED|the database system is (shutting down|starting up)/.test(
+        message,
+      )
+    )
+      return true;
+    if (!current.cause || current.cause === current) break;
+  }
+  return false;
+}
+
+export function serviceUnavailable(): GraphQLError {
+  return new GraphQLError('The database is unavailable; try again shortly', {
+    extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } },
+  });
+}
+
 /**
  * Errors we raise on purpose are GraphQLErrors (auth, malformed input, limits): their message is
  * meant for the client. Anything else (a bug, a database error) is logged with the request id and
@@ -45,6 +85,17 @@ export function maskError(
         ? formatted.message.replace(/ Did you mean .*\?$/, '')
         : formatted.message;
     return { ...formatted, message, extensions };
+  }
+  if (isDatabaseUnavailable(innermost(original))) {
+    logger.warn(
+      { requestId, path: formatted.path },
+      'database unavailable while serving a request',
+    );
+    return {
+      message: serviceUnavailable().message,
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: 'SERVICE_UNAVAILABLE', ...(requestId ? { requestId } : {}) },
+    };
   }
   logger.error(
     { err: innermost(original), requestId, path: formatted.path },

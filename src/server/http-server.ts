@@ -10,7 +10,7 @@ import type { GraphQLSchema } from 'graphql';
 import { pinoHttp } from 'pino-http';
 import { WebSocketServer } from 'ws';
 import type { Realtime } from '../events/realtime';
-import { requestScope } from '../graphql/errors';
+import { isDatabaseUnavailable, requestScope, serviceUnavailable } from '../graphql/errors';
 import type { RequestLimits } from '../graphql/limits';
 import { createHash } from 'node:crypto';
 import type { RequestGuards } from './guards';
@@ -89,7 +89,10 @@ export async function startServer(
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const ready = await deps.isReady().catch(() => false);
+    const timeout = new Promise<boolean>((resolve) =>
+      setTimeout(() => resolve(false), 2_000).unref(),
+    );
+    const ready = await Promise.race([deps.isReady().catch(() => false), timeout]);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable' });
   });
   app.get('/metrics', async (_req, res) => {
@@ -161,7 +164,11 @@ export async function startServer(
       context: async ({ req }): Promise<RequestContext> => {
         const requestId = String(req.res?.getHeader('x-request-id') ?? randomUUID());
         const em = orm.em.fork();
-        const authentication = await services.auth.authenticate(em, req.headers.authorization);
+        const authentication = await services.auth
+          .authenticate(em, req.headers.authorization)
+          .catch((error: unknown) => {
+            throw isDatabaseUnavailable(error) ? serviceUnavailable() : error;
+          });
         const scope = requestScope.getStore();
         if (scope) scope.authenticated = authentication.viewer !== undefined;
         return {
