@@ -42,6 +42,8 @@ export interface Config {
   loginAttemptsPerWindow: number;
   /** Browser origins allowed to open a WebSocket, besides the server's own; `*` allows any. */
   allowedOrigins: string[];
+  /** Run only the operations registered in schema/operations/ (off by default). */
+  trustedDocuments: boolean;
 }
 
 class ConfigError extends Error {}
@@ -185,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ),
     rateLimitPerIp: parseInteger('RATE_LIMIT_PER_IP', env.RATE_LIMIT_PER_IP, 1200, 1, 10_000_000),
     loginAttemptsPerWindow: parseInteger('LOGIN_ATTEMPTS', env.LOGIN_ATTEMPTS, 10, 1, 100_000),
+    trustedDocuments: parseBoolean('TRUSTED_DOCUMENTS', env.TRUSTED_DOCUMENTS, false),
     allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
       .split(',')
       .map((origin) => origin.trim())

@@ -10,6 +10,7 @@ import {
 } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import { DEFAULT_PAGE_SIZE } from './page-size';
+import type { TrustedDocuments } from './trusted-documents';
 
 /** What one request may ask for. Every limit is configurable (see config.ts and the README). */
 export interface RequestLimits {
@@ -20,6 +21,8 @@ export interface RequestLimits {
   maxCost: number;
   /** Parser tokens: refuses absurd documents before any work is done. */
   maxTokens: number;
+  /** When set, only these registered operations may run. */
+  trusted?: TrustedDocuments;
 }
 
 export const DEFAULT_LIMITS: RequestLimits = {
@@ -92,6 +95,8 @@ export function checkLimits(
   variables: Record<string, unknown> | null | undefined,
   limits: RequestLimits,
 ): GraphQLError | undefined {
+  const untrusted = limits.trusted?.check(document);
+  if (untrusted) return untrusted;
   const operations = document.definitions.filter(
     (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
   );

@@ -1,4 +1,6 @@
-import type { Config } from '../config';
+import path from 'node:path';
+import { PROJECT_ROOT, type Config } from '../config';
+import { TrustedDocuments } from '../graphql/trusted-documents';
 import { openDatabase, type Database } from '../db/database';
 import { EventDispatcher } from '../events/event-dispatcher';
 import { PresenceHub } from '../events/presence';
@@ -70,7 +72,12 @@ export async function startBackdesk(
       {
         realtime,
         guards,
-        limits: config.limits,
+        limits: config.trustedDocuments
+          ? {
+              ...config.limits,
+              trusted: new TrustedDocuments(path.join(PROJECT_ROOT, 'schema', 'operations')),
+            }
+          : config.limits,
         allowedOrigins: config.allowedOrigins,
         schema: await backdeskSchema(),
         orm: database.orm,
