@@ -78,6 +78,13 @@ function agingSql(documents: string): string {
      GROUP BY party_id ORDER BY party_id`;
 }
 
+/** Runs the aging query with every placeholder bound to the as-of date. */
+async function agingAsOf(em: EntityManager, documents: string, asOf: string): Promise<AgingRow[]> {
+  const sql = agingSql(documents);
+  const params = Array.from({ length: sql.split('?').length - 1 }, () => asOf);
+  return toAgingRows(await em.execute<AgingSqlRow[]>(sql, params));
+}
+
 function toAgingRows(rows: AgingSqlRow[]): AgingRow[] {
   return rows.map((row) => ({
     partyId: Number(row.party_id),
@@ -282,17 +289,7 @@ export class ReceivablesService implements ShipmentListener {
              i.total_minor - coalesce((SELECT sum(a.amount_minor) FROM payment_allocation a
                                         WHERE a.invoice_id = i.id AND a.applied_on <= ?::date), 0) AS outstanding
         FROM invoice i WHERE i.issue_date <= ?::date`;
-    return toAgingRows(
-      await em.execute<AgingSqlRow[]>(agingSql(documents), [
-        asOf,
-        asOf,
-        asOf,
-        asOf,
-        asOf,
-        asOf,
-        asOf,
-      ]),
-    );
+    return agingAsOf(em, documents, asOf);
   }
 
   /** What we still owe each vendor as of a date, by days past due. */
@@ -302,17 +299,7 @@ export class ReceivablesService implements ShipmentListener {
              b.amount_minor - coalesce((SELECT sum(p.amount_minor) FROM bill_payment p
                                          WHERE p.bill_id = b.id AND p.paid_on <= ?::date), 0) AS outstanding
         FROM bill b WHERE b.bill_date <= ?::date`;
-    return toAgingRows(
-      await em.execute<AgingSqlRow[]>(agingSql(documents), [
-        asOf,
-        asOf,
-        asOf,
-        asOf,
-        asOf,
-        asOf,
-        asOf,
-      ]),
-    );
+    return agingAsOf(em, documents, asOf);
   }
 
   /** What a customer owes: their receivable lines in the ledger (the AR subledger). */
