@@ -8,6 +8,7 @@ let admin: string;
 beforeAll(async () => {
   server = await startTestServer({
     LOGIN_ATTEMPTS: '3',
+    RATE_LIMIT_PER_TOKEN: '40',
     RATE_LIMIT_PER_IP: '500',
     ALLOWED_ORIGINS: 'https://console.example.com',
   });
@@ -92,5 +93,38 @@ describe('request limits', () => {
       });
     expect(await open('https://console.example.com')).toBe('open');
     expect(await open('https://evil.example.net')).toBe('refused');
+  });
+
+  it('refuses too many directives and too many tokens', async () => {
+    const directives = `{ me { ${Array.from({ length: 60 }, (_, i) => `f${i}: id @include(if: true)`).join(' ')} } }`;
+    const tooMany = await server.raw(directives, {}, admin);
+    expect(tooMany.errors?.[0]?.extensions?.code).toMatch(/TOO_MANY_(DIRECTIVES|ALIASES)/);
+    const tokens = `{ me { ${'id '.repeat(6000)} } }`;
+    const parsed = await server.raw(tokens, {}, admin);
+    expect(parsed.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+    expect(parsed.errors?.[0]?.message).toMatch(/more that 5000 tokens/);
+  });
+
+  it('limits requests per token with 429 and Retry-After', async () => {
+    const token = await server.login('reports@example.com');
+    const statuses: number[] = [];
+    for (let i = 0; i < 45; i += 1)
+      statuses.push((await server.raw('{ me { id } }', {}, token)).status);
+    expect(statuses.slice(0, 39).every((status) => status === 200)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+    const limited = await fetch(`${server.baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ me { id } }' }),
+    });
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('refuses cross-site simple requests (CSRF prevention)', async () => {
+    const simple = await fetch(
+      `${server.baseUrl}/graphql?query=${encodeURIComponent('{ __typename }')}`,
+      { headers: { 'content-type': 'text/plain' } },
+    );
+    expect(simple.status).toBe(400);
   });
 });

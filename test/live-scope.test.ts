@@ -106,3 +106,29 @@ describe('retention', () => {
     expect(history.data?.ticket?.history.map((h) => h.type)).toEqual(['CREATED', 'MESSAGE_ADDED']);
   });
 });
+
+describe('a subscriber that cannot keep up', () => {
+  it('is dropped with close code 1013 instead of buffering without bound', async () => {
+    const small = await startTestServer({ SUBSCRIBER_QUEUE_LIMIT: '10' });
+    try {
+      const token = await small.login('agent@example.com');
+      const live = subscribe(small.wsUrl, token, QUERY, {});
+      await waitForSubscriptions(small.baseUrl, 'ticketEvents', 1);
+      // 200 events in one commit arrive in one read: more than the subscriber may have queued.
+      await small.backdesk.database.orm.em
+        .fork()
+        .getConnection()
+        .execute(
+          `INSERT INTO event (stream_type, stream_id, type, payload)
+           SELECT 'Ticket', '1', 'UPDATED', '{}'::jsonb FROM generate_series(1, 200)`,
+        );
+      const deadline = Date.now() + 10_000;
+      while (live.errors.length === 0 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(live.errors.map((error) => (error as { code?: number }).code)).toContain(1013);
+      await live.stop();
+    } finally {
+      await small.close();
+    }
+  });
+});
