@@ -139,3 +139,45 @@ describe('a subscriber that cannot keep up', () => {
     }
   });
 });
+
+describe('a role revoked while subscribed', () => {
+  it('stops the subscription at the next event with FORBIDDEN', async () => {
+    const hr = await server.login('hr@example.com');
+    const admin = await server.login('admin@example.com');
+    const email = `revoked-${Date.now()}@example.com`;
+    const hired = await server.raw(
+      'mutation($input: HireEmployeeInput!) { hireEmployee(input: $input) { employee { id } } }',
+      {
+        input: {
+          name: 'Soon Revoked',
+          email,
+          hireDate: '2026-01-01',
+          roles: ['SUPPORT_AGENT'],
+          password: 'long-enough-password',
+        },
+      },
+      hr,
+    );
+    const employeeId = (hired.data as { hireEmployee: { employee: { id: string } } }).hireEmployee
+      .employee.id;
+    const token = await server.login(email, 'long-enough-password');
+    const ticketId = await newTicket();
+    const live = subscribe(server.wsUrl, token, QUERY, { filter: { ticketId } });
+    await waitForSubscriptions(server.baseUrl, 'ticketEvents', 1);
+    await server.request(ReplyToTicketDocument, { input: { ticketId, body: 'Before' } }, agent);
+    await live.waitFor(1);
+    await server.raw(
+      'mutation($input: ChangeEmployeeRolesInput!) { changeEmployeeRoles(input: $input) { userErrors { code } } }',
+      { input: { employeeId, roles: ['ACCOUNTANT'] } },
+      admin,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await server.request(ReplyToTicketDocument, { input: { ticketId, body: 'After' } }, agent);
+    const deadline = Date.now() + 5000;
+    while (live.errors.length === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(JSON.stringify(live.errors)).toContain('FORBIDDEN');
+    expect(live.items).toHaveLength(1);
+    await live.stop();
+  });
+});
