@@ -147,13 +147,11 @@ export class PayrollService {
           ['input', 'payrollRunId'],
         );
       }
-      const [salaries, liabilities, cash] = await Promise.all(
-        [
-          StandardAccount.SALARIES_EXPENSE,
-          StandardAccount.PAYROLL_LIABILITIES,
-          StandardAccount.CASH,
-        ].map((code) => this.ledger.accountId(tx, code)),
-      );
+      const [salaries, liabilities, cash] = await this.ledger.accountIdsOf(tx, [
+        StandardAccount.SALARIES_EXPENSE,
+        StandardAccount.PAYROLL_LIABILITIES,
+        StandardAccount.CASH,
+      ]);
       const lines = [
         { accountId: salaries, debitMinor: run.totalGrossMinor, creditMinor: 0n },
         ...(run.totalWithholdingMinor > 0n

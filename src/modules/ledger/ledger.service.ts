@@ -108,6 +108,16 @@ export class LedgerService {
     return account.id;
   }
 
+  /**
+   * The ids of several standard accounts, one query at a time: a transaction's connection runs
+   * one statement at once, so parallel queries on it would only queue (and pg deprecates that).
+   */
+  async accountIdsOf(em: EntityManager, codes: readonly string[]): Promise<number[]> {
+    const ids: number[] = [];
+    for (const code of codes) ids.push(await this.accountId(em, code));
+    return ids;
+  }
+
   /** Posts a balanced entry inside the caller's transaction. */
   async post(tx: EntityManager, posting: Posting): Promise<PostedEntry> {
     const field = (index: number, name: string) => ['input', 'lines', String(index), name];

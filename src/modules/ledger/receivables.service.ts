@@ -115,14 +115,12 @@ export class ReceivablesService implements ShipmentListener {
       (sum, line) => sum + line.unitCostMinor * BigInt(line.quantity),
       0n,
     );
-    const [ar, revenue, cogs, inventory] = await Promise.all(
-      [
-        StandardAccount.ACCOUNTS_RECEIVABLE,
-        StandardAccount.SALES_REVENUE,
-        StandardAccount.COST_OF_GOODS_SOLD,
-        StandardAccount.INVENTORY,
-      ].map((code) => this.ledger.accountId(tx, code)),
-    );
+    const [ar, revenue, cogs, inventory] = await this.ledger.accountIdsOf(tx, [
+      StandardAccount.ACCOUNTS_RECEIVABLE,
+      StandardAccount.SALES_REVENUE,
+      StandardAccount.COST_OF_GOODS_SOLD,
+      StandardAccount.INVENTORY,
+    ]);
     const entry = await this.ledger.post(tx, {
       date: issueDate,
       memo: `Invoice ${number} for order ${order.number}`,
@@ -220,11 +218,10 @@ export class ReceivablesService implements ShipmentListener {
           ['input', 'amount'],
         );
       }
-      const [cash, ar] = await Promise.all(
-        [StandardAccount.CASH, StandardAccount.ACCOUNTS_RECEIVABLE].map((code) =>
-          this.ledger.accountId(tx, code),
-        ),
-      );
+      const [cash, ar] = await this.ledger.accountIdsOf(tx, [
+        StandardAccount.CASH,
+        StandardAccount.ACCOUNTS_RECEIVABLE,
+      ]);
       const entry = await this.ledger.post(tx, {
         date: receivedOn,
         memo: `Payment from ${customer.name}${reference ? ` (${reference})` : ''}`,
@@ -474,11 +471,10 @@ export class ReceivablesService implements ShipmentListener {
           ['input', 'amount'],
         );
       }
-      const [ap, cash] = await Promise.all(
-        [StandardAccount.ACCOUNTS_PAYABLE, StandardAccount.CASH].map((code) =>
-          this.ledger.accountId(tx, code),
-        ),
-      );
+      const [ap, cash] = await this.ledger.accountIdsOf(tx, [
+        StandardAccount.ACCOUNTS_PAYABLE,
+        StandardAccount.CASH,
+      ]);
       const entry = await this.ledger.post(tx, {
         date: paidOn,
         memo: `Payment of bill ${bill.number} to ${bill.vendor.name}`,

@@ -488,11 +488,10 @@ export class SupportService implements TerminationListener {
       const macro = await tx.findOne(Macro, { id: macroId, active: true });
       if (!macro)
         throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such macro', ['input', 'macroId']);
-      const [customer, agent, order] = await Promise.all([
-        tx.findOneOrFail(Customer, { id: ticket.customer.id }),
-        tx.findOneOrFail(Employee, { id: viewer.employeeId }),
-        ticket.order ? tx.findOne(Order, { id: ticket.order.id }) : Promise.resolve(null),
-      ]);
+      // One statement at a time on the transaction's connection.
+      const customer = await tx.findOneOrFail(Customer, { id: ticket.customer.id });
+      const agent = await tx.findOneOrFail(Employee, { id: viewer.employeeId });
+      const order = ticket.order ? await tx.findOne(Order, { id: ticket.order.id }) : null;
       const body = renderMacro(macro.body, {
         'customer.name': customer.name,
         'ticket.number': ticket.number,
