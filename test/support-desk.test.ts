@@ -479,8 +479,11 @@ describe('queues', () => {
       }
       return statements;
     };
-    const small = await count(5);
-    const large = await count(50);
+    // The fewest of three runs: a background statement can still slip into one window.
+    const fewest = async (first: number) =>
+      Math.min(await count(first), await count(first), await count(first));
+    const small = await fewest(5);
+    const large = await fewest(50);
     expect(large).toBe(small);
     expect(large).toBeLessThanOrEqual(8);
   });
