@@ -462,7 +462,7 @@ describe('queues', () => {
       // Background work shares the pool (the live feed's catch-up read, presence heart-beats,
       // retention and their transactions): only this request's reads are counted.
       const background =
-        /from event where seq >|pg_notify|event_retention|from event where occurred_at/i;
+        /from event\s+where seq >|pg_notify|event_retention|from event\s+where occurred_at/i;
       const listener = (query: { sql: string }) => {
         if (/^\s*select/i.test(query.sql) && !background.test(query.sql)) statements += 1;
       };
