@@ -125,6 +125,9 @@ export async function startServer(
     schema,
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns shutdown (HTTP, sockets, live feed, database, embedded PostgreSQL, in order):
+    // Apollo's own signal handler would race it and stall the drain.
+    stopOnTerminationSignals: false,
     parseOptions: { maxTokens: deps.limits.maxTokens },
     formatError: maskingFormatter(logger),
     plugins: [

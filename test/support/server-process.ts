@@ -28,6 +28,8 @@ export function startServerProcess(
       JWT_SECRET: TEST_JWT_SECRET,
       LOG_LEVEL: 'info',
       DEMO_SEED: 'false',
+      // As `npm start` runs it: not jest's NODE_ENV=test, which turns off Apollo's signal handling.
+      NODE_ENV: 'production',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
