@@ -25,16 +25,3 @@ export function recordEvent(em: EntityManager, record: EventRecord): DomainEvent
   em.persist(event);
   return event;
 }
-
-/** The history of one stream, oldest first. */
-export function streamHistory(
-  em: EntityManager,
-  streamType: string,
-  streamId: number | string,
-): Promise<DomainEvent[]> {
-  return em.find(
-    DomainEvent,
-    { streamType, streamId: String(streamId) },
-    { orderBy: { seq: 'asc' } },
-  );
-}

@@ -1,8 +1,10 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
-import type { RequestContext } from '../graphql/context';
+import { forbidden, hasAnyRole } from '../graphql/auth-checker';
+import type { RequestContext, Viewer } from '../graphql/context';
+import type { Role } from '../modules/auth/role';
 import { Loaders } from '../graphql/loaders';
-import { readEvents, type CommittedEvent, type EventDispatcher } from './event-dispatcher';
+import { readEvents, type CommittedEvent } from './event-dispatcher';
 
 /** Cursors are the event's seq, written in decimal (the same as `HistoryEntry.cursor`). */
 export function parseCursor(cursor: string | null | undefined): number | null {
@@ -26,17 +28,33 @@ export function resyncRequired(after: number, prunedThrough: number): GraphQLErr
 export const SLOW_CONSUMER_CLOSE_CODE = 1013;
 
 export interface LiveStreamOptions {
+  /** The subscription, for metrics: 'ticketEvents', 'orderEvents'. */
+  kind: string;
   /** Ends the stream (the client unsubscribed or the socket closed), even while it waits. */
   signal: AbortSignal;
-  orm: MikroORM;
-  dispatcher: EventDispatcher;
+  /** The subscription's context: its realtime services, its connection, its live viewer. */
   context: RequestContext;
   after: number | null;
   /** Which events this subscription cares about (cheap, synchronous: stream type and ids). */
   accepts(event: CommittedEvent): boolean;
-  /** Events buffered for a subscriber that does not keep up, before it is dropped. */
-  maxQueued: number;
-  onDelivered?(event: CommittedEvent): void;
+}
+
+/**
+ * The viewer as they are now (roles can change while a subscription runs), or FORBIDDEN the
+ * moment they may no longer read what the subscription carries.
+ */
+export function requireLiveRole(context: RequestContext, roles: readonly Role[]): Viewer {
+  const viewer = context.liveViewer?.() ?? context.viewer;
+  if (!viewer || !hasAnyRole(viewer, roles)) throw forbidden(roles);
+  context.viewer = viewer;
+  return viewer;
+}
+
+/** Counts an event sent to a subscriber, and its lag from being recorded. */
+export function recordDelivery(context: RequestContext, kind: string, event: CommittedEvent): void {
+  const { metrics } = context.realtime;
+  metrics.delivered.inc({ kind });
+  metrics.lag.observe({ kind }, (Date.now() - event.occurredAt.getTime()) / 1000);
 }
 
 /**
@@ -61,7 +79,9 @@ function scopeFor(orm: MikroORM, event: CommittedEvent): Pick<RequestContext, 'e
  * so anything committed meanwhile is buffered, and skips what the backlog already delivered.
  */
 export async function* liveEvents(options: LiveStreamOptions): AsyncGenerator<CommittedEvent> {
-  const { orm, dispatcher, context, accepts, maxQueued, signal } = options;
+  const { context, accepts, signal, kind } = options;
+  const { orm, dispatcher, maxQueued, metrics } = context.realtime;
+  metrics.subscribers.inc({ kind });
   const queue: CommittedEvent[] = [];
   let wake: (() => void) | undefined;
   let overflowed = false;
@@ -85,7 +105,6 @@ export async function* liveEvents(options: LiveStreamOptions): AsyncGenerator<Co
   const deliver = (event: CommittedEvent) => {
     Object.assign(context, scopeFor(orm, event));
     last = event.seq;
-    options.onDelivered?.(event);
     return event;
   };
   try {
@@ -121,6 +140,7 @@ export async function* liveEvents(options: LiveStreamOptions): AsyncGenerator<Co
   } finally {
     signal.removeEventListener('abort', onAbort);
     unsubscribe();
+    metrics.subscribers.dec({ kind });
   }
 }
 

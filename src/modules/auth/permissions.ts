@@ -8,7 +8,6 @@ const SUPPORT = [SUPPORT_AGENT, SUPPORT_LEAD] as const;
  * ADMIN may always (the auth checker adds it). An empty list means any signed-in viewer.
  */
 export const Permissions = {
-  anyone: [] as Role[],
   admin: [Role.ADMIN],
   customers: {
     read: [...SUPPORT, FULFILLMENT, ACCOUNTANT, REPORTING],

@@ -5,11 +5,11 @@ import type { Viewer } from '../../graphql/context';
 import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
 import {
   integerInRange,
+  likePattern,
   nonNegativeAmount,
   optionalText,
   requiredText,
 } from '../common/input-rules';
-import { likePattern } from '../customers/customer.service';
 import { Product, StockLevel, StockMovement, StockMovementKind } from './product.entity';
 
 export interface ProductDraft {

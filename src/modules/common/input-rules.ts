@@ -63,3 +63,8 @@ export function nonNegativeAmount(decimal: string, field: string[]): bigint {
   if (parsed.ok) return parsed.minor;
   return positiveAmount(decimal, field);
 }
+
+/** A case-insensitive "contains" pattern for ILIKE, with LIKE wildcards escaped ("50%" finds "50%"). */
+export function likePattern(search: string): string {
+  return `%${search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}

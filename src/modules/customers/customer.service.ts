@@ -4,7 +4,13 @@ import { inTransaction, isUniqueViolation } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
 import type { Viewer } from '../../graphql/context';
 import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
-import { emailAddress, integerInRange, optionalText, requiredText } from '../common/input-rules';
+import {
+  emailAddress,
+  integerInRange,
+  likePattern,
+  optionalText,
+  requiredText,
+} from '../common/input-rules';
 import { Customer, CustomerStatus } from './customer.entity';
 
 export interface CustomerDraft {
@@ -37,11 +43,6 @@ function emailTaken(): BusinessRuleError {
     'Another customer already uses this email address',
     field('email'),
   );
-}
-
-/** Escapes LIKE wildcards so a search for "50%" finds "50%". */
-export function likePattern(search: string): string {
-  return `%${search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 export class CustomerService {

@@ -8,7 +8,13 @@ import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
 import { hasAnyRole } from '../../graphql/auth-checker';
 import { hashPassword } from '../auth/password';
 import { Role } from '../auth/role';
-import { emailAddress, nonNegativeAmount, optionalText, requiredText } from '../common/input-rules';
+import {
+  emailAddress,
+  likePattern,
+  nonNegativeAmount,
+  optionalText,
+  requiredText,
+} from '../common/input-rules';
 import {
   Department,
   Employee,
@@ -386,7 +392,7 @@ export class EmployeeService {
     if (filter?.status) where.status = filter.status;
     if (filter?.role) where.roles = { $contains: [filter.role] };
     if (filter?.search?.trim()) {
-      const pattern = `%${filter.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const pattern = likePattern(filter.search);
       where.$or = [
         { name: { $ilike: pattern } },
         { email: { $ilike: pattern } },

@@ -22,7 +22,7 @@ import { CalendarDateScalar } from '../../graphql/scalars';
 import { asQueryInput, toPayload } from '../../graphql/user-error';
 import { Permissions } from '../auth/permissions';
 import { Customer } from '../customers/customer.entity';
-import { likePattern } from '../customers/customer.service';
+import { likePattern } from '../common/input-rules';
 import { CustomerObject } from '../customers/customer.types';
 import { Employee } from '../employees/employee.entity';
 import { EmployeeObject } from '../employees/employee.types';

@@ -14,8 +14,13 @@ import {
   type SubscribeResolverData,
 } from 'type-graphql';
 import type { CommittedEvent } from '../../events/event-dispatcher';
-import { abortable, liveEvents, parseCursor } from '../../events/live-stream';
-import { forbidden, hasAnyRole } from '../../graphql/auth-checker';
+import {
+  abortable,
+  liveEvents,
+  parseCursor,
+  recordDelivery,
+  requireLiveRole,
+} from '../../events/live-stream';
 import type { RequestContext } from '../../graphql/context';
 import { parseGlobalId } from '../../graphql/global-id';
 import { byIdLoader } from '../../graphql/loaders';
@@ -96,44 +101,27 @@ async function* orderEventStream(
   { args, context }: SubscribeResolverData<unknown, OrderEventArgs, RequestContext>,
   signal: AbortSignal,
 ): AsyncGenerator<CommittedEvent> {
-  const allowed = () => {
-    const viewer = context.liveViewer?.() ?? context.viewer;
-    if (!viewer || !hasAnyRole(viewer, READ)) throw forbidden(READ);
-    context.viewer = viewer;
-  };
-  allowed();
+  requireLiveRole(context, READ);
   const orderId = args.filter?.orderId
     ? parseGlobalId(args.filter.orderId, 'Order', 'filter.orderId')
     : null;
   const customerId = args.filter?.customerId
     ? parseGlobalId(args.filter.customerId, 'Customer', 'filter.customerId')
     : null;
-  const { realtime } = context;
-  realtime.metrics.subscribers.inc({ kind: 'orderEvents' });
-  try {
-    const events = liveEvents({
-      signal,
-      orm: realtime.orm,
-      dispatcher: realtime.dispatcher,
-      context,
-      after: parseCursor(args.after),
-      maxQueued: realtime.maxQueued,
-      accepts: (event) =>
-        event.streamType === 'Order' &&
-        (orderId === null || Number(event.streamId) === orderId) &&
-        (customerId === null || event.payload.customerId === customerId),
-    });
-    for await (const event of events) {
-      allowed();
-      realtime.metrics.delivered.inc({ kind: 'orderEvents' });
-      realtime.metrics.lag.observe(
-        { kind: 'orderEvents' },
-        (Date.now() - event.occurredAt.getTime()) / 1000,
-      );
-      yield event;
-    }
-  } finally {
-    realtime.metrics.subscribers.dec({ kind: 'orderEvents' });
+  const events = liveEvents({
+    kind: 'orderEvents',
+    signal,
+    context,
+    after: parseCursor(args.after),
+    accepts: (event) =>
+      event.streamType === 'Order' &&
+      (orderId === null || Number(event.streamId) === orderId) &&
+      (customerId === null || event.payload.customerId === customerId),
+  });
+  for await (const event of events) {
+    requireLiveRole(context, READ);
+    recordDelivery(context, 'orderEvents', event);
+    yield event;
   }
 }
 

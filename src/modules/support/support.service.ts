@@ -8,7 +8,7 @@ import { hasAnyRole } from '../../graphql/auth-checker';
 import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
 import { Role } from '../auth/role';
 import type { Clock } from '../common/clock';
-import { integerInRange, requiredText } from '../common/input-rules';
+import { integerInRange, likePattern, requiredText } from '../common/input-rules';
 import { Customer } from '../customers/customer.entity';
 import { Employee, EmployeeStatus } from '../employees/employee.entity';
 import type { TerminationListener } from '../employees/employee.service';
@@ -700,7 +700,7 @@ export class SupportService implements TerminationListener {
           true;
       }
       if (filter?.search?.trim()) {
-        const pattern = `%${filter.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        const pattern = likePattern(filter.search);
         where[
           raw(
             (alias) =>

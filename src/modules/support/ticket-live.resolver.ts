@@ -16,10 +16,16 @@ import {
 } from 'type-graphql';
 import { IsString } from 'class-validator';
 import type { CommittedEvent } from '../../events/event-dispatcher';
-import { abortable, liveEvents, parseCursor } from '../../events/live-stream';
+import {
+  abortable,
+  liveEvents,
+  parseCursor,
+  recordDelivery,
+  requireLiveRole,
+} from '../../events/live-stream';
 import { PresenceActivity } from '../../events/presence';
-import { forbidden, hasAnyRole, requireRole } from '../../graphql/auth-checker';
-import type { RequestContext, Viewer } from '../../graphql/context';
+import { hasAnyRole, requireRole } from '../../graphql/auth-checker';
+import type { RequestContext } from '../../graphql/context';
 import { parseGlobalId } from '../../graphql/global-id';
 import { byIdLoader } from '../../graphql/loaders';
 import { BusinessRuleError, UserError, UserErrorCode, toPayload } from '../../graphql/user-error';
@@ -217,15 +223,6 @@ async function matchesRow(
   return loader.load(ticketId);
 }
 
-/** The viewer as it is now; a subscription ends the moment they may no longer read tickets. */
-function currentViewer(context: RequestContext): Viewer {
-  const viewer = context.liveViewer?.() ?? context.viewer;
-  if (!viewer) throw forbidden(READ);
-  if (!hasAnyRole(viewer, READ)) throw forbidden(READ);
-  context.viewer = viewer;
-  return viewer;
-}
-
 interface TicketEventPayload {
   event: CommittedEvent;
   queue: QueueMovement;
@@ -235,50 +232,37 @@ async function* ticketEventStream(
   { args, context }: SubscribeResolverData<unknown, TicketEventArgs, RequestContext>,
   signal: AbortSignal,
 ): AsyncGenerator<TicketEventPayload> {
-  currentViewer(context);
+  requireLiveRole(context, READ);
   const filter = ticketListFilter(args.filter);
-  const after = parseCursor(args.after);
-  const { realtime } = context;
-  realtime.metrics.subscribers.inc({ kind: 'ticketEvents' });
-  try {
-    const events = liveEvents({
-      signal,
-      orm: realtime.orm,
-      dispatcher: realtime.dispatcher,
-      context,
-      after,
-      maxQueued: realtime.maxQueued,
-      accepts: (event) =>
-        event.streamType === 'Ticket' &&
-        (filter.ticketId == null || Number(event.streamId) === filter.ticketId),
-    });
-    for await (const event of events) {
-      const viewer = currentViewer(context);
-      const payload = event.payload as {
-        before?: TicketSnapshot | null;
-        after?: TicketSnapshot;
-        internal?: boolean;
-      };
-      if (payload.internal && !hasAnyRole(viewer, Permissions.support.internalNotes)) continue;
-      const ticketId = Number(event.streamId);
-      const before = matchesSnapshot(filter, ticketId, payload.before);
-      const now =
-        matchesSnapshot(filter, ticketId, payload.after) &&
-        (await matchesRow(context, filter, ticketId));
-      if (!before && !now) continue;
-      realtime.metrics.delivered.inc({ kind: 'ticketEvents' });
-      realtime.metrics.lag.observe(
-        { kind: 'ticketEvents' },
-        (Date.now() - event.occurredAt.getTime()) / 1000,
-      );
-      yield {
-        event,
-        queue:
-          before && now ? QueueMovement.STAYED : now ? QueueMovement.ENTERED : QueueMovement.LEFT,
-      };
-    }
-  } finally {
-    realtime.metrics.subscribers.dec({ kind: 'ticketEvents' });
+  const events = liveEvents({
+    kind: 'ticketEvents',
+    signal,
+    context,
+    after: parseCursor(args.after),
+    accepts: (event) =>
+      event.streamType === 'Ticket' &&
+      (filter.ticketId == null || Number(event.streamId) === filter.ticketId),
+  });
+  for await (const event of events) {
+    const viewer = requireLiveRole(context, READ);
+    const payload = event.payload as {
+      before?: TicketSnapshot | null;
+      after?: TicketSnapshot;
+      internal?: boolean;
+    };
+    if (payload.internal && !hasAnyRole(viewer, Permissions.support.internalNotes)) continue;
+    const ticketId = Number(event.streamId);
+    const before = matchesSnapshot(filter, ticketId, payload.before);
+    const now =
+      matchesSnapshot(filter, ticketId, payload.after) &&
+      (await matchesRow(context, filter, ticketId));
+    if (!before && !now) continue;
+    recordDelivery(context, 'ticketEvents', event);
+    yield {
+      event,
+      queue:
+        before && now ? QueueMovement.STAYED : now ? QueueMovement.ENTERED : QueueMovement.LEFT,
+    };
   }
 }
 
