@@ -43,3 +43,12 @@ export const authChecker: AuthChecker<RequestContext, Role> = ({ context }, role
   requireRole(context.viewer, roles);
   return true;
 };
+
+/**
+ * The viewer of a resolver whose `@Authorized` rule has already passed: the rule lives in the
+ * decorator only (over `Permissions`), so resolvers do not restate it.
+ */
+export function signedIn(context: { viewer: Viewer | undefined }): Viewer {
+  if (!context.viewer) throw unauthenticated();
+  return context.viewer;
+}

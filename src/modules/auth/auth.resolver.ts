@@ -5,7 +5,7 @@ import { parseGlobalId } from '../../graphql/global-id';
 import { ConnectionArgs, NodeResolver, paginate } from '../../graphql/relay';
 import { toPayload } from '../../graphql/user-error';
 import { registerNodeType } from '../../graphql/node-registry';
-import { requireRole } from '../../graphql/auth-checker';
+import { signedIn } from '../../graphql/auth-checker';
 import { Employee } from '../employees/employee.entity';
 import { EmployeeObject } from '../employees/employee.types';
 import { ApiToken } from './api-token.entity';
@@ -52,7 +52,7 @@ export class AuthResolver extends NodeResolver(ApiTokenObject, 'ApiToken') {
       'The employee making the request (for an API token: the administrator who created it).',
   })
   me(@Ctx() context: RequestContext): Promise<Employee> {
-    const viewer = requireRole(context.viewer, []);
+    const viewer = signedIn(context);
     return context.em.findOneOrFail(Employee, { id: viewer.employeeId });
   }
 
@@ -65,7 +65,7 @@ export class AuthResolver extends NodeResolver(ApiTokenObject, 'ApiToken') {
     input: CreateApiTokenInput,
     @Ctx() context: RequestContext,
   ) {
-    const viewer = requireRole(context.viewer, [Role.ADMIN]);
+    const viewer = signedIn(context);
     return toPayload(() =>
       context.services.auth.createApiToken(context.em, viewer, input.name, input.roles),
     );
@@ -80,7 +80,7 @@ export class AuthResolver extends NodeResolver(ApiTokenObject, 'ApiToken') {
     input: RevokeApiTokenInput,
     @Ctx() context: RequestContext,
   ) {
-    const viewer = requireRole(context.viewer, [Role.ADMIN]);
+    const viewer = signedIn(context);
     const id = parseGlobalId(input.id, 'ApiToken', 'input.id');
     return toPayload(() => context.services.auth.revokeApiToken(context.em, viewer, id));
   }

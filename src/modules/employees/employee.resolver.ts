@@ -13,7 +13,7 @@ import {
 } from 'type-graphql';
 import { loadHistory } from '../../events/history';
 import { HistoryEntry } from '../../events/history.types';
-import { requireRole } from '../../graphql/auth-checker';
+import { signedIn } from '../../graphql/auth-checker';
 import type { RequestContext, Viewer } from '../../graphql/context';
 import { parseGlobalId } from '../../graphql/global-id';
 import { byIdLoader, groupLoader } from '../../graphql/loaders';
@@ -88,7 +88,7 @@ async function authorisePayRead(
   subjectId: number,
   fieldName: string,
 ): Promise<Viewer> {
-  const viewer = requireRole(context.viewer, []);
+  const viewer = signedIn(context);
   const employees = context.services.employees;
   if (!employees.mayReadPay(viewer, subjectId)) throw payForbidden();
   await context.loaders
@@ -154,7 +154,7 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
     input: HireEmployeeInput,
     @Ctx() context: RequestContext,
   ) {
-    const viewer = requireRole(context.viewer, HR);
+    const viewer = signedIn(context);
     const departmentId = optionalId(input.departmentId, 'Department', 'input.departmentId');
     const managerId = optionalId(input.managerId, 'Employee', 'input.managerId');
     return toPayload(() =>
@@ -172,7 +172,7 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
     input: UpdateEmployeeInput,
     @Ctx() context: RequestContext,
   ) {
-    const viewer = requireRole(context.viewer, HR);
+    const viewer = signedIn(context);
     const id = parseGlobalId(input.employeeId, 'Employee', 'input.employeeId');
     const departmentId = optionalId(input.departmentId, 'Department', 'input.departmentId');
     const managerId = optionalId(input.managerId, 'Employee', 'input.managerId');
@@ -195,7 +195,7 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
     input: ChangeEmployeeRolesInput,
     @Ctx() context: RequestContext,
   ) {
-    const viewer = requireRole(context.viewer, Permissions.admin);
+    const viewer = signedIn(context);
     const id = parseGlobalId(input.employeeId, 'Employee', 'input.employeeId');
     return toPayload(() =>
       context.services.employees.changeRoles(context.em, viewer, id, input.roles),
@@ -212,7 +212,7 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
     input: ChangeSalaryInput,
     @Ctx() context: RequestContext,
   ) {
-    const viewer = requireRole(context.viewer, HR);
+    const viewer = signedIn(context);
     const id = parseGlobalId(input.employeeId, 'Employee', 'input.employeeId');
     return toPayload(() =>
       context.services.employees.changeSalary(
@@ -235,7 +235,7 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
     input: TerminateEmployeeInput,
     @Ctx() context: RequestContext,
   ) {
-    const viewer = requireRole(context.viewer, HR);
+    const viewer = signedIn(context);
     const id = parseGlobalId(input.employeeId, 'Employee', 'input.employeeId');
     return toPayload(() =>
       context.services.employees.terminate(context.em, viewer, id, input.date, input.reason),
@@ -387,7 +387,7 @@ export class DepartmentResolver extends NodeResolver(DepartmentObject, 'Departme
     input: CreateDepartmentInput,
     @Ctx() context: RequestContext,
   ) {
-    const viewer = requireRole(context.viewer, HR);
+    const viewer = signedIn(context);
     const parentId = optionalId(input.parentId, 'Department', 'input.parentId');
     const headId = optionalId(input.headId, 'Employee', 'input.headId');
     return toPayload(() =>
@@ -458,7 +458,7 @@ export class PayrollResolver extends NodeResolver(PayrollRunObject, 'PayrollRun'
     @Arg('input', () => RunPayrollInput, { description: 'The period.' }) input: RunPayrollInput,
     @Ctx() context: RequestContext,
   ) {
-    const viewer = requireRole(context.viewer, Permissions.employees.payroll);
+    const viewer = signedIn(context);
     return toPayload(() => context.services.payroll.run(context.em, viewer, input));
   }
 
@@ -472,7 +472,7 @@ export class PayrollResolver extends NodeResolver(PayrollRunObject, 'PayrollRun'
     input: PostPayrollRunInput,
     @Ctx() context: RequestContext,
   ) {
-    const viewer = requireRole(context.viewer, Permissions.employees.payroll);
+    const viewer = signedIn(context);
     const id = parseGlobalId(input.payrollRunId, 'PayrollRun', 'input.payrollRunId');
     return toPayload(() => context.services.payroll.post(context.em, viewer, id));
   }

@@ -11,7 +11,7 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
-import { requireRole } from '../../graphql/auth-checker';
+import { signedIn } from '../../graphql/auth-checker';
 import type { RequestContext } from '../../graphql/context';
 import { parseGlobalId } from '../../graphql/global-id';
 import { byIdLoader, groupLoader } from '../../graphql/loaders';
@@ -156,7 +156,7 @@ export class AccountResolver extends NodeResolver(AccountObject, 'Account') {
     input: CreateAccountInput,
     @Ctx() context: RequestContext,
   ) {
-    const viewer = requireRole(context.viewer, Permissions.ledger.post);
+    const viewer = signedIn(context);
     return toPayload(() => context.services.ledger.createAccount(context.em, viewer, input));
   }
 
@@ -238,7 +238,7 @@ export class JournalEntryResolver extends NodeResolver(JournalEntryObject, 'Jour
     input: PostJournalEntryInput,
     @Ctx() context: RequestContext,
   ) {
-    const viewer = requireRole(context.viewer, Permissions.ledger.post);
+    const viewer = signedIn(context);
     const lines = input.lines.map((line, index) => ({
       accountId: parseGlobalId(line.accountId, 'Account', `input.lines.${index}.accountId`),
       debit: line.debit,
@@ -259,7 +259,7 @@ export class JournalEntryResolver extends NodeResolver(JournalEntryObject, 'Jour
     input: ReverseJournalEntryInput,
     @Ctx() context: RequestContext,
   ) {
-    const viewer = requireRole(context.viewer, Permissions.ledger.post);
+    const viewer = signedIn(context);
     const entryId = parseGlobalId(input.entryId, 'JournalEntry', 'input.entryId');
     return toPayload(() =>
       context.services.ledger.reverse(context.em, viewer, entryId, input.memo, input.date),
@@ -276,7 +276,7 @@ export class JournalEntryResolver extends NodeResolver(JournalEntryObject, 'Jour
     input: ClosePeriodInput,
     @Ctx() context: RequestContext,
   ) {
-    const viewer = requireRole(context.viewer, Permissions.ledger.post);
+    const viewer = signedIn(context);
     return toPayload(() =>
       context.services.ledger.closePeriod(context.em, viewer, input.closedThrough),
     );
@@ -521,7 +521,7 @@ export class InvoiceResolver extends NodeResolver(InvoiceObject, 'Invoice') {
     input: RecordPaymentInput,
     @Ctx() context: RequestContext,
   ) {
-    const viewer = requireRole(context.viewer, Permissions.receivables.recordPayment);
+    const viewer = signedIn(context);
     const customerId = parseGlobalId(input.customerId, 'Customer', 'input.customerId');
     return toPayload(async () => {
       const { payment, invoices } = await context.services.receivables.recordPayment(
@@ -609,7 +609,7 @@ export class VendorResolver extends NodeResolver(VendorObject, 'Vendor') {
     input: CreateVendorInput,
     @Ctx() context: RequestContext,
   ) {
-    const viewer = requireRole(context.viewer, Permissions.ledger.post);
+    const viewer = signedIn(context);
     return toPayload(() => context.services.receivables.createVendor(context.em, viewer, input));
   }
 
@@ -654,7 +654,7 @@ export class BillResolver extends NodeResolver(BillObject, 'Bill') {
     @Arg('input', () => RecordBillInput, { description: 'The bill.' }) input: RecordBillInput,
     @Ctx() context: RequestContext,
   ) {
-    const viewer = requireRole(context.viewer, Permissions.ledger.post);
+    const viewer = signedIn(context);
     const vendorId = parseGlobalId(input.vendorId, 'Vendor', 'input.vendorId');
     const expenseAccountId = parseGlobalId(
       input.expenseAccountId,
@@ -678,7 +678,7 @@ export class BillResolver extends NodeResolver(BillObject, 'Bill') {
     @Arg('input', () => PayBillInput, { description: 'The payment.' }) input: PayBillInput,
     @Ctx() context: RequestContext,
   ) {
-    const viewer = requireRole(context.viewer, Permissions.ledger.post);
+    const viewer = signedIn(context);
     const billId = parseGlobalId(input.billId, 'Bill', 'input.billId');
     return toPayload(() =>
       context.services.receivables.payBill(context.em, viewer, { ...input, billId }),

@@ -12,7 +12,7 @@ import {
 } from 'type-graphql';
 import { loadHistory } from '../../events/history';
 import { HistoryEntry } from '../../events/history.types';
-import { hasAnyRole, requireRole } from '../../graphql/auth-checker';
+import { hasAnyRole, requireRole, signedIn } from '../../graphql/auth-checker';
 import type { RequestContext, Viewer } from '../../graphql/context';
 import { parseGlobalId } from '../../graphql/global-id';
 import { byIdLoader } from '../../graphql/loaders';
@@ -162,7 +162,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     @Arg('input', () => CreateTicketInput, { description: 'The ticket.' }) input: CreateTicketInput,
     @Ctx() context: RequestContext,
   ) {
-    const viewer = requireRole(context.viewer, WORK);
+    const viewer = signedIn(context);
     const customerId = parseGlobalId(input.customerId, 'Customer', 'input.customerId');
     const orderId = input.orderId ? parseGlobalId(input.orderId, 'Order', 'input.orderId') : null;
     return toPayload(() =>
@@ -265,7 +265,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     input: MergeTicketInput,
     @Ctx() context: RequestContext,
   ) {
-    const viewer = requireRole(context.viewer, WORK);
+    const viewer = signedIn(context);
     const source = parseGlobalId(input.sourceTicketId, 'Ticket', 'input.sourceTicketId');
     const target = parseGlobalId(input.targetTicketId, 'Ticket', 'input.targetTicketId');
     return toPayload(() => context.services.support.merge(context.em, viewer, source, target));
@@ -403,7 +403,7 @@ export class MacroResolver extends NodeResolver(MacroObject, 'Macro') {
     @Arg('input', () => CreateMacroInput, { description: 'The macro.' }) input: CreateMacroInput,
     @Ctx() context: RequestContext,
   ) {
-    const viewer = requireRole(context.viewer, LEAD);
+    const viewer = signedIn(context);
     return toPayload(() => context.services.support.createMacro(context.em, viewer, input));
   }
 
@@ -423,7 +423,7 @@ export class MacroResolver extends NodeResolver(MacroObject, 'Macro') {
     input: UpdateSlaPolicyInput,
     @Ctx() context: RequestContext,
   ) {
-    const viewer = requireRole(context.viewer, LEAD);
+    const viewer = signedIn(context);
     return toPayload(() =>
       context.services.support.updateSlaPolicy(
         context.em,
@@ -451,7 +451,7 @@ export class MacroResolver extends NodeResolver(MacroObject, 'Macro') {
     input: SetAutoAssignmentInput,
     @Ctx() context: RequestContext,
   ) {
-    const viewer = requireRole(context.viewer, LEAD);
+    const viewer = signedIn(context);
     return toPayload(() => context.services.support.setAutoAssign(context.em, viewer, input.mode));
   }
 
