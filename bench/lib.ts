@@ -1,0 +1,236 @@
+/**
+ * What every benchmark script shares: the PostgreSQL to run against, the machine it runs on, the
+ * Backdesk server in a process of its own, and a small GraphQL client.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import pino from 'pino';
+import { PROJECT_ROOT } from '../src/config';
+import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
+
+export const RESULTS_DIR = path.join(PROJECT_ROOT, 'bench', 'results');
+export const BENCH_JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-signing';
+export const DEMO_PASSWORD = 'demo-password';
+
+export interface AdminDatabase {
+  /** A URL with rights to create databases. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** `DATABASE_URL` when set, otherwise an embedded PostgreSQL under `.data/bench-postgres`. */
+export async function adminDatabase(): Promise<AdminDatabase> {
+  if (process.env.DATABASE_URL)
+    return { url: process.env.DATABASE_URL, stop: async () => undefined };
+  const embedded = await startEmbeddedPostgres({
+    dataDir: path.join(PROJECT_ROOT, '.data', 'bench-postgres'),
+    port: Number(process.env.EMBEDDED_BENCH_PG_PORT ?? 54349),
+    database: 'backdesk_bench_admin',
+    logger: pino({ level: 'warn' }),
+  });
+  return { url: embedded.url, stop: () => embedded.stop() };
+}
+
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+export async function recreateDatabase(adminUrl: string, database: string): Promise<string> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(database)} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+  } finally {
+    await client.end();
+  }
+  return withDatabase(adminUrl, database);
+}
+
+export async function databaseExists(adminUrl: string, database: string): Promise<boolean> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+      database,
+    ]);
+    return rowCount === 1;
+  } finally {
+    await client.end();
+  }
+}
+
+export interface Machine {
+  cores: number;
+  cpu: string;
+  memoryGiB: number;
+  node: string;
+  postgres: string;
+}
+
+export async function machine(databaseUrl: string): Promise<Machine> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
+    return {
+      cores: os.cpus().length,
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      postgres: rows[0].server_version,
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+export interface ServerProcess {
+  child: ChildProcess;
+  /** http://127.0.0.1:<port>/graphql */
+  graphqlUrl: string;
+  /** ws://127.0.0.1:<port>/graphql */
+  wsUrl: string;
+  /** Resident set size of the server process in bytes (from /proc). */
+  rss(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the built Backdesk server (`dist/src/main.js`, as `npm start` runs it) in a process of
+ * its own, so the load generator never shares its event loop. Rate limits are lifted: the
+ * benchmark is one client sending as fast as it can.
+ */
+export function startBackdeskProcess(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<ServerProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(' ').filter(Boolean),
+      'dist/src/main.js',
+    ],
+    {
+      cwd: PROJECT_ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        JWT_SECRET: BENCH_JWT_SECRET,
+        LOG_LEVEL: 'info',
+        DEMO_SEED: 'false',
+        NODE_ENV: 'production',
+        RATE_LIMIT_PER_TOKEN: '10000000',
+        RATE_LIMIT_PER_IP: '10000000',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout?.on(
+    'data',
+    (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)),
+  );
+  child.stderr?.on(
+    'data',
+    (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)),
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start:\n${output}`));
+    }, 60_000);
+    const onData = () => {
+      const match = /"port":(\d+),"msg":"Backdesk is serving/.exec(output);
+      if (!match) return;
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      const port = Number(match[1]);
+      resolve({
+        child,
+        graphqlUrl: `http://127.0.0.1:${port}/graphql`,
+        wsUrl: `ws://127.0.0.1:${port}/graphql`,
+        rss: () => processRss(child.pid as number),
+        stop: async () => {
+          child.kill('SIGTERM');
+          const timeout = setTimeout(() => child.kill('SIGKILL'), 20_000);
+          await exited;
+          clearTimeout(timeout);
+        },
+      });
+    };
+    child.stdout?.on('data', onData);
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`server exited before listening:\n${output}`));
+    });
+  });
+}
+
+/** Resident set size of a process in bytes, read from /proc (Linux). */
+export function processRss(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /VmRSS:\s+(\d+) kB/.exec(status);
+  return match ? Number(match[1]) * 1024 : 0;
+}
+
+export interface GraphQLResult<T = Record<string, unknown>> {
+  data?: T | null;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+export async function graphqlRequest<T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<GraphQLResult<T>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as GraphQLResult<T>;
+}
+
+/** Signs in as a demo employee and returns the bearer token. */
+export async function login(url: string, email: string): Promise<string> {
+  const result = await graphqlRequest<{ login: { token: string | null } }>(
+    url,
+    'mutation Login($input: LoginInput!) { login(input: $input) { token } }',
+    { input: { email, password: DEMO_PASSWORD } },
+  );
+  const token = result.data?.login.token;
+  if (!token) throw new Error(`could not sign in as ${email}: ${JSON.stringify(result)}`);
+  return token;
+}
+
+/** The value at quantile q (0..1) of an ascending list, rounded to 0.1. */
+export function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  const value = sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return Math.round(value * 10) / 10;
+}
+
+export function ratio(ours: number, theirs: number): number {
+  return theirs > 0 ? Math.round((ours / theirs) * 1000) / 1000 : 0;
+}
+
+export function writeResult(name: string, result: unknown): string {
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = path.join(RESULTS_DIR, `${name}.json`);
+  fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  return file;
+}
