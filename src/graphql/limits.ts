@@ -85,10 +85,46 @@ function measure(
 }
 
 /**
+ * Verdicts already reached, per parsed document (Apollo and the WebSocket server reuse the parsed
+ * document of a query they have seen) and per operation and variables: a console or a report
+ * sends the same few operations again and again, and walking the cost of each is not free.
+ */
+const verdicts = new WeakMap<
+  RequestLimits,
+  WeakMap<DocumentNode, Map<string, GraphQLError | undefined>>
+>();
+const VERDICTS_PER_DOCUMENT = 256;
+
+/**
  * Checks an operation against the limits, the same way for HTTP and WebSocket. Returns the
  * refusal (a GraphQL error with a code, HTTP 400) or undefined.
  */
 export function checkLimits(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+  limits: RequestLimits,
+): GraphQLError | undefined {
+  let byDocument = verdicts.get(limits);
+  if (!byDocument) {
+    byDocument = new WeakMap();
+    verdicts.set(limits, byDocument);
+  }
+  let known = byDocument.get(document);
+  if (!known) {
+    known = new Map();
+    byDocument.set(document, known);
+  }
+  const key = `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}`;
+  if (known.has(key)) return known.get(key);
+  const verdict = judge(schema, document, operationName, variables, limits);
+  if (known.size >= VERDICTS_PER_DOCUMENT) known.clear();
+  known.set(key, verdict);
+  return verdict;
+}
+
+function judge(
   schema: GraphQLSchema,
   document: DocumentNode,
   operationName: string | null | undefined,

@@ -1,6 +1,7 @@
-import type { EntityClass, FilterQuery } from '@mikro-orm/core';
+import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import { findRowsById } from '../db/plain-rows';
 
 /**
  * Per-request DataLoaders, created on first use. A field resolver asks for a loader by name and
@@ -27,15 +28,16 @@ interface HasNumericId {
   id: number;
 }
 
-/** Loads entities of one class by primary key, batched per request; null for a missing key. */
+/**
+ * Loads rows of one entity by primary key, batched per request; null for a missing key. They are
+ * plain rows (see db/plain-rows.ts): for reading, not for changing through the unit of work.
+ */
 export function byIdLoader<T extends HasNumericId>(
   context: { em: EntityManager; loaders: Loaders },
   entity: EntityClass<T>,
 ): DataLoader<number, T | null> {
   return context.loaders.get<number, T | null>(`byId:${entity.name}`, async (ids) => {
-    const rows = await context.em.find(entity, {
-      id: { $in: [...ids] },
-    } as unknown as FilterQuery<T>);
+    const rows = await findRowsById(context.em, entity, ids);
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id) ?? null);
   });

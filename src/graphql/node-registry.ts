@@ -1,3 +1,4 @@
+import { ROW_ENTITY } from '../db/plain-rows';
 import type { RequestContext } from './context';
 import type { Role } from '../modules/auth/role';
 
@@ -25,8 +26,10 @@ export function nodeRegistration(typeName: string): NodeTypeRegistration | undef
 }
 
 export function nodeTypeNameOf(value: object): string | undefined {
+  const rowEntity = (value as { [ROW_ENTITY]?: unknown })[ROW_ENTITY];
   for (const registration of registrations.values()) {
-    if (value instanceof registration.entity) return registration.typeName;
+    if (rowEntity === registration.entity || value instanceof registration.entity)
+      return registration.typeName;
   }
   return undefined;
 }

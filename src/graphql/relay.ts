@@ -1,9 +1,4 @@
-import {
-  Cursor,
-  type EntityName,
-  type FilterQuery,
-  type FindByCursorOptions,
-} from '@mikro-orm/core';
+import { Cursor, type EntityClass, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { GraphQLError } from 'graphql';
@@ -19,6 +14,7 @@ import {
   Root as RootArg,
   type ClassType,
 } from 'type-graphql';
+import { columnOf, rowMapper } from '../db/plain-rows';
 import { toGlobalId } from './global-id';
 import { nodeTypeNameOf } from './node-registry';
 
@@ -139,31 +135,32 @@ function badCursor(name: string): GraphQLError {
   });
 }
 
-function checkCursor(value: string | null | undefined, name: string): string | undefined {
+/** A cursor is the sort key of a row: its values in `orderBy` order, as base64url JSON. */
+function decodeCursor(value: string | null | undefined, name: string, keys: number) {
   if (value === null || value === undefined) return undefined;
   try {
-    const decoded = Cursor.decode(value);
-    if (!Array.isArray(decoded)) throw new Error('not an array');
+    const decoded: unknown = Cursor.decode(value);
+    if (Array.isArray(decoded) && decoded.length === keys) return decoded as unknown[];
   } catch {
-    throw badCursor(name);
+    // falls through to the refusal
   }
-  return value;
+  throw badCursor(name);
 }
 
+type Ordering = Record<string, 'asc' | 'desc'>;
+
 /**
- * Keyset pagination over an entity (MikroORM's `findByCursor`): `orderBy` must end with a unique
- * key so every cursor is a precise place. The total count runs only when a client asks for it.
+ * Keyset pagination over an entity's table, read as plain rows (see db/plain-rows.ts). `filter`
+ * is a MikroORM filter (the same one `em.find` takes); `orderBy` must end with a unique key, all
+ * in one direction, so every cursor is a precise place and a row-value comparison
+ * `(a, b) > (x, y)` walks the matching index. The total count runs only when a client asks.
  */
 export async function paginate<Entity extends object>(
   em: EntityManager,
-  entity: EntityName<Entity>,
+  entity: EntityClass<Entity>,
   filter: FilterQuery<Entity> | (() => FilterQuery<Entity>),
   args: ConnectionArgs,
-  options: Omit<
-    FindByCursorOptions<Entity, never, '*', never, false>,
-    'first' | 'last' | 'after' | 'before' | 'includeCount'
-  > &
-    Required<Pick<FindByCursorOptions<Entity, never, '*', never, false>, 'orderBy'>>,
+  options: { orderBy: Ordering },
 ): Promise<ConnectionShape<Entity>> {
   if (args.first != null && args.last != null) {
     throw new GraphQLError('Use either "first" or "last", not both', {
@@ -173,36 +170,48 @@ export async function paginate<Entity extends object>(
   // A filter with raw SQL fragments serves one query only: a factory builds it for each.
   const where = (): FilterQuery<Entity> =>
     typeof filter === 'function' ? (filter as () => FilterQuery<Entity>)() : filter;
-  const after = checkCursor(args.after, 'after');
-  const before = checkCursor(args.before, 'before');
+  const properties = Object.keys(options.orderBy);
+  const descending = options.orderBy[properties[0]] === 'desc';
+  if (properties.some((property) => (options.orderBy[property] === 'desc') !== descending))
+    throw new Error('paginate: every sort key must go in the same direction');
+  const after = decodeCursor(args.after, 'after', properties.length);
+  const before = decodeCursor(args.before, 'before', properties.length);
   const backwards = args.last != null || (before !== undefined && args.first == null);
   const size = backwards ? (args.last ?? DEFAULT_PAGE_SIZE) : (args.first ?? DEFAULT_PAGE_SIZE);
-  let page: Cursor<Entity, never, '*', never, false>;
-  try {
-    page = await em.findByCursor(entity, where(), {
-      ...options,
-      ...(backwards ? { last: size } : { first: size }),
-      ...(after !== undefined ? { after } : {}),
-      ...(before !== undefined ? { before } : {}),
-      includeCount: false,
-    } as FindByCursorOptions<Entity, never, '*', never, false>);
-  } catch (error) {
-    // A cursor from another list (other sort keys) fails when MikroORM maps it onto this order.
-    if (error instanceof Error && /cursor/i.test(error.message))
-      throw badCursor(after !== undefined ? 'after' : 'before');
-    throw error;
-  }
-  const nodes = [...page.items] as Entity[];
-  const edges = nodes.map((node) => ({ cursor: page.from(node), node }));
+
+  const columns = properties.map((property) => `e0.${columnOf(em, entity, property)}`);
+  const tuple = `(${columns.join(', ')})`;
+  const placeholders = `(${properties.map(() => '?').join(', ')})`;
+  // Reading backwards walks the list in reverse, then turns the page around.
+  const reversed = backwards !== descending;
+  const query = em
+    .createQueryBuilder(entity, 'e0')
+    .select('e0.*')
+    .where(where())
+    .orderBy(
+      Object.fromEntries(properties.map((property) => [property, reversed ? 'desc' : 'asc'])),
+    )
+    .limit(size + 1);
+  if (after !== undefined)
+    query.andWhere(`${tuple} ${descending ? '<' : '>'} ${placeholders}`, after);
+  if (before !== undefined)
+    query.andWhere(`${tuple} ${descending ? '>' : '<'} ${placeholders}`, before);
+  const raws = (await query.execute('all', false)) as Record<string, unknown>[];
+  const more = raws.length > size;
+  const rows = raws.slice(0, size).map(rowMapper(em, entity));
+  if (backwards) rows.reverse();
+  const cursorOf = (row: Entity) =>
+    Cursor.encode(properties.map((property) => (row as Record<string, unknown>)[property]));
+  const edges = rows.map((node) => ({ cursor: cursorOf(node), node }));
   let counted: Promise<number> | undefined;
   return {
     edges,
-    nodes,
+    nodes: rows,
     pageInfo: Object.assign(new PageInfo(), {
-      hasNextPage: page.hasNextPage,
-      hasPreviousPage: page.hasPrevPage,
-      startCursor: page.startCursor,
-      endCursor: page.endCursor,
+      hasNextPage: backwards ? before !== undefined : more,
+      hasPreviousPage: backwards ? more : after !== undefined,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
     }),
     get totalCount() {
       counted ??= em.count(entity, where());

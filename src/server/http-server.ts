@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -131,6 +132,9 @@ export async function startServer(
     parseOptions: { maxTokens: deps.limits.maxTokens },
     formatError: maskingFormatter(logger),
     plugins: [
+      // We set no cache hints; Apollo's cache-control plugin would otherwise wrap every field
+      // resolver to compute them.
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({
         httpServer,
         stopGracePeriodMillis: deps.shutdownGraceMs,

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { GraphQLError, GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Realtime } from '../events/realtime';
 import { checkLimits, type RequestLimits } from '../graphql/limits';
 import type { RequestGuards } from './guards';
-import { GraphQLError as ParseError, parse } from 'graphql';
+import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { Employee, EmployeeStatus } from '../modules/employees/employee.entity';
 import type { RequestContext, Viewer } from '../graphql/context';
 import { maskError } from '../graphql/errors';
@@ -15,6 +14,47 @@ import { Loaders } from '../graphql/loaders';
 import type { Services } from '../modules/services';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
+
+/** Parsed and validated documents by query text, the most recently used kept. */
+class PreparedDocuments {
+  private readonly byQuery = new Map<
+    string,
+    { document: DocumentNode } | { errors: readonly GraphQLError[] }
+  >();
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly maxTokens: number,
+    private readonly capacity = 500,
+  ) {}
+
+  prepare(query: string): { document: DocumentNode } | { errors: readonly GraphQLError[] } {
+    const known = this.byQuery.get(query);
+    if (known) {
+      this.byQuery.delete(query);
+      this.byQuery.set(query, known);
+      return known;
+    }
+    let prepared: { document: DocumentNode } | { errors: readonly GraphQLError[] };
+    try {
+      const document = parse(query, { maxTokens: this.maxTokens });
+      const errors = validate(this.schema, document);
+      prepared = errors.length > 0 ? { errors } : { document };
+    } catch (error) {
+      return {
+        errors: [
+          error instanceof GraphQLError ? error : new GraphQLError('Could not parse the document'),
+        ],
+      };
+    }
+    if (this.byQuery.size >= this.capacity) {
+      const oldest = this.byQuery.keys().next().value;
+      if (oldest !== undefined) this.byQuery.delete(oldest);
+    }
+    this.byQuery.set(query, prepared);
+    return prepared;
+  }
+}
 
 export interface WebSocketDependencies {
   realtime: Realtime;
@@ -46,6 +86,7 @@ export function attachGraphQLWebSocket(deps: WebSocketDependencies): {
   dispose(): Promise<void> | void;
 } {
   const { wsServer, schema, orm, services, logger, metrics, realtime, guards, limits } = deps;
+  const documents = new PreparedDocuments(schema, limits.maxTokens);
   wsServer.on('connection', (socket) => {
     metrics.webSockets.inc();
     socket.once('close', () => metrics.webSockets.dec());
@@ -87,23 +128,25 @@ export function attachGraphQLWebSocket(deps: WebSocketDependencies): {
         return true;
       },
       // The same limits as HTTP: token count at parse, then depth, aliases, directives and cost.
+      // A query seen before is neither parsed nor validated again (a console reconnecting
+      // subscribes with the same few documents).
       onSubscribe: (_ctx, _id, payload) => {
-        let document;
-        try {
-          document = parse(payload.query, { maxTokens: limits.maxTokens });
-        } catch (error) {
-          return [
-            error instanceof ParseError ? error : new ParseError('Could not parse the document'),
-          ];
-        }
+        const prepared = documents.prepare(payload.query);
+        if ('errors' in prepared) return prepared.errors;
         const refusal = checkLimits(
           schema,
-          document,
+          prepared.document,
           payload.operationName,
           payload.variables,
           limits,
         );
-        return refusal ? [refusal] : undefined;
+        if (refusal) return [refusal];
+        return {
+          schema,
+          document: prepared.document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+        };
       },
       context: (ctx): RequestContext => {
         const requestId = randomUUID();

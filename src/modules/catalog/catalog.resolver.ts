@@ -34,6 +34,7 @@ import {
   UpdateProductPayload,
 } from './catalog.types';
 import { Product, StockLevel, StockMovement } from './product.entity';
+import type { Row } from '../../db/plain-rows';
 
 registerNodeType({
   typeName: 'Product',
@@ -124,19 +125,19 @@ export class CatalogResolver extends NodeResolver(ProductObject, 'Product') {
   }
 
   @FieldResolver(() => Money, { description: 'Selling price per unit.' })
-  price(@Root() product: Product): Money {
+  price(@Root() product: Row<Product>): Money {
     return Money.fromMinor(product.priceMinor);
   }
 
   @FieldResolver(() => Money, {
     description: 'What a unit costs us (posted to cost of goods sold when shipped).',
   })
-  cost(@Root() product: Product): Money {
+  cost(@Root() product: Row<Product>): Money {
     return Money.fromMinor(product.costMinor);
   }
 
   @FieldResolver(() => Stock, { description: 'Units on hand, reserved and available.' })
-  async stock(@Root() product: Product, @Ctx() context: RequestContext): Promise<Stock> {
+  async stock(@Root() product: Row<Product>, @Ctx() context: RequestContext): Promise<Stock> {
     const level = await stockLoader(context).load(product.id);
     const onHand = level?.onHand ?? 0;
     const reserved = level?.reserved ?? 0;
@@ -146,7 +147,7 @@ export class CatalogResolver extends NodeResolver(ProductObject, 'Product') {
   @FieldResolver(() => [StockMovementObject], {
     description: `The latest stock movements, newest first (at most ${MAX_MOVEMENTS}).`,
   })
-  async stockMovements(@Root() product: Product, @Ctx() context: RequestContext) {
+  async stockMovements(@Root() product: Row<Product>, @Ctx() context: RequestContext) {
     const movements = await context.em.find(
       StockMovement,
       { product: product.id },

@@ -53,6 +53,7 @@ import {
   UpdateEmployeeInput,
   UpdateEmployeePayload,
 } from './employee.types';
+import type { Row } from '../../db/plain-rows';
 
 registerNodeType({
   typeName: 'Employee',
@@ -273,7 +274,10 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
     nullable: true,
     description: `Annual salary in effect today. ${PAY_FIELD_RULE}`,
   })
-  async salary(@Root() employee: Employee, @Ctx() context: RequestContext): Promise<Money | null> {
+  async salary(
+    @Root() employee: Row<Employee>,
+    @Ctx() context: RequestContext,
+  ): Promise<Money | null> {
     await authorisePayRead(context, employee.id, 'salary');
     const today = new Date().toISOString().slice(0, 10);
     const salary = await context.loaders
@@ -289,7 +293,7 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
     description: `Every salary and the day it took effect, oldest first. ${PAY_FIELD_RULE}`,
   })
   async salaryHistory(
-    @Root() employee: Employee,
+    @Root() employee: Row<Employee>,
     @Ctx() context: RequestContext,
   ): Promise<SalaryStepObject[]> {
     await authorisePayRead(context, employee.id, 'salaryHistory');
@@ -307,7 +311,7 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
   @FieldResolver(() => [PayslipObject], {
     description: `Their payslips, newest period first. ${PAY_FIELD_RULE}`,
   })
-  async payslips(@Root() employee: Employee, @Ctx() context: RequestContext) {
+  async payslips(@Root() employee: Row<Employee>, @Ctx() context: RequestContext) {
     await authorisePayRead(context, employee.id, 'payslips');
     const slips = await context.em.find(
       Payslip,
@@ -318,19 +322,19 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
   }
 
   @FieldResolver(() => DepartmentObject, { nullable: true, description: 'Their department.' })
-  department(@Root() employee: Employee, @Ctx() context: RequestContext) {
+  department(@Root() employee: Row<Employee>, @Ctx() context: RequestContext) {
     return employee.department
       ? byIdLoader(context, Department).load(employee.department.id)
       : null;
   }
 
   @FieldResolver(() => EmployeeObject, { nullable: true, description: 'Their manager.' })
-  manager(@Root() employee: Employee, @Ctx() context: RequestContext) {
+  manager(@Root() employee: Row<Employee>, @Ctx() context: RequestContext) {
     return employee.manager ? byIdLoader(context, Employee).load(employee.manager.id) : null;
   }
 
   @FieldResolver(() => [EmployeeObject], { description: 'Their direct reports, by name.' })
-  reports(@Root() employee: Employee, @Ctx() context: RequestContext) {
+  reports(@Root() employee: Row<Employee>, @Ctx() context: RequestContext) {
     return groupLoader(
       context,
       'reports',
@@ -345,7 +349,7 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
     description:
       'Hires, changes of role, salary (date only) and department, terminations. Requires one of: HR, ADMIN.',
   })
-  history(@Root() employee: Employee, @Ctx() context: RequestContext) {
+  history(@Root() employee: Row<Employee>, @Ctx() context: RequestContext) {
     return loadHistory(context, 'Employee', employee.id);
   }
 }
@@ -403,12 +407,12 @@ export class DepartmentResolver extends NodeResolver(DepartmentObject, 'Departme
     nullable: true,
     description: 'The department it belongs to.',
   })
-  parent(@Root() department: Department, @Ctx() context: RequestContext) {
+  parent(@Root() department: Row<Department>, @Ctx() context: RequestContext) {
     return department.parent ? byIdLoader(context, Department).load(department.parent.id) : null;
   }
 
   @FieldResolver(() => [DepartmentObject], { description: 'Its sub-departments.' })
-  children(@Root() department: Department, @Ctx() context: RequestContext) {
+  children(@Root() department: Row<Department>, @Ctx() context: RequestContext) {
     return groupLoader(
       context,
       'departmentChildren',
@@ -419,14 +423,14 @@ export class DepartmentResolver extends NodeResolver(DepartmentObject, 'Departme
   }
 
   @FieldResolver(() => EmployeeObject, { nullable: true, description: 'Who heads it.' })
-  head(@Root() department: Department, @Ctx() context: RequestContext) {
+  head(@Root() department: Row<Department>, @Ctx() context: RequestContext) {
     return department.headId === null
       ? null
       : byIdLoader(context, Employee).load(department.headId);
   }
 
   @FieldResolver(() => [EmployeeObject], { description: 'Its employees, by name.' })
-  employees(@Root() department: Department, @Ctx() context: RequestContext) {
+  employees(@Root() department: Row<Department>, @Ctx() context: RequestContext) {
     return groupLoader(
       context,
       'departmentEmployees',
@@ -480,30 +484,30 @@ export class PayrollResolver extends NodeResolver(PayrollRunObject, 'PayrollRun'
   @FieldResolver(() => DecimalScalar, {
     description: 'The flat withholding rate applied, such as "0.2000".',
   })
-  withholdingRate(@Root() run: PayrollRun): string {
+  withholdingRate(@Root() run: Row<PayrollRun>): string {
     const bp = run.withholdingRateBp;
     return `${Math.floor(bp / 10_000)}.${String(bp % 10_000).padStart(4, '0')}`;
   }
 
   @FieldResolver(() => Money, { description: 'Sum of gross pay.' })
-  totalGross(@Root() run: PayrollRun): Money {
+  totalGross(@Root() run: Row<PayrollRun>): Money {
     return Money.fromMinor(run.totalGrossMinor);
   }
 
   @FieldResolver(() => Money, { description: 'Sum of withholding.' })
-  totalWithholding(@Root() run: PayrollRun): Money {
+  totalWithholding(@Root() run: Row<PayrollRun>): Money {
     return Money.fromMinor(run.totalWithholdingMinor);
   }
 
   @FieldResolver(() => Money, { description: 'Sum of net pay.' })
-  totalNet(@Root() run: PayrollRun): Money {
+  totalNet(@Root() run: Row<PayrollRun>): Money {
     return Money.fromMinor(run.totalNetMinor);
   }
 
   @FieldResolver(() => [PayslipObject], {
     description: 'One payslip per employee paid, by employee.',
   })
-  async payslips(@Root() run: PayrollRun, @Ctx() context: RequestContext) {
+  async payslips(@Root() run: Row<PayrollRun>, @Ctx() context: RequestContext) {
     const slips = await context.em.find(
       Payslip,
       { run: run.id },

@@ -71,6 +71,7 @@ import {
   VendorConnection,
   VendorObject,
 } from './ledger.types';
+import type { Row } from '../../db/plain-rows';
 
 const LEDGER = Permissions.ledger.read;
 const RECEIVABLES = Permissions.receivables.read;
@@ -165,7 +166,7 @@ export class AccountResolver extends NodeResolver(AccountObject, 'Account') {
       "The balance in the account's natural sign (positive on its normal side), as of a date.",
   })
   async balance(
-    @Root() account: Account,
+    @Root() account: Row<Account>,
     @Arg('asOf', () => CalendarDateScalar, {
       nullable: true,
       description: 'Count postings dated on or before this day; every posting when omitted.',
@@ -375,7 +376,7 @@ export class JournalEntryResolver extends NodeResolver(JournalEntryObject, 'Jour
   }
 
   @FieldResolver(() => [JournalLineObject], { description: 'The lines, in the order given.' })
-  lines(@Root() entry: JournalEntry, @Ctx() context: RequestContext) {
+  lines(@Root() entry: Row<JournalEntry>, @Ctx() context: RequestContext) {
     return groupLoader(
       context,
       'journalLines',
@@ -393,7 +394,7 @@ export class JournalEntryResolver extends NodeResolver(JournalEntryObject, 'Jour
     nullable: true,
     description: 'The entry this one reverses.',
   })
-  reversalOf(@Root() entry: JournalEntry, @Ctx() context: RequestContext) {
+  reversalOf(@Root() entry: Row<JournalEntry>, @Ctx() context: RequestContext) {
     return entry.reversalOfId === null
       ? null
       : byIdLoader(context, JournalEntry).load(entry.reversalOfId);
@@ -403,7 +404,7 @@ export class JournalEntryResolver extends NodeResolver(JournalEntryObject, 'Jour
     nullable: true,
     description: 'The entry that reversed this one.',
   })
-  reversedBy(@Root() entry: JournalEntry, @Ctx() context: RequestContext) {
+  reversedBy(@Root() entry: Row<JournalEntry>, @Ctx() context: RequestContext) {
     return context.loaders
       .get<number, JournalEntry | null>('reversedBy', async (ids) => {
         const reversals = await context.em.find(JournalEntry, { reversalOfId: { $in: [...ids] } });
@@ -417,7 +418,7 @@ export class JournalEntryResolver extends NodeResolver(JournalEntryObject, 'Jour
     nullable: true,
     description: 'Who posted it; null for the system.',
   })
-  createdBy(@Root() entry: JournalEntry, @Ctx() context: RequestContext) {
+  createdBy(@Root() entry: Row<JournalEntry>, @Ctx() context: RequestContext) {
     return entry.createdById === null
       ? null
       : byIdLoader(context, Employee).load(entry.createdById);
@@ -427,17 +428,17 @@ export class JournalEntryResolver extends NodeResolver(JournalEntryObject, 'Jour
 @Resolver(() => JournalLineObject)
 export class JournalLineResolver {
   @FieldResolver(() => AccountObject, { description: 'The account.' })
-  account(@Root() line: JournalLine, @Ctx() context: RequestContext) {
+  account(@Root() line: Row<JournalLine>, @Ctx() context: RequestContext) {
     return accountById(context, line.account.id);
   }
 
   @FieldResolver(() => Money, { description: 'The debit amount (zero on a credit line).' })
-  debit(@Root() line: JournalLine): Money {
+  debit(@Root() line: Row<JournalLine>): Money {
     return Money.fromMinor(line.debitMinor);
   }
 
   @FieldResolver(() => Money, { description: 'The credit amount (zero on a debit line).' })
-  credit(@Root() line: JournalLine): Money {
+  credit(@Root() line: Row<JournalLine>): Money {
     return Money.fromMinor(line.creditMinor);
   }
 
@@ -445,7 +446,7 @@ export class JournalLineResolver {
     description:
       "The account's balance after this line in posting order (debits minus credits): the audit chain.",
   })
-  balanceAfter(@Root() line: JournalLine): Money {
+  balanceAfter(@Root() line: Row<JournalLine>): Money {
     return Money.fromMinor(line.balanceAfterMinor);
   }
 
@@ -453,7 +454,10 @@ export class JournalLineResolver {
     description:
       "The account's running balance after this line in date order, in its natural sign.",
   })
-  async runningBalance(@Root() line: JournalLine, @Ctx() context: RequestContext): Promise<Money> {
+  async runningBalance(
+    @Root() line: Row<JournalLine>,
+    @Ctx() context: RequestContext,
+  ): Promise<Money> {
     const loader = context.loaders.get<number, bigint>('runningBalance', async (ids) => {
       const balances = await context.services.statements.runningBalances(context.em, ids);
       return ids.map((id) => balances.get(id) ?? 0n);
@@ -465,7 +469,7 @@ export class JournalLineResolver {
     nullable: true,
     description: 'The customer of a receivable line.',
   })
-  customer(@Root() line: JournalLine, @Ctx() context: RequestContext) {
+  customer(@Root() line: Row<JournalLine>, @Ctx() context: RequestContext) {
     return line.customerId === null ? null : byIdLoader(context, Customer).load(line.customerId);
   }
 }
@@ -558,28 +562,28 @@ export class InvoiceResolver extends NodeResolver(InvoiceObject, 'Invoice') {
   }
 
   @FieldResolver(() => CustomerObject, { description: 'Who is billed.' })
-  customer(@Root() invoice: Invoice, @Ctx() context: RequestContext) {
+  customer(@Root() invoice: Row<Invoice>, @Ctx() context: RequestContext) {
     return byIdLoader(context, Customer).load(invoice.customer.id);
   }
 
   @FieldResolver(() => Money, { description: 'The invoiced amount.' })
-  total(@Root() invoice: Invoice): Money {
+  total(@Root() invoice: Row<Invoice>): Money {
     return Money.fromMinor(invoice.totalMinor);
   }
 
   @FieldResolver(() => Money, { description: 'What has been paid.' })
-  amountPaid(@Root() invoice: Invoice): Money {
+  amountPaid(@Root() invoice: Row<Invoice>): Money {
     return Money.fromMinor(invoice.amountPaidMinor);
   }
 
   @FieldResolver(() => Money, { description: 'What is still due.' })
-  amountDue(@Root() invoice: Invoice): Money {
+  amountDue(@Root() invoice: Row<Invoice>): Money {
     return Money.fromMinor(invoice.totalMinor - invoice.amountPaidMinor);
   }
 
   @Authorized(...Permissions.orders.read)
   @FieldResolver(() => OrderObject, { nullable: true, description: 'The shipped order it bills.' })
-  order(@Root() invoice: Invoice, @Ctx() context: RequestContext) {
+  order(@Root() invoice: Row<Invoice>, @Ctx() context: RequestContext) {
     return invoice.orderId === null ? null : byIdLoader(context, Order).load(invoice.orderId);
   }
 }
@@ -686,27 +690,27 @@ export class BillResolver extends NodeResolver(BillObject, 'Bill') {
   }
 
   @FieldResolver(() => VendorObject, { description: 'Who billed us.' })
-  vendor(@Root() bill: Bill, @Ctx() context: RequestContext) {
+  vendor(@Root() bill: Row<Bill>, @Ctx() context: RequestContext) {
     return byIdLoader(context, Vendor).load(bill.vendor.id);
   }
 
   @FieldResolver(() => AccountObject, { description: 'The expense account it was posted to.' })
-  expenseAccount(@Root() bill: Bill, @Ctx() context: RequestContext) {
+  expenseAccount(@Root() bill: Row<Bill>, @Ctx() context: RequestContext) {
     return accountById(context, bill.expenseAccount.id);
   }
 
   @FieldResolver(() => Money, { description: 'The billed amount.' })
-  amount(@Root() bill: Bill): Money {
+  amount(@Root() bill: Row<Bill>): Money {
     return Money.fromMinor(bill.amountMinor);
   }
 
   @FieldResolver(() => Money, { description: 'What has been paid.' })
-  amountPaid(@Root() bill: Bill): Money {
+  amountPaid(@Root() bill: Row<Bill>): Money {
     return Money.fromMinor(bill.amountPaidMinor);
   }
 
   @FieldResolver(() => Money, { description: 'What is still due.' })
-  amountDue(@Root() bill: Bill): Money {
+  amountDue(@Root() bill: Row<Bill>): Money {
     return Money.fromMinor(bill.amountMinor - bill.amountPaidMinor);
   }
 }
@@ -719,7 +723,7 @@ export class CustomerLedgerResolver {
     description:
       'What the customer owes: their receivable balance in the ledger. Requires one of: ACCOUNTANT, REPORTING, SUPPORT_AGENT, SUPPORT_LEAD, ADMIN.',
   })
-  async balance(@Root() customer: Customer, @Ctx() context: RequestContext): Promise<Money> {
+  async balance(@Root() customer: Row<Customer>, @Ctx() context: RequestContext): Promise<Money> {
     const loader = context.loaders.get<number, bigint>('customerBalance', async (ids) => {
       const balances = await context.services.receivables.customerBalances(context.em, ids);
       return ids.map((id) => balances.get(id) ?? 0n);
@@ -733,7 +737,7 @@ export class CustomerLedgerResolver {
       "The customer's invoices, newest first. Requires one of: ACCOUNTANT, REPORTING, SUPPORT_AGENT, SUPPORT_LEAD, ADMIN.",
   })
   invoices(
-    @Root() customer: Customer,
+    @Root() customer: Row<Customer>,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('filter', () => InvoiceFilter, {
       nullable: true,
@@ -760,7 +764,7 @@ export class OrderInvoiceResolver {
     description:
       'The invoice issued when the order shipped. Requires one of: ACCOUNTANT, REPORTING, SUPPORT_AGENT, SUPPORT_LEAD, ADMIN.',
   })
-  invoice(@Root() order: Order, @Ctx() context: RequestContext) {
+  invoice(@Root() order: Row<Order>, @Ctx() context: RequestContext) {
     return context.loaders
       .get<number, Invoice | null>('invoiceByOrder', async (ids) => {
         const invoices = await context.em.find(Invoice, { orderId: { $in: [...ids] } });

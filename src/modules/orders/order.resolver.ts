@@ -49,6 +49,7 @@ import {
   StartPickingPayload,
   type OrderIdInput,
 } from './order.types';
+import { selectRows, type Row } from '../../db/plain-rows';
 
 registerNodeType({
   typeName: 'Order',
@@ -62,10 +63,12 @@ function orderLines(context: RequestContext) {
     context,
     'orderLines',
     (orderIds) =>
-      context.em.find(
+      selectRows(
+        context.em,
         OrderLine,
-        { order: { $in: [...orderIds] } },
-        { orderBy: { order: 'asc', lineNo: 'asc' } },
+        'l',
+        `WHERE l.order_id IN (${orderIds.map(() => '?').join(', ')}) ORDER BY l.order_id, l.line_no`,
+        orderIds,
       ),
     (line) => line.order.id,
   );
@@ -199,22 +202,22 @@ export class OrderResolver extends NodeResolver(OrderObject, 'Order') {
   }
 
   @FieldResolver(() => [OrderStatus], { description: 'The statuses this order may move to next.' })
-  nextStates(@Root() order: Order): readonly OrderStatus[] {
+  nextStates(@Root() order: Row<Order>): readonly OrderStatus[] {
     return ORDER_TRANSITIONS[order.status];
   }
 
   @FieldResolver(() => CustomerObject, { description: 'Who ordered.' })
-  customer(@Root() order: Order, @Ctx() context: RequestContext) {
+  customer(@Root() order: Row<Order>, @Ctx() context: RequestContext) {
     return byIdLoader(context, Customer).load(order.customer.id);
   }
 
   @FieldResolver(() => [OrderLineObject], { description: 'What was ordered, in the order given.' })
-  lines(@Root() order: Order, @Ctx() context: RequestContext) {
+  lines(@Root() order: Row<Order>, @Ctx() context: RequestContext) {
     return orderLines(context).load(order.id);
   }
 
   @FieldResolver(() => Money, { description: 'Sum of the line totals.' })
-  total(@Root() order: Order): Money {
+  total(@Root() order: Row<Order>): Money {
     return Money.fromMinor(order.totalMinor, order.currency);
   }
 
@@ -222,14 +225,14 @@ export class OrderResolver extends NodeResolver(OrderObject, 'Order') {
     nullable: true,
     description: 'The employee who placed it.',
   })
-  placedBy(@Root() order: Order, @Ctx() context: RequestContext) {
+  placedBy(@Root() order: Row<Order>, @Ctx() context: RequestContext) {
     return order.placedById === null ? null : byIdLoader(context, Employee).load(order.placedById);
   }
 
   @FieldResolver(() => [HistoryEntry], {
     description: 'Every recorded change, oldest first, with who and when.',
   })
-  history(@Root() order: Order, @Ctx() context: RequestContext) {
+  history(@Root() order: Row<Order>, @Ctx() context: RequestContext) {
     return loadHistory(context, 'Order', order.id);
   }
 }
@@ -237,17 +240,17 @@ export class OrderResolver extends NodeResolver(OrderObject, 'Order') {
 @Resolver(() => OrderLineObject)
 export class OrderLineResolver {
   @FieldResolver(() => ProductObject, { description: 'The product.' })
-  product(@Root() line: OrderLine, @Ctx() context: RequestContext) {
+  product(@Root() line: Row<OrderLine>, @Ctx() context: RequestContext) {
     return byIdLoader(context, Product).load(line.product.id);
   }
 
   @FieldResolver(() => Money, { description: 'Price per unit when the order was placed.' })
-  unitPrice(@Root() line: OrderLine): Money {
+  unitPrice(@Root() line: Row<OrderLine>): Money {
     return Money.fromMinor(line.unitPriceMinor);
   }
 
   @FieldResolver(() => Money, { description: 'Quantity × unit price.' })
-  total(@Root() line: OrderLine): Money {
+  total(@Root() line: Row<OrderLine>): Money {
     return Money.fromMinor(line.totalMinor);
   }
 }
@@ -257,7 +260,7 @@ export class CustomerOrdersResolver {
   @Authorized(...Permissions.orders.read)
   @FieldResolver(() => OrderConnection, { description: "The customer's orders, newest first." })
   orders(
-    @Root() customer: Customer,
+    @Root() customer: Row<Customer>,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('status', () => [OrderStatus], {
       nullable: true,

@@ -70,6 +70,7 @@ import {
   Ticket,
   TicketMessage,
 } from './ticket.entity';
+import { selectRows, type Row } from '../../db/plain-rows';
 
 const READ = Permissions.support.read;
 const WORK = Permissions.support.work;
@@ -291,17 +292,17 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     description:
       'Whose request it is; from here reach their other tickets, orders, invoices and balance.',
   })
-  customer(@Root() ticket: Ticket, @Ctx() context: RequestContext) {
+  customer(@Root() ticket: Row<Ticket>, @Ctx() context: RequestContext) {
     return byIdLoader(context, Customer).load(ticket.customer.id);
   }
 
   @FieldResolver(() => OrderObject, { nullable: true, description: 'The order it is about.' })
-  order(@Root() ticket: Ticket, @Ctx() context: RequestContext) {
+  order(@Root() ticket: Row<Ticket>, @Ctx() context: RequestContext) {
     return ticket.order ? byIdLoader(context, Order).load(ticket.order.id) : null;
   }
 
   @FieldResolver(() => EmployeeObject, { nullable: true, description: 'The agent working it.' })
-  assignee(@Root() ticket: Ticket, @Ctx() context: RequestContext) {
+  assignee(@Root() ticket: Row<Ticket>, @Ctx() context: RequestContext) {
     return ticket.assignee ? byIdLoader(context, Employee).load(ticket.assignee.id) : null;
   }
 
@@ -309,7 +310,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     description: 'The conversation, oldest first (internal notes only for support staff).',
   })
   messages(
-    @Root() ticket: Ticket,
+    @Root() ticket: Row<Ticket>,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Ctx() context: RequestContext,
   ) {
@@ -323,19 +324,22 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     nullable: true,
     description: 'The latest message (internal notes only for support staff).',
   })
-  lastMessage(@Root() ticket: Ticket, @Ctx() context: RequestContext) {
+  lastMessage(@Root() ticket: Row<Ticket>, @Ctx() context: RequestContext) {
     const withNotes = seesInternalNotes(context.viewer);
     return context.loaders
       .get<number, TicketMessage | null>(`lastMessage:${withNotes}`, async (ids) => {
-        const rows = await context.em.execute<{ id: string }[]>(
-          `SELECT DISTINCT ON (ticket_id) id FROM ticket_message
-            WHERE ticket_id IN (${ids.map(() => '?').join(', ')}) ${withNotes ? '' : 'AND NOT internal'}
-            ORDER BY ticket_id, id DESC`,
-          [...ids],
+        // One index probe per ticket on (ticket_id, id), however long the conversations are.
+        const messages = await selectRows(
+          context.em,
+          TicketMessage,
+          'm',
+          `WHERE m.id IN (
+             SELECT (SELECT last.id FROM ticket_message last
+                      WHERE last.ticket_id = t.id ${withNotes ? '' : 'AND NOT last.internal'}
+                      ORDER BY last.id DESC LIMIT 1)
+               FROM ticket t WHERE t.id IN (${ids.map(() => '?').join(', ')}))`,
+          ids,
         );
-        const messages = await context.em.find(TicketMessage, {
-          id: { $in: rows.map((row) => Number(row.id)) },
-        });
         const byTicket = new Map(messages.map((message) => [message.ticket.id, message]));
         return ids.map((id) => byTicket.get(id) ?? null);
       })
@@ -347,14 +351,14 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     description:
       'The next deadline: the first response until answered, then resolution; null when solved or paused.',
   })
-  nextDueAt(@Root() ticket: Ticket): Date | null {
+  nextDueAt(@Root() ticket: Row<Ticket>): Date | null {
     return ticket.nextDueAt.getTime() === NO_DEADLINE.getTime() ? null : ticket.nextDueAt;
   }
 
   @FieldResolver(() => Boolean, {
     description: 'Whether a first-response or resolution target was missed.',
   })
-  slaBreached(@Root() ticket: Ticket, @Ctx() context: RequestContext): boolean {
+  slaBreached(@Root() ticket: Row<Ticket>, @Ctx() context: RequestContext): boolean {
     return isBreached(ticket, context.services.support.now());
   }
 
@@ -362,7 +366,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     nullable: true,
     description: 'The ticket this duplicate was merged into.',
   })
-  mergedInto(@Root() ticket: Ticket, @Ctx() context: RequestContext) {
+  mergedInto(@Root() ticket: Row<Ticket>, @Ctx() context: RequestContext) {
     return ticket.mergedIntoId === null
       ? null
       : byIdLoader(context, Ticket).load(ticket.mergedIntoId);
@@ -371,7 +375,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
   @FieldResolver(() => [HistoryEntry], {
     description: 'Every recorded change, oldest first, with who and when.',
   })
-  history(@Root() ticket: Ticket, @Ctx() context: RequestContext) {
+  history(@Root() ticket: Row<Ticket>, @Ctx() context: RequestContext) {
     return loadHistory(context, 'Ticket', ticket.id);
   }
 }
@@ -382,7 +386,7 @@ export class TicketMessageResolver extends NodeResolver(TicketMessageObject, 'Ti
     nullable: true,
     description: 'The agent who wrote it; null for the customer.',
   })
-  author(@Root() message: TicketMessage, @Ctx() context: RequestContext) {
+  author(@Root() message: Row<TicketMessage>, @Ctx() context: RequestContext) {
     return message.authorId === null ? null : byIdLoader(context, Employee).load(message.authorId);
   }
 }
@@ -478,7 +482,7 @@ export class CustomerTicketsResolver {
       "The customer's tickets, newest first. Requires one of: SUPPORT_AGENT, SUPPORT_LEAD, REPORTING, ADMIN.",
   })
   tickets(
-    @Root() customer: Customer,
+    @Root() customer: Row<Customer>,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('filter', () => TicketFilter, {
       nullable: true,
@@ -502,7 +506,7 @@ export class OrderTicketsResolver {
     description:
       'Tickets about this order, newest first. Requires one of: SUPPORT_AGENT, SUPPORT_LEAD, REPORTING, ADMIN.',
   })
-  tickets(@Root() order: Order, @Ctx() context: RequestContext) {
+  tickets(@Root() order: Row<Order>, @Ctx() context: RequestContext) {
     return context.loaders
       .get<number, Ticket[]>('ticketsByOrder', async (ids) => {
         const tickets = await context.em.find(

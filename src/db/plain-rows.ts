@@ -1,0 +1,164 @@
+import {
+  ReferenceKind,
+  type EntityClass,
+  type EntityMetadata,
+  type EntityProperty,
+  type Platform,
+} from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/**
+ * Plain rows for the read path. GraphQL only reads properties, so a page of tickets does not need
+ * MikroORM entities (identity map, change tracking, hydration): a row read with SQL and mapped to
+ * the entity's property names is the same to every field resolver, at a fraction of the cost.
+ * A many-to-one relation becomes `{ id }` (or the loaded row when the query joined it), so code
+ * written against entities (`ticket.customer.id`) reads plain rows unchanged. Writes keep using
+ * entities and the unit of work.
+ */
+
+/** Marks a plain row with the entity class it was read as (how `Node` finds its type). */
+export const ROW_ENTITY = Symbol('rowEntity');
+
+type RawRow = Record<string, unknown>;
+type Mapper = (raw: RawRow) => RawRow;
+
+interface MappedColumn {
+  property: string;
+  column: string;
+  convert: (value: unknown) => unknown;
+  /** A many-to-one: the value is the target's key, or the target's whole row when joined. */
+  reference?: { primaryKey: string; target: EntityClass<object> };
+}
+
+const mappers = new WeakMap<EntityMetadata, Mapper>();
+
+function converter(prop: EntityProperty, platform: Platform): (value: unknown) => unknown {
+  const custom = prop.customType;
+  const isDate = prop.runtimeType === 'Date';
+  return (value) => {
+    if (value === null || value === undefined) return null;
+    // Rows nested as JSON carry timestamps as strings.
+    if (isDate && typeof value === 'string') return new Date(value);
+    return custom ? custom.convertToJSValue(value, platform) : value;
+  };
+}
+
+function columnsOf(meta: EntityMetadata, platform: Platform): MappedColumn[] {
+  const columns: MappedColumn[] = [];
+  for (const prop of meta.props) {
+    if (prop.persist === false || !prop.fieldNames || prop.fieldNames.length !== 1) continue;
+    if (prop.kind === ReferenceKind.SCALAR) {
+      columns.push({
+        property: prop.name,
+        column: prop.fieldNames[0],
+        convert: converter(prop, platform),
+      });
+    } else if (
+      prop.kind === ReferenceKind.MANY_TO_ONE ||
+      (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner)
+    ) {
+      const target = prop.targetMeta as EntityMetadata;
+      const key = target.getPrimaryProps()[0];
+      columns.push({
+        property: prop.name,
+        column: prop.fieldNames[0],
+        convert: converter(key, platform),
+        reference: { primaryKey: key.name, target: target.class as EntityClass<object> },
+      });
+    }
+  }
+  return columns;
+}
+
+function metadataOf(em: EntityManager, entity: EntityClass<object>): EntityMetadata {
+  return em.getMetadata().get(entity.name);
+}
+
+/** Maps raw rows (column names, or a row nested as JSON) of one entity's table to plain rows. */
+export function rowMapper<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+): (raw: RawRow) => T {
+  const meta = metadataOf(em, entity as EntityClass<object>);
+  let mapper = mappers.get(meta);
+  if (!mapper) {
+    const platform = em.getPlatform();
+    const columns = columnsOf(meta, platform);
+    const typeMarker = { value: meta.class, enumerable: false };
+    mapper = (raw) => {
+      const row: RawRow = {};
+      for (const column of columns) {
+        const value = raw[column.column];
+        if (!column.reference) {
+          row[column.property] = column.convert(value);
+        } else if (value === null || value === undefined) {
+          row[column.property] = null;
+        } else {
+          row[column.property] = { [column.reference.primaryKey]: column.convert(value) };
+        }
+      }
+      Object.defineProperty(row, ROW_ENTITY, typeMarker);
+      return row;
+    };
+    mappers.set(meta, mapper);
+  }
+  return mapper as (raw: RawRow) => T;
+}
+
+/** The table of an entity, quoted for SQL. */
+export function tableOf(em: EntityManager, entity: EntityClass<object>): string {
+  return em.getPlatform().quoteIdentifier(metadataOf(em, entity).tableName);
+}
+
+/** The column of an entity's property (for ORDER BY and keyset conditions). */
+export function columnOf(em: EntityManager, entity: EntityClass<object>, property: string): string {
+  const prop = metadataOf(em, entity).properties[property];
+  if (!prop?.fieldNames?.length) throw new Error(`${entity.name}.${property} has no column`);
+  return prop.fieldNames[0];
+}
+
+/** Rows of one entity by primary key (one statement), as plain rows. */
+export async function findRowsById<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  ids: readonly (number | string)[],
+): Promise<T[]> {
+  if (ids.length === 0) return [];
+  const meta = metadataOf(em, entity as EntityClass<object>);
+  const key = meta.getPrimaryProps()[0].fieldNames[0];
+  const raws = await em.execute<RawRow[]>(
+    `SELECT * FROM ${tableOf(em, entity as EntityClass<object>)} WHERE ${key} IN (${ids.map(() => '?').join(', ')})`,
+    [...ids],
+  );
+  return raws.map(rowMapper(em, entity));
+}
+
+/**
+ * Rows of one entity chosen by SQL: `rest` follows `SELECT * FROM <table> <alias>` (a WHERE,
+ * ORDER BY, LIMIT, or a LATERAL join that picks them), with `?` placeholders.
+ */
+export async function selectRows<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  alias: string,
+  rest: string,
+  params: readonly unknown[],
+): Promise<T[]> {
+  const raws = await em.execute<RawRow[]>(
+    `SELECT ${alias}.* FROM ${tableOf(em, entity as EntityClass<object>)} ${alias} ${rest}`,
+    [...params],
+  );
+  return raws.map(rowMapper(em, entity));
+}
+
+/** Whether a relation value is a whole row read with its parent (not just `{ id }`). */
+export function isLoadedRow(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && ROW_ENTITY in value;
+}
+
+/**
+ * What a field resolver receives as its parent: an entity or a plain row of it, read-only. As a
+ * mapped type it reaches type-graphql as a plain `Object`, so `@Root()` hands the row over as it
+ * is, instead of copying it into a new entity instance for every field.
+ */
+export type Row<T> = Readonly<T>;
