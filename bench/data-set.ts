@@ -37,7 +37,7 @@ function steps(counts: Record<string, number>): [string, string][] {
       'orders',
       `INSERT INTO "order" (number, customer_id, status, total_minor, created_at, updated_at)
        SELECT 'SO-B' || lpad(i::text, 8, '0'),
-              (SELECT min(id) FROM customer) + (i * 7919) % ${n('customers')},
+              (SELECT min(id) FROM customer) + (i::bigint * 7919) % ${n('customers')},
               (ARRAY['PLACED','PICKING','PACKED','SHIPPED','DELIVERED','CANCELLED'])[1 + i % 6],
               0, now() - (i % 365) * interval '1 day', now() - (i % 365) * interval '1 day'
          FROM generate_series(1, ${n('orders')}) AS i`,
@@ -60,7 +60,7 @@ function steps(counts: Record<string, number>): [string, string][] {
       `INSERT INTO ticket (number, subject, customer_id, status, priority, priority_rank, channel, tags, assignee_id,
                            first_response_due_at, resolution_due_at, next_due_at, created_at, updated_at)
        SELECT 'T-B' || lpad(i::text, 8, '0'), 'Bench ticket ' || i,
-              (SELECT min(id) FROM customer) + (i * 104729) % ${n('customers')},
+              (SELECT min(id) FROM customer) + (i::bigint * 104729) % ${n('customers')},
               (ARRAY['NEW','OPEN','PENDING','ON_HOLD','SOLVED','CLOSED'])[1 + i % 6],
               (ARRAY['LOW','NORMAL','HIGH','URGENT'])[1 + i % 4], 3 - i % 4,
               'EMAIL', ARRAY['bench'],
@@ -90,8 +90,8 @@ function steps(counts: Record<string, number>): [string, string][] {
        entries AS (SELECT e.id, e.date, e.number FROM journal_entry e WHERE e.memo LIKE 'Bench entry %'),
        sides AS (
          SELECT e.id AS entry_id, e.date, s.side,
-                (a.ids)[1 + ((e.number * 7 + s.side * 3) % array_length(a.ids, 1))] AS account_id,
-                100 + (e.number * 7919) % 500000 AS amount
+                (a.ids)[1 + ((e.number::bigint * 7 + s.side * 3) % array_length(a.ids, 1))] AS account_id,
+                100 + (e.number::bigint * 7919) % 500000 AS amount
            FROM entries e CROSS JOIN accounts a CROSS JOIN generate_series(0, 1) AS s(side)
        ),
        fixed AS (  -- never debit and credit one account in one entry
@@ -121,7 +121,7 @@ function steps(counts: Record<string, number>): [string, string][] {
       'entry counter',
       `UPDATE ledger_counter SET value = (SELECT max(number) FROM journal_entry) WHERE name = 'journal_entry'`,
     ],
-    ['statistics', 'ANALYZE'],
+    ['statistics', 'VACUUM (ANALYZE)'],
   ];
 }
 

@@ -1,0 +1,190 @@
+import {
+  BenchCustomer360Document,
+  BenchOrdersPageDocument,
+  BenchTicketQueueDocument,
+  BenchTrialBalanceDocument,
+  CreateAccountDocument,
+  CreateTicketDocument,
+  PackOrderDocument,
+  PlaceOrderDocument,
+  PostJournalEntryDocument,
+  SetAutoAssignmentDocument,
+  ShipOrderDocument,
+  StartPickingDocument,
+} from './generated/graphql';
+import { createCustomer, createProduct, uniqueSuffix } from './support/fixtures';
+import { countStatements } from './support/statement-counter';
+import { startTestServer, type TestServer } from './support/test-server';
+
+/**
+ * Every relation a field loads is batched per request: each read below runs a fixed number of SQL
+ * statements, whatever the size of the page. The numbers are pinned: a change that adds a
+ * statement (or a per-row query) fails here. Each count includes the one statement that checks
+ * the signed-in employee.
+ */
+let server: TestServer;
+let admin: string;
+let agent: string;
+let products: string[];
+
+beforeAll(async () => {
+  server = await startTestServer();
+  [admin, agent] = await Promise.all(
+    ['admin@example.com', 'agent@example.com'].map((email) => server.login(email)),
+  );
+  products = await Promise.all(
+    Array.from({ length: 6 }, () => createProduct(server, admin, { stock: 1000 })),
+  );
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+async function placeOrder(customerId: string, lines: number, ship = false): Promise<string> {
+  const placed = await server.request(
+    PlaceOrderDocument,
+    {
+      input: {
+        customerId,
+        lines: products.slice(0, lines).map((productId, i) => ({ productId, quantity: 1 + i })),
+      },
+    },
+    admin,
+  );
+  const orderId = placed.data?.placeOrder.order?.id as string;
+  if (!orderId) throw new Error(`placeOrder failed: ${JSON.stringify(placed)}`);
+  if (ship) {
+    await server.request(StartPickingDocument, { input: { orderId } }, admin);
+    await server.request(PackOrderDocument, { input: { orderId } }, admin);
+    await server.request(
+      ShipOrderDocument,
+      { input: { orderId, carrier: 'UPS', trackingNumber: uniqueSuffix() } },
+      admin,
+    );
+  }
+  return orderId;
+}
+
+async function openTicket(customerId: string, orderId?: string): Promise<void> {
+  const result = await server.request(
+    CreateTicketDocument,
+    {
+      input: {
+        customerId,
+        orderId,
+        subject: `Help ${uniqueSuffix()}`,
+        body: 'Where is my parcel?',
+      },
+    },
+    agent,
+  );
+  if (!result.data?.createTicket.ticket) throw new Error(JSON.stringify(result));
+}
+
+it('reads a customer with their last 10 orders, lines, products, open tickets and balance in 7 statements', async () => {
+  const small = await createCustomer(server, admin, 'Small');
+  await placeOrder(small, 1, true);
+  await openTicket(small);
+  const large = await createCustomer(server, admin, 'Large');
+  for (let i = 0; i < 12; i += 1) await placeOrder(large, 3, i % 3 === 0);
+  for (let i = 0; i < 5; i += 1) await openTicket(large);
+
+  const read = async (id: string) => {
+    let orders = 0;
+    const { count, statements } = await countStatements(server, async () => {
+      const result = await server.request(BenchCustomer360Document, { id }, admin);
+      orders = result.data?.customer?.orders.nodes.length ?? 0;
+      expect(result.data?.customer?.balance.amount).not.toBe('0.00');
+      expect(result.data?.customer?.tickets.nodes.length).toBeGreaterThan(0);
+    });
+    return { count, statements, orders };
+  };
+  const few = await read(small);
+  const many = await read(large);
+  expect(few.orders).toBe(1);
+  expect(many.orders).toBe(10);
+  expect(many.count).toBe(few.count);
+  expect(many.count).toBe(7);
+});
+
+it('reads a ticket queue page with customer, assignee, order and last message in 6 statements', async () => {
+  const lead = await server.login('lead@example.com');
+  await server.request(SetAutoAssignmentDocument, { input: { mode: 'ROUND_ROBIN' } }, lead);
+  const customers = await Promise.all(
+    Array.from({ length: 4 }, () => createCustomer(server, admin)),
+  );
+  const orders = await Promise.all(customers.map((customer) => placeOrder(customer, 1)));
+  for (let i = 0; i < 85; i += 1)
+    await openTicket(
+      customers[i % customers.length],
+      i % 2 ? orders[i % orders.length] : undefined,
+    );
+  await server.request(SetAutoAssignmentDocument, { input: { mode: 'OFF' } }, lead);
+  const read = async (first: number) =>
+    countStatements(server, async () => {
+      const result = await server.request(BenchTicketQueueDocument, { first }, agent);
+      const page = result.data?.tickets.nodes ?? [];
+      expect(page).toHaveLength(first);
+      expect(page.every((ticket) => ticket.lastMessage)).toBe(true);
+      expect(page.some((ticket) => ticket.assignee)).toBe(true);
+      expect(page.some((ticket) => ticket.order)).toBe(true);
+    });
+  // Pages big enough that the demo data's few unassigned tickets cannot fill one.
+  const small = await read(20);
+  const large = await read(80);
+  expect(large.count).toBe(small.count);
+  expect(large.count).toBe(6);
+});
+
+it('reads an orders page with customers, lines and products in 5 statements', async () => {
+  const customer = await createCustomer(server, admin);
+  for (let i = 0; i < 50; i += 1) await placeOrder(customer, 1 + (i % 3));
+  const read = async (first: number) =>
+    countStatements(server, async () => {
+      const result = await server.request(BenchOrdersPageDocument, { first }, admin);
+      expect(result.data?.orders.nodes).toHaveLength(first);
+    });
+  const small = await read(5);
+  const large = await read(50);
+  expect(large.count).toBe(small.count);
+  expect(large.count).toBe(5);
+});
+
+it('reads the trial balance in 3 statements, however many accounts hold balances', async () => {
+  const accountant = await server.login('accountant@example.com');
+  const read = () =>
+    countStatements(server, async () => {
+      const result = await server.request(BenchTrialBalanceDocument, {}, accountant);
+      expect(result.data?.trialBalance.totalDebit).toEqual(result.data?.trialBalance.totalCredit);
+    });
+  const before = await read();
+  const cash = (await server.request(BenchTrialBalanceDocument, {}, accountant)).data?.trialBalance
+    .rows[0].account.id as string;
+  for (let i = 0; i < 8; i += 1) {
+    const created = await server.request(
+      CreateAccountDocument,
+      { input: { code: String(7100 + i), name: `Expense ${i}`, type: 'EXPENSE' } },
+      accountant,
+    );
+    const accountId = created.data?.createAccount.account?.id as string;
+    await server.request(
+      PostJournalEntryDocument,
+      SetAutoAssignmentDocument,
+      {
+        input: {
+          date: '2026-01-15',
+          memo: 'Spend',
+          lines: [
+            { accountId, debit: '12.00' },
+            { accountId: cash, credit: '12.00' },
+          ],
+        },
+      },
+      accountant,
+    );
+  }
+  const after = await read();
+  expect(after.count).toBe(before.count);
+  expect(after.count).toBe(3);
+});
