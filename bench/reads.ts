@@ -833,15 +833,97 @@ export function markdownTable(result: ReadsResult): string {
   return rows.join('\n');
 }
 
-async function main(): Promise<void> {
-  const log = (line: string) => console.error(`[reads] ${line}`);
-  const database = process.env.BENCH_DATABASE ?? 'backdesk_bench_1';
+export interface MeasureReadsOptions {
+  databaseUrl: string;
+  /** The database's name, for the report. */
+  database: string;
+  kinds?: readonly TargetKind[];
+  operations?: readonly Operation[];
+  log?: (line: string) => void;
+}
+
+/**
+ * Starts the targets on one database, checks that they answer alike, then loads them one
+ * operation at a time across the targets, so a passing disturbance hits them alike.
+ */
+export async function measureReads(options: MeasureReadsOptions): Promise<ReadsResult> {
+  const log = options.log ?? (() => undefined);
   const connections = envNumber('BENCH_READ_CONNECTIONS', 16);
   const seconds = envNumber('BENCH_READ_SECONDS', 10);
   const warmupSeconds = envNumber('BENCH_READ_WARMUP_SECONDS', 2);
-  const kinds = listFromEnv('BENCH_READ_TARGETS', TARGET_KINDS);
-  const operations = listFromEnv('BENCH_READ_OPERATIONS', OPERATIONS);
+  const kinds = options.kinds ?? listFromEnv('BENCH_READ_TARGETS', TARGET_KINDS);
+  const operations = options.operations ?? listFromEnv('BENCH_READ_OPERATIONS', OPERATIONS);
+  const { databaseUrl, database } = options;
+  const fixture = await loadFixture(databaseUrl);
+  log(`${database}: Customer 360 cycles through ${fixture.customerIds.length} customers`);
+  const started = await startReadTargets(databaseUrl, kinds, log);
+  try {
+    const targets = kinds.map((kind) => started.targets[kind] as ReadTarget);
+    log('checking that the targets answer alike');
+    const equivalence = await checkEquivalence(targets, fixture, operations);
+    log(`equivalent: ${JSON.stringify(equivalence.compared)}`);
+    const result: ReadsResult = {
+      date: new Date().toISOString(),
+      machine: await machine(databaseUrl),
+      database,
+      connections,
+      seconds,
+      warmupSeconds,
+      customers: fixture.customerIds.length,
+      equivalence,
+      operations: {},
+      rssBytes: {},
+      notes: [
+        'PostGraphile runs without authentication; Backdesk verifies a bearer token on every request.',
+        'PostGraphile: Customer.balance and the trial-balance debit/credit split and totals are summed by the client from the rows it returns (no aggregates in its default schema).',
+        'The raw server builds each answer in one SQL statement and passes the JSON text through.',
+      ],
+    };
+    for (const operation of operations) {
+      const row: NonNullable<ReadsResult['operations'][Operation]> = {};
+      for (const kind of kinds) {
+        log(
+          `${operation} on ${kind}: ${warmupSeconds} s warm-up, ${seconds} s × ${connections} connections`,
+        );
+        const stats = await runReads({
+          target: started.targets[kind] as ReadTarget,
+          fixture,
+          connections,
+          seconds,
+          warmupSeconds,
+          operations: [operation],
+        });
+        row[kind] = stats[operation];
+      }
+      const ours = row.backdesk?.requestsPerSecond;
+      if (ours !== undefined && row.raw) row.oursOverRaw = ratio(ours, row.raw.requestsPerSecond);
+      if (ours !== undefined && row.postgraphile)
+        row.oursOverPostgraphile = ratio(ours, row.postgraphile.requestsPerSecond);
+      result.operations[operation] = row;
+    }
+    result.rssBytes = started.rss();
+    return result;
+  } finally {
+    await started.stop();
+  }
+}
 
+export function readsReport(result: ReadsResult): string {
+  const rss = Object.entries(result.rssBytes)
+    .map(([kind, bytes]) => `${kind} ${Math.round(bytes / 2 ** 20)} MiB`)
+    .join(', ');
+  return [
+    `Reads on ${result.database}, ${result.connections} connections, ${result.seconds} s per operation and target (after ${result.warmupSeconds} s warm-up); ${result.machine.cores} cores, Node ${result.machine.node}, PostgreSQL ${result.machine.postgres}`,
+    '',
+    markdownTable(result),
+    '',
+    `Resident memory after the runs: ${rss}`,
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const log = (line: string) => console.error(`[reads] ${line}`);
+  const database = process.env.BENCH_DATABASE ?? 'backdesk_bench_1';
   const admin = await adminDatabase();
   try {
     if (!(await databaseExists(admin.url, database))) {
@@ -849,70 +931,14 @@ async function main(): Promise<void> {
         `database ${database} does not exist: build it first (npm run bench:data -- --scale 1)`,
       );
     }
-    const databaseUrl = withDatabase(admin.url, database);
-    const fixture = await loadFixture(databaseUrl);
-    log(`${database}: Customer 360 cycles through ${fixture.customerIds.length} customers`);
-    const started = await startReadTargets(databaseUrl, kinds, log);
-    try {
-      const targets = kinds.map((kind) => started.targets[kind] as ReadTarget);
-      log('checking that the targets answer alike');
-      const equivalence = await checkEquivalence(targets, fixture, operations);
-      log(`equivalent: ${JSON.stringify(equivalence.compared)}`);
-
-      const result: ReadsResult = {
-        date: new Date().toISOString(),
-        machine: await machine(databaseUrl),
-        database,
-        connections,
-        seconds,
-        warmupSeconds,
-        customers: fixture.customerIds.length,
-        equivalence,
-        operations: {},
-        rssBytes: {},
-        notes: [
-          'PostGraphile runs without authentication; Backdesk verifies a bearer token on every request.',
-          'PostGraphile: Customer.balance and the trial-balance debit/credit split and totals are summed by the client from the rows it returns (no aggregates in its default schema).',
-          'The raw server builds each answer in one SQL statement and passes the JSON text through.',
-        ],
-      };
-      // One operation at a time across the targets, so a passing disturbance hits them alike.
-      for (const operation of operations) {
-        const row: NonNullable<ReadsResult['operations'][Operation]> = {};
-        for (const kind of kinds) {
-          log(
-            `${operation} on ${kind}: ${warmupSeconds} s warm-up, ${seconds} s × ${connections} connections`,
-          );
-          const stats = await runReads({
-            target: started.targets[kind] as ReadTarget,
-            fixture,
-            connections,
-            seconds,
-            warmupSeconds,
-            operations: [operation],
-          });
-          row[kind] = stats[operation];
-        }
-        const ours = row.backdesk?.requestsPerSecond;
-        if (ours !== undefined && row.raw) row.oursOverRaw = ratio(ours, row.raw.requestsPerSecond);
-        if (ours !== undefined && row.postgraphile)
-          row.oursOverPostgraphile = ratio(ours, row.postgraphile.requestsPerSecond);
-        result.operations[operation] = row;
-      }
-      result.rssBytes = started.rss();
-      const file = writeResult('reads', result);
-      console.log(
-        `Reads on ${database}, ${connections} connections, ${seconds} s per operation and target (after ${warmupSeconds} s warm-up); ${result.machine.cores} cores, Node ${result.machine.node}, PostgreSQL ${result.machine.postgres}\n`,
-      );
-      console.log(markdownTable(result));
-      const rss = Object.entries(result.rssBytes)
-        .map(([kind, bytes]) => `${kind} ${Math.round(bytes / 2 ** 20)} MiB`)
-        .join(', ');
-      console.log(`\nResident memory after the runs: ${rss}`);
-      console.log(`\nwritten to ${path.relative(PROJECT_ROOT, file)}`);
-    } finally {
-      await started.stop();
-    }
+    const result = await measureReads({
+      databaseUrl: withDatabase(admin.url, database),
+      database,
+      log,
+    });
+    const file = writeResult('reads', result);
+    console.log(readsReport(result));
+    console.log(`\nwritten to ${path.relative(PROJECT_ROOT, file)}`);
   } finally {
     await admin.stop();
   }

@@ -151,6 +151,50 @@ export async function selectRows<T extends object>(
   return raws.map(rowMapper(em, entity));
 }
 
+export interface JoinedRelation {
+  property: string;
+  /** A select-list item that reads the related row as JSON, beside the parent's columns. */
+  select: string;
+  /** The related row, read from a raw parent row (null when there is none). */
+  read(raw: RawRow): unknown;
+}
+
+/**
+ * The many-to-one relations of an entity among `properties`, each as a correlated subquery on
+ * the parent's alias: one statement reads a page and the rows it points to (by primary key).
+ */
+export function joinableRelations(
+  em: EntityManager,
+  entity: EntityClass<object>,
+  properties: ReadonlySet<string>,
+  alias: string,
+): JoinedRelation[] {
+  const meta = metadataOf(em, entity);
+  return meta.props
+    .filter(
+      (prop) =>
+        properties.has(prop.name) &&
+        prop.fieldNames?.length === 1 &&
+        (prop.kind === ReferenceKind.MANY_TO_ONE ||
+          (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner)),
+    )
+    .map((prop) => {
+      const target = prop.targetMeta as EntityMetadata;
+      const key = target.getPrimaryProps()[0].fieldNames[0];
+      const column = `__joined_${prop.name}`;
+      const toRow = rowMapper(em, target.class as EntityClass<object>);
+      const table = em.getPlatform().quoteIdentifier(target.tableName);
+      return {
+        property: prop.name,
+        select: `(SELECT to_jsonb(j) FROM ${table} j WHERE j.${key} = ${alias}.${prop.fieldNames[0]}) AS ${column}`,
+        read: (raw: RawRow) => {
+          const value = raw[column];
+          return value === null || value === undefined ? null : toRow(value as RawRow);
+        },
+      };
+    });
+}
+
 /** Whether a relation value is a whole row read with its parent (not just `{ id }`). */
 export function isLoadedRow(value: unknown): boolean {
   return typeof value === 'object' && value !== null && ROW_ENTITY in value;

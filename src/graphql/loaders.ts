@@ -1,7 +1,7 @@
 import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { findRowsById } from '../db/plain-rows';
+import { findRowsById, isLoadedRow } from '../db/plain-rows';
 
 /**
  * Per-request DataLoaders, created on first use. A field resolver asks for a loader by name and
@@ -55,4 +55,18 @@ export function groupLoader<T extends object>(
     for (const row of await load(keys)) groups.get(keyOf(row))?.push(row);
     return keys.map((key) => groups.get(key) ?? []);
   });
+}
+
+/**
+ * The row a many-to-one relation points to: the row itself when the parent's query read it
+ * (see `paginate`), otherwise loaded by key, batched per request.
+ */
+export function relatedRow<T extends HasNumericId>(
+  context: { em: EntityManager; loaders: Loaders },
+  entity: EntityClass<T>,
+  reference: { id: number } | null | undefined,
+): T | Promise<T | null> | null {
+  if (!reference) return null;
+  if (isLoadedRow(reference)) return reference as T;
+  return byIdLoader(context, entity).load(reference.id);
 }

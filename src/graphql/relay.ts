@@ -1,7 +1,7 @@
-import { Cursor, type EntityClass, type FilterQuery } from '@mikro-orm/core';
+import { Cursor, raw, type EntityClass, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import {
   ArgsType,
   Field,
@@ -14,7 +14,7 @@ import {
   Root as RootArg,
   type ClassType,
 } from 'type-graphql';
-import { columnOf, rowMapper } from '../db/plain-rows';
+import { columnOf, joinableRelations, rowMapper } from '../db/plain-rows';
 import { toGlobalId } from './global-id';
 import { nodeTypeNameOf } from './node-registry';
 
@@ -149,6 +149,28 @@ function decodeCursor(value: string | null | undefined, name: string, keys: numb
 
 type Ordering = Record<string, 'asc' | 'desc'>;
 
+/** The fields a query selects on the items of a connection (`nodes { … }` and `edges { node { … } }`). */
+function selectedItemFields(info: GraphQLResolveInfo): Set<string> {
+  const fields = new Set<string>();
+  const visit = (selectionSet: SelectionSetNode | undefined, path: readonly string[]) => {
+    for (const selection of selectionSet?.selections ?? []) {
+      if (selection.kind === Kind.FIELD) {
+        const name = selection.name.value;
+        if (path.length === 0 && name === 'nodes') visit(selection.selectionSet, ['item']);
+        else if (path.length === 0 && name === 'edges') visit(selection.selectionSet, ['edges']);
+        else if (path[0] === 'edges' && name === 'node') visit(selection.selectionSet, ['item']);
+        else if (path[0] === 'item') fields.add(name);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        visit(selection.selectionSet, path);
+      } else {
+        visit(info.fragments[selection.name.value]?.selectionSet, path);
+      }
+    }
+  };
+  for (const node of info.fieldNodes) visit(node.selectionSet, []);
+  return fields;
+}
+
 /**
  * Keyset pagination over an entity's table, read as plain rows (see db/plain-rows.ts). `filter`
  * is a MikroORM filter (the same one `em.find` takes); `orderBy` must end with a unique key, all
@@ -160,7 +182,14 @@ export async function paginate<Entity extends object>(
   entity: EntityClass<Entity>,
   filter: FilterQuery<Entity> | (() => FilterQuery<Entity>),
   args: ConnectionArgs,
-  options: { orderBy: Ordering },
+  options: {
+    orderBy: Ordering;
+    /**
+     * The connection field's resolve info: many-to-one relations the query selects on the items
+     * are read in the same statement, so their field resolvers need no second query.
+     */
+    info?: GraphQLResolveInfo;
+  },
 ): Promise<ConnectionShape<Entity>> {
   if (args.first != null && args.last != null) {
     throw new GraphQLError('Use either "first" or "last", not both', {
@@ -184,9 +213,12 @@ export async function paginate<Entity extends object>(
   const placeholders = `(${properties.map(() => '?').join(', ')})`;
   // Reading backwards walks the list in reverse, then turns the page around.
   const reversed = backwards !== descending;
+  const joins = options.info
+    ? joinableRelations(em, entity, selectedItemFields(options.info), 'e0')
+    : [];
   const query = em
     .createQueryBuilder(entity, 'e0')
-    .select('e0.*')
+    .select(['e0.*', ...joins.map((join) => raw(join.select))])
     .where(where())
     .orderBy(
       Object.fromEntries(properties.map((property) => [property, reversed ? 'desc' : 'asc'])),
@@ -198,7 +230,12 @@ export async function paginate<Entity extends object>(
     query.andWhere(`${tuple} ${descending ? '>' : '<'} ${placeholders}`, before);
   const raws = (await query.execute('all', false)) as Record<string, unknown>[];
   const more = raws.length > size;
-  const rows = raws.slice(0, size).map(rowMapper(em, entity));
+  const toRow = rowMapper(em, entity);
+  const rows = raws.slice(0, size).map((raw) => {
+    const row = toRow(raw) as Record<string, unknown>;
+    for (const join of joins) row[join.property] = join.read(raw);
+    return row as Entity;
+  });
   if (backwards) rows.reverse();
   const cursorOf = (row: Entity) =>
     Cursor.encode(properties.map((property) => (row as Record<string, unknown>)[property]));

@@ -308,7 +308,7 @@ export class JournalEntryResolver extends NodeResolver(JournalEntryObject, 'Jour
     return {
       asOf,
       rows: result.rows.map((row) => ({
-        account: accountById(context, row.accountId),
+        account: row.account,
         debit: Money.fromMinor(row.debitMinor),
         credit: Money.fromMinor(row.creditMinor),
       })),

@@ -1,9 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { rowMapper } from '../../db/plain-rows';
 import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
-import { AccountType, NormalBalance } from './ledger.entity';
+import { Account, AccountType, NormalBalance } from './ledger.entity';
 
 export interface AccountTotals {
   accountId: number;
+  /** The account itself (a plain row), so a statement needs no second read to name it. */
+  account: Account;
   code: string;
   name: string;
   type: AccountType;
@@ -12,7 +15,7 @@ export interface AccountTotals {
   netMinor: bigint;
 }
 
-interface TotalsRow {
+interface TotalsRow extends Record<string, unknown> {
   id: string;
   code: string;
   name: string;
@@ -28,6 +31,7 @@ export function naturalBalance(normalBalance: NormalBalance, netMinor: bigint): 
 
 export interface TrialBalanceRow {
   accountId: number;
+  account: Account;
   debitMinor: bigint;
   creditMinor: bigint;
 }
@@ -45,11 +49,11 @@ export class StatementsService {
     let rows: TotalsRow[];
     if (!range.from && !range.to) {
       rows = await em.execute<TotalsRow[]>(
-        'SELECT id, code, name, type, normal_balance, balance_minor AS net FROM account ORDER BY code',
+        'SELECT a.*, a.balance_minor AS net FROM account a ORDER BY a.code',
       );
     } else {
       rows = await em.execute<TotalsRow[]>(
-        `SELECT a.id, a.code, a.name, a.type, a.normal_balance, coalesce(t.net, 0) AS net
+        `SELECT a.*, coalesce(t.net, 0) AS net
            FROM account a
            LEFT JOIN (
              SELECT account_id, sum(debit_minor) - sum(credit_minor) AS net
@@ -61,8 +65,10 @@ export class StatementsService {
         [range.from ?? null, range.from ?? null, range.to ?? null, range.to ?? null],
       );
     }
+    const toAccount = rowMapper(em, Account);
     return rows.map((row) => ({
       accountId: Number(row.id),
+      account: toAccount(row),
       code: row.code,
       name: row.name,
       type: row.type,
@@ -92,6 +98,7 @@ export class StatementsService {
     const totals = await this.accountTotals(em, { to: asOf });
     const rows = totals.map((t) => ({
       accountId: t.accountId,
+      account: t.account,
       debitMinor: t.netMinor > 0n ? t.netMinor : 0n,
       creditMinor: t.netMinor < 0n ? -t.netMinor : 0n,
     }));

@@ -5,17 +5,19 @@ import {
   Ctx,
   FieldResolver,
   ID,
+  Info,
   Mutation,
   Query,
   Resolver,
   Root,
 } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { loadHistory } from '../../events/history';
 import { HistoryEntry } from '../../events/history.types';
 import { signedIn } from '../../graphql/auth-checker';
 import type { RequestContext, Viewer } from '../../graphql/context';
 import { parseGlobalId } from '../../graphql/global-id';
-import { byIdLoader, groupLoader } from '../../graphql/loaders';
+import { byIdLoader, groupLoader, relatedRow } from '../../graphql/loaders';
 import { Money } from '../../graphql/money';
 import { registerNodeType } from '../../graphql/node-registry';
 import { ConnectionArgs, NodeResolver, paginate } from '../../graphql/relay';
@@ -94,12 +96,13 @@ export class OrderResolver extends NodeResolver(OrderObject, 'Order') {
     @Arg('filter', () => OrderFilter, { nullable: true, description: 'Which orders to list.' })
     filter: OrderFilter | null,
     @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
     const customerId = filter?.customerId
       ? parseGlobalId(filter.customerId, 'Customer', 'filter.customerId')
       : null;
     const where = context.services.orders.listWhere({ ...filter, customerId });
-    return paginate(context.em, Order, where, args, { orderBy: { id: 'desc' } });
+    return paginate(context.em, Order, where, args, { orderBy: { id: 'desc' }, info });
   }
 
   @Authorized(...Permissions.orders.read)
@@ -208,7 +211,7 @@ export class OrderResolver extends NodeResolver(OrderObject, 'Order') {
 
   @FieldResolver(() => CustomerObject, { description: 'Who ordered.' })
   customer(@Root() order: Row<Order>, @Ctx() context: RequestContext) {
-    return byIdLoader(context, Customer).load(order.customer.id);
+    return relatedRow(context, Customer, order.customer);
   }
 
   @FieldResolver(() => [OrderLineObject], { description: 'What was ordered, in the order given.' })
@@ -268,8 +271,9 @@ export class CustomerOrdersResolver {
     })
     status: OrderStatus[] | null,
     @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
     const where = context.services.orders.listWhere({ customerId: customer.id, status });
-    return paginate(context.em, Order, where, args, { orderBy: { id: 'desc' } });
+    return paginate(context.em, Order, where, args, { orderBy: { id: 'desc' }, info });
   }
 }

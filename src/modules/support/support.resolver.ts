@@ -5,17 +5,19 @@ import {
   Ctx,
   FieldResolver,
   ID,
+  Info,
   Mutation,
   Query,
   Resolver,
   Root,
 } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { loadHistory } from '../../events/history';
 import { HistoryEntry } from '../../events/history.types';
 import { hasAnyRole, requireRole, signedIn } from '../../graphql/auth-checker';
 import type { RequestContext, Viewer } from '../../graphql/context';
 import { parseGlobalId } from '../../graphql/global-id';
-import { byIdLoader } from '../../graphql/loaders';
+import { byIdLoader, relatedRow } from '../../graphql/loaders';
 import { registerNodeType } from '../../graphql/node-registry';
 import { ConnectionArgs, NodeResolver, paginate } from '../../graphql/relay';
 import { CalendarDateScalar } from '../../graphql/scalars';
@@ -141,9 +143,10 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     })
     orderBy: TicketOrder,
     @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
     const where = context.services.support.listWhere(ticketListFilter(filter));
-    return paginate(context.em, Ticket, where, args, { orderBy: ORDERINGS[orderBy] });
+    return paginate(context.em, Ticket, where, args, { orderBy: ORDERINGS[orderBy], info });
   }
 
   @Authorized(...READ)
@@ -293,17 +296,17 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
       'Whose request it is; from here reach their other tickets, orders, invoices and balance.',
   })
   customer(@Root() ticket: Row<Ticket>, @Ctx() context: RequestContext) {
-    return byIdLoader(context, Customer).load(ticket.customer.id);
+    return relatedRow(context, Customer, ticket.customer);
   }
 
   @FieldResolver(() => OrderObject, { nullable: true, description: 'The order it is about.' })
   order(@Root() ticket: Row<Ticket>, @Ctx() context: RequestContext) {
-    return ticket.order ? byIdLoader(context, Order).load(ticket.order.id) : null;
+    return relatedRow(context, Order, ticket.order);
   }
 
   @FieldResolver(() => EmployeeObject, { nullable: true, description: 'The agent working it.' })
   assignee(@Root() ticket: Row<Ticket>, @Ctx() context: RequestContext) {
-    return ticket.assignee ? byIdLoader(context, Employee).load(ticket.assignee.id) : null;
+    return relatedRow(context, Employee, ticket.assignee);
   }
 
   @FieldResolver(() => TicketMessageConnection, {
@@ -490,12 +493,16 @@ export class CustomerTicketsResolver {
     })
     filter: TicketFilter | null,
     @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
     const where = context.services.support.listWhere({
       ...ticketListFilter(filter),
       customerId: customer.id,
     });
-    return paginate(context.em, Ticket, where, args, { orderBy: ORDERINGS[TicketOrder.CREATED] });
+    return paginate(context.em, Ticket, where, args, {
+      orderBy: ORDERINGS[TicketOrder.CREATED],
+      info,
+    });
   }
 }
 
