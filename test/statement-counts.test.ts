@@ -170,7 +170,6 @@ it('reads the trial balance in 2 statements, however many accounts hold balances
     const accountId = created.data?.createAccount.account?.id as string;
     await server.request(
       PostJournalEntryDocument,
-      SetAutoAssignmentDocument,
       {
         input: {
           date: '2026-01-15',
