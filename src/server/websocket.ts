@@ -14,6 +14,7 @@ import { Loaders } from '../graphql/loaders';
 import type { Services } from '../modules/services';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
+import { subscribeShared } from './shared-subscribe';
 
 /** Parsed and validated documents by query text, the most recently used kept. */
 class PreparedDocuments {
@@ -53,6 +54,64 @@ class PreparedDocuments {
     }
     this.byQuery.set(query, prepared);
     return prepared;
+  }
+}
+
+/**
+ * A subscription's context. Its entity manager, loaders, logger and request id are made on first
+ * use: a live subscription reads through the scope each event brings (events/live-stream.ts), so
+ * an idle subscriber holds none of them, which matters at thousands of open consoles.
+ */
+class SubscriptionContext implements RequestContext {
+  private ownEm?: RequestContext['em'];
+  private ownLoaders?: Loaders;
+  private ownLogger?: Logger;
+  private ownRequestId?: string;
+  readonly services: Services;
+  readonly realtime: Realtime;
+  readonly guards: RequestGuards;
+  readonly connection: NonNullable<RequestContext['connection']>;
+  /** The viewer at subscribe time; live streams refresh it from `liveViewer` per event. */
+  viewer: Viewer | undefined;
+
+  constructor(
+    private readonly shared: Pick<
+      WebSocketDependencies,
+      'orm' | 'logger' | 'services' | 'realtime' | 'guards'
+    >,
+    readonly clientIp: string,
+    readonly liveViewer: () => Viewer | undefined,
+    close: (code: number, reason: string) => void,
+  ) {
+    this.services = shared.services;
+    this.realtime = shared.realtime;
+    this.guards = shared.guards;
+    this.connection = { close };
+    this.viewer = liveViewer();
+  }
+
+  get requestId(): string {
+    return (this.ownRequestId ??= randomUUID());
+  }
+
+  get em(): RequestContext['em'] {
+    return (this.ownEm ??= this.shared.orm.em.fork());
+  }
+
+  set em(em: RequestContext['em']) {
+    this.ownEm = em;
+  }
+
+  get loaders(): Loaders {
+    return (this.ownLoaders ??= new Loaders());
+  }
+
+  set loaders(loaders: Loaders) {
+    this.ownLoaders = loaders;
+  }
+
+  get logger(): Logger {
+    return (this.ownLogger ??= this.shared.logger.child({ requestId: this.requestId }));
   }
 }
 
@@ -103,10 +162,11 @@ export function attachGraphQLWebSocket(deps: WebSocketDependencies): {
   const maskAll = (errors: readonly GraphQLError[], requestId: string | undefined) =>
     errors.map((error) => maskError(error.toJSON(), error, logger, requestId));
 
-  return useServer<ConnectionParams, { viewer?: Viewer }>(
+  return useServer<ConnectionParams, { viewer?: Viewer; clientIp?: string }>(
     {
       schema,
       connectionInitWaitTimeout: CONNECTION_INIT_WAIT_MS,
+      subscribe: subscribeShared,
       onConnect: async (ctx) => {
         const header = ctx.connectionParams?.authorization;
         const em = orm.em.fork();
@@ -124,6 +184,10 @@ export function attachGraphQLWebSocket(deps: WebSocketDependencies): {
           return false;
         }
         ctx.extra.viewer = authentication.viewer;
+        // The upgrade request is not needed past this point; holding it would cost every open
+        // socket its headers and parser state.
+        ctx.extra.clientIp = ctx.extra.request.socket.remoteAddress ?? 'unknown';
+        (ctx.extra as { request?: unknown }).request = undefined;
         sessions.add(authentication.viewer.employeeId, ctx.extra.socket, ctx.extra);
         return true;
       },
@@ -148,23 +212,13 @@ export function attachGraphQLWebSocket(deps: WebSocketDependencies): {
           variableValues: payload.variables,
         };
       },
-      context: (ctx): RequestContext => {
-        const requestId = randomUUID();
-        const socket = ctx.extra.socket;
-        return {
-          requestId,
-          viewer: ctx.extra.viewer,
-          liveViewer: () => ctx.extra.viewer,
-          connection: { close: (code, reason) => socket.close(code, reason) },
-          em: orm.em.fork(),
-          logger: logger.child({ requestId }),
-          loaders: new Loaders(),
-          services,
-          realtime,
-          guards,
-          clientIp: ctx.extra.request.socket.remoteAddress ?? 'unknown',
-        };
-      },
+      context: (ctx): RequestContext =>
+        new SubscriptionContext(
+          { orm, logger, services, realtime, guards },
+          ctx.extra.clientIp ?? 'unknown',
+          () => ctx.extra.viewer,
+          (code, reason) => ctx.extra.socket.close(code, reason),
+        ),
       onNext: (_ctx, _id, _payload, args, result) => {
         if (!result.errors?.length) return;
         const requestId = (args.contextValue as RequestContext | undefined)?.requestId;

@@ -1,0 +1,88 @@
+import {
+  createSourceEventStream,
+  execute,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+} from 'graphql';
+import type { RequestContext } from '../graphql/context';
+
+/**
+ * GraphQL `subscribe` that executes each committed event once per (document, variables, viewer)
+ * instead of once per socket: one agent's several consoles, or many consoles of one tool, on the
+ * same queue get the same result. graphql-js would run the whole selection for every
+ * subscriber; at a thousand subscribers that is a thousand executions of one event.
+ *
+ * Only payloads that carry a committed event (`{ event: { seq } }`) are shared; anything else
+ * (presence) runs per subscriber. The viewer is part of the key, with their roles, so nothing one
+ * viewer may see reaches another.
+ */
+const SHARED_RESULTS_PER_DOCUMENT = 2_000;
+const sharedResults = new WeakMap<DocumentNode, Map<string, Promise<ExecutionResult>>>();
+
+function eventSeqOf(payload: unknown): number | undefined {
+  const event = (payload as { event?: { seq?: unknown } } | null)?.event;
+  return typeof event?.seq === 'number' ? event.seq : undefined;
+}
+
+function viewerKey(context: RequestContext): string {
+  const viewer = context.viewer;
+  return viewer ? `${viewer.employeeId}:${[...viewer.roles].sort().join(',')}` : '-';
+}
+
+function executeEvent(args: ExecutionArgs, payload: unknown): Promise<ExecutionResult> {
+  const run = async () => execute({ ...args, rootValue: payload });
+  const seq = eventSeqOf(payload);
+  if (seq === undefined) return run();
+  let results = sharedResults.get(args.document);
+  if (!results) {
+    results = new Map();
+    sharedResults.set(args.document, results);
+  }
+  const key = `${seq}|${viewerKey(args.contextValue as RequestContext)}|${JSON.stringify(args.variableValues ?? {})}`;
+  let result = results.get(key);
+  if (!result) {
+    result = run();
+    if (results.size >= SHARED_RESULTS_PER_DOCUMENT) {
+      const oldest = results.keys().next().value;
+      if (oldest !== undefined) results.delete(oldest);
+    }
+    results.set(key, result);
+  }
+  return result;
+}
+
+/**
+ * Maps the source stream to results without an async generator: `return()` must reach the
+ * source at once (an unsubscribe), not after the source's next event.
+ */
+function mapResults(
+  source: AsyncIterator<unknown>,
+  map: (payload: unknown) => Promise<ExecutionResult>,
+): AsyncGenerator<ExecutionResult, void, void> {
+  const settle = async (
+    step: IteratorResult<unknown>,
+  ): Promise<IteratorResult<ExecutionResult, void>> =>
+    step.done ? { done: true, value: undefined } : { done: false, value: await map(step.value) };
+  const iterator: AsyncGenerator<ExecutionResult, void, void> = {
+    next: async () => settle(await source.next()),
+    return: async () => {
+      await source.return?.();
+      return { done: true, value: undefined };
+    },
+    throw: async (error: unknown) => {
+      if (source.throw) return settle(await source.throw(error));
+      throw error;
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}
+
+export async function subscribeShared(
+  args: ExecutionArgs,
+): Promise<AsyncGenerator<ExecutionResult, void, void> | ExecutionResult> {
+  const source = await createSourceEventStream(args);
+  if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
+  return mapResults(source[Symbol.asyncIterator](), (payload) => executeEvent(args, payload));
+}
