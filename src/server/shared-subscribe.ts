@@ -59,12 +59,12 @@ function executeEvent(args: ExecutionArgs, payload: unknown): Promise<ExecutionR
 function mapResults(
   source: AsyncIterator<unknown>,
   map: (payload: unknown) => Promise<ExecutionResult>,
-): AsyncGenerator<ExecutionResult, void, void> {
+): AsyncIterableIterator<ExecutionResult> {
   const settle = async (
     step: IteratorResult<unknown>,
   ): Promise<IteratorResult<ExecutionResult, void>> =>
     step.done ? { done: true, value: undefined } : { done: false, value: await map(step.value) };
-  const iterator: AsyncGenerator<ExecutionResult, void, void> = {
+  const iterator: AsyncIterableIterator<ExecutionResult> = {
     next: async () => settle(await source.next()),
     return: async () => {
       await source.return?.();
@@ -81,7 +81,7 @@ function mapResults(
 
 export async function subscribeShared(
   args: ExecutionArgs,
-): Promise<AsyncGenerator<ExecutionResult, void, void> | ExecutionResult> {
+): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
   const source = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
   return mapResults(source[Symbol.asyncIterator](), (payload) => executeEvent(args, payload));
