@@ -1,4 +1,5 @@
 import { SignJWT } from 'jose';
+import { SessionTokens } from '../src/modules/auth/session-token';
 import { Employee, EmployeeStatus } from '../src/modules/employees/employee.entity';
 import {
   ApiTokensDocument,
@@ -106,6 +107,14 @@ describe('tokens', () => {
     const me = await server.request(MeDocument, {}, expired);
     expect(errorCode(me)).toBe('UNAUTHENTICATED');
     expect(me.errors?.[0].message).toMatch(/expired/);
+  });
+
+  it('refuses a token once it expires, even after it was accepted before', async () => {
+    const tokens = new SessionTokens(TEST_JWT_SECRET, 1);
+    const token = await tokens.sign(1);
+    expect(await tokens.verify(token)).toEqual({ employeeId: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    expect(await tokens.verify(token)).toEqual({ rejected: 'expired' });
   });
 
   it('refuses a tampered token and one signed with another secret', async () => {

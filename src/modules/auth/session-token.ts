@@ -7,9 +7,18 @@ const ISSUER = 'backdesk';
 const AUDIENCE = 'backdesk-api';
 export const API_TOKEN_PREFIX = 'bdk_';
 
+/** How many verified tokens are remembered (a console sends the same token on every request). */
+const VERIFIED_CAPACITY = 10_000;
+
 /** Signs and verifies session tokens (HS256 JWTs) with the configured secret. */
 export class SessionTokens {
   private readonly key: Uint8Array;
+  /**
+   * Tokens whose signature was already checked, with their subject and expiry. A token's
+   * validity is its own (signature and `exp`); whether its employee may still sign in is checked
+   * against the database on every request regardless.
+   */
+  private readonly verified = new Map<string, { employeeId: number; expiresAtMs: number }>();
 
   constructor(
     secret: string,
@@ -33,6 +42,12 @@ export class SessionTokens {
   async verify(
     token: string,
   ): Promise<{ employeeId: number } | { rejected: 'expired' | 'invalid' }> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (Date.now() < known.expiresAtMs) return { employeeId: known.employeeId };
+      this.verified.delete(token);
+      return { rejected: 'expired' };
+    }
     try {
       const { payload } = await jwtVerify(token, this.key, {
         issuer: ISSUER,
@@ -41,6 +56,10 @@ export class SessionTokens {
       });
       const employeeId = Number(payload.sub);
       if (!Number.isSafeInteger(employeeId) || employeeId <= 0) return { rejected: 'invalid' };
+      if (payload.exp !== undefined) {
+        if (this.verified.size >= VERIFIED_CAPACITY) this.verified.clear();
+        this.verified.set(token, { employeeId, expiresAtMs: payload.exp * 1000 });
+      }
       return { employeeId };
     } catch (error) {
       return { rejected: error instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };
