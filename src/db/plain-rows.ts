@@ -135,7 +135,8 @@ export async function findRowsById<T extends object>(
 
 /**
  * Rows of one entity chosen by SQL: `rest` follows `SELECT * FROM <table> <alias>` (a WHERE,
- * ORDER BY, LIMIT, or a LATERAL join that picks them), with `?` placeholders.
+ * ORDER BY, LIMIT, or a LATERAL join that picks them), with `?` placeholders. The many-to-one
+ * relations named in `join` come with each row, read in the same statement.
  */
 export async function selectRows<T extends object>(
   em: EntityManager,
@@ -143,12 +144,19 @@ export async function selectRows<T extends object>(
   alias: string,
   rest: string,
   params: readonly unknown[],
+  join: readonly string[] = [],
 ): Promise<T[]> {
+  const joins = joinableRelations(em, entity as EntityClass<object>, new Set(join), alias);
   const raws = await em.execute<RawRow[]>(
-    `SELECT ${alias}.* FROM ${tableOf(em, entity as EntityClass<object>)} ${alias} ${rest}`,
+    `SELECT ${[`${alias}.*`, ...joins.map((j) => j.select)].join(', ')} FROM ${tableOf(em, entity as EntityClass<object>)} ${alias} ${rest}`,
     [...params],
   );
-  return raws.map(rowMapper(em, entity));
+  const toRow = rowMapper(em, entity);
+  return raws.map((raw) => {
+    const row = toRow(raw) as RawRow;
+    for (const relation of joins) row[relation.property] = relation.read(raw);
+    return row as T;
+  });
 }
 
 export interface JoinedRelation {

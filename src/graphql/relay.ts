@@ -233,7 +233,7 @@ export async function paginate<Entity extends object>(
   const toRow = rowMapper(em, entity);
   const rows = raws.slice(0, size).map((raw) => {
     const row = toRow(raw) as Record<string, unknown>;
-    for (const join of joins) row[join.property] = join.read(raw);
+    for (const relation of joins) row[relation.property] = relation.read(raw);
     return row as Entity;
   });
   if (backwards) rows.reverse();

@@ -71,6 +71,8 @@ function orderLines(context: RequestContext) {
         'l',
         `WHERE l.order_id IN (${orderIds.map(() => '?').join(', ')}) ORDER BY l.order_id, l.line_no`,
         orderIds,
+        // A line is shown with its product nearly always: read them together.
+        ['product'],
       ),
     (line) => line.order.id,
   );
@@ -244,7 +246,7 @@ export class OrderResolver extends NodeResolver(OrderObject, 'Order') {
 export class OrderLineResolver {
   @FieldResolver(() => ProductObject, { description: 'The product.' })
   product(@Root() line: Row<OrderLine>, @Ctx() context: RequestContext) {
-    return byIdLoader(context, Product).load(line.product.id);
+    return relatedRow(context, Product, line.product);
   }
 
   @FieldResolver(() => Money, { description: 'Price per unit when the order was placed.' })
