@@ -7,7 +7,7 @@
  * The database is created afresh, migrated and seeded with the demo data first.
  */
 import { buildBenchData } from './data-set';
-import { adminDatabase } from './lib';
+import { adminDatabase, runScript } from './lib';
 
 function parseScale(argv: string[]): number {
   const index = argv.indexOf('--scale');
@@ -28,10 +28,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runScript(main);

@@ -2,7 +2,7 @@
  * What every benchmark script shares: the PostgreSQL to run against, the machine it runs on, the
  * Backdesk server in a process of its own, and a small GraphQL client.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +10,9 @@ import { Client } from 'pg';
 import pino from 'pino';
 import { PROJECT_ROOT } from '../src/config';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
+import { spawnServer } from './server-process';
+
+export { processRss } from './server-process';
 
 export const RESULTS_DIR = path.join(PROJECT_ROOT, 'bench', 'results');
 export const BENCH_JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-signing';
@@ -106,83 +109,43 @@ export interface ServerProcess {
  * its own, so the load generator never shares its event loop. Rate limits are lifted: the
  * benchmark is one client sending as fast as it can.
  */
-export function startBackdeskProcess(
+export async function startBackdeskProcess(
   databaseUrl: string,
   env: Record<string, string> = {},
 ): Promise<ServerProcess> {
-  const child = spawn(
-    process.execPath,
-    [
+  const server = await spawnServer({
+    name: 'Backdesk',
+    command: process.execPath,
+    args: [
       // As `npm start` runs it (package.json): a larger young generation halves GC time.
       '--max-semi-space-size=64',
       ...(process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(' ').filter(Boolean),
       'dist/src/main.js',
     ],
-    {
-      cwd: PROJECT_ROOT,
-      env: {
-        ...process.env,
-        DATABASE_URL: databaseUrl,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        JWT_SECRET: BENCH_JWT_SECRET,
-        LOG_LEVEL: 'info',
-        DEMO_SEED: 'false',
-        NODE_ENV: 'production',
-        RATE_LIMIT_PER_TOKEN: '10000000',
-        RATE_LIMIT_PER_IP: '10000000',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: PROJECT_ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      JWT_SECRET: BENCH_JWT_SECRET,
+      LOG_LEVEL: 'info',
+      DEMO_SEED: 'false',
+      NODE_ENV: 'production',
+      RATE_LIMIT_PER_TOKEN: '10000000',
+      RATE_LIMIT_PER_IP: '10000000',
+      ...env,
     },
-  );
-  let output = '';
-  child.stdout?.on(
-    'data',
-    (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)),
-  );
-  child.stderr?.on(
-    'data',
-    (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)),
-  );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`server did not start:\n${output}`));
-    }, 60_000);
-    const onData = () => {
-      const match = /"port":(\d+),"msg":"Backdesk is serving/.exec(output);
-      if (!match) return;
-      clearTimeout(timer);
-      child.stdout?.off('data', onData);
-      const port = Number(match[1]);
-      resolve({
-        child,
-        graphqlUrl: `http://127.0.0.1:${port}/graphql`,
-        wsUrl: `ws://127.0.0.1:${port}/graphql`,
-        rss: () => processRss(child.pid as number),
-        stop: async () => {
-          child.kill('SIGTERM');
-          const timeout = setTimeout(() => child.kill('SIGKILL'), 20_000);
-          await exited;
-          clearTimeout(timeout);
-        },
-      });
-    };
-    child.stdout?.on('data', onData);
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`server exited before listening:\n${output}`));
-    });
+    ready: /"port":(\d+),"msg":"Backdesk is serving/,
   });
-}
-
-/** Resident set size of a process in bytes, read from /proc (Linux). */
-export function processRss(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const match = /VmRSS:\s+(\d+) kB/.exec(status);
-  return match ? Number(match[1]) * 1024 : 0;
+  const port = Number(server.ready[1]);
+  return {
+    child: server.child,
+    graphqlUrl: `http://127.0.0.1:${port}/graphql`,
+    wsUrl: `ws://127.0.0.1:${port}/graphql`,
+    rss: server.rss,
+    stop: server.stop,
+  };
 }
 
 export interface GraphQLResult<T = Record<string, unknown>> {
@@ -235,4 +198,15 @@ export function writeResult(name: string, result: unknown): string {
   const file = path.join(RESULTS_DIR, `${name}.json`);
   fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   return file;
+}
+
+/** Runs a benchmark script's main and exits with its outcome (open sockets and pools aside). */
+export function runScript(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+      process.exit(1);
+    },
+  );
 }

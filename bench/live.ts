@@ -94,6 +94,7 @@ import {
   type GraphQLResult,
   type Machine,
   type ServerProcess,
+  runScript,
 } from './lib';
 import type { CloseCount, FromWorker, LiveWorkerData, ToWorker } from './live-client';
 
@@ -929,11 +930,5 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
+  runScript(main);
 }

@@ -15,8 +15,7 @@
  * process of its own with `startRawServerProcess`, so that the load generator never shares its
  * event loop.
  */
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
+import { spawnServer } from './server-process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -275,53 +274,20 @@ export interface RawServerProcess extends RawServer {
   rss(): number;
 }
 
-/** Resident set size in bytes (Linux /proc); `bench/lib` is not imported here, to keep this process lean. */
-function rssOf(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) * 1024 : 0;
-}
-
 const READY = /"rawServer":"listening","url":"([^"]+)"/;
 
 /** Starts the raw server in a process of its own (the compiled `dist/bench/raw-server.js`). */
-export function startRawServerProcess(databaseUrl: string): Promise<RawServerProcess> {
-  const child = spawn(process.execPath, [path.join(__dirname, 'raw-server.js')], {
+export async function startRawServerProcess(databaseUrl: string): Promise<RawServerProcess> {
+  const server = await spawnServer({
+    name: 'raw server',
+    command: process.execPath,
+    args: [path.join(__dirname, 'raw-server.js')],
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    ready: READY,
+    startTimeoutMs: 30_000,
+    stopTimeoutMs: 10_000,
   });
-  let output = '';
-  const collect = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`raw server did not start:\n${output}`));
-    }, 30_000);
-    const onData = () => {
-      const match = READY.exec(output);
-      if (!match) return;
-      clearTimeout(timer);
-      child.stdout.off('data', onData);
-      resolve({
-        url: match[1],
-        pid: child.pid as number,
-        rss: () => rssOf(child.pid as number),
-        close: async () => {
-          child.kill('SIGTERM');
-          const timeout = setTimeout(() => child.kill('SIGKILL'), 10_000);
-          await exited;
-          clearTimeout(timeout);
-        },
-      });
-    };
-    child.stdout.on('data', onData);
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`raw server exited before listening:\n${output}`));
-    });
-  });
+  return { url: server.ready[1], pid: server.pid, rss: server.rss, close: server.stop };
 }
 
 if (require.main === module) {

@@ -43,6 +43,7 @@ import {
   withDatabase,
   writeResult,
   type Machine,
+  runScript,
 } from './lib';
 import { POSTGRAPHILE_OPERATIONS, startPostGraphile } from './postgraphile';
 import { startRawServerProcess } from './raw-server';
@@ -945,8 +946,5 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-    process.exit(1);
-  });
+  runScript(main);
 }

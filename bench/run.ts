@@ -22,6 +22,7 @@ import {
   withDatabase,
   writeResult,
   type Machine,
+  runScript,
 } from './lib';
 import { liveTable, runLive, type LiveResult } from './live';
 import {
@@ -204,13 +205,11 @@ async function main(): Promise<void> {
       { url: large.url, scale: 1 },
     );
 
+    // Live and write runs write: each gets a fresh small database of its own.
+    const scratch = (database: string) =>
+      buildBenchData({ adminUrl: admin.url, scale: 0.1, database, log: () => undefined });
     log('live');
-    const liveUrl = await buildBenchData({
-      adminUrl: admin.url,
-      scale: 0.1,
-      database: 'backdesk_bench_live',
-      log: () => undefined,
-    });
+    const liveUrl = await scratch('backdesk_bench_live');
     const live: LiveResult[] = [];
     live.push(await runLive({ databaseUrl: liveUrl, subscribers: 1000, eventsPerSecond: 50 }));
     live.push(
@@ -218,12 +217,7 @@ async function main(): Promise<void> {
     );
 
     log('writes');
-    const writesUrl = await buildBenchData({
-      adminUrl: admin.url,
-      scale: 0.1,
-      database: 'backdesk_bench_writes',
-      log: () => undefined,
-    });
+    const writesUrl = await scratch('backdesk_bench_writes');
     const writes = await runWrites({ adminUrl: admin.url, databaseUrl: writesUrl });
 
     const checks = verdicts(reads, growth, live, writes);
@@ -237,10 +231,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runScript(main);

@@ -41,6 +41,7 @@ import {
   type GraphQLResult,
   type Machine,
   type ServerProcess,
+  runScript,
 } from './lib';
 
 const PGBENCH_DB = 'backdesk_bench_pgbench';
@@ -376,11 +377,5 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
+  runScript(main);
 }
