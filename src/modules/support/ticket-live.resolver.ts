@@ -205,7 +205,6 @@ async function matchesRow(
   filter: TicketListFilter,
   ticketId: number,
 ): Promise<boolean> {
-  if (!needsRow(filter)) return true;
   const rowFilter = { breached: filter.breached, search: filter.search };
   const loader = context.loaders.get<number, boolean>(
     `queueRow:${JSON.stringify(rowFilter)}`,
@@ -253,9 +252,10 @@ async function* ticketEventStream(
     if (payload.internal && !hasAnyRole(viewer, Permissions.support.internalNotes)) continue;
     const ticketId = Number(event.streamId);
     const before = matchesSnapshot(filter, ticketId, payload.before);
+    // Most queues are answered by the snapshot alone: no await (and no microtask) per subscriber.
     const now =
       matchesSnapshot(filter, ticketId, payload.after) &&
-      (await matchesRow(context, filter, ticketId));
+      (!needsRow(filter) || (await matchesRow(context, filter, ticketId)));
     if (!before && !now) continue;
     recordDelivery(context, 'ticketEvents', event);
     yield {
