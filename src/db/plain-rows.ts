@@ -27,7 +27,7 @@ interface MappedColumn {
   column: string;
   convert: (value: unknown) => unknown;
   /** A many-to-one: the value is the target's key, or the target's whole row when joined. */
-  reference?: { primaryKey: string; target: EntityClass<object> };
+  reference?: { primaryKey: string };
 }
 
 const mappers = new WeakMap<EntityMetadata, Mapper>();
@@ -47,6 +47,8 @@ function columnsOf(meta: EntityMetadata, platform: Platform): MappedColumn[] {
   const columns: MappedColumn[] = [];
   for (const prop of meta.props) {
     if (prop.persist === false || !prop.fieldNames || prop.fieldNames.length !== 1) continue;
+    // Lazy columns (a password hash) stay out of rows, as they stay out of loaded entities.
+    if (prop.lazy) continue;
     if (prop.kind === ReferenceKind.SCALAR) {
       columns.push({
         property: prop.name,
@@ -63,7 +65,7 @@ function columnsOf(meta: EntityMetadata, platform: Platform): MappedColumn[] {
         property: prop.name,
         column: prop.fieldNames[0],
         convert: converter(key, platform),
-        reference: { primaryKey: key.name, target: target.class as EntityClass<object> },
+        reference: { primaryKey: key.name },
       });
     }
   }
@@ -115,6 +117,15 @@ export function columnOf(em: EntityManager, entity: EntityClass<object>, propert
   const prop = metadataOf(em, entity).properties[property];
   if (!prop?.fieldNames?.length) throw new Error(`${entity.name}.${property} has no column`);
   return prop.fieldNames[0];
+}
+
+/** What a property holds in JavaScript: 'Date', 'number', 'string', ... (from the metadata). */
+export function runtimeTypeOf(
+  em: EntityManager,
+  entity: EntityClass<object>,
+  property: string,
+): string {
+  return metadataOf(em, entity).properties[property]?.runtimeType ?? 'unknown';
 }
 
 /** Rows of one entity by primary key (one statement), as plain rows. */

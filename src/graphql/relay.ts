@@ -14,7 +14,7 @@ import {
   Root as RootArg,
   type ClassType,
 } from 'type-graphql';
-import { columnOf, joinableRelations, rowMapper } from '../db/plain-rows';
+import { columnOf, joinableRelations, rowMapper, runtimeTypeOf } from '../db/plain-rows';
 import { toGlobalId } from './global-id';
 import { nodeTypeNameOf } from './node-registry';
 
@@ -135,16 +135,37 @@ function badCursor(name: string): GraphQLError {
   });
 }
 
-/** A cursor is the sort key of a row: its values in `orderBy` order, as base64url JSON. */
-function decodeCursor(value: string | null | undefined, name: string, keys: number) {
+/**
+ * A cursor is the sort key of a row: its values in `orderBy` order, as base64url JSON. One from
+ * another list (other keys, other types) is refused here, before it reaches SQL.
+ */
+function decodeCursor(
+  value: string | null | undefined,
+  name: string,
+  keyTypes: readonly string[],
+): unknown[] | undefined {
   if (value === null || value === undefined) return undefined;
+  let decoded: unknown;
   try {
-    const decoded: unknown = Cursor.decode(value);
-    if (Array.isArray(decoded) && decoded.length === keys) return decoded as unknown[];
+    decoded = Cursor.decode(value);
   } catch {
-    // falls through to the refusal
+    throw badCursor(name);
   }
-  throw badCursor(name);
+  const fits = (key: unknown, type: string) =>
+    type === 'Date'
+      ? key instanceof Date && !Number.isNaN(key.getTime())
+      : type === 'number'
+        ? typeof key === 'number' && Number.isFinite(key)
+        : type === 'string'
+          ? typeof key === 'string'
+          : key !== null && typeof key !== 'object';
+  if (
+    !Array.isArray(decoded) ||
+    decoded.length !== keyTypes.length ||
+    !decoded.every((key, index) => fits(key, keyTypes[index]))
+  )
+    throw badCursor(name);
+  return decoded;
 }
 
 type Ordering = Record<string, 'asc' | 'desc'>;
@@ -203,8 +224,9 @@ export async function paginate<Entity extends object>(
   const descending = options.orderBy[properties[0]] === 'desc';
   if (properties.some((property) => (options.orderBy[property] === 'desc') !== descending))
     throw new Error('paginate: every sort key must go in the same direction');
-  const after = decodeCursor(args.after, 'after', properties.length);
-  const before = decodeCursor(args.before, 'before', properties.length);
+  const keyTypes = properties.map((property) => runtimeTypeOf(em, entity, property));
+  const after = decodeCursor(args.after, 'after', keyTypes);
+  const before = decodeCursor(args.before, 'before', keyTypes);
   const backwards = args.last != null || (before !== undefined && args.first == null);
   const size = backwards ? (args.last ?? DEFAULT_PAGE_SIZE) : (args.first ?? DEFAULT_PAGE_SIZE);
 
@@ -231,9 +253,9 @@ export async function paginate<Entity extends object>(
   const raws = (await query.execute('all', false)) as Record<string, unknown>[];
   const more = raws.length > size;
   const toRow = rowMapper(em, entity);
-  const rows = raws.slice(0, size).map((raw) => {
-    const row = toRow(raw) as Record<string, unknown>;
-    for (const relation of joins) row[relation.property] = relation.read(raw);
+  const rows = raws.slice(0, size).map((record) => {
+    const row = toRow(record) as Record<string, unknown>;
+    for (const relation of joins) row[relation.property] = relation.read(record);
     return row as Entity;
   });
   if (backwards) rows.reverse();
