@@ -16,11 +16,17 @@ import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { subscribeShared } from './shared-subscribe';
 
+interface PreparedDocument {
+  document: DocumentNode;
+  /** The query text it was parsed from (one copy, shared by every subscription that sent it). */
+  query: string;
+}
+
 /** Parsed and validated documents by query text, the most recently used kept. */
 class PreparedDocuments {
   private readonly byQuery = new Map<
     string,
-    { document: DocumentNode } | { errors: readonly GraphQLError[] }
+    PreparedDocument | { errors: readonly GraphQLError[] }
   >();
 
   constructor(
@@ -29,18 +35,18 @@ class PreparedDocuments {
     private readonly capacity = 500,
   ) {}
 
-  prepare(query: string): { document: DocumentNode } | { errors: readonly GraphQLError[] } {
+  prepare(query: string): PreparedDocument | { errors: readonly GraphQLError[] } {
     const known = this.byQuery.get(query);
     if (known) {
       this.byQuery.delete(query);
       this.byQuery.set(query, known);
       return known;
     }
-    let prepared: { document: DocumentNode } | { errors: readonly GraphQLError[] };
+    let prepared: PreparedDocument | { errors: readonly GraphQLError[] };
     try {
       const document = parse(query, { maxTokens: this.maxTokens });
       const errors = validate(this.schema, document);
-      prepared = errors.length > 0 ? { errors } : { document };
+      prepared = errors.length > 0 ? { errors } : { document, query };
     } catch (error) {
       return {
         errors: [
@@ -184,10 +190,12 @@ export function attachGraphQLWebSocket(deps: WebSocketDependencies): {
           return false;
         }
         ctx.extra.viewer = authentication.viewer;
-        // The upgrade request is not needed past this point; holding it would cost every open
-        // socket its headers and parser state.
+        // Neither the upgrade request nor the token is needed past this point: holding them would
+        // cost every open socket its headers and parser state, and keep a secret in memory.
         ctx.extra.clientIp = ctx.extra.request.socket.remoteAddress ?? 'unknown';
         (ctx.extra as { request?: unknown }).request = undefined;
+        if (ctx.connectionParams)
+          delete (ctx.connectionParams as { authorization?: unknown }).authorization;
         sessions.add(authentication.viewer.employeeId, ctx.extra.socket, ctx.extra);
         return true;
       },
@@ -197,6 +205,9 @@ export function attachGraphQLWebSocket(deps: WebSocketDependencies): {
       onSubscribe: (_ctx, _id, payload) => {
         const prepared = documents.prepare(payload.query);
         if ('errors' in prepared) return prepared.errors;
+        // graphql-ws keeps the message for the subscription's life: let it hold the one shared
+        // copy of a known query text rather than its own.
+        (payload as { query: string }).query = prepared.query;
         const refusal = checkLimits(
           schema,
           prepared.document,
