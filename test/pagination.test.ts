@@ -104,3 +104,28 @@ it('refuses a cursor from another list, or no cursor at all, as bad input', asyn
     expect(result.errors?.[0]?.message).toMatch(/not a valid cursor/);
   }
 });
+
+it("pages each customer's own orders when many customers are read at once", async () => {
+  const query = `query Nested($after: String) {
+    customers(first: 20) {
+      nodes { id all: orders(first: 100) { nodes { id } } page: orders(first: 1, after: $after) { nodes { id } pageInfo { endCursor hasNextPage } } }
+    }
+  }`;
+  type Nested = { id: string; all: Page; page: Page }[];
+  const first = (await server.raw(query, {}, admin)).data?.customers as { nodes: Nested };
+  const withOrders = first.nodes.filter((customer) => customer.all.nodes.length >= 2);
+  expect(withOrders.length).toBeGreaterThan(0);
+  for (const customer of first.nodes)
+    expect(customer.page.nodes.map((n) => n.id)).toEqual(
+      customer.all.nodes.slice(0, 1).map((n) => n.id),
+    );
+  for (const customer of withOrders) {
+    const next = await server.raw(
+      `{ node(id: "${customer.id}") { ... on Customer { orders(first: 1, after: "${customer.page.pageInfo.endCursor}") { nodes { id } } } } }`,
+      {},
+      admin,
+    );
+    const orders = (next.data?.node as { orders: Page }).orders;
+    expect(orders.nodes.map((n) => n.id)).toEqual(customer.all.nodes.slice(1, 2).map((n) => n.id));
+  }
+});

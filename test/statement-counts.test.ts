@@ -187,3 +187,33 @@ it('reads the trial balance in 2 statements, however many accounts hold balances
   expect(after.count).toBe(before.count);
   expect(after.count).toBe(2);
 });
+
+it('reads a page of customers with their orders, tickets and invoices in a constant number of statements', async () => {
+  const customers = await Promise.all(
+    Array.from({ length: 6 }, () => createCustomer(server, admin)),
+  );
+  for (const customer of customers) {
+    await placeOrder(customer, 2, true);
+    await openTicket(customer);
+  }
+  const query = `query Page($first: Int) {
+    customers(first: $first) {
+      nodes {
+        name
+        orders(first: 3) { nodes { number lines { quantity } } pageInfo { hasNextPage } }
+        tickets(first: 2) { nodes { number } }
+        invoices(first: 2) { nodes { number } }
+      }
+    }
+  }`;
+  const read = async (first: number) =>
+    countStatements(server, async () => {
+      const result = await server.raw(query, { first }, admin);
+      expect(result.errors).toBeUndefined();
+      expect((result.data?.customers as { nodes: unknown[] }).nodes).toHaveLength(first);
+    });
+  const small = await read(2);
+  const large = await read(12);
+  expect(large.count).toBe(small.count);
+  expect(large.count).toBe(6);
+});

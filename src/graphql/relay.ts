@@ -14,7 +14,14 @@ import {
   Root as RootArg,
   type ClassType,
 } from 'type-graphql';
-import { columnOf, joinableRelations, rowMapper, runtimeTypeOf } from '../db/plain-rows';
+import {
+  columnOf,
+  joinableRelations,
+  rowMapper,
+  runtimeTypeOf,
+  type JoinedRelation,
+} from '../db/plain-rows';
+import type { Loaders } from './loaders';
 import { toGlobalId } from './global-id';
 import { nodeTypeNameOf } from './node-registry';
 
@@ -192,34 +199,39 @@ function selectedItemFields(info: GraphQLResolveInfo): Set<string> {
   return fields;
 }
 
-/**
- * Keyset pagination over an entity's table, read as plain rows (see db/plain-rows.ts). `filter`
- * is a MikroORM filter (the same one `em.find` takes); `orderBy` must end with a unique key, all
- * in one direction, so every cursor is a precise place and a row-value comparison
- * `(a, b) > (x, y)` walks the matching index. The total count runs only when a client asks.
- */
-export async function paginate<Entity extends object>(
+type Where<Entity> = FilterQuery<Entity> | (() => FilterQuery<Entity>);
+
+interface PageOptions {
+  orderBy: Ordering;
+  /**
+   * The connection field's resolve info: many-to-one relations the query selects on the items
+   * are read in the same statement, so their field resolvers need no second query.
+   */
+  info?: GraphQLResolveInfo;
+}
+
+/** Everything a page query needs from its arguments, checked. */
+interface PagePlan {
+  properties: string[];
+  descending: boolean;
+  after?: unknown[];
+  before?: unknown[];
+  backwards: boolean;
+  size: number;
+  joins: JoinedRelation[];
+}
+
+function planPage<Entity extends object>(
   em: EntityManager,
   entity: EntityClass<Entity>,
-  filter: FilterQuery<Entity> | (() => FilterQuery<Entity>),
   args: ConnectionArgs,
-  options: {
-    orderBy: Ordering;
-    /**
-     * The connection field's resolve info: many-to-one relations the query selects on the items
-     * are read in the same statement, so their field resolvers need no second query.
-     */
-    info?: GraphQLResolveInfo;
-  },
-): Promise<ConnectionShape<Entity>> {
+  options: PageOptions,
+): PagePlan {
   if (args.first != null && args.last != null) {
     throw new GraphQLError('Use either "first" or "last", not both', {
       extensions: { code: 'BAD_USER_INPUT' },
     });
   }
-  // A filter with raw SQL fragments serves one query only: a factory builds it for each.
-  const where = (): FilterQuery<Entity> =>
-    typeof filter === 'function' ? (filter as () => FilterQuery<Entity>)() : filter;
   const properties = Object.keys(options.orderBy);
   const descending = options.orderBy[properties[0]] === 'desc';
   if (properties.some((property) => (options.orderBy[property] === 'desc') !== descending))
@@ -229,19 +241,28 @@ export async function paginate<Entity extends object>(
   const before = decodeCursor(args.before, 'before', keyTypes);
   const backwards = args.last != null || (before !== undefined && args.first == null);
   const size = backwards ? (args.last ?? DEFAULT_PAGE_SIZE) : (args.first ?? DEFAULT_PAGE_SIZE);
-
-  const columns = properties.map((property) => `e0.${columnOf(em, entity, property)}`);
-  const tuple = `(${columns.join(', ')})`;
-  const placeholders = `(${properties.map(() => '?').join(', ')})`;
-  // Reading backwards walks the list in reverse, then turns the page around.
-  const reversed = backwards !== descending;
   const joins = options.info
     ? joinableRelations(em, entity, selectedItemFields(options.info), 'e0')
     : [];
+  return { properties, descending, after, before, backwards, size, joins };
+}
+
+/** The page's query (alias `e0`): filter, cursor conditions, order and one row beyond the page. */
+function pageQuery<Entity extends object>(
+  em: EntityManager,
+  entity: EntityClass<Entity>,
+  where: FilterQuery<Entity>,
+  plan: PagePlan,
+) {
+  const { properties, descending, after, before, backwards, size, joins } = plan;
+  const tuple = `(${properties.map((property) => `e0.${columnOf(em, entity, property)}`).join(', ')})`;
+  const placeholders = `(${properties.map(() => '?').join(', ')})`;
+  // Reading backwards walks the list in reverse, then turns the page around.
+  const reversed = backwards !== descending;
   const query = em
     .createQueryBuilder(entity, 'e0')
     .select(['e0.*', ...joins.map((join) => raw(join.select))])
-    .where(where())
+    .where(where)
     .orderBy(
       Object.fromEntries(properties.map((property) => [property, reversed ? 'desc' : 'asc'])),
     )
@@ -250,10 +271,21 @@ export async function paginate<Entity extends object>(
     query.andWhere(`${tuple} ${descending ? '<' : '>'} ${placeholders}`, after);
   if (before !== undefined)
     query.andWhere(`${tuple} ${descending ? '>' : '<'} ${placeholders}`, before);
-  const raws = (await query.execute('all', false)) as Record<string, unknown>[];
-  const more = raws.length > size;
+  return query;
+}
+
+/** Turns the raw records of a page query into the connection. */
+function toConnection<Entity extends object>(
+  em: EntityManager,
+  entity: EntityClass<Entity>,
+  plan: PagePlan,
+  records: Record<string, unknown>[],
+  count: () => Promise<number>,
+): ConnectionShape<Entity> {
+  const { properties, after, before, backwards, size, joins } = plan;
+  const more = records.length > size;
   const toRow = rowMapper(em, entity);
-  const rows = raws.slice(0, size).map((record) => {
+  const rows = records.slice(0, size).map((record) => {
     const row = toRow(record) as Record<string, unknown>;
     for (const relation of joins) row[relation.property] = relation.read(record);
     return row as Entity;
@@ -273,10 +305,88 @@ export async function paginate<Entity extends object>(
       endCursor: edges.at(-1)?.cursor ?? null,
     }),
     get totalCount() {
-      counted ??= em.count(entity, where());
+      counted ??= count();
       return counted;
     },
   };
+}
+
+// A filter with raw SQL fragments serves one query only: a factory builds it for each.
+function build<Entity>(where: Where<Entity>): FilterQuery<Entity> {
+  return typeof where === 'function' ? (where as () => FilterQuery<Entity>)() : where;
+}
+
+/**
+ * Keyset pagination over an entity's table, read as plain rows (see db/plain-rows.ts). `filter`
+ * is a MikroORM filter (the same one `em.find` takes); `orderBy` must end with a unique key, all
+ * in one direction, so every cursor is a precise place and a row-value comparison
+ * `(a, b) > (x, y)` walks the matching index. The total count runs only when a client asks.
+ */
+export async function paginate<Entity extends object>(
+  em: EntityManager,
+  entity: EntityClass<Entity>,
+  filter: Where<Entity>,
+  args: ConnectionArgs,
+  options: PageOptions,
+): Promise<ConnectionShape<Entity>> {
+  const plan = planPage(em, entity, args, options);
+  const records = (await pageQuery(em, entity, build(filter), plan).execute(
+    'all',
+    false,
+  )) as Record<string, unknown>[];
+  return toConnection(em, entity, plan, records, () => em.count(entity, build(filter)));
+}
+
+/**
+ * A page of an entity per parent (a customer's orders, a ticket's messages): every parent that
+ * one request asks for with the same arguments is read in one statement, a LATERAL join of the
+ * page query over the parents' keys, instead of one query per parent. `parent` names the
+ * many-to-one property that points to the parent; `variant` tells apart what else shapes the
+ * page (the arguments, a viewer-dependent filter) so that only identical pages share a batch.
+ */
+export function paginateByParent<Entity extends object>(
+  context: { em: EntityManager; loaders: Loaders },
+  entity: EntityClass<Entity>,
+  parent: { property: string; id: number },
+  filter: Where<Entity>,
+  args: ConnectionArgs,
+  options: PageOptions & { variant: string },
+): Promise<ConnectionShape<Entity>> {
+  const { em } = context;
+  const plan = planPage(em, entity, args, options);
+  const column = columnOf(em, entity, parent.property);
+  const countFor = (id: number) =>
+    em.count(entity, { $and: [build(filter), { [parent.property]: id }] } as FilterQuery<Entity>);
+  const loader = context.loaders.get<number, ConnectionShape<Entity>>(
+    `pageByParent:${entity.name}.${parent.property}:${options.variant}:${JSON.stringify(args)}`,
+    async (ids) => {
+      const inner = pageQuery(em, entity, build(filter), plan)
+        .andWhere(`e0.${column} = parent.id`)
+        .getFormattedQuery();
+      const direction = plan.backwards !== plan.descending ? 'DESC' : 'ASC';
+      const order = plan.properties
+        .map((property) => `page.${columnOf(em, entity, property)} ${direction}`)
+        .join(', ');
+      // The page query comes with its values inlined (MikroORM formats it), so the keys are
+      // inlined too: no placeholder may be scanned inside its literals.
+      const keys = ids.map((id) => {
+        if (!Number.isSafeInteger(id)) throw new Error(`paginateByParent: bad key ${id}`);
+        return `(${id}::bigint)`;
+      });
+      const records = await em.execute<Record<string, unknown>[]>(
+        `SELECT parent.id AS __parent_id, page.*
+           FROM (VALUES ${keys.join(', ')}) AS parent(id)
+           CROSS JOIN LATERAL (${inner}) page
+          ORDER BY parent.id, ${order}`,
+      );
+      const byParent = new Map<number, Record<string, unknown>[]>(ids.map((id) => [id, []]));
+      for (const record of records) byParent.get(Number(record.__parent_id))?.push(record);
+      return ids.map((id) =>
+        toConnection(em, entity, plan, byParent.get(id) ?? [], () => countFor(id)),
+      );
+    },
+  );
+  return loader.load(parent.id);
 }
 
 /**

@@ -17,7 +17,7 @@ import { parseGlobalId } from '../../graphql/global-id';
 import { byIdLoader, groupLoader } from '../../graphql/loaders';
 import { Money } from '../../graphql/money';
 import { registerNodeType } from '../../graphql/node-registry';
-import { ConnectionArgs, NodeResolver, paginate } from '../../graphql/relay';
+import { ConnectionArgs, NodeResolver, paginate, paginateByParent } from '../../graphql/relay';
 import { CalendarDateScalar } from '../../graphql/scalars';
 import { asQueryInput, toPayload } from '../../graphql/user-error';
 import { Permissions } from '../auth/permissions';
@@ -746,12 +746,13 @@ export class CustomerLedgerResolver {
     filter: InvoiceFilter | null,
     @Ctx() context: RequestContext,
   ) {
-    return paginate(
-      context.em,
+    return paginateByParent(
+      context,
       Invoice,
-      invoiceWhere({ customerId: customer.id, status: filter?.status }),
+      { property: 'customer', id: customer.id },
+      invoiceWhere({ status: filter?.status }),
       args,
-      { orderBy: { id: 'desc' } },
+      { orderBy: { id: 'desc' }, variant: JSON.stringify(filter?.status ?? null) },
     );
   }
 }

@@ -20,7 +20,7 @@ import { parseGlobalId } from '../../graphql/global-id';
 import { byIdLoader, groupLoader, relatedRow } from '../../graphql/loaders';
 import { Money } from '../../graphql/money';
 import { registerNodeType } from '../../graphql/node-registry';
-import { ConnectionArgs, NodeResolver, paginate } from '../../graphql/relay';
+import { ConnectionArgs, NodeResolver, paginate, paginateByParent } from '../../graphql/relay';
 import { toPayload } from '../../graphql/user-error';
 import { Permissions } from '../auth/permissions';
 import { Product } from '../catalog/product.entity';
@@ -275,7 +275,18 @@ export class CustomerOrdersResolver {
     @Ctx() context: RequestContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    const where = context.services.orders.listWhere({ customerId: customer.id, status });
-    return paginate(context.em, Order, where, args, { orderBy: { id: 'desc' }, info });
+    const where = context.services.orders.listWhere({ status });
+    return paginateByParent(
+      context,
+      Order,
+      { property: 'customer', id: customer.id },
+      where,
+      args,
+      {
+        orderBy: { id: 'desc' },
+        info,
+        variant: JSON.stringify(status),
+      },
+    );
   }
 }

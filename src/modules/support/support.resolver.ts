@@ -19,7 +19,7 @@ import type { RequestContext, Viewer } from '../../graphql/context';
 import { parseGlobalId } from '../../graphql/global-id';
 import { byIdLoader, relatedRow } from '../../graphql/loaders';
 import { registerNodeType } from '../../graphql/node-registry';
-import { ConnectionArgs, NodeResolver, paginate } from '../../graphql/relay';
+import { ConnectionArgs, NodeResolver, paginate, paginateByParent } from '../../graphql/relay';
 import { CalendarDateScalar } from '../../graphql/scalars';
 import { asQueryInput, toPayload } from '../../graphql/user-error';
 import { Permissions } from '../auth/permissions';
@@ -317,10 +317,15 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Ctx() context: RequestContext,
   ) {
-    const where = seesInternalNotes(context.viewer)
-      ? { ticket: ticket.id }
-      : { ticket: ticket.id, internal: false };
-    return paginate(context.em, TicketMessage, where, args, { orderBy: { id: 'asc' } });
+    const withNotes = seesInternalNotes(context.viewer);
+    return paginateByParent(
+      context,
+      TicketMessage,
+      { property: 'ticket', id: ticket.id },
+      withNotes ? {} : { internal: false },
+      args,
+      { orderBy: { id: 'asc' }, variant: String(withNotes) },
+    );
   }
 
   @FieldResolver(() => TicketMessageObject, {
@@ -497,12 +502,20 @@ export class CustomerTicketsResolver {
   ) {
     const where = context.services.support.listWhere({
       ...ticketListFilter(filter),
-      customerId: customer.id,
+      customerId: null,
     });
-    return paginate(context.em, Ticket, where, args, {
-      orderBy: ORDERINGS[TicketOrder.CREATED],
-      info,
-    });
+    return paginateByParent(
+      context,
+      Ticket,
+      { property: 'customer', id: customer.id },
+      where,
+      args,
+      {
+        orderBy: ORDERINGS[TicketOrder.CREATED],
+        info,
+        variant: JSON.stringify(filter),
+      },
+    );
   }
 }
 
