@@ -217,3 +217,29 @@ it('reads a page of customers with their orders, tickets and invoices in a const
   expect(large.count).toBe(small.count);
   expect(large.count).toBe(6);
 });
+
+it('reads products with their stock and latest movements, and staff with pay history and payslips, in a constant number of statements', async () => {
+  const hr = await server.login('hr@example.com');
+  const products = `query Products($first: Int) {
+    products(first: $first) { nodes { sku stock { onHand } stockMovements { onHandDelta actor { name } } } }
+  }`;
+  const staff = `query Staff($first: Int) {
+    employees(first: $first) {
+      nodes { name department { name } manager { name } salaryHistory { effectiveFrom } payslips { net { amount } } }
+    }
+  }`;
+  const read = (query: string, first: number, token: string) =>
+    countStatements(server, async () => {
+      const result = await server.raw(query, { first }, token);
+      expect(result.errors).toBeUndefined();
+    });
+  const fewProducts = await read(products, 1, admin);
+  const manyProducts = await read(products, 6, admin);
+  expect(manyProducts.count).toBe(fewProducts.count);
+  expect(manyProducts.count).toBe(5);
+  const fewStaff = await read(staff, 3, hr);
+  const manyStaff = await read(staff, 7, hr);
+  // The statements after the reads record who read whose pay (one batch per field).
+  expect(manyStaff.count).toBe(fewStaff.count);
+  expect(manyStaff.count).toBe(12);
+});

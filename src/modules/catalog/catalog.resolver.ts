@@ -13,7 +13,7 @@ import {
 import { signedIn } from '../../graphql/auth-checker';
 import type { RequestContext } from '../../graphql/context';
 import { parseGlobalId } from '../../graphql/global-id';
-import { byIdLoader } from '../../graphql/loaders';
+import { byIdLoader, groupLoader } from '../../graphql/loaders';
 import { Money } from '../../graphql/money';
 import { registerNodeType } from '../../graphql/node-registry';
 import { ConnectionArgs, NodeResolver, paginate } from '../../graphql/relay';
@@ -34,7 +34,7 @@ import {
   UpdateProductPayload,
 } from './catalog.types';
 import { Product, StockLevel, StockMovement } from './product.entity';
-import type { Row } from '../../db/plain-rows';
+import { selectRows, type Row } from '../../db/plain-rows';
 
 registerNodeType({
   typeName: 'Product',
@@ -148,11 +148,25 @@ export class CatalogResolver extends NodeResolver(ProductObject, 'Product') {
     description: `The latest stock movements, newest first (at most ${MAX_MOVEMENTS}).`,
   })
   async stockMovements(@Root() product: Row<Product>, @Ctx() context: RequestContext) {
-    const movements = await context.em.find(
-      StockMovement,
-      { product: product.id },
-      { orderBy: { id: 'desc' }, limit: MAX_MOVEMENTS },
-    );
+    const movements = await groupLoader(
+      context,
+      'stockMovements',
+      (productIds) =>
+        // The latest few per product, for every product of the request in one statement.
+        selectRows(
+          context.em,
+          StockMovement,
+          'm',
+          `WHERE m.id IN (
+             SELECT id FROM (
+               SELECT id, row_number() OVER (PARTITION BY product_id ORDER BY id DESC) AS latest
+                 FROM stock_movement WHERE product_id IN (${productIds.map(() => '?').join(', ')})
+             ) ranked WHERE latest <= ${MAX_MOVEMENTS})
+           ORDER BY m.product_id, m.id DESC`,
+          productIds,
+        ),
+      (movement) => movement.product.id,
+    ).load(product.id);
     const actors = byIdLoader(context, Employee);
     return Promise.all(
       movements.map(async (movement) => ({

@@ -297,11 +297,17 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
     @Ctx() context: RequestContext,
   ): Promise<SalaryStepObject[]> {
     await authorisePayRead(context, employee.id, 'salaryHistory');
-    const steps = await context.em.find(
-      SalaryChange,
-      { employee: employee.id },
-      { orderBy: { effectiveFrom: 'asc' } },
-    );
+    const steps = await groupLoader(
+      context,
+      'salaryHistory',
+      (ids) =>
+        context.em.find(
+          SalaryChange,
+          { employee: { $in: [...ids] } },
+          { orderBy: { employee: 'asc', effectiveFrom: 'asc' } },
+        ),
+      (step) => step.employee.id,
+    ).load(employee.id);
     return steps.map((step) => ({
       annualSalary: Money.fromMinor(step.annualSalaryMinor),
       effectiveFrom: step.effectiveFrom,
@@ -313,11 +319,17 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
   })
   async payslips(@Root() employee: Row<Employee>, @Ctx() context: RequestContext) {
     await authorisePayRead(context, employee.id, 'payslips');
-    const slips = await context.em.find(
-      Payslip,
-      { employee: employee.id },
-      { populate: ['run'], orderBy: { run: { periodStart: 'desc' } } },
-    );
+    const slips = await groupLoader(
+      context,
+      'payslipsByEmployee',
+      (ids) =>
+        context.em.find(
+          Payslip,
+          { employee: { $in: [...ids] } },
+          { populate: ['run'], orderBy: { run: { periodStart: 'desc' } } },
+        ),
+      (slip) => slip.employee.id,
+    ).load(employee.id);
     return slips.map(payslipView);
   }
 
@@ -508,11 +520,17 @@ export class PayrollResolver extends NodeResolver(PayrollRunObject, 'PayrollRun'
     description: 'One payslip per employee paid, by employee.',
   })
   async payslips(@Root() run: Row<PayrollRun>, @Ctx() context: RequestContext) {
-    const slips = await context.em.find(
-      Payslip,
-      { run: run.id },
-      { populate: ['run'], orderBy: { employee: 'asc' } },
-    );
+    const slips = await groupLoader(
+      context,
+      'payslipsByRun',
+      (ids) =>
+        context.em.find(
+          Payslip,
+          { run: { $in: [...ids] } },
+          { populate: ['run'], orderBy: { employee: 'asc' } },
+        ),
+      (slip) => slip.run.id,
+    ).load(run.id);
     return slips.map(payslipView);
   }
 }
