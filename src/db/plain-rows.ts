@@ -129,19 +129,14 @@ export function runtimeTypeOf(
 }
 
 /** Rows of one entity by primary key (one statement), as plain rows. */
-export async function findRowsById<T extends object>(
+export function findRowsById<T extends object>(
   em: EntityManager,
   entity: EntityClass<T>,
   ids: readonly (number | string)[],
 ): Promise<T[]> {
-  if (ids.length === 0) return [];
-  const meta = metadataOf(em, entity as EntityClass<object>);
-  const key = meta.getPrimaryProps()[0].fieldNames[0];
-  const raws = await em.execute<RawRow[]>(
-    `SELECT * FROM ${tableOf(em, entity as EntityClass<object>)} WHERE ${key} IN (${ids.map(() => '?').join(', ')})`,
-    [...ids],
-  );
-  return raws.map(rowMapper(em, entity));
+  if (ids.length === 0) return Promise.resolve([]);
+  const key = metadataOf(em, entity as EntityClass<object>).getPrimaryProps()[0].fieldNames[0];
+  return selectRows(em, entity, 'r', `WHERE r.${key} IN (${ids.map(() => '?').join(', ')})`, ids);
 }
 
 /**

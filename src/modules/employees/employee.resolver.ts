@@ -16,7 +16,7 @@ import { HistoryEntry } from '../../events/history.types';
 import { signedIn } from '../../graphql/auth-checker';
 import type { RequestContext, Viewer } from '../../graphql/context';
 import { parseGlobalId } from '../../graphql/global-id';
-import { byIdLoader, groupLoader } from '../../graphql/loaders';
+import { byIdLoader, groupLoader, relatedRow } from '../../graphql/loaders';
 import { Money } from '../../graphql/money';
 import { registerNodeType } from '../../graphql/node-registry';
 import { ConnectionArgs, NodeResolver, paginate } from '../../graphql/relay';
@@ -335,14 +335,12 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
 
   @FieldResolver(() => DepartmentObject, { nullable: true, description: 'Their department.' })
   department(@Root() employee: Row<Employee>, @Ctx() context: RequestContext) {
-    return employee.department
-      ? byIdLoader(context, Department).load(employee.department.id)
-      : null;
+    return relatedRow(context, Department, employee.department);
   }
 
   @FieldResolver(() => EmployeeObject, { nullable: true, description: 'Their manager.' })
   manager(@Root() employee: Row<Employee>, @Ctx() context: RequestContext) {
-    return employee.manager ? byIdLoader(context, Employee).load(employee.manager.id) : null;
+    return relatedRow(context, Employee, employee.manager);
   }
 
   @FieldResolver(() => [EmployeeObject], { description: 'Their direct reports, by name.' })
@@ -420,7 +418,7 @@ export class DepartmentResolver extends NodeResolver(DepartmentObject, 'Departme
     description: 'The department it belongs to.',
   })
   parent(@Root() department: Row<Department>, @Ctx() context: RequestContext) {
-    return department.parent ? byIdLoader(context, Department).load(department.parent.id) : null;
+    return relatedRow(context, Department, department.parent);
   }
 
   @FieldResolver(() => [DepartmentObject], { description: 'Its sub-departments.' })

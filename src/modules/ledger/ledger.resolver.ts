@@ -31,7 +31,7 @@ import { OrderObject } from '../orders/order.types';
 import { Account, JournalEntry, JournalLine } from './ledger.entity';
 import { Bill, Invoice, Payment, Vendor } from './receivables.entity';
 import type { AgingRow } from './receivables.service';
-import { naturalBalance } from './statements.service';
+import { naturalBalance, type SectionRow } from './statements.service';
 import {
   AccountConnection,
   AccountFilter,
@@ -114,6 +114,11 @@ function agingTotals(rows: AgingRow[]): AgingTotals {
     over90Minor: sum((r) => r.over90Minor),
     totalMinor: sum((r) => r.totalMinor),
   });
+}
+
+/** Statement rows for GraphQL: each account with its balance as Money. */
+function statementRows(rows: readonly SectionRow[]) {
+  return rows.map((row) => ({ account: row.account, balance: Money.fromMinor(row.balanceMinor) }));
 }
 
 function accountById(context: RequestContext, id: number) {
@@ -329,16 +334,11 @@ export class JournalEntryResolver extends NodeResolver(JournalEntryObject, 'Jour
     @Ctx() context: RequestContext,
   ): Promise<BalanceSheet> {
     const sheet = await context.services.statements.balanceSheet(context.em, asOf);
-    const rows = (list: { accountId: number; balanceMinor: bigint }[]) =>
-      list.map((row) => ({
-        account: accountById(context, row.accountId),
-        balance: Money.fromMinor(row.balanceMinor),
-      }));
     return {
       asOf,
-      assets: rows(sheet.assets),
-      liabilities: rows(sheet.liabilities),
-      equity: rows(sheet.equity),
+      assets: statementRows(sheet.assets),
+      liabilities: statementRows(sheet.liabilities),
+      equity: statementRows(sheet.equity),
       totalAssets: Money.fromMinor(sheet.totalAssetsMinor),
       totalLiabilities: Money.fromMinor(sheet.totalLiabilitiesMinor),
       totalEquity: Money.fromMinor(sheet.totalEquityMinor),
@@ -358,16 +358,11 @@ export class JournalEntryResolver extends NodeResolver(JournalEntryObject, 'Jour
   ): Promise<IncomeStatement> {
     return asQueryInput(async () => {
       const statement = await context.services.statements.incomeStatement(context.em, from, to);
-      const rows = (list: { accountId: number; balanceMinor: bigint }[]) =>
-        list.map((row) => ({
-          account: accountById(context, row.accountId),
-          balance: Money.fromMinor(row.balanceMinor),
-        }));
       return {
         from,
         to,
-        revenue: rows(statement.revenue),
-        expenses: rows(statement.expenses),
+        revenue: statementRows(statement.revenue),
+        expenses: statementRows(statement.expenses),
         totalRevenue: Money.fromMinor(statement.totalRevenueMinor),
         totalExpenses: Money.fromMinor(statement.totalExpensesMinor),
         netIncome: Money.fromMinor(statement.netIncomeMinor),

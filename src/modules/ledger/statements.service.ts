@@ -4,24 +4,19 @@ import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
 import { Account, AccountType, NormalBalance } from './ledger.entity';
 
 export interface AccountTotals {
-  accountId: number;
   /** The account itself (a plain row), so a statement needs no second read to name it. */
   account: Account;
-  code: string;
-  name: string;
-  type: AccountType;
-  normalBalance: NormalBalance;
   /** Debits minus credits. */
   netMinor: bigint;
 }
 
-interface TotalsRow extends Record<string, unknown> {
-  id: string;
-  code: string;
-  name: string;
-  type: AccountType;
-  normal_balance: NormalBalance;
-  net: string;
+/** An account's row with its net over the period (`net`). */
+type TotalsRow = Record<string, unknown> & { net: string };
+
+/** One account in a statement section, in the account's own sign. */
+export interface SectionRow {
+  account: Account;
+  balanceMinor: bigint;
 }
 
 /** A balance in the account's own sign: positive when it sits on its normal side. */
@@ -29,8 +24,20 @@ export function naturalBalance(normalBalance: NormalBalance, netMinor: bigint): 
   return normalBalance === NormalBalance.DEBIT ? netMinor : -netMinor;
 }
 
+/** The accounts of one type, each balance in the account's own sign. */
+function section(totals: readonly AccountTotals[], type: AccountType): SectionRow[] {
+  return totals
+    .filter((t) => t.account.type === type)
+    .map((t) => ({
+      account: t.account,
+      balanceMinor: naturalBalance(t.account.normalBalance, t.netMinor),
+    }));
+}
+
+const sumOf = (rows: readonly SectionRow[]) =>
+  rows.reduce((total, row) => total + row.balanceMinor, 0n);
+
 export interface TrialBalanceRow {
-  accountId: number;
   account: Account;
   debitMinor: bigint;
   creditMinor: bigint;
@@ -66,15 +73,7 @@ export class StatementsService {
       );
     }
     const toAccount = rowMapper(em, Account);
-    return rows.map((row) => ({
-      accountId: Number(row.id),
-      account: toAccount(row),
-      code: row.code,
-      name: row.name,
-      type: row.type,
-      normalBalance: row.normal_balance,
-      netMinor: BigInt(row.net),
-    }));
+    return rows.map((row) => ({ account: toAccount(row), netMinor: BigInt(row.net) }));
   }
 
   /** Debits minus credits of some accounts as of a date (batched for `Account.balance(asOf)`). */
@@ -97,7 +96,6 @@ export class StatementsService {
   ): Promise<{ rows: TrialBalanceRow[]; totalDebitMinor: bigint; totalCreditMinor: bigint }> {
     const totals = await this.accountTotals(em, { to: asOf });
     const rows = totals.map((t) => ({
-      accountId: t.accountId,
       account: t.account,
       debitMinor: t.netMinor > 0n ? t.netMinor : 0n,
       creditMinor: t.netMinor < 0n ? -t.netMinor : 0n,
@@ -112,27 +110,18 @@ export class StatementsService {
   /** Assets = liabilities + equity + current earnings (revenue − expenses not yet closed to equity). */
   async balanceSheet(em: EntityManager, asOf: string | null) {
     const totals = await this.accountTotals(em, { to: asOf });
-    const section = (type: AccountType) =>
-      totals
-        .filter((t) => t.type === type)
-        .map((t) => ({
-          accountId: t.accountId,
-          balanceMinor: naturalBalance(t.normalBalance, t.netMinor),
-        }));
-    const sum = (rows: { balanceMinor: bigint }[]) =>
-      rows.reduce((total, row) => total + row.balanceMinor, 0n);
-    const assets = section(AccountType.ASSET);
-    const liabilities = section(AccountType.LIABILITY);
-    const equity = section(AccountType.EQUITY);
+    const assets = section(totals, AccountType.ASSET);
+    const liabilities = section(totals, AccountType.LIABILITY);
+    const equity = section(totals, AccountType.EQUITY);
     const currentEarningsMinor =
-      sum(section(AccountType.REVENUE)) - sum(section(AccountType.EXPENSE));
+      sumOf(section(totals, AccountType.REVENUE)) - sumOf(section(totals, AccountType.EXPENSE));
     return {
       assets,
       liabilities,
       equity,
-      totalAssetsMinor: sum(assets),
-      totalLiabilitiesMinor: sum(liabilities),
-      totalEquityMinor: sum(equity),
+      totalAssetsMinor: sumOf(assets),
+      totalLiabilitiesMinor: sumOf(liabilities),
+      totalEquityMinor: sumOf(equity),
       currentEarningsMinor,
     };
   }
@@ -143,17 +132,10 @@ export class StatementsService {
         'from',
       ]);
     const totals = await this.accountTotals(em, { from, to });
-    const section = (type: AccountType) =>
-      totals
-        .filter((t) => t.type === type)
-        .map((t) => ({
-          accountId: t.accountId,
-          balanceMinor: naturalBalance(t.normalBalance, t.netMinor),
-        }));
-    const revenue = section(AccountType.REVENUE);
-    const expenses = section(AccountType.EXPENSE);
-    const totalRevenueMinor = revenue.reduce((sum, row) => sum + row.balanceMinor, 0n);
-    const totalExpensesMinor = expenses.reduce((sum, row) => sum + row.balanceMinor, 0n);
+    const revenue = section(totals, AccountType.REVENUE);
+    const expenses = section(totals, AccountType.EXPENSE);
+    const totalRevenueMinor = sumOf(revenue);
+    const totalExpensesMinor = sumOf(expenses);
     return {
       revenue,
       expenses,
