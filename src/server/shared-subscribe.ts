@@ -25,9 +25,31 @@ function eventSeqOf(payload: unknown): number | undefined {
   return typeof event?.seq === 'number' ? event.seq : undefined;
 }
 
+// Keys are computed once per viewer and per subscription, not once per delivered event: a new
+// set of roles arrives as a new viewer object, new variables only with a new subscription.
+const viewerKeys = new WeakMap<object, string>();
+const variableKeys = new WeakMap<object, string>();
+
 function viewerKey(context: RequestContext): string {
   const viewer = context.viewer;
-  return viewer ? `${viewer.employeeId}:${[...viewer.roles].sort().join(',')}` : '-';
+  if (!viewer) return '-';
+  let key = viewerKeys.get(viewer);
+  if (key === undefined) {
+    key = `${viewer.employeeId}:${[...viewer.roles].sort().join(',')}`;
+    viewerKeys.set(viewer, key);
+  }
+  return key;
+}
+
+function variablesKey(args: ExecutionArgs): string {
+  const variables = args.variableValues;
+  if (!variables) return '{}';
+  let key = variableKeys.get(variables);
+  if (key === undefined) {
+    key = JSON.stringify(variables);
+    variableKeys.set(variables, key);
+  }
+  return key;
 }
 
 function executeEvent(args: ExecutionArgs, payload: unknown): Promise<ExecutionResult> {
@@ -39,7 +61,7 @@ function executeEvent(args: ExecutionArgs, payload: unknown): Promise<ExecutionR
     results = new Map();
     sharedResults.set(args.document, results);
   }
-  const key = `${seq}|${viewerKey(args.contextValue as RequestContext)}|${JSON.stringify(args.variableValues ?? {})}`;
+  const key = `${seq}|${viewerKey(args.contextValue as RequestContext)}|${variablesKey(args)}`;
   let result = results.get(key);
   if (!result) {
     result = run();
