@@ -14,6 +14,18 @@ export interface Viewer {
   apiTokenId?: number;
 }
 
+/** A subscription's WebSocket, as live delivery sees it. */
+export interface LiveConnection {
+  /** The graphql-ws id of the subscription this context belongs to. */
+  subscriptionId: string;
+  /** Writes one protocol message (text frame). */
+  send(message: string): void;
+  /** Bytes written and not yet sent to the client. */
+  bufferedAmount(): number;
+  /** Closes the connection (a subscriber that cannot keep up). */
+  close(code: number, reason: string): void;
+}
+
 /** Everything a resolver gets for one HTTP request or one subscription event. */
 export interface RequestContext {
   requestId: string;
@@ -31,6 +43,6 @@ export interface RequestContext {
   clientIp: string;
   /** On a WebSocket: the viewer as it is now (roles can change while a subscription runs). */
   liveViewer?: () => Viewer | undefined;
-  /** On a WebSocket: closes the connection (a subscriber that cannot keep up). */
-  connection?: { close(code: number, reason: string): void };
+  /** On a WebSocket: the subscription's socket, which live feeds write their events to. */
+  connection?: LiveConnection;
 }

@@ -14,13 +14,8 @@ import {
   type SubscribeResolverData,
 } from 'type-graphql';
 import type { CommittedEvent } from '../../events/event-dispatcher';
-import {
-  abortable,
-  liveEvents,
-  parseCursor,
-  recordDelivery,
-  requireLiveRole,
-} from '../../events/live-stream';
+import { LiveFeed } from '../../events/live-feed';
+import { parseCursor, requireLiveRole } from '../../events/live-stream';
 import type { RequestContext } from '../../graphql/context';
 import { parseGlobalId } from '../../graphql/global-id';
 import { byIdLoader } from '../../graphql/loaders';
@@ -97,10 +92,10 @@ interface OrderEventArgs {
 
 const READ = Permissions.orders.read;
 
-async function* orderEventStream(
-  { args, context }: SubscribeResolverData<unknown, OrderEventArgs, RequestContext>,
-  signal: AbortSignal,
-): AsyncGenerator<CommittedEvent> {
+function orderEventFeed({
+  args,
+  context,
+}: SubscribeResolverData<unknown, OrderEventArgs, RequestContext>): LiveFeed {
   requireLiveRole(context, READ);
   const orderId = args.filter?.orderId
     ? parseGlobalId(args.filter.orderId, 'Order', 'filter.orderId')
@@ -108,21 +103,19 @@ async function* orderEventStream(
   const customerId = args.filter?.customerId
     ? parseGlobalId(args.filter.customerId, 'Customer', 'filter.customerId')
     : null;
-  const events = liveEvents({
+  return new LiveFeed({
     kind: 'orderEvents',
-    signal,
     context,
     after: parseCursor(args.after),
     accepts: (event) =>
       event.streamType === 'Order' &&
       (orderId === null || Number(event.streamId) === orderId) &&
       (customerId === null || event.payload.customerId === customerId),
+    select: (event) => {
+      requireLiveRole(context, READ);
+      return { root: event };
+    },
   });
-  for await (const event of events) {
-    requireLiveRole(context, READ);
-    recordDelivery(context, 'orderEvents', event);
-    yield event;
-  }
 }
 
 @Resolver(() => OrderEvent)
@@ -131,8 +124,7 @@ export class OrderLiveResolver {
   @Subscription(() => OrderEvent, {
     description:
       'Order changes as they commit. With `after`, first every event missed since that cursor, then live ones. Requires one of: SUPPORT_AGENT, SUPPORT_LEAD, FULFILLMENT, ACCOUNTANT, REPORTING, ADMIN.',
-    subscribe: (data: SubscribeResolverData<unknown, OrderEventArgs, RequestContext>) =>
-      abortable((signal) => orderEventStream(data, signal)),
+    subscribe: orderEventFeed,
   })
   orderEvents(
     @Root() event: CommittedEvent,

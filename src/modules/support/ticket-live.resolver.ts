@@ -16,13 +16,8 @@ import {
 } from 'type-graphql';
 import { IsString } from 'class-validator';
 import type { CommittedEvent } from '../../events/event-dispatcher';
-import {
-  abortable,
-  liveEvents,
-  parseCursor,
-  recordDelivery,
-  requireLiveRole,
-} from '../../events/live-stream';
+import { LiveFeed, type LiveDelivery } from '../../events/live-feed';
+import { abortable, parseCursor, requireLiveRole } from '../../events/live-stream';
 import { PresenceActivity } from '../../events/presence';
 import { hasAnyRole, requireRole, signedIn } from '../../graphql/auth-checker';
 import type { RequestContext } from '../../graphql/context';
@@ -227,43 +222,41 @@ interface TicketEventPayload {
   queue: QueueMovement;
 }
 
-async function* ticketEventStream(
-  { args, context }: SubscribeResolverData<unknown, TicketEventArgs, RequestContext>,
-  signal: AbortSignal,
-): AsyncGenerator<TicketEventPayload> {
+function ticketEventFeed({
+  args,
+  context,
+}: SubscribeResolverData<unknown, TicketEventArgs, RequestContext>): LiveFeed {
   requireLiveRole(context, READ);
   const filter = ticketListFilter(args.filter);
-  const events = liveEvents({
+  const movement = (event: CommittedEvent, before: boolean, now: boolean): LiveDelivery | null => {
+    if (!before && !now) return null;
+    const queue =
+      before && now ? QueueMovement.STAYED : now ? QueueMovement.ENTERED : QueueMovement.LEFT;
+    return { root: { event, queue } satisfies TicketEventPayload, variant: queue };
+  };
+  return new LiveFeed({
     kind: 'ticketEvents',
-    signal,
     context,
     after: parseCursor(args.after),
     accepts: (event) =>
       event.streamType === 'Ticket' &&
       (filter.ticketId == null || Number(event.streamId) === filter.ticketId),
+    select: (event) => {
+      const viewer = requireLiveRole(context, READ);
+      const payload = event.payload as {
+        before?: TicketSnapshot | null;
+        after?: TicketSnapshot;
+        internal?: boolean;
+      };
+      if (payload.internal && !hasAnyRole(viewer, Permissions.support.internalNotes)) return null;
+      const ticketId = Number(event.streamId);
+      const before = matchesSnapshot(filter, ticketId, payload.before);
+      const now = matchesSnapshot(filter, ticketId, payload.after);
+      // Most queues are answered by the snapshots alone, with no query and no await.
+      if (!now || !needsRow(filter)) return movement(event, before, now);
+      return matchesRow(context, filter, ticketId).then((row) => movement(event, before, row));
+    },
   });
-  for await (const event of events) {
-    const viewer = requireLiveRole(context, READ);
-    const payload = event.payload as {
-      before?: TicketSnapshot | null;
-      after?: TicketSnapshot;
-      internal?: boolean;
-    };
-    if (payload.internal && !hasAnyRole(viewer, Permissions.support.internalNotes)) continue;
-    const ticketId = Number(event.streamId);
-    const before = matchesSnapshot(filter, ticketId, payload.before);
-    // Most queues are answered by the snapshot alone: no await (and no microtask) per subscriber.
-    const now =
-      matchesSnapshot(filter, ticketId, payload.after) &&
-      (!needsRow(filter) || (await matchesRow(context, filter, ticketId)));
-    if (!before && !now) continue;
-    recordDelivery(context, 'ticketEvents', event);
-    yield {
-      event,
-      queue:
-        before && now ? QueueMovement.STAYED : now ? QueueMovement.ENTERED : QueueMovement.LEFT,
-    };
-  }
 }
 
 async function* presenceStream(
@@ -304,8 +297,7 @@ export class TicketLiveResolver {
   @Subscription(() => TicketEvent, {
     description:
       'Ticket changes as they commit, for the queue described by `filter` (the same filter as `tickets`). With `after`, first every event missed since that cursor, then live ones. Requires one of: SUPPORT_AGENT, SUPPORT_LEAD, REPORTING, ADMIN. A cursor older than the retained history ends with RESYNC_REQUIRED.',
-    subscribe: (data: SubscribeResolverData<unknown, TicketEventArgs, RequestContext>) =>
-      abortable((signal) => ticketEventStream(data, signal)),
+    subscribe: ticketEventFeed,
   })
   ticketEvents(
     @Root() payload: TicketEventPayload,

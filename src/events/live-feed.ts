@@ -1,0 +1,372 @@
+import {
+  execute,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLError,
+} from 'graphql';
+import type { RequestContext } from '../graphql/context';
+import { Loaders } from '../graphql/loaders';
+import { readEvents, type CommittedEvent } from './event-dispatcher';
+import { resyncRequired, SLOW_CONSUMER_CLOSE_CODE } from './live-stream';
+import type { Realtime } from './realtime';
+
+/** What one subscriber gets for an event: the subscription field's root value. */
+export interface LiveDelivery {
+  root: unknown;
+  /**
+   * Everything in `root` that is particular to this subscriber (a ticket's queue movement): roots
+   * with the same variant, document, variables and viewer are executed once for all of them.
+   */
+  variant?: string;
+}
+
+export interface LiveFeedOptions {
+  /** The subscription field, for metrics: 'ticketEvents', 'orderEvents'. */
+  kind: string;
+  /** The subscription's context: its connection, its live viewer. */
+  context: RequestContext;
+  /** Replay the events after this seq first (a resumed subscription), or start live. */
+  after: number | null;
+  /** Whether the event concerns this subscription at all (cheap, synchronous: stream type and id). */
+  accepts(event: CommittedEvent): boolean;
+  /**
+   * What this subscriber receives for an accepted event, or null for nothing. Runs with the
+   * event's request scope in the context; throwing (FORBIDDEN) ends the subscription with that error.
+   */
+  select(event: CommittedEvent): LiveDelivery | null | Promise<LiveDelivery | null>;
+}
+
+/** Bytes a socket may hold unsent before its subscriber counts as too slow. */
+const MAX_SOCKET_BACKLOG_BYTES = 8 * 1024 * 1024;
+
+/**
+ * A live subscription as a subscription field's `subscribe` returns it. It is not consumed
+ * through graphql-ws's per-subscription loop: the fan-out (below) writes its events straight to
+ * the socket, and graphql-ws holds it only to learn when it ends (client `complete`, socket
+ * closed) or to report the error that ended it (FORBIDDEN, RESYNC_REQUIRED).
+ */
+export class LiveFeed implements AsyncIterableIterator<ExecutionResult> {
+  /** Events accepted and not yet delivered (for the slow-consumer rule). */
+  pending = 0;
+  /** While resuming from a cursor: live events held back until the backlog is sent. */
+  held: CommittedEvent[] | undefined;
+  ended = false;
+  args!: ExecutionArgs;
+  /** `{"id":"<subscription id>","type":"next","payload":` for this subscription. */
+  framePrefix = '';
+  /** The document, operation and variables: feeds with the same key run the same operation. */
+  operationKey = '';
+  private settle?: (step: Promise<IteratorResult<ExecutionResult, undefined>>) => void;
+  private outcome?: Promise<IteratorResult<ExecutionResult, undefined>>;
+  private detach?: () => void;
+
+  constructor(readonly options: LiveFeedOptions) {}
+
+  get context(): RequestContext {
+    return this.options.context;
+  }
+
+  /** Connects the feed to its execution and its fan-out (done once, by the WebSocket subscribe). */
+  open(args: ExecutionArgs, detach: () => void): void {
+    this.args = args;
+    const id = this.context.connection?.subscriptionId ?? '';
+    this.framePrefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+    this.operationKey = `${documentId(args.document)}|${args.operationName ?? ''}|${JSON.stringify(args.variableValues ?? {})}`;
+    this.detach = detach;
+  }
+
+  /** Writes one serialized result to the socket; false when the subscriber was dropped. */
+  send(resultJson: string): boolean {
+    const connection = this.context.connection;
+    if (this.ended || !connection) return false;
+    if (connection.bufferedAmount() > MAX_SOCKET_BACKLOG_BYTES) {
+      this.tooSlow();
+      return false;
+    }
+    connection.send(`${this.framePrefix}${resultJson}}`);
+    return true;
+  }
+
+  /** Closes the socket of a subscriber that cannot keep up; it reconnects with its last cursor. */
+  tooSlow(): void {
+    this.context.connection?.close(
+      SLOW_CONSUMER_CLOSE_CODE,
+      'Subscriber too slow: reconnect with your last cursor',
+    );
+    this.end({ done: true, value: undefined });
+  }
+
+  /** Ends the subscription with an error that graphql-ws reports to the client. */
+  fail(error: unknown): void {
+    this.end(Promise.reject(error));
+  }
+
+  private end(step: IteratorResult<ExecutionResult, undefined> | Promise<never>): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.held = undefined;
+    this.detach?.();
+    const outcome = Promise.resolve(step);
+    // Nobody may be waiting yet: keep the outcome for the next `next()` without an unhandled rejection.
+    outcome.catch(() => undefined);
+    if (this.settle) this.settle(outcome);
+    else this.outcome = outcome;
+  }
+
+  next(): Promise<IteratorResult<ExecutionResult, undefined>> {
+    if (this.outcome) return this.outcome;
+    return new Promise((resolve) => (this.settle = resolve));
+  }
+
+  async return(): Promise<IteratorResult<ExecutionResult, undefined>> {
+    this.end({ done: true, value: undefined });
+    return { done: true, value: undefined };
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<ExecutionResult, undefined>> {
+    this.end({ done: true, value: undefined });
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/** Subscribers that get the same result for an event: one execution, one serialization. */
+interface Group {
+  root: unknown;
+  feeds: LiveFeed[];
+}
+
+/** A group's result, serialized, ready to be written to each of its feeds. */
+interface Prepared {
+  event: CommittedEvent;
+  json: string;
+  feeds: LiveFeed[];
+}
+
+/**
+ * Delivers committed events to the live feeds of this instance, in commit order.
+ *
+ * Per event, each feed decides synchronously (or with one batched query) whether and what it
+ * receives; feeds that would get the same result (same document, variables, viewer and root)
+ * share one execution and one `JSON.stringify`, and each socket gets the serialized frame with its
+ * own subscription id. At a thousand consoles on one queue that is one execution and a thousand
+ * socket writes per event, with no promise or generator step per subscriber.
+ *
+ * A feed resuming from a cursor first gets the backlog from the event table, while live events
+ * for it are held back; the held ones go out after the backlog, without a gap or a duplicate.
+ */
+export class LiveFanout {
+  private readonly feeds = new Set<LiveFeed>();
+  private readonly queue: { event: CommittedEvent; feeds: LiveFeed[] }[] = [];
+  private draining = false;
+  private readonly viewerKeys = new WeakMap<object, string>();
+
+  constructor(
+    private readonly realtime: Realtime,
+    /** Masks errors in a result before it is sent, as on HTTP. */
+    private readonly formatErrors: (
+      errors: readonly GraphQLError[],
+      context: RequestContext,
+    ) => unknown[],
+  ) {
+    realtime.dispatcher.subscribe((event) => this.dispatch(event));
+  }
+
+  /** Starts delivering to a feed: live at once, or after its backlog when it resumes from a cursor. */
+  attach(feed: LiveFeed, args: ExecutionArgs): void {
+    const { metrics } = this.realtime;
+    feed.open(args, () => {
+      this.feeds.delete(feed);
+      metrics.subscribers.dec({ kind: feed.options.kind });
+    });
+    this.feeds.add(feed);
+    metrics.subscribers.inc({ kind: feed.options.kind });
+    if (feed.options.after !== null) {
+      feed.held = [];
+      void this.replay(feed, feed.options.after, this.realtime.dispatcher.position());
+    }
+  }
+
+  private dispatch(event: CommittedEvent): void {
+    let accepted: LiveFeed[] | undefined;
+    const limit = this.realtime.maxQueued;
+    for (const feed of this.feeds) {
+      if (!feed.options.accepts(event)) continue;
+      if (feed.held) {
+        feed.held.push(event);
+        if (feed.held.length > limit) feed.tooSlow();
+        continue;
+      }
+      if (++feed.pending > limit) {
+        feed.tooSlow();
+        continue;
+      }
+      (accepted ??= []).push(feed);
+    }
+    if (!accepted) return;
+    this.queue.push({ event, feeds: accepted });
+    if (!this.draining) void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        // Everything queued is prepared first and then written in one synchronous pass, so a
+        // socket gets the frames of several events in one write (see LiveConnection.send): a
+        // fan-out that falls behind catches up with fewer writes instead of falling further behind.
+        const batch = this.queue.splice(0);
+        const prepared: Prepared[] = [];
+        for (const { event, feeds } of batch) prepared.push(...(await this.prepare(event, feeds)));
+        this.write(prepared);
+        for (const { feeds } of batch) for (const feed of feeds) feed.pending--;
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** Everything after the cursor up to where live delivery took over, then the held live events. */
+  private async replay(feed: LiveFeed, after: number, livePosition: number): Promise<void> {
+    const { orm } = this.realtime;
+    try {
+      const [retention] = await orm.em
+        .fork()
+        .execute<{ pruned_through: string }[]>(
+          'SELECT pruned_through FROM event_retention WHERE id = 1',
+        );
+      const prunedThrough = Number(retention?.pruned_through ?? 0);
+      if (after < prunedThrough) throw resyncRequired(after, prunedThrough);
+      let last = after;
+      while (last < livePosition && !feed.ended) {
+        const page = await readEvents(orm, last, livePosition);
+        if (page.length === 0) break;
+        for (const event of page) {
+          if (feed.ended) return;
+          if (feed.options.accepts(event)) await this.deliver(event, [feed]);
+          last = event.seq;
+        }
+      }
+      // Live events that arrived meanwhile; the switch to live happens with none left, synchronously.
+      for (let event = feed.held?.shift(); event; event = feed.held?.shift()) {
+        if (event.seq <= last) continue;
+        await this.deliver(event, [feed]);
+        last = event.seq;
+      }
+      feed.held = undefined;
+    } catch (error) {
+      feed.fail(error);
+    }
+  }
+
+  /** One event to some feeds: each selects what it gets, each distinct result is executed once. */
+  private async deliver(event: CommittedEvent, feeds: LiveFeed[]): Promise<void> {
+    this.write(await this.prepare(event, feeds));
+  }
+
+  /** What an event becomes for some feeds: one serialized result per group of equal subscribers. */
+  private async prepare(event: CommittedEvent, feeds: LiveFeed[]): Promise<Prepared[]> {
+    // One request scope per event, shared by every subscriber: one batched query per relation.
+    const scope = { em: this.realtime.orm.em.fork(), loaders: new Loaders() };
+    const groups = new Map<string, Group>();
+    const add = (feed: LiveFeed, delivery: LiveDelivery | null) => {
+      if (!delivery || feed.ended) return;
+      const key = this.groupKey(feed, delivery);
+      const group = groups.get(key);
+      if (group) group.feeds.push(feed);
+      else groups.set(key, { root: delivery.root, feeds: [feed] });
+    };
+    let waiting: Promise<void>[] | undefined;
+    for (const feed of feeds) {
+      if (feed.ended) continue;
+      Object.assign(feed.context, scope);
+      try {
+        const selected = feed.options.select(event);
+        if (isPromise(selected))
+          (waiting ??= []).push(
+            selected.then(
+              (delivery) => add(feed, delivery),
+              (error: unknown) => feed.fail(error),
+            ),
+          );
+        else add(feed, selected);
+      } catch (error) {
+        feed.fail(error);
+      }
+    }
+    if (waiting) await Promise.all(waiting);
+    const prepared = await Promise.all(
+      [...groups.values()].map((group) => this.execute(event, group)),
+    );
+    return prepared.filter((item): item is Prepared => item !== undefined);
+  }
+
+  private async execute(event: CommittedEvent, group: Group): Promise<Prepared | undefined> {
+    const [first] = group.feeds;
+    let result: ExecutionResult;
+    try {
+      result = await execute({ ...first.args, rootValue: group.root, contextValue: first.context });
+    } catch (error) {
+      // execute() reports field errors in the result; a throw means the operation itself broke.
+      for (const feed of group.feeds) feed.fail(error);
+      return undefined;
+    }
+    const json = JSON.stringify(
+      result.errors
+        ? { ...result, errors: this.formatErrors(result.errors, first.context) }
+        : result,
+    );
+    return { event, json, feeds: group.feeds };
+  }
+
+  /** Writes prepared results to their sockets, in order, synchronously. */
+  private write(prepared: Prepared[]): void {
+    const { metrics } = this.realtime;
+    const now = Date.now();
+    for (const { event, json, feeds } of prepared) {
+      let sent = 0;
+      for (const feed of feeds) if (feed.send(json)) sent++;
+      if (sent === 0) continue;
+      const kind = feeds[0].options.kind;
+      metrics.delivered.inc({ kind }, sent);
+      const lag = metrics.lag.labels({ kind });
+      const seconds = (now - event.occurredAt.getTime()) / 1000;
+      for (let i = 0; i < sent; i++) lag.observe(seconds);
+    }
+  }
+
+  /** Feeds with equal keys get equal results: the viewer's roles are part of it. */
+  private groupKey(feed: LiveFeed, delivery: LiveDelivery): string {
+    const viewer = feed.context.viewer;
+    let viewerKey = '-';
+    if (viewer) {
+      viewerKey = this.viewerKeys.get(viewer) ?? '';
+      if (!viewerKey) {
+        viewerKey = `${viewer.employeeId}:${[...viewer.roles].sort().join(',')}`;
+        this.viewerKeys.set(viewer, viewerKey);
+      }
+    }
+    return `${feed.operationKey}|${viewerKey}|${delivery.variant ?? ''}`;
+  }
+}
+
+const documentIds = new WeakMap<DocumentNode, number>();
+let nextDocumentId = 1;
+
+/** A small number per parsed document (the WebSocket server parses each query text once). */
+function documentId(document: DocumentNode): number {
+  let id = documentIds.get(document);
+  if (id === undefined) {
+    id = nextDocumentId++;
+    documentIds.set(document, id);
+  }
+  return id;
+}
