@@ -5,20 +5,15 @@ import {
   type ExecutionResult,
   type GraphQLError,
 } from 'graphql';
-import type { RequestContext } from '../graphql/context';
+import type { RequestContext, Viewer } from '../graphql/context';
 import { Loaders } from '../graphql/loaders';
 import { readEvents, type CommittedEvent } from './event-dispatcher';
 import { resyncRequired, SLOW_CONSUMER_CLOSE_CODE } from './live-stream';
 import type { Realtime } from './realtime';
 
-/** What one subscriber gets for an event: the subscription field's root value. */
+/** What a subscriber gets for an event: the subscription field's root value. */
 export interface LiveDelivery {
   root: unknown;
-  /**
-   * Everything in `root` that is particular to this subscriber (a ticket's queue movement): roots
-   * with the same variant, document, variables and viewer are executed once for all of them.
-   */
-  variant?: string;
 }
 
 export interface LiveFeedOptions {
@@ -31,8 +26,10 @@ export interface LiveFeedOptions {
   /** Whether the event concerns this subscription at all (cheap, synchronous: stream type and id). */
   accepts(event: CommittedEvent): boolean;
   /**
-   * What this subscriber receives for an accepted event, or null for nothing. Runs with the
-   * event's request scope in the context; throwing (FORBIDDEN) ends the subscription with that error.
+   * What this subscriber receives for an accepted event, or null for nothing. It may depend only
+   * on the event, the subscription's arguments and the viewer: it runs once per event for all
+   * feeds that share those (see `LiveFeed.shareKey`), with the event's request scope in the
+   * context. Throwing (FORBIDDEN) ends those subscriptions with that error.
    */
   select(event: CommittedEvent): LiveDelivery | null | Promise<LiveDelivery | null>;
 }
@@ -56,7 +53,9 @@ export class LiveFeed implements AsyncIterableIterator<ExecutionResult> {
   /** `{"id":"<subscription id>","type":"next","payload":` for this subscription. */
   framePrefix = '';
   /** The document, operation and variables: feeds with the same key run the same operation. */
-  operationKey = '';
+  private operationKey = '';
+  private keyViewer?: Viewer;
+  private key = '';
   private settle?: (step: Promise<IteratorResult<ExecutionResult, undefined>>) => void;
   private outcome?: Promise<IteratorResult<ExecutionResult, undefined>>;
   private detach?: () => void;
@@ -74,6 +73,20 @@ export class LiveFeed implements AsyncIterableIterator<ExecutionResult> {
     this.framePrefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
     this.operationKey = `${documentId(args.document)}|${args.operationName ?? ''}|${JSON.stringify(args.variableValues ?? {})}`;
     this.detach = detach;
+  }
+
+  /**
+   * Feeds with equal keys get equal results for every event: the same operation and variables,
+   * for the same employee with the same roles. Recomputed only when the viewer changes.
+   */
+  shareKey(): string {
+    const viewer = this.context.liveViewer?.() ?? this.context.viewer;
+    if (!this.key || viewer !== this.keyViewer) {
+      this.keyViewer = viewer;
+      const who = viewer ? `${viewer.employeeId}:${[...viewer.roles].sort().join(',')}` : '-';
+      this.key = `${this.operationKey}|${who}`;
+    }
+    return this.key;
   }
 
   /** Writes one serialized result to the socket; false when the subscriber was dropped. */
@@ -138,10 +151,10 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
-/** Subscribers that get the same result for an event: one execution, one serialization. */
+/** Feeds with one share key: one selection, one execution and one serialization per event. */
 interface Group {
-  root: unknown;
   feeds: LiveFeed[];
+  root?: unknown;
 }
 
 /** A group's result, serialized, ready to be written to each of its feeds. */
@@ -167,7 +180,6 @@ export class LiveFanout {
   private readonly feeds = new Set<LiveFeed>();
   private readonly queue: { event: CommittedEvent; feeds: LiveFeed[] }[] = [];
   private draining = false;
-  private readonly viewerKeys = new WeakMap<object, string>();
 
   constructor(
     private readonly realtime: Realtime,
@@ -272,39 +284,41 @@ export class LiveFanout {
     this.write(await this.prepare(event, feeds));
   }
 
-  /** What an event becomes for some feeds: one serialized result per group of equal subscribers. */
+  /** What an event becomes for some feeds: one serialized result per group of equal feeds. */
   private async prepare(event: CommittedEvent, feeds: LiveFeed[]): Promise<Prepared[]> {
-    // One request scope per event, shared by every subscriber: one batched query per relation.
-    const scope = { em: this.realtime.orm.em.fork(), loaders: new Loaders() };
     const groups = new Map<string, Group>();
-    const add = (feed: LiveFeed, delivery: LiveDelivery | null) => {
-      if (!delivery || feed.ended) return;
-      const key = this.groupKey(feed, delivery);
-      const group = groups.get(key);
-      if (group) group.feeds.push(feed);
-      else groups.set(key, { root: delivery.root, feeds: [feed] });
-    };
-    let waiting: Promise<void>[] | undefined;
     for (const feed of feeds) {
       if (feed.ended) continue;
-      Object.assign(feed.context, scope);
+      const key = feed.shareKey();
+      const group = groups.get(key);
+      if (group) group.feeds.push(feed);
+      else groups.set(key, { feeds: [feed] });
+    }
+    // One request scope per event, shared by every group: one batched query per relation.
+    const scope = { em: this.realtime.orm.em.fork(), loaders: new Loaders() };
+    const selections: Promise<void>[] = [];
+    for (const group of groups.values()) {
+      const [first] = group.feeds;
+      Object.assign(first.context, scope);
+      const fail = (error: unknown) => {
+        for (const feed of group.feeds) feed.fail(error);
+      };
       try {
-        const selected = feed.options.select(event);
+        const selected = first.options.select(event);
         if (isPromise(selected))
-          (waiting ??= []).push(
-            selected.then(
-              (delivery) => add(feed, delivery),
-              (error: unknown) => feed.fail(error),
-            ),
+          selections.push(
+            selected.then((delivery) => void (group.root = delivery?.root ?? undefined), fail),
           );
-        else add(feed, selected);
+        else group.root = selected?.root;
       } catch (error) {
-        feed.fail(error);
+        fail(error);
       }
     }
-    if (waiting) await Promise.all(waiting);
+    if (selections.length > 0) await Promise.all(selections);
     const prepared = await Promise.all(
-      [...groups.values()].map((group) => this.execute(event, group)),
+      [...groups.values()]
+        .filter((group) => group.root !== undefined && !group.feeds[0].ended)
+        .map((group) => this.execute(event, group)),
     );
     return prepared.filter((item): item is Prepared => item !== undefined);
   }
@@ -341,20 +355,6 @@ export class LiveFanout {
       const seconds = (now - event.occurredAt.getTime()) / 1000;
       for (let i = 0; i < sent; i++) lag.observe(seconds);
     }
-  }
-
-  /** Feeds with equal keys get equal results: the viewer's roles are part of it. */
-  private groupKey(feed: LiveFeed, delivery: LiveDelivery): string {
-    const viewer = feed.context.viewer;
-    let viewerKey = '-';
-    if (viewer) {
-      viewerKey = this.viewerKeys.get(viewer) ?? '';
-      if (!viewerKey) {
-        viewerKey = `${viewer.employeeId}:${[...viewer.roles].sort().join(',')}`;
-        this.viewerKeys.set(viewer, viewerKey);
-      }
-    }
-    return `${feed.operationKey}|${viewerKey}|${delivery.variant ?? ''}`;
   }
 }
 

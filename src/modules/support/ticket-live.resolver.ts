@@ -232,7 +232,7 @@ function ticketEventFeed({
     if (!before && !now) return null;
     const queue =
       before && now ? QueueMovement.STAYED : now ? QueueMovement.ENTERED : QueueMovement.LEFT;
-    return { root: { event, queue } satisfies TicketEventPayload, variant: queue };
+    return { root: { event, queue } satisfies TicketEventPayload };
   };
   return new LiveFeed({
     kind: 'ticketEvents',
