@@ -1,4 +1,6 @@
+import { createClient } from 'graphql-ws';
 import pino from 'pino';
+import WebSocket from 'ws';
 import { openOrm } from '../src/db/orm';
 import { seedDemoData } from '../src/db/seed';
 import { recordEvent } from '../src/events/event-log';
@@ -214,6 +216,78 @@ describe('delivery', () => {
     }
     await Promise.all(subscribers.map((s) => s.stop()));
   }, 60_000);
+});
+
+describe('several subscriptions on one socket', () => {
+  it('each get their own frames, whether they share an execution (same filter) or not', async () => {
+    const ticketId = await createTicket(a);
+    const metrics = async () =>
+      Number(
+        /backdesk_subscriptions\{kind="ticketEvents"\} (\d+)/.exec(
+          await (await fetch(`${url(b)}/metrics`)).text(),
+        )?.[1] ?? 0,
+      );
+    const before = await metrics();
+    const client = createClient({
+      url: ws(b),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${agent}` },
+      retryAttempts: 0,
+    });
+    const received: Record<string, TicketEventItem[]> = { queueA: [], queueB: [], one: [] };
+    const follow = (name: string, variables: Record<string, unknown>) =>
+      client.subscribe<{ ticketEvents: TicketEventItem }>(
+        { query: TICKET_EVENTS, variables },
+        {
+          next: ({ data }) => data && received[name].push(data.ticketEvents),
+          error: (error) => {
+            throw error;
+          },
+          complete: () => undefined,
+        },
+      );
+    const queue = { filter: { status: ['NEW', 'OPEN'], customerId } };
+    follow('queueA', queue);
+    const stopB = follow('queueB', queue);
+    follow('one', { filter: { ticketId } });
+    await waitForSubscriptions(url(b), 'ticketEvents', before + 3);
+
+    const created = await createTicket(a, 'Seen by both queues');
+    await reply(a, ticketId, 'Only for the one ticket and the queues');
+    const until = async (check: () => boolean) => {
+      const deadline = Date.now() + 10_000;
+      while (!check() && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    await until(() => received.queueA.length >= 2 && received.queueB.length >= 2);
+    await until(() => received.one.length >= 1);
+    for (const name of ['queueA', 'queueB']) {
+      expect(received[name].map((event) => [event.type, event.queue, event.ticket.id])).toEqual([
+        ['CREATED', 'ENTERED', created],
+        ['MESSAGE_ADDED', 'STAYED', ticketId],
+      ]);
+    }
+    expect(received.queueA.map((event) => event.cursor)).toEqual(
+      received.queueB.map((event) => event.cursor),
+    );
+    expect(received.one.map((event) => [event.type, event.ticket.id])).toEqual([
+      ['MESSAGE_ADDED', ticketId],
+    ]);
+
+    // One of the two equal subscriptions ends; the other and the socket carry on.
+    stopB();
+    const deadline = Date.now() + 10_000;
+    while ((await metrics()) !== before + 2 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(await metrics()).toBe(before + 2);
+    await reply(a, ticketId, 'After one unsubscribed');
+    await until(() => received.queueA.length >= 3 && received.one.length >= 2);
+    expect(received.queueA).toHaveLength(3);
+    expect(received.one).toHaveLength(2);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(received.queueB).toHaveLength(2);
+    await client.dispose();
+  });
 });
 
 describe('filters and permissions', () => {
