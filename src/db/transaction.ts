@@ -4,10 +4,18 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 const RETRYABLE = new Set(['40001' /* serialization_failure */, '40P01' /* deadlock_detected */]);
 const MAX_ATTEMPTS = 5;
 
-function sqlState(error: unknown): string | undefined {
+/** The SQLSTATE of a database error, whether the driver's or MikroORM's wrapper of it. */
+export function sqlState(error: unknown): string | undefined {
   const candidate = error as { code?: unknown; cause?: { code?: unknown } } | null;
   const code = candidate?.code ?? candidate?.cause?.code;
   return typeof code === 'string' ? code : undefined;
+}
+
+/** The DETAIL of a database error (what a function's RAISE put there). */
+export function sqlDetail(error: unknown): string | undefined {
+  const candidate = error as { detail?: unknown; cause?: { detail?: unknown } } | null;
+  const detail = candidate?.detail ?? candidate?.cause?.detail;
+  return typeof detail === 'string' ? detail : undefined;
 }
 
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { inTransaction, isUniqueViolation } from '../../db/transaction';
+import { inTransaction, isUniqueViolation, sqlDetail, sqlState } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
 import type { Viewer } from '../../graphql/context';
 import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
@@ -34,6 +34,9 @@ export interface ProductListFilter {
   active?: boolean | null;
 }
 
+/** SQLSTATE with which `stock_reserve_for_order` refuses a shortage. */
+const OUT_OF_STOCK_SQLSTATE = 'BD001';
+
 /** Units of one product that an order line asks for; `field` names the line for errors. */
 export interface StockRequest {
   productId: number;
@@ -60,10 +63,9 @@ function skuTaken(): BusinessRuleError {
 
 /** What each kind of movement does to on-hand and reserved units, per unit ordered. */
 const MOVEMENT_EFFECT: Record<
-  Exclude<StockMovementKind, StockMovementKind.ADJUSTMENT>,
+  StockMovementKind.RELEASE | StockMovementKind.SHIPMENT,
   { onHand: number; reserved: number }
 > = {
-  [StockMovementKind.RESERVATION]: { onHand: 0, reserved: 1 },
   [StockMovementKind.RELEASE]: { onHand: 0, reserved: -1 },
   [StockMovementKind.SHIPMENT]: { onHand: -1, reserved: -1 },
 };
@@ -221,12 +223,33 @@ export class CatalogService {
   }
 
   /**
-   * Moves stock for an order inside the caller's transaction: all requests or none. Rows are locked
-   * in product-id order, so concurrent orders queue instead of deadlocking.
+   * The OUT_OF_STOCK refusal for a reservation that `stock_reserve_for_order` (the database
+   * function that reserves an order's stock, see its migration) refused, on the first line that
+   * asks for the short product; undefined for any other error.
+   */
+  outOfStock(error: unknown, requests: readonly StockRequest[]): BusinessRuleError | undefined {
+    if (sqlState(error) !== OUT_OF_STOCK_SQLSTATE) return undefined;
+    const shortage = JSON.parse(sqlDetail(error) ?? '{}') as {
+      productId?: number;
+      available?: number;
+      requested?: number;
+    };
+    const request = requests.find((candidate) => candidate.productId === shortage.productId);
+    return new BusinessRuleError(
+      UserErrorCode.OUT_OF_STOCK,
+      `Only ${shortage.available ?? 0} units available, ${shortage.requested ?? 0} requested`,
+      request?.field,
+    );
+  }
+
+  /**
+   * Releases or ships an order's reserved units inside the caller's transaction (placing reserves
+   * them, in `stock_reserve_for_order`). Rows are locked in product-id order, as there, so
+   * concurrent orders queue instead of deadlocking.
    */
   async moveForOrder(
     tx: EntityManager,
-    kind: StockMovementKind.RESERVATION | StockMovementKind.RELEASE | StockMovementKind.SHIPMENT,
+    kind: StockMovementKind.RELEASE | StockMovementKind.SHIPMENT,
     requests: readonly StockRequest[],
     orderId: number,
     actorId: number | null,
@@ -239,24 +262,8 @@ export class CatalogService {
         existing ? { ...existing, quantity: existing.quantity + request.quantity } : { ...request },
       );
     }
-    const locked = new Map(
-      (await this.lockStock(tx, [...perProduct.keys()])).map((row) => [
-        Number(row.product_id),
-        row,
-      ]),
-    );
+    await this.lockStock(tx, [...perProduct.keys()]);
     const effect = MOVEMENT_EFFECT[kind];
-    for (const request of perProduct.values()) {
-      const row = locked.get(request.productId);
-      const available = row ? row.on_hand - row.reserved : 0;
-      if (kind === StockMovementKind.RESERVATION && available < request.quantity) {
-        throw new BusinessRuleError(
-          UserErrorCode.OUT_OF_STOCK,
-          `Only ${Math.max(available, 0)} units available, ${request.quantity} requested`,
-          request.field,
-        );
-      }
-    }
     const values = [...perProduct.values()];
     await tx.execute(
       `UPDATE stock_level AS s

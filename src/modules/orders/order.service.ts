@@ -1,7 +1,8 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { claimIdempotencyKey, completeIdempotencyKey, requestHash } from '../../db/idempotency';
-import { inTransaction } from '../../db/transaction';
+import { rowMapper } from '../../db/plain-rows';
+import { inTransaction, pgArray } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
 import type { Viewer } from '../../graphql/context';
 import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
@@ -100,18 +101,7 @@ export class OrderService {
           (p) => [p.id, p],
         ),
       );
-      const [{ number }] = await tx.execute<{ number: string }[]>(
-        "SELECT 'SO-' || lpad(nextval('order_number_seq')::text, 6, '0') AS number",
-      );
-      const order = tx.create(Order, {
-        number,
-        customer,
-        note,
-        totalMinor: 0n,
-        placedById: viewer.employeeId,
-      });
-      const requests: StockRequest[] = [];
-      draft.lines.forEach((line, index) => {
+      const lines = draft.lines.map((line, index) => {
         const field = ['input', 'lines', String(index), 'productId'];
         const product = products.get(line.productId);
         if (!product)
@@ -122,44 +112,36 @@ export class OrderService {
             `${product.sku} is not for sale`,
             field,
           );
-        const totalMinor = product.priceMinor * BigInt(line.quantity);
-        order.totalMinor += totalMinor;
-        tx.create(OrderLine, {
-          order,
-          lineNo: index,
-          product,
-          quantity: line.quantity,
-          unitPriceMinor: product.priceMinor,
-          unitCostMinor: product.costMinor,
-          totalMinor,
-        });
-        requests.push({
-          productId: product.id,
-          quantity: line.quantity,
-          field: ['input', 'lines', String(index), 'quantity'],
-        });
+        return { product, quantity: line.quantity };
       });
-      await tx.flush();
-      await this.catalog.moveForOrder(
-        tx,
-        StockMovementKind.RESERVATION,
-        requests,
-        order.id,
-        viewer.employeeId,
-      );
+      // The locked part in one call (`order_place`, see its migration): the order and its lines
+      // at these prices, the stock reservation and the PLACED event.
+      const requests: StockRequest[] = lines.map(({ product, quantity }, index) => ({
+        productId: product.id,
+        quantity,
+        field: ['input', 'lines', String(index), 'quantity'],
+      }));
+      const column = (pick: (line: (typeof lines)[number]) => number | bigint) =>
+        pgArray(lines.map(pick));
+      let placed: Record<string, unknown>;
+      try {
+        [placed] = await tx.execute<Record<string, unknown>[]>(
+          'SELECT * FROM order_place(?, ?, ?, ?::bigint[], ?::int[], ?::bigint[], ?::bigint[])',
+          [
+            customer.id,
+            note,
+            viewer.employeeId,
+            column((line) => line.product.id),
+            column((line) => line.quantity),
+            column((line) => line.product.priceMinor),
+            column((line) => line.product.costMinor),
+          ],
+        );
+      } catch (error) {
+        throw this.catalog.outOfStock(error, requests) ?? error;
+      }
+      const order = rowMapper(tx, Order)(placed);
       if (key !== null) await completeIdempotencyKey(tx, IDEMPOTENCY_SCOPE, key, order.id);
-      recordEvent(tx, {
-        streamType: 'Order',
-        streamId: order.id,
-        type: 'PLACED',
-        payload: {
-          number,
-          customerId: customer.id,
-          status: order.status,
-          total: String(order.totalMinor),
-        },
-        actorId: viewer.employeeId,
-      });
       return { order };
     });
   }
