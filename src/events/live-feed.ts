@@ -167,10 +167,10 @@ interface Prepared {
 /**
  * Delivers committed events to the live feeds of this instance, in commit order.
  *
- * Per event, each feed decides synchronously (or with one batched query) whether and what it
- * receives; feeds that would get the same result (same document, variables, viewer and root)
- * share one execution and one `JSON.stringify`, and each socket gets the serialized frame with its
- * own subscription id. At a thousand consoles on one queue that is one execution and a thousand
+ * Per event, the feeds it concerns are grouped by share key (document, variables, viewer): each
+ * group decides once, synchronously or with one batched query, whether and what it receives, and
+ * is executed and serialized once; each socket then gets the serialized frame with its own
+ * subscription id. At a thousand consoles on one queue that is one execution and a thousand
  * socket writes per event, with no promise or generator step per subscriber.
  *
  * A feed resuming from a cursor first gets the backlog from the event table, while live events
@@ -306,9 +306,7 @@ export class LiveFanout {
       try {
         const selected = first.options.select(event);
         if (isPromise(selected))
-          selections.push(
-            selected.then((delivery) => void (group.root = delivery?.root ?? undefined), fail),
-          );
+          selections.push(selected.then((delivery) => void (group.root = delivery?.root), fail));
         else group.root = selected?.root;
       } catch (error) {
         fail(error);
