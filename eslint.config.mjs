@@ -1,6 +1,8 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
 
 export default tseslint.config(
   {
@@ -9,6 +11,7 @@ export default tseslint.config(
       'node_modules/**',
       '.data/**',
       'test/generated/**',
+      'web/console/src/generated/**',
       'coverage/**',
       'bench/results/**',
     ],
@@ -21,6 +24,21 @@ export default tseslint.config(
     languageOptions: {
       sourceType: 'commonjs',
       globals: { module: 'writable', require: 'readonly', process: 'readonly' },
+    },
+  },
+  {
+    files: ['web/*.mjs', 'web/*.mts'],
+    languageOptions: { globals: globals.node },
+  },
+  {
+    // The console and GraphiQL run in the browser, as React.
+    files: ['web/**/*.ts', 'web/**/*.tsx'],
+    ignores: ['web/*.mts'],
+    languageOptions: { globals: globals.browser },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'react-hooks/exhaustive-deps': 'error',
     },
   },
   {

@@ -1,0 +1,255 @@
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useBackend } from '../api/backend';
+import { runMutation } from '../api/requests';
+import { ConsoleReplyDocument, type PresenceActivity } from '../generated/graphql';
+import { useShortcuts } from '../model/keyboard';
+import {
+  describeChange,
+  versionOf,
+  type HistoryEntry,
+  type TicketDetail,
+  type TicketMessage,
+} from '../model/ticket';
+
+type Mode = 'reply' | 'note';
+
+const MODES: Record<
+  Mode,
+  { tab: string; placeholder: string; send: string; typing: PresenceActivity }
+> = {
+  reply: {
+    tab: 'Reply',
+    placeholder: 'Write to the customer…',
+    send: 'Send reply',
+    typing: 'TYPING_REPLY',
+  },
+  note: {
+    tab: 'Internal note',
+    placeholder: 'Write a note only colleagues see…',
+    send: 'Add note',
+    typing: 'TYPING_NOTE',
+  },
+};
+
+/** Typing counts as typing for this long after the last key. */
+const TYPING_IDLE_MS = 4_000;
+
+/** A key that makes a retried reply (after a dropped connection) land once. */
+function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `console-${Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/**
+ * The reply and internal-note boxes. What the agent writes answers the ticket as it was when they
+ * started writing: that version goes with the reply, so a colleague's change meanwhile refuses it
+ * (STALE_TICKET) and the agent sees what changed, re-reads, and sends again with the draft intact.
+ */
+export function Composer({
+  ticket,
+  history,
+  onSent,
+  onActivity,
+  onRereadNeeded,
+  onReread,
+}: {
+  ticket: TicketDetail;
+  history: readonly HistoryEntry[];
+  onSent(ticket: TicketDetail, message: TicketMessage | null | undefined): void;
+  onActivity(activity: PresenceActivity): void;
+  /** Reads the ticket again (its history holds what changed). */
+  onRereadNeeded(): Promise<void>;
+  /** Shows the agent the latest of the conversation. */
+  onReread(): void;
+}) {
+  const { client, viewer } = useBackend();
+  const [mode, setMode] = useState<Mode>('reply');
+  const [drafts, setDrafts] = useState<Record<Mode, string>>({ reply: '', note: '' });
+  /** The version the drafts answer; null while both are empty (the agent is up to date). */
+  const [answering, setAnswering] = useState<number | null>(null);
+  const [refused, setRefused] = useState(false);
+  const [error, setError] = useState<string>();
+  const [sending, setSending] = useState(false);
+  /** The key of the last attempt per box, kept for a retry of the same text. */
+  const attempts = useRef<Partial<Record<Mode, { body: string; key: string }>>>({});
+  const boxes = useRef<Record<Mode, HTMLTextAreaElement | null>>({ reply: null, note: null });
+  const idleTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+
+  useEffect(() => () => clearTimeout(idleTimer.current), []);
+
+  const focusBox = (target: Mode) => {
+    setMode(target);
+    requestAnimationFrame(() => boxes.current[target]?.focus());
+  };
+  useShortcuts({ r: () => focusBox('reply'), n: () => focusBox('note') });
+
+  const closed = ticket.status === 'CLOSED';
+  const changedMeanwhile =
+    answering === null
+      ? []
+      : history.filter(
+          (entry) => (versionOf(entry) ?? 0) > answering && entry.actor?.id !== viewer.id,
+        );
+
+  const typed = (target: Mode, text: string) => {
+    const next = { ...drafts, [target]: text };
+    const drafting = Boolean(next.reply.trim() || next.note.trim());
+    if (!drafting) setAnswering(null);
+    else if (answering === null) setAnswering(ticket.version);
+    setDrafts(next);
+    setError(undefined);
+    onActivity(text.trim() ? MODES[target].typing : 'VIEWING');
+    clearTimeout(idleTimer.current);
+    idleTimer.current = setTimeout(() => onActivity('VIEWING'), TYPING_IDLE_MS);
+  };
+
+  const reread = () => {
+    setAnswering(ticket.version);
+    setRefused(false);
+    onReread();
+    requestAnimationFrame(() => boxes.current[mode]?.focus());
+  };
+
+  const send = async () => {
+    const body = drafts[mode].trim();
+    if (!body || sending) return;
+    const previous = attempts.current[mode];
+    const attempt = previous?.body === body ? previous : { body, key: newIdempotencyKey() };
+    attempts.current[mode] = attempt;
+    setSending(true);
+    setError(undefined);
+    const outcome = await runMutation(
+      client,
+      ConsoleReplyDocument,
+      {
+        input: {
+          ticketId: ticket.id,
+          body,
+          internal: mode === 'note',
+          expectedVersion: answering ?? ticket.version,
+          idempotencyKey: attempt.key,
+        },
+      },
+      (data) => data.replyToTicket,
+    );
+    setSending(false);
+    if (!outcome.ok) {
+      if (outcome.code === 'STALE_TICKET') {
+        setRefused(true);
+        await onRereadNeeded();
+      } else {
+        setError(outcome.message);
+      }
+      return;
+    }
+    attempts.current[mode] = undefined;
+    const { ticket: updated, message } = outcome.payload;
+    if (updated) onSent(updated, message);
+    const otherDraft = drafts[mode === 'reply' ? 'note' : 'reply'];
+    setDrafts((current) => ({ ...current, [mode]: '' }));
+    setAnswering(otherDraft.trim() && updated ? updated.version : null);
+    setRefused(false);
+    clearTimeout(idleTimer.current);
+    onActivity('VIEWING');
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      void send();
+    } else if (event.key === 'Escape') {
+      event.currentTarget.blur();
+    }
+  };
+
+  return (
+    <section className={`composer composer--${mode}`} aria-label="Write">
+      <div className="composer-tabs" role="tablist" aria-label="Write a reply or a note">
+        {(Object.keys(MODES) as Mode[]).map((key) => (
+          <button
+            key={key}
+            type="button"
+            role="tab"
+            id={`composer-tab-${key}`}
+            aria-selected={mode === key}
+            aria-controls={`composer-panel-${key}`}
+            aria-keyshortcuts={key === 'reply' ? 'r' : 'n'}
+            onClick={() => focusBox(key)}
+          >
+            {MODES[key].tab}
+            {drafts[key].trim() && mode !== key ? ' •' : ''}
+          </button>
+        ))}
+      </div>
+      {changedMeanwhile.length > 0 && (
+        <div
+          className={`stale ${refused ? 'stale--refused' : ''}`}
+          role={refused ? 'alert' : 'status'}
+        >
+          <p>
+            {refused
+              ? 'Not sent: this ticket changed while you were writing. Read what changed, then send again.'
+              : 'This ticket changed while you were writing:'}
+          </p>
+          <ul>
+            {changedMeanwhile.map((entry) => (
+              <li key={entry.cursor}>{describeChange(entry)}</li>
+            ))}
+          </ul>
+          <button type="button" onClick={reread}>
+            I have re-read it
+          </button>
+        </div>
+      )}
+      {refused && changedMeanwhile.length === 0 && (
+        <p className="form-error" role="alert">
+          Not sent: this ticket changed while you were writing. Reading it again…
+        </p>
+      )}
+      {(Object.keys(MODES) as Mode[]).map((key) => (
+        <div
+          key={key}
+          id={`composer-panel-${key}`}
+          role="tabpanel"
+          aria-labelledby={`composer-tab-${key}`}
+          hidden={mode !== key}
+          className="composer-panel"
+        >
+          <label className="visually-hidden" htmlFor={`composer-box-${key}`}>
+            {MODES[key].tab}
+          </label>
+          <textarea
+            id={`composer-box-${key}`}
+            ref={(element) => {
+              boxes.current[key] = element;
+            }}
+            rows={4}
+            placeholder={MODES[key].placeholder}
+            value={drafts[key]}
+            disabled={closed}
+            onChange={(event) => typed(key, event.target.value)}
+            onBlur={() => onActivity('VIEWING')}
+            onKeyDown={onKeyDown}
+          />
+          <div className="composer-actions">
+            {error && mode === key && (
+              <p className="form-error" role="alert">
+                {error}
+              </p>
+            )}
+            <span className="muted">Ctrl + Enter sends</span>
+            <button
+              type="button"
+              className="primary"
+              disabled={closed || sending || refused || !drafts[key].trim()}
+              onClick={() => void send()}
+            >
+              {sending ? 'Sending…' : MODES[key].send}
+            </button>
+          </div>
+        </div>
+      ))}
+      {closed && <p className="muted">This ticket is closed: it takes no more messages.</p>}
+    </section>
+  );
+}

@@ -1,0 +1,52 @@
+import { useEffect } from 'react';
+import { useBackend } from '../api/backend';
+import { useLiveSnapshot, type LiveSnapshot } from '../api/live-snapshot';
+import { fetchQuery } from '../api/requests';
+import { ConsoleQueueDocument, ConsoleQueueEventsDocument } from '../generated/graphql';
+import { applyQueueEvent, bySlaDue, type QueueDefinition, type QueueState } from './queues';
+import { pathOf } from './router';
+import { describeChange } from './ticket';
+
+/** How many tickets of a queue the console lists (the first page by SLA due). */
+export const QUEUE_PAGE = 100;
+
+/** One queue, live: its first page by SLA due, moved by every ENTERED, STAYED and LEFT. */
+export function useQueue(queue: QueueDefinition): LiveSnapshot<QueueState> {
+  const { viewer } = useBackend();
+  const filter = queue.filter(viewer.id);
+  const snapshot = useLiveSnapshot({
+    key: `${queue.key}:${viewer.id}`,
+    load: async (client): Promise<{ state: QueueState }> => {
+      const data = await fetchQuery(client, ConsoleQueueDocument, { filter, first: QUEUE_PAGE });
+      return {
+        state: {
+          tickets: [...data.tickets.nodes].sort(bySlaDue),
+          totalCount: data.tickets.totalCount,
+        },
+      };
+    },
+    feed: {
+      document: ConsoleQueueEventsDocument,
+      variables: { filter },
+      position: ({ ticketEvents }) => ticketEvents,
+    },
+    apply: (state, { ticketEvents }) => applyQueueEvent(state, ticketEvents),
+    describeMissed: ({ ticketEvents: event }) => ({
+      text: `${event.ticket.number} “${event.ticket.subject}”: ${describeChange(
+        { type: event.type, data: event.changes, actor: event.actor },
+        event.ticket.assignee?.name,
+      )}`,
+      path: pathOf({ queue: queue.key, ticketId: event.ticket.id }),
+    }),
+  });
+
+  const { reload } = snapshot;
+  const { rereadEveryMs } = queue;
+  useEffect(() => {
+    if (!rereadEveryMs) return;
+    const timer = setInterval(() => void reload(), rereadEveryMs);
+    return () => clearInterval(timer);
+  }, [reload, rereadEveryMs]);
+
+  return snapshot;
+}
