@@ -22,6 +22,7 @@ import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { apolloPlugins, maskingFormatter } from './apollo-plugins';
 import { attachGraphQLWebSocket } from './websocket';
+import { webApp } from './web-app';
 
 export interface ServerDependencies {
   realtime: Realtime;
@@ -193,6 +194,8 @@ export async function startServer(
       },
     }),
   );
+  // The agent console at / and GraphiQL at /graphiql (built into dist/web/).
+  app.use(webApp());
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
