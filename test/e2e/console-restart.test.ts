@@ -1,0 +1,125 @@
+import pino from 'pino';
+import type { Browser } from 'playwright-core';
+import { openOrm } from '../../src/db/orm';
+import { seedDemoData } from '../../src/db/seed';
+import { graphql, login, waitForSubscriptions } from '../support/live-client';
+import { startServerProcess, type ServerProcess } from '../support/server-process';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import {
+  connectionState,
+  launchBrowser,
+  queueRow,
+  showQueue,
+  signedInConsole,
+} from './support/browser';
+
+/**
+ * The server behind an open console restarts: the console reconnects by itself, resumes every
+ * feed after its last cursor, and shows what was written meanwhile, without reloading the page.
+ * Two server processes share the database: one serves the console and is restarted, the other
+ * takes the writes while the first is down.
+ */
+let database: TestDatabase;
+let consoleServer: ServerProcess;
+let writer: ServerProcess;
+let browser: Browser;
+
+const url = (server: ServerProcess) => `http://127.0.0.1:${server.port}`;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  const orm = await openOrm({ clientUrl: database.url, poolMax: 2 });
+  await seedDemoData(orm, pino({ level: 'silent' }));
+  await orm.close(true);
+  [consoleServer, writer, browser] = await Promise.all([
+    startServerProcess(database.url),
+    startServerProcess(database.url),
+    launchBrowser(),
+  ]);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  for (const server of [consoleServer, writer])
+    if (server && server.child.exitCode === null) server.child.kill('SIGKILL');
+  await database?.drop();
+});
+
+it('reconnects by itself after the server restarts and shows the messages written while it was down', async () => {
+  const agent = await login(url(writer), 'agent@example.com');
+  const { customers } = await graphql<{ customers: { nodes: { id: string }[] } }>(
+    url(writer),
+    agent,
+    '{ customers(first: 1) { nodes { id } } }',
+  );
+  const { createTicket } = await graphql<{
+    createTicket: { ticket: { id: string; number: string } };
+  }>(
+    url(writer),
+    agent,
+    'mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id number } } }',
+    {
+      input: {
+        customerId: customers.nodes[0].id,
+        subject: 'Chair wobbles',
+        body: 'One leg of the new chair is shorter than the others.',
+        channel: 'WEB',
+      },
+    },
+  );
+  const ticket = createTicket.ticket;
+
+  const { page, errors } = await signedInConsole(browser, url(consoleServer), 'lead@example.com');
+  await showQueue(page, 'Unassigned');
+  await queueRow(page, ticket.number).getByRole('link').click();
+  await page.getByRole('heading', { level: 1, name: new RegExp(ticket.number) }).waitFor();
+  await waitForSubscriptions(url(consoleServer), 'ticketEvents', 5); // four queues and the ticket
+  await page.evaluate('window.sameDocument = "before the restart"');
+
+  const { port } = consoleServer;
+  consoleServer.child.kill('SIGTERM');
+  expect(await consoleServer.exited).toEqual({ code: 0, signal: null });
+  await connectionState(page, 'reconnecting').waitFor({ timeout: 5_000 });
+
+  const written = ['Sent a replacement leg today.', 'Tracking number: JD014600003.'];
+  for (const body of written) {
+    await graphql(
+      url(writer),
+      agent,
+      'mutation($input: ReplyToTicketInput!) { replyToTicket(input: $input) { userErrors { message } } }',
+      { input: { ticketId: ticket.id, body } },
+    );
+  }
+  await graphql(
+    url(writer),
+    agent,
+    'mutation($input: UpdateTicketStatusInput!) { updateTicketStatus(input: $input) { userErrors { message } } }',
+    { input: { ticketId: ticket.id, status: 'PENDING' } },
+  );
+
+  consoleServer = await startServerProcess(database.url, { PORT: String(port) });
+  await connectionState(page, 'live').waitFor({ timeout: 20_000 });
+
+  for (const body of written) {
+    const message = page.locator('.message--reply', { hasText: body });
+    await message.waitFor({ timeout: 5_000 });
+    await expect(message.locator('.badge--missed').textContent()).resolves.toBe(
+      'Arrived while you were offline',
+    );
+  }
+  await page.locator('.ticket-facts .status', { hasText: 'Pending' }).waitFor({ timeout: 5_000 });
+  const missed = page.getByRole('region', { name: /While you were offline/ });
+  await missed.waitFor({ timeout: 5_000 });
+  for (const body of written) await expect(missed.textContent()).resolves.toContain(body);
+  await expect(missed.textContent()).resolves.toContain(
+    'Sam Agent changed the status from Open to Pending',
+  );
+
+  // The same document all along: reconnected, not reloaded.
+  await expect(page.evaluate('window.sameDocument')).resolves.toBe('before the restart');
+  // Resumed from its cursors, the console got each message once.
+  for (const body of written)
+    await expect(page.locator('.message', { hasText: body }).count()).resolves.toBe(1);
+  // While the server was down the browser logged failed connections; nothing else.
+  expect(errors.filter((error) => !/WebSocket|ERR_CONNECTION_REFUSED/.test(error))).toEqual([]);
+});
