@@ -90,7 +90,7 @@ export function queueRow(page: Page, ticketNumber: string) {
   return page.locator(`.queue-list .queue-item[data-ticket-number="${ticketNumber}"]`);
 }
 
-/** Opens a queue with its keyboard shortcut (1 to 4). */
+/** Shows a queue by its tab (whose label starts with `label`). */
 export async function showQueue(page: Page, label: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Queue' }).getByRole('link', { name: label }).click();
 }

@@ -8,7 +8,7 @@ export function MissedChangesPanel() {
   const changes = useMissedChanges();
   if (changes.length === 0) return null;
   return (
-    <section className="missed" aria-labelledby="missed-title" role="region">
+    <section className="missed" aria-labelledby="missed-title">
       <h2 id="missed-title">
         While you were offline: {changes.length} change{changes.length === 1 ? '' : 's'}
       </h2>
