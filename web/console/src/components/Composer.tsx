@@ -84,6 +84,7 @@ export function Composer({
   useShortcuts({ r: () => focusBox('reply'), n: () => focusBox('note') });
 
   const closed = ticket.status === 'CLOSED';
+  /** Colleagues' changes since the agent started writing (what a refusal lists). */
   const changedMeanwhile =
     answering === null
       ? []
@@ -126,7 +127,9 @@ export function Composer({
           ticketId: ticket.id,
           body,
           internal: mode === 'note',
-          expectedVersion: answering ?? ticket.version,
+          // The agent's own changes meanwhile (status, tags…) do not make the draft stale.
+          expectedVersion:
+            changedMeanwhile.length > 0 ? (answering ?? ticket.version) : ticket.version,
           idempotencyKey: attempt.key,
         },
       },
@@ -181,7 +184,7 @@ export function Composer({
           </button>
         ))}
       </div>
-      {changedMeanwhile.length > 0 && (
+      {(refused || changedMeanwhile.length > 0) && (
         <div
           className={`stale ${refused ? 'stale--refused' : ''}`}
           role={refused ? 'alert' : 'status'}
@@ -191,20 +194,17 @@ export function Composer({
               ? 'Not sent: this ticket changed while you were writing. Read what changed, then send again.'
               : 'This ticket changed while you were writing:'}
           </p>
-          <ul>
-            {changedMeanwhile.map((entry) => (
-              <li key={entry.cursor}>{describeChange(entry)}</li>
-            ))}
-          </ul>
+          {changedMeanwhile.length > 0 && (
+            <ul>
+              {changedMeanwhile.map((entry) => (
+                <li key={entry.cursor}>{describeChange(entry)}</li>
+              ))}
+            </ul>
+          )}
           <button type="button" onClick={reread}>
             I have re-read it
           </button>
         </div>
-      )}
-      {refused && changedMeanwhile.length === 0 && (
-        <p className="form-error" role="alert">
-          Not sent: this ticket changed while you were writing. Reading it again…
-        </p>
       )}
       {(Object.keys(MODES) as Mode[]).map((key) => (
         <div
