@@ -120,3 +120,18 @@ describe('WebSocket authentication', () => {
     }
   });
 });
+
+describe('subscriptions over HTTP', () => {
+  it('are refused with BAD_REQUEST (400) before anything runs, pointing to the WebSocket', async () => {
+    const token = await server.login('agent@example.com');
+    const result = await server.raw('subscription { ticketEvents { cursor } }', {}, token);
+    expect(result.status).toBe(400);
+    expect(result.data).toBeUndefined();
+    expect(result.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining('WebSocket'),
+        extensions: expect.objectContaining({ code: 'BAD_REQUEST' }),
+      }),
+    ]);
+  });
+});

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unauthenticated } from '../graphql/auth-checker';
 import type { RequestContext } from '../graphql/context';
 import { maskError } from '../graphql/errors';
@@ -57,6 +57,24 @@ function recordMetrics(metrics: Metrics): ApolloServerPlugin<RequestContext> {
   };
 }
 
+/**
+ * Subscriptions stream events, which one HTTP response cannot: they are refused here, before they
+ * run, and served over WebSocket (graphql-transport-ws) on the same path.
+ */
+const subscriptionsOverWebSocket: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation }) {
+        if (operation?.operation !== 'subscription') return;
+        throw new GraphQLError(
+          'Subscriptions run over WebSocket (graphql-transport-ws) on this path, not over HTTP',
+          { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } },
+        );
+      },
+    };
+  },
+};
+
 /** Depth, aliases, directives and cost, checked before anything runs (the same check as on WebSocket). */
 function enforceLimits(limits: RequestLimits): ApolloServerPlugin<RequestContext> {
   return {
@@ -107,7 +125,13 @@ export function apolloPlugins(
   metrics: Metrics,
   limits: RequestLimits,
 ): ApolloServerPlugin<RequestContext>[] {
-  return [requireSignIn, enforceLimits(limits), recordMetrics(metrics), graphqlOverHttpStatus];
+  return [
+    requireSignIn,
+    subscriptionsOverWebSocket,
+    enforceLimits(limits),
+    recordMetrics(metrics),
+    graphqlOverHttpStatus,
+  ];
 }
 
 export function maskingFormatter(
