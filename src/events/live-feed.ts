@@ -28,10 +28,13 @@ export interface LiveFeedOptions {
   /**
    * What this subscriber receives for an accepted event, or null for nothing. It may depend only
    * on the event, the subscription's arguments and the viewer: it runs once per event for all
-   * feeds that share those (see `LiveFeed.shareKey`), with the event's request scope in the
-   * context. Throwing (FORBIDDEN) ends those subscriptions with that error.
+   * feeds that share those (see `LiveFeed.shareKey`), given the subscription's context for this
+   * event (with the event's request scope). Throwing (FORBIDDEN) ends those subscriptions with that error.
    */
-  select(event: CommittedEvent): LiveDelivery | null | Promise<LiveDelivery | null>;
+  select(
+    event: CommittedEvent,
+    context: RequestContext,
+  ): LiveDelivery | null | Promise<LiveDelivery | null>;
 }
 
 /** Bytes a socket may hold unsent before its subscriber counts as too slow. */
@@ -154,6 +157,7 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
 /** Feeds with one share key: one selection, one execution and one serialization per event. */
 interface Group {
   feeds: LiveFeed[];
+  context?: RequestContext;
   root?: unknown;
 }
 
@@ -235,10 +239,14 @@ export class LiveFanout {
         // Everything queued is prepared first and then written in one synchronous pass, so a
         // socket gets the frames of several events in one write (see LiveConnection.send): a
         // fan-out that falls behind catches up with fewer writes instead of falling further behind.
+        // The batch's events are prepared together, with one request scope: the tickets (or
+        // orders) they name are read in one batched query, not one round trip per event.
         const batch = this.queue.splice(0);
-        const prepared: Prepared[] = [];
-        for (const { event, feeds } of batch) prepared.push(...(await this.prepare(event, feeds)));
-        this.write(prepared);
+        const scope = this.newScope();
+        const prepared = await Promise.all(
+          batch.map(({ event, feeds }) => this.prepare(event, feeds, scope)),
+        );
+        this.write(prepared.flat());
         for (const { feeds } of batch) for (const feed of feeds) feed.pending--;
       }
     } finally {
@@ -281,11 +289,20 @@ export class LiveFanout {
 
   /** One event to some feeds: each selects what it gets, each distinct result is executed once. */
   private async deliver(event: CommittedEvent, feeds: LiveFeed[]): Promise<void> {
-    this.write(await this.prepare(event, feeds));
+    this.write(await this.prepare(event, feeds, this.newScope()));
+  }
+
+  /** A request scope for delivering events: an entity manager and DataLoaders. */
+  private newScope(): Pick<RequestContext, 'em' | 'loaders'> {
+    return { em: this.realtime.orm.em.fork(), loaders: new Loaders() };
   }
 
   /** What an event becomes for some feeds: one serialized result per group of equal feeds. */
-  private async prepare(event: CommittedEvent, feeds: LiveFeed[]): Promise<Prepared[]> {
+  private async prepare(
+    event: CommittedEvent,
+    feeds: LiveFeed[],
+    scope: Pick<RequestContext, 'em' | 'loaders'>,
+  ): Promise<Prepared[]> {
     const groups = new Map<string, Group>();
     for (const feed of feeds) {
       if (feed.ended) continue;
@@ -294,17 +311,16 @@ export class LiveFanout {
       if (group) group.feeds.push(feed);
       else groups.set(key, { feeds: [feed] });
     }
-    // One request scope per event, shared by every group: one batched query per relation.
-    const scope = { em: this.realtime.orm.em.fork(), loaders: new Loaders() };
     const selections: Promise<void>[] = [];
     for (const group of groups.values()) {
-      const [first] = group.feeds;
-      Object.assign(first.context, scope);
+      // The group's subscription context for this event: its own viewer and connection, the
+      // shared scope (events prepared together must not overwrite each other's).
+      group.context = Object.assign(Object.create(group.feeds[0].context) as RequestContext, scope);
       const fail = (error: unknown) => {
         for (const feed of group.feeds) feed.fail(error);
       };
       try {
-        const selected = first.options.select(event);
+        const selected = group.feeds[0].options.select(event, group.context);
         if (isPromise(selected))
           selections.push(selected.then((delivery) => void (group.root = delivery?.root), fail));
         else group.root = selected?.root;
@@ -323,18 +339,17 @@ export class LiveFanout {
 
   private async execute(event: CommittedEvent, group: Group): Promise<Prepared | undefined> {
     const [first] = group.feeds;
+    const context = group.context ?? first.context;
     let result: ExecutionResult;
     try {
-      result = await execute({ ...first.args, rootValue: group.root, contextValue: first.context });
+      result = await execute({ ...first.args, rootValue: group.root, contextValue: context });
     } catch (error) {
       // execute() reports field errors in the result; a throw means the operation itself broke.
       for (const feed of group.feeds) feed.fail(error);
       return undefined;
     }
     const json = JSON.stringify(
-      result.errors
-        ? { ...result, errors: this.formatErrors(result.errors, first.context) }
-        : result,
+      result.errors ? { ...result, errors: this.formatErrors(result.errors, context) } : result,
     );
     return { event, json, feeds: group.feeds };
   }

@@ -111,8 +111,8 @@ function orderEventFeed({
       event.streamType === 'Order' &&
       (orderId === null || Number(event.streamId) === orderId) &&
       (customerId === null || event.payload.customerId === customerId),
-    select: (event) => {
-      requireLiveRole(context, READ);
+    select: (event, eventContext) => {
+      requireLiveRole(eventContext, READ);
       return { root: event };
     },
   });

@@ -241,8 +241,8 @@ function ticketEventFeed({
     accepts: (event) =>
       event.streamType === 'Ticket' &&
       (filter.ticketId == null || Number(event.streamId) === filter.ticketId),
-    select: (event) => {
-      const viewer = requireLiveRole(context, READ);
+    select: (event, eventContext) => {
+      const viewer = requireLiveRole(eventContext, READ);
       const payload = event.payload as {
         before?: TicketSnapshot | null;
         after?: TicketSnapshot;
@@ -254,7 +254,7 @@ function ticketEventFeed({
       const now = matchesSnapshot(filter, ticketId, payload.after);
       // Most queues are answered by the snapshots alone, with no query and no await.
       if (!now || !needsRow(filter)) return movement(event, before, now);
-      return matchesRow(context, filter, ticketId).then((row) => movement(event, before, row));
+      return matchesRow(eventContext, filter, ticketId).then((row) => movement(event, before, row));
     },
   });
 }
