@@ -227,7 +227,12 @@ describe('two agents at the console', () => {
       .waitFor();
     await a.page.keyboard.press(back);
     await a.page.getByRole('heading', { level: 1, name: numbers[current] }).waitFor();
+    await a.page.getByRole('textbox', { name: 'Reply' }).waitFor();
     await a.page.keyboard.press('r');
+    // The composer takes the focus on the next animation frame.
+    await a.page.waitForFunction("document.activeElement?.id === 'composer-box-reply'", undefined, {
+      timeout: 2_000,
+    });
     await expect(focusedId(a.page)).resolves.toBe('composer-box-reply');
   });
 });
