@@ -14,7 +14,7 @@ import {
 import { allows, rootFieldRules, type AccessRule } from '../src/graphql/access-rules';
 import { backdeskSchema } from '../src/graphql/schema';
 import { ALL_ROLES, Role } from '../src/modules/auth/role';
-import { subscribe } from './support/live-client';
+import { openSubscriptions, subscribe } from './support/live-client';
 import { startTestServer, type TestServer } from './support/test-server';
 
 /**
@@ -165,14 +165,27 @@ describe('authorization as data', () => {
       const rule = rules.get(`Subscription.${field.name}`) as AccessRule;
       const { query, variables } = operation('subscription', field);
       for (const role of ALL_ROLES) {
+        const before = await openSubscriptions(server.baseUrl, field.name);
         const live = subscribe(server.wsUrl, tokens.get(role) as string, query, variables);
-        await new Promise((resolve) => setTimeout(resolve, 150));
+        // Settled once the server answers with an error or counts the subscription as open:
+        // no guessing how long a refusal takes on a busy machine.
+        const deadline = Date.now() + 10_000;
+        while (
+          !live.errors.length &&
+          (await openSubscriptions(server.baseUrl, field.name)) === before
+        ) {
+          if (Date.now() > deadline)
+            throw new Error(`subscription ${field.name} as ${role}: neither refused nor opened`);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
         const forbidden = isForbidden(live.errors as { extensions?: Record<string, unknown> }[]);
         if (forbidden === allows(rule, [role]))
           mismatches.push(
             `subscription ${field.name} as ${role}: ${forbidden ? 'refused' : 'allowed'}`,
           );
         await live.stop();
+        while ((await openSubscriptions(server.baseUrl, field.name)) > before)
+          await new Promise((resolve) => setTimeout(resolve, 20));
       }
     }
     expect(mismatches).toEqual([]);

@@ -89,6 +89,13 @@ export async function login(
   return data.login.token;
 }
 
+/** How many subscriptions of a kind a server reports open (from its metrics). */
+export async function openSubscriptions(baseUrl: string, kind: string): Promise<number> {
+  const pattern = new RegExp(`backdesk_subscriptions\\{kind="${kind}"\\} (\\d+)`);
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  return Number(pattern.exec(text)?.[1] ?? 0);
+}
+
 /** Waits until a server reports `count` open subscriptions of a kind (they are live from then on). */
 export async function waitForSubscriptions(
   baseUrl: string,
@@ -97,10 +104,8 @@ export async function waitForSubscriptions(
   timeoutMs = 15_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const pattern = new RegExp(`backdesk_subscriptions\\{kind="${kind}"\\} (\\d+)`);
   for (;;) {
-    const text = await (await fetch(`${baseUrl}/metrics`)).text();
-    const open = Number(pattern.exec(text)?.[1] ?? 0);
+    const open = await openSubscriptions(baseUrl, kind);
     if (open >= count) return;
     if (Date.now() > deadline)
       throw new Error(`only ${open} of ${count} ${kind} subscriptions opened`);
