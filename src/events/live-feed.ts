@@ -37,6 +37,9 @@ export interface LiveFeedOptions {
   ): LiveDelivery | null | Promise<LiveDelivery | null>;
 }
 
+/** Closes the graphql-ws `next` message around a result. */
+const FRAME_END = Buffer.from('}');
+
 /** Bytes a socket may hold unsent before its subscriber counts as too slow. */
 const MAX_SOCKET_BACKLOG_BYTES = 8 * 1024 * 1024;
 
@@ -53,8 +56,8 @@ export class LiveFeed implements AsyncIterableIterator<ExecutionResult> {
   held: CommittedEvent[] | undefined;
   ended = false;
   args!: ExecutionArgs;
-  /** `{"id":"<subscription id>","type":"next","payload":` for this subscription. */
-  framePrefix = '';
+  /** `{"id":"<subscription id>","type":"next","payload":` for this subscription, in UTF-8. */
+  framePrefix = Buffer.alloc(0);
   /** The document, operation and variables: feeds with the same key run the same operation. */
   private operationKey = '';
   private keyViewer?: Viewer;
@@ -73,7 +76,7 @@ export class LiveFeed implements AsyncIterableIterator<ExecutionResult> {
   open(args: ExecutionArgs, detach: () => void): void {
     this.args = args;
     const id = this.context.connection?.subscriptionId ?? '';
-    this.framePrefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+    this.framePrefix = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
     this.operationKey = `${documentId(args.document)}|${args.operationName ?? ''}|${JSON.stringify(args.variableValues ?? {})}`;
     this.detach = detach;
   }
@@ -92,15 +95,18 @@ export class LiveFeed implements AsyncIterableIterator<ExecutionResult> {
     return this.key;
   }
 
-  /** Writes one serialized result to the socket; false when the subscriber was dropped. */
-  send(resultJson: string): boolean {
+  /**
+   * Writes one serialized result (UTF-8 JSON) to the socket; false when the subscriber was
+   * dropped. Subscribers of a group share the result's bytes: each frame only adds its own id.
+   */
+  send(resultJson: Buffer): boolean {
     const connection = this.context.connection;
     if (this.ended || !connection) return false;
     if (connection.bufferedAmount() > MAX_SOCKET_BACKLOG_BYTES) {
       this.tooSlow();
       return false;
     }
-    connection.send(`${this.framePrefix}${resultJson}}`);
+    connection.send(Buffer.concat([this.framePrefix, resultJson, FRAME_END]));
     return true;
   }
 
@@ -161,10 +167,10 @@ interface Group {
   root?: unknown;
 }
 
-/** A group's result, serialized, ready to be written to each of its feeds. */
+/** A group's result, serialized to UTF-8 JSON, ready to be written to each of its feeds. */
 interface Prepared {
   event: CommittedEvent;
-  json: string;
+  json: Buffer;
   feeds: LiveFeed[];
 }
 
@@ -348,8 +354,10 @@ export class LiveFanout {
       for (const feed of group.feeds) feed.fail(error);
       return undefined;
     }
-    const json = JSON.stringify(
-      result.errors ? { ...result, errors: this.formatErrors(result.errors, context) } : result,
+    const json = Buffer.from(
+      JSON.stringify(
+        result.errors ? { ...result, errors: this.formatErrors(result.errors, context) } : result,
+      ),
     );
     return { event, json, feeds: group.feeds };
   }
@@ -364,9 +372,8 @@ export class LiveFanout {
       if (sent === 0) continue;
       const kind = feeds[0].options.kind;
       metrics.delivered.inc({ kind }, sent);
-      const lag = metrics.lag.labels({ kind });
-      const seconds = (now - event.occurredAt.getTime()) / 1000;
-      for (let i = 0; i < sent; i++) lag.observe(seconds);
+      // Once per written result, not per subscriber: its subscribers got it in the same pass.
+      metrics.lag.observe({ kind }, (now - event.occurredAt.getTime()) / 1000);
     }
   }
 }

@@ -24,7 +24,7 @@ export class RealtimeMetrics {
     });
     this.lag = new Histogram({
       name: 'backdesk_event_delivery_lag_seconds',
-      help: 'Time from an event being recorded to its delivery to a subscriber.',
+      help: 'Time from an event being recorded to its delivery to subscribers (one observation per result written to a group of subscribers that share it).',
       labelNames: ['kind'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 30],
       registers: [registry],

@@ -18,8 +18,8 @@ export interface Viewer {
 export interface LiveConnection {
   /** The graphql-ws id of the subscription this context belongs to. */
   subscriptionId: string;
-  /** Writes one protocol message (text frame). */
-  send(message: string): void;
+  /** Writes one protocol message (a text frame of these UTF-8 bytes). */
+  send(message: Buffer): void;
   /** Bytes written and not yet sent to the client. */
   bufferedAmount(): number;
   /** Closes the connection (a subscriber that cannot keep up). */
