@@ -291,18 +291,25 @@ function toConnection<Entity extends object>(
     return row as Entity;
   });
   if (backwards) rows.reverse();
-  const cursorOf = (row: Entity) =>
-    Cursor.encode(properties.map((property) => (row as Record<string, unknown>)[property]));
-  const edges = rows.map((node) => ({ cursor: cursorOf(node), node }));
+  const cursorOf = (row: Entity | undefined) =>
+    row === undefined
+      ? null
+      : Cursor.encode(properties.map((property) => (row as Record<string, unknown>)[property]));
+  // Edges (a cursor per row) are built only for a query that asks for them: most pages read
+  // `nodes` and `pageInfo`, which needs only the first and last cursor.
+  let edges: ConnectionShape<Entity>['edges'] | undefined;
   let counted: Promise<number> | undefined;
   return {
-    edges,
+    get edges() {
+      edges ??= rows.map((node) => ({ cursor: cursorOf(node) as string, node }));
+      return edges;
+    },
     nodes: rows,
     pageInfo: Object.assign(new PageInfo(), {
       hasNextPage: backwards ? before !== undefined : more,
       hasPreviousPage: backwards ? more : after !== undefined,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      startCursor: cursorOf(rows[0]),
+      endCursor: cursorOf(rows.at(-1)),
     }),
     get totalCount() {
       counted ??= count();
