@@ -157,6 +157,42 @@ describe('delivery', () => {
     await resumed.stop();
   });
 
+  it('starts a queue gap-free from eventCursor read before its list: a change committed between the list and the subscription still arrives', async () => {
+    const ticketId = await createTicket(a, 'Gap-free start');
+    const { eventCursor: cursor } = await graphql<{ eventCursor: string }>(
+      url(a),
+      agent,
+      '{ eventCursor }',
+    );
+    // The newest committed change: this ticket's CREATED is at or before it.
+    const history = await graphql<{ ticket: { history: { cursor: string }[] } }>(
+      url(a),
+      agent,
+      'query($id: ID!) { ticket(id: $id) { history { cursor } } }',
+      { id: ticketId },
+    );
+    expect(Number(cursor)).toBeGreaterThanOrEqual(Number(history.ticket.history.at(-1)?.cursor));
+
+    // Committed after the cursor was read and before anyone subscribed.
+    await reply(b, ticketId, 'between the list and the feed');
+    const feed = subscribe<TicketEventItem>(ws(b), agent, TICKET_EVENTS, {
+      filter: { ticketId },
+      after: cursor,
+    });
+    const [missed] = await feed.waitFor(1);
+    expect(missed.message?.body).toBe('between the list and the feed');
+    expect(Number(missed.cursor)).toBeGreaterThan(Number(cursor));
+    await feed.stop();
+
+    const anonymous = await fetch(`${url(a)}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ eventCursor }' }),
+    });
+    const refused = (await anonymous.json()) as { errors?: { extensions?: { code?: string } }[] };
+    expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
   it('replays the same after the instance it was connected to is killed with SIGKILL and restarted', async () => {
     const ticketId = await createTicket(a);
     const first = subscribe<TicketEventItem>(ws(b), agent, TICKET_EVENTS, { filter: { ticketId } });

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
+import { newestEventSeq } from './event-log';
 
 export const EVENT_CHANNEL = 'backdesk_events';
 const CATCH_UP_INTERVAL_MS = 1000;
@@ -99,10 +100,7 @@ export class EventDispatcher {
   }
 
   async start(): Promise<void> {
-    const [row] = await this.orm.em
-      .fork()
-      .execute<{ max: string | null }[]>('SELECT max(seq) AS max FROM event');
-    this.lastSeq = Number(row?.max ?? 0);
+    this.lastSeq = await newestEventSeq(this.orm.em.fork());
     await this.connect();
     this.timer = setInterval(() => this.pump(), CATCH_UP_INTERVAL_MS);
     this.timer.unref();

@@ -25,3 +25,14 @@ export function recordEvent(em: EntityManager, record: EventRecord): DomainEvent
   em.persist(event);
   return event;
 }
+
+/**
+ * The seq of the newest committed event, 0 when there is none. Events take their seqs in commit
+ * order (the commit-order trigger, see the event migrations), so every event up to it has
+ * committed: a list read after this has seen them all, and a feed resumed after it misses none
+ * of the later ones.
+ */
+export async function newestEventSeq(em: EntityManager): Promise<number> {
+  const [row] = await em.execute<{ max: string | null }[]>('SELECT max(seq) AS max FROM event');
+  return Number(row?.max ?? 0);
+}

@@ -1,4 +1,5 @@
 import type { NonEmptyArray } from 'type-graphql';
+import { EventCursorResolver } from '../events/event-cursor.resolver';
 import { NodeQueryResolver } from '../graphql/node.resolver';
 import { AuthResolver } from './auth/auth.resolver';
 import { CatalogResolver } from './catalog/catalog.resolver';
@@ -61,4 +62,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   OrderTicketsResolver,
   TicketLiveResolver,
   OrderLiveResolver,
+  EventCursorResolver,
 ];

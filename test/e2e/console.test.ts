@@ -141,6 +141,15 @@ describe('two agents at the console', () => {
     await showQueue(a.page, 'Unassigned');
     await showQueue(b.page, 'All open');
     await consolesListening(8); // four queues each
+    // Each queue's feed starts after the eventCursor read before its list, so a change committed
+    // between the list and the subscription is not lost.
+    for (const { subscribes } of [a, b]) {
+      const queueFeeds = subscribes.filter(({ query }) =>
+        query.includes('subscription ConsoleQueueEvents'),
+      );
+      expect(queueFeeds.length).toBeGreaterThanOrEqual(4);
+      for (const { variables } of queueFeeds) expect(variables?.after).toMatch(/^\d+$/);
+    }
     ticket = firstTicket = await createTicket(
       'Standing desk arrived without its crank',
       'Our standing desk arrived without the crank. Can you send one?',

@@ -56,6 +56,8 @@ export interface OpenConsole {
   page: Page;
   /** Errors the page logged or threw (a test checks there are none). */
   errors: string[];
+  /** The payload of every graphql-ws `subscribe` message the page sent, in order. */
+  subscribes: { query: string; variables?: Record<string, unknown> }[];
 }
 
 /** A browser context of its own (its own session), signed in to the console as `email`. */
@@ -72,12 +74,20 @@ export async function signedInConsole(
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(message.text());
   });
+  const subscribes: OpenConsole['subscribes'] = [];
+  page.on('websocket', (socket) =>
+    socket.on('framesent', ({ payload }) => {
+      const message = JSON.parse(String(payload)) as { type: string; payload?: unknown };
+      if (message.type === 'subscribe')
+        subscribes.push(message.payload as OpenConsole['subscribes'][number]);
+    }),
+  );
   await page.goto(`${baseUrl}/`);
   await page.getByLabel('Work email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await connectionState(page, 'live').waitFor({ timeout: 15_000 });
-  return { context, page, errors };
+  return { context, page, errors, subscribes };
 }
 
 /** The connection indicator once it shows `state` (`live`, `reconnecting`, …). */

@@ -1,8 +1,10 @@
 import type { AnyVariables, Client, TypedDocumentNode } from '@urql/core';
 import { useCallback, useEffect, useEffectEvent, useRef, useState } from 'react';
+import { ConsoleEventCursorDocument } from '../generated/graphql';
 import { useBackend } from './backend';
 import type { FeedPosition } from './live-connection';
 import type { MissedChange } from './missed-changes';
+import { fetchQuery } from './requests';
 
 export interface LiveSnapshotOptions<State, Event, Variables extends AnyVariables> {
   /** Starts over (new snapshot, new feed) when it changes. */
@@ -18,8 +20,9 @@ export interface LiveSnapshotOptions<State, Event, Variables extends AnyVariable
   apply(state: State, event: Event, replayed: boolean): State;
   /**
    * When the snapshot knows its own cursor (a ticket's history does), the feed starts after it
-   * once the snapshot is read: nothing between the two is lost. Otherwise (a queue) the feed
-   * starts first and its events wait for the snapshot, then apply on top of it.
+   * once the snapshot is read. Otherwise (a queue) the feed starts after the event log's newest
+   * cursor, read just before the snapshot, and its events wait for the snapshot, then apply on
+   * top of it. Either way nothing committed between the two is lost.
    */
   startAfterSnapshot?: boolean;
   /** What to list among the changes missed while offline. */
@@ -130,6 +133,11 @@ export function useLiveSnapshot<State, Event, Variables extends AnyVariables>(
         publish({ state, error });
       };
       try {
+        if (!feed && !startAfterSnapshot) {
+          const { eventCursor } = await fetchQuery(client, ConsoleEventCursorDocument, {});
+          if (cancelled || mine !== generation) return;
+          openFeed(eventCursor);
+        }
         const snapshot = await load();
         if (cancelled || mine !== generation) return;
         settle(snapshot.state);
@@ -146,7 +154,6 @@ export function useLiveSnapshot<State, Event, Variables extends AnyVariables>(
       state = change(state);
       publish({ state });
     };
-    if (!startAfterSnapshot) openFeed(null);
     void reload();
     return () => {
       cancelled = true;
