@@ -21,7 +21,6 @@ export interface Config {
   /** Seed the demo data set on an empty database at start. */
   demoSeed: boolean;
   logLevel: LogLevel;
-  redisUrl: string | undefined;
   /** Where the embedded PostgreSQL and generated secrets live. */
   dataDir: string;
   /** Port of the embedded PostgreSQL. */
@@ -125,7 +124,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ),
     demoSeed: parseBoolean('DEMO_SEED', env.DEMO_SEED, databaseUrl === undefined),
     logLevel: parseLogLevel(env.LOG_LEVEL),
-    redisUrl: env.REDIS_URL || undefined,
     dataDir: path.resolve(PROJECT_ROOT, env.DATA_DIR || '.data'),
     embeddedPostgresPort: parseInteger(
       'EMBEDDED_PG_PORT',
