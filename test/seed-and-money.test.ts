@@ -24,6 +24,15 @@ describe('demo seed', () => {
                 (SELECT count(*) FROM "order") AS orders`,
         );
       expect(counts).toEqual({ customers: '6', products: '6', orders: '7' });
+      const macros = await orm.em
+        .fork()
+        .getConnection()
+        .execute<{ name: string }[]>('SELECT name FROM macro ORDER BY name');
+      expect(macros.map((m) => m.name)).toEqual([
+        'Need more details',
+        'Order on its way',
+        'Solved, thank you',
+      ]);
       const statuses = await orm.em
         .fork()
         .getConnection()

@@ -8,6 +8,7 @@ import { Department, Employee } from '../modules/employees/employee.entity';
 import type { EmployeeService } from '../modules/employees/employee.service';
 import { Order, OrderStatus } from '../modules/orders/order.entity';
 import {
+  Macro,
   Ticket,
   TicketChannel,
   TicketPriority,
@@ -429,6 +430,46 @@ async function seedTickets(
   return scripts.length;
 }
 
+/** Canned responses an agent applies from the console; each is seeded once, by name. */
+const DEMO_MACROS: readonly {
+  name: string;
+  body: string;
+  setStatus?: TicketStatus;
+  addTags?: string[];
+}[] = [
+  {
+    name: 'Order on its way',
+    body: 'Hi {{customer.name}}, your order {{order.number}} has left our warehouse and is on its way. We will keep this ticket open until it arrives.\n\n{{agent.name}}',
+    setStatus: TicketStatus.PENDING,
+    addTags: ['shipping'],
+  },
+  {
+    name: 'Need more details',
+    body: 'Hi {{customer.name}}, thanks for getting in touch. Could you send us a photo of the problem and tell us when it started? That helps us sort it out quickly.\n\n{{agent.name}}',
+    setStatus: TicketStatus.PENDING,
+  },
+  {
+    name: 'Solved, thank you',
+    body: 'Hi {{customer.name}}, glad we could help. We are marking {{ticket.number}} as solved; just reply if anything else comes up.\n\n{{agent.name}}',
+    setStatus: TicketStatus.SOLVED,
+  },
+];
+
+async function seedMacros(
+  orm: MikroORM,
+  services: DomainServices,
+  viewerFor: (email: string) => Promise<Viewer>,
+): Promise<number> {
+  const em = orm.em.fork();
+  const existing = new Set(
+    (await em.find(Macro, { name: { $in: DEMO_MACROS.map((m) => m.name) } })).map((m) => m.name),
+  );
+  const lead = await viewerFor('lead@example.com');
+  const missing = DEMO_MACROS.filter((macro) => !existing.has(macro.name));
+  for (const macro of missing) await services.support.createMacro(em, lead, macro);
+  return missing.length;
+}
+
 /** Whether the database holds no data yet (a fresh install). */
 export async function isEmptyDatabase(orm: MikroORM): Promise<boolean> {
   return (await orm.em.fork().count(Employee, {})) === 0;
@@ -446,5 +487,6 @@ export async function seedDemoData(orm: MikroORM, logger: Logger): Promise<void>
   };
   const business = await seedBusiness(orm, services, viewerFor);
   const tickets = await seedTickets(orm, services, viewerFor);
-  logger.info({ employees, ...business, tickets }, 'demo data seeded');
+  const macros = await seedMacros(orm, services, viewerFor);
+  logger.info({ employees, ...business, tickets, macros }, 'demo data seeded');
 }

@@ -223,6 +223,22 @@ describe('two agents at the console', () => {
     await expect(b.page.getByRole('textbox', { name: 'Reply' }).inputValue()).resolves.toBe('');
   });
 
+  it('applies a canned response from the demo macros: placeholders filled, status set', async () => {
+    const macroForm = a.page.locator('form', { has: a.page.getByLabel('Macro', { exact: true }) });
+    await macroForm
+      .getByLabel('Macro', { exact: true })
+      .selectOption({ label: 'Need more details' });
+    await macroForm.getByRole('button', { name: 'Apply' }).click();
+    const sent = b.page.locator('.message--reply', {
+      hasText: 'Hi Globex Corporation, thanks for getting in touch.',
+    });
+    await sent.waitFor({ timeout: 5_000 });
+    await expect(sent.textContent()).resolves.toContain('Sam Agent');
+    await b.page
+      .locator('.ticket-facts .status', { hasText: 'Pending' })
+      .waitFor({ timeout: 5_000 });
+  });
+
   it('moves through the queue with j and k and answers with r', async () => {
     await showQueue(a.page, 'All open');
     await a.page.getByRole('heading', { level: 1 }).click(); // out of any text box
