@@ -77,12 +77,15 @@ export async function startServer(
       autoLogging: {
         ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics',
       },
+      // One short line per request: what was asked and how it ended (headers are noise here and
+      // cost a serialization and a redaction pass on every request).
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,
           method: req.method,
           url: req.url,
         }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
   );
