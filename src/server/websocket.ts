@@ -193,7 +193,10 @@ export function attachGraphQLWebSocket(deps: WebSocketDependencies): {
     errors.map((error) => maskError(error.toJSON(), error, logger, requestId));
   const fanout = new LiveFanout(realtime, (errors, context) => maskAll(errors, context.requestId));
 
-  return useServer<ConnectionParams, { viewer?: Viewer; clientIp?: string; transport?: Duplex }>(
+  const server = useServer<
+    ConnectionParams,
+    { viewer?: Viewer; clientIp?: string; transport?: Duplex }
+  >(
     {
       schema,
       connectionInitWaitTimeout: CONNECTION_INIT_WAIT_MS,
@@ -268,6 +271,20 @@ export function attachGraphQLWebSocket(deps: WebSocketDependencies): {
     },
     wsServer,
   );
+  // What a socket emits as an error is the client's doing (a frame over `maxPayload`, invalid
+  // UTF-8), and `ws` has already closed it with the matching code (1009, 1007). graphql-ws would
+  // print each one with console.error as an internal error; it goes to the log as a warning.
+  // (Registered after graphql-ws's own connection handler, so its listener is there to replace.)
+  wsServer.on('connection', (socket, request) => {
+    socket.removeAllListeners('error');
+    socket.on('error', (error) =>
+      logger.warn(
+        { err: error, ip: request.socket.remoteAddress },
+        'WebSocket closed for a protocol error by the client',
+      ),
+    );
+  });
+  return server;
 }
 
 interface LiveSession {
