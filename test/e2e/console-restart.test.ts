@@ -123,3 +123,66 @@ it('reconnects by itself after the server restarts and shows the messages writte
   // While the server was down the browser logged failed connections; nothing else.
   expect(errors.filter((error) => !/WebSocket|ERR_CONNECTION_REFUSED/.test(error))).toEqual([]);
 });
+
+it('reloads its lists and starts again from the newest cursor when its cursor is older than the history kept (RESYNC_REQUIRED)', async () => {
+  const agent = await login(url(writer), 'agent@example.com');
+  const { customers } = await graphql<{ customers: { nodes: { id: string }[] } }>(
+    url(writer),
+    agent,
+    '{ customers(first: 1) { nodes { id } } }',
+  );
+  const createTicket = async (subject: string) =>
+    (
+      await graphql<{ createTicket: { ticket: { number: string } } }>(
+        url(writer),
+        agent,
+        'mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { number } } }',
+        { input: { customerId: customers.nodes[0].id, subject, body: 'Hello', channel: 'WEB' } },
+      )
+    ).createTicket.ticket.number;
+
+  const { page, subscribes } = await signedInConsole(
+    browser,
+    url(consoleServer),
+    'lead@example.com',
+  );
+  await showQueue(page, 'Unassigned');
+  await waitForSubscriptions(url(consoleServer), 'ticketEvents', 4);
+
+  const { port } = consoleServer;
+  consoleServer.child.kill('SIGTERM');
+  expect(await consoleServer.exited).toEqual({ code: 0, signal: null });
+  await connectionState(page, 'reconnecting').waitFor({ timeout: 5_000 });
+  const whileDown = await createTicket('Written while the console was away');
+  // The retention job has moved on past every cursor the console holds.
+  const orm = await openOrm({ clientUrl: database.url, poolMax: 1 });
+  const [{ pruned }] = await orm.em
+    .fork()
+    .execute<{ pruned: string }[]>(
+      'UPDATE event_retention SET pruned_through = (SELECT max(seq) FROM event) WHERE id = 1 RETURNING pruned_through AS pruned',
+    );
+  const sentBefore = subscribes.length;
+
+  consoleServer = await startServerProcess(database.url, { PORT: String(port) });
+  try {
+    await connectionState(page, 'live').waitFor({ timeout: 20_000 });
+    // The lists are read again: the ticket written meanwhile is there.
+    await queueRow(page, whileDown).waitFor({ timeout: 10_000 });
+    // Every queue feed starts again after a cursor read before that reload, never from nowhere.
+    await waitForSubscriptions(url(consoleServer), 'ticketEvents', 4);
+    const restarted = subscribes
+      .slice(sentBefore)
+      .filter(({ query }) => query.includes('subscription ConsoleQueueEvents'))
+      .map(({ variables }) => variables?.after);
+    expect(
+      restarted.filter((after) => Number(after) >= Number(pruned)).length,
+    ).toBeGreaterThanOrEqual(4);
+    expect(restarted).not.toContain(null);
+    // And the feeds are live again.
+    const afterwards = await createTicket('Written after the resync');
+    await queueRow(page, afterwards).waitFor({ timeout: 5_000 });
+  } finally {
+    await orm.em.fork().execute('UPDATE event_retention SET pruned_through = 0 WHERE id = 1');
+    await orm.close(true);
+  }
+});

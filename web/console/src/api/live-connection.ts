@@ -11,6 +11,7 @@ import {
 } from '@urql/core';
 import { createClient as createWebSocketClient, type Client as WebSocketClient } from 'graphql-ws';
 import { GRAPHQL_PATH, graphqlWebSocketUrl } from '../../../shared/session';
+import { ConsoleEventCursorDocument } from '../generated/graphql';
 
 export type ConnectionStatus =
   | { state: 'connecting' }
@@ -42,7 +43,7 @@ export interface FeedHandlers<Data> {
   next(data: Data, replayed: boolean): void;
   /** The server refused or ended the subscription (a dropped connection is not a failure: it resumes). */
   failed(message: string, code: string | undefined): void;
-  /** The cursor is older than the history the server keeps: reload; the feed goes on from now. */
+  /** The cursor is older than the history the server keeps: reload; the feed goes on from there. */
   resync?(): void;
 }
 
@@ -249,6 +250,8 @@ export class LiveFeed<Data, Variables extends AnyVariables> implements Resumable
   private running: { unsubscribe(): void } | undefined;
   private resumedAt: number | undefined;
   private stopped = false;
+  /** Reading where to start again after RESYNC_REQUIRED (a reconnect must not resume meanwhile). */
+  private restarting = false;
 
   constructor(
     private readonly connection: LiveConnection,
@@ -274,7 +277,7 @@ export class LiveFeed<Data, Variables extends AnyVariables> implements Resumable
 
   /** A new socket is up: subscribe again after the last cursor. */
   resume(): void {
-    if (this.stopped || this.running) return;
+    if (this.stopped || this.running || this.restarting) return;
     this.resumedAt = Date.now();
     this.open();
   }
@@ -285,16 +288,39 @@ export class LiveFeed<Data, Variables extends AnyVariables> implements Resumable
     this.connection.forget(this);
   }
 
+  /**
+   * The cursor is older than the history the server keeps. The feed starts again after the newest
+   * committed change, read before the lists are read again (`resync`), so that a change committed
+   * between the two still arrives.
+   */
+  private async restartAfterNewestCursor(): Promise<void> {
+    const { handlers } = this.options;
+    this.restarting = true;
+    const result = await this.connection.client
+      .query(ConsoleEventCursorDocument, {}, { requestPolicy: 'network-only' })
+      .toPromise();
+    this.restarting = false;
+    if (this.stopped) return;
+    if (!result.data) {
+      handlers.failed(
+        result.error ? errorMessageOf(result.error) : 'The server sent no data',
+        undefined,
+      );
+      return;
+    }
+    this.cursor = result.data.eventCursor;
+    handlers.resync?.();
+    this.open();
+  }
+
   private receive(result: OperationResult<Data, Variables>): void {
     const { handlers, position } = this.options;
     if (result.error) {
       const code = errorCodeOf(result.error);
       if (code === 'RESYNC_REQUIRED') {
         this.suspend();
-        this.cursor = null;
         this.resumedAt = undefined;
-        handlers.resync?.();
-        this.open();
+        void this.restartAfterNewestCursor();
         return;
       }
       // A network error here is the socket giving up for good; the connection reports that.
