@@ -45,29 +45,33 @@ afterAll(async () => {
   await database?.drop();
 });
 
-it('reconnects by itself after the server restarts and shows the messages written while it was down', async () => {
-  const agent = await login(url(writer), 'agent@example.com');
+/** A ticket written through the other instance, for the first demo customer. */
+async function createTicket(
+  token: string,
+  subject: string,
+  body = 'Hello',
+): Promise<{ id: string; number: string }> {
   const { customers } = await graphql<{ customers: { nodes: { id: string }[] } }>(
     url(writer),
-    agent,
+    token,
     '{ customers(first: 1) { nodes { id } } }',
   );
-  const { createTicket } = await graphql<{
-    createTicket: { ticket: { id: string; number: string } };
-  }>(
+  const created = await graphql<{ createTicket: { ticket: { id: string; number: string } } }>(
     url(writer),
-    agent,
+    token,
     'mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id number } } }',
-    {
-      input: {
-        customerId: customers.nodes[0].id,
-        subject: 'Chair wobbles',
-        body: 'One leg of the new chair is shorter than the others.',
-        channel: 'WEB',
-      },
-    },
+    { input: { customerId: customers.nodes[0].id, subject, body, channel: 'WEB' } },
   );
-  const ticket = createTicket.ticket;
+  return created.createTicket.ticket;
+}
+
+it('reconnects by itself after the server restarts and shows the messages written while it was down', async () => {
+  const agent = await login(url(writer), 'agent@example.com');
+  const ticket = await createTicket(
+    agent,
+    'Chair wobbles',
+    'One leg of the new chair is shorter than the others.',
+  );
 
   const { page, errors } = await signedInConsole(browser, url(consoleServer), 'lead@example.com');
   await showQueue(page, 'Unassigned');
@@ -126,20 +130,6 @@ it('reconnects by itself after the server restarts and shows the messages writte
 
 it('reloads its lists and starts again from the newest cursor when its cursor is older than the history kept (RESYNC_REQUIRED)', async () => {
   const agent = await login(url(writer), 'agent@example.com');
-  const { customers } = await graphql<{ customers: { nodes: { id: string }[] } }>(
-    url(writer),
-    agent,
-    '{ customers(first: 1) { nodes { id } } }',
-  );
-  const createTicket = async (subject: string) =>
-    (
-      await graphql<{ createTicket: { ticket: { number: string } } }>(
-        url(writer),
-        agent,
-        'mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { number } } }',
-        { input: { customerId: customers.nodes[0].id, subject, body: 'Hello', channel: 'WEB' } },
-      )
-    ).createTicket.ticket.number;
 
   const { page, subscribes } = await signedInConsole(
     browser,
@@ -153,7 +143,7 @@ it('reloads its lists and starts again from the newest cursor when its cursor is
   consoleServer.child.kill('SIGTERM');
   expect(await consoleServer.exited).toEqual({ code: 0, signal: null });
   await connectionState(page, 'reconnecting').waitFor({ timeout: 5_000 });
-  const whileDown = await createTicket('Written while the console was away');
+  const { number: whileDown } = await createTicket(agent, 'Written while the console was away');
   // The retention job has moved on past every cursor the console holds.
   const orm = await openOrm({ clientUrl: database.url, poolMax: 1 });
   const [{ pruned }] = await orm.em
@@ -179,7 +169,7 @@ it('reloads its lists and starts again from the newest cursor when its cursor is
     ).toBeGreaterThanOrEqual(4);
     expect(restarted).not.toContain(null);
     // And the feeds are live again.
-    const afterwards = await createTicket('Written after the resync');
+    const { number: afterwards } = await createTicket(agent, 'Written after the resync');
     await queueRow(page, afterwards).waitFor({ timeout: 5_000 });
   } finally {
     await orm.em.fork().execute('UPDATE event_retention SET pruned_through = 0 WHERE id = 1');
