@@ -128,6 +128,11 @@ export function runtimeTypeOf(
   return metadataOf(em, entity).properties[property]?.runtimeType ?? 'unknown';
 }
 
+/** The primary key column of an entity with a single-column key. */
+export function primaryKeyColumnOf(em: EntityManager, entity: EntityClass<object>): string {
+  return metadataOf(em, entity).getPrimaryProps()[0].fieldNames[0];
+}
+
 /** Rows of one entity by primary key (one statement), as plain rows. */
 export function findRowsById<T extends object>(
   em: EntityManager,
@@ -135,7 +140,7 @@ export function findRowsById<T extends object>(
   ids: readonly (number | string)[],
 ): Promise<T[]> {
   if (ids.length === 0) return Promise.resolve([]);
-  const key = metadataOf(em, entity as EntityClass<object>).getPrimaryProps()[0].fieldNames[0];
+  const key = primaryKeyColumnOf(em, entity as EntityClass<object>);
   return selectRows(em, entity, 'r', `WHERE r.${key} IN (${ids.map(() => '?').join(', ')})`, ids);
 }
 

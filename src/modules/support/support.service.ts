@@ -1,7 +1,7 @@
-import { LockMode, raw } from '@mikro-orm/core';
+import { LockMode, raw, type EntityDictionary } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { claimIdempotencyKey, completeIdempotencyKey, requestHash } from '../../db/idempotency';
-import { inTransaction, isUniqueViolation } from '../../db/transaction';
+import { inTransaction, isUniqueViolation, lockById } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
 import type { Viewer } from '../../graphql/context';
 import { hasAnyRole } from '../../graphql/auth-checker';
@@ -105,6 +105,31 @@ export function renderMacro(body: string, values: Record<string, string>): strin
     /\{\{\s*([a-z]+\.[a-z]+)\s*\}\}/gi,
     (whole, key: string) => values[key.toLowerCase()] ?? whole,
   );
+}
+
+/**
+ * Adds a message to a locked ticket and returns it as a managed entity, with its id (events and
+ * idempotency keys name it). One INSERT … RETURNING, rather than a unit-of-work flush in the
+ * middle of the change, which cost a millisecond of CPU per reply.
+ */
+async function addMessage(
+  tx: EntityManager,
+  ticket: Ticket,
+  message: Pick<TicketMessage, 'authorKind' | 'authorId' | 'body' | 'internal' | 'createdAt'>,
+): Promise<TicketMessage> {
+  const [row] = await tx.execute<EntityDictionary<TicketMessage>[]>(
+    `INSERT INTO ticket_message (ticket_id, author_kind, author_id, body, internal, created_at)
+     VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
+    [
+      ticket.id,
+      message.authorKind,
+      message.authorId,
+      message.body,
+      message.internal,
+      message.createdAt,
+    ],
+  );
+  return tx.map(TicketMessage, row);
 }
 
 /**
@@ -307,15 +332,13 @@ export class SupportService implements TerminationListener {
       input.expectedVersion,
       async (tx, locked) => {
         const now = this.clock.now();
-        message = tx.create(TicketMessage, {
-          ticket: locked,
+        message = await addMessage(tx, locked, {
           authorKind: MessageAuthorKind.AGENT,
           authorId: viewer.employeeId,
           body,
           internal,
           createdAt: now,
         });
-        await tx.flush();
         if (idempotency)
           await completeIdempotencyKey(tx, idempotency.scope, idempotency.key, message.id);
         if (!internal && !locked.firstRespondedAt) locked.firstRespondedAt = now;
@@ -347,13 +370,13 @@ export class SupportService implements TerminationListener {
       null,
       async (tx, locked) => {
         const now = this.clock.now();
-        message = tx.create(TicketMessage, {
-          ticket: locked,
+        message = await addMessage(tx, locked, {
           authorKind: MessageAuthorKind.CUSTOMER,
+          authorId: null,
           body,
+          internal: false,
           createdAt: now,
         });
-        await tx.flush();
         const from = locked.status;
         if (from === TicketStatus.PENDING || from === TicketStatus.SOLVED)
           this.moveTo(locked, TicketStatus.OPEN);
@@ -500,14 +523,13 @@ export class SupportService implements TerminationListener {
         'agent.name': agent.name,
       });
       const now = this.clock.now();
-      const message = tx.create(TicketMessage, {
-        ticket,
+      const message = await addMessage(tx, ticket, {
         authorKind: MessageAuthorKind.AGENT,
         authorId: viewer.employeeId,
         body,
+        internal: false,
         createdAt: now,
       });
-      await tx.flush();
       if (!ticket.firstRespondedAt) ticket.firstRespondedAt = now;
       const from = ticket.status;
       if (macro.setPriority && macro.setPriority !== ticket.priority) {
@@ -736,11 +758,7 @@ export class SupportService implements TerminationListener {
     } = {},
   ): Promise<{ ticket: Ticket; replayedResultId?: string }> {
     return inTransaction(em, async (tx) => {
-      const ticket = await tx.findOne(
-        Ticket,
-        { id: ticketId },
-        { lockMode: LockMode.PESSIMISTIC_WRITE },
-      );
+      const ticket = await lockById(tx, Ticket, ticketId);
       if (!ticket)
         throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such ticket', [
           'input',
