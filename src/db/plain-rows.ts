@@ -12,8 +12,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
  * MikroORM entities (identity map, change tracking, hydration): a row read with SQL and mapped to
  * the entity's property names is the same to every field resolver, at a fraction of the cost.
  * A many-to-one relation becomes `{ id }` (or the loaded row when the query joined it), so code
- * written against entities (`ticket.customer.id`) reads plain rows unchanged. Writes keep using
- * entities and the unit of work.
+ * written against entities (`ticket.customer.id`) reads plain rows unchanged. Most writes use
+ * entities and the unit of work; the hottest (ticket changes) lock a plain row, change it in
+ * place and write back the columns that changed (`lockRow`, `saveRow`).
  */
 
 /** Marks a plain row with the entity class it was read as (how `Node` finds its type). */
@@ -26,11 +27,14 @@ interface MappedColumn {
   property: string;
   column: string;
   convert: (value: unknown) => unknown;
+  /** The value as a bound parameter (a reference's key for a relation). */
+  toDatabase: (value: unknown) => unknown;
   /** A many-to-one: the value is the target's key, or the target's whole row when joined. */
   reference?: { primaryKey: string };
 }
 
 const mappers = new WeakMap<EntityMetadata, Mapper>();
+const mappedColumns = new WeakMap<EntityMetadata, MappedColumn[]>();
 
 function converter(prop: EntityProperty, platform: Platform): (value: unknown) => unknown {
   const custom = prop.customType;
@@ -40,6 +44,22 @@ function converter(prop: EntityProperty, platform: Platform): (value: unknown) =
     // Rows nested as JSON carry timestamps as strings.
     if (isDate && typeof value === 'string') return new Date(value);
     return custom ? custom.convertToJSValue(value, platform) : value;
+  };
+}
+
+function databaseConverter(
+  prop: EntityProperty,
+  platform: Platform,
+  referenceKey?: string,
+): (value: unknown) => unknown {
+  const custom = prop.customType;
+  return (value) => {
+    const plain =
+      referenceKey && value !== null && value !== undefined
+        ? (value as RawRow)[referenceKey]
+        : value;
+    if (plain === null || plain === undefined) return null;
+    return custom ? custom.convertToDatabaseValue(plain, platform) : plain;
   };
 }
 
@@ -54,6 +74,7 @@ function columnsOf(meta: EntityMetadata, platform: Platform): MappedColumn[] {
         property: prop.name,
         column: prop.fieldNames[0],
         convert: converter(prop, platform),
+        toDatabase: databaseConverter(prop, platform),
       });
     } else if (
       prop.kind === ReferenceKind.MANY_TO_ONE ||
@@ -65,6 +86,7 @@ function columnsOf(meta: EntityMetadata, platform: Platform): MappedColumn[] {
         property: prop.name,
         column: prop.fieldNames[0],
         convert: converter(key, platform),
+        toDatabase: databaseConverter(prop, platform, key.name),
         reference: { primaryKey: key.name },
       });
     }
@@ -76,6 +98,15 @@ function metadataOf(em: EntityManager, entity: EntityClass<object>): EntityMetad
   return em.getMetadata().get(entity.name);
 }
 
+function mappedColumnsOf(em: EntityManager, meta: EntityMetadata): MappedColumn[] {
+  let columns = mappedColumns.get(meta);
+  if (!columns) {
+    columns = columnsOf(meta, em.getPlatform());
+    mappedColumns.set(meta, columns);
+  }
+  return columns;
+}
+
 /** Maps raw rows (column names, or a row nested as JSON) of one entity's table to plain rows. */
 export function rowMapper<T extends object>(
   em: EntityManager,
@@ -84,8 +115,7 @@ export function rowMapper<T extends object>(
   const meta = metadataOf(em, entity as EntityClass<object>);
   let mapper = mappers.get(meta);
   if (!mapper) {
-    const platform = em.getPlatform();
-    const columns = columnsOf(meta, platform);
+    const columns = mappedColumnsOf(em, meta);
     const typeMarker = { value: meta.class, enumerable: false };
     mapper = (raw) => {
       const row: RawRow = {};
@@ -225,3 +255,65 @@ export function isLoadedRow(value: unknown): boolean {
  * is, instead of copying it into a new entity instance for every field.
  */
 export type Row<T> = Readonly<T>;
+
+/** What each column of a locked row held when it was read, to find what a change touched. */
+const readValues = new WeakMap<object, string[]>();
+
+/** A value in a form that compares equal exactly when the column's value is unchanged. */
+function comparable(column: MappedColumn, value: unknown): string {
+  const stored = column.toDatabase(value);
+  if (stored instanceof Date) return `date:${stored.getTime()}`;
+  return JSON.stringify(stored) ?? 'null';
+}
+
+/**
+ * Locks one row until the transaction ends (`SELECT … FOR UPDATE`) and returns it as a plain row
+ * to change in place and write back with `saveRow`; null when there is none. For the hot write
+ * paths, where a managed entity (query building, hydration, the identity map and the unit of
+ * work's change sets) cost more CPU than the statements themselves.
+ */
+export async function lockRow<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  id: number,
+): Promise<T | null> {
+  const meta = metadataOf(em, entity as EntityClass<object>);
+  const [raw] = await em.execute<RawRow[]>(
+    `SELECT * FROM ${tableOf(em, entity as EntityClass<object>)} WHERE ${primaryKeyColumnOf(em, entity as EntityClass<object>)} = ? FOR UPDATE`,
+    [id],
+  );
+  if (!raw) return null;
+  const row = rowMapper(em, entity)(raw) as RawRow;
+  readValues.set(
+    row,
+    mappedColumnsOf(em, meta).map((column) => comparable(column, row[column.property])),
+  );
+  return row as T;
+}
+
+/** Writes back the columns of a row from `lockRow` that changed since it was read: one UPDATE, or none. */
+export async function saveRow<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  row: T,
+): Promise<void> {
+  const meta = metadataOf(em, entity as EntityClass<object>);
+  const read = readValues.get(row);
+  if (!read) throw new Error(`saveRow: this ${entity.name} row was not read with lockRow`);
+  const values = row as RawRow;
+  const assignments: string[] = [];
+  const params: unknown[] = [];
+  mappedColumnsOf(em, meta).forEach((column, index) => {
+    const now = comparable(column, values[column.property]);
+    if (now === read[index]) return;
+    assignments.push(`${em.getPlatform().quoteIdentifier(column.column)} = ?`);
+    params.push(column.toDatabase(values[column.property]));
+    read[index] = now;
+  });
+  if (assignments.length === 0) return;
+  const key = primaryKeyColumnOf(em, entity as EntityClass<object>);
+  await em.execute(
+    `UPDATE ${tableOf(em, entity as EntityClass<object>)} SET ${assignments.join(', ')} WHERE ${key} = ?`,
+    [...params, values[meta.getPrimaryProps()[0].name]],
+  );
+}

@@ -1,6 +1,4 @@
-import type { EntityClass, EntityDictionary } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { primaryKeyColumnOf, tableOf } from './plain-rows';
 
 /** PostgreSQL SQLSTATEs worth retrying: the transaction lost a race, not a rule. */
 const RETRYABLE = new Set(['40001' /* serialization_failure */, '40P01' /* deadlock_detected */]);
@@ -54,23 +52,4 @@ export function pgArray(values: readonly (string | number | bigint | null)[]): s
   const element = (value: string | number | bigint | null) =>
     value === null ? 'NULL' : `"${String(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
   return `{${values.map(element).join(',')}}`;
-}
-
-/**
- * Locks one row until the transaction ends (`SELECT … FOR UPDATE`) and returns it as a managed
- * entity, or null when there is none: what `findOne(…, { lockMode: PESSIMISTIC_WRITE })` does,
- * without building the query through the query builder each time, which on the hot write paths
- * (every ticket change, every order transition) cost more CPU than the rest of the lookup.
- * Every column is read, so it is for entities without lazy properties.
- */
-export async function lockById<T extends object>(
-  tx: EntityManager,
-  entity: EntityClass<T>,
-  id: number,
-): Promise<T | null> {
-  const [row] = await tx.execute<EntityDictionary<T>[]>(
-    `SELECT * FROM ${tableOf(tx, entity as EntityClass<object>)} WHERE ${primaryKeyColumnOf(tx, entity as EntityClass<object>)} = ? FOR UPDATE`,
-    [id],
-  );
-  return row ? tx.map(entity, row) : null;
 }

@@ -151,7 +151,7 @@ export class AuthService {
         createdAt: new Date(),
       });
       await tx.flush();
-      recordEvent(tx, {
+      await recordEvent(tx, {
         streamType: 'ApiToken',
         streamId: apiToken.id,
         type: 'CREATED',
@@ -178,7 +178,7 @@ export class AuthService {
           ['input', 'id'],
         );
       apiToken.revokedAt = new Date();
-      recordEvent(tx, {
+      await recordEvent(tx, {
         streamType: 'ApiToken',
         streamId: apiToken.id,
         type: 'REVOKED',

@@ -113,7 +113,7 @@ export class CatalogService {
             actorId: viewer.employeeId,
           });
         }
-        recordEvent(tx, {
+        await recordEvent(tx, {
           streamType: 'Product',
           streamId: product.id,
           type: 'CREATED',
@@ -153,7 +153,7 @@ export class CatalogService {
       if (changes.active != null) changed.active = product.active = changes.active;
       if (changes.price != null) changed.price = String(product.priceMinor);
       if (changes.cost != null) changed.cost = String(product.costMinor);
-      recordEvent(tx, {
+      await recordEvent(tx, {
         streamType: 'Product',
         streamId: product.id,
         type: 'UPDATED',
@@ -210,7 +210,7 @@ export class CatalogService {
         reason: note,
         actorId: viewer.employeeId,
       });
-      recordEvent(tx, {
+      await recordEvent(tx, {
         streamType: 'Product',
         streamId: productId,
         type: 'STOCK_ADJUSTED',

@@ -68,7 +68,7 @@ export class CustomerService {
         if (await tx.count(Customer, { email: values.email })) throw emailTaken();
         const customer = tx.create(Customer, values);
         await tx.flush();
-        recordEvent(tx, {
+        await recordEvent(tx, {
           streamType: 'Customer',
           streamId: customer.id,
           type: 'CREATED',
@@ -124,7 +124,7 @@ export class CustomerService {
           );
         }
         if (Object.keys(changed).length > 0) {
-          recordEvent(tx, {
+          await recordEvent(tx, {
             streamType: 'Customer',
             streamId: customer.id,
             type: 'UPDATED',

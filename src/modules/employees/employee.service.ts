@@ -138,7 +138,7 @@ export class EmployeeService {
         effectiveFrom: hireDate,
         createdById: actorId,
       });
-    recordEvent(tx, {
+    await recordEvent(tx, {
       streamType: 'Employee',
       streamId: employee.id,
       type: 'HIRED',
@@ -207,7 +207,7 @@ export class EmployeeService {
         changed.status = employee.status = changes.status;
       }
       if (Object.keys(changed).length > 0) {
-        recordEvent(tx, {
+        await recordEvent(tx, {
           streamType: 'Employee',
           streamId: id,
           type: 'UPDATED',
@@ -241,7 +241,7 @@ export class EmployeeService {
       }
       const before = employee.roles;
       employee.roles = next;
-      recordEvent(tx, {
+      await recordEvent(tx, {
         streamType: 'Employee',
         streamId: id,
         type: 'ROLES_CHANGED',
@@ -282,7 +282,7 @@ export class EmployeeService {
             createdById: viewer.employeeId,
           });
         // The amount is private: the audit trail says that it changed and from when, not to what.
-        recordEvent(tx, {
+        await recordEvent(tx, {
           streamType: 'Employee',
           streamId: id,
           type: 'SALARY_CHANGED',
@@ -335,7 +335,7 @@ export class EmployeeService {
       employee.terminationReason = why;
       for (const listener of this.terminationListeners)
         await listener.employeeTerminated(tx, id, viewer.employeeId);
-      recordEvent(tx, {
+      await recordEvent(tx, {
         streamType: 'Employee',
         streamId: id,
         type: 'TERMINATED',
@@ -371,7 +371,7 @@ export class EmployeeService {
             : await this.requireEmployee(tx, input.headId, field('headId'));
         const department = tx.create(Department, { name, parent, headId: head?.id ?? null });
         await tx.flush();
-        recordEvent(tx, {
+        await recordEvent(tx, {
           streamType: 'Department',
           streamId: department.id,
           type: 'CREATED',

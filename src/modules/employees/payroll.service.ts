@@ -103,7 +103,7 @@ export class PayrollService {
       }
       await tx.flush();
       if (key !== null) await completeIdempotencyKey(tx, 'runPayroll', key, run.id);
-      recordEvent(tx, {
+      await recordEvent(tx, {
         streamType: 'PayrollRun',
         streamId: run.id,
         type: 'DRAFTED',
@@ -161,7 +161,7 @@ export class PayrollService {
       ];
       run.status = PayrollRunStatus.POSTED;
       run.postedAt = new Date();
-      recordEvent(tx, {
+      await recordEvent(tx, {
         streamType: 'PayrollRun',
         streamId: run.id,
         type: 'POSTED',

@@ -179,7 +179,7 @@ export class LedgerService {
 
     // Everything that needs no lock happens first; the locked part is one call, just before commit.
     const entryId = posting.entryId ?? (await this.allocateEntryId(tx));
-    recordEvent(tx, {
+    await recordEvent(tx, {
       streamType: 'JournalEntry',
       streamId: entryId,
       type: 'POSTED',
@@ -382,7 +382,7 @@ export class LedgerService {
           normalBalance: NORMAL_BALANCE[input.type],
         });
         await tx.flush();
-        recordEvent(tx, {
+        await recordEvent(tx, {
           streamType: 'Account',
           streamId: account.id,
           type: 'CREATED',
@@ -422,7 +422,7 @@ export class LedgerService {
       await tx.execute('UPDATE ledger_settings SET closed_through = ? WHERE id = 1', [
         closedThrough,
       ]);
-      recordEvent(tx, {
+      await recordEvent(tx, {
         streamType: 'Ledger',
         streamId: 1,
         type: 'PERIOD_CLOSED',

@@ -147,7 +147,7 @@ export class ReceivablesService implements ShipmentListener {
       journalEntryId: entry.id,
     });
     await tx.flush();
-    recordEvent(tx, {
+    await recordEvent(tx, {
       streamType: 'Invoice',
       streamId: invoice.id,
       type: 'ISSUED',
@@ -264,7 +264,7 @@ export class ReceivablesService implements ShipmentListener {
       }
       await tx.flush();
       if (key !== null) await completeIdempotencyKey(tx, 'recordPayment', key, payment.id);
-      recordEvent(tx, {
+      await recordEvent(tx, {
         streamType: 'Customer',
         streamId: customer.id,
         type: 'PAYMENT_RECEIVED',
@@ -336,7 +336,7 @@ export class ReceivablesService implements ShipmentListener {
         if (await tx.count(Vendor, { name })) throw taken();
         const vendor = tx.create(Vendor, { name, email, paymentTermsDays });
         await tx.flush();
-        recordEvent(tx, {
+        await recordEvent(tx, {
           streamType: 'Vendor',
           streamId: vendor.id,
           type: 'CREATED',
@@ -425,7 +425,7 @@ export class ReceivablesService implements ShipmentListener {
       });
       await tx.flush();
       if (key !== null) await completeIdempotencyKey(tx, 'recordBill', key, bill.id);
-      recordEvent(tx, {
+      await recordEvent(tx, {
         streamType: 'Bill',
         streamId: bill.id,
         type: 'RECORDED',
@@ -490,7 +490,7 @@ export class ReceivablesService implements ShipmentListener {
       tx.create(BillPayment, { bill, amountMinor, paidOn, journalEntryId: entry.id });
       await tx.flush();
       if (key !== null) await completeIdempotencyKey(tx, 'payBill', key, bill.id);
-      recordEvent(tx, {
+      await recordEvent(tx, {
         streamType: 'Bill',
         streamId: bill.id,
         type: 'PAID',

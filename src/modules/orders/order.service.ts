@@ -245,7 +245,7 @@ export class OrderService {
       if (details.to === OrderStatus.DELIVERED) order.deliveredAt = now;
       order.status = details.to;
       order.updatedAt = now;
-      recordEvent(tx, {
+      await recordEvent(tx, {
         streamType: 'Order',
         streamId: order.id,
         type: 'STATUS_CHANGED',
