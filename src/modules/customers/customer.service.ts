@@ -1,5 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { findRowsById, type Row } from '../../db/plain-rows';
 import { inTransaction, isUniqueViolation } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
 import type { Viewer } from '../../graphql/context';
@@ -156,8 +157,9 @@ export class CustomerService {
   }
 
   /** Whether a customer exists and may place orders. */
-  async requireActive(tx: EntityManager, id: number, fieldPath: string[]): Promise<Customer> {
-    const customer = await tx.findOne(Customer, { id });
+  /** The customer, read as a plain row (to check and name, not to change). */
+  async requireActive(tx: EntityManager, id: number, fieldPath: string[]): Promise<Row<Customer>> {
+    const [customer] = await findRowsById(tx, Customer, [id]);
     if (!customer)
       throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such customer', fieldPath);
     if (customer.status !== CustomerStatus.ACTIVE) {

@@ -1,7 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { claimIdempotencyKey, completeIdempotencyKey, requestHash } from '../../db/idempotency';
-import { rowMapper } from '../../db/plain-rows';
+import { findRowsById, rowMapper } from '../../db/plain-rows';
 import { inTransaction, pgArray } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
 import type { Viewer } from '../../graphql/context';
@@ -96,10 +96,15 @@ export class OrderService {
         'input',
         'customerId',
       ]);
+      // Plain rows: the products are read for their prices, not changed here.
       const products = new Map(
-        (await tx.find(Product, { id: { $in: draft.lines.map((line) => line.productId) } })).map(
-          (p) => [p.id, p],
-        ),
+        (
+          await findRowsById(
+            tx,
+            Product,
+            draft.lines.map((line) => line.productId),
+          )
+        ).map((p) => [p.id, p]),
       );
       const lines = draft.lines.map((line, index) => {
         const field = ['input', 'lines', String(index), 'productId'];
