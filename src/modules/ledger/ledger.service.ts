@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { findRowsById, type Row } from '../../db/plain-rows';
 import { claimIdempotencyKey, completeIdempotencyKey, requestHash } from '../../db/idempotency';
 import { inTransaction, isUniqueViolation, pgArray } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
@@ -209,6 +210,13 @@ export class LedgerService {
     return { id: entryId, number: Number(number) };
   }
 
+  /** A committed entry, as a plain row, for a mutation's payload. */
+  private async postedEntry(em: EntityManager, id: number): Promise<Row<JournalEntry>> {
+    const [entry] = await findRowsById(em, JournalEntry, [id]);
+    if (!entry) throw new Error(`journal entry ${id} is missing after its transaction committed`);
+    return entry;
+  }
+
   private async allocateEntryId(tx: EntityManager): Promise<number> {
     const [{ id }] = await tx.execute<{ id: string }[]>(
       "SELECT nextval(pg_get_serial_sequence('journal_entry', 'id')) AS id",
@@ -241,7 +249,7 @@ export class LedgerService {
     em: EntityManager,
     viewer: Viewer,
     draft: ManualEntryDraft,
-  ): Promise<{ journalEntry: JournalEntry }> {
+  ): Promise<{ journalEntry: Row<JournalEntry> }> {
     const lines: PostingLine[] = draft.lines.map((line, index) => ({
       accountId: line.accountId,
       debitMinor: lineSide(line.debit, ['input', 'lines', String(index), 'debit']),
@@ -274,7 +282,7 @@ export class LedgerService {
       });
       return posted.id;
     });
-    return { journalEntry: await em.fork().findOneOrFail(JournalEntry, { id: entryId }) };
+    return { journalEntry: await this.postedEntry(em, entryId) };
   }
 
   /** Posts the mirror image of a manual entry, once, on an open date. */
@@ -284,7 +292,7 @@ export class LedgerService {
     entryId: number,
     memo: string | null | undefined,
     date?: string | null,
-  ): Promise<{ journalEntry: JournalEntry }> {
+  ): Promise<{ journalEntry: Row<JournalEntry> }> {
     const note = optionalText(memo, ['input', 'memo'], 1000);
     let reversalId: number;
     try {
@@ -351,7 +359,7 @@ export class LedgerService {
       }
       throw error;
     }
-    return { journalEntry: await em.fork().findOneOrFail(JournalEntry, { id: reversalId }) };
+    return { journalEntry: await this.postedEntry(em, reversalId) };
   }
 
   async createAccount(
