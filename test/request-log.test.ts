@@ -42,7 +42,11 @@ describe('request log', () => {
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
 
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the abandoned /slow answer ends
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
 
   const waitForLines = async (count: number) => {
     for (let waited = 0; lines.length < count && waited < 5000; waited += 20)

@@ -263,6 +263,7 @@ const readValues = new WeakMap<object, string[]>();
 function comparable(column: MappedColumn, value: unknown): string {
   const stored = column.toDatabase(value);
   if (stored instanceof Date) return `date:${stored.getTime()}`;
+  if (typeof stored === 'bigint') return `bigint:${stored}`;
   return JSON.stringify(stored) ?? 'null';
 }
 
@@ -277,16 +278,18 @@ export async function lockRow<T extends object>(
   entity: EntityClass<T>,
   id: number,
 ): Promise<T | null> {
-  const meta = metadataOf(em, entity as EntityClass<object>);
+  const target = entity as EntityClass<object>;
   const [raw] = await em.execute<RawRow[]>(
-    `SELECT * FROM ${tableOf(em, entity as EntityClass<object>)} WHERE ${primaryKeyColumnOf(em, entity as EntityClass<object>)} = ? FOR UPDATE`,
+    `SELECT * FROM ${tableOf(em, target)} WHERE ${primaryKeyColumnOf(em, target)} = ? FOR UPDATE`,
     [id],
   );
   if (!raw) return null;
   const row = rowMapper(em, entity)(raw) as RawRow;
   readValues.set(
     row,
-    mappedColumnsOf(em, meta).map((column) => comparable(column, row[column.property])),
+    mappedColumnsOf(em, metadataOf(em, target)).map((column) =>
+      comparable(column, row[column.property]),
+    ),
   );
   return row as T;
 }
@@ -297,7 +300,8 @@ export async function saveRow<T extends object>(
   entity: EntityClass<T>,
   row: T,
 ): Promise<void> {
-  const meta = metadataOf(em, entity as EntityClass<object>);
+  const target = entity as EntityClass<object>;
+  const meta = metadataOf(em, target);
   const read = readValues.get(row);
   if (!read) throw new Error(`saveRow: this ${entity.name} row was not read with lockRow`);
   const values = row as RawRow;
@@ -311,9 +315,8 @@ export async function saveRow<T extends object>(
     read[index] = now;
   });
   if (assignments.length === 0) return;
-  const key = primaryKeyColumnOf(em, entity as EntityClass<object>);
   await em.execute(
-    `UPDATE ${tableOf(em, entity as EntityClass<object>)} SET ${assignments.join(', ')} WHERE ${key} = ?`,
+    `UPDATE ${tableOf(em, target)} SET ${assignments.join(', ')} WHERE ${primaryKeyColumnOf(em, target)} = ?`,
     [...params, values[meta.getPrimaryProps()[0].name]],
   );
 }
