@@ -1,10 +1,16 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import pino from 'pino';
-import { lockRow, saveRow } from '../src/db/plain-rows';
+import { insertRow, lockRow, saveRow } from '../src/db/plain-rows';
 import { openOrm } from '../src/db/orm';
 import { seedDemoData } from '../src/db/seed';
 import { Employee } from '../src/modules/employees/employee.entity';
-import { Ticket, TicketPriority, TicketStatus } from '../src/modules/support/ticket.entity';
+import {
+  MessageAuthorKind,
+  Ticket,
+  TicketMessage,
+  TicketPriority,
+  TicketStatus,
+} from '../src/modules/support/ticket.entity';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 /** Ticket changes lock a plain row, change it in place and write back what changed. */
@@ -109,6 +115,40 @@ describe('locked plain rows', () => {
     releaseFirst();
     await Promise.all([first, second]);
     expect(order).toEqual(['first commits', 'second locked']);
+  });
+
+  it('inserts a row with the entity defaults under the given values and returns it as stored', async () => {
+    const createdAt = new Date('2026-03-04T05:06:07.000Z');
+    const message = await orm.em.fork().transactional((tx) =>
+      insertRow(tx, TicketMessage, {
+        ticket: { id: ticketId } as Ticket,
+        authorKind: MessageAuthorKind.CUSTOMER,
+        body: 'Where is my parcel?',
+        createdAt,
+      }),
+    );
+    expect(message).toEqual({
+      id: expect.any(Number),
+      ticket: { id: ticketId },
+      authorKind: 'CUSTOMER',
+      authorId: null, // the class's default
+      body: 'Where is my parcel?',
+      internal: false, // the class's default
+      createdAt,
+    });
+    const [stored] = await orm.em
+      .fork()
+      .execute<Record<string, unknown>[]>(
+        'SELECT ticket_id, author_kind, author_id, body, internal FROM ticket_message WHERE id = ?',
+        [message.id],
+      );
+    expect(stored).toEqual({
+      ticket_id: String(ticketId),
+      author_kind: 'CUSTOMER',
+      author_id: null,
+      body: 'Where is my parcel?',
+      internal: false,
+    });
   });
 
   it('returns null for a missing row and refuses to save a row it did not lock', async () => {

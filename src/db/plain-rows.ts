@@ -13,8 +13,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
  * the entity's property names is the same to every field resolver, at a fraction of the cost.
  * A many-to-one relation becomes `{ id }` (or the loaded row when the query joined it), so code
  * written against entities (`ticket.customer.id`) reads plain rows unchanged. Most writes use
- * entities and the unit of work; the hottest (ticket changes) lock a plain row, change it in
- * place and write back the columns that changed (`lockRow`, `saveRow`).
+ * entities and the unit of work; the hottest (new tickets and messages, ticket changes) insert
+ * plain rows (`insertRow`), or lock one, change it in place and write back the columns that
+ * changed (`lockRow`, `saveRow`).
  */
 
 /** Marks a plain row with the entity class it was read as (how `Node` finds its type). */
@@ -255,6 +256,31 @@ export function isLoadedRow(value: unknown): boolean {
  * is, instead of copying it into a new entity instance for every field.
  */
 export type Row<T> = Readonly<T>;
+
+/**
+ * Inserts one row and returns it as a plain row, as the database stored it (its id, defaults).
+ * The values start from the entity's own defaults (its class's property initializers, so the
+ * class must construct without arguments), then `values`; properties left undefined are not
+ * written, so the column's default applies.
+ */
+export async function insertRow<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  values: Partial<T>,
+): Promise<T> {
+  const target = entity as EntityClass<object>;
+  const draft = Object.assign(new (entity as new () => T)(), values) as RawRow;
+  const columns = mappedColumnsOf(em, metadataOf(em, target)).filter(
+    (column) => draft[column.property] !== undefined,
+  );
+  const platform = em.getPlatform();
+  const [raw] = await em.execute<RawRow[]>(
+    `INSERT INTO ${tableOf(em, target)} (${columns.map((c) => platform.quoteIdentifier(c.column)).join(', ')})
+     VALUES (${columns.map(() => '?').join(', ')}) RETURNING *`,
+    columns.map((column) => column.toDatabase(draft[column.property])),
+  );
+  return rowMapper(em, entity)(raw);
+}
 
 /** What each column of a locked row held when it was read, to find what a change touched. */
 const readValues = new WeakMap<object, string[]>();

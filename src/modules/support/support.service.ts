@@ -1,7 +1,7 @@
 import { LockMode, raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { claimIdempotencyKey, completeIdempotencyKey, requestHash } from '../../db/idempotency';
-import { lockRow, rowMapper, saveRow } from '../../db/plain-rows';
+import { findRowsById, insertRow, lockRow, saveRow, type Row } from '../../db/plain-rows';
 import { inTransaction, isUniqueViolation } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
 import type { Viewer } from '../../graphql/context';
@@ -108,29 +108,13 @@ export function renderMacro(body: string, values: Record<string, string>): strin
   );
 }
 
-/**
- * Adds a message to a locked ticket and returns it as a plain row, with its id (events and
- * idempotency keys name it): one INSERT … RETURNING, rather than a unit-of-work flush in the
- * middle of the change.
- */
-async function addMessage(
+/** Adds a message to a ticket; the row comes back with its id (events and idempotency keys name it). */
+function addMessage(
   tx: EntityManager,
   ticket: Ticket,
   message: Pick<TicketMessage, 'authorKind' | 'authorId' | 'body' | 'internal' | 'createdAt'>,
 ): Promise<TicketMessage> {
-  const [row] = await tx.execute<Record<string, unknown>[]>(
-    `INSERT INTO ticket_message (ticket_id, author_kind, author_id, body, internal, created_at)
-     VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
-    [
-      ticket.id,
-      message.authorKind,
-      message.authorId,
-      message.body,
-      message.internal,
-      message.createdAt,
-    ],
-  );
-  return rowMapper(tx, TicketMessage)(row);
+  return insertRow(tx, TicketMessage, { ticket, ...message });
 }
 
 /**
@@ -151,15 +135,17 @@ export class SupportService implements TerminationListener {
     const priority = draft.priority ?? TicketPriority.NORMAL;
     const channel = draft.channel ?? TicketChannel.WEB;
     return inTransaction(em, async (tx) => {
-      const customer = await tx.findOne(Customer, { id: draft.customerId });
+      // Plain rows throughout: the customer and order are only checked, and the new ticket and
+      // its first message are inserted as they are (see db/plain-rows.ts).
+      const [customer] = await findRowsById(tx, Customer, [draft.customerId]);
       if (!customer)
         throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such customer', [
           'input',
           'customerId',
         ]);
-      let order: Order | null = null;
+      let order: Row<Order> | null = null;
       if (draft.orderId != null) {
-        order = await tx.findOne(Order, { id: draft.orderId });
+        [order = null] = await findRowsById(tx, Order, [draft.orderId]);
         if (!order)
           throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such order', [
             'input',
@@ -177,11 +163,12 @@ export class SupportService implements TerminationListener {
       const [{ number }] = await tx.execute<{ number: string }[]>(
         "SELECT 'T-' || lpad(nextval('ticket_number_seq')::text, 6, '0') AS number",
       );
-      const ticket = tx.create(Ticket, {
+      // The entity's defaults (status NEW, version 1, no pause...) under the given values.
+      const draftTicket = Object.assign(new Ticket(), {
         number,
         subject,
-        customer,
-        order,
+        customer: customer as Customer,
+        order: order as Order | null,
         priority,
         priorityRank: PRIORITY_RANK[priority],
         channel,
@@ -192,12 +179,11 @@ export class SupportService implements TerminationListener {
         createdAt: now,
         updatedAt: now,
       });
-      applyDeadlines(ticket, await this.policy(tx, priority));
-      ticket.assignee = await this.autoAssignee(tx);
-      await tx.flush();
+      applyDeadlines(draftTicket, await this.policy(tx, priority));
+      draftTicket.assignee = await this.autoAssignee(tx);
+      const ticket = await insertRow(tx, Ticket, draftTicket);
       const fromCustomer = channel !== TicketChannel.INTERNAL;
-      tx.create(TicketMessage, {
-        ticket,
+      await addMessage(tx, ticket, {
         authorKind: fromCustomer ? MessageAuthorKind.CUSTOMER : MessageAuthorKind.AGENT,
         authorId: fromCustomer ? null : viewer.employeeId,
         internal: !fromCustomer,
@@ -837,12 +823,13 @@ export class SupportService implements TerminationListener {
     tx: EntityManager,
     priority: TicketPriority,
   ): Promise<{ firstResponseMinutes: number; resolutionMinutes: number }> {
-    return (await tx.findOne(SlaPolicy, { priority })) ?? DEFAULT_SLA[priority];
+    const [policy] = await findRowsById(tx, SlaPolicy, [priority]);
+    return policy ?? DEFAULT_SLA[priority];
   }
 
   /** An active employee with a support role. */
-  private async requireAssignable(tx: EntityManager, employeeId: number): Promise<Employee> {
-    const employee = await tx.findOne(Employee, { id: employeeId });
+  private async requireAssignable(tx: EntityManager, employeeId: number): Promise<Row<Employee>> {
+    const [employee] = await findRowsById(tx, Employee, [employeeId]);
     if (!employee)
       throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such employee', [
         'input',
