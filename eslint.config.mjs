@@ -42,6 +42,16 @@ export default tseslint.config(
     },
   },
   {
+    // A promise nobody awaits runs detached: a write meant for a transaction (recordEvent, say)
+    // could land after it ended, or its failure go unnoticed.
+    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'migrations/**/*.ts'],
+    ignores: ['test/generated/**'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: { '@typescript-eslint/no-floating-promises': 'error' },
+  },
+  {
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': [

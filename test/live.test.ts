@@ -101,14 +101,18 @@ describe('delivery', () => {
     const rowId = Number(Buffer.from(ticketId, 'base64url').toString().split(':')[1]);
     await expect(
       orm.em.fork().transactional(async (em) => {
-        recordEvent(em, {
+        await recordEvent(em, {
           streamType: 'Ticket',
           streamId: rowId,
           type: 'UPDATED',
           payload: { ghost: true },
           actorId: null,
         });
-        await em.flush();
+        // The event row is written (inside the transaction) before it rolls back.
+        const [written] = await em.execute<{ count: string }[]>(
+          "SELECT count(*) AS count FROM event WHERE payload->>'ghost' = 'true'",
+        );
+        expect(written.count).toBe('1');
         throw new Error('roll back');
       }),
     ).rejects.toThrow('roll back');
