@@ -156,8 +156,7 @@ export class CustomerService {
     return where;
   }
 
-  /** Whether a customer exists and may place orders. */
-  /** The customer, read as a plain row (to check and name, not to change). */
+  /** A customer who exists and may place orders, read as a plain row (checked, not changed). */
   async requireActive(tx: EntityManager, id: number, fieldPath: string[]): Promise<Row<Customer>> {
     const [customer] = await findRowsById(tx, Customer, [id]);
     if (!customer)
