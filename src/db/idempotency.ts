@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BusinessRuleError, UserErrorCode } from '../graphql/user-error';
+import { runSql } from './sql';
 
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 
@@ -43,12 +44,14 @@ export async function claimIdempotencyKey(
       ['input', 'idempotencyKey'],
     );
   }
-  const inserted = await tx.execute<{ scope: string }[]>(
+  const inserted = await runSql<{ scope: string }>(
+    tx,
     'INSERT INTO idempotency_key (scope, key, request_hash) VALUES (?, ?, ?) ON CONFLICT (scope, key) DO NOTHING RETURNING scope',
     [scope, key, hash],
   );
   if (inserted.length > 0) return { fresh: true };
-  const [existing] = await tx.execute<{ request_hash: string; result_id: string | null }[]>(
+  const [existing] = await runSql<{ request_hash: string; result_id: string | null }>(
+    tx,
     'SELECT request_hash, result_id FROM idempotency_key WHERE scope = ? AND key = ?',
     [scope, key],
   );
@@ -69,7 +72,7 @@ export async function completeIdempotencyKey(
   key: string,
   resultId: number | string,
 ): Promise<void> {
-  await tx.execute('UPDATE idempotency_key SET result_id = ? WHERE scope = ? AND key = ?', [
+  await runSql(tx, 'UPDATE idempotency_key SET result_id = ? WHERE scope = ? AND key = ?', [
     String(resultId),
     scope,
     key,

@@ -6,6 +6,7 @@ import {
   type Platform,
 } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { runSql } from './sql';
 
 /**
  * Plain rows for the read path. GraphQL only reads properties, so a page of tickets does not need
@@ -138,6 +139,23 @@ export function rowMapper<T extends object>(
   return mapper as (raw: RawRow) => T;
 }
 
+/**
+ * The columns a plain row is read from, written out (`alias.col, …`) rather than `*`: statements
+ * are prepared (see db/sql.ts), and a prepared `*` breaks when a migration adds a column.
+ */
+export function selectListOf(
+  em: EntityManager,
+  entity: EntityClass<object>,
+  alias?: string,
+): string {
+  const platform = em.getPlatform();
+  const meta = metadataOf(em, entity);
+  const prefix = alias ? `${alias}.` : '';
+  return mappedColumnsOf(em, meta)
+    .map((column) => `${prefix}${platform.quoteIdentifier(column.column)}`)
+    .join(', ');
+}
+
 /** The table of an entity, quoted for SQL. */
 export function tableOf(em: EntityManager, entity: EntityClass<object>): string {
   return em.getPlatform().quoteIdentifier(metadataOf(em, entity).tableName);
@@ -172,7 +190,8 @@ export function findRowsById<T extends object>(
 ): Promise<T[]> {
   if (ids.length === 0) return Promise.resolve([]);
   const key = primaryKeyColumnOf(em, entity as EntityClass<object>);
-  return selectRows(em, entity, 'r', `WHERE r.${key} IN (${ids.map(() => '?').join(', ')})`, ids);
+  // One array parameter: the same statement text for any number of keys.
+  return selectRows(em, entity, 'r', `WHERE r.${key} = ANY(?)`, [ids]);
 }
 
 /**
@@ -188,10 +207,12 @@ export async function selectRows<T extends object>(
   params: readonly unknown[],
   join: readonly string[] = [],
 ): Promise<T[]> {
-  const joins = joinableRelations(em, entity as EntityClass<object>, new Set(join), alias);
-  const raws = await em.execute<RawRow[]>(
-    `SELECT ${[`${alias}.*`, ...joins.map((j) => j.select)].join(', ')} FROM ${tableOf(em, entity as EntityClass<object>)} ${alias} ${rest}`,
-    [...params],
+  const target = entity as EntityClass<object>;
+  const joins = joinableRelations(em, target, new Set(join), alias);
+  const raws = await runSql<RawRow>(
+    em,
+    `SELECT ${[selectListOf(em, target, alias), ...joins.map((j) => j.select)].join(', ')} FROM ${tableOf(em, target)} ${alias} ${rest}`,
+    params,
   );
   const toRow = rowMapper(em, entity);
   return raws.map((raw) => {
@@ -274,9 +295,10 @@ export async function insertRow<T extends object>(
     (column) => draft[column.property] !== undefined,
   );
   const platform = em.getPlatform();
-  const [raw] = await em.execute<RawRow[]>(
+  const [raw] = await runSql<RawRow>(
+    em,
     `INSERT INTO ${tableOf(em, target)} (${columns.map((c) => platform.quoteIdentifier(c.column)).join(', ')})
-     VALUES (${columns.map(() => '?').join(', ')}) RETURNING *`,
+     VALUES (${columns.map(() => '?').join(', ')}) RETURNING ${selectListOf(em, target)}`,
     columns.map((column) => column.toDatabase(draft[column.property])),
   );
   return rowMapper(em, entity)(raw);
@@ -305,8 +327,9 @@ export async function lockRow<T extends object>(
   id: number,
 ): Promise<T | null> {
   const target = entity as EntityClass<object>;
-  const [raw] = await em.execute<RawRow[]>(
-    `SELECT * FROM ${tableOf(em, target)} WHERE ${primaryKeyColumnOf(em, target)} = ? FOR UPDATE`,
+  const [raw] = await runSql<RawRow>(
+    em,
+    `SELECT ${selectListOf(em, target)} FROM ${tableOf(em, target)} WHERE ${primaryKeyColumnOf(em, target)} = ? FOR UPDATE`,
     [id],
   );
   if (!raw) return null;
@@ -341,7 +364,8 @@ export async function saveRow<T extends object>(
     read[index] = now;
   });
   if (assignments.length === 0) return;
-  await em.execute(
+  await runSql(
+    em,
     `UPDATE ${tableOf(em, target)} SET ${assignments.join(', ')} WHERE ${primaryKeyColumnOf(em, target)} = ?`,
     [...params, values[meta.getPrimaryProps()[0].name]],
   );

@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { newestEventSeq } from './event-log';
+import { runSql } from '../db/sql';
 
 export const EVENT_CHANNEL = 'backdesk_events';
 const CATCH_UP_INTERVAL_MS = 1000;
@@ -47,7 +48,8 @@ export async function readEvents(
   upTo: number | null,
   limit = PAGE,
 ): Promise<CommittedEvent[]> {
-  const rows = await orm.em.fork().execute<EventRow[]>(
+  const rows = await runSql<EventRow>(
+    orm.em.fork(),
     `SELECT seq, stream_type, stream_id, type, payload, actor_id, occurred_at FROM event
         WHERE seq > ? ${upTo === null ? '' : 'AND seq <= ?'} ORDER BY seq LIMIT ?`,
     upTo === null ? [after, limit] : [after, upTo, limit],

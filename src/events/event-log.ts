@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { runSql } from '../db/sql';
 
 export interface EventRecord {
   streamType: string;
@@ -16,7 +17,8 @@ export interface EventRecord {
  * commit (the commit-order trigger), in the order events were recorded.
  */
 export async function recordEvent(em: EntityManager, record: EventRecord): Promise<void> {
-  await em.execute(
+  await runSql(
+    em,
     `INSERT INTO event (stream_type, stream_id, type, payload, actor_id, occurred_at)
      VALUES (?, ?, ?, ?::jsonb, ?, ?)`,
     [

@@ -19,8 +19,10 @@ import {
   joinableRelations,
   rowMapper,
   runtimeTypeOf,
+  selectListOf,
   type JoinedRelation,
 } from '../db/plain-rows';
+import { runSql } from '../db/sql';
 import type { Loaders } from './loaders';
 import { toGlobalId } from './global-id';
 import { nodeTypeNameOf } from './node-registry';
@@ -261,7 +263,10 @@ function pageQuery<Entity extends object>(
   const reversed = backwards !== descending;
   const query = em
     .createQueryBuilder(entity, 'e0')
-    .select(['e0.*', ...joins.map((join) => raw(join.select))])
+    .select([
+      raw(selectListOf(em, entity as EntityClass<object>, 'e0')),
+      ...joins.map((join) => raw(join.select)),
+    ])
     .where(where)
     .orderBy(
       Object.fromEntries(properties.map((property) => [property, reversed ? 'desc' : 'asc'])),
@@ -337,10 +342,8 @@ export async function paginate<Entity extends object>(
   options: PageOptions,
 ): Promise<ConnectionShape<Entity>> {
   const plan = planPage(em, entity, args, options);
-  const records = (await pageQuery(em, entity, build(filter), plan).execute(
-    'all',
-    false,
-  )) as Record<string, unknown>[];
+  const { sql, bindings } = pageQuery(em, entity, build(filter), plan).getKnexQuery().toSQL();
+  const records = await runSql(em, sql, bindings);
   return toConnection(em, entity, plan, records, () => em.count(entity, build(filter)));
 }
 
@@ -369,22 +372,20 @@ export function paginateByParent<Entity extends object>(
     async (ids) => {
       const inner = pageQuery(em, entity, build(filter), plan)
         .andWhere(`e0.${column} = parent.id`)
-        .getFormattedQuery();
+        .getKnexQuery()
+        .toSQL();
       const direction = plan.backwards !== plan.descending ? 'DESC' : 'ASC';
       const order = plan.properties
         .map((property) => `page.${columnOf(em, entity, property)} ${direction}`)
         .join(', ');
-      // The page query comes with its values inlined (MikroORM formats it), so the keys are
-      // inlined too: no placeholder may be scanned inside its literals.
-      const keys = ids.map((id) => {
-        if (!Number.isSafeInteger(id)) throw new Error(`paginateByParent: bad key ${id}`);
-        return `(${id}::bigint)`;
-      });
-      const records = await em.execute<Record<string, unknown>[]>(
+      // The parents' keys are one array parameter: the same statement for any number of them.
+      const records = await runSql(
+        em,
         `SELECT parent.id AS __parent_id, page.*
-           FROM (VALUES ${keys.join(', ')}) AS parent(id)
-           CROSS JOIN LATERAL (${inner}) page
+           FROM unnest(?::bigint[]) AS parent(id)
+           CROSS JOIN LATERAL (${inner.sql}) page
           ORDER BY parent.id, ${order}`,
+        [ids, ...inner.bindings],
       );
       const byParent = new Map<number, Record<string, unknown>[]>(ids.map((id) => [id, []]));
       for (const record of records) byParent.get(Number(record.__parent_id))?.push(record);

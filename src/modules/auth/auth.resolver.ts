@@ -2,6 +2,8 @@ import { GraphQLError } from 'graphql';
 import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
 import { parseGlobalId } from '../../graphql/global-id';
+import { byIdLoader } from '../../graphql/loaders';
+import type { Row } from '../../db/plain-rows';
 import { ConnectionArgs, NodeResolver, paginate } from '../../graphql/relay';
 import { toPayload } from '../../graphql/user-error';
 import { registerNodeType } from '../../graphql/node-registry';
@@ -51,9 +53,12 @@ export class AuthResolver extends NodeResolver(ApiTokenObject, 'ApiToken') {
     description:
       'The employee making the request (for an API token: the administrator who created it).',
   })
-  me(@Ctx() context: RequestContext): Promise<Employee> {
+  async me(@Ctx() context: RequestContext): Promise<Row<Employee>> {
     const viewer = signedIn(context);
-    return context.em.findOneOrFail(Employee, { id: viewer.employeeId });
+    // Signing in has just read this employee's status: the row exists.
+    const employee = await byIdLoader(context, Employee).load(viewer.employeeId);
+    if (!employee) throw new Error(`employee ${viewer.employeeId} vanished after signing in`);
+    return employee;
   }
 
   @Authorized(Role.ADMIN)

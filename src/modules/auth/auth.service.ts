@@ -13,6 +13,7 @@ import {
   type SessionTokens,
 } from './session-token';
 import type { Role } from './role';
+import { runSql } from '../../db/sql';
 
 export type AuthenticationResult =
   | { viewer: Viewer }
@@ -79,7 +80,8 @@ export class AuthService {
   ): Promise<AuthenticationResult> {
     const verified = await this.sessions.verify(token);
     if ('rejected' in verified) return { viewer: undefined, failure: verified.rejected };
-    const [employee] = await em.execute<{ roles: Role[]; status: EmployeeStatus }[]>(
+    const [employee] = await runSql<{ roles: Role[]; status: EmployeeStatus }>(
+      em,
       'SELECT roles, status FROM employee WHERE id = ?',
       [verified.employeeId],
     );
@@ -94,16 +96,15 @@ export class AuthService {
     em: EntityManager,
     secret: string,
   ): Promise<AuthenticationResult> {
-    const [apiToken] = await em.execute<
-      {
-        id: string;
-        roles: Role[];
-        revoked_at: string | null;
-        last_used_at: string | null;
-        created_by_id: string;
-        creator_status: EmployeeStatus;
-      }[]
-    >(
+    const [apiToken] = await runSql<{
+      id: string;
+      roles: Role[];
+      revoked_at: string | null;
+      last_used_at: string | null;
+      created_by_id: string;
+      creator_status: EmployeeStatus;
+    }>(
+      em,
       `SELECT t.id, t.roles, t.revoked_at, t.last_used_at, t.created_by_id, e.status AS creator_status
          FROM api_token t JOIN employee e ON e.id = t.created_by_id
         WHERE t.token_hash = ?`,

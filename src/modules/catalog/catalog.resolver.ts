@@ -160,10 +160,10 @@ export class CatalogResolver extends NodeResolver(ProductObject, 'Product') {
           `WHERE m.id IN (
              SELECT id FROM (
                SELECT id, row_number() OVER (PARTITION BY product_id ORDER BY id DESC) AS latest
-                 FROM stock_movement WHERE product_id IN (${productIds.map(() => '?').join(', ')})
+                 FROM stock_movement WHERE product_id = ANY(?)
              ) ranked WHERE latest <= ${MAX_MOVEMENTS})
            ORDER BY m.product_id, m.id DESC`,
-          productIds,
+          [productIds],
         ),
       (movement) => movement.product.id,
     ).load(product.id);

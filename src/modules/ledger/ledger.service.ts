@@ -9,6 +9,7 @@ import { isCalendarDate } from '../../graphql/scalars';
 import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
 import { optionalText, requiredText } from '../common/input-rules';
 import { Account, AccountType, JournalEntry, NORMAL_BALANCE } from './ledger.entity';
+import { runSql } from '../../db/sql';
 
 /** The chart of accounts every installation has (created by a migration); the system posts to them. */
 export const StandardAccount = {
@@ -163,10 +164,7 @@ export class LedgerService {
     const accountIds = [...new Set(posting.lines.map((line) => line.accountId))];
     const existing = new Set(
       (
-        await tx.execute<{ id: string }[]>(
-          `SELECT id FROM account WHERE id IN (${accountIds.map(() => '?').join(', ')})`,
-          accountIds,
-        )
+        await runSql<{ id: string }>(tx, 'SELECT id FROM account WHERE id = ANY(?)', [accountIds])
       ).map((row) => Number(row.id)),
     );
     posting.lines.forEach((line, index) => {
@@ -190,7 +188,8 @@ export class LedgerService {
     await tx.flush();
     const column = (pick: (line: PostingLine) => string | number | bigint | null) =>
       pgArray(posting.lines.map(pick));
-    const [{ number }] = await tx.execute<{ number: string }[]>(
+    const [{ number }] = await runSql<{ number: string }>(
+      tx,
       'SELECT ledger_post_entry(?, ?, ?, ?, ?, ?, ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::bigint[], ?::bigint[]) AS number',
       [
         entryId,
@@ -218,7 +217,8 @@ export class LedgerService {
   }
 
   private async allocateEntryId(tx: EntityManager): Promise<number> {
-    const [{ id }] = await tx.execute<{ id: string }[]>(
+    const [{ id }] = await runSql<{ id: string }>(
+      tx,
       "SELECT nextval(pg_get_serial_sequence('journal_entry', 'id')) AS id",
     );
     return Number(id);
@@ -232,7 +232,8 @@ export class LedgerService {
         'date',
       ]);
     // FOR SHARE: a concurrent closePeriod waits for this posting, and this posting sees any close that committed.
-    const [settings] = await tx.execute<{ closed_through: string | null }[]>(
+    const [settings] = await runSql<{ closed_through: string | null }>(
+      tx,
       "SELECT to_char(closed_through, 'YYYY-MM-DD') AS closed_through FROM ledger_settings WHERE id = 1 FOR SHARE",
     );
     if (settings?.closed_through && date <= settings.closed_through) {

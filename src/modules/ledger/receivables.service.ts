@@ -27,6 +27,7 @@ import {
   SettlementStatus,
   Vendor,
 } from './receivables.entity';
+import { runSql } from '../../db/sql';
 
 export interface AgingRow {
   partyId: number;
@@ -305,10 +306,11 @@ export class ReceivablesService implements ShipmentListener {
     customerIds: readonly number[],
   ): Promise<Map<number, bigint>> {
     const ar = await this.ledger.accountId(em, StandardAccount.ACCOUNTS_RECEIVABLE);
-    const rows = await em.execute<{ customer_id: string; balance: string }[]>(
+    const rows = await runSql<{ customer_id: string; balance: string }>(
+      em,
       `SELECT customer_id, sum(debit_minor) - sum(credit_minor) AS balance FROM journal_line
-        WHERE account_id = ? AND customer_id IN (${customerIds.map(() => '?').join(', ')}) GROUP BY customer_id`,
-      [ar, ...customerIds],
+        WHERE account_id = ? AND customer_id = ANY(?) GROUP BY customer_id`,
+      [ar, customerIds],
     );
     return new Map(rows.map((row) => [Number(row.customer_id), BigInt(row.balance)]));
   }

@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { rowMapper } from '../../db/plain-rows';
+import { rowMapper, selectListOf } from '../../db/plain-rows';
 import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
 import { Account, AccountType, NormalBalance } from './ledger.entity';
+import { runSql } from '../../db/sql';
 
 export interface AccountTotals {
   /** The account itself (a plain row), so a statement needs no second read to name it. */
@@ -54,13 +55,16 @@ export class StatementsService {
     range: { from?: string | null; to?: string | null },
   ): Promise<AccountTotals[]> {
     let rows: TotalsRow[];
+    const columns = selectListOf(em, Account, 'a');
     if (!range.from && !range.to) {
-      rows = await em.execute<TotalsRow[]>(
-        'SELECT a.*, a.balance_minor AS net FROM account a ORDER BY a.code',
+      rows = await runSql<TotalsRow>(
+        em,
+        `SELECT ${columns}, a.balance_minor AS net FROM account a ORDER BY a.code`,
       );
     } else {
-      rows = await em.execute<TotalsRow[]>(
-        `SELECT a.*, coalesce(t.net, 0) AS net
+      rows = await runSql<TotalsRow>(
+        em,
+        `SELECT ${columns}, coalesce(t.net, 0) AS net
            FROM account a
            LEFT JOIN (
              SELECT account_id, sum(debit_minor) - sum(credit_minor) AS net
@@ -82,10 +86,11 @@ export class StatementsService {
     accountIds: readonly number[],
     asOf: string,
   ): Promise<Map<number, bigint>> {
-    const rows = await em.execute<{ account_id: string; net: string }[]>(
+    const rows = await runSql<{ account_id: string; net: string }>(
+      em,
       `SELECT account_id, sum(debit_minor) - sum(credit_minor) AS net FROM journal_line
-        WHERE account_id IN (${accountIds.map(() => '?').join(', ')}) AND entry_date <= ? GROUP BY account_id`,
-      [...accountIds, asOf],
+        WHERE account_id = ANY(?) AND entry_date <= ? GROUP BY account_id`,
+      [accountIds, asOf],
     );
     return new Map(rows.map((row) => [Number(row.account_id), BigInt(row.net)]));
   }

@@ -69,8 +69,8 @@ function orderLines(context: RequestContext) {
         context.em,
         OrderLine,
         'l',
-        `WHERE l.order_id IN (${orderIds.map(() => '?').join(', ')}) ORDER BY l.order_id, l.line_no`,
-        orderIds,
+        'WHERE l.order_id = ANY(?) ORDER BY l.order_id, l.line_no',
+        [orderIds],
         // A line is shown with its product nearly always: read them together.
         ['product'],
       ),

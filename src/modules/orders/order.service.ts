@@ -1,7 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { claimIdempotencyKey, completeIdempotencyKey, requestHash } from '../../db/idempotency';
-import { findRowsById, rowMapper } from '../../db/plain-rows';
+import { findRowsById, rowMapper, selectListOf } from '../../db/plain-rows';
 import { inTransaction, pgArray } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
 import type { Viewer } from '../../graphql/context';
@@ -12,6 +12,7 @@ import { integerInRange, optionalText, requiredText } from '../common/input-rule
 import type { CustomerService } from '../customers/customer.service';
 import { Order, OrderLine, OrderStatus } from './order.entity';
 import { canTransition, ORDER_TRANSITIONS } from './order-process';
+import { runSql } from '../../db/sql';
 
 export interface OrderLineDraft {
   productId: number;
@@ -130,8 +131,9 @@ export class OrderService {
         pgArray(lines.map(pick));
       let placed: Record<string, unknown>;
       try {
-        [placed] = await tx.execute<Record<string, unknown>[]>(
-          'SELECT * FROM order_place(?, ?, ?, ?::bigint[], ?::int[], ?::bigint[], ?::bigint[])',
+        [placed] = await runSql(
+          tx,
+          `SELECT ${selectListOf(tx, Order)} FROM order_place(?, ?, ?, ?::bigint[], ?::int[], ?::bigint[], ?::bigint[])`,
           [
             customer.id,
             note,

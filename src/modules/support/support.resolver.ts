@@ -345,8 +345,8 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
              SELECT (SELECT last.id FROM ticket_message last
                       WHERE last.ticket_id = t.id ${withNotes ? '' : 'AND NOT last.internal'}
                       ORDER BY last.id DESC LIMIT 1)
-               FROM ticket t WHERE t.id IN (${ids.map(() => '?').join(', ')}))`,
-          ids,
+               FROM ticket t WHERE t.id = ANY(?))`,
+          [ids],
         );
         const byTicket = new Map(messages.map((message) => [message.ticket.id, message]));
         return ids.map((id) => byTicket.get(id) ?? null);

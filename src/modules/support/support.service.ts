@@ -34,6 +34,7 @@ import {
   TicketPriority,
   TicketStatus,
 } from './ticket.entity';
+import { runSql } from '../../db/sql';
 
 export const SUPPORT_ROLES: readonly Role[] = [Role.SUPPORT_AGENT, Role.SUPPORT_LEAD];
 const MAX_BODY = 20_000;
@@ -160,7 +161,8 @@ export class SupportService implements TerminationListener {
         }
       }
       const now = this.clock.now();
-      const [{ number }] = await tx.execute<{ number: string }[]>(
+      const [{ number }] = await runSql<{ number: string }>(
+        tx,
         "SELECT 'T-' || lpad(nextval('ticket_number_seq')::text, 6, '0') AS number",
       );
       // The entity's defaults (status NEW, version 1, no pause...) under the given values.
