@@ -37,6 +37,8 @@ interface MappedColumn {
 
 const mappers = new WeakMap<EntityMetadata, Mapper>();
 const mappedColumns = new WeakMap<EntityMetadata, MappedColumn[]>();
+/** Select lists per entity and table alias (built once: they are on every hot read). */
+const selectLists = new WeakMap<EntityMetadata, Map<string, string>>();
 
 function converter(prop: EntityProperty, platform: Platform): (value: unknown) => unknown {
   const custom = prop.customType;
@@ -143,17 +145,23 @@ export function rowMapper<T extends object>(
  * The columns a plain row is read from, written out (`alias.col, …`) rather than `*`: statements
  * are prepared (see db/sql.ts), and a prepared `*` breaks when a migration adds a column.
  */
-export function selectListOf(
-  em: EntityManager,
-  entity: EntityClass<object>,
-  alias?: string,
-): string {
-  const platform = em.getPlatform();
+export function selectListOf(em: EntityManager, entity: EntityClass<object>, alias = ''): string {
   const meta = metadataOf(em, entity);
-  const prefix = alias ? `${alias}.` : '';
-  return mappedColumnsOf(em, meta)
-    .map((column) => `${prefix}${platform.quoteIdentifier(column.column)}`)
-    .join(', ');
+  let byAlias = selectLists.get(meta);
+  if (!byAlias) {
+    byAlias = new Map();
+    selectLists.set(meta, byAlias);
+  }
+  let list = byAlias.get(alias);
+  if (list === undefined) {
+    const platform = em.getPlatform();
+    const prefix = alias ? `${alias}.` : '';
+    list = mappedColumnsOf(em, meta)
+      .map((column) => `${prefix}${platform.quoteIdentifier(column.column)}`)
+      .join(', ');
+    byAlias.set(alias, list);
+  }
+  return list;
 }
 
 /** The table of an entity, quoted for SQL. */
