@@ -52,6 +52,34 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-floating-promises': 'error' },
   },
   {
+    // One AsyncLocalStorage scope, ever entered, turns on Node's promise hooks for the whole
+    // process (Node 20), and every promise of every request pays for them: 8–10% of a page
+    // read's CPU (patches/README.md). Pass what a request needs explicitly instead.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'node:async_hooks', message: 'No AsyncLocalStorage: see eslint.config.mjs.' },
+            { name: 'async_hooks', message: 'No AsyncLocalStorage: see eslint.config.mjs.' },
+          ],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        {
+          property: 'transactional',
+          message: 'em.transactional enters an AsyncLocalStorage scope: use inTransaction.',
+        },
+        {
+          property: 'findAndCount',
+          message: 'em.findAndCount enters an AsyncLocalStorage scope: run find and count.',
+        },
+      ],
+    },
+  },
+  {
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': [

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Viewer } from '../graphql/context';
 import type { Logger } from '../server/logger';
+import { inTransaction } from './transaction';
 import { Role } from '../modules/auth/role';
 import { Product } from '../modules/catalog/product.entity';
 import { Customer } from '../modules/customers/customer.entity';
@@ -107,7 +108,7 @@ function demoHireDate(): string {
 }
 
 async function seedEmployees(orm: MikroORM, employees: EmployeeService): Promise<number> {
-  return orm.em.fork().transactional(async (em) => {
+  return inTransaction(orm.em, async (em) => {
     const departments = new Map<string, Department>();
     for (const demo of DEMO_DEPARTMENTS) {
       const department =

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
+import { inTransaction } from '../db/transaction';
 
 const EVERY_MS = 60 * 60 * 1000;
 const BATCH = 10_000;
@@ -42,7 +43,7 @@ export class EventRetentionJob {
     let moved = 0;
     try {
       for (;;) {
-        const [result] = await this.orm.em.fork().transactional((em) =>
+        const [result] = await inTransaction(this.orm.em, (em) =>
           em.execute<{ moved: string }[]>(
             `WITH old AS (
                SELECT id FROM event WHERE occurred_at < ? AND seq IS NOT NULL ORDER BY seq LIMIT ${BATCH} FOR UPDATE SKIP LOCKED

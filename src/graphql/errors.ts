@@ -1,12 +1,34 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 
-/** The request id of the HTTP request or WebSocket operation being served, for logs and masked errors. */
-export const requestScope = new AsyncLocalStorage<{ requestId: string; authenticated: boolean }>();
+/** The request an error happened in: its id for the log and the masked error, and who asked. */
+export interface ErrorScope {
+  requestId: string | undefined;
+  /** False for a client that did not sign in: it is not told about the schema. */
+  authenticated: boolean;
+}
 
-export function currentRequestId(): string | undefined {
-  return requestScope.getStore()?.requestId;
+/**
+ * Apollo's `formatError` sees the error and nothing of its request, so the request notes its
+ * errors here first (`noteErrorScope`). The alternative, an AsyncLocalStorage scope around each
+ * request, turns on Node's promise hooks for the whole process: every promise then pays for
+ * them, 8–10% of the CPU of a page read (patches/README.md).
+ */
+const errorScopes = new WeakMap<object, ErrorScope>();
+
+export function noteErrorScope(error: unknown, scope: ErrorScope): void {
+  if (typeof error === 'object' && error !== null) errorScopes.set(error, scope);
+}
+
+/** The scope noted for the error or for an error it wraps (Apollo wraps what a context throws). */
+function scopeOf(error: unknown): ErrorScope | undefined {
+  for (let current = error, depth = 0; current && depth < 5; depth += 1) {
+    if (typeof current !== 'object') return undefined;
+    const scope = errorScopes.get(current);
+    if (scope) return scope;
+    current = (current as { originalError?: unknown }).originalError;
+  }
+  return undefined;
 }
 
 export const INTERNAL_ERROR_MESSAGE = 'Internal server error';
@@ -72,8 +94,9 @@ export function maskError(
   formatted: GraphQLFormattedError,
   original: unknown,
   logger: Logger,
-  requestId: string | undefined = currentRequestId(),
+  scope: ErrorScope | undefined = scopeOf(original),
 ): GraphQLFormattedError {
+  const requestId = scope?.requestId;
   if (isIntentional(original)) {
     const extensions = { ...formatted.extensions };
     delete extensions.stacktrace;
@@ -81,7 +104,7 @@ export function maskError(
     delete extensions.http;
     // "Did you mean …?" would describe the schema to someone who may not read it.
     const message =
-      requestScope.getStore()?.authenticated === false
+      scope?.authenticated === false
         ? formatted.message.replace(/ Did you mean .*\?$/, '')
         : formatted.message;
     return { ...formatted, message, extensions };

@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unauthenticated } from '../graphql/auth-checker';
 import type { RequestContext } from '../graphql/context';
-import { maskError } from '../graphql/errors';
+import { maskError, noteErrorScope } from '../graphql/errors';
 import { isPublicOperation } from '../graphql/public-operations';
 import { checkLimits, type RequestLimits } from '../graphql/limits';
 import type { Logger } from './logger';
@@ -121,11 +121,27 @@ const graphqlOverHttpStatus: ApolloServerPlugin<RequestContext> = {
   },
 };
 
+/** Notes each error's request for `maskingFormatter`, which Apollo gives only the error. */
+const scopeErrors: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async didEncounterErrors({ errors, contextValue }) {
+        const scope = {
+          requestId: contextValue.requestId,
+          authenticated: contextValue.viewer !== undefined,
+        };
+        for (const error of errors) noteErrorScope(error, scope);
+      },
+    };
+  },
+};
+
 export function apolloPlugins(
   metrics: Metrics,
   limits: RequestLimits,
 ): ApolloServerPlugin<RequestContext>[] {
   return [
+    scopeErrors,
     requireSignIn,
     subscriptionsOverWebSocket,
     enforceLimits(limits),

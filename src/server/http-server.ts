@@ -10,7 +10,7 @@ import express, { type Request, type Response, type NextFunction } from 'express
 import type { GraphQLSchema } from 'graphql';
 import { WebSocketServer } from 'ws';
 import type { Realtime } from '../events/realtime';
-import { isDatabaseUnavailable, requestScope, serviceUnavailable } from '../graphql/errors';
+import { isDatabaseUnavailable, noteErrorScope, serviceUnavailable } from '../graphql/errors';
 import type { RequestLimits } from '../graphql/limits';
 import { createHash } from 'node:crypto';
 import type { RequestGuards } from './guards';
@@ -68,7 +68,7 @@ export async function startServer(
   app.use((req: Request, res: Response, next: NextFunction) => {
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
-    requestScope.run({ requestId, authenticated: false }, next);
+    next();
   });
   app.use(requestLog(logger));
 
@@ -160,10 +160,10 @@ export async function startServer(
         const authentication = await services.auth
           .authenticate(em, req.headers.authorization)
           .catch((error: unknown) => {
-            throw isDatabaseUnavailable(error) ? serviceUnavailable() : error;
+            const thrown = isDatabaseUnavailable(error) ? serviceUnavailable() : error;
+            noteErrorScope(thrown, { requestId, authenticated: false });
+            throw thrown;
           });
-        const scope = requestScope.getStore();
-        if (scope) scope.authenticated = authentication.viewer !== undefined;
         let requestLogger: Logger | undefined;
         return {
           requestId,

@@ -190,7 +190,10 @@ export function attachGraphQLWebSocket(deps: WebSocketDependencies): {
   });
 
   const maskAll = (errors: readonly GraphQLError[], requestId: string | undefined) =>
-    errors.map((error) => maskError(error.toJSON(), error, logger, requestId));
+    errors.map((error) =>
+      // Signed in: a socket gets no further than connection_init without a valid token.
+      maskError(error.toJSON(), error, logger, { requestId, authenticated: true }),
+    );
   const fanout = new LiveFanout(realtime, (errors, context) => maskAll(errors, context.requestId));
 
   const server = useServer<

@@ -14,6 +14,7 @@ import {
 } from './session-token';
 import type { Role } from './role';
 import { runSql } from '../../db/sql';
+import { inTransaction } from '../../db/transaction';
 
 export type AuthenticationResult =
   | { viewer: Viewer }
@@ -142,7 +143,7 @@ export class AuthService {
     if (trimmed.length === 0)
       throw new BusinessRuleError(UserErrorCode.INVALID_INPUT, 'Name the token', ['input', 'name']);
     const secret = newApiTokenSecret();
-    return em.transactional(async (tx) => {
+    return inTransaction(em, async (tx) => {
       const apiToken = tx.create(ApiToken, {
         name: trimmed,
         tokenHash: hashApiToken(secret),
@@ -168,7 +169,7 @@ export class AuthService {
     viewer: Viewer,
     id: number,
   ): Promise<{ apiToken: ApiToken }> {
-    return em.transactional(async (tx) => {
+    return inTransaction(em, async (tx) => {
       const apiToken = await tx.findOne(ApiToken, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!apiToken)
         throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such API token', ['input', 'id']);
