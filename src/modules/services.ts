@@ -70,5 +70,9 @@ export function createServices(deps: {
   sessions: SessionTokens;
   settings: DomainSettings;
 }): Services {
-  return { ...createDomainServices(deps.settings), auth: new AuthService(deps.sessions) };
+  const domain = createDomainServices(deps.settings);
+  const auth = new AuthService(deps.sessions, deps.settings.clock);
+  // Other instances hear of the change through the event log (server/start.ts).
+  domain.employees.onAccessChange((employeeId) => auth.forgetEmployee(employeeId));
+  return { ...domain, auth };
 }

@@ -55,6 +55,10 @@ export async function startBackdesk(
     });
     const metrics = new Metrics();
     const dispatcher = new EventDispatcher(database.orm, database.url, logger);
+    // A change to an employee made on any instance: their next request here reads them again.
+    dispatcher.subscribe((event) => {
+      if (event.streamType === 'Employee') services.auth.forgetEmployee(Number(event.streamId));
+    });
     const presence = new PresenceHub(dispatcher, logger);
     presence.start();
     await dispatcher.start();

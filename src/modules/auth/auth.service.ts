@@ -13,6 +13,8 @@ import {
   type SessionTokens,
 } from './session-token';
 import type { Role } from './role';
+import { EmployeeAccessCache } from './employee-access';
+import { systemClock, type Clock } from '../common/clock';
 import { runSql } from '../../db/sql';
 import { inTransaction } from '../../db/transaction';
 
@@ -33,7 +35,19 @@ const MAY_SIGN_IN: ReadonlySet<EmployeeStatus> = new Set([
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 export class AuthService {
-  constructor(private readonly sessions: SessionTokens) {}
+  private readonly access: EmployeeAccessCache;
+
+  constructor(
+    private readonly sessions: SessionTokens,
+    clock: Clock = systemClock,
+  ) {
+    this.access = new EmployeeAccessCache(clock);
+  }
+
+  /** The employee's status or roles changed: their next request reads them again. */
+  forgetEmployee(employeeId: number): void {
+    this.access.forget(employeeId);
+  }
 
   /** One refusal for unknown email, wrong password and an employee who may not sign in. */
   async login(
@@ -73,19 +87,15 @@ export class AuthService {
       : this.authenticateSession(em, token);
   }
 
-  // Authentication runs on every request: both lookups are one plain SQL statement each, with no
-  // entity built.
+  // Authentication runs on every request: a session's employee comes from the access cache, an
+  // API token is one plain SQL statement; no entity is built.
   private async authenticateSession(
     em: EntityManager,
     token: string,
   ): Promise<AuthenticationResult> {
     const verified = await this.sessions.verify(token);
     if ('rejected' in verified) return { viewer: undefined, failure: verified.rejected };
-    const [employee] = await runSql<{ roles: Role[]; status: EmployeeStatus }>(
-      em,
-      'SELECT roles, status FROM employee WHERE id = ?',
-      [verified.employeeId],
-    );
+    const employee = await this.access.read(em, verified.employeeId);
     if (!employee) return { viewer: undefined, failure: 'invalid' };
     if (!MAY_SIGN_IN.has(employee.status)) return { viewer: undefined, failure: 'inactive' };
     return {

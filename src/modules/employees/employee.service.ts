@@ -69,9 +69,19 @@ function date(value: string, path: string[]): string {
 
 export class EmployeeService {
   private readonly terminationListeners: TerminationListener[] = [];
+  private readonly accessListeners: ((employeeId: number) => void)[] = [];
 
   onTermination(listener: TerminationListener): void {
     this.terminationListeners.push(listener);
+  }
+
+  /** Told once a change that may affect who can sign in, or with which roles, has committed. */
+  onAccessChange(listener: (employeeId: number) => void): void {
+    this.accessListeners.push(listener);
+  }
+
+  private accessChanged(employeeId: number): void {
+    for (const listener of this.accessListeners) listener(employeeId);
   }
 
   /** Whether a viewer may see this employee's pay. */
@@ -172,7 +182,7 @@ export class EmployeeService {
     id: number,
     changes: EmployeeChanges,
   ): Promise<{ employee: Employee }> {
-    return inTransaction(em, async (tx) => {
+    const result = await inTransaction(em, async (tx) => {
       const employee = await this.lockEmployee(tx, id);
       const changed: Record<string, unknown> = {};
       if (changes.name != null)
@@ -217,6 +227,8 @@ export class EmployeeService {
       }
       return { employee };
     });
+    this.accessChanged(id);
+    return result;
   }
 
   async changeRoles(
@@ -225,7 +237,7 @@ export class EmployeeService {
     id: number,
     roles: Role[],
   ): Promise<{ employee: Employee }> {
-    return inTransaction(em, async (tx) => {
+    const result = await inTransaction(em, async (tx) => {
       const employee = await this.lockEmployee(tx, id);
       const next = [...new Set(roles)];
       if (
@@ -250,6 +262,8 @@ export class EmployeeService {
       });
       return { employee };
     });
+    this.accessChanged(id);
+    return result;
   }
 
   /** A new annual salary from a date; earlier history is kept. */
@@ -314,7 +328,7 @@ export class EmployeeService {
         'You cannot terminate yourself',
         field('employeeId'),
       );
-    return inTransaction(em, async (tx) => {
+    const result = await inTransaction(em, async (tx) => {
       const employee = await this.lockEmployee(tx, id);
       if (employee.status === EmployeeStatus.TERMINATED) {
         throw new BusinessRuleError(
@@ -344,6 +358,8 @@ export class EmployeeService {
       });
       return { employee };
     });
+    this.accessChanged(id);
+    return result;
   }
 
   async createDepartment(
