@@ -23,6 +23,7 @@ import {
   type JoinedRelation,
 } from '../db/plain-rows';
 import { runSql } from '../db/sql';
+import { shapedStatement, type Statement } from '../db/statement-shapes';
 import type { Loaders } from './loaders';
 import { toGlobalId } from './global-id';
 import { nodeTypeNameOf } from './node-registry';
@@ -279,6 +280,42 @@ function pageQuery<Entity extends object>(
   return query;
 }
 
+/**
+ * The page query's SQL and bindings, rendered by the query builder once per shape of filter and
+ * plan (db/statement-shapes.ts). `parentColumn` joins it to the parents of a page per parent.
+ */
+function pageStatement<Entity extends object>(
+  em: EntityManager,
+  entity: EntityClass<Entity>,
+  where: FilterQuery<Entity>,
+  plan: PagePlan,
+  parentColumn?: string,
+): Statement {
+  const afterCount = plan.after?.length ?? -1;
+  const beforeCount = plan.before?.length ?? -1;
+  const key = [
+    entity.name,
+    plan.properties.join(','),
+    plan.descending,
+    plan.backwards,
+    plan.size,
+    afterCount,
+    beforeCount,
+    plan.joins.map((join) => join.select).join(';'),
+    parentColumn ?? '',
+  ].join('|');
+  const cursor = [...(plan.after ?? []), ...(plan.before ?? [])];
+  return shapedStatement(key, where, cursor, (filter, values) => {
+    const positions = {
+      after: plan.after && values.slice(0, afterCount),
+      before: plan.before && values.slice(Math.max(afterCount, 0)),
+    };
+    const query = pageQuery(em, entity, filter, { ...plan, ...positions });
+    if (parentColumn) query.andWhere(`e0.${parentColumn} = parent.id`);
+    return query.getKnexQuery().toSQL();
+  });
+}
+
 /** Turns the raw records of a page query into the connection. */
 function toConnection<Entity extends object>(
   em: EntityManager,
@@ -342,7 +379,7 @@ export async function paginate<Entity extends object>(
   options: PageOptions,
 ): Promise<ConnectionShape<Entity>> {
   const plan = planPage(em, entity, args, options);
-  const { sql, bindings } = pageQuery(em, entity, build(filter), plan).getKnexQuery().toSQL();
+  const { sql, bindings } = pageStatement(em, entity, build(filter), plan);
   const records = await runSql(em, sql, bindings);
   return toConnection(em, entity, plan, records, () => em.count(entity, build(filter)));
 }
@@ -370,10 +407,7 @@ export function paginateByParent<Entity extends object>(
   const loader = context.loaders.get<number, ConnectionShape<Entity>>(
     `pageByParent:${entity.name}.${parent.property}:${options.variant}:${JSON.stringify(args)}`,
     async (ids) => {
-      const inner = pageQuery(em, entity, build(filter), plan)
-        .andWhere(`e0.${column} = parent.id`)
-        .getKnexQuery()
-        .toSQL();
+      const inner = pageStatement(em, entity, build(filter), plan, column);
       const direction = plan.backwards !== plan.descending ? 'DESC' : 'ASC';
       const order = plan.properties
         .map((property) => `page.${columnOf(em, entity, property)} ${direction}`)
