@@ -191,3 +191,18 @@ describe('authorization as data', () => {
     expect(mismatches).toEqual([]);
   }, 60_000);
 });
+
+describe('rules on fields', () => {
+  it('keeps the roles of a field resolver that takes only its parent and the context', async () => {
+    // Employee.history (HR) takes only its parent and the context, as the fields that are called
+    // without type-graphql's wrapper do (graphql/schema.ts): its rule must still hold.
+    const query = '{ me { id name history { type } } }';
+    const agent = await server.raw(query, {}, tokens.get(Role.SUPPORT_AGENT));
+    expect(isForbidden(agent.errors)).toBe(true);
+    expect(agent.errors?.[0]?.path).toEqual(['me', 'history']);
+    expect(agent.errors).toHaveLength(1);
+    const hr = await server.raw(query, {}, tokens.get(Role.HR));
+    expect(hr.errors).toBeUndefined();
+    expect(hr.data?.me).toMatchObject({ id: expect.any(String), name: 'Hana HR' });
+  });
+});

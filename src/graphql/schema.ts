@@ -87,6 +87,76 @@ function readPlainPropertiesDirectly(schema: GraphQLSchema): GraphQLSchema {
   return schema;
 }
 
+type FieldResolverMetadata = ReturnType<typeof getMetadataStorage>['fieldResolvers'][number];
+type ParamMetadata = NonNullable<FieldResolverMetadata['params']>[number];
+type ResolverInstance = Record<string, (...args: unknown[]) => unknown>;
+
+/** A parameter read straight from what graphql-js passes a resolver, with nothing to convert. */
+function directParam(
+  param: ParamMetadata,
+): ((root: unknown, context: unknown, info: unknown) => unknown) | undefined {
+  switch (param.kind) {
+    case 'root': {
+      // type-graphql copies a parent into an instance of a declared class; `Row<T>` roots
+      // (reflected as Object) are passed as they are.
+      const declared = param.getType?.();
+      if (declared !== undefined && declared !== Object) return undefined;
+      const property = param.propertyName;
+      return property ? (root) => (root as Record<string, unknown>)[property] : (root) => root;
+    }
+    case 'context': {
+      const property = param.propertyName;
+      return property
+        ? (_root, context) => (context as Record<string, unknown>)[property]
+        : (_root, context) => context;
+    }
+    case 'info':
+      return (_root, _context, info) => info;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * type-graphql calls a field resolver method through a wrapper that, for every field of every
+ * row, looks its resolver instance up, sorts and maps its parameter list and runs the middleware
+ * chain. A method with no roles and no middleware that takes only its parent, the context and
+ * the resolve info is called directly instead: the `id` of every node, money, relations read
+ * through loaders. Methods with roles or arguments keep type-graphql's wrapper, which checks
+ * the roles and validates the arguments.
+ */
+function callFieldResolversDirectly(schema: GraphQLSchema): GraphQLSchema {
+  const storage = getMetadataStorage();
+  // Resolver classes hold no state (they reach everything through the context), so one
+  // instance per class serves as well as type-graphql's.
+  const instances = new Map<object, ResolverInstance>();
+  for (const resolver of storage.fieldResolvers) {
+    if (resolver.kind !== 'external' || resolver.roles !== undefined) continue;
+    if (resolver.middlewares?.length) continue;
+    const objectClass = resolver.getObjectType?.();
+    const objectType = storage.objectTypes.find((type) => type.target === objectClass);
+    const type = objectType && schema.getType(objectType.name);
+    if (!(type instanceof GraphQLObjectType)) continue;
+    const field = type.getFields()[resolver.schemaName];
+    const readers = [...(resolver.params ?? [])].sort((a, b) => a.index - b.index).map(directParam);
+    if (!field || readers.includes(undefined)) continue;
+    const read = readers as NonNullable<(typeof readers)[number]>[];
+    let instance = instances.get(resolver.target);
+    if (!instance) {
+      instance = new (resolver.target as new () => ResolverInstance)();
+      instances.set(resolver.target, instance);
+    }
+    const target = instance;
+    const method = target[resolver.methodName];
+    field.resolve = (root, _args, context, info) =>
+      method.apply(
+        target,
+        read.map((param) => param(root, context, info)),
+      );
+  }
+  return schema;
+}
+
 /** The executable schema, built once per process from the decorated classes. */
 export function backdeskSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
@@ -109,7 +179,8 @@ export function backdeskSchema(): Promise<GraphQLSchema> {
   })
     .then(describeRootTypes)
     .then(describeAccessRules)
-    .then(readPlainPropertiesDirectly);
+    .then(readPlainPropertiesDirectly)
+    .then(callFieldResolversDirectly);
   return built;
 }
 
