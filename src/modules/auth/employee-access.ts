@@ -40,7 +40,9 @@ export class EmployeeAccessCache {
   async read(em: EntityManager, employeeId: number): Promise<EmployeeAccess | undefined> {
     const startedAt = this.clock.now().getTime();
     const cached = this.entries.get(employeeId);
-    if (cached && startedAt - cached.readAt < MAX_AGE_MS) return cached.access;
+    // An entry stamped later than now (the clock was set back) is read again too.
+    const age = cached ? startedAt - cached.readAt : MAX_AGE_MS;
+    if (cached && age >= 0 && age < MAX_AGE_MS) return cached.access;
     const generation = this.generation;
     const [access] = await runSql<EmployeeAccess>(
       em,
