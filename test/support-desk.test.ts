@@ -550,3 +550,34 @@ describe('support metrics', () => {
     ).toBe('FORBIDDEN');
   });
 });
+
+describe('last message', () => {
+  it('shows internal notes as the last message only to support staff, in a page and alone', async () => {
+    const ticket = await newTicket('NORMAL', { subject: `Notes ${uniqueSuffix()}` });
+    const noted = await server.request(
+      ReplyToTicketDocument,
+      { input: { ticketId: ticket.id, body: 'Customer is on the VIP list', internal: true } },
+      agent,
+    );
+    expect(noted.data?.replyToTicket.userErrors).toEqual([]);
+    const reports = await server.login('reports@example.com');
+    const page = `query($id: ID!) {
+      tickets(first: 5, filter: { ticketId: $id }) { nodes { lastMessage { body internal } } }
+      ticket(id: $id) { lastMessage { body internal } }
+    }`;
+    const read = async (token: string) => {
+      const result = await server.raw(page, { id: ticket.id }, token);
+      expect(result.errors).toBeUndefined();
+      const data = result.data as {
+        tickets: { nodes: { lastMessage: unknown }[] };
+        ticket: { lastMessage: unknown };
+      };
+      // The page reads it in its own statement, the single ticket through the loader.
+      return [data.tickets.nodes[0].lastMessage, data.ticket.lastMessage];
+    };
+    const staffView = { body: 'Customer is on the VIP list', internal: true };
+    expect(await read(agent)).toEqual([staffView, staffView]);
+    const customerView = { body: 'My order is late', internal: false };
+    expect(await read(reports)).toEqual([customerView, customerView]);
+  });
+});

@@ -266,6 +266,28 @@ export interface JoinedRelation {
 }
 
 /**
+ * A row of `target` read beside its parent in the parent's statement: `rowSql` is a scalar
+ * subquery that yields at most one row of the target's table as JSON (`to_jsonb`).
+ */
+export function joinedRow(
+  em: EntityManager,
+  target: EntityClass<object>,
+  property: string,
+  rowSql: string,
+): JoinedRelation {
+  const column = `__joined_${property}`;
+  const toRow = rowMapper(em, target);
+  return {
+    property,
+    select: `(${rowSql}) AS "${column}"`,
+    read: (raw: RawRow) => {
+      const value = raw[column];
+      return value === null || value === undefined ? null : toRow(value as RawRow);
+    },
+  };
+}
+
+/**
  * The many-to-one relations of an entity among `properties`, each as a correlated subquery on
  * the parent's alias: one statement reads a page and the rows it points to (by primary key).
  */
@@ -287,17 +309,13 @@ export function joinableRelations(
     .map((prop) => {
       const target = prop.targetMeta as EntityMetadata;
       const key = target.getPrimaryProps()[0].fieldNames[0];
-      const column = `__joined_${prop.name}`;
-      const toRow = rowMapper(em, target.class as EntityClass<object>);
       const table = em.getPlatform().quoteIdentifier(target.tableName);
-      return {
-        property: prop.name,
-        select: `(SELECT to_jsonb(j) FROM ${table} j WHERE j.${key} = ${alias}.${prop.fieldNames[0]}) AS ${column}`,
-        read: (raw: RawRow) => {
-          const value = raw[column];
-          return value === null || value === undefined ? null : toRow(value as RawRow);
-        },
-      };
+      return joinedRow(
+        em,
+        target.class as EntityClass<object>,
+        prop.name,
+        `SELECT to_jsonb(j) FROM ${table} j WHERE j.${key} = ${alias}.${prop.fieldNames[0]}`,
+      );
     });
 }
 

@@ -204,6 +204,15 @@ function selectedItemFields(info: GraphQLResolveInfo): Set<string> {
 
 type Where<Entity> = FilterQuery<Entity> | (() => FilterQuery<Entity>);
 
+/**
+ * A field of the items that is not a relation but is read in the page's statement too when the
+ * query selects it (a ticket's last message): `join` gives the row to put under the field's name.
+ */
+export interface JoinedField {
+  field: string;
+  join(em: EntityManager, alias: string): JoinedRelation;
+}
+
 interface PageOptions {
   orderBy: Ordering;
   /**
@@ -211,6 +220,8 @@ interface PageOptions {
    * are read in the same statement, so their field resolvers need no second query.
    */
   info?: GraphQLResolveInfo;
+  /** Further fields read in the same statement when the query selects them. */
+  joinedFields?: readonly JoinedField[];
 }
 
 /** Everything a page query needs from its arguments, checked. */
@@ -244,9 +255,13 @@ function planPage<Entity extends object>(
   const before = decodeCursor(args.before, 'before', keyTypes);
   const backwards = args.last != null || (before !== undefined && args.first == null);
   const size = backwards ? (args.last ?? DEFAULT_PAGE_SIZE) : (args.first ?? DEFAULT_PAGE_SIZE);
-  const joins = options.info
-    ? joinableRelations(em, entity, selectedItemFields(options.info), 'e0')
-    : [];
+  const selected = options.info ? selectedItemFields(options.info) : new Set<string>();
+  const joins = [
+    ...joinableRelations(em, entity, selected, 'e0'),
+    ...(options.joinedFields ?? [])
+      .filter((joined) => selected.has(joined.field))
+      .map((joined) => joined.join(em, 'e0')),
+  ];
   return { properties, descending, after, before, backwards, size, joins };
 }
 
