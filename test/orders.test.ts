@@ -457,3 +457,49 @@ describe('listing orders', () => {
     expect(past.data?.orders.totalCount).toBe(0);
   });
 });
+
+describe('lines read with a page', () => {
+  it('gives the same lines, in order, with their products, in a page of orders, a customer’s page and alone', async () => {
+    const customerId = await createCustomer(server, admin);
+    const cheap = await createProduct(server, admin, { price: '2.50' });
+    const dear = await createProduct(server, admin, { price: '1999.99' });
+    const placed = await server.request(
+      PlaceOrderDocument,
+      {
+        input: {
+          customerId,
+          lines: [
+            { productId: dear, quantity: 3 },
+            { productId: cheap, quantity: 1 },
+          ],
+        },
+      },
+      admin,
+    );
+    const orderId = placed.data?.placeOrder.order?.id as string;
+    const lines = '{ quantity unitPrice { amount } total { amount } product { id sku } }';
+    const result = await server.raw(
+      `query($customerId: ID!, $id: ID!) {
+        orders(first: 1, filter: { customerId: $customerId }) { nodes { lines ${lines} } }
+        customer(id: $customerId) { orders(first: 1) { nodes { lines ${lines} } } }
+        order(id: $id) { lines ${lines} }
+      }`,
+      { customerId, id: orderId },
+      admin,
+    );
+    expect(result.errors).toBeUndefined();
+    const data = result.data as {
+      orders: { nodes: { lines: unknown[] }[] };
+      customer: { orders: { nodes: { lines: unknown[] }[] } };
+      order: { lines: { quantity: number; total: { amount: string }; product: { id: string } }[] };
+    };
+    expect(
+      data.order.lines.map((line) => [line.product.id, line.quantity, line.total.amount]),
+    ).toEqual([
+      [dear, 3, '5999.97'],
+      [cheap, 1, '2.50'],
+    ]);
+    expect(data.orders.nodes[0].lines).toEqual(data.order.lines);
+    expect(data.customer.orders.nodes[0].lines).toEqual(data.order.lines);
+  });
+});

@@ -250,11 +250,7 @@ export async function selectRows<T extends object>(
     params,
   );
   const toRow = rowMapper(em, entity);
-  return raws.map((raw) => {
-    const row = toRow(raw) as RawRow;
-    for (const relation of joins) row[relation.property] = relation.read(raw);
-    return row as T;
-  });
+  return raws.map((raw) => withJoined(toRow(raw), raw, joins) as T);
 }
 
 export interface JoinedRelation {
@@ -285,6 +281,13 @@ export function joinedRow(
       return value === null || value === undefined ? null : toRow(value as RawRow);
     },
   };
+}
+
+/** A row with the related rows its statement read beside it. */
+export function withJoined(row: object, raw: RawRow, relations: readonly JoinedRelation[]): RawRow {
+  const target = row as RawRow;
+  for (const relation of relations) target[relation.property] = relation.read(raw);
+  return target;
 }
 
 /**

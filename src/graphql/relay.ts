@@ -20,6 +20,7 @@ import {
   rowMapper,
   runtimeTypeOf,
   selectListOf,
+  withJoined,
   type JoinedRelation,
 } from '../db/plain-rows';
 import { runSql } from '../db/sql';
@@ -342,11 +343,9 @@ function toConnection<Entity extends object>(
   const { properties, after, before, backwards, size, joins } = plan;
   const more = records.length > size;
   const toRow = rowMapper(em, entity);
-  const rows = records.slice(0, size).map((record) => {
-    const row = toRow(record) as Record<string, unknown>;
-    for (const relation of joins) row[relation.property] = relation.read(record);
-    return row as Entity;
-  });
+  const rows = records
+    .slice(0, size)
+    .map((record) => withJoined(toRow(record), record, joins) as Entity);
   if (backwards) rows.reverse();
   const cursorOf = (row: Entity | undefined) =>
     row === undefined
