@@ -159,16 +159,22 @@ export class LedgerService {
         ['input', 'lines'],
       );
     }
-    await this.requireOpenPeriod(tx, posting.date);
-
+    if (!isCalendarDate(posting.date))
+      throw new BusinessRuleError(UserErrorCode.INVALID_INPUT, 'Not a calendar date', [
+        'input',
+        'date',
+      ]);
     const accountIds = [...new Set(posting.lines.map((line) => line.accountId))];
-    const existing = new Set(
-      (
-        await runSql<{ id: string }>(tx, 'SELECT id FROM account WHERE id = ANY(?)', [accountIds])
-      ).map((row) => Number(row.id)),
-    );
+    const checked = await this.checkPosting(tx, accountIds, posting.entryId === undefined);
+    if (checked.closedThrough && posting.date <= checked.closedThrough) {
+      throw new BusinessRuleError(
+        UserErrorCode.PERIOD_CLOSED,
+        `The books are closed through ${checked.closedThrough}`,
+        ['input', 'date'],
+      );
+    }
     posting.lines.forEach((line, index) => {
-      if (!existing.has(line.accountId))
+      if (!checked.accountIds.has(line.accountId))
         throw new BusinessRuleError(
           UserErrorCode.NOT_FOUND,
           'No such account',
@@ -177,7 +183,7 @@ export class LedgerService {
     });
 
     // Everything that needs no lock happens first; the locked part is one call, just before commit.
-    const entryId = posting.entryId ?? (await this.allocateEntryId(tx));
+    const entryId = posting.entryId ?? (checked.newEntryId as number);
     await recordEvent(tx, {
       streamType: 'JournalEntry',
       streamId: entryId,
@@ -224,25 +230,35 @@ export class LedgerService {
     return Number(id);
   }
 
-  /** Refuses a posting dated on or before the day the books are closed through. */
-  private async requireOpenPeriod(tx: EntityManager, date: string): Promise<void> {
-    if (!isCalendarDate(date))
-      throw new BusinessRuleError(UserErrorCode.INVALID_INPUT, 'Not a calendar date', [
-        'input',
-        'date',
-      ]);
-    // FOR SHARE: a concurrent closePeriod waits for this posting, and this posting sees any close that committed.
-    const [settings] = await runSql<{ closed_through: string | null }>(
+  /**
+   * What a posting checks before its locked part, read in one statement: the day the books are
+   * closed through, which of its accounts exist, and a new entry id when it has none yet (an id
+   * drawn for a posting that is then refused is a gap in ids, never in entry numbers).
+   * FOR SHARE: a concurrent closePeriod waits for this posting, and this posting sees any close
+   * that committed.
+   */
+  private async checkPosting(
+    tx: EntityManager,
+    accountIds: readonly number[],
+    newEntryId: boolean,
+  ): Promise<{ closedThrough: string | null; accountIds: Set<number>; newEntryId: number | null }> {
+    const [row] = await runSql<{
+      closed_through: string | null;
+      account_ids: string[];
+      entry_id: string | null;
+    }>(
       tx,
-      "SELECT to_char(closed_through, 'YYYY-MM-DD') AS closed_through FROM ledger_settings WHERE id = 1 FOR SHARE",
+      `SELECT (SELECT to_char(closed_through, 'YYYY-MM-DD') FROM ledger_settings WHERE id = 1 FOR SHARE)
+                AS closed_through,
+              ARRAY(SELECT id FROM account WHERE id = ANY(?)) AS account_ids,
+              CASE WHEN ? THEN nextval(pg_get_serial_sequence('journal_entry', 'id')) END AS entry_id`,
+      [accountIds, newEntryId],
     );
-    if (settings?.closed_through && date <= settings.closed_through) {
-      throw new BusinessRuleError(
-        UserErrorCode.PERIOD_CLOSED,
-        `The books are closed through ${settings.closed_through}`,
-        ['input', 'date'],
-      );
-    }
+    return {
+      closedThrough: row.closed_through,
+      accountIds: new Set(row.account_ids.map(Number)),
+      newEntryId: row.entry_id === null ? null : Number(row.entry_id),
+    };
   }
 
   /** `postJournalEntry`: a manual entry, idempotent by key. */
