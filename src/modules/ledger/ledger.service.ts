@@ -165,7 +165,7 @@ export class LedgerService {
         'date',
       ]);
     const accountIds = [...new Set(posting.lines.map((line) => line.accountId))];
-    const checked = await this.checkPosting(tx, accountIds, posting.entryId === undefined);
+    const checked = await this.checkPosting(tx, accountIds, posting.entryId);
     if (checked.closedThrough && posting.date <= checked.closedThrough) {
       throw new BusinessRuleError(
         UserErrorCode.PERIOD_CLOSED,
@@ -183,7 +183,7 @@ export class LedgerService {
     });
 
     // Everything that needs no lock happens first; the locked part is one call, just before commit.
-    const entryId = posting.entryId ?? (checked.newEntryId as number);
+    const { entryId } = checked;
     await recordEvent(tx, {
       streamType: 'JournalEntry',
       streamId: entryId,
@@ -232,32 +232,32 @@ export class LedgerService {
 
   /**
    * What a posting checks before its locked part, read in one statement: the day the books are
-   * closed through, which of its accounts exist, and a new entry id when it has none yet (an id
-   * drawn for a posting that is then refused is a gap in ids, never in entry numbers).
+   * closed through, which of its accounts exist, and its entry id: the one it was given, or a new
+   * one (an id drawn for a posting that is then refused is a gap in ids, never in entry numbers).
    * FOR SHARE: a concurrent closePeriod waits for this posting, and this posting sees any close
    * that committed.
    */
   private async checkPosting(
     tx: EntityManager,
     accountIds: readonly number[],
-    newEntryId: boolean,
-  ): Promise<{ closedThrough: string | null; accountIds: Set<number>; newEntryId: number | null }> {
+    entryId: number | undefined,
+  ): Promise<{ closedThrough: string | null; accountIds: Set<number>; entryId: number }> {
     const [row] = await runSql<{
       closed_through: string | null;
       account_ids: string[];
-      entry_id: string | null;
+      entry_id: string;
     }>(
       tx,
       `SELECT (SELECT to_char(closed_through, 'YYYY-MM-DD') FROM ledger_settings WHERE id = 1 FOR SHARE)
                 AS closed_through,
               ARRAY(SELECT id FROM account WHERE id = ANY(?)) AS account_ids,
-              CASE WHEN ? THEN nextval(pg_get_serial_sequence('journal_entry', 'id')) END AS entry_id`,
-      [accountIds, newEntryId],
+              coalesce(?::bigint, nextval(pg_get_serial_sequence('journal_entry', 'id'))) AS entry_id`,
+      [accountIds, entryId],
     );
     return {
       closedThrough: row.closed_through,
       accountIds: new Set(row.account_ids.map(Number)),
-      newEntryId: row.entry_id === null ? null : Number(row.entry_id),
+      entryId: Number(row.entry_id),
     };
   }
 
