@@ -261,6 +261,13 @@ describe('delivery', () => {
 describe('several subscriptions on one socket', () => {
   it('each get their own frames, whether they share an execution (same filter) or not', async () => {
     const ticketId = await createTicket(a);
+    // Subscribed from the newest cursor: without it, this ticket's CREATED, committed on A, may
+    // still be on its way to B's dispatcher when the subscriptions attach, and arrive as live.
+    const { eventCursor: after } = await graphql<{ eventCursor: string }>(
+      url(a),
+      agent,
+      '{ eventCursor }',
+    );
     const metrics = async () =>
       Number(
         /backdesk_subscriptions\{kind="ticketEvents"\} (\d+)/.exec(
@@ -286,10 +293,10 @@ describe('several subscriptions on one socket', () => {
           complete: () => undefined,
         },
       );
-    const queue = { filter: { status: ['NEW', 'OPEN'], customerId } };
+    const queue = { filter: { status: ['NEW', 'OPEN'], customerId }, after };
     follow('queueA', queue);
     const stopB = follow('queueB', queue);
-    follow('one', { filter: { ticketId } });
+    follow('one', { filter: { ticketId }, after });
     await waitForSubscriptions(url(b), 'ticketEvents', before + 3);
 
     const created = await createTicket(a, 'Seen by both queues');
