@@ -51,6 +51,24 @@ async function createTicket(server: ServerProcess, subject = 'Live ticket'): Pro
   return data.createTicket.ticket.id;
 }
 
+/**
+ * A ticket subscription on `server` that starts from the newest committed event. Without the
+ * cursor, a change committed just before (a ticket's CREATED, on the other instance) may still be
+ * on its way to this instance's dispatcher when the subscription attaches, and arrive as live.
+ */
+async function subscribeFromNow(
+  server: ServerProcess,
+  token: string,
+  filter: Record<string, unknown>,
+): Promise<Received<TicketEventItem>> {
+  const { eventCursor: after } = await graphql<{ eventCursor: string }>(
+    url(server),
+    token,
+    '{ eventCursor }',
+  );
+  return subscribe<TicketEventItem>(ws(server), token, TICKET_EVENTS, { filter, after });
+}
+
 async function reply(
   server: ServerProcess,
   ticketId: string,
@@ -94,7 +112,7 @@ afterAll(async () => {
 describe('delivery', () => {
   it('brings a change committed on one instance to a subscriber on another; a rolled-back change announces nothing', async () => {
     const ticketId = await createTicket(a);
-    const live = subscribe<TicketEventItem>(ws(b), agent, TICKET_EVENTS, { filter: { ticketId } });
+    const live = await subscribeFromNow(b, agent, { ticketId });
     await waitForSubscriptions(url(b), 'ticketEvents', 1);
 
     const orm = await openOrm({ clientUrl: database.url, poolMax: 1 });
@@ -134,7 +152,7 @@ describe('delivery', () => {
 
   it('replays exactly the missed events after a disconnect, then goes live, with no duplicate', async () => {
     const ticketId = await createTicket(a);
-    const first = subscribe<TicketEventItem>(ws(b), agent, TICKET_EVENTS, { filter: { ticketId } });
+    const first = await subscribeFromNow(b, agent, { ticketId });
     await waitForSubscriptions(url(b), 'ticketEvents', 1);
     await reply(a, ticketId, 'before');
     const [seen] = await first.waitFor(1);
@@ -199,7 +217,7 @@ describe('delivery', () => {
 
   it('replays the same after the instance it was connected to is killed with SIGKILL and restarted', async () => {
     const ticketId = await createTicket(a);
-    const first = subscribe<TicketEventItem>(ws(b), agent, TICKET_EVENTS, { filter: { ticketId } });
+    const first = await subscribeFromNow(b, agent, { ticketId });
     await waitForSubscriptions(url(b), 'ticketEvents', 1);
     await reply(a, ticketId, 'before the crash');
     const [seen] = await first.waitFor(1);
@@ -228,12 +246,9 @@ describe('delivery', () => {
       Array.from({ length: 20 }, (_, i) => createTicket(i % 2 ? a : b, `Concurrent ${i}`)),
     );
     const wanted = new Set(tickets);
-    const subscribers: Received<TicketEventItem>[] = Array.from({ length: 5 }, (_, i) =>
-      subscribe<TicketEventItem>(ws(i % 2 ? a : b), agent, TICKET_EVENTS, {
-        filter: { customerId },
-      }),
+    const subscribers = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => subscribeFromNow(i % 2 ? a : b, agent, { customerId })),
     );
-    await new Promise((resolve) => setTimeout(resolve, 500));
     await Promise.all(
       tickets.map(async (ticketId, writer) => {
         for (let i = 0; i < 5; i += 1)
@@ -374,12 +389,8 @@ describe('filters and permissions', () => {
   it('never carries an internal note to REPORTING, and ends at once for a terminated agent', async () => {
     const reports = await login(url(a), 'reports@example.com');
     const ticketId = await createTicket(a);
-    const forReporting = subscribe<TicketEventItem>(ws(b), reports, TICKET_EVENTS, {
-      filter: { ticketId },
-    });
-    const forAgent = subscribe<TicketEventItem>(ws(b), agent, TICKET_EVENTS, {
-      filter: { ticketId },
-    });
+    const forReporting = await subscribeFromNow(b, reports, { ticketId });
+    const forAgent = await subscribeFromNow(b, agent, { ticketId });
     await waitForSubscriptions(url(b), 'ticketEvents', 2);
     await reply(a, ticketId, 'secret note', true);
     await reply(a, ticketId, 'public reply');
@@ -407,7 +418,7 @@ describe('filters and permissions', () => {
       },
     );
     const temp = await login(url(a), 'short.stay@example.com', 'long-enough-password');
-    const doomed = subscribe<TicketEventItem>(ws(b), temp, TICKET_EVENTS, { filter: { ticketId } });
+    const doomed = await subscribeFromNow(b, temp, { ticketId });
     await waitForSubscriptions(url(b), 'ticketEvents', 3);
     await graphql(
       url(a),
