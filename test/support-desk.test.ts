@@ -18,6 +18,7 @@ import {
   UpdateTicketDocument,
   UpdateTicketStatusDocument,
 } from './generated/graphql';
+import { Client } from 'pg';
 import { createCustomer, errorCode, uniqueSuffix } from './support/fixtures';
 import { ManualClock } from './support/manual-clock';
 import { startTestServer, type TestServer } from './support/test-server';
@@ -447,6 +448,35 @@ describe('working tickets', () => {
     expect(assignees[0]).not.toBe(assignees[1]);
     await server.request(SetAutoAssignmentDocument, { input: { mode: 'OFF' } }, lead);
     expect((await newTicket()).assignee).toBeNull();
+  });
+
+  it('creates tickets side by side while auto-assignment is off, and one at a time while it is on', async () => {
+    // Another transaction holds the settings row, as a ticket being created under round-robin does.
+    const holder = new Client({ connectionString: server.database.url });
+    await holder.connect();
+    const holdSettings = async () => {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM support_settings WHERE id = 1 FOR UPDATE');
+    };
+    const within = <T>(ms: number, work: Promise<T>) =>
+      Promise.race([work, new Promise<'waiting'>((resolve) => setTimeout(resolve, ms, 'waiting'))]);
+    try {
+      await holdSettings();
+      const created = await within(5000, newTicket());
+      expect(created).not.toBe('waiting');
+      await holder.query('ROLLBACK');
+
+      await server.request(SetAutoAssignmentDocument, { input: { mode: 'ROUND_ROBIN' } }, lead);
+      await holdSettings();
+      const queued = newTicket();
+      expect(await within(500, queued)).toBe('waiting');
+      await holder.query('ROLLBACK');
+      expect((await queued).assignee).not.toBeNull();
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+      await server.request(SetAutoAssignmentDocument, { input: { mode: 'OFF' } }, lead);
+    }
   });
 });
 

@@ -852,10 +852,14 @@ export class SupportService implements TerminationListener {
 
   /** Who gets a new ticket when automatic assignment is on. */
   private async autoAssignee(tx: EntityManager): Promise<Employee | null> {
+    // Locked only while auto-assignment is on (FOR UPDATE locks only the rows it returns): the
+    // lock keeps round-robin fair, and with it off, tickets must not be created one at a time.
     const [settings] = await tx.execute<
       { auto_assign: AutoAssignMode; last_assigned_id: string | null }[]
-    >('SELECT auto_assign, last_assigned_id FROM support_settings WHERE id = 1 FOR UPDATE');
-    if (!settings || settings.auto_assign === AutoAssignMode.OFF) return null;
+    >(
+      "SELECT auto_assign, last_assigned_id FROM support_settings WHERE id = 1 AND auto_assign <> 'OFF' FOR UPDATE",
+    );
+    if (!settings) return null;
     const candidates = await tx.execute<{ id: string; open: string }[]>(
       `SELECT e.id, (SELECT count(*) FROM ticket t WHERE t.assignee_id = e.id AND t.status NOT IN ('SOLVED', 'CLOSED')) AS open
          FROM employee e WHERE e.status = 'ACTIVE' AND e.roles && ARRAY['SUPPORT_AGENT', 'SUPPORT_LEAD']::text[] ORDER BY e.id`,
