@@ -57,8 +57,9 @@
  * - Server memory per connection: the server is started with --inspect on a free loopback port
  *   (disable with BENCH_LIVE_GC=0); through the inspector protocol the benchmark forces full
  *   garbage collections (HeapProfiler.collectGarbage) and reads process.memoryUsage(). Baseline:
- *   after a warm-up (sign-in, setup writes, 20 WebSockets opened, subscribed, fed one event and
- *   closed), GC, settle 2 s, then RSS (from /proc) and V8 heapUsed. Loaded: after all N are
+ *   after a warm-up (sign-in, setup writes, 20 WebSockets opened and subscribed while the writer
+ *   runs at the run's rate for BENCH_LIVE_WARM_SECONDS, default 3, then closed), GC, settle 2 s,
+ *   then RSS (from /proc) and V8 heapUsed. Loaded: after all N are
  *   connected and subscribed, settle BENCH_LIVE_SETTLE_MS (default 3000), GC, settle 1 s, again.
  *   rssPerConnection = (RSS loaded - RSS baseline) / N; heapPerConnection likewise with heapUsed.
  *   Without the inspector, only the settle pauses (documented in the result as gc: false).
@@ -115,6 +116,13 @@ export interface LiveOptions {
   seconds?: number;
   /** Worker threads holding the subscribers (default BENCH_LIVE_WORKERS, else cores, at least 2). */
   workers?: number;
+  /**
+   * Force full GCs through the server's inspector before the memory samples (default: on, unless
+   * BENCH_LIVE_GC=0). Turn it off for a run that measures delivery: once a session has used the
+   * inspector, the server stays slower (see bench/README.md, "Live"), so such a run samples RSS
+   * after the settle pauses only.
+   */
+  forceGc?: boolean;
 }
 
 export interface LatencySummary {
@@ -423,6 +431,7 @@ class Writer {
   async run(rate: number, seconds: number): Promise<number> {
     this.acks.length = 0;
     this.latencies.length = 0;
+    this.skipped = 0;
     const total = Math.round(rate * seconds);
     const started = Date.now();
     const running = new Set<Promise<void>>();
@@ -542,7 +551,17 @@ async function activeCustomers(databaseUrl: string): Promise<string[]> {
 }
 
 /** Opens 20 subscribers (one worker thread), has them receive one event, closes them. */
-async function warmUp(server: ServerProcess, token: string, writer: Writer): Promise<void> {
+/**
+ * A few subscribers and the writer at the run's own rate for a few seconds, so that the run
+ * measures a server whose write and delivery paths are compiled, as a long-running one's are,
+ * and not the first seconds of a cold one.
+ */
+async function warmUp(
+  server: ServerProcess,
+  token: string,
+  writer: Writer,
+  rate: number,
+): Promise<void> {
   const data: LiveWorkerData = {
     wsUrl: server.wsUrl,
     token,
@@ -561,7 +580,7 @@ async function warmUp(server: ServerProcess, token: string, writer: Writer): Pro
       async () => (await openSubscriptions(server, 'ticketEvents')) >= 20,
       30_000,
     );
-    await writer.step(2);
+    await writer.run(Math.max(rate, 1), envNumber('BENCH_LIVE_WARM_SECONDS', 3));
     if (writer.failures)
       throw new Error(`warm-up write failed: ${[...writer.failureSamples].join('; ')}`);
     await waitFor(
@@ -599,7 +618,7 @@ export async function runLive(options: LiveOptions): Promise<LiveResult> {
   const settleMs = envNumber('BENCH_LIVE_SETTLE_MS', 3000);
   const drainMs = envNumber('BENCH_LIVE_DRAIN_SECONDS', 5) * 1000;
   const maxDrainMs = envNumber('BENCH_LIVE_MAX_DRAIN_SECONDS', 60) * 1000;
-  const useGc = process.env.BENCH_LIVE_GC !== '0';
+  const useGc = (options.forceGc ?? true) && process.env.BENCH_LIVE_GC !== '0';
 
   const inspectPort = useGc ? await freePort() : null;
   const previousNodeOptions = process.env.BENCH_SERVER_NODE_OPTIONS;
@@ -631,7 +650,7 @@ export async function runLive(options: LiveOptions): Promise<LiveResult> {
     const token = await login(server.graphqlUrl, 'agent@example.com');
     const writer = new Writer(server.graphqlUrl, token, await activeCustomers(options.databaseUrl));
     await writer.setup();
-    await warmUp(server, token, writer);
+    await warmUp(server, token, writer, rate);
     const before = await sampleMemory(server, inspectPort, 2000);
 
     // Connect every subscriber, in batches, spread over the worker threads.
@@ -858,7 +877,7 @@ export function liveTable(results: LiveResult[], host?: Machine): string {
     [
       'server RSS per connection',
       (r) =>
-        `**${kib(r.memory.rssPerConnection)}** (${(r.memory.rssBefore / 2 ** 20).toFixed(0)} -> ${(r.memory.rssAfter / 2 ** 20).toFixed(0)} MiB)`,
+        `**${kib(r.memory.rssPerConnection)}** (${(r.memory.rssBefore / 2 ** 20).toFixed(0)} -> ${(r.memory.rssAfter / 2 ** 20).toFixed(0)} MiB${r.memory.gc ? '' : ', no forced GC'})`,
     ],
     ['server V8 heap per connection', (r) => kib(r.memory.heapPerConnection)],
     ['server CPU during events (cores)', (r) => String(r.serverCpu)],
@@ -898,6 +917,7 @@ async function main(): Promise<void> {
         subscribers: envNumber('BENCH_LIVE_SUBSCRIBERS', 1000),
         eventsPerSecond: envNumber('BENCH_LIVE_EVENTS_PER_SECOND', 50),
         seconds: envNumber('BENCH_LIVE_SECONDS', 20),
+        forceGc: false,
       },
       {
         databaseUrl,

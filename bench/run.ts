@@ -211,7 +211,14 @@ async function main(): Promise<void> {
     log('live');
     const liveUrl = await scratch('backdesk_bench_live');
     const live: LiveResult[] = [];
-    live.push(await runLive({ databaseUrl: liveUrl, subscribers: 1000, eventsPerSecond: 50 }));
+    live.push(
+      await runLive({
+        databaseUrl: liveUrl,
+        subscribers: 1000,
+        eventsPerSecond: 50,
+        forceGc: false,
+      }),
+    );
     live.push(
       await runLive({ databaseUrl: liveUrl, subscribers: 5000, eventsPerSecond: 1, seconds: 5 }),
     );
