@@ -2,6 +2,8 @@ import {
   GraphQLError,
   Kind,
   getNamedType,
+  visit,
+  type ArgumentNode,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLSchema,
@@ -84,16 +86,41 @@ function measure(
   return shape;
 }
 
+/** A document's verdicts so far, by operation and the values of its cost variables. */
+interface DocumentVerdicts {
+  costVariables: readonly string[];
+  byKey: Map<string, GraphQLError | undefined>;
+}
+
 /**
  * Verdicts already reached, per parsed document (Apollo and the WebSocket server reuse the parsed
- * document of a query they have seen) and per operation and variables: a console or a report
+ * document of a query they have seen) and per operation and cost variables: a console or a report
  * sends the same few operations again and again, and walking the cost of each is not free.
  */
-const verdicts = new WeakMap<
-  RequestLimits,
-  WeakMap<DocumentNode, Map<string, GraphQLError | undefined>>
->();
+const verdicts = new WeakMap<RequestLimits, WeakMap<DocumentNode, DocumentVerdicts>>();
 const VERDICTS_PER_DOCUMENT = 256;
+
+/**
+ * The variables a verdict can depend on: those given to a page size (`first`, `last`, all the
+ * cost estimate reads) or to `@skip`/`@include`. The others (an order's lines, an idempotency
+ * key) change nothing the limits measure, so requests that differ only in them share a verdict.
+ */
+function costVariablesOf(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  const take = (args: readonly ArgumentNode[] | undefined, named: (name: string) => boolean) => {
+    for (const arg of args ?? [])
+      if (named(arg.name.value) && arg.value.kind === Kind.VARIABLE)
+        names.add(arg.value.name.value);
+  };
+  visit(document, {
+    Field: (field) => take(field.arguments, (name) => name === 'first' || name === 'last'),
+    Directive: (directive) => {
+      if (directive.name.value === 'skip' || directive.name.value === 'include')
+        take(directive.arguments, () => true);
+    },
+  });
+  return [...names];
+}
 
 /**
  * Checks an operation against the limits, the same way for HTTP and WebSocket. Returns the
@@ -113,16 +140,25 @@ export function checkLimits(
   }
   let known = byDocument.get(document);
   if (!known) {
-    known = new Map();
+    known = { costVariables: costVariablesOf(document), byKey: new Map() };
     byDocument.set(document, known);
   }
-  const key = `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}`;
-  if (known.has(key)) return known.get(key);
+  // A variable left out and one given as null can cost differently (a default page size).
+  const values = known.costVariables.map((name) =>
+    variables && Object.hasOwn(variables, name) ? [variables[name]] : [],
+  );
+  const key = `${operationName ?? ''}\u0000${JSON.stringify(values)}`;
+  if (known.byKey.has(key)) return known.byKey.get(key);
   const verdict = judge(schema, document, operationName, variables, limits);
-  if (known.size >= VERDICTS_PER_DOCUMENT) known.clear();
-  known.set(key, verdict);
+  // Not kept: the cost is unknown, and the next request's other variables may be valid.
+  if (verdict === INVALID_VARIABLES) return undefined;
+  if (known.byKey.size >= VERDICTS_PER_DOCUMENT) known.byKey.clear();
+  known.byKey.set(key, verdict);
   return verdict;
 }
+
+/** The cost could not be estimated because the variables are invalid. */
+const INVALID_VARIABLES = Symbol('invalid variables');
 
 function judge(
   schema: GraphQLSchema,
@@ -130,7 +166,7 @@ function judge(
   operationName: string | null | undefined,
   variables: Record<string, unknown> | null | undefined,
   limits: RequestLimits,
-): GraphQLError | undefined {
+): GraphQLError | undefined | typeof INVALID_VARIABLES {
   const untrusted = limits.trusted?.check(document);
   if (untrusted) return untrusted;
   const operations = document.definitions.filter(
@@ -174,7 +210,7 @@ function judge(
       estimators: [pageSizeEstimator, simpleEstimator({ defaultComplexity: 1 })],
     });
   } catch {
-    return undefined; // invalid variables: execution reports them precisely
+    return INVALID_VARIABLES; // execution reports them precisely
   }
   if (cost > limits.maxCost) {
     return refuse(
