@@ -550,7 +550,6 @@ async function activeCustomers(databaseUrl: string): Promise<string[]> {
   }
 }
 
-/** Opens 20 subscribers (one worker thread), has them receive one event, closes them. */
 /**
  * A few subscribers and the writer at the run's own rate for a few seconds, so that the run
  * measures a server whose write and delivery paths are compiled, as a long-running one's are,

@@ -100,6 +100,9 @@ interface DocumentVerdicts {
 const verdicts = new WeakMap<RequestLimits, WeakMap<DocumentNode, DocumentVerdicts>>();
 const VERDICTS_PER_DOCUMENT = 256;
 
+/** The cost could not be estimated because the variables are invalid. */
+const INVALID_VARIABLES = Symbol('invalid variables');
+
 /**
  * The variables a verdict can depend on: those given to a page size (`first`, `last`, all the
  * cost estimate reads) or to `@skip`/`@include`. The others (an order's lines, an idempotency
@@ -156,9 +159,6 @@ export function checkLimits(
   known.byKey.set(key, verdict);
   return verdict;
 }
-
-/** The cost could not be estimated because the variables are invalid. */
-const INVALID_VARIABLES = Symbol('invalid variables');
 
 function judge(
   schema: GraphQLSchema,
