@@ -12,17 +12,22 @@ const schema = buildSchema(`
   type Query { items(first: Int, last: Int, note: String, lines: [LineInput!]): [Item] }
 `);
 
-// Each test gets limits of its own, so that no verdict carries over from another test.
-const limits = (): RequestLimits => ({ ...DEFAULT_LIMITS, maxCost: 1_000 });
-const codeOf = (error: ReturnType<typeof checkLimits>) => error?.extensions.code;
+/**
+ * Checks one operation of a document, with limits of its own so that no verdict carries over
+ * from another test; returns the refusal's code.
+ */
+function checker(query: string, operationName: string) {
+  const document = parse(query);
+  const limits: RequestLimits = { ...DEFAULT_LIMITS, maxCost: 1_000 };
+  return (variables: Record<string, unknown>) =>
+    checkLimits(schema, document, operationName, variables, limits)?.extensions.code;
+}
 
 it('gives each page size its own verdict, and a left-out size its default', () => {
-  const document = parse(
+  const check = checker(
     'query Items($n: Int = 100, $note: String) { items(first: $n, note: $note) { parts(first: 20) { name } } }',
+    'Items',
   );
-  const own = limits();
-  const check = (variables: Record<string, unknown>) =>
-    codeOf(checkLimits(schema, document, 'Items', variables, own));
   expect(check({ n: 10, note: 'a' })).toBeUndefined();
   expect(check({ n: 10, note: 'b' })).toBeUndefined();
   expect(check({ n: 100, note: 'a' })).toBe('QUERY_TOO_COMPLEX');
@@ -31,29 +36,27 @@ it('gives each page size its own verdict, and a left-out size its default', () =
 });
 
 it('follows @include and @skip variables, in fragments too', () => {
-  const document = parse(`
+  const check = checker(
+    `
     query Both($big: Boolean!, $small: Boolean!, $tag: String) {
       items(first: 1, note: $tag) { name }
       ...Large
       items(first: 2) @skip(if: $small) { name }
     }
     fragment Large on Query { items(last: 900) @include(if: $big) { parts(last: 5) { name } } }
-  `);
-  const own = limits();
-  const check = (variables: Record<string, unknown>) =>
-    codeOf(checkLimits(schema, document, 'Both', variables, own));
+  `,
+    'Both',
+  );
   expect(check({ big: false, small: true, tag: 'x' })).toBeUndefined();
   expect(check({ big: true, small: true, tag: 'x' })).toBe('QUERY_TOO_COMPLEX');
   expect(check({ big: false, small: false, tag: 'y' })).toBeUndefined();
 });
 
 it('does not keep a verdict reached with invalid variables', () => {
-  const document = parse(
+  const check = checker(
     'query Order($lines: [LineInput!], $n: Int) { items(first: $n, lines: $lines) { parts(first: 100) { name } } }',
+    'Order',
   );
-  const own = limits();
-  const check = (variables: Record<string, unknown>) =>
-    codeOf(checkLimits(schema, document, 'Order', variables, own));
   // Invalid lines: the cost cannot be estimated, and execution reports the variable.
   expect(check({ n: 50, lines: [{ sku: 'A' }] })).toBeUndefined();
   // The same page size with valid lines is estimated, and refused.
