@@ -26,7 +26,7 @@ describe('migrations', () => {
     }
   });
 
-  it('give events their seq at commit, in commit order, and announce only committed ones', async () => {
+  it('give events their seq at commit, in commit order, and announce only committed ones, whole when they fit', async () => {
     const listener = new Client({ connectionString: database.url });
     const first = new Client({ connectionString: database.url });
     const second = new Client({ connectionString: database.url });
@@ -52,11 +52,36 @@ describe('migrations', () => {
       await first.query('COMMIT');
       await new Promise((resolve) => setTimeout(resolve, 200));
 
-      const rows = await first.query<{ stream_id: string; seq: string }>(
-        "SELECT stream_id, seq FROM event WHERE stream_type = 'Test' ORDER BY seq",
+      const rows = await first.query<{ stream_id: string; seq: string; occurred_at: Date }>(
+        "SELECT stream_id, seq, occurred_at FROM event WHERE stream_type = 'Test' ORDER BY seq",
       );
       expect(rows.rows.map((row) => row.stream_id)).toEqual(['late', 'early']);
-      expect(received).toEqual(rows.rows.map((row) => row.seq));
+      expect(received.map((payload) => JSON.parse(payload) as unknown)).toEqual(
+        rows.rows.map((row) => ({
+          seq: Number(row.seq),
+          stream_type: 'Test',
+          stream_id: row.stream_id,
+          type: 'PING',
+          payload: {},
+          actor_id: null,
+          occurred_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+\+00:00$/) as unknown,
+        })),
+      );
+      expect(new Date(JSON.parse(received[0]).occurred_at as string)).toEqual(
+        rows.rows[0].occurred_at,
+      );
+
+      // An event too large for a notification (8,000 bytes) is announced by its seq alone.
+      received.length = 0;
+      const large = await first.query<{ seq: string }>(
+        "INSERT INTO event (stream_type, stream_id, type, payload) VALUES ('Test', 'large', 'PING', jsonb_build_object('text', repeat('x', 9000))) RETURNING id",
+      );
+      expect(large.rowCount).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const [{ seq }] = (
+        await first.query<{ seq: string }>("SELECT seq FROM event WHERE stream_id = 'large'")
+      ).rows;
+      expect(received).toEqual([seq]);
     } finally {
       await Promise.all([listener.end(), first.end(), second.end()]);
     }

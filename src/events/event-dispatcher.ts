@@ -19,14 +19,15 @@ export interface CommittedEvent {
   occurredAt: Date;
 }
 
+/** A row of the event table, as read (bigints as text) or as announced (JSON numbers and text). */
 interface EventRow {
-  seq: string;
+  seq: string | number;
   stream_type: string;
   stream_id: string;
   type: string;
   payload: Record<string, unknown>;
-  actor_id: string | null;
-  occurred_at: Date;
+  actor_id: string | number | null;
+  occurred_at: Date | string;
 }
 
 function toEvent(row: EventRow): CommittedEvent {
@@ -39,6 +40,15 @@ function toEvent(row: EventRow): CommittedEvent {
     actorId: row.actor_id === null ? null : Number(row.actor_id),
     occurredAt: new Date(row.occurred_at),
   };
+}
+
+/**
+ * The event a notification announces, or null when it carries only a seq (an event too large for
+ * a notification, or one announced before the event migration of 2026-11-30): that one is read.
+ */
+function announcedEvent(payload: string | undefined): CommittedEvent | null {
+  if (!payload?.startsWith('{')) return null;
+  return toEvent(JSON.parse(payload) as EventRow);
 }
 
 /** Reads committed events after a position, in seq (= commit) order. */
@@ -60,12 +70,14 @@ export async function readEvents(
 /**
  * Hands every committed event to this instance's subscribers, in commit order, exactly once.
  *
- * One connection LISTENs; a notification only says "something committed", and the reader always
- * reads everything after the last seq it delivered, so lost, coalesced or reordered notifications
- * lose nothing. A periodic catch-up covers a notification that never came (or a dropped
- * connection). Because seq is assigned at commit under a lock (see the event table's migration),
- * once seq N is visible every smaller seq that will ever exist is visible too: reading "after the
- * last delivered" never skips an event that is still to commit.
+ * One connection LISTENs. A notification carries the committed event (see the event migrations),
+ * and when it is the very next one after the last delivered seq, it is delivered as it is.
+ * Anything else (a seq alone, a gap, a read already under way) makes the reader read everything
+ * after the last seq it delivered, so lost, coalesced or reordered notifications lose nothing. A
+ * periodic catch-up covers a notification that never came (or a dropped connection). Because seq
+ * is assigned at commit under a lock (see the event table's migration), once seq N is visible
+ * every smaller seq that will ever exist is visible too: reading "after the last delivered" never
+ * skips an event that is still to commit.
  */
 export class EventDispatcher {
   private client: Client | undefined;
@@ -82,6 +94,7 @@ export class EventDispatcher {
     private readonly orm: MikroORM,
     private readonly connectionString: string,
     private readonly logger: Logger,
+    private readonly catchUpIntervalMs = CATCH_UP_INTERVAL_MS,
   ) {}
 
   /** The seq of the last event delivered to subscribers. */
@@ -104,7 +117,7 @@ export class EventDispatcher {
   async start(): Promise<void> {
     this.lastSeq = await newestEventSeq(this.orm.em.fork());
     await this.connect();
-    this.timer = setInterval(() => this.pump(), CATCH_UP_INTERVAL_MS);
+    this.timer = setInterval(() => this.pump(), this.catchUpIntervalMs);
     this.timer.unref();
   }
 
@@ -114,7 +127,7 @@ export class EventDispatcher {
       application_name: 'backdesk-listener',
     });
     client.on('notification', (message) => {
-      if (message.channel === EVENT_CHANNEL) this.pump();
+      if (message.channel === EVENT_CHANNEL) this.announced(message.payload);
       else this.channelHandlers.get(message.channel)?.(message.payload ?? '');
     });
     client.on('error', (error) =>
@@ -152,6 +165,24 @@ export class EventDispatcher {
     this.reconnectTimer.unref();
   }
 
+  /** Delivers an announced event at once when nothing can come before it; otherwise reads. */
+  private announced(payload: string | undefined): void {
+    const event = this.stopped ? null : announcedEvent(payload);
+    if (event && !this.pumping && event.seq === this.lastSeq + 1) this.deliver(event);
+    else this.pump();
+  }
+
+  private deliver(event: CommittedEvent): void {
+    this.lastSeq = event.seq;
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.logger.error({ err: error, seq: event.seq }, 'an event subscriber failed');
+      }
+    }
+  }
+
   /** Reads and delivers everything after the last delivered seq; never two reads at once. */
   pump(): void {
     if (this.stopped) return;
@@ -167,16 +198,7 @@ export class EventDispatcher {
           let page: CommittedEvent[];
           do {
             page = await readEvents(this.orm, this.lastSeq, null);
-            for (const event of page) {
-              this.lastSeq = event.seq;
-              for (const listener of this.listeners) {
-                try {
-                  listener(event);
-                } catch (error) {
-                  this.logger.error({ err: error, seq: event.seq }, 'an event subscriber failed');
-                }
-              }
-            }
+            for (const event of page) this.deliver(event);
           } while (page.length === PAGE && !this.stopped);
         } while (this.pumpAgain && !this.stopped);
       } catch (error) {

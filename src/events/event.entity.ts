@@ -15,7 +15,8 @@ import {
  *
  * `seq` is assigned at COMMIT by a deferred trigger, under a lock held until the commit is
  * visible, so seq order is commit order and a gap never fills later (see the initial migration).
- * The same trigger calls `pg_notify('backdesk_events', seq)`.
+ * The same trigger announces the event with `pg_notify('backdesk_events', ...)`: the event as
+ * JSON, or its seq alone when that is too long for a notification.
  */
 @Entity({ tableName: 'event' })
 @Index({ name: 'event_stream_idx', properties: ['streamType', 'streamId', 'seq'] })
