@@ -20,6 +20,7 @@ import type { Services } from '../modules/services';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { apolloPlugins, maskingFormatter } from './apollo-plugins';
+import { answerGraphQLPost, isPlainGraphQLPost, MAX_BODY_BYTES } from './graphql-post';
 import { requestLog } from './request-log';
 import { attachGraphQLWebSocket } from './websocket';
 import { webApp } from './web-app';
@@ -48,11 +49,15 @@ export interface RunningServer {
 }
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
-const MAX_BODY = '1mb';
 
 function requestIdOf(req: http.IncomingMessage): string {
   const header = req.headers['x-request-id'];
   return typeof header === 'string' && REQUEST_ID_PATTERN.test(header) ? header : randomUUID();
+}
+
+/** The peer's address (no proxy is trusted: a forwarded-for header is not believed). */
+function clientIpOf(req: http.IncomingMessage): string {
+  return req.socket.remoteAddress ?? 'unknown';
 }
 
 export async function startServer(
@@ -63,14 +68,9 @@ export async function startServer(
   const { schema, orm, services, logger, metrics } = deps;
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = http.createServer(app);
-
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    const requestId = requestIdOf(req);
-    res.setHeader('x-request-id', requestId);
-    next();
-  });
-  app.use(requestLog(logger));
+  // Requests are routed once Apollo has started (below), before the server listens.
+  const httpServer = http.createServer();
+  const log = requestLog(logger);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -130,61 +130,100 @@ export async function startServer(
   });
   await apollo.start();
 
-  app.use(
-    '/graphql',
-    (req: Request, res: Response, next: NextFunction) => {
-      const authorization = req.headers.authorization;
-      const tokenKey = authorization
-        ? createHash('sha256').update(authorization).digest('hex')
-        : undefined;
-      const wait = deps.guards.request(tokenKey, req.ip ?? 'unknown');
-      if (wait === 0) return next();
-      res.setHeader('retry-after', String(wait));
-      res.status(429).json({
+  /** The per-token and per-IP request limits: false, after answering 429, when the caller must wait. */
+  const withinRequestLimits = (req: http.IncomingMessage, res: http.ServerResponse): boolean => {
+    const authorization = req.headers.authorization;
+    const tokenKey = authorization
+      ? createHash('sha256').update(authorization).digest('hex')
+      : undefined;
+    const wait = deps.guards.request(tokenKey, clientIpOf(req));
+    if (wait === 0) return true;
+    res.statusCode = 429;
+    res.setHeader('retry-after', String(wait));
+    res.setHeader('content-type', 'application/json; charset=utf-8');
+    res.end(
+      JSON.stringify({
         errors: [
           {
             message: `Too many requests: try again in ${wait} s`,
             extensions: { code: 'RATE_LIMITED', retryAfterSeconds: wait },
           },
         ],
+      }),
+    );
+    return false;
+  };
+
+  const contextFor = async (
+    req: http.IncomingMessage,
+    requestId: string,
+  ): Promise<RequestContext> => {
+    const em = orm.em.fork();
+    const authentication = await services.auth
+      .authenticate(em, req.headers.authorization)
+      .catch((error: unknown) => {
+        const thrown = isDatabaseUnavailable(error) ? serviceUnavailable() : error;
+        noteErrorScope(thrown, { requestId, authenticated: false });
+        throw thrown;
       });
+    let requestLogger: Logger | undefined;
+    return {
+      requestId,
+      viewer: authentication.viewer,
+      authFailure: authentication.viewer ? undefined : authentication.failure,
+      em,
+      // Made on first use: most requests never log, and a child logger is not free.
+      get logger() {
+        return (requestLogger ??= logger.child({ requestId }));
+      },
+      loaders: new Loaders(),
+      services,
+      realtime: deps.realtime,
+      guards: deps.guards,
+      clientIp: clientIpOf(req),
+    };
+  };
+
+  // The rest of /graphql (GET queries, bodies that are not plain JSON) through express.
+  app.use(
+    '/graphql',
+    (req: Request, res: Response, next: NextFunction) => {
+      if (withinRequestLimits(req, res)) next();
     },
     express.json({
-      limit: MAX_BODY,
+      limit: MAX_BODY_BYTES,
       type: ['application/json', 'application/graphql-response+json'],
     }),
     expressMiddleware(apollo, {
-      context: async ({ req }): Promise<RequestContext> => {
-        const requestId = String(req.res?.getHeader('x-request-id') ?? randomUUID());
-        const em = orm.em.fork();
-        const authentication = await services.auth
-          .authenticate(em, req.headers.authorization)
-          .catch((error: unknown) => {
-            const thrown = isDatabaseUnavailable(error) ? serviceUnavailable() : error;
-            noteErrorScope(thrown, { requestId, authenticated: false });
-            throw thrown;
-          });
-        let requestLogger: Logger | undefined;
-        return {
-          requestId,
-          viewer: authentication.viewer,
-          authFailure: authentication.viewer ? undefined : authentication.failure,
-          em,
-          // Made on first use: most requests never log, and a child logger is not free.
-          get logger() {
-            return (requestLogger ??= logger.child({ requestId }));
-          },
-          loaders: new Loaders(),
-          services,
-          realtime: deps.realtime,
-          guards: deps.guards,
-          clientIp: req.ip ?? 'unknown',
-        };
-      },
+      context: ({ req, res }) => contextFor(req, String(res.getHeader('x-request-id'))),
     }),
   );
   // The agent console at / and GraphiQL at /graphiql (built into dist/web/).
   app.use(webApp());
+
+  httpServer.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const requestId = requestIdOf(req);
+    res.setHeader('x-request-id', requestId);
+    log(req, res, () => {
+      if (!isPlainGraphQLPost(req)) return void app(req, res);
+      if (!withinRequestLimits(req, res)) return;
+      answerGraphQLPost(req, res, apollo, () => contextFor(req, requestId)).catch(
+        (error: unknown) => {
+          logger.error({ err: error, requestId }, 'a GraphQL request failed outside GraphQL');
+          if (res.headersSent) return void res.destroy();
+          res.statusCode = 500;
+          res.setHeader('content-type', 'application/json; charset=utf-8');
+          res.end(
+            JSON.stringify({
+              errors: [
+                { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+              ],
+            }),
+          );
+        },
+      );
+    });
+  });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from './logger';
 
 /** Probes and scrapes that would drown the log: a line for each is noise. */
@@ -14,8 +14,10 @@ const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
  * request, a sixth of what the simplest query costs in all.
  */
 export function requestLog(logger: Logger) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    if (QUIET_PATHS.has(req.path) || !logger.isLevelEnabled('info')) return next();
+  // Plain Node types: it runs in front of express and of the GraphQL POST path (graphql-post.ts).
+  return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
+    const url = req.url ?? '';
+    if (QUIET_PATHS.has(url.split('?', 1)[0]) || !logger.isLevelEnabled('info')) return next();
     const started = performance.now();
     const ended = () => {
       res.off('finish', ended);
@@ -23,7 +25,7 @@ export function requestLog(logger: Logger) {
       const line = {
         requestId: String(res.getHeader('x-request-id') ?? ''),
         method: req.method,
-        url: req.originalUrl,
+        url,
         statusCode: res.statusCode,
         responseTime: Math.round(performance.now() - started),
       };

@@ -1,0 +1,95 @@
+import { gzipSync } from 'node:zlib';
+import { startTestServer, type TestServer } from './support/test-server';
+
+/**
+ * GraphQL POSTs are answered without express when their body is plain JSON (graphql-post.ts);
+ * the rest of /graphql still goes through express. Both must answer alike, and a body that
+ * cannot be read gets a GraphQL-shaped error.
+ */
+let server: TestServer;
+let token: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  token = await server.login('reports@example.com');
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+const post = (body: string | Uint8Array, headers: Record<string, string>, path = '/graphql') =>
+  fetch(`${server.baseUrl}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, ...headers },
+    body,
+  });
+
+const ME = JSON.stringify({ query: '{ me { email } }' });
+const answer = { data: { me: { email: 'reports@example.com' } } };
+
+it('answers plain JSON bodies, with any JSON media type and a query string, echoing the request id', async () => {
+  for (const type of [
+    'application/json',
+    'application/json; charset=utf-8',
+    'application/graphql-response+json',
+  ]) {
+    const response = await post(ME, { 'content-type': type, 'x-request-id': 'plain-post-1' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/(graphql-response\+)?json/);
+    expect(response.headers.get('x-request-id')).toBe('plain-post-1');
+    expect(await response.json()).toEqual(answer);
+  }
+  const withQuery = await post(ME, { 'content-type': 'application/json' }, '/graphql?from=test');
+  expect(await withQuery.json()).toEqual(answer);
+});
+
+it('refuses a body that is not JSON with 400 BAD_REQUEST, in GraphQL shape', async () => {
+  const response = await post('{"query": "{ me { email } }"', {
+    'content-type': 'application/json',
+  });
+  expect(response.status).toBe(400);
+  expect(response.headers.get('x-request-id')).toBeTruthy();
+  expect(await response.json()).toEqual({
+    errors: [
+      { message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } },
+    ],
+  });
+});
+
+it('refuses a body over 1 MiB with 413, whether its length is declared or streamed', async () => {
+  const big = JSON.stringify({ query: `{ me { email } } # ${'x'.repeat(1_100_000)}` });
+  const declared = await post(big, { 'content-type': 'application/json' });
+  expect(declared.status).toBe(413);
+  expect(await declared.json()).toMatchObject({
+    errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+  });
+  const streamed = await fetch(`${server.baseUrl}/graphql`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 11; i += 1)
+          controller.enqueue(new TextEncoder().encode(big.slice(i * 100_000, (i + 1) * 100_000)));
+        controller.enqueue(new TextEncoder().encode(big.slice(1_100_000)));
+        controller.close();
+      },
+    }),
+    duplex: 'half',
+  } as RequestInit);
+  expect(streamed.status).toBe(413);
+  // The server still answers.
+  expect(await (await post(ME, { 'content-type': 'application/json' })).json()).toEqual(answer);
+});
+
+it('still answers what is not plain JSON through express: compressed bodies, and refuses simple requests', async () => {
+  const compressed = await post(gzipSync(ME), {
+    'content-type': 'application/json',
+    'content-encoding': 'gzip',
+  });
+  expect(compressed.status).toBe(200);
+  expect(await compressed.json()).toEqual(answer);
+  const simple = await post(ME, { 'content-type': 'text/plain' });
+  expect(simple.status).toBe(400);
+  expect(((await simple.json()) as { errors: unknown[] }).errors).toHaveLength(1);
+});
