@@ -82,13 +82,24 @@ it('refuses a body over 1 MiB with 413, whether its length is declared or stream
   expect(await (await post(ME, { 'content-type': 'application/json' })).json()).toEqual(answer);
 });
 
-it('still answers what is not plain JSON through express: compressed bodies, and refuses simple requests', async () => {
+it('still answers what is not plain JSON through express, with the same refusals, and refuses simple requests', async () => {
   const compressed = await post(gzipSync(ME), {
     'content-type': 'application/json',
     'content-encoding': 'gzip',
   });
   expect(compressed.status).toBe(200);
   expect(await compressed.json()).toEqual(answer);
+  const broken = await post(gzipSync('{"query":'), {
+    'content-type': 'application/json',
+    'content-encoding': 'gzip',
+  });
+  expect(broken.status).toBe(400);
+  expect(await broken.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_REQUEST' } }] });
+  const latin = await post(ME, { 'content-type': 'application/json; charset=latin1' });
+  expect(latin.status).toBe(415);
+  expect(await latin.json()).toMatchObject({
+    errors: [{ extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' } }],
+  });
   const simple = await post(ME, { 'content-type': 'text/plain' });
   expect(simple.status).toBe(400);
   expect(((await simple.json()) as { errors: unknown[] }).errors).toHaveLength(1);

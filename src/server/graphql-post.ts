@@ -54,8 +54,11 @@ function readBody(req: IncomingMessage): Promise<Buffer | typeof TOO_LARGE> {
   });
 }
 
-/** A refusal before GraphQL runs, in GraphQL's own shape. */
-function refuse(res: ServerResponse, status: number, code: string, message: string): void {
+export const NOT_JSON = 'The request body is not valid JSON';
+export const TOO_LARGE_MESSAGE = 'The request body is larger than 1 MiB';
+
+/** A refusal before GraphQL runs, in GraphQL's own shape (express's path uses it too). */
+export function refuse(res: ServerResponse, status: number, code: string, message: string): void {
   res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
@@ -72,13 +75,13 @@ export async function answerGraphQLPost(
   if (body === TOO_LARGE) {
     // The rest of the body is not read: the connection closes after the answer.
     res.setHeader('connection', 'close');
-    return refuse(res, 413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than 1 MiB');
+    return refuse(res, 413, 'PAYLOAD_TOO_LARGE', TOO_LARGE_MESSAGE);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8'));
   } catch {
-    return refuse(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON');
+    return refuse(res, 400, 'BAD_REQUEST', NOT_JSON);
   }
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers))

@@ -20,7 +20,14 @@ import type { Services } from '../modules/services';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { apolloPlugins, maskingFormatter } from './apollo-plugins';
-import { answerGraphQLPost, isPlainGraphQLPost, MAX_BODY_BYTES } from './graphql-post';
+import {
+  answerGraphQLPost,
+  isPlainGraphQLPost,
+  MAX_BODY_BYTES,
+  NOT_JSON,
+  refuse,
+  TOO_LARGE_MESSAGE,
+} from './graphql-post';
 import { requestLog } from './request-log';
 import { attachGraphQLWebSocket } from './websocket';
 import { webApp } from './web-app';
@@ -198,6 +205,15 @@ export async function startServer(
       context: ({ req, res }) => contextFor(req, String(res.getHeader('x-request-id'))),
     }),
   );
+  // The body parser's refusals on that path, in the same shape as on the plain one.
+  app.use('/graphql', (error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    const { type, message } = error as { type?: string; message?: string };
+    if (type === 'entity.too.large') refuse(res, 413, 'PAYLOAD_TOO_LARGE', TOO_LARGE_MESSAGE);
+    else if (type === 'entity.parse.failed') refuse(res, 400, 'BAD_REQUEST', NOT_JSON);
+    else if (type === 'charset.unsupported' || type === 'encoding.unsupported')
+      refuse(res, 415, 'UNSUPPORTED_MEDIA_TYPE', message ?? 'Unsupported request body');
+    else next(error);
+  });
   // The agent console at / and GraphiQL at /graphiql (built into dist/web/).
   app.use(webApp());
 
