@@ -57,11 +57,17 @@ function readBody(req: IncomingMessage): Promise<Buffer | typeof TOO_LARGE> {
 export const NOT_JSON = 'The request body is not valid JSON';
 export const TOO_LARGE_MESSAGE = 'The request body is larger than 1 MiB';
 
-/** A refusal before GraphQL runs, in GraphQL's own shape (express's path uses it too). */
-export function refuse(res: ServerResponse, status: number, code: string, message: string): void {
+/** A refusal outside GraphQL's execution, in GraphQL's own shape (express's path uses it too). */
+export function refuse(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  extensions: Record<string, unknown> = {},
+): void {
   res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+  res.end(JSON.stringify({ errors: [{ message, extensions: { code, ...extensions } }] }));
 }
 
 /** Answers a plain GraphQL POST through Apollo (its plugins, limits and error masking included). */

@@ -145,19 +145,10 @@ export async function startServer(
       : undefined;
     const wait = deps.guards.request(tokenKey, clientIpOf(req));
     if (wait === 0) return true;
-    res.statusCode = 429;
     res.setHeader('retry-after', String(wait));
-    res.setHeader('content-type', 'application/json; charset=utf-8');
-    res.end(
-      JSON.stringify({
-        errors: [
-          {
-            message: `Too many requests: try again in ${wait} s`,
-            extensions: { code: 'RATE_LIMITED', retryAfterSeconds: wait },
-          },
-        ],
-      }),
-    );
+    refuse(res, 429, 'RATE_LIMITED', `Too many requests: try again in ${wait} s`, {
+      retryAfterSeconds: wait,
+    });
     return false;
   };
 
@@ -173,16 +164,13 @@ export async function startServer(
         noteErrorScope(thrown, { requestId, authenticated: false });
         throw thrown;
       });
-    let requestLogger: Logger | undefined;
     return {
       requestId,
       viewer: authentication.viewer,
       authFailure: authentication.viewer ? undefined : authentication.failure,
       em,
-      // Made on first use: most requests never log, and a child logger is not free.
-      get logger() {
-        return (requestLogger ??= logger.child({ requestId }));
-      },
+      // Made here: Apollo copies the context for each request, which would read a lazy getter.
+      logger: logger.child({ requestId }),
       loaders: new Loaders(),
       services,
       realtime: deps.realtime,
@@ -227,15 +215,7 @@ export async function startServer(
         (error: unknown) => {
           logger.error({ err: error, requestId }, 'a GraphQL request failed outside GraphQL');
           if (res.headersSent) return void res.destroy();
-          res.statusCode = 500;
-          res.setHeader('content-type', 'application/json; charset=utf-8');
-          res.end(
-            JSON.stringify({
-              errors: [
-                { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
-              ],
-            }),
-          );
+          refuse(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
         },
       );
     });
