@@ -1,5 +1,12 @@
 import 'reflect-metadata';
-import { GraphQLObjectType, GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import {
+  GraphQLObjectType,
+  GraphQLSchema,
+  isInterfaceType,
+  isUnionType,
+  lexicographicSortSchema,
+  printSchema,
+} from 'graphql';
 import { validateOrReject, type ValidationError, type ValidatorOptions } from 'class-validator';
 import { ArgumentValidationError, buildSchema, getMetadataStorage } from 'type-graphql';
 import { RESOLVERS } from '../modules/resolvers';
@@ -81,7 +88,20 @@ function readPlainPropertiesDirectly(schema: GraphQLSchema): GraphQLSchema {
             resolver.getObjectType?.() === field.target && resolver.methodName === field.name,
         );
       const graphqlField = fields[field.schemaName];
-      if (plain && graphqlField) graphqlField.resolve = undefined;
+      if (!plain || !graphqlField) continue;
+      // graphql-jit reads a field without a resolver as a plain value and never awaits it. A
+      // property declared as a promise (a connection's lazy `totalCount`) or as `unknown` (a
+      // row's customer, loaded by a DataLoader) may hold one, so it keeps a resolver.
+      const declared: unknown = Reflect.getMetadata(
+        'design:type',
+        field.target.prototype,
+        field.name,
+      );
+      const name = field.name;
+      graphqlField.resolve =
+        declared === Promise || declared === Object
+          ? (source: Record<string, unknown>) => source[name]
+          : undefined;
     }
   }
   return schema;
@@ -157,6 +177,26 @@ function callFieldResolversDirectly(schema: GraphQLSchema): GraphQLSchema {
   return schema;
 }
 
+/**
+ * type-graphql wraps every declared `resolveType` in an async function, but graphql-jit (see
+ * src/server/compiled-execution.ts) takes the type an abstract value resolves to as it is
+ * returned, not awaited. Ours name the type synchronously, so they are used unwrapped.
+ */
+function resolveTypesSynchronously(schema: GraphQLSchema): GraphQLSchema {
+  const storage = getMetadataStorage();
+  for (const declared of [...storage.interfaceTypes, ...storage.unions]) {
+    const type = schema.getType(declared.name);
+    const resolveType = declared.resolveType;
+    if (!resolveType || !(isInterfaceType(type) || isUnionType(type))) continue;
+    type.resolveType = (value, context, info, abstractType) => {
+      const name: unknown = resolveType(value, context, info, abstractType);
+      if (name === undefined || typeof name === 'string') return name;
+      throw new Error(`resolveType of ${declared.name} must return a type name synchronously`);
+    };
+  }
+  return schema;
+}
+
 /** The executable schema, built once per process from the decorated classes. */
 export function backdeskSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
@@ -180,7 +220,8 @@ export function backdeskSchema(): Promise<GraphQLSchema> {
     .then(describeRootTypes)
     .then(describeAccessRules)
     .then(readPlainPropertiesDirectly)
-    .then(callFieldResolversDirectly);
+    .then(callFieldResolversDirectly)
+    .then(resolveTypesSynchronously);
   return built;
 }
 

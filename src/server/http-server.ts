@@ -20,6 +20,7 @@ import type { Services } from '../modules/services';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { apolloPlugins, maskingFormatter } from './apollo-plugins';
+import { compiledExecution } from './compiled-execution';
 import {
   answerGraphQLPost,
   isPlainGraphQLPost,
@@ -116,7 +117,7 @@ export async function startServer(
   });
 
   const apollo = new ApolloServer<RequestContext>({
-    schema,
+    gateway: compiledExecution(schema),
     introspection: true,
     includeStacktraceInErrorResponses: false,
     // main.ts owns shutdown (HTTP, sockets, live feed, database, embedded PostgreSQL, in order):
