@@ -1,5 +1,6 @@
 import type { ApolloServerOptionsWithGateway } from '@apollo/server';
 import {
+  execute,
   getVariableValues,
   GraphQLError,
   printSchema,
@@ -12,6 +13,10 @@ import type { RequestContext } from '../graphql/context';
 
 type Gateway = ApolloServerOptionsWithGateway<RequestContext>['gateway'];
 
+/** Marks an operation that has run once, on graphql-js. */
+const FIRST_RUN = Symbol('ran once, not compiled');
+type Compiled = CompiledQuery | ExecutionResult | typeof FIRST_RUN;
+
 /**
  * Executes queries and mutations compiled by graphql-jit instead of interpreted by graphql-js.
  *
@@ -20,6 +25,10 @@ type Gateway = ApolloServerOptionsWithGateway<RequestContext>['gateway'];
  * their lines that was a fifth of the server's CPU. graphql-jit does that walk once per document
  * and operation and turns it into a function; the same resolvers run, with the same context.
  *
+ * Compiling costs more than interpreting once, so a document is compiled the second time it is
+ * run, not the first: a one-off (a tool's introspection, an ad-hoc query) runs on graphql-js
+ * and costs what it did, and a flood of distinct documents cannot make the server compile each.
+ *
  * Apollo 5 takes another executor only through its gateway interface, so this is a gateway over
  * the one local schema; Apollo still parses, validates, runs the plugins and formats errors.
  * Subscriptions do not come through Apollo (graphql-ws runs them) and keep graphql-js.
@@ -27,36 +36,41 @@ type Gateway = ApolloServerOptionsWithGateway<RequestContext>['gateway'];
 export function compiledExecution(schema: GraphQLSchema): Gateway {
   // Apollo keeps parsed documents in its document store, so one document object comes back for
   // the same query text, and its compiled forms go with it when the store drops it.
-  const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | ExecutionResult>>();
+  const compiled = new WeakMap<DocumentNode, Map<string, Compiled>>();
 
-  const compile = (document: DocumentNode, operationName: string | null) => {
+  /** The operation compiled, or undefined the first time it runs. */
+  const compiledFor = (document: DocumentNode, operationName: string | null) => {
     let byOperation = compiled.get(document);
     if (!byOperation) compiled.set(document, (byOperation = new Map()));
     const key = operationName ?? '';
-    let entry = byOperation.get(key);
-    if (!entry) {
-      entry = compileQuery(schema, document, operationName ?? undefined);
-      byOperation.set(key, entry);
-    }
-    return entry;
+    const entry = byOperation.get(key);
+    if (entry === undefined) byOperation.set(key, FIRST_RUN);
+    if (entry !== FIRST_RUN) return entry;
+    const query = compileQuery(schema, document, operationName ?? undefined);
+    byOperation.set(key, query);
+    return query;
   };
 
   return {
     async load() {
       return {
-        executor: async (request) => {
-          const variables = request.request.variables ?? {};
-          // graphql-js coerces the variables first so that bad ones are refused exactly as
-          // before: Apollo recognises its messages and answers 400 BAD_USER_INPUT.
-          const coerced = getVariableValues(
-            schema,
-            request.operation.variableDefinitions ?? [],
-            variables,
-          );
-          if (coerced.errors) return { errors: coerced.errors };
-          const query = compile(request.document, request.operationName);
+        executor: async ({ document, operation, operationName, context, request }) => {
+          const variables = request.variables ?? {};
+          const query = compiledFor(document, operationName);
+          if (query === undefined)
+            return execute({
+              schema,
+              document,
+              operationName,
+              variableValues: variables,
+              contextValue: context,
+            });
           if (!isCompiledQuery(query)) return query;
-          const result = await query.query(undefined, request.context, variables);
+          // graphql-js coerces the variables first so that bad ones are refused exactly as on
+          // the first run: Apollo recognises its messages and answers 400 BAD_USER_INPUT.
+          const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
+          if (coerced.errors) return { errors: coerced.errors };
+          const result = await query.query(undefined, context, variables);
           return result.errors
             ? { ...result, errors: result.errors.map(asGraphQLJsError) }
             : result;
