@@ -1,8 +1,9 @@
 /**
  * What every benchmark script shares: the PostgreSQL to run against, the machine it runs on, the
- * Backdesk server in a process of its own, and a small GraphQL client.
+ * Backdesk server in a process of its own, a small GraphQL client and the load generator.
  */
 import type { ChildProcess } from 'node:child_process';
+import autocannon from 'autocannon';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -182,13 +183,6 @@ export async function login(url: string, email: string): Promise<string> {
   return token;
 }
 
-/** The value at quantile q (0..1) of an ascending list, rounded to 0.1. */
-export function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  const value = sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return Math.round(value * 10) / 10;
-}
-
 export function ratio(ours: number, theirs: number): number {
   return theirs > 0 ? Math.round((ours / theirs) * 1000) / 1000 : 0;
 }
@@ -209,4 +203,13 @@ export function runScript(main: () => Promise<void>): void {
       process.exit(1);
     },
   );
+}
+
+/** autocannon as a promise of its result. */
+export function runAutocannon(options: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(options, (error: Error | null, result: autocannon.Result) =>
+      error ? reject(error) : resolve(result),
+    );
+  });
 }

@@ -39,6 +39,7 @@ import {
   login,
   machine,
   ratio,
+  runAutocannon,
   startBackdeskProcess,
   withDatabase,
   writeResult,
@@ -577,14 +578,6 @@ export async function checkEquivalence(
 }
 
 // ---- the load ----
-
-function runAutocannon(options: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    autocannon(options, (error: Error | null, result: autocannon.Result) =>
-      error ? reject(error) : resolve(result),
-    );
-  });
-}
 
 function autocannonOptions(
   target: ReadTarget,
