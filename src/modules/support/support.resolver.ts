@@ -130,7 +130,7 @@ function seesInternalNotes(viewer: Viewer | undefined): boolean {
 function latestMessageSql(
   ticketAlias: string,
   withNotes: boolean,
-  what: 'last.id' | 'to_jsonb(last)',
+  what: 'last.id' | 'row_to_json(last)',
 ): string {
   return `SELECT ${what} FROM ticket_message last
            WHERE last.ticket_id = ${ticketAlias}.id ${withNotes ? '' : 'AND NOT last.internal'}
@@ -147,7 +147,7 @@ function lastMessageJoined(viewer: Viewer | undefined): JoinedField {
         em,
         TicketMessage,
         'lastMessage',
-        latestMessageSql(alias, withNotes, 'to_jsonb(last)'),
+        latestMessageSql(alias, withNotes, 'row_to_json(last)'),
       ),
   };
 }
