@@ -246,7 +246,7 @@ export async function selectRows<T extends object>(
   const joins = joinableRelations(em, target, new Set(join), alias);
   const raws = await runSql<RawRow>(
     em,
-    `SELECT ${[selectListOf(em, target, alias), ...joins.map((j) => j.select)].join(', ')} FROM ${tableOf(em, target)} ${alias} ${rest}`,
+    `SELECT ${[selectListOf(em, target, alias), ...joins.map(selectItem)].join(', ')} FROM ${tableOf(em, target)} ${alias} ${rest}`,
     params,
   );
   const toRow = rowMapper(em, entity);
@@ -259,8 +259,6 @@ export interface JoinedRelation {
   column: string;
   /** The scalar subquery that reads it, parenthesised. */
   value: string;
-  /** A select-list item that reads the related row as JSON, beside the parent's columns. */
-  select: string;
   /** The related row, read from a raw parent row (null when there is none). */
   read(raw: RawRow): unknown;
 }
@@ -283,7 +281,6 @@ export function joinedRow(
     property,
     column,
     value: `(${rowSql})`,
-    select: `(${rowSql}) AS "${column}"`,
     read: (raw: RawRow) => {
       const value = raw[column];
       return value === null || value === undefined ? null : toRow(value as RawRow);
@@ -318,12 +315,16 @@ export function joinedRows(
     property,
     column,
     value,
-    select: `${value} AS "${column}"`,
     read: (raw: RawRow) =>
       ((raw[column] ?? []) as RawRow[]).map((child) =>
         withJoined(toRow(child.row as RawRow), child, relations),
       ),
   };
+}
+
+/** The select-list item that reads a related row beside the parent's columns. */
+export function selectItem(relation: JoinedRelation): string {
+  return `${relation.value} AS "${relation.column}"`;
 }
 
 /** A row with the related rows its statement read beside it. */

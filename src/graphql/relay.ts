@@ -19,6 +19,7 @@ import {
   joinableRelations,
   rowMapper,
   runtimeTypeOf,
+  selectItem,
   selectListOf,
   withJoined,
   type JoinedRelation,
@@ -282,7 +283,7 @@ function pageQuery<Entity extends object>(
     .createQueryBuilder(entity, 'e0')
     .select([
       raw(selectListOf(em, entity as EntityClass<object>, 'e0')),
-      ...joins.map((join) => raw(join.select)),
+      ...joins.map((join) => raw(selectItem(join))),
     ])
     .where(where)
     .orderBy(
@@ -317,7 +318,7 @@ function pageStatement<Entity extends object>(
     plan.size,
     afterCount,
     beforeCount,
-    plan.joins.map((join) => join.select).join(';'),
+    plan.joins.map(selectItem).join(';'),
     parentColumn ?? '',
   ].join('|');
   const cursor = [...(plan.after ?? []), ...(plan.before ?? [])];
