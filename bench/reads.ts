@@ -17,11 +17,18 @@
  *   npm run bench:reads      (DATABASE_URL's server, database backdesk_bench_1; BENCH_DATABASE overrides)
  *
  * Environment: BENCH_READ_CONNECTIONS (16), BENCH_READ_SECONDS (10), BENCH_READ_WARMUP_SECONDS (2),
- * BENCH_READ_CUSTOMERS (50: how many customers Customer 360 cycles through), BENCH_READ_TARGETS
- * (backdesk,raw,postgraphile), BENCH_READ_OPERATIONS (all four).
+ * BENCH_READ_ROUNDS (2), BENCH_READ_CUSTOMERS (50: how many customers Customer 360 cycles
+ * through), BENCH_READ_TARGETS (backdesk,raw,postgraphile), BENCH_READ_OPERATIONS (all four).
  *
- * Definitions: requestsPerSecond = completed requests / measured seconds; p50/p99 = autocannon's
- * latency percentiles in ms; errors = connection errors and timeouts; non2xx = HTTP statuses
+ * Rounds: these virtual machines drift by 10-30% within minutes, so the targets are not loaded
+ * one after the other for the whole time. Each operation warms every target up, then loads them
+ * in BENCH_READ_ROUNDS rounds of seconds/rounds each, in turn, every other round in reverse
+ * order (backdesk, raw, postgraphile, then postgraphile, raw, backdesk): a drift during the
+ * operation's runs weighs on all targets alike.
+ *
+ * Definitions: requestsPerSecond = completed requests / measured seconds (all rounds); p50 =
+ * the rounds' p50s averaged, weighted by their requests; p99 = the highest of the rounds' p99s
+ * (autocannon's latency percentiles, ms); errors = connection errors and timeouts; non2xx = HTTP statuses
  * outside 2xx; graphqlErrors = 2xx answers whose body holds `"errors":[` (autocannon mismatches).
  * Ratios are requests per second, ours / theirs.
  */
@@ -633,6 +640,24 @@ function statsOf(result: autocannon.Result): OperationStats {
   };
 }
 
+/** One target's figures for an operation over several rounds (see the definitions above). */
+function combined(rounds: readonly OperationStats[]): OperationStats {
+  const sum = (pick: (stats: OperationStats) => number) =>
+    rounds.reduce((total, stats) => total + pick(stats), 0);
+  const requests = sum((stats) => stats.requests);
+  const seconds = sum((stats) => stats.requests / Math.max(stats.requestsPerSecond, 0.001));
+  return {
+    requestsPerSecond: Math.round((requests / Math.max(seconds, 0.001)) * 10) / 10,
+    p50: Math.round((sum((stats) => stats.p50 * stats.requests) / Math.max(requests, 1)) * 10) / 10,
+    p99: Math.max(...rounds.map((stats) => stats.p99)),
+    requests,
+    errors: sum((stats) => stats.errors),
+    timeouts: sum((stats) => stats.timeouts),
+    non2xx: sum((stats) => stats.non2xx),
+    graphqlErrors: sum((stats) => stats.graphqlErrors),
+  };
+}
+
 /** Loads one target with each operation in turn; returns the figures per operation. */
 export async function runReads(
   options: RunReadsOptions,
@@ -781,6 +806,8 @@ export interface ReadsResult {
   connections: number;
   seconds: number;
   warmupSeconds: number;
+  /** The measured seconds are split into this many rounds across the targets. */
+  rounds: number;
   customers: number;
   equivalence: EquivalenceReport;
   operations: Partial<
@@ -845,6 +872,7 @@ export async function measureReads(options: MeasureReadsOptions): Promise<ReadsR
   const connections = envNumber('BENCH_READ_CONNECTIONS', 16);
   const seconds = envNumber('BENCH_READ_SECONDS', 10);
   const warmupSeconds = envNumber('BENCH_READ_WARMUP_SECONDS', 2);
+  const rounds = Math.max(1, Math.round(envNumber('BENCH_READ_ROUNDS', 2)));
   const kinds = options.kinds ?? listFromEnv('BENCH_READ_TARGETS', TARGET_KINDS);
   const operations = options.operations ?? listFromEnv('BENCH_READ_OPERATIONS', OPERATIONS);
   const { databaseUrl, database } = options;
@@ -863,6 +891,7 @@ export async function measureReads(options: MeasureReadsOptions): Promise<ReadsR
       connections,
       seconds,
       warmupSeconds,
+      rounds,
       customers: fixture.customerIds.length,
       equivalence,
       operations: {},
@@ -875,20 +904,27 @@ export async function measureReads(options: MeasureReadsOptions): Promise<ReadsR
     };
     for (const operation of operations) {
       const row: NonNullable<ReadsResult['operations'][Operation]> = {};
-      for (const kind of kinds) {
-        log(
-          `${operation} on ${kind}: ${warmupSeconds} s warm-up, ${seconds} s × ${connections} connections`,
-        );
-        const stats = await runReads({
-          target: started.targets[kind] as ReadTarget,
-          fixture,
-          connections,
-          seconds,
-          warmupSeconds,
-          operations: [operation],
-        });
-        row[kind] = stats[operation];
+      const load = async (kind: TargetKind, duration: number) =>
+        (
+          await runReads({
+            target: started.targets[kind] as ReadTarget,
+            fixture,
+            connections,
+            seconds: duration,
+            warmupSeconds: 0,
+            operations: [operation],
+          })
+        )[operation] as OperationStats;
+      log(
+        `${operation}: ${warmupSeconds} s warm-up each, then ${rounds} rounds of ${seconds / rounds} s × ${connections} connections on ${kinds.join(', ')}`,
+      );
+      if (warmupSeconds > 0) for (const kind of kinds) await load(kind, warmupSeconds);
+      const perRound = new Map<TargetKind, OperationStats[]>(kinds.map((kind) => [kind, []]));
+      for (let round = 0; round < rounds; round += 1) {
+        for (const kind of round % 2 === 0 ? kinds : [...kinds].reverse())
+          perRound.get(kind)?.push(await load(kind, seconds / rounds));
       }
+      for (const kind of kinds) row[kind] = combined(perRound.get(kind) ?? []);
       const ours = row.backdesk?.requestsPerSecond;
       if (ours !== undefined && row.raw) row.oursOverRaw = ratio(ours, row.raw.requestsPerSecond);
       if (ours !== undefined && row.postgraphile)
@@ -907,7 +943,7 @@ export function readsReport(result: ReadsResult): string {
     .map(([kind, bytes]) => `${kind} ${Math.round(bytes / 2 ** 20)} MiB`)
     .join(', ');
   return [
-    `Reads on ${result.database}, ${result.connections} connections, ${result.seconds} s per operation and target (after ${result.warmupSeconds} s warm-up); ${result.machine.cores} cores, Node ${result.machine.node}, PostgreSQL ${result.machine.postgres}`,
+    `Reads on ${result.database}, ${result.connections} connections, ${result.seconds} s per operation and target in ${result.rounds} rounds (after ${result.warmupSeconds} s warm-up); ${result.machine.cores} cores, Node ${result.machine.node}, PostgreSQL ${result.machine.postgres}`,
     '',
     markdownTable(result),
     '',

@@ -165,7 +165,7 @@ function report(
       (check) => `| ${check.target} | ${check.measured} | ${check.met ? 'yes' : 'no'} |`,
     ),
     '',
-    `## Reads (${reads.database}, ${reads.connections} connections, ${reads.seconds} s each after ${reads.warmupSeconds} s warm-up)`,
+    `## Reads (${reads.database}, ${reads.connections} connections, ${reads.seconds} s each in ${reads.rounds} alternating rounds, after ${reads.warmupSeconds} s warm-up)`,
     '',
     markdownTable(reads),
     '',
