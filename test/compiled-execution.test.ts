@@ -158,3 +158,27 @@ it('refuses invalid variables with the messages of graphql-js, before running an
     asSent(await execute({ schema, document: parse(query), variableValues: { n: 'many' } })),
   );
 });
+
+it('keeps the compiled operations of the most recently used documents only', async () => {
+  const { executor } = await compiledExecution(schema, 2).load({ apollo: {} });
+  if (!executor) throw new Error('no executor');
+  const runTwice = async (document: DocumentNode) => {
+    const operation = document.definitions[0] as OperationDefinitionNode;
+    const request = { document, operation, operationName: null, request: {}, context: {} };
+    for (let i = 0; i < 2; i += 1)
+      await executor(request as unknown as Parameters<typeof executor>[0]);
+  };
+  const [a, b, c] = ['{ count }', '{ people { id } }', '{ people { name } }'].map((text) =>
+    parse(text),
+  );
+  compiling.mockClear();
+  await runTwice(a);
+  await runTwice(b);
+  await runTwice(a); // still kept: no compilation
+  expect(compiling).toHaveBeenCalledTimes(2);
+  await runTwice(c); // b, the least recently used, is dropped
+  await runTwice(a);
+  expect(compiling).toHaveBeenCalledTimes(3);
+  await runTwice(b); // run once more on graphql-js, then compiled again
+  expect(compiling).toHaveBeenCalledTimes(4);
+});
