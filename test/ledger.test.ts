@@ -150,6 +150,19 @@ describe('posting journal entries', () => {
       amount: (Number(cash.balance_minor) / 100).toFixed(2),
       currency: 'USD',
     });
+    // Recorded in the same statement as the posting, and committed with it.
+    const entryId = Buffer.from(String(posted?.id), 'base64url').toString().split(':')[1];
+    const events = await sql<{ type: string; payload: { total: string }; seq: string | null }>(
+      "SELECT type, payload, seq FROM event WHERE stream_type = 'JournalEntry' AND stream_id = ?",
+      [entryId],
+    );
+    expect(events).toEqual([
+      {
+        type: 'POSTED',
+        payload: expect.objectContaining({ total: '100000' }),
+        seq: expect.any(String),
+      },
+    ]);
     await assertLedgerInvariants();
   });
 

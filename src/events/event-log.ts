@@ -17,11 +17,20 @@ export interface EventRecord {
  * commit (the commit-order trigger), in the order events were recorded.
  */
 export async function recordEvent(em: EntityManager, record: EventRecord): Promise<void> {
-  await runSql(
-    em,
-    `INSERT INTO event (stream_type, stream_id, type, payload, actor_id, occurred_at)
+  const insert = eventInsert(record);
+  await runSql(em, insert.sql, insert.params);
+}
+
+/**
+ * The INSERT that records an event, for a statement that does more in the same round trip: put
+ * it in its WITH clause (`WITH recorded AS (<sql>) SELECT …`, its `?` values first). PostgreSQL
+ * runs a data-modifying WITH whether or not the rest reads it. The same rules as `recordEvent`.
+ */
+export function eventInsert(record: EventRecord): { sql: string; params: unknown[] } {
+  return {
+    sql: `INSERT INTO event (stream_type, stream_id, type, payload, actor_id, occurred_at)
      VALUES (?, ?, ?, ?::jsonb, ?, ?)`,
-    [
+    params: [
       record.streamType,
       String(record.streamId),
       record.type,
@@ -29,7 +38,7 @@ export async function recordEvent(em: EntityManager, record: EventRecord): Promi
       record.actorId,
       new Date(),
     ],
-  );
+  };
 }
 
 /**

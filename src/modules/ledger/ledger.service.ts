@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { findRowsById, type Row } from '../../db/plain-rows';
 import { claimIdempotencyKey, completeIdempotencyKey, requestHash } from '../../db/idempotency';
 import { inTransaction, isUniqueViolation, pgArray } from '../../db/transaction';
-import { recordEvent } from '../../events/event-log';
+import { eventInsert, recordEvent } from '../../events/event-log';
 import type { Viewer } from '../../graphql/context';
 import { parseMinorUnits } from '../../graphql/money';
 import { isCalendarDate } from '../../graphql/scalars';
@@ -182,9 +182,10 @@ export class LedgerService {
         );
     });
 
-    // Everything that needs no lock happens first; the locked part is one call, just before commit.
+    // Everything that needs no lock happens first; the locked part is one call, just before
+    // commit, in the same statement as the POSTED event (one round trip for both).
     const { entryId } = checked;
-    await recordEvent(tx, {
+    const event = eventInsert({
       streamType: 'JournalEntry',
       streamId: entryId,
       type: 'POSTED',
@@ -196,8 +197,10 @@ export class LedgerService {
       pgArray(posting.lines.map(pick));
     const [{ number }] = await runSql<{ number: string }>(
       tx,
-      'SELECT ledger_post_entry(?, ?, ?, ?, ?, ?, ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::bigint[], ?::bigint[]) AS number',
+      `WITH recorded AS (${event.sql})
+       SELECT ledger_post_entry(?, ?, ?, ?, ?, ?, ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::bigint[], ?::bigint[]) AS number`,
       [
+        ...event.params,
         entryId,
         posting.date,
         posting.memo,
