@@ -72,9 +72,23 @@ export async function completeIdempotencyKey(
   key: string,
   resultId: number | string,
 ): Promise<void> {
-  await runSql(tx, 'UPDATE idempotency_key SET result_id = ? WHERE scope = ? AND key = ?', [
-    String(resultId),
-    scope,
-    key,
-  ]);
+  const completion = idempotencyCompletion(scope, key, '?');
+  await runSql(tx, completion.sql, [String(resultId), ...completion.params]);
+}
+
+/**
+ * `completeIdempotencyKey` within the statement that produces the result, for one round trip
+ * fewer: the UPDATE for a WITH clause, taking the result's id from `resultIdSql` (a scalar
+ * subquery on an earlier WITH entry, such as `SELECT id FROM placed`), with the values of the
+ * `?` after it.
+ */
+export function idempotencyCompletion(
+  scope: string,
+  key: string,
+  resultIdSql: string,
+): { sql: string; params: unknown[] } {
+  return {
+    sql: `UPDATE idempotency_key SET result_id = (${resultIdSql})::text WHERE scope = ? AND key = ?`,
+    params: [scope, key],
+  };
 }

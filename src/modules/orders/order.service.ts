@@ -1,6 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { claimIdempotencyKey, completeIdempotencyKey, requestHash } from '../../db/idempotency';
+import { claimIdempotencyKey, idempotencyCompletion, requestHash } from '../../db/idempotency';
 import { findRowsById, rowMapper, selectListOf } from '../../db/plain-rows';
 import { inTransaction, pgArray } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
@@ -129,11 +129,20 @@ export class OrderService {
       }));
       const column = (pick: (line: (typeof lines)[number]) => number | bigint) =>
         pgArray(lines.map(pick));
+      // The key's completion, when there is one, goes in the same statement.
+      const completion =
+        key === null
+          ? undefined
+          : idempotencyCompletion(IDEMPOTENCY_SCOPE, key, 'SELECT id FROM placed');
       let placed: Record<string, unknown>;
       try {
         [placed] = await runSql(
           tx,
-          `SELECT ${selectListOf(tx, Order)} FROM order_place(?, ?, ?, ?::bigint[], ?::int[], ?::bigint[], ?::bigint[])`,
+          `WITH placed AS (
+             SELECT ${selectListOf(tx, Order)}
+               FROM order_place(?, ?, ?, ?::bigint[], ?::int[], ?::bigint[], ?::bigint[]))
+           ${completion ? `, completed AS (${completion.sql})` : ''}
+           SELECT * FROM placed`,
           [
             customer.id,
             note,
@@ -142,14 +151,13 @@ export class OrderService {
             column((line) => line.quantity),
             column((line) => line.product.priceMinor),
             column((line) => line.product.costMinor),
+            ...(completion?.params ?? []),
           ],
         );
       } catch (error) {
         throw this.catalog.outOfStock(error, requests) ?? error;
       }
-      const order = rowMapper(tx, Order)(placed);
-      if (key !== null) await completeIdempotencyKey(tx, IDEMPOTENCY_SCOPE, key, order.id);
-      return { order };
+      return { order: rowMapper(tx, Order)(placed) };
     });
   }
 
