@@ -79,8 +79,8 @@ export async function completeIdempotencyKey(
 /**
  * `completeIdempotencyKey` within the statement that produces the result, for one round trip
  * fewer: the UPDATE for a WITH clause, taking the result's id from `resultIdSql` (a scalar
- * subquery on an earlier WITH entry, such as `SELECT id FROM placed`), with the values of the
- * `?` after it.
+ * subquery on an earlier WITH entry, such as `SELECT id FROM placed`). `params` bind its own
+ * `?`, which come after any in `resultIdSql`.
  */
 export function idempotencyCompletion(
   scope: string,
