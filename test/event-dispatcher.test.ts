@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import pino from 'pino';
+import { watchStatements } from '../src/db/driver';
 import { openOrm } from '../src/db/orm';
 import { EventDispatcher, type CommittedEvent } from '../src/events/event-dispatcher';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -34,12 +35,9 @@ async function commitEvent(streamId: string, payload: Record<string, unknown>): 
 beforeAll(async () => {
   database = await createTestDatabase();
   orm = await openOrm({ clientUrl: database.url, poolMax: 2 });
-  orm.em
-    .getConnection()
-    .getKnex()
-    .on('query', (query: { sql: string }) => {
-      if (/from event\s+where seq >/i.test(query.sql)) reads.push(query.sql);
-    });
+  watchStatements(orm, (query) => {
+    if (/from event\s+where seq >/i.test(query.sql)) reads.push(query.sql);
+  });
   // No periodic catch-up during the test: every read here is one the dispatcher chose to make.
   dispatcher = new EventDispatcher(orm, database.url, pino({ level: 'silent' }), 3_600_000);
   dispatcher.subscribe((event) => delivered.push(event));

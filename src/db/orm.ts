@@ -2,6 +2,7 @@ import path from 'node:path';
 import { MikroORM, defineConfig, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { PROJECT_ROOT } from '../config';
+import { BackdeskDriver } from './driver';
 import { ENTITIES } from './entities';
 
 /** Running from TypeScript sources (jest) rather than the compiled `dist/`. */
@@ -19,6 +20,8 @@ export interface OrmOptions {
 export function ormConfig(options: OrmOptions): Options {
   return defineConfig({
     clientUrl: options.clientUrl,
+    // PostgreSQL, with statements outside transactions pipelined (src/db/read-pipeline.ts).
+    driver: BackdeskDriver,
     entities: ENTITIES,
     extensions: [Migrator],
     preferTs: RUNNING_TS,

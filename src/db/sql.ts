@@ -1,26 +1,52 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from '@mikro-orm/knex';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { BackdeskConnection } from './driver';
 
 /**
  * Statement texts that get a name of their own; any beyond run unnamed, so a caller that builds
  * texts without bound (it should not) cannot make every connection hold ever more statements.
  */
 const MAX_NAMED_STATEMENTS = 1000;
-const statementNames = new Map<string, string>();
 
-function statementName(sql: string): string | undefined {
-  let name = statementNames.get(sql);
-  if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS) {
-    name = `bd_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
-    statementNames.set(sql, name);
+interface StatementText {
+  /** Undefined past MAX_NAMED_STATEMENTS. */
+  name: string | undefined;
+  /** The text with `$n` placeholders, as knex writes it for `pg`. */
+  positional: string;
+}
+
+const statementTexts = new Map<string, StatementText>();
+
+/** `?` placeholders numbered, as knex numbers a raw statement's (`\\?` stays a question mark). */
+function numberPlaceholders(sql: string): string {
+  let index = 0;
+  return sql.replace(/\\?\?\??/g, (match) => {
+    if (match === '\\?') return '?';
+    if (match === '??') throw new Error('runSql binds values only: write identifiers out');
+    index += 1;
+    return `$${index}`;
+  });
+}
+
+function statementText(sql: string): StatementText {
+  let text = statementTexts.get(sql);
+  if (text === undefined) {
+    const name =
+      statementTexts.size < MAX_NAMED_STATEMENTS
+        ? `bd_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`
+        : undefined;
+    text = { name, positional: numberPlaceholders(sql) };
+    // Past the bound, texts are worked out each time rather than kept.
+    if (name) statementTexts.set(sql, text);
   }
-  return name;
+  return text;
 }
 
 /**
  * Runs one SQL statement (`?` placeholders) with its values bound, as a prepared statement named
- * after its text, in the entity manager's transaction when it has one. `em.execute` writes the
+ * after its text: in the entity manager's transaction when it has one, otherwise on the read
+ * pipeline (`read-pipeline.ts`), which sends a turn's statements in one write. `em.execute` writes the
  * values into the text instead, so PostgreSQL parses and plans every statement anew; bound to a
  * named statement, each connection parses and plans it once. On the hot paths that halves the
  * database's CPU per statement and saves the driver formatting the values into SQL.
@@ -35,12 +61,15 @@ export async function runSql<T extends object = Record<string, unknown>>(
   params: readonly unknown[] = [],
 ): Promise<T[]> {
   const values = params.map((value) => (value === undefined ? null : value));
-  const statement = em.getKnex().raw(sql, values as Knex.RawBinding[]);
-  const name = statementName(sql);
-  if (name) statement.options({ name });
-  const transaction = em.getTransactionContext();
-  if (transaction) statement.transacting(transaction);
+  const { name, positional } = statementText(sql);
+  const transaction = em.getTransactionContext<Knex.Transaction>();
+  const connection = em.getConnection();
   try {
+    if (!transaction && connection instanceof BackdeskConnection)
+      return await connection.reads.query<T>({ text: positional, values, name });
+    const statement = em.getKnex().raw(sql, values as Knex.RawBinding[]);
+    if (name) statement.options({ name });
+    if (transaction) statement.transacting(transaction);
     const result = (await statement) as { rows: T[] };
     return result.rows;
   } catch (error) {

@@ -1,3 +1,4 @@
+import { watchStatements } from '../../src/db/driver';
 import type { TestServer } from './test-server';
 
 /**
@@ -9,7 +10,7 @@ const BACKGROUND =
   /from event\s+where seq >|pg_notify|event_retention|from event\s+where occurred_at|^\s*(listen|unlisten)\b/i;
 
 /**
- * Counts the SQL statements the server runs on its connection pool while `run` runs. The fewest of
+ * Counts the SQL statements the server runs on its connections (pool and read pipeline) while `run` runs. The fewest of
  * three runs is kept: a background statement of a kind not listed above can still slip into one
  * window, but not into all three.
  */
@@ -17,18 +18,17 @@ export async function countStatements(
   server: TestServer,
   run: () => Promise<void>,
 ): Promise<{ count: number; statements: string[] }> {
-  const knex = server.backdesk.database.orm.em.getConnection().getKnex();
   let fewest: string[] | undefined;
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const statements: string[] = [];
     const listener = (query: { sql: string }) => {
       if (!BACKGROUND.test(query.sql)) statements.push(query.sql);
     };
-    knex.on('query', listener);
+    const stop = watchStatements(server.backdesk.database.orm, listener);
     try {
       await run();
     } finally {
-      knex.off('query', listener);
+      stop();
     }
     if (!fewest || statements.length < fewest.length) fewest = statements;
   }

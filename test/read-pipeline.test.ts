@@ -1,0 +1,111 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { Socket } from 'node:net';
+import { Client } from 'pg';
+import { watchStatements } from '../src/db/driver';
+import { openOrm } from '../src/db/orm';
+import { runSql } from '../src/db/sql';
+import { sqlState } from '../src/db/transaction';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+
+/** Statements outside a transaction go through the read pipeline (src/db/read-pipeline.ts). */
+describe('the read pipeline', () => {
+  let database: TestDatabase;
+  let orm: MikroORM;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    orm = await openOrm({ clientUrl: database.url, poolMax: 2 });
+  });
+
+  afterAll(async () => {
+    await orm?.close(true);
+    await database?.drop();
+  });
+
+  const backendOf = (n: number) =>
+    runSql<{ pid: number; n: number }>(
+      orm.em.fork(),
+      'SELECT pg_backend_pid() AS pid, ?::int AS n',
+      [n],
+    ).then(([row]) => row);
+
+  it('sends the statements of one turn on one connection, each answered in order', async () => {
+    const rows = await Promise.all(Array.from({ length: 20 }, (_, n) => backendOf(n)));
+    expect(rows.map((row) => row.n)).toEqual(Array.from({ length: 20 }, (_, n) => n));
+    expect(new Set(rows.map((row) => row.pid)).size).toBe(1);
+    // None of them ran on the ORM's pool.
+    const pool = await orm.em
+      .getConnection()
+      .execute<{ pid: number }[]>('SELECT pg_backend_pid() AS pid');
+    expect(pool[0].pid).not.toBe(rows[0].pid);
+  });
+
+  it('writes the statements of one turn to the database in one write', async () => {
+    await Promise.all([backendOf(0), backendOf(1)]);
+    // Every write a socket makes goes through one of these (one chunk, or several at once).
+    const write = jest.spyOn(Socket.prototype, '_write');
+    const writev = jest.spyOn(Socket.prototype, '_writev');
+    let writes: number;
+    try {
+      await Promise.all(Array.from({ length: 5 }, (_, n) => backendOf(n)));
+      writes = write.mock.calls.length + writev.mock.calls.length;
+    } finally {
+      write.mockRestore();
+      writev.mockRestore();
+    }
+    expect(writes).toBe(1);
+  });
+
+  it('fails a failing statement alone', async () => {
+    const em = orm.em.fork();
+    const [before, failed, after] = await Promise.allSettled([
+      runSql<{ one: number }>(em, 'SELECT 1 AS one'),
+      runSql(em, 'SELECT 1 / (? - 1) AS boom', [1]),
+      runSql<{ two: number }>(em, 'SELECT 2 AS two'),
+    ]);
+    expect(before).toEqual({ status: 'fulfilled', value: [{ one: 1 }] });
+    expect(after).toEqual({ status: 'fulfilled', value: [{ two: 2 }] });
+    expect(failed.status).toBe('rejected');
+    // The same exceptions as em.execute, with the SQLSTATE (division by zero).
+    expect(sqlState((failed as PromiseRejectedResult).reason)).toBe('22012');
+  });
+
+  it('leaves statements in a transaction on the transaction', async () => {
+    await orm.em.fork().transactional(async (tx) => {
+      await runSql(tx, 'CREATE TEMPORARY TABLE pipeline_probe (n int) ON COMMIT DROP');
+      await runSql(tx, 'INSERT INTO pipeline_probe VALUES (?)', [7]);
+      expect(await runSql(tx, 'SELECT n FROM pipeline_probe')).toEqual([{ n: 7 }]);
+    });
+  });
+
+  it('reports each statement to statement watchers', async () => {
+    const seen: string[] = [];
+    const stop = watchStatements(orm, (statement) => seen.push(statement.sql));
+    try {
+      await Promise.all([backendOf(1), backendOf(2)]);
+    } finally {
+      stop();
+    }
+    expect(seen).toEqual([
+      'SELECT pg_backend_pid() AS pid, $1::int AS n',
+      'SELECT pg_backend_pid() AS pid, $1::int AS n',
+    ]);
+  });
+
+  it('opens a new connection when its connection is killed', async () => {
+    const { pid } = await backendOf(1);
+    const admin = new Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+    } finally {
+      await admin.end();
+    }
+    // The killed connection may still take the next statement before it learns it is closed;
+    // that one fails, and the pipeline answers again on a new connection.
+    await backendOf(2).catch(() => undefined);
+    const next = await backendOf(3);
+    expect(next).toEqual({ pid: expect.any(Number), n: 3 });
+    expect(next.pid).not.toBe(pid);
+  });
+});
