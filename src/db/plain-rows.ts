@@ -41,6 +41,8 @@ const mappers = new WeakMap<EntityMetadata, Mapper>();
 const mappedColumns = new WeakMap<EntityMetadata, MappedColumn[]>();
 /** Select lists per entity and table alias (built once: they are on every hot read). */
 const selectLists = new WeakMap<EntityMetadata, Map<string, string>>();
+/** JSON objects of rows per entity and table alias (`rowJsonOf`). */
+const rowJsonObjects = new WeakMap<EntityMetadata, Map<string, string>>();
 
 function converter(prop: EntityProperty, platform: Platform): (value: unknown) => unknown {
   const custom = prop.customType;
@@ -191,6 +193,35 @@ export function selectListOf(em: EntityManager, entity: EntityClass<object>, ali
   return list;
 }
 
+/**
+ * A row of an entity as JSON, for rows nested in their parent's statement: `row_to_json`, which
+ * PostgreSQL writes fastest, unless the table has columns plain rows leave out (lazy ones, such
+ * as a password hash): then an object of the columns they read, so the rest is neither written
+ * nor parsed.
+ */
+export function rowJsonOf(em: EntityManager, entity: EntityClass<object>, alias: string): string {
+  const meta = metadataOf(em, entity);
+  if (!meta.props.some((prop) => prop.lazy && prop.persist !== false))
+    return `row_to_json(${alias})`;
+  let byAlias = rowJsonObjects.get(meta);
+  if (!byAlias) {
+    byAlias = new Map();
+    rowJsonObjects.set(meta, byAlias);
+  }
+  let object = byAlias.get(alias);
+  if (object === undefined) {
+    const platform = em.getPlatform();
+    const columns = mappedColumnsOf(em, meta);
+    // json_build_object takes at most 100 arguments.
+    if (columns.length > 50) throw new Error(`${meta.className}: too many columns to nest`);
+    object = `json_build_object(${columns
+      .map((column) => `'${column.column}', ${alias}.${platform.quoteIdentifier(column.column)}`)
+      .join(', ')})`;
+    byAlias.set(alias, object);
+  }
+  return object;
+}
+
 /** The table of an entity, quoted for SQL. */
 export function tableOf(em: EntityManager, entity: EntityClass<object>): string {
   return em.getPlatform().quoteIdentifier(metadataOf(em, entity).tableName);
@@ -306,7 +337,7 @@ export function joinedRows(
   const column = `__joined_${property}`;
   const relations = joinableRelations(em, target, new Set(join), alias);
   // Each child as {"row": <its row>, "__joined_<relation>": <that row>, …}.
-  const item = `json_build_object('row', row_to_json(${alias})${relations
+  const item = `json_build_object('row', ${rowJsonOf(em, target, alias)}${relations
     .map((relation) => `, '${relation.column}', ${relation.value}`)
     .join('')})`;
   const value = `(SELECT coalesce(json_agg(${item} ORDER BY ${orderBy}), '[]'::json) FROM ${tableOf(em, target)} ${alias} ${rest})`;
@@ -361,7 +392,7 @@ export function joinableRelations(
         em,
         target.class as EntityClass<object>,
         prop.name,
-        `SELECT row_to_json(j) FROM ${table} j WHERE j.${key} = ${alias}.${prop.fieldNames[0]}`,
+        `SELECT ${rowJsonOf(em, target.class as EntityClass<object>, 'j')} FROM ${table} j WHERE j.${key} = ${alias}.${prop.fieldNames[0]}`,
       );
     });
 }

@@ -78,7 +78,7 @@ import {
   Ticket,
   TicketMessage,
 } from './ticket.entity';
-import { joinedRow, selectRows, type Row } from '../../db/plain-rows';
+import { joinedRow, rowJsonOf, selectRows, type Row } from '../../db/plain-rows';
 
 const READ = Permissions.support.read;
 const WORK = Permissions.support.work;
@@ -127,11 +127,7 @@ function seesInternalNotes(viewer: Viewer | undefined): boolean {
  * them), as its id or as its row in JSON: one index probe on (ticket_id, id), however long the
  * conversation is.
  */
-function latestMessageSql(
-  ticketAlias: string,
-  withNotes: boolean,
-  what: 'last.id' | 'row_to_json(last)',
-): string {
+function latestMessageSql(ticketAlias: string, withNotes: boolean, what: string): string {
   return `SELECT ${what} FROM ticket_message last
            WHERE last.ticket_id = ${ticketAlias}.id ${withNotes ? '' : 'AND NOT last.internal'}
            ORDER BY last.id DESC LIMIT 1`;
@@ -147,7 +143,7 @@ function lastMessageJoined(viewer: Viewer | undefined): JoinedField {
         em,
         TicketMessage,
         'lastMessage',
-        latestMessageSql(alias, withNotes, 'row_to_json(last)'),
+        latestMessageSql(alias, withNotes, rowJsonOf(em, TicketMessage, 'last')),
       ),
   };
 }
