@@ -9,6 +9,7 @@ import {
   ProductWithMovementsDocument,
   ShipOrderDocument,
   StartPickingDocument,
+  UpdateCustomerDocument,
 } from './generated/graphql';
 import { createCustomer, createProduct, errorCode } from './support/fixtures';
 import { startTestServer, type TestServer } from './support/test-server';
@@ -163,6 +164,28 @@ describe('idempotency', () => {
       },
     ]);
     expect(await stockOf(productId)).toEqual({ onHand: 20, reserved: 3, available: 17 });
+  });
+
+  it('answers a repeat with its order even after the customer or product changed', async () => {
+    const customerId = await createCustomer(server, admin);
+    const productId = await createProduct(server, warehouse, { stock: 5 });
+    const input = { idempotencyKey: `key-repeat-${Date.now()}` };
+    const first = await place(customerId, [{ productId, quantity: 5 }], input);
+    const orderId = first.data?.placeOrder.order?.id;
+    expect(orderId).toBeTruthy();
+    const deactivated = await server.request(
+      UpdateCustomerDocument,
+      { input: { id: customerId, status: 'INACTIVE' } },
+      admin,
+    );
+    expect(deactivated.data?.updateCustomer.userErrors).toEqual([]);
+    // A new order for this customer is refused; the repeat (now also out of stock) is not.
+    expect(
+      (await place(customerId, [{ productId, quantity: 1 }])).data?.placeOrder.userErrors[0].code,
+    ).toBe('CUSTOMER_INACTIVE');
+    const again = await place(customerId, [{ productId, quantity: 5 }], input);
+    expect(again.data?.placeOrder).toMatchObject({ order: { id: orderId }, userErrors: [] });
+    expect(await stockOf(productId)).toEqual({ onHand: 5, reserved: 5, available: 0 });
   });
 });
 

@@ -37,6 +37,20 @@ export async function claimIdempotencyKey(
   key: string,
   hash: string,
 ): Promise<IdempotencyClaim> {
+  checkIdempotencyKey(key);
+  const inserted = await runSql<{ scope: string }>(
+    tx,
+    'INSERT INTO idempotency_key (scope, key, request_hash) VALUES (?, ?, ?) ON CONFLICT (scope, key) DO NOTHING RETURNING scope',
+    [scope, key, hash],
+  );
+  if (inserted.length > 0) return { fresh: true };
+  const resultId = await earlierResult(tx, scope, key, hash);
+  if (resultId === undefined) throw idempotencyKeyReused();
+  return { fresh: false, resultId };
+}
+
+/** Refuses a key that is empty or too long. */
+export function checkIdempotencyKey(key: string): void {
   if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
     throw new BusinessRuleError(
       UserErrorCode.INVALID_INPUT,
@@ -44,25 +58,34 @@ export async function claimIdempotencyKey(
       ['input', 'idempotencyKey'],
     );
   }
-  const inserted = await runSql<{ scope: string }>(
-    tx,
-    'INSERT INTO idempotency_key (scope, key, request_hash) VALUES (?, ?, ?) ON CONFLICT (scope, key) DO NOTHING RETURNING scope',
-    [scope, key, hash],
+}
+
+/** What a database function raises for a key used before with other input. */
+export const IDEMPOTENCY_KEY_REUSED_SQLSTATE = 'BD002';
+
+export function idempotencyKeyReused(): BusinessRuleError {
+  return new BusinessRuleError(
+    UserErrorCode.IDEMPOTENCY_KEY_REUSED,
+    'This idempotency key was already used with different input',
+    ['input', 'idempotencyKey'],
   );
-  if (inserted.length > 0) return { fresh: true };
-  const [existing] = await runSql<{ request_hash: string; result_id: string | null }>(
-    tx,
+}
+
+/** The result a committed earlier request with this key and the same input produced, if any. */
+export async function earlierResult(
+  em: EntityManager,
+  scope: string,
+  key: string,
+  hash: string,
+): Promise<string | undefined> {
+  const [earlier] = await runSql<{ request_hash: string; result_id: string | null }>(
+    em,
     'SELECT request_hash, result_id FROM idempotency_key WHERE scope = ? AND key = ?',
     [scope, key],
   );
-  if (!existing || existing.request_hash !== hash || existing.result_id === null) {
-    throw new BusinessRuleError(
-      UserErrorCode.IDEMPOTENCY_KEY_REUSED,
-      'This idempotency key was already used with different input',
-      ['input', 'idempotencyKey'],
-    );
-  }
-  return { fresh: false, resultId: existing.result_id };
+  return earlier?.request_hash === hash && earlier.result_id !== null
+    ? earlier.result_id
+    : undefined;
 }
 
 /** Records what the claimed key produced, in the same transaction. */
@@ -72,23 +95,9 @@ export async function completeIdempotencyKey(
   key: string,
   resultId: number | string,
 ): Promise<void> {
-  const completion = idempotencyCompletion(scope, key, '?');
-  await runSql(tx, completion.sql, [String(resultId), ...completion.params]);
-}
-
-/**
- * `completeIdempotencyKey` within the statement that produces the result, for one round trip
- * fewer: the UPDATE for a WITH clause, taking the result's id from `resultIdSql` (a scalar
- * subquery on an earlier WITH entry, such as `SELECT id FROM placed`). `params` bind its own
- * `?`, which come after any in `resultIdSql`.
- */
-export function idempotencyCompletion(
-  scope: string,
-  key: string,
-  resultIdSql: string,
-): { sql: string; params: unknown[] } {
-  return {
-    sql: `UPDATE idempotency_key SET result_id = (${resultIdSql})::text WHERE scope = ? AND key = ?`,
-    params: [scope, key],
-  };
+  await runSql(tx, 'UPDATE idempotency_key SET result_id = ? WHERE scope = ? AND key = ?', [
+    String(resultId),
+    scope,
+    key,
+  ]);
 }

@@ -34,27 +34,37 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
  * AsyncLocalStorage scope for the global entity manager (requests never use it) and merging
  * the flushed entities back into a parent that is thrown away.
  */
-export async function inTransaction<T>(
+export function inTransaction<T>(
   em: EntityManager,
   work: (tx: EntityManager) => Promise<T>,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
+  return retryingLostRaces(async () => {
+    const tx = em.fork();
+    await tx.begin();
     try {
-      const tx = em.fork();
-      await tx.begin();
-      try {
-        const result = await work(tx);
-        await tx.commit(); // flushes the unit of work first
-        return result;
-      } catch (error) {
-        // A failed COMMIT has already ended the transaction; the rollback then has nothing to do.
-        await tx.rollback().catch(() => undefined);
-        throw error;
-      }
+      const result = await work(tx);
+      await tx.commit(); // flushes the unit of work first
+      return result;
+    } catch (error) {
+      // A failed COMMIT has already ended the transaction; the rollback then has nothing to do.
+      await tx.rollback().catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
+/**
+ * Runs `attempt` (a whole transaction, or one statement that is a transaction of its own) again
+ * when PostgreSQL reports a deadlock or a serialization failure; anything else propagates.
+ */
+export async function retryingLostRaces<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries += 1) {
+    try {
+      return await attempt();
     } catch (error) {
       const state = sqlState(error);
-      if (!state || !RETRYABLE.has(state) || attempt >= MAX_ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+      if (!state || !RETRYABLE.has(state) || tries >= MAX_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * tries));
     }
   }
 }

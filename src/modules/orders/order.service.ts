@@ -1,8 +1,14 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { claimIdempotencyKey, idempotencyCompletion, requestHash } from '../../db/idempotency';
-import { findRowsById, rowMapper, selectListOf } from '../../db/plain-rows';
-import { inTransaction, pgArray } from '../../db/transaction';
+import {
+  checkIdempotencyKey,
+  earlierResult,
+  IDEMPOTENCY_KEY_REUSED_SQLSTATE,
+  idempotencyKeyReused,
+  requestHash,
+} from '../../db/idempotency';
+import { findRowsById, rowMapper, selectListOf, type Row } from '../../db/plain-rows';
+import { inTransaction, pgArray, retryingLostRaces, sqlState } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
 import type { Viewer } from '../../graphql/context';
 import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
@@ -42,7 +48,8 @@ export interface ShipmentListener {
 
 export const MAX_ORDER_LINES = 100;
 const MAX_UNITS_PER_LINE = 10_000;
-const IDEMPOTENCY_SCOPE = 'placeOrder';
+/** The idempotency keys of placeOrder. */
+const SCOPE = 'placeOrder';
 
 type TransitionDetails =
   | { to: OrderStatus.PICKING | OrderStatus.PACKED | OrderStatus.DELIVERED }
@@ -85,80 +92,96 @@ export class OrderService {
     );
     const note = optionalText(draft.note, ['input', 'note'], 2000);
     const key = draft.idempotencyKey ?? null;
+    if (key !== null) checkIdempotencyKey(key);
     const hash = requestHash({ customerId: draft.customerId, lines: draft.lines, note });
 
-    return inTransaction(em, async (tx) => {
-      if (key !== null) {
-        const claim = await claimIdempotencyKey(tx, IDEMPOTENCY_SCOPE, key, hash);
-        if (!claim.fresh)
-          return { order: await tx.findOneOrFail(Order, { id: Number(claim.resultId) }) };
-      }
-      const customer = await this.customers.requireActive(tx, draft.customerId, [
-        'input',
-        'customerId',
-      ]);
-      // Plain rows: the products are read for their prices, not changed here.
-      const products = new Map(
-        (
-          await findRowsById(
-            tx,
-            Product,
-            draft.lines.map((line) => line.productId),
-          )
-        ).map((p) => [p.id, p]),
-      );
-      const lines = draft.lines.map((line, index) => {
-        const field = ['input', 'lines', String(index), 'productId'];
-        const product = products.get(line.productId);
-        if (!product)
-          throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such product', field);
-        if (!product.active)
-          throw new BusinessRuleError(
-            UserErrorCode.PRODUCT_UNAVAILABLE,
-            `${product.sku} is not for sale`,
-            field,
-          );
-        return { product, quantity: line.quantity };
-      });
-      // The locked part in one call (`order_place`, see its migration): the order and its lines
-      // at these prices, the stock reservation and the PLACED event.
-      const requests: StockRequest[] = lines.map(({ product, quantity }, index) => ({
-        productId: product.id,
-        quantity,
-        field: ['input', 'lines', String(index), 'quantity'],
-      }));
-      const column = (pick: (line: (typeof lines)[number]) => number | bigint) =>
-        pgArray(lines.map(pick));
-      // The key's completion, when there is one, goes in the same statement.
-      const completion =
+    let lines: { product: Row<Product>; quantity: number }[];
+    try {
+      lines = await this.checkedLines(em, draft);
+    } catch (error) {
+      // A repeat of a request that was placed answers with its order, whatever changed since.
+      const earlier = key === null ? undefined : await earlierResult(em, SCOPE, key, hash);
+      if (earlier === undefined) throw error;
+      return { order: await this.placedOrder(em, Number(earlier)) };
+    }
+    // The part that holds locks is one statement, a transaction of its own (no BEGIN and COMMIT
+    // round trips): `order_place` writes the order, its lines at these prices, the stock
+    // reservation and the PLACED event; `order_place_once` first claims the idempotency key and
+    // records the order under it (see their migrations).
+    const requests: StockRequest[] = lines.map(({ product, quantity }, index) => ({
+      productId: product.id,
+      quantity,
+      field: ['input', 'lines', String(index), 'quantity'],
+    }));
+    const column = (pick: (line: (typeof lines)[number]) => number | bigint) =>
+      pgArray(lines.map(pick));
+    const orderArguments = [
+      draft.customerId,
+      note,
+      viewer.employeeId,
+      column((line) => line.product.id),
+      column((line) => line.quantity),
+      column((line) => line.product.priceMinor),
+      column((line) => line.product.costMinor),
+    ];
+    const orderParameters = '?, ?, ?, ?::bigint[], ?::int[], ?::bigint[], ?::bigint[]';
+    try {
+      const [placed] = await retryingLostRaces(() =>
         key === null
-          ? undefined
-          : idempotencyCompletion(IDEMPOTENCY_SCOPE, key, 'SELECT id FROM placed');
-      let placed: Record<string, unknown>;
-      try {
-        [placed] = await runSql(
-          tx,
-          `WITH placed AS (
-             SELECT ${selectListOf(tx, Order)}
-               FROM order_place(?, ?, ?, ?::bigint[], ?::int[], ?::bigint[], ?::bigint[]))
-           ${completion ? `, completed AS (${completion.sql})` : ''}
-           SELECT * FROM placed`,
-          [
-            customer.id,
-            note,
-            viewer.employeeId,
-            column((line) => line.product.id),
-            column((line) => line.quantity),
-            column((line) => line.product.priceMinor),
-            column((line) => line.product.costMinor),
-            ...(completion?.params ?? []),
-          ],
+          ? runSql(
+              em,
+              `SELECT ${selectListOf(em, Order)} FROM order_place(${orderParameters})`,
+              orderArguments,
+            )
+          : runSql(
+              em,
+              `SELECT ${selectListOf(em, Order)} FROM order_place_once(?, ?, ?, ${orderParameters})`,
+              [SCOPE, key, hash, ...orderArguments],
+            ),
+      );
+      return { order: rowMapper(em, Order)(placed) };
+    } catch (error) {
+      if (sqlState(error) === IDEMPOTENCY_KEY_REUSED_SQLSTATE) throw idempotencyKeyReused();
+      throw this.catalog.outOfStock(error, requests) ?? error;
+    }
+  }
+
+  /**
+   * The customer and the products of a new order, checked: read before the statement that
+   * places it, in one round trip, outside any transaction. Inside one they would be no safer:
+   * nothing here is locked, and under READ COMMITTED each statement sees the latest commits.
+   */
+  private async checkedLines(
+    em: EntityManager,
+    draft: OrderDraft,
+  ): Promise<{ product: Row<Product>; quantity: number }[]> {
+    const [, products] = await Promise.all([
+      this.customers.requireActive(em, draft.customerId, ['input', 'customerId']),
+      findRowsById(
+        em,
+        Product,
+        draft.lines.map((line) => line.productId),
+      ).then((rows) => new Map(rows.map((product) => [product.id, product]))),
+    ]);
+    return draft.lines.map((line, index) => {
+      const field = ['input', 'lines', String(index), 'productId'];
+      const product = products.get(line.productId);
+      if (!product) throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such product', field);
+      if (!product.active)
+        throw new BusinessRuleError(
+          UserErrorCode.PRODUCT_UNAVAILABLE,
+          `${product.sku} is not for sale`,
+          field,
         );
-      } catch (error) {
-        throw this.catalog.outOfStock(error, requests) ?? error;
-      }
-      return { order: rowMapper(tx, Order)(placed) };
+      return { product, quantity: line.quantity };
     });
+  }
+
+  /** A committed order, as a plain row, for a mutation's payload. */
+  private async placedOrder(em: EntityManager, id: number): Promise<Row<Order>> {
+    const [order] = await findRowsById(em, Order, [id]);
+    if (!order) throw new Error(`order ${id} is missing after its transaction committed`);
+    return order;
   }
 
   startPicking(em: EntityManager, viewer: Viewer, orderId: number) {
