@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import {
   AccountsDocument,
   ApAgingDocument,
@@ -385,6 +386,40 @@ describe('reversals and closed periods', () => {
       'ALREADY_REVERSED',
     ]);
     await assertLedgerInvariants();
+  });
+
+  it('refuses a posting whose date the books close while it is being checked', async () => {
+    const before = await sql<{ entries: string }>('SELECT count(*) AS entries FROM journal_entry');
+    // A close that has not committed yet: the posting's checks read past it, its locked part
+    // waits for it, then sees it.
+    const closer = new Client({ connectionString: server.database.url });
+    await closer.connect();
+    try {
+      await closer.query('BEGIN');
+      await closer.query("UPDATE ledger_settings SET closed_through = '2025-03-31' WHERE id = 1");
+      const posting = post(
+        [
+          { code: '1000', debit: '1.00' },
+          { code: '3000', credit: '1.00' },
+        ],
+        { date: '2025-03-15' },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await closer.query('COMMIT');
+      expect((await posting).data?.postJournalEntry).toEqual({
+        journalEntry: null,
+        userErrors: [
+          {
+            code: 'PERIOD_CLOSED',
+            field: ['input', 'date'],
+            message: 'The books are closed through 2025-03-31',
+          },
+        ],
+      });
+    } finally {
+      await closer.end();
+    }
+    expect(await sql('SELECT count(*) AS entries FROM journal_entry')).toEqual(before);
   });
 
   it('refuses postings and reversals dated in a closed period', async () => {

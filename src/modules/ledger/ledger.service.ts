@@ -1,7 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { findRowsById, type Row } from '../../db/plain-rows';
+import { findRowsById, rowMapper, selectListOf, type Row } from '../../db/plain-rows';
 import { claimIdempotencyKey, completeIdempotencyKey, requestHash } from '../../db/idempotency';
-import { inTransaction, isUniqueViolation, pgArray } from '../../db/transaction';
+import {
+  inTransaction,
+  isUniqueViolation,
+  pgArray,
+  retryingLostRaces,
+  sqlDetail,
+  sqlState,
+} from '../../db/transaction';
 import { eventInsert, recordEvent } from '../../events/event-log';
 import type { Viewer } from '../../graphql/context';
 import { parseMinorUnits } from '../../graphql/money';
@@ -67,6 +74,21 @@ export interface PostedEntry {
 
 const MAX_LINES = 500;
 
+/** The arguments of `ledger_post_entry` and `ledger_post_open_entry`, as `postingStatement` binds them. */
+const POSTING_PARAMETERS =
+  '?, ?, ?, ?, ?, ?, ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::bigint[], ?::bigint[]';
+
+/** What `ledger_post_open_entry` raises for a date the books are closed through. */
+const PERIOD_CLOSED_SQLSTATE = 'BD003';
+
+function periodClosed(closedThrough: string): BusinessRuleError {
+  return new BusinessRuleError(
+    UserErrorCode.PERIOD_CLOSED,
+    `The books are closed through ${closedThrough}`,
+    ['input', 'date'],
+  );
+}
+
 /** Today's accounting date (UTC). */
 export function today(): string {
   return new Date().toISOString().slice(0, 10);
@@ -122,6 +144,50 @@ export class LedgerService {
 
   /** Posts a balanced entry inside the caller's transaction. */
   async post(tx: EntityManager, posting: Posting): Promise<PostedEntry> {
+    const statement = await this.postingStatement(tx, posting);
+    await tx.flush();
+    const [{ number }] = await runSql<{ number: string }>(
+      tx,
+      `WITH recorded AS (${statement.event.sql})
+       SELECT ledger_post_entry(${POSTING_PARAMETERS}) AS number`,
+      [...statement.event.params, ...statement.values],
+    );
+    return { id: statement.entryId, number: Number(number) };
+  }
+
+  /**
+   * `post` outside a transaction: the checks are plain reads, and the locked part is one
+   * statement, a transaction of its own (`ledger_post_open_entry`, which checks again that the
+   * date is open, under the lock `post` takes), that answers with the entry. No BEGIN and COMMIT
+   * round trips, nor one to read the entry after.
+   */
+  private async postAlone(em: EntityManager, posting: Posting): Promise<Row<JournalEntry>> {
+    const statement = await this.postingStatement(em, posting);
+    try {
+      const [entry] = await retryingLostRaces(() =>
+        runSql(
+          em,
+          `WITH recorded AS (${statement.event.sql})
+           SELECT ${selectListOf(em, JournalEntry)} FROM ledger_post_open_entry(${POSTING_PARAMETERS})`,
+          [...statement.event.params, ...statement.values],
+        ),
+      );
+      return rowMapper(em, JournalEntry)(entry);
+    } catch (error) {
+      if (sqlState(error) === PERIOD_CLOSED_SQLSTATE) throw periodClosed(sqlDetail(error) ?? '');
+      throw error;
+    }
+  }
+
+  /**
+   * A posting, checked, as the values of its locked part: everything that needs no lock happens
+   * first, so the locked part is one call, just before commit, in the same statement as the
+   * POSTED event (one round trip for both).
+   */
+  private async postingStatement(
+    em: EntityManager,
+    posting: Posting,
+  ): Promise<{ entryId: number; event: { sql: string; params: unknown[] }; values: unknown[] }> {
     const field = (index: number, name: string) => ['input', 'lines', String(index), name];
     if (posting.lines.length < 2) {
       throw new BusinessRuleError(UserErrorCode.INVALID_INPUT, 'An entry has at least two lines', [
@@ -165,14 +231,9 @@ export class LedgerService {
         'date',
       ]);
     const accountIds = [...new Set(posting.lines.map((line) => line.accountId))];
-    const checked = await this.checkPosting(tx, accountIds, posting.entryId);
-    if (checked.closedThrough && posting.date <= checked.closedThrough) {
-      throw new BusinessRuleError(
-        UserErrorCode.PERIOD_CLOSED,
-        `The books are closed through ${checked.closedThrough}`,
-        ['input', 'date'],
-      );
-    }
+    const checked = await this.checkPosting(em, accountIds, posting.entryId);
+    if (checked.closedThrough && posting.date <= checked.closedThrough)
+      throw periodClosed(checked.closedThrough);
     posting.lines.forEach((line, index) => {
       if (!checked.accountIds.has(line.accountId))
         throw new BusinessRuleError(
@@ -182,25 +243,19 @@ export class LedgerService {
         );
     });
 
-    // Everything that needs no lock happens first; the locked part is one call, just before
-    // commit, in the same statement as the POSTED event (one round trip for both).
     const { entryId } = checked;
-    const event = eventInsert({
-      streamType: 'JournalEntry',
-      streamId: entryId,
-      type: 'POSTED',
-      payload: { date: posting.date, source: posting.source, total: debits.toString() },
-      actorId: posting.actorId,
-    });
-    await tx.flush();
     const column = (pick: (line: PostingLine) => string | number | bigint | null) =>
       pgArray(posting.lines.map(pick));
-    const [{ number }] = await runSql<{ number: string }>(
-      tx,
-      `WITH recorded AS (${event.sql})
-       SELECT ledger_post_entry(?, ?, ?, ?, ?, ?, ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::bigint[], ?::bigint[]) AS number`,
-      [
-        ...event.params,
+    return {
+      entryId,
+      event: eventInsert({
+        streamType: 'JournalEntry',
+        streamId: entryId,
+        type: 'POSTED',
+        payload: { date: posting.date, source: posting.source, total: debits.toString() },
+        actorId: posting.actorId,
+      }),
+      values: [
         entryId,
         posting.date,
         posting.memo,
@@ -214,8 +269,7 @@ export class LedgerService {
         column((line) => line.customerId ?? null),
         column((line) => line.vendorId ?? null),
       ],
-    );
-    return { id: entryId, number: Number(number) };
+    };
   }
 
   /** A committed entry, as a plain row, for a mutation's payload. */
@@ -237,11 +291,12 @@ export class LedgerService {
    * What a posting checks before its locked part, read in one statement: the day the books are
    * closed through, which of its accounts exist, and its entry id: the one it was given, or a new
    * one (an id drawn for a posting that is then refused is a gap in ids, never in entry numbers).
-   * FOR SHARE: a concurrent closePeriod waits for this posting, and this posting sees any close
-   * that committed.
+   * FOR SHARE in a transaction: a concurrent closePeriod waits for this posting, and this posting
+   * sees any close that committed. Outside one the lock would end with the statement: the read is
+   * plain, and `ledger_post_open_entry` takes the lock for the locked part.
    */
   private async checkPosting(
-    tx: EntityManager,
+    em: EntityManager,
     accountIds: readonly number[],
     entryId: number | undefined,
   ): Promise<{ closedThrough: string | null; accountIds: Set<number>; entryId: number }> {
@@ -250,8 +305,9 @@ export class LedgerService {
       account_ids: string[];
       entry_id: string;
     }>(
-      tx,
-      `SELECT (SELECT to_char(closed_through, 'YYYY-MM-DD') FROM ledger_settings WHERE id = 1 FOR SHARE)
+      em,
+      `SELECT (SELECT to_char(closed_through, 'YYYY-MM-DD') FROM ledger_settings WHERE id = 1
+                ${em.isInTransaction() ? 'FOR SHARE' : ''})
                 AS closed_through,
               ARRAY(SELECT id FROM account WHERE id = ANY(?)) AS account_ids,
               coalesce(?::bigint, nextval(pg_get_serial_sequence('journal_entry', 'id'))) AS entry_id`,
@@ -278,29 +334,26 @@ export class LedgerService {
     }));
     const memo = optionalText(draft.memo, ['input', 'memo'], 1000);
     const key = draft.idempotencyKey ?? null;
+    const posting: Posting = {
+      date: draft.date,
+      memo,
+      source: 'MANUAL',
+      lines,
+      actorId: viewer.employeeId,
+    };
+    if (key === null) return { journalEntry: await this.postAlone(em, posting) };
     const entryId = await inTransaction(em, async (tx) => {
-      let reservedId: number | undefined;
-      if (key !== null) {
-        const claim = await claimIdempotencyKey(
-          tx,
-          'postJournalEntry',
-          key,
-          requestHash({ date: draft.date, memo, lines }),
-        );
-        if (!claim.fresh) return Number(claim.resultId);
-        // The key records the entry's id before the posting, so the locked part stays last.
-        reservedId = await this.allocateEntryId(tx);
-        await completeIdempotencyKey(tx, 'postJournalEntry', key, reservedId);
-      }
-      const posted = await this.post(tx, {
-        entryId: reservedId,
-        date: draft.date,
-        memo,
-        source: 'MANUAL',
-        lines,
-        actorId: viewer.employeeId,
-      });
-      return posted.id;
+      const claim = await claimIdempotencyKey(
+        tx,
+        'postJournalEntry',
+        key,
+        requestHash({ date: draft.date, memo, lines }),
+      );
+      if (!claim.fresh) return Number(claim.resultId);
+      // The key records the entry's id before the posting, so the locked part stays last.
+      const reservedId = await this.allocateEntryId(tx);
+      await completeIdempotencyKey(tx, 'postJournalEntry', key, reservedId);
+      return (await this.post(tx, { ...posting, entryId: reservedId })).id;
     });
     return { journalEntry: await this.postedEntry(em, entryId) };
   }
