@@ -3,7 +3,7 @@ import { Socket } from 'node:net';
 import { Client } from 'pg';
 import { watchStatements } from '../src/db/driver';
 import { openOrm } from '../src/db/orm';
-import { runSql } from '../src/db/sql';
+import { runLockingSql, runSql } from '../src/db/sql';
 import { sqlState } from '../src/db/transaction';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
@@ -76,6 +76,29 @@ describe('the read pipeline', () => {
       await runSql(tx, 'INSERT INTO pipeline_probe VALUES (?)', [7]);
       expect(await runSql(tx, 'SELECT n FROM pipeline_probe')).toEqual([{ n: 7 }]);
     });
+  });
+
+  it('runs a statement that waits for a lock on a pooled connection, holding up no read', async () => {
+    await runSql(orm.em.fork(), 'CREATE TABLE lock_probe (id int PRIMARY KEY, n int)');
+    await runSql(orm.em.fork(), 'INSERT INTO lock_probe VALUES (1, 0)');
+    const holder = new Client({ connectionString: database.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT n FROM lock_probe WHERE id = 1 FOR UPDATE');
+      const em = orm.em.fork();
+      const waiting = runLockingSql<{ n: number }>(
+        em,
+        'UPDATE lock_probe SET n = n + 1 WHERE id = 1 RETURNING n',
+      );
+      const read = runSql<{ n: number }>(em, 'SELECT n FROM lock_probe WHERE id = 1');
+      // The read is answered while the update still waits for the lock.
+      expect(await read).toEqual([{ n: 0 }]);
+      await holder.query('COMMIT');
+      expect(await waiting).toEqual([{ n: 1 }]);
+    } finally {
+      await holder.end();
+    }
   });
 
   it('reports each statement to statement watchers', async () => {

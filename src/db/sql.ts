@@ -46,26 +46,48 @@ function statementText(sql: string): StatementText {
 /**
  * Runs one SQL statement (`?` placeholders) with its values bound, as a prepared statement named
  * after its text: in the entity manager's transaction when it has one, otherwise on the read
- * pipeline (`read-pipeline.ts`), which sends a turn's statements in one write. `em.execute` writes the
- * values into the text instead, so PostgreSQL parses and plans every statement anew; bound to a
- * named statement, each connection parses and plans it once. On the hot paths that halves the
+ * pipeline (`read-pipeline.ts`), which sends a turn's statements in one write. `em.execute` writes
+ * the values into the text instead, so PostgreSQL parses and plans every statement anew; bound to
+ * a named statement, each connection parses and plans it once. On the hot paths that halves the
  * database's CPU per statement and saves the driver formatting the values into SQL.
  *
  * Values go through `pg` as they are: an array is one PostgreSQL array (`= ANY(?)`), not a
  * list spread into the text as `em.execute` would spread it. Write the columns out rather than
  * `*`: a prepared `SELECT *` fails once a migration adds a column to its table.
  */
-export async function runSql<T extends object = Record<string, unknown>>(
+export function runSql<T extends object = Record<string, unknown>>(
   em: EntityManager,
   sql: string,
   params: readonly unknown[] = [],
+): Promise<T[]> {
+  return run<T>(em, sql, params, true);
+}
+
+/**
+ * `runSql` for a statement that takes locks outside a transaction (a write that is a transaction
+ * of its own): on a pooled connection, never on the read pipeline, where waiting for a lock
+ * would hold up every statement written behind it on that connection.
+ */
+export function runLockingSql<T extends object = Record<string, unknown>>(
+  em: EntityManager,
+  sql: string,
+  params: readonly unknown[] = [],
+): Promise<T[]> {
+  return run<T>(em, sql, params, false);
+}
+
+async function run<T extends object>(
+  em: EntityManager,
+  sql: string,
+  params: readonly unknown[],
+  pipelined: boolean,
 ): Promise<T[]> {
   const values = params.map((value) => (value === undefined ? null : value));
   const { name, positional } = statementText(sql);
   const transaction = em.getTransactionContext<Knex.Transaction>();
   const connection = em.getConnection();
   try {
-    if (!transaction && connection instanceof BackdeskConnection)
+    if (pipelined && !transaction && connection instanceof BackdeskConnection)
       return await connection.reads.query<T>({ text: positional, values, name });
     const statement = em.getKnex().raw(sql, values as Knex.RawBinding[]);
     if (name) statement.options({ name });

@@ -16,7 +16,7 @@ import { isCalendarDate } from '../../graphql/scalars';
 import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
 import { optionalText, requiredText } from '../common/input-rules';
 import { Account, AccountType, JournalEntry, NORMAL_BALANCE } from './ledger.entity';
-import { runSql } from '../../db/sql';
+import { runLockingSql, runSql } from '../../db/sql';
 
 /** The chart of accounts every installation has (created by a migration); the system posts to them. */
 export const StandardAccount = {
@@ -165,7 +165,7 @@ export class LedgerService {
     const statement = await this.postingStatement(em, posting);
     try {
       const [entry] = await retryingLostRaces(() =>
-        runSql(
+        runLockingSql(
           em,
           `WITH recorded AS (${statement.event.sql})
            SELECT ${selectListOf(em, JournalEntry)} FROM ledger_post_open_entry(${POSTING_PARAMETERS})`,

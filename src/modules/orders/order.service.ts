@@ -18,7 +18,7 @@ import { integerInRange, optionalText, requiredText } from '../common/input-rule
 import type { CustomerService } from '../customers/customer.service';
 import { Order, OrderLine, OrderStatus } from './order.entity';
 import { canTransition, ORDER_TRANSITIONS } from './order-process';
-import { runSql } from '../../db/sql';
+import { runLockingSql } from '../../db/sql';
 
 export interface OrderLineDraft {
   productId: number;
@@ -128,12 +128,12 @@ export class OrderService {
     try {
       const [placed] = await retryingLostRaces(() =>
         key === null
-          ? runSql(
+          ? runLockingSql(
               em,
               `SELECT ${selectListOf(em, Order)} FROM order_place(${orderParameters})`,
               orderArguments,
             )
-          : runSql(
+          : runLockingSql(
               em,
               `SELECT ${selectListOf(em, Order)} FROM order_place_once(?, ?, ?, ${orderParameters})`,
               [SCOPE, key, hash, ...orderArguments],
