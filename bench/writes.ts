@@ -8,8 +8,10 @@
  *   BENCH_CLIENTS=16 BENCH_WRITE_SECONDS=15 npm run bench:writes
  *
  * Standalone it builds a fresh database `backdesk_bench_writes` at scale 0.1 (so writes never
- * touch the read benchmark's databases), starts the built server in a process of its own, and
- * writes bench/results/writes.json and prints a Markdown table.
+ * touch the read benchmark's databases), or writes into `BENCH_DATABASE` when set (an existing
+ * benchmark database that has served writes before: a database that has settled), starts the
+ * built server in a process of its own, and writes bench/results/writes.json and prints a
+ * Markdown table.
  *
  * Definitions:
  * - perSecond: requests that completed without a GraphQL error and without a user error, divided
@@ -38,6 +40,7 @@ import {
   recreateDatabase,
   runAutocannon,
   startBackdeskProcess,
+  withDatabase,
   writeResult,
   type GraphQLResult,
   type Machine,
@@ -147,33 +150,39 @@ async function closedLoop(
     failed += 1;
     if (samples.size < 5) samples.add(failure);
   };
+  const load = (duration: number, check: (failure: string) => void) =>
+    runAutocannon({
+      url: server.graphqlUrl,
+      connections: clients,
+      duration,
+      timeout: 30,
+      requests: [
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          setupRequest: (request) => ({ ...request, body: JSON.stringify(body(sent++)) }),
+          onResponse: (status, text) => {
+            if (status !== 200) return check(`HTTP ${status}`);
+            let answer: GraphQLResult;
+            try {
+              answer = JSON.parse(text) as GraphQLResult;
+            } catch {
+              return check('an answer that is not JSON');
+            }
+            const failure = failureOf(answer, field);
+            if (failure !== undefined) check(failure);
+          },
+        },
+      ],
+    });
+  // Warmed up as the reads are: the first seconds of a fresh server (code not yet optimised,
+  // statements not yet prepared on each connection) are not its pace. Those writes are real.
+  const warmupSeconds = Number(process.env.BENCH_WRITE_WARMUP_SECONDS ?? 2);
+  if (warmupSeconds > 0) await load(warmupSeconds, () => undefined);
   const serverPid = server.child.pid as number;
   const cpuBefore = processCpuSeconds(serverPid);
   const started = performance.now();
-  const result = await runAutocannon({
-    url: server.graphqlUrl,
-    connections: clients,
-    duration: seconds,
-    timeout: 30,
-    requests: [
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        setupRequest: (request) => ({ ...request, body: JSON.stringify(body(sent++)) }),
-        onResponse: (status, text) => {
-          if (status !== 200) return fail(`HTTP ${status}`);
-          let answer: GraphQLResult;
-          try {
-            answer = JSON.parse(text) as GraphQLResult;
-          } catch {
-            return fail('an answer that is not JSON');
-          }
-          const failure = failureOf(answer, field);
-          if (failure !== undefined) fail(failure);
-        },
-      },
-    ],
-  });
+  const result = await load(seconds, fail);
   const elapsed = (performance.now() - started) / 1000;
   const serverCpu = (processCpuSeconds(serverPid) - cpuBefore) / elapsed;
   // Requests that got no answer (connection errors, timeouts) failed too.
@@ -362,12 +371,14 @@ export function writesTable(result: WriteResult, host?: Machine): string {
 async function main(): Promise<void> {
   const admin = await adminDatabase();
   try {
-    const databaseUrl = await buildBenchData({
-      adminUrl: admin.url,
-      scale: 0.1,
-      database: WRITES_DB,
-      log: () => undefined,
-    });
+    const databaseUrl = process.env.BENCH_DATABASE
+      ? withDatabase(admin.url, process.env.BENCH_DATABASE)
+      : await buildBenchData({
+          adminUrl: admin.url,
+          scale: 0.1,
+          database: WRITES_DB,
+          log: () => undefined,
+        });
     const host = await machine(databaseUrl);
     const result = await runWrites({ adminUrl: admin.url, databaseUrl });
     const file = writeResult('writes', { machine: host, ...result });
