@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import pino from 'pino';
 import { migrateUp, openOrm } from '../src/db/orm';
 import { seedDemoData } from '../src/db/seed';
-import { recreateDatabase } from './lib';
+import { recreateDatabase, withDatabase } from './lib';
 
 export function benchDatabaseName(scale: number): string {
   return process.env.BENCH_DATABASE ?? `backdesk_bench_${String(scale).replace('.', '_')}`;
@@ -171,4 +171,14 @@ export async function buildBenchData(options: BenchDataOptions): Promise<string>
   }
   log(`database ${database} ready at scale ${scale}: ${JSON.stringify(counts)}`);
   return url;
+}
+
+/**
+ * The database a standalone benchmark part runs on: `BENCH_DATABASE` when set (an existing
+ * benchmark database), otherwise `fresh`, built anew at scale 0.1.
+ */
+export function standaloneDatabase(adminUrl: string, fresh: string): Promise<string> {
+  const existing = process.env.BENCH_DATABASE;
+  if (existing) return Promise.resolve(withDatabase(adminUrl, existing));
+  return buildBenchData({ adminUrl, scale: 0.1, database: fresh, log: () => undefined });
 }

@@ -82,7 +82,7 @@ import * as hdr from 'hdr-histogram-js';
 import { Client as PgClient } from 'pg';
 import WebSocket from 'ws';
 import { decodeGlobalId, toGlobalId } from '../src/graphql/global-id';
-import { buildBenchData } from './data-set';
+import { standaloneDatabase } from './data-set';
 import { processCpuSeconds } from './writes';
 import {
   adminDatabase,
@@ -90,7 +90,6 @@ import {
   login,
   machine,
   startBackdeskProcess,
-  withDatabase,
   writeResult,
   type GraphQLResult,
   type Machine,
@@ -901,14 +900,7 @@ export function liveTable(results: LiveResult[], host?: Machine): string {
 async function main(): Promise<void> {
   const admin = await adminDatabase();
   try {
-    const databaseUrl = process.env.BENCH_DATABASE
-      ? withDatabase(admin.url, process.env.BENCH_DATABASE)
-      : await buildBenchData({
-          adminUrl: admin.url,
-          scale: 0.1,
-          database: LIVE_DB,
-          log: () => undefined,
-        });
+    const databaseUrl = await standaloneDatabase(admin.url, LIVE_DB);
     const host = await machine(databaseUrl);
     const runs: LiveOptions[] = [
       {

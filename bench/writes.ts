@@ -30,7 +30,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { Client } from 'pg';
 import { toGlobalId } from '../src/graphql/global-id';
-import { buildBenchData } from './data-set';
+import { standaloneDatabase } from './data-set';
 import {
   adminDatabase,
   graphqlRequest,
@@ -40,7 +40,6 @@ import {
   recreateDatabase,
   runAutocannon,
   startBackdeskProcess,
-  withDatabase,
   writeResult,
   type GraphQLResult,
   type Machine,
@@ -371,14 +370,7 @@ export function writesTable(result: WriteResult, host?: Machine): string {
 async function main(): Promise<void> {
   const admin = await adminDatabase();
   try {
-    const databaseUrl = process.env.BENCH_DATABASE
-      ? withDatabase(admin.url, process.env.BENCH_DATABASE)
-      : await buildBenchData({
-          adminUrl: admin.url,
-          scale: 0.1,
-          database: WRITES_DB,
-          log: () => undefined,
-        });
+    const databaseUrl = await standaloneDatabase(admin.url, WRITES_DB);
     const host = await machine(databaseUrl);
     const result = await runWrites({ adminUrl: admin.url, databaseUrl });
     const file = writeResult('writes', { machine: host, ...result });

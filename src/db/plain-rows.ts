@@ -39,7 +39,7 @@ interface MappedColumn {
 
 const mappers = new WeakMap<EntityMetadata, Mapper>();
 const mappedColumns = new WeakMap<EntityMetadata, MappedColumn[]>();
-/** Select lists per entity and table alias (built once: they are on every hot read). */
+/** Select lists per entity and table alias (`selectListOf`). */
 const selectLists = new WeakMap<EntityMetadata, Map<string, string>>();
 /** JSON objects of rows per entity and table alias (`rowJsonOf`). */
 const rowJsonObjects = new WeakMap<EntityMetadata, Map<string, string>>();
@@ -170,27 +170,39 @@ export function rowMapper<T extends object>(
   return mapper as (raw: RawRow) => T;
 }
 
+/** SQL text built once per entity and table alias (it is on every hot read). */
+function perAlias(
+  cache: WeakMap<EntityMetadata, Map<string, string>>,
+  meta: EntityMetadata,
+  alias: string,
+  build: () => string,
+): string {
+  let byAlias = cache.get(meta);
+  if (!byAlias) {
+    byAlias = new Map();
+    cache.set(meta, byAlias);
+  }
+  let text = byAlias.get(alias);
+  if (text === undefined) {
+    text = build();
+    byAlias.set(alias, text);
+  }
+  return text;
+}
+
 /**
  * The columns a plain row is read from, written out (`alias.col, …`) rather than `*`: statements
  * are prepared (see db/sql.ts), and a prepared `*` breaks when a migration adds a column.
  */
 export function selectListOf(em: EntityManager, entity: EntityClass<object>, alias = ''): string {
   const meta = metadataOf(em, entity);
-  let byAlias = selectLists.get(meta);
-  if (!byAlias) {
-    byAlias = new Map();
-    selectLists.set(meta, byAlias);
-  }
-  let list = byAlias.get(alias);
-  if (list === undefined) {
+  return perAlias(selectLists, meta, alias, () => {
     const platform = em.getPlatform();
     const prefix = alias ? `${alias}.` : '';
-    list = mappedColumnsOf(em, meta)
+    return mappedColumnsOf(em, meta)
       .map((column) => `${prefix}${platform.quoteIdentifier(column.column)}`)
       .join(', ');
-    byAlias.set(alias, list);
-  }
-  return list;
+  });
 }
 
 /**
@@ -203,23 +215,15 @@ export function rowJsonOf(em: EntityManager, entity: EntityClass<object>, alias:
   const meta = metadataOf(em, entity);
   if (!meta.props.some((prop) => prop.lazy && prop.persist !== false))
     return `row_to_json(${alias})`;
-  let byAlias = rowJsonObjects.get(meta);
-  if (!byAlias) {
-    byAlias = new Map();
-    rowJsonObjects.set(meta, byAlias);
-  }
-  let object = byAlias.get(alias);
-  if (object === undefined) {
+  return perAlias(rowJsonObjects, meta, alias, () => {
     const platform = em.getPlatform();
     const columns = mappedColumnsOf(em, meta);
     // json_build_object takes at most 100 arguments.
     if (columns.length > 50) throw new Error(`${meta.className}: too many columns to nest`);
-    object = `json_build_object(${columns
+    return `json_build_object(${columns
       .map((column) => `'${column.column}', ${alias}.${platform.quoteIdentifier(column.column)}`)
       .join(', ')})`;
-    byAlias.set(alias, object);
-  }
-  return object;
+  });
 }
 
 /** The table of an entity, quoted for SQL. */
