@@ -12,7 +12,7 @@ import { Client, type ClientConfig } from 'pg';
  * write on loopback TCP also runs the receiving side's network stack and wakes a PostgreSQL
  * process: a fifth of the server's CPU went to `writev`. One write per turn carries them all, and
  * PostgreSQL answers them from a process that is already awake (A/B on the benchmark's reads:
- * customer 360 +44%, orders page +19%, trial balance +66%).
+ * customer 360 +57%, queue page +23%, orders page +18%, trial balance +65%).
  *
  * Each statement is still one implicit transaction of its own (pg sends a Sync after each), so a
  * failing statement fails alone. What pipelining gives up is that a slow statement delays the ones

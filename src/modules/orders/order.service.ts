@@ -100,7 +100,8 @@ export class OrderService {
       lines = await this.checkedLines(em, draft);
     } catch (error) {
       // A repeat of a request that was placed answers with its order, whatever changed since.
-      const earlier = key === null ? undefined : await earlierResult(em, SCOPE, key, hash);
+      if (key === null || !(error instanceof BusinessRuleError)) throw error;
+      const earlier = await earlierResult(em, SCOPE, key, hash);
       if (earlier === undefined) throw error;
       return { order: await this.placedOrder(em, Number(earlier)) };
     }
