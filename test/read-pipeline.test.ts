@@ -3,6 +3,7 @@ import { Socket } from 'node:net';
 import { Client } from 'pg';
 import { watchStatements } from '../src/db/driver';
 import { openOrm } from '../src/db/orm';
+import { ReadPipeline } from '../src/db/read-pipeline';
 import { runLockingSql, runSql } from '../src/db/sql';
 import { sqlState } from '../src/db/transaction';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -98,6 +99,52 @@ describe('the read pipeline', () => {
       expect(await waiting).toEqual([{ n: 1 }]);
     } finally {
       await holder.end();
+    }
+  });
+
+  it('sends no statement to a stalled connection, opening more while all are stalled', async () => {
+    const name = `pipeline-stall-${process.pid}`;
+    const pipeline = new ReadPipeline(
+      () => ({ connectionString: database.url, application_name: name }),
+      2,
+      50,
+    );
+    const statement = (text: string) => pipeline.query<{ pid: number }>({ text, values: [] });
+    const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 20));
+    try {
+      const slow = [statement('SELECT pg_backend_pid() AS pid, pg_sleep(0.8)')];
+      await nextTurn();
+      slow.push(statement('SELECT pg_backend_pid() AS pid, pg_sleep(0.8)'));
+      let slowDone = false;
+      void Promise.all(slow).then(() => (slowDone = true));
+      // Both connections have now waited longer than 50 ms for their statement.
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const [quick] = await statement('SELECT pg_backend_pid() AS pid');
+      expect(slowDone).toBe(false);
+      const slowPids = (await Promise.all(slow)).map(([row]) => row.pid);
+      expect(new Set(slowPids).size).toBe(2);
+      expect(slowPids).not.toContain(quick.pid);
+      // The third connection ends once idle with none stalled.
+      await statement('SELECT 1 AS pid');
+      const admin = new Client({ connectionString: database.url });
+      await admin.connect();
+      try {
+        const open = async () =>
+          Number(
+            (
+              await admin.query<{ count: string }>(
+                'SELECT count(*) FROM pg_stat_activity WHERE application_name = $1',
+                [name],
+              )
+            ).rows[0].count,
+          );
+        for (let tries = 0; tries < 50 && (await open()) > 2; tries += 1) await nextTurn();
+        expect(await open()).toBe(2);
+      } finally {
+        await admin.end();
+      }
+    } finally {
+      await pipeline.close();
     }
   });
 

@@ -17,7 +17,9 @@ import { Client, type ClientConfig } from 'pg';
  * Each statement is still one implicit transaction of its own (pg sends a Sync after each), so a
  * failing statement fails alone. What pipelining gives up is that a slow statement delays the ones
  * written behind it on its connection: a turn's statements go to one connection, and the next
- * turn's to the least busy.
+ * turn's to the least busy one that is not stalled (its oldest statement unanswered for
+ * STALLED_AFTER_MS). When every connection is stalled (a few long reports at once), another opens,
+ * up to twice the usual number, and closes again once it is idle.
  */
 
 /**
@@ -27,11 +29,14 @@ import { Client, type ClientConfig } from 'pg';
  */
 export const READ_CONNECTIONS = Math.max(2, availableParallelism());
 
+/** A connection whose oldest statement has waited this long takes no new ones. */
+export const STALLED_AFTER_MS = 250;
+
 interface Lane {
   client: Client;
   connected: Promise<unknown>;
-  /** Statements written and not yet answered. */
-  inFlight: number;
+  /** When each statement written and not yet answered was written, oldest first (pg answers in order). */
+  sentAt: number[];
   /** Taken by this turn: what is written to it is held back until the turn ends, to go out in one write. */
   takenThisTurn: boolean;
 }
@@ -64,13 +69,14 @@ export class ReadPipeline {
     /** The settings of knex's pooled connections (type parsers, application name, timeouts). */
     private readonly settings: () => ClientConfig,
     private readonly maxConnections = READ_CONNECTIONS,
+    private readonly stalledAfterMs = STALLED_AFTER_MS,
   ) {}
 
   async query<T>(statement: PipelinedStatement): Promise<T[]> {
     if (this.closing) throw new Error('Client was closed and is not queryable');
     const lane = this.laneForThisTurn();
     this.holdUntilTurnEnds(lane);
-    lane.inFlight += 1;
+    lane.sentAt.push(performance.now());
     try {
       await lane.connected;
       this.events.emit('query', { sql: statement.text });
@@ -81,25 +87,53 @@ export class ReadPipeline {
       });
       return result.rows;
     } finally {
-      lane.inFlight -= 1;
+      lane.sentAt.shift();
+      this.closeIfSurplus(lane);
     }
   }
 
-  /** This turn's connection if one is taken, else the least busy (a new one while all are busy). */
+  /**
+   * This turn's connection if one is taken, else the least busy that is not stalled, or a new one
+   * while fewer than the usual number flow and all of those are busy (up to twice the usual
+   * number, when some are stalled).
+   */
   private laneForThisTurn(): Lane {
+    const now = performance.now();
     let leastBusy: Lane | undefined;
+    let flowing = 0;
     for (const lane of this.lanes) {
+      if (this.isStalled(lane, now)) continue;
       if (lane.takenThisTurn) return lane;
-      if (!leastBusy || lane.inFlight < leastBusy.inFlight) leastBusy = lane;
+      flowing += 1;
+      if (!leastBusy || lane.sentAt.length < leastBusy.sentAt.length) leastBusy = lane;
     }
-    if (leastBusy && (leastBusy.inFlight === 0 || this.lanes.length >= this.maxConnections))
+    if (leastBusy && (leastBusy.sentAt.length === 0 || flowing >= this.maxConnections))
       return leastBusy;
-    return this.openLane();
+    if (this.lanes.length < this.maxConnections * 2) return this.openLane();
+    return (
+      leastBusy ??
+      this.lanes.reduce((least, lane) => (lane.sentAt.length < least.sentAt.length ? lane : least))
+    );
+  }
+
+  private isStalled(lane: Lane, now: number): boolean {
+    return lane.sentAt.length > 0 && now - lane.sentAt[0] > this.stalledAfterMs;
+  }
+
+  /** Beyond the usual number, an idle connection ends once none is stalled. */
+  private closeIfSurplus(lane: Lane): void {
+    if (lane.sentAt.length > 0 || lane.takenThisTurn) return;
+    if (this.lanes.length <= this.maxConnections) return;
+    const now = performance.now();
+    const index = this.lanes.indexOf(lane);
+    if (index < 0 || this.lanes.some((other) => this.isStalled(other, now))) return;
+    this.lanes.splice(index, 1);
+    void lane.client.end().catch(() => undefined);
   }
 
   private openLane(): Lane {
     const client = new Client({ ...this.settings(), pipeline: true } as ClientConfig);
-    const lane: Lane = { client, connected: client.connect(), inFlight: 0, takenThisTurn: false };
+    const lane: Lane = { client, connected: client.connect(), sentAt: [], takenThisTurn: false };
     const drop = () => {
       const index = this.lanes.indexOf(lane);
       if (index >= 0) this.lanes.splice(index, 1);
