@@ -5,10 +5,16 @@ import {
   type MikroORM,
 } from '@mikro-orm/postgresql';
 import type { ClientConfig } from 'pg';
+import { LockingGate } from './locking-gate';
 import { ReadPipeline } from './read-pipeline';
 
-/** MikroORM's PostgreSQL connection with the read pipeline beside knex's pool, closed with it. */
+/**
+ * MikroORM's PostgreSQL connection with the read pipeline beside knex's pool, closed with it, and
+ * the gate that locking statements outside a transaction pass on their way to the pool.
+ */
 export class BackdeskConnection extends PostgreSqlConnection {
+  readonly lockingGate = new LockingGate();
+
   readonly reads = new ReadPipeline(() => {
     // The very settings knex's connections get: the same type parsers, name and timeouts. knex
     // keeps the password out of sight (not enumerable): it is copied by name.

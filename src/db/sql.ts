@@ -66,7 +66,8 @@ export function runSql<T extends object = Record<string, unknown>>(
 /**
  * `runSql` for a statement that takes locks outside a transaction (a write that is a transaction
  * of its own): on a pooled connection, never on the read pipeline, where waiting for a lock
- * would hold up every statement written behind it on that connection.
+ * would hold up every statement written behind it on that connection; and only a few at once
+ * (`locking-gate.ts`).
  */
 export function runLockingSql<T extends object = Record<string, unknown>>(
   em: EntityManager,
@@ -87,15 +88,28 @@ async function run<T extends object>(
   const transaction = em.getTransactionContext<Knex.Transaction>();
   const connection = em.getConnection();
   try {
-    if (pipelined && !transaction && connection instanceof BackdeskConnection)
-      return await connection.reads.query<T>({ text: positional, values, name });
-    const statement = em.getKnex().raw(sql, values as Knex.RawBinding[]);
-    if (name) statement.options({ name });
-    if (transaction) statement.transacting(transaction);
-    const result = (await statement) as { rows: T[] };
-    return result.rows;
+    if (!transaction && connection instanceof BackdeskConnection) {
+      if (pipelined) return await connection.reads.query<T>({ text: positional, values, name });
+      return await connection.lockingGate.run(() => pooled<T>(em, sql, values, name));
+    }
+    return await pooled<T>(em, sql, values, name, transaction);
   } catch (error) {
     // The same exceptions (and SQLSTATEs) as em.execute throws, for the callers that tell them apart.
     throw em.getDriver().convertException(error as Error);
   }
+}
+
+/** A statement on knex's pool, or on the transaction's connection. */
+async function pooled<T>(
+  em: EntityManager,
+  sql: string,
+  values: unknown[],
+  name: string | undefined,
+  transaction?: Knex.Transaction,
+): Promise<T[]> {
+  const statement = em.getKnex().raw(sql, values as Knex.RawBinding[]);
+  if (name) statement.options({ name });
+  if (transaction) statement.transacting(transaction);
+  const result = (await statement) as { rows: T[] };
+  return result.rows;
 }
