@@ -43,6 +43,10 @@ const mappedColumns = new WeakMap<EntityMetadata, MappedColumn[]>();
 const selectLists = new WeakMap<EntityMetadata, Map<string, string>>();
 /** JSON objects of rows per entity and table alias (`rowJsonOf`). */
 const rowJsonObjects = new WeakMap<EntityMetadata, Map<string, string>>();
+const columnProperties = new WeakMap<
+  EntityMetadata,
+  { all: ReadonlySet<string>; primaryKeys: readonly string[] }
+>();
 
 function converter(prop: EntityProperty, platform: Platform): (value: unknown) => unknown {
   const custom = prop.customType;
@@ -170,7 +174,7 @@ export function rowMapper<T extends object>(
   return mapper as (raw: RawRow) => T;
 }
 
-/** SQL text built once per entity and table alias (it is on every hot read). */
+/** SQL text built once per entity, table alias and choice of columns (it is on every hot read). */
 function perAlias(
   cache: WeakMap<EntityMetadata, Map<string, string>>,
   meta: EntityMetadata,
@@ -190,16 +194,59 @@ function perAlias(
   return text;
 }
 
+/** The properties of an entity that plain rows read from columns, and its primary key's. */
+export function columnPropertiesOf(
+  em: EntityManager,
+  entity: EntityClass<object>,
+): { all: ReadonlySet<string>; primaryKeys: readonly string[] } {
+  const meta = metadataOf(em, entity);
+  let properties = columnProperties.get(meta);
+  if (!properties) {
+    properties = {
+      all: new Set(mappedColumnsOf(em, meta).map((column) => column.property)),
+      primaryKeys: meta.getPrimaryProps().map((prop) => prop.name),
+    };
+    columnProperties.set(meta, properties);
+  }
+  return properties;
+}
+
+/**
+ * The mapped columns to read: all, or those of `properties` (see graphql/column-needs.ts), with
+ * the cache key of that choice.
+ */
+function chosenColumns(
+  em: EntityManager,
+  meta: EntityMetadata,
+  alias: string,
+  properties: ReadonlySet<string> | undefined,
+): { key: string; columns: () => MappedColumn[] } {
+  const all = () => mappedColumnsOf(em, meta);
+  if (!properties) return { key: alias, columns: all };
+  return {
+    key: `${alias}|${[...properties].join(',')}`,
+    columns: () => all().filter((column) => properties.has(column.property)),
+  };
+}
+
 /**
  * The columns a plain row is read from, written out (`alias.col, …`) rather than `*`: statements
- * are prepared (see db/sql.ts), and a prepared `*` breaks when a migration adds a column.
+ * are prepared (see db/sql.ts), and a prepared `*` breaks when a migration adds a column. With
+ * `properties`, only those columns: the row's other properties are then null.
  */
-export function selectListOf(em: EntityManager, entity: EntityClass<object>, alias = ''): string {
+export function selectListOf(
+  em: EntityManager,
+  entity: EntityClass<object>,
+  alias = '',
+  properties?: ReadonlySet<string>,
+): string {
   const meta = metadataOf(em, entity);
-  return perAlias(selectLists, meta, alias, () => {
+  const chosen = chosenColumns(em, meta, alias, properties);
+  return perAlias(selectLists, meta, chosen.key, () => {
     const platform = em.getPlatform();
     const prefix = alias ? `${alias}.` : '';
-    return mappedColumnsOf(em, meta)
+    return chosen
+      .columns()
       .map((column) => `${prefix}${platform.quoteIdentifier(column.column)}`)
       .join(', ');
   });
@@ -211,13 +258,19 @@ export function selectListOf(em: EntityManager, entity: EntityClass<object>, ali
  * as a password hash): then an object of the columns they read, so the rest is neither written
  * nor parsed.
  */
-export function rowJsonOf(em: EntityManager, entity: EntityClass<object>, alias: string): string {
+export function rowJsonOf(
+  em: EntityManager,
+  entity: EntityClass<object>,
+  alias: string,
+  properties?: ReadonlySet<string>,
+): string {
   const meta = metadataOf(em, entity);
-  if (!meta.props.some((prop) => prop.lazy && prop.persist !== false))
+  if (!properties && !meta.props.some((prop) => prop.lazy && prop.persist !== false))
     return `row_to_json(${alias})`;
-  return perAlias(rowJsonObjects, meta, alias, () => {
+  const chosen = chosenColumns(em, meta, alias, properties);
+  return perAlias(rowJsonObjects, meta, chosen.key, () => {
     const platform = em.getPlatform();
-    const columns = mappedColumnsOf(em, meta);
+    const columns = chosen.columns();
     // json_build_object takes at most 100 arguments.
     if (columns.length > 50) throw new Error(`${meta.className}: too many columns to nest`);
     return `json_build_object(${columns
@@ -337,11 +390,12 @@ export function joinedRows(
   rest: string,
   orderBy: string,
   join: readonly string[] = [],
+  columns: JoinedColumns = allColumns,
 ): JoinedRelation {
   const column = `__joined_${property}`;
-  const relations = joinableRelations(em, target, new Set(join), alias);
+  const relations = joinableRelations(em, target, new Set(join), alias, columns.joined);
   // Each child as {"row": <its row>, "__joined_<relation>": <that row>, …}.
-  const item = `json_build_object('row', ${rowJsonOf(em, target, alias)}${relations
+  const item = `json_build_object('row', ${rowJsonOf(em, target, alias, columns.own)}${relations
     .map((relation) => `, '${relation.column}', ${relation.value}`)
     .join('')})`;
   const value = `(SELECT coalesce(json_agg(${item} ORDER BY ${orderBy}), '[]'::json) FROM ${tableOf(em, target)} ${alias} ${rest})`;
@@ -356,6 +410,17 @@ export function joinedRows(
       ),
   };
 }
+
+/**
+ * Which columns joined rows read (see graphql/column-needs.ts): `own` of the rows themselves,
+ * `joined` of the row each relation of theirs points to; undefined reads all.
+ */
+export interface JoinedColumns {
+  own?: ReadonlySet<string>;
+  joined: (property: string, target: EntityClass<object>) => ReadonlySet<string> | undefined;
+}
+
+const allColumns: JoinedColumns = { joined: () => undefined };
 
 /** The select-list item that reads a related row beside the parent's columns. */
 export function selectItem(relation: JoinedRelation): string {
@@ -378,6 +443,7 @@ export function joinableRelations(
   entity: EntityClass<object>,
   properties: ReadonlySet<string>,
   alias: string,
+  columnsOf: JoinedColumns['joined'] = allColumns.joined,
 ): JoinedRelation[] {
   const meta = metadataOf(em, entity);
   return meta.props
@@ -396,7 +462,7 @@ export function joinableRelations(
         em,
         target.class as EntityClass<object>,
         prop.name,
-        `SELECT ${rowJsonOf(em, target.class as EntityClass<object>, 'j')} FROM ${table} j WHERE j.${key} = ${alias}.${prop.fieldNames[0]}`,
+        `SELECT ${rowJsonOf(em, target.class as EntityClass<object>, 'j', columnsOf(prop.name, target.class as EntityClass<object>))} FROM ${table} j WHERE j.${key} = ${alias}.${prop.fieldNames[0]}`,
       );
     });
 }

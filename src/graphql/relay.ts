@@ -1,7 +1,7 @@
 import { Cursor, raw, type EntityClass, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { GraphQLError, Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import {
   ArgsType,
   Field,
@@ -22,10 +22,12 @@ import {
   selectItem,
   selectListOf,
   withJoined,
+  type JoinedColumns,
   type JoinedRelation,
 } from '../db/plain-rows';
 import { runSql } from '../db/sql';
 import { shapedStatement, type Statement } from '../db/statement-shapes';
+import { ReadsColumns, itemSelection, joinedColumns, neededProperties } from './column-needs';
 import type { Loaders } from './loaders';
 import { toGlobalId } from './global-id';
 import { nodeTypeNameOf } from './node-registry';
@@ -182,28 +184,6 @@ function decodeCursor(
 
 type Ordering = Record<string, 'asc' | 'desc'>;
 
-/** The fields a query selects on the items of a connection (`nodes { … }` and `edges { node { … } }`). */
-function selectedItemFields(info: GraphQLResolveInfo): Set<string> {
-  const fields = new Set<string>();
-  const visit = (selectionSet: SelectionSetNode | undefined, path: readonly string[]) => {
-    for (const selection of selectionSet?.selections ?? []) {
-      if (selection.kind === Kind.FIELD) {
-        const name = selection.name.value;
-        if (path.length === 0 && name === 'nodes') visit(selection.selectionSet, ['item']);
-        else if (path.length === 0 && name === 'edges') visit(selection.selectionSet, ['edges']);
-        else if (path[0] === 'edges' && name === 'node') visit(selection.selectionSet, ['item']);
-        else if (path[0] === 'item') fields.add(name);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        visit(selection.selectionSet, path);
-      } else {
-        visit(info.fragments[selection.name.value]?.selectionSet, path);
-      }
-    }
-  };
-  for (const node of info.fieldNodes) visit(node.selectionSet, []);
-  return fields;
-}
-
 type Where<Entity> = FilterQuery<Entity> | (() => FilterQuery<Entity>);
 
 /**
@@ -212,7 +192,10 @@ type Where<Entity> = FilterQuery<Entity> | (() => FilterQuery<Entity>);
  */
 export interface JoinedField {
   field: string;
-  join(em: EntityManager, alias: string): JoinedRelation;
+  /** The entity of the rows it joins. */
+  entity: EntityClass<object>;
+  /** `columns`: what the field's selection reads of the joined rows. */
+  join(em: EntityManager, alias: string, columns: JoinedColumns): JoinedRelation;
 }
 
 interface PageOptions {
@@ -234,6 +217,8 @@ interface PagePlan {
   before?: unknown[];
   backwards: boolean;
   size: number;
+  /** The properties the selected fields read; undefined: all. */
+  columns: ReadonlySet<string> | undefined;
   joins: JoinedRelation[];
 }
 
@@ -257,14 +242,24 @@ function planPage<Entity extends object>(
   const before = decodeCursor(args.before, 'before', keyTypes);
   const backwards = args.last != null || (before !== undefined && args.first == null);
   const size = backwards ? (args.last ?? DEFAULT_PAGE_SIZE) : (args.first ?? DEFAULT_PAGE_SIZE);
-  const selected = options.info ? selectedItemFields(options.info) : new Set<string>();
+  const selection = options.info && itemSelection(options.info);
+  const target = entity as EntityClass<object>;
+  const page = joinedColumns(em, target, selection);
+  const selected = new Set(selection?.fields.keys());
   const joins = [
-    ...joinableRelations(em, entity, selected, 'e0'),
+    ...joinableRelations(em, target, selected, 'e0', page.joined),
     ...(options.joinedFields ?? [])
       .filter((joined) => selected.has(joined.field))
-      .map((joined) => joined.join(em, 'e0')),
+      .map((joined) =>
+        joined.join(
+          em,
+          'e0',
+          joinedColumns(em, joined.entity, selection?.fields.get(joined.field)),
+        ),
+      ),
   ];
-  return { properties, descending, after, before, backwards, size, joins };
+  const columns = selection && neededProperties(em, target, selection, properties);
+  return { properties, descending, after, before, backwards, size, columns, joins };
 }
 
 /** The page's query (alias `e0`): filter, cursor conditions, order and one row beyond the page. */
@@ -282,7 +277,7 @@ function pageQuery<Entity extends object>(
   const query = em
     .createQueryBuilder(entity, 'e0')
     .select([
-      raw(selectListOf(em, entity as EntityClass<object>, 'e0')),
+      raw(selectListOf(em, entity as EntityClass<object>, 'e0', plan.columns)),
       ...joins.map((join) => raw(selectItem(join))),
     ])
     .where(where)
@@ -318,6 +313,7 @@ function pageStatement<Entity extends object>(
     plan.size,
     afterCount,
     beforeCount,
+    plan.columns ? [...plan.columns].join(',') : '*',
     plan.joins.map(selectItem).join(';'),
     parentColumn ?? '',
   ].join('|');
@@ -457,6 +453,7 @@ export function NodeResolver<Root extends { id: number }>(
   @Resolver(() => ObjectClass)
   abstract class NodeIdResolver {
     @FieldResolver(() => ID, { description: 'The opaque global ID of this object.' })
+    @ReadsColumns()
     id(@RootArg() root: Root): string {
       return toGlobalId(typeName, root.id);
     }

@@ -1,3 +1,4 @@
+import { ReadsColumns } from '../../graphql/column-needs';
 import {
   Arg,
   Args,
@@ -125,6 +126,7 @@ export class CatalogResolver extends NodeResolver(ProductObject, 'Product') {
   }
 
   @FieldResolver(() => Money, { description: 'Selling price per unit.' })
+  @ReadsColumns('priceMinor')
   price(@Root() product: Row<Product>): Money {
     return Money.fromMinor(product.priceMinor);
   }
@@ -132,11 +134,13 @@ export class CatalogResolver extends NodeResolver(ProductObject, 'Product') {
   @FieldResolver(() => Money, {
     description: 'What a unit costs us (posted to cost of goods sold when shipped).',
   })
+  @ReadsColumns('costMinor')
   cost(@Root() product: Row<Product>): Money {
     return Money.fromMinor(product.costMinor);
   }
 
   @FieldResolver(() => Stock, { description: 'Units on hand, reserved and available.' })
+  @ReadsColumns()
   async stock(@Root() product: Row<Product>, @Ctx() context: RequestContext): Promise<Stock> {
     const level = await stockLoader(context).load(product.id);
     const onHand = level?.onHand ?? 0;
@@ -147,6 +151,7 @@ export class CatalogResolver extends NodeResolver(ProductObject, 'Product') {
   @FieldResolver(() => [StockMovementObject], {
     description: `The latest stock movements, newest first (at most ${MAX_MOVEMENTS}).`,
   })
+  @ReadsColumns()
   async stockMovements(@Root() product: Row<Product>, @Ctx() context: RequestContext) {
     const movements = await groupLoader(
       context,

@@ -1,3 +1,4 @@
+import { ReadsColumns } from '../../graphql/column-needs';
 import { GraphQLError } from 'graphql';
 import {
   Arg,
@@ -334,16 +335,19 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
   }
 
   @FieldResolver(() => DepartmentObject, { nullable: true, description: 'Their department.' })
+  @ReadsColumns('department')
   department(@Root() employee: Row<Employee>, @Ctx() context: RequestContext) {
     return relatedRow(context, Department, employee.department);
   }
 
   @FieldResolver(() => EmployeeObject, { nullable: true, description: 'Their manager.' })
+  @ReadsColumns('manager')
   manager(@Root() employee: Row<Employee>, @Ctx() context: RequestContext) {
     return relatedRow(context, Employee, employee.manager);
   }
 
   @FieldResolver(() => [EmployeeObject], { description: 'Their direct reports, by name.' })
+  @ReadsColumns()
   reports(@Root() employee: Row<Employee>, @Ctx() context: RequestContext) {
     return groupLoader(
       context,
@@ -359,6 +363,7 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
     description:
       'Hires, changes of role, salary (date only) and department, terminations. Requires one of: HR, ADMIN.',
   })
+  @ReadsColumns()
   history(@Root() employee: Row<Employee>, @Ctx() context: RequestContext) {
     return loadHistory(context, 'Employee', employee.id);
   }

@@ -1,3 +1,4 @@
+import { ReadsColumns } from '../../graphql/column-needs';
 import { raw } from '@mikro-orm/core';
 import {
   Arg,
@@ -718,6 +719,7 @@ export class CustomerLedgerResolver {
     description:
       'What the customer owes: their receivable balance in the ledger. Requires one of: ACCOUNTANT, REPORTING, SUPPORT_AGENT, SUPPORT_LEAD, ADMIN.',
   })
+  @ReadsColumns()
   async balance(@Root() customer: Row<Customer>, @Ctx() context: RequestContext): Promise<Money> {
     const loader = context.loaders.get<number, bigint>('customerBalance', async (ids) => {
       const balances = await context.services.receivables.customerBalances(context.em, ids);
@@ -731,6 +733,7 @@ export class CustomerLedgerResolver {
     description:
       "The customer's invoices, newest first. Requires one of: ACCOUNTANT, REPORTING, SUPPORT_AGENT, SUPPORT_LEAD, ADMIN.",
   })
+  @ReadsColumns()
   invoices(
     @Root() customer: Row<Customer>,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
@@ -760,6 +763,7 @@ export class OrderInvoiceResolver {
     description:
       'The invoice issued when the order shipped. Requires one of: ACCOUNTANT, REPORTING, SUPPORT_AGENT, SUPPORT_LEAD, ADMIN.',
   })
+  @ReadsColumns()
   invoice(@Root() order: Row<Order>, @Ctx() context: RequestContext) {
     return context.loaders
       .get<number, Invoice | null>('invoiceByOrder', async (ids) => {

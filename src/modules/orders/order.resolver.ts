@@ -1,3 +1,4 @@
+import { ReadsColumns } from '../../graphql/column-needs';
 import {
   Arg,
   Args,
@@ -90,10 +91,18 @@ function orderLines(context: RequestContext) {
  */
 const linesJoined: JoinedField = {
   field: 'lines',
-  join: (em, alias) =>
-    joinedRows(em, OrderLine, 'lines', 'l', `WHERE l.order_id = ${alias}.id`, 'l.line_no', [
-      'product',
-    ]),
+  entity: OrderLine,
+  join: (em, alias, columns) =>
+    joinedRows(
+      em,
+      OrderLine,
+      'lines',
+      'l',
+      `WHERE l.order_id = ${alias}.id`,
+      'l.line_no',
+      ['product'],
+      columns,
+    ),
 };
 
 /** Runs an order mutation for the signed-in viewer (roles are checked by `@Authorized`), and shapes its payload. */
@@ -229,16 +238,19 @@ export class OrderResolver extends NodeResolver(OrderObject, 'Order') {
   }
 
   @FieldResolver(() => [OrderStatus], { description: 'The statuses this order may move to next.' })
+  @ReadsColumns('status')
   nextStates(@Root() order: Row<Order>): readonly OrderStatus[] {
     return ORDER_TRANSITIONS[order.status];
   }
 
   @FieldResolver(() => CustomerObject, { description: 'Who ordered.' })
+  @ReadsColumns('customer')
   customer(@Root() order: Row<Order>, @Ctx() context: RequestContext) {
     return relatedRow(context, Customer, order.customer);
   }
 
   @FieldResolver(() => [OrderLineObject], { description: 'What was ordered, in the order given.' })
+  @ReadsColumns()
   lines(@Root() order: Row<Order>, @Ctx() context: RequestContext) {
     // A page that selected them has read them already (linesJoined).
     const joined = (order as { lines?: unknown }).lines;
@@ -246,6 +258,7 @@ export class OrderResolver extends NodeResolver(OrderObject, 'Order') {
   }
 
   @FieldResolver(() => Money, { description: 'Sum of the line totals.' })
+  @ReadsColumns('totalMinor', 'currency')
   total(@Root() order: Row<Order>): Money {
     return Money.fromMinor(order.totalMinor, order.currency);
   }
@@ -254,6 +267,7 @@ export class OrderResolver extends NodeResolver(OrderObject, 'Order') {
     nullable: true,
     description: 'The employee who placed it.',
   })
+  @ReadsColumns('placedById')
   placedBy(@Root() order: Row<Order>, @Ctx() context: RequestContext) {
     return order.placedById === null ? null : byIdLoader(context, Employee).load(order.placedById);
   }
@@ -261,6 +275,7 @@ export class OrderResolver extends NodeResolver(OrderObject, 'Order') {
   @FieldResolver(() => [HistoryEntry], {
     description: 'Every recorded change, oldest first, with who and when.',
   })
+  @ReadsColumns()
   history(@Root() order: Row<Order>, @Ctx() context: RequestContext) {
     return loadHistory(context, 'Order', order.id);
   }
@@ -269,16 +284,19 @@ export class OrderResolver extends NodeResolver(OrderObject, 'Order') {
 @Resolver(() => OrderLineObject)
 export class OrderLineResolver {
   @FieldResolver(() => ProductObject, { description: 'The product.' })
+  @ReadsColumns('product')
   product(@Root() line: Row<OrderLine>, @Ctx() context: RequestContext) {
     return relatedRow(context, Product, line.product);
   }
 
   @FieldResolver(() => Money, { description: 'Price per unit when the order was placed.' })
+  @ReadsColumns('unitPriceMinor')
   unitPrice(@Root() line: Row<OrderLine>): Money {
     return Money.fromMinor(line.unitPriceMinor);
   }
 
   @FieldResolver(() => Money, { description: 'Quantity × unit price.' })
+  @ReadsColumns('totalMinor')
   total(@Root() line: Row<OrderLine>): Money {
     return Money.fromMinor(line.totalMinor);
   }
@@ -288,6 +306,7 @@ export class OrderLineResolver {
 export class CustomerOrdersResolver {
   @Authorized(...Permissions.orders.read)
   @FieldResolver(() => OrderConnection, { description: "The customer's orders, newest first." })
+  @ReadsColumns()
   orders(
     @Root() customer: Row<Customer>,
     @Args(() => ConnectionArgs) args: ConnectionArgs,

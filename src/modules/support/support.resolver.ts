@@ -1,3 +1,4 @@
+import { ReadsColumns } from '../../graphql/column-needs';
 import {
   Arg,
   Args,
@@ -138,12 +139,13 @@ function lastMessageJoined(viewer: Viewer | undefined): JoinedField {
   const withNotes = seesInternalNotes(viewer);
   return {
     field: 'lastMessage',
-    join: (em, alias) =>
+    entity: TicketMessage,
+    join: (em, alias, columns) =>
       joinedRow(
         em,
         TicketMessage,
         'lastMessage',
-        latestMessageSql(alias, withNotes, rowJsonOf(em, TicketMessage, 'last')),
+        latestMessageSql(alias, withNotes, rowJsonOf(em, TicketMessage, 'last', columns.own)),
       ),
   };
 }
@@ -331,16 +333,19 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     description:
       'Whose request it is; from here reach their other tickets, orders, invoices and balance.',
   })
+  @ReadsColumns('customer')
   customer(@Root() ticket: Row<Ticket>, @Ctx() context: RequestContext) {
     return relatedRow(context, Customer, ticket.customer);
   }
 
   @FieldResolver(() => OrderObject, { nullable: true, description: 'The order it is about.' })
+  @ReadsColumns('order')
   order(@Root() ticket: Row<Ticket>, @Ctx() context: RequestContext) {
     return relatedRow(context, Order, ticket.order);
   }
 
   @FieldResolver(() => EmployeeObject, { nullable: true, description: 'The agent working it.' })
+  @ReadsColumns('assignee')
   assignee(@Root() ticket: Row<Ticket>, @Ctx() context: RequestContext) {
     return relatedRow(context, Employee, ticket.assignee);
   }
@@ -348,6 +353,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
   @FieldResolver(() => TicketMessageConnection, {
     description: 'The conversation, oldest first (internal notes only for support staff).',
   })
+  @ReadsColumns()
   messages(
     @Root() ticket: Row<Ticket>,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
@@ -368,6 +374,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     nullable: true,
     description: 'The latest message (internal notes only for support staff).',
   })
+  @ReadsColumns()
   lastMessage(@Root() ticket: Row<Ticket>, @Ctx() context: RequestContext) {
     // A page that selected it has read it already (lastMessageJoined).
     const joined = (ticket as { lastMessage?: Row<TicketMessage> | null }).lastMessage;
@@ -394,6 +401,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     description:
       'The next deadline: the first response until answered, then resolution; null when solved or paused.',
   })
+  @ReadsColumns('nextDueAt')
   nextDueAt(@Root() ticket: Row<Ticket>): Date | null {
     return ticket.nextDueAt.getTime() === NO_DEADLINE.getTime() ? null : ticket.nextDueAt;
   }
@@ -401,6 +409,14 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
   @FieldResolver(() => Boolean, {
     description: 'Whether a first-response or resolution target was missed.',
   })
+  @ReadsColumns(
+    'firstRespondedAt',
+    'solvedAt',
+    'closedAt',
+    'pausedAt',
+    'firstResponseDueAt',
+    'resolutionDueAt',
+  )
   slaBreached(@Root() ticket: Row<Ticket>, @Ctx() context: RequestContext): boolean {
     return isBreached(ticket, context.services.support.now());
   }
@@ -409,6 +425,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     nullable: true,
     description: 'The ticket this duplicate was merged into.',
   })
+  @ReadsColumns('mergedIntoId')
   mergedInto(@Root() ticket: Row<Ticket>, @Ctx() context: RequestContext) {
     return ticket.mergedIntoId === null
       ? null
@@ -418,6 +435,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
   @FieldResolver(() => [HistoryEntry], {
     description: 'Every recorded change, oldest first, with who and when.',
   })
+  @ReadsColumns()
   history(@Root() ticket: Row<Ticket>, @Ctx() context: RequestContext) {
     return loadHistory(context, 'Ticket', ticket.id);
   }
@@ -429,6 +447,7 @@ export class TicketMessageResolver extends NodeResolver(TicketMessageObject, 'Ti
     nullable: true,
     description: 'The agent who wrote it; null for the customer.',
   })
+  @ReadsColumns('authorId')
   author(@Root() message: Row<TicketMessage>, @Ctx() context: RequestContext) {
     return message.authorId === null ? null : byIdLoader(context, Employee).load(message.authorId);
   }
@@ -524,6 +543,7 @@ export class CustomerTicketsResolver {
     description:
       "The customer's tickets, newest first. Requires one of: SUPPORT_AGENT, SUPPORT_LEAD, REPORTING, ADMIN.",
   })
+  @ReadsColumns()
   tickets(
     @Root() customer: Row<Customer>,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
@@ -562,6 +582,7 @@ export class OrderTicketsResolver {
     description:
       'Tickets about this order, newest first. Requires one of: SUPPORT_AGENT, SUPPORT_LEAD, REPORTING, ADMIN.',
   })
+  @ReadsColumns()
   tickets(@Root() order: Row<Order>, @Ctx() context: RequestContext) {
     return context.loaders
       .get<number, Ticket[]>('ticketsByOrder', async (ids) => {

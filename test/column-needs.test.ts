@@ -1,0 +1,97 @@
+import {
+  getNamedType,
+  isLeafType,
+  isNonNullType,
+  isObjectType,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+} from 'graphql';
+import { backdeskSchema } from '../src/graphql/schema';
+import { countStatements } from './support/statement-counter';
+import { startTestServer, type TestServer } from './support/test-server';
+
+/**
+ * Pages read only the columns their selected fields need (src/graphql/column-needs.ts). A field
+ * resolver that declares too little would answer from a column the page left out: here every
+ * field of every paged type, alone and with each field of the object it returns, is compared with
+ * the same field read through `nodes`, which loads whole rows.
+ */
+let server: TestServer;
+let admin: string;
+let schema: GraphQLSchema;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  admin = await server.login('admin@example.com');
+  schema = await backdeskSchema();
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+const PAGES: [root: string, type: string][] = [
+  ['customers', 'Customer'],
+  ['orders', 'Order'],
+  ['tickets', 'Ticket'],
+  ['products', 'Product'],
+  ['employees', 'Employee'],
+];
+
+/** A field that can be selected without arguments. */
+function selectable(field: GraphQLField<unknown, unknown>): boolean {
+  return field.args.every((arg) => !isNonNullType(arg.type) || arg.defaultValue !== undefined);
+}
+
+/** Each way to select `field` alone: itself, or one field of what it returns at a time. */
+function selectionsOf(field: GraphQLField<unknown, unknown>): string[] {
+  const type = getNamedType(field.type);
+  if (isLeafType(type)) return [field.name];
+  if (!isObjectType(type)) return [];
+  return Object.values(type.getFields())
+    .filter((sub) => selectable(sub) && isLeafType(getNamedType(sub.type)))
+    .map((sub) => `${field.name} { ${sub.name} }`);
+}
+
+async function data(query: string, variables: Record<string, unknown> = {}) {
+  const response = await server.raw(query, variables, admin);
+  expect(response.errors).toBeUndefined();
+  return response.data as Record<string, { id: string; f: unknown }[] & { nodes: unknown[] }>;
+}
+
+describe('pages that read only the columns their fields need', () => {
+  it.each(PAGES)('answer every field of %s as whole rows do', async (root, typeName) => {
+    const type = schema.getType(typeName) as GraphQLObjectType;
+    const selections = Object.values(type.getFields()).filter(selectable).flatMap(selectionsOf);
+    expect(selections.length).toBeGreaterThan(5);
+    for (const selection of selections) {
+      const page = await data(`{ page: ${root}(first: 10) { nodes { id f: ${selection} } } }`);
+      const rows = (page.page as unknown as { nodes: { id: string; f: unknown }[] }).nodes;
+      expect(rows.length).toBeGreaterThan(0);
+      const whole = await data(
+        `query ($ids: [ID!]!) { nodes(ids: $ids) { ... on ${typeName} { id f: ${selection} } } }`,
+        { ids: rows.map((row) => row.id) },
+      );
+      expect({ selection, rows }).toEqual({ selection, rows: whole.nodes });
+    }
+  });
+
+  it('leave out the columns no selected field reads', async () => {
+    const read = async (fields: string) => {
+      const { statements } = await countStatements(server, async () => {
+        await data(`{ tickets(first: 5) { nodes { ${fields} } } }`);
+      });
+      const page = statements.find((sql) => /from "ticket" as "e0"/i.test(sql));
+      expect(page).toBeDefined();
+      return page as string;
+    };
+    const narrow = await read('number');
+    expect(narrow).toContain('e0."number"');
+    expect(narrow).not.toContain('e0."subject"');
+    // slaBreached declares the deadlines and times it compares.
+    const breached = await read('number slaBreached');
+    expect(breached).toContain('e0."first_response_due_at"');
+    expect(breached).not.toContain('e0."subject"');
+  });
+});
