@@ -27,7 +27,13 @@ import {
 } from '../db/plain-rows';
 import { runSql } from '../db/sql';
 import { shapedStatement, type Statement } from '../db/statement-shapes';
-import { ReadsColumns, itemSelection, joinedColumns, neededProperties } from './column-needs';
+import {
+  ReadsColumns,
+  itemSelection,
+  joinedColumns,
+  neededProperties,
+  relationColumns,
+} from './column-needs';
 import type { Loaders } from './loaders';
 import { toGlobalId } from './global-id';
 import { nodeTypeNameOf } from './node-registry';
@@ -202,7 +208,8 @@ interface PageOptions {
   orderBy: Ordering;
   /**
    * The connection field's resolve info: many-to-one relations the query selects on the items
-   * are read in the same statement, so their field resolvers need no second query.
+   * are read in the same statement, so their field resolvers need no second query, and the
+   * items and those rows read only the columns the selected fields need (column-needs.ts).
    */
   info?: GraphQLResolveInfo;
   /** Further fields read in the same statement when the query selects them. */
@@ -244,10 +251,9 @@ function planPage<Entity extends object>(
   const size = backwards ? (args.last ?? DEFAULT_PAGE_SIZE) : (args.first ?? DEFAULT_PAGE_SIZE);
   const selection = options.info && itemSelection(options.info);
   const target = entity as EntityClass<object>;
-  const page = joinedColumns(em, target, selection);
   const selected = new Set(selection?.fields.keys());
   const joins = [
-    ...joinableRelations(em, target, selected, 'e0', page.joined),
+    ...joinableRelations(em, target, selected, 'e0', relationColumns(em, selection)),
     ...(options.joinedFields ?? [])
       .filter((joined) => selected.has(joined.field))
       .map((joined) =>
