@@ -158,15 +158,32 @@ describe('catalog', () => {
       { input: { id: productId, active: false } },
       warehouse,
     );
+    const available = await createProduct(server, warehouse, { stock: 3 });
     const refused = await server.request(
       PlaceOrderDocument,
-      { input: { customerId, lines: [{ productId, quantity: 1 }] } },
+      {
+        input: {
+          customerId,
+          lines: [
+            { productId: available, quantity: 1 },
+            { productId, quantity: 1 },
+          ],
+        },
+      },
       admin,
     );
     expect(refused.data?.placeOrder.userErrors[0]).toMatchObject({
       code: 'PRODUCT_UNAVAILABLE',
-      field: ['input', 'lines', '0', 'productId'],
+      field: ['input', 'lines', '1', 'productId'],
+      message: expect.stringMatching(/ is not for sale$/),
     });
+    // Nothing was reserved for the line that was fine.
+    const stock = await server.raw(
+      'query ($id: ID!) { product(id: $id) { stock { reserved } } }',
+      { id: available },
+      admin,
+    );
+    expect(stock.data).toEqual({ product: { stock: { reserved: 0 } } });
     const active = await server.request(
       ProductsDocument,
       { first: 100, filter: { active: true } },
