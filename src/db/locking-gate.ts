@@ -30,7 +30,10 @@ interface Waiter {
   overdue: boolean;
 }
 
-/** Admits at most `usual` jobs at once, in arrival order; one that has waited `overtakeAfterMs` runs anyway, up to `atMost`. */
+/**
+ * Admits at most `usual` jobs at once, in arrival order; one that has waited `overtakeAfterMs`
+ * runs anyway, up to `atMost` at once.
+ */
 export class LockingGate {
   private running = 0;
   private readonly waiting: Waiter[] = [];

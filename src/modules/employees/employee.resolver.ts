@@ -1,4 +1,3 @@
-import { ReadsColumns } from '../../graphql/column-needs';
 import { GraphQLError } from 'graphql';
 import {
   Arg,
@@ -15,6 +14,7 @@ import {
 import { loadHistory } from '../../events/history';
 import { HistoryEntry } from '../../events/history.types';
 import { signedIn } from '../../graphql/auth-checker';
+import { ReadsColumns } from '../../graphql/column-needs';
 import type { RequestContext, Viewer } from '../../graphql/context';
 import { parseGlobalId } from '../../graphql/global-id';
 import { byIdLoader, groupLoader, relatedRow } from '../../graphql/loaders';

@@ -1,4 +1,3 @@
-import { ReadsColumns } from '../../graphql/column-needs';
 import { raw } from '@mikro-orm/core';
 import {
   Arg,
@@ -13,6 +12,7 @@ import {
   Root,
 } from 'type-graphql';
 import { signedIn } from '../../graphql/auth-checker';
+import { ReadsColumns } from '../../graphql/column-needs';
 import type { RequestContext } from '../../graphql/context';
 import { parseGlobalId } from '../../graphql/global-id';
 import { byIdLoader, groupLoader } from '../../graphql/loaders';
