@@ -43,7 +43,7 @@ describe('the locking gate', () => {
     expect(gate.active).toBe(0);
   });
 
-  it('lets a job that waited too long run beside stuck ones, up to the most allowed', async () => {
+  it('gives the place of each job that has run too long to one more, up to the most allowed', async () => {
     const gate = new LockingGate(1, 2, 30);
     const started: string[] = [];
     const jobs = ['a', 'b', 'c'].map((name) => heldJob(started, name));
@@ -51,15 +51,33 @@ describe('the locking gate', () => {
     await sleep(0);
     expect(started).toEqual(['a']);
     await sleep(80);
-    // b overtook; c waited as long, but two are running, the most allowed.
+    // a is stuck, so b started; c waits: two run, the most allowed.
     expect(started).toEqual(['a', 'b']);
     jobs[0].finish();
     await sleep(0);
-    // c is overdue: it starts once one ends, although one (b) still runs.
+    // b is stuck by now too: its place goes to c.
     expect(started).toEqual(['a', 'b', 'c']);
     jobs[1].finish();
     jobs[2].finish();
     expect(await Promise.all(results)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('keeps to the usual number under a heavy load of quick jobs, however long they wait', async () => {
+    const gate = new LockingGate(1, 4, 100);
+    let running = 0;
+    let most = 0;
+    const quick = () =>
+      gate.run(async () => {
+        running += 1;
+        most = Math.max(most, running);
+        await sleep(20);
+        running -= 1;
+      });
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 10 }, quick));
+    // The last waited about 180 ms, longer than a job may run before it counts as stuck.
+    expect(performance.now() - started).toBeGreaterThan(150);
+    expect(most).toBe(1);
   });
 });
 

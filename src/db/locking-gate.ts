@@ -15,78 +15,77 @@ import { availableParallelism } from 'node:os';
 export const LOCKING_STATEMENTS_AT_ONCE = availableParallelism() + 1;
 
 /**
- * A statement that has waited this long for its turn runs anyway: when the running ones are stuck
- * behind a lock a long transaction holds, the others are not held up behind them.
+ * A statement that has run this long is taken to be stuck behind a lock (a long transaction holds
+ * it): its place goes to one more, so the others are not held up behind it.
  */
-export const OVERTAKE_AFTER_MS = 250;
+export const STUCK_AFTER_MS = 250;
 
-/** Beyond the usual number, at most this many run at once while the usual ones are stuck. */
+/** Beyond the usual number, at most this many run at once while some are stuck. */
 export const LOCKING_STATEMENTS_AT_MOST = 16;
 
-interface Waiter {
-  start: () => void;
-  timer: NodeJS.Timeout;
-  /** Waited its OVERTAKE_AFTER_MS while `atMost` were running: starts as soon as one ends. */
-  overdue: boolean;
+interface Slot {
+  since: number;
 }
 
 /**
- * Admits at most `usual` jobs at once, in arrival order; one that has waited `overtakeAfterMs`
- * runs anyway, up to `atMost` at once.
+ * Admits `usual` jobs at once, in arrival order, plus one for each running job that has run
+ * `stuckAfterMs` or longer, up to `atMost` at once. Under a heavy load of quick jobs it stays at
+ * `usual`: waiting long is no reason to add to the crowd, only a job that does not finish is.
  */
 export class LockingGate {
-  private running = 0;
-  private readonly waiting: Waiter[] = [];
+  private readonly running = new Set<Slot>();
+  private readonly waiting: (() => void)[] = [];
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly usual = LOCKING_STATEMENTS_AT_ONCE,
     private readonly atMost = LOCKING_STATEMENTS_AT_MOST,
-    private readonly overtakeAfterMs = OVERTAKE_AFTER_MS,
+    private readonly stuckAfterMs = STUCK_AFTER_MS,
   ) {}
 
   /** Jobs running now (for tests and metrics). */
   get active(): number {
-    return this.running;
+    return this.running.size;
   }
 
   async run<T>(job: () => Promise<T>): Promise<T> {
-    if (this.running < this.usual) this.running += 1;
-    else await this.turn();
+    const slot =
+      this.waiting.length === 0 && this.running.size < this.usual
+        ? this.take()
+        : await new Promise<Slot>((resolve) => {
+            this.waiting.push(() => resolve(this.take()));
+            this.admit();
+          });
     try {
       return await job();
     } finally {
-      this.running -= 1;
-      this.admitNext();
+      this.running.delete(slot);
+      this.admit();
     }
   }
 
-  /** Resolves once the job may start (counted as running by then). */
-  private turn(): Promise<void> {
-    return new Promise((resolve) => {
-      const waiter: Waiter = {
-        start: () => {
-          clearTimeout(waiter.timer);
-          this.running += 1;
-          resolve();
-        },
-        timer: setTimeout(() => {
-          waiter.overdue = true;
-          if (this.running >= this.atMost) return;
-          this.waiting.splice(this.waiting.indexOf(waiter), 1);
-          waiter.start();
-        }, this.overtakeAfterMs),
-        overdue: false,
-      };
-      this.waiting.push(waiter);
-    });
+  private take(): Slot {
+    const slot = { since: performance.now() };
+    this.running.add(slot);
+    return slot;
   }
 
-  private admitNext(): void {
-    const next = this.waiting[0];
-    if (!next) return;
-    if (this.running < this.usual || (next.overdue && this.running < this.atMost)) {
-      this.waiting.shift();
-      next.start();
+  /** Starts waiting jobs while there is room; while some still wait, looks again when the next running one becomes stuck. */
+  private admit(): void {
+    const now = performance.now();
+    let stuck = 0;
+    let nextStuck = Infinity;
+    for (const { since } of this.running) {
+      if (now - since >= this.stuckAfterMs) stuck += 1;
+      else nextStuck = Math.min(nextStuck, since + this.stuckAfterMs);
     }
+    const room = Math.min(this.atMost, this.usual + stuck);
+    while (this.waiting.length > 0 && this.running.size < room) this.waiting.shift()?.();
+    if (this.waiting.length === 0 || this.timer || nextStuck === Infinity) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.admit();
+    }, nextStuck - now);
+    this.timer.unref();
   }
 }
