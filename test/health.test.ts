@@ -36,7 +36,7 @@ describe('health, readiness and metrics', () => {
     }
   });
 
-  it('counts requests by operation and reports open WebSockets on /metrics', async () => {
+  it('counts requests by operation and reports open WebSockets and locking statements on /metrics', async () => {
     const token = await server.login('reports@example.com');
     await server.raw('query WhoAmI { me { id } }', {}, token);
     const metrics = await fetch(`${server.baseUrl}/metrics`);
@@ -48,6 +48,8 @@ describe('health, readiness and metrics', () => {
     );
     expect(text).toMatch(/backdesk_graphql_request_duration_seconds_bucket\{.*operation="WhoAmI"/);
     expect(text).toMatch(/backdesk_websocket_connections 0/);
+    expect(text).toMatch(/backdesk_locking_statements\{state="running"\} 0/);
+    expect(text).toMatch(/backdesk_locking_statements\{state="waiting"\} 0/);
   });
 
   it('tags every response with a request id and keeps a sane one the client sent', async () => {

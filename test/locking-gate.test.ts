@@ -29,6 +29,7 @@ describe('the locking gate', () => {
     const results = jobs.map(({ job }) => gate.run(job));
     await sleep(0);
     expect(started).toEqual(['a', 'b']);
+    expect([gate.active, gate.queued]).toEqual([2, 2]);
     jobs[1].finish();
     await sleep(0);
     expect(started).toEqual(['a', 'b', 'c']);

@@ -43,9 +43,14 @@ export class LockingGate {
     private readonly stuckAfterMs = STUCK_AFTER_MS,
   ) {}
 
-  /** Jobs running now (for tests and metrics). */
+  /** Jobs running now. */
   get active(): number {
     return this.running.size;
+  }
+
+  /** Jobs waiting for their turn. */
+  get queued(): number {
+    return this.waiting.length;
   }
 
   async run<T>(job: () => Promise<T>): Promise<T> {

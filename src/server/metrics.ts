@@ -27,6 +27,24 @@ export class Metrics {
 
   private readonly seenOperations = new Set<string>();
 
+  /**
+   * Statements that take locks outside a transaction (`src/db/locking-gate.ts`): how many run in
+   * PostgreSQL and how many wait their turn in the server, read when scraped. A queue that stays
+   * long says the writes are waiting on each other's locks.
+   */
+  watchLockingGate(gate: { readonly active: number; readonly queued: number }): void {
+    new Gauge({
+      name: 'backdesk_locking_statements',
+      help: 'Statements that take locks outside a transaction, by state: running in PostgreSQL, or waiting their turn in the server.',
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      collect() {
+        this.set({ state: 'running' }, gate.active);
+        this.set({ state: 'waiting' }, gate.queued);
+      },
+    });
+  }
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'backdesk_' });
   }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { PROJECT_ROOT, type Config } from '../config';
 import { TrustedDocuments } from '../graphql/trusted-documents';
 import { openDatabase, type Database } from '../db/database';
+import { BackdeskConnection } from '../db/driver';
 import { EventDispatcher } from '../events/event-dispatcher';
 import { PresenceHub } from '../events/presence';
 import { RealtimeMetrics, type Realtime } from '../events/realtime';
@@ -54,6 +55,8 @@ export async function startBackdesk(
       },
     });
     const metrics = new Metrics();
+    const connection = database.orm.em.getConnection();
+    if (connection instanceof BackdeskConnection) metrics.watchLockingGate(connection.lockingGate);
     const dispatcher = new EventDispatcher(database.orm, database.url, logger);
     // A change to an employee made on any instance: their next request here reads them again.
     dispatcher.subscribe((event) => {
