@@ -75,7 +75,10 @@ export class LockingGate {
     return slot;
   }
 
-  /** Starts waiting jobs while there is room; while some still wait, looks again when the next running one becomes stuck. */
+  /**
+   * Starts waiting jobs while there is room; while some still wait, looks again when the next
+   * running one becomes stuck.
+   */
   private admit(): void {
     const now = performance.now();
     let stuck = 0;
