@@ -94,4 +94,29 @@ describe('pages that read only the columns their fields need', () => {
     expect(breached).toContain('e0."first_response_due_at"');
     expect(breached).not.toContain('e0."subject"');
   });
+
+  it('read each alias of a page per parent with the columns its own selection needs', async () => {
+    const page = await data(`{
+      customers(first: 20) {
+        nodes {
+          numbers: orders(first: 2) { nodes { number } }
+          statuses: orders(first: 2) { nodes { status total { amount } } }
+        }
+      }
+    }`);
+    const customers = (
+      page.customers as unknown as {
+        nodes: Record<'numbers' | 'statuses', { nodes: Record<string, unknown>[] }>[];
+      }
+    ).nodes;
+    const statuses = customers.flatMap((customer) => customer.statuses.nodes);
+    expect(statuses.length).toBeGreaterThan(0);
+    for (const order of statuses) {
+      expect(typeof order.status).toBe('string');
+      expect(order.total).toEqual({ amount: expect.any(String) as unknown });
+    }
+    expect(customers.map((customer) => customer.numbers.nodes.length)).toEqual(
+      customers.map((customer) => customer.statuses.nodes.length),
+    );
+  });
 });

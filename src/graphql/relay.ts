@@ -227,6 +227,8 @@ interface PagePlan {
   /** The properties the selected fields read; undefined: all. */
   columns: ReadonlySet<string> | undefined;
   joins: JoinedRelation[];
+  /** What it reads, the columns and the joined rows, as a key (statement shapes, batches). */
+  reads: string;
 }
 
 function planPage<Entity extends object>(
@@ -265,7 +267,8 @@ function planPage<Entity extends object>(
       ),
   ];
   const columns = selection && neededProperties(em, target, selection, properties);
-  return { properties, descending, after, before, backwards, size, columns, joins };
+  const reads = `${columns ? [...columns].join(',') : '*'}|${joins.map(selectItem).join(';')}`;
+  return { properties, descending, after, before, backwards, size, columns, joins, reads };
 }
 
 /** The page's query (alias `e0`): filter, cursor conditions, order and one row beyond the page. */
@@ -319,8 +322,7 @@ function pageStatement<Entity extends object>(
     plan.size,
     afterCount,
     beforeCount,
-    plan.columns ? [...plan.columns].join(',') : '*',
-    plan.joins.map(selectItem).join(';'),
+    plan.reads,
     parentColumn ?? '',
   ].join('|');
   const cursor = [...(plan.after ?? []), ...(plan.before ?? [])];
@@ -422,7 +424,8 @@ export function paginateByParent<Entity extends object>(
   const countFor = (id: number) =>
     em.count(entity, { $and: [build(filter), { [parent.property]: id }] } as FilterQuery<Entity>);
   const loader = context.loaders.get<number, ConnectionShape<Entity>>(
-    `pageByParent:${entity.name}.${parent.property}:${options.variant}:${JSON.stringify(args)}`,
+    // Two selections of one page (aliases) may read different columns: each has its batch.
+    `pageByParent:${entity.name}.${parent.property}:${options.variant}:${JSON.stringify(args)}:${plan.reads}`,
     async (ids) => {
       const inner = pageStatement(em, entity, build(filter), plan, column);
       const direction = plan.backwards !== plan.descending ? 'DESC' : 'ASC';
