@@ -91,6 +91,14 @@ function resolvedFieldsOf(typeName: string): Map<string, readonly string[] | nul
   return resolvedFields.get(typeName);
 }
 
+/**
+ * Whether `typeName.field` has a resolver that reads nothing of its parent row but the key
+ * (declared `@ReadsColumns()`), so it can start before the row is read (look-ahead.ts).
+ */
+export function readsOnlyKey(typeName: string, field: string): boolean {
+  return resolvedFieldsOf(typeName)?.get(field)?.length === 0;
+}
+
 /** `neededProperties` per selection (itself kept per query), entity and `always`. */
 const neededCache = new WeakMap<Selection, Map<string, ReadonlySet<string> | undefined>>();
 

@@ -1,8 +1,9 @@
-import { GraphQLError } from 'graphql';
-import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import { Arg, Authorized, Ctx, ID, Info, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from './context';
 import { decodeGlobalId } from './global-id';
 import { hasAnyRole } from './auth-checker';
+import { startKeyOnlyFields } from './look-ahead';
 import { nodeRegistration } from './node-registry';
 import { Node } from './relay';
 
@@ -19,8 +20,9 @@ export class NodeQueryResolver {
   node(
     @Arg('id', () => ID, { description: 'A global ID.' }) id: string,
     @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<object | null> {
-    return loadNode(context, id);
+    return loadNode(context, info, id);
   }
 
   @Authorized()
@@ -31,21 +33,29 @@ export class NodeQueryResolver {
   nodes(
     @Arg('ids', () => [ID], { description: 'Global IDs.' }) ids: string[],
     @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<(object | null)[]> {
     if (ids.length > MAX_NODES) {
       throw new GraphQLError(`"ids" may hold at most ${MAX_NODES} IDs`, {
         extensions: { code: 'BAD_USER_INPUT' },
       });
     }
-    return Promise.all(ids.map((id) => loadNode(context, id)));
+    return Promise.all(ids.map((id) => loadNode(context, info, id)));
   }
 }
 
-async function loadNode(context: RequestContext, globalId: string): Promise<object | null> {
+async function loadNode(
+  context: RequestContext,
+  info: GraphQLResolveInfo,
+  globalId: string,
+): Promise<object | null> {
   const decoded = decodeGlobalId(globalId);
   if (!decoded || !/^[1-9]\d{0,15}$/.test(decoded.key)) return null;
   const registration = nodeRegistration(decoded.typeName);
   if (!registration || !context.viewer) return null;
   if (registration.roles.length > 0 && !hasAnyRole(context.viewer, registration.roles)) return null;
-  return registration.load(context, Number(decoded.key));
+  const key = Number(decoded.key);
+  const row = registration.load(context, key);
+  startKeyOnlyFields(info, context, decoded.typeName, key);
+  return row;
 }

@@ -13,6 +13,7 @@ import { RESOLVERS } from '../modules/resolvers';
 import { authChecker } from './auth-checker';
 import { DateTimeScalar } from './scalars';
 import { describeAccessRules } from './access-rules';
+import { answerStartedFields } from './look-ahead';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -221,6 +222,7 @@ export function backdeskSchema(): Promise<GraphQLSchema> {
     .then(describeAccessRules)
     .then(readPlainPropertiesDirectly)
     .then(callFieldResolversDirectly)
+    .then(answerStartedFields)
     .then(resolveTypesSynchronously);
   return built;
 }

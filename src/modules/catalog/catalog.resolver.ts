@@ -1,3 +1,4 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import {
   Arg,
   Args,
@@ -9,6 +10,7 @@ import {
   Query,
   Resolver,
   Root,
+  Info,
 } from 'type-graphql';
 import { signedIn } from '../../graphql/auth-checker';
 import { ReadsColumns } from '../../graphql/column-needs';
@@ -36,6 +38,7 @@ import {
 } from './catalog.types';
 import { Product, StockLevel, StockMovement } from './product.entity';
 import { selectRows, type Row } from '../../db/plain-rows';
+import { rowByKey } from '../../graphql/look-ahead';
 
 registerNodeType({
   typeName: 'Product',
@@ -69,8 +72,9 @@ export class CatalogResolver extends NodeResolver(ProductObject, 'Product') {
   product(
     @Arg('id', () => ID, { description: 'The product ID.' }) id: string,
     @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return byIdLoader(context, Product).load(parseGlobalId(id, 'Product'));
+    return rowByKey(context, info, Product, 'Product', parseGlobalId(id, 'Product'));
   }
 
   @Authorized(...Permissions.catalog.write)

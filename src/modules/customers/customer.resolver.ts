@@ -1,4 +1,5 @@
-import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver, Info } from 'type-graphql';
 import { signedIn } from '../../graphql/auth-checker';
 import type { RequestContext } from '../../graphql/context';
 import { parseGlobalId } from '../../graphql/global-id';
@@ -17,6 +18,7 @@ import {
   UpdateCustomerInput,
   UpdateCustomerPayload,
 } from './customer.types';
+import { rowByKey } from '../../graphql/look-ahead';
 
 registerNodeType({
   typeName: 'Customer',
@@ -51,8 +53,9 @@ export class CustomerResolver extends NodeResolver(CustomerObject, 'Customer') {
   customer(
     @Arg('id', () => ID, { description: 'The customer ID.' }) id: string,
     @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return byIdLoader(context, Customer).load(parseGlobalId(id, 'Customer'));
+    return rowByKey(context, info, Customer, 'Customer', parseGlobalId(id, 'Customer'));
   }
 
   @Authorized(...Permissions.customers.write)

@@ -1,3 +1,4 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import { GraphQLError } from 'graphql';
 import {
   Arg,
@@ -10,6 +11,7 @@ import {
   Query,
   Resolver,
   Root,
+  Info,
 } from 'type-graphql';
 import { loadHistory } from '../../events/history';
 import { HistoryEntry } from '../../events/history.types';
@@ -55,6 +57,7 @@ import {
   UpdateEmployeePayload,
 } from './employee.types';
 import type { Row } from '../../db/plain-rows';
+import { rowByKey } from '../../graphql/look-ahead';
 
 registerNodeType({
   typeName: 'Employee',
@@ -143,8 +146,9 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
   employee(
     @Arg('id', () => ID, { description: 'The employee ID.' }) id: string,
     @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return byIdLoader(context, Employee).load(parseGlobalId(id, 'Employee'));
+    return rowByKey(context, info, Employee, 'Employee', parseGlobalId(id, 'Employee'));
   }
 
   @Authorized(...HR)

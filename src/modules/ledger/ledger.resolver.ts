@@ -1,3 +1,4 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import { raw } from '@mikro-orm/core';
 import {
   Arg,
@@ -10,6 +11,7 @@ import {
   Query,
   Resolver,
   Root,
+  Info,
 } from 'type-graphql';
 import { signedIn } from '../../graphql/auth-checker';
 import { ReadsColumns } from '../../graphql/column-needs';
@@ -73,6 +75,7 @@ import {
   VendorObject,
 } from './ledger.types';
 import type { Row } from '../../db/plain-rows';
+import { rowByKey } from '../../graphql/look-ahead';
 
 const LEDGER = Permissions.ledger.read;
 const RECEIVABLES = Permissions.receivables.read;
@@ -231,8 +234,9 @@ export class JournalEntryResolver extends NodeResolver(JournalEntryObject, 'Jour
   journalEntry(
     @Arg('id', () => ID, { description: 'The entry ID.' }) id: string,
     @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return byIdLoader(context, JournalEntry).load(parseGlobalId(id, 'JournalEntry'));
+    return rowByKey(context, info, JournalEntry, 'JournalEntry', parseGlobalId(id, 'JournalEntry'));
   }
 
   @Authorized(...Permissions.ledger.post)
@@ -507,8 +511,9 @@ export class InvoiceResolver extends NodeResolver(InvoiceObject, 'Invoice') {
   invoice(
     @Arg('id', () => ID, { description: 'The invoice ID.' }) id: string,
     @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return byIdLoader(context, Invoice).load(parseGlobalId(id, 'Invoice'));
+    return rowByKey(context, info, Invoice, 'Invoice', parseGlobalId(id, 'Invoice'));
   }
 
   @Authorized(...Permissions.receivables.recordPayment)

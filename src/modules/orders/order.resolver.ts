@@ -59,6 +59,7 @@ import {
   type OrderIdInput,
 } from './order.types';
 import { joinedRows, selectRows, type Row } from '../../db/plain-rows';
+import { rowByKey } from '../../graphql/look-ahead';
 
 registerNodeType({
   typeName: 'Order',
@@ -146,8 +147,9 @@ export class OrderResolver extends NodeResolver(OrderObject, 'Order') {
   order(
     @Arg('id', () => ID, { description: 'The order ID.' }) id: string,
     @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return byIdLoader(context, Order).load(parseGlobalId(id, 'Order'));
+    return rowByKey(context, info, Order, 'Order', parseGlobalId(id, 'Order'));
   }
 
   @Authorized(...Permissions.orders.place)

@@ -80,6 +80,7 @@ import {
   TicketMessage,
 } from './ticket.entity';
 import { joinedRow, rowJsonOf, selectRows, type Row } from '../../db/plain-rows';
+import { rowByKey } from '../../graphql/look-ahead';
 
 const READ = Permissions.support.read;
 const WORK = Permissions.support.work;
@@ -192,8 +193,9 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
   ticket(
     @Arg('id', () => ID, { description: 'The ticket ID.' }) id: string,
     @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return byIdLoader(context, Ticket).load(parseGlobalId(id, 'Ticket'));
+    return rowByKey(context, info, Ticket, 'Ticket', parseGlobalId(id, 'Ticket'));
   }
 
   @Authorized(...WORK)
