@@ -356,9 +356,11 @@ function toConnection<Entity extends object>(
     row === undefined
       ? null
       : Cursor.encode(properties.map((property) => (row as Record<string, unknown>)[property]));
-  // Edges (a cursor per row) are built only for a query that asks for them: most pages read
-  // `nodes` and `pageInfo`, which needs only the first and last cursor.
+  // Edges (a cursor per row) and the page's info are built only for a query that asks for them:
+  // most pages read `nodes` and `pageInfo`, which needs only the first and last cursor, and a
+  // page inside another object (a customer's last orders) often only `nodes`.
   let edges: ConnectionShape<Entity>['edges'] | undefined;
+  let pageInfo: PageInfo | undefined;
   let counted: Promise<number> | undefined;
   return {
     get edges() {
@@ -366,12 +368,15 @@ function toConnection<Entity extends object>(
       return edges;
     },
     nodes: rows,
-    pageInfo: Object.assign(new PageInfo(), {
-      hasNextPage: backwards ? before !== undefined : more,
-      hasPreviousPage: backwards ? more : after !== undefined,
-      startCursor: cursorOf(rows[0]),
-      endCursor: cursorOf(rows.at(-1)),
-    }),
+    get pageInfo() {
+      pageInfo ??= Object.assign(new PageInfo(), {
+        hasNextPage: backwards ? before !== undefined : more,
+        hasPreviousPage: backwards ? more : after !== undefined,
+        startCursor: cursorOf(rows[0]),
+        endCursor: cursorOf(rows.at(-1)),
+      });
+      return pageInfo;
+    },
     get totalCount() {
       counted ??= count();
       return counted;
