@@ -5,25 +5,27 @@ import {
   type MikroORM,
 } from '@mikro-orm/postgresql';
 import type { ClientConfig } from 'pg';
-import { LockingGate } from './locking-gate';
-import { ReadPipeline } from './read-pipeline';
+import { StatementPipeline } from './statement-pipeline';
 
 /**
- * MikroORM's PostgreSQL connection with the read pipeline beside knex's pool, closed with it, and
- * the gate that locking statements outside a transaction pass on their way to the pool.
+ * MikroORM's PostgreSQL connection with two statement pipelines beside knex's pool, closed with
+ * it: one for reads outside a transaction, one for statements that take locks and are a
+ * transaction of their own (`runLockingSql`).
  */
 export class BackdeskConnection extends PostgreSqlConnection {
-  readonly lockingGate = new LockingGate();
-
-  readonly reads = new ReadPipeline(() => {
-    // The very settings knex's connections get: the same type parsers, name and timeouts. knex
-    // keeps the password out of sight (not enumerable): it is copied by name.
+  /** The very settings knex's connections get: the same type parsers, name and timeouts. */
+  private readonly settings = (): ClientConfig => {
+    // knex keeps the password out of sight (not enumerable): it is copied by name.
     const knex = this.getKnex().client as unknown as { connectionSettings: ClientConfig };
     return { ...knex.connectionSettings, password: knex.connectionSettings.password };
-  });
+  };
+
+  readonly reads = new StatementPipeline(this.settings);
+
+  readonly locking = new StatementPipeline(this.settings);
 
   override async close(force?: boolean): Promise<void> {
-    await this.reads.close();
+    await Promise.all([this.reads.close(), this.locking.close()]);
     await super.close(force);
   }
 }
@@ -50,10 +52,12 @@ export function watchStatements(
 ): () => void {
   const connection = orm.em.getConnection();
   const knex = connection.getKnex();
+  const pipelines =
+    connection instanceof BackdeskConnection ? [connection.reads, connection.locking] : [];
   knex.on('query', listener);
-  if (connection instanceof BackdeskConnection) connection.reads.events.on('query', listener);
+  for (const pipeline of pipelines) pipeline.events.on('query', listener);
   return () => {
     knex.off('query', listener);
-    if (connection instanceof BackdeskConnection) connection.reads.events.off('query', listener);
+    for (const pipeline of pipelines) pipeline.events.off('query', listener);
   };
 }

@@ -20,7 +20,7 @@ export interface OrmOptions {
 export function ormConfig(options: OrmOptions): Options {
   return defineConfig({
     clientUrl: options.clientUrl,
-    // PostgreSQL, with statements outside transactions pipelined (src/db/read-pipeline.ts).
+    // PostgreSQL, with statements outside transactions pipelined (src/db/statement-pipeline.ts).
     driver: BackdeskDriver,
     entities: ENTITIES,
     extensions: [Migrator],

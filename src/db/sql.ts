@@ -46,7 +46,7 @@ function statementText(sql: string): StatementText {
 /**
  * Runs one SQL statement (`?` placeholders) with its values bound, as a prepared statement named
  * after its text: in the entity manager's transaction when it has one, otherwise on the read
- * pipeline (`read-pipeline.ts`), which sends a turn's statements in one write. `em.execute` writes
+ * pipeline (`statement-pipeline.ts`), which sends a turn's statements in one write. `em.execute` writes
  * the values into the text instead, so PostgreSQL parses and plans every statement anew; bound to
  * a named statement, each connection parses and plans it once. On the hot paths that halves the
  * database's CPU per statement and saves the driver formatting the values into SQL.
@@ -60,56 +60,42 @@ export function runSql<T extends object = Record<string, unknown>>(
   sql: string,
   params: readonly unknown[] = [],
 ): Promise<T[]> {
-  return run<T>(em, sql, params, true);
+  return run<T>(em, sql, params);
 }
 
 /**
  * `runSql` for a statement that takes locks outside a transaction (a write that is a transaction
- * of its own): on a pooled connection, never on the read pipeline, where waiting for a lock
- * would hold up every statement written behind it on that connection; and only a few at once
- * (`locking-gate.ts`).
+ * of its own): on the locking pipeline, never on the read pipeline, where waiting for a lock
+ * would hold up every read written behind it on that connection (`statement-pipeline.ts`).
  */
 export function runLockingSql<T extends object = Record<string, unknown>>(
   em: EntityManager,
   sql: string,
   params: readonly unknown[] = [],
 ): Promise<T[]> {
-  return run<T>(em, sql, params, false);
+  return run<T>(em, sql, params, 'locking');
 }
 
 async function run<T extends object>(
   em: EntityManager,
   sql: string,
   params: readonly unknown[],
-  pipelined: boolean,
+  pipeline: 'reads' | 'locking' = 'reads',
 ): Promise<T[]> {
   const values = params.map((value) => (value === undefined ? null : value));
   const { name, positional } = statementText(sql);
   const transaction = em.getTransactionContext<Knex.Transaction>();
   const connection = em.getConnection();
   try {
-    if (!transaction && connection instanceof BackdeskConnection) {
-      if (pipelined) return await connection.reads.query<T>({ text: positional, values, name });
-      return await connection.lockingGate.run(() => pooled<T>(em, sql, values, name));
-    }
-    return await pooled<T>(em, sql, values, name, transaction);
+    if (!transaction && connection instanceof BackdeskConnection)
+      return await connection[pipeline].query<T>({ text: positional, values, name });
+    const statement = em.getKnex().raw(sql, values as Knex.RawBinding[]);
+    if (name) statement.options({ name });
+    if (transaction) statement.transacting(transaction);
+    const result = (await statement) as { rows: T[] };
+    return result.rows;
   } catch (error) {
     // The same exceptions (and SQLSTATEs) as em.execute throws, for the callers that tell them apart.
     throw em.getDriver().convertException(error as Error);
   }
-}
-
-/** A statement on knex's pool, or on the transaction's connection. */
-async function pooled<T>(
-  em: EntityManager,
-  sql: string,
-  values: unknown[],
-  name: string | undefined,
-  transaction?: Knex.Transaction,
-): Promise<T[]> {
-  const statement = em.getKnex().raw(sql, values as Knex.RawBinding[]);
-  if (name) statement.options({ name });
-  if (transaction) statement.transacting(transaction);
-  const result = (await statement) as { rows: T[] };
-  return result.rows;
 }

@@ -22,7 +22,7 @@ import { byIdLoader, type Loaders } from './loaders';
  * but its key (`@ReadsColumns()`: a customer's orders, tickets and balance) start as soon as the
  * key is known, in the same turn as the row's own read, instead of a turn later once the row has
  * come back. Their statements then go to PostgreSQL in one write with the row's (see
- * db/read-pipeline.ts), and the request waits for one round trip instead of two.
+ * db/statement-pipeline.ts), and the request waits for one round trip instead of two.
  *
  * A field started here runs its resolver through the schema's own resolve function (argument
  * conversion, validation and `@Authorized` included) with a stand-in row that holds only the

@@ -28,19 +28,24 @@ export class Metrics {
   private readonly seenOperations = new Set<string>();
 
   /**
-   * Statements that take locks outside a transaction (`src/db/locking-gate.ts`): how many run in
-   * PostgreSQL and how many wait their turn in the server, read when scraped. A queue that stays
-   * long says the writes are waiting on each other's locks.
+   * Statements that take locks outside a transaction (`runLockingSql`, on the locking pipeline of
+   * src/db/statement-pipeline.ts), read when scraped: how many run in PostgreSQL (one per
+   * connection at most) and how many wait behind them. A queue that stays long says the writes
+   * are waiting on each other's locks, or on a long transaction's.
    */
-  watchLockingGate(gate: { readonly active: number; readonly queued: number }): void {
+  watchLockingStatements(pipeline: {
+    readonly inFlight: number;
+    readonly busyConnections: number;
+  }): void {
     new Gauge({
       name: 'backdesk_locking_statements',
-      help: 'Statements that take locks outside a transaction, by state: running in PostgreSQL, or waiting their turn in the server.',
+      help: 'Statements that take locks outside a transaction, by state: running in PostgreSQL, or waiting behind one that is.',
       labelNames: ['state'] as const,
       registers: [this.registry],
       collect() {
-        this.set({ state: 'running' }, gate.active);
-        this.set({ state: 'waiting' }, gate.queued);
+        const running = pipeline.busyConnections;
+        this.set({ state: 'running' }, running);
+        this.set({ state: 'waiting' }, pipeline.inFlight - running);
       },
     });
   }

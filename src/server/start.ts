@@ -56,7 +56,8 @@ export async function startBackdesk(
     });
     const metrics = new Metrics();
     const connection = database.orm.em.getConnection();
-    if (connection instanceof BackdeskConnection) metrics.watchLockingGate(connection.lockingGate);
+    if (connection instanceof BackdeskConnection)
+      metrics.watchLockingStatements(connection.locking);
     const dispatcher = new EventDispatcher(database.orm, database.url, logger);
     // A change to an employee made on any instance: their next request here reads them again.
     dispatcher.subscribe((event) => {

@@ -3,9 +3,12 @@ import { availableParallelism } from 'node:os';
 import { Client, type ClientConfig } from 'pg';
 
 /**
- * Statements outside a transaction (nearly every read) run on a few connections of their own in
- * `pg`'s pipeline mode: a statement is written without waiting for the one before it to be
- * answered, and every statement written in one turn of the event loop goes out in one write.
+ * Statements outside a transaction run on a few connections of their own in `pg`'s pipeline
+ * mode: a statement is written without waiting for the one before it to be answered, and every
+ * statement written in one turn of the event loop goes out in one write. Two pipelines use it
+ * (db/driver.ts): one for reads (nearly every read), and one for the statements that take locks
+ * and are a transaction of their own (placing an order, posting an entry: `runLockingSql`), so
+ * that a write waiting for a lock never holds up a read.
  *
  * Why: on a busy server the statements of one request (a customer 360 runs four) and of the
  * requests that arrived with it were each a write of their own on a pooled connection, and each
@@ -14,20 +17,29 @@ import { Client, type ClientConfig } from 'pg';
  * PostgreSQL answers them from a process that is already awake (A/B on the benchmark's reads:
  * customer 360 +57%, queue page +23%, orders page +18%, trial balance +65%).
  *
+ * For the locking statements it also caps how many run in PostgreSQL at once: one per connection.
+ * They queue on the same few rows and locks (stock levels, the entry counter, the event log's
+ * commit order) until commit, and with sixteen of them in PostgreSQL on two cores the one holding
+ * a lock was often not running. A/B on 2 cores, 16 clients through the API, against a gate that
+ * let three run at once on pooled connections: `placeOrder` +16%, `postJournalEntry` +11%
+ * (pgbench's own clients on these statements: 1,800 tps with 16 at once, 2,500 with 2).
+ *
  * Each statement is still one implicit transaction of its own (pg sends a Sync after each), so a
- * failing statement fails alone. What pipelining gives up is that a slow statement delays the ones
- * written behind it on its connection: a turn's statements go to one connection, and the next
- * turn's to the least busy one that is not stalled (its oldest statement unanswered for
- * STALLED_AFTER_MS). When every connection is stalled (a few long reports at once), another opens,
- * up to twice the usual number, and closes again once it is idle.
+ * failing statement fails alone. What pipelining gives up is that a slow statement (a long report,
+ * a write waiting for a lock a long transaction holds) delays the ones written behind it on its
+ * connection: a turn's statements go to one connection, and the next turn's to the least busy one
+ * that is not stalled (its oldest statement unanswered for STALLED_AFTER_MS). When every
+ * connection is stalled, another opens, up to twice the usual number, and closes again once it is
+ * idle.
  */
 
 /**
- * Connections for pipelined reads: one per core, at least two so that a slow statement does not
- * hold up the rest. More only spread a turn's statements over more writes and wake-ups (A/B on
- * 2 cores: four connections did 5-8% fewer customer 360s than two).
+ * Connections per pipeline: one per core, at least two so that a slow statement does not hold up
+ * the rest. More only spread a turn's statements over more writes and wake-ups (A/B on 2 cores:
+ * four connections did 5-8% fewer customer 360s than two; three locking connections did no
+ * better than two).
  */
-export const READ_CONNECTIONS = Math.max(2, availableParallelism());
+export const PIPELINE_CONNECTIONS = Math.max(2, availableParallelism());
 
 /** A connection whose oldest statement has waited this long takes no new ones. */
 export const STALLED_AFTER_MS = 250;
@@ -59,7 +71,7 @@ export interface PipelinedStatement {
   name?: string;
 }
 
-export class ReadPipeline {
+export class StatementPipeline {
   private readonly lanes: Lane[] = [];
   private closing = false;
   /** Emits `query` with `{ sql }` for each statement, as knex does for its own (statement counts). */
@@ -68,9 +80,19 @@ export class ReadPipeline {
   constructor(
     /** The settings of knex's pooled connections (type parsers, application name, timeouts). */
     private readonly settings: () => ClientConfig,
-    private readonly maxConnections = READ_CONNECTIONS,
+    private readonly maxConnections = PIPELINE_CONNECTIONS,
     private readonly stalledAfterMs = STALLED_AFTER_MS,
   ) {}
+
+  /** Statements written and not yet answered. */
+  get inFlight(): number {
+    return this.lanes.reduce((sum, lane) => sum + lane.sentAt.length, 0);
+  }
+
+  /** Connections with a statement in PostgreSQL: each runs one at a time, the rest wait behind it. */
+  get busyConnections(): number {
+    return this.lanes.filter((lane) => lane.sentAt.length > 0).length;
+  }
 
   async query<T>(statement: PipelinedStatement): Promise<T[]> {
     if (this.closing) throw new Error('Client was closed and is not queryable');

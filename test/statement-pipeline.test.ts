@@ -3,12 +3,12 @@ import { Socket } from 'node:net';
 import { Client } from 'pg';
 import { watchStatements } from '../src/db/driver';
 import { openOrm } from '../src/db/orm';
-import { ReadPipeline } from '../src/db/read-pipeline';
+import { PIPELINE_CONNECTIONS, StatementPipeline } from '../src/db/statement-pipeline';
 import { runLockingSql, runSql } from '../src/db/sql';
 import { sqlState } from '../src/db/transaction';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
-/** Statements outside a transaction go through the read pipeline (src/db/read-pipeline.ts). */
+/** Statements outside a transaction go through a pipeline (src/db/statement-pipeline.ts). */
 describe('the read pipeline', () => {
   let database: TestDatabase;
   let orm: MikroORM;
@@ -79,7 +79,7 @@ describe('the read pipeline', () => {
     });
   });
 
-  it('runs a statement that waits for a lock on a pooled connection, holding up no read', async () => {
+  it('runs a statement that waits for a lock on the locking pipeline, holding up no read', async () => {
     await runSql(orm.em.fork(), 'CREATE TABLE lock_probe (id int PRIMARY KEY, n int)');
     await runSql(orm.em.fork(), 'INSERT INTO lock_probe VALUES (1, 0)');
     const holder = new Client({ connectionString: database.url });
@@ -104,7 +104,7 @@ describe('the read pipeline', () => {
 
   it('sends no statement to a stalled connection, opening more while all are stalled', async () => {
     const name = `pipeline-stall-${process.pid}`;
-    const pipeline = new ReadPipeline(
+    const pipeline = new StatementPipeline(
       () => ({ connectionString: database.url, application_name: name }),
       2,
       50,
@@ -177,5 +177,83 @@ describe('the read pipeline', () => {
     const next = await backendOf(3);
     expect(next).toEqual({ pid: expect.any(Number), n: 3 });
     expect(next.pid).not.toBe(pid);
+  });
+});
+
+describe('the locking pipeline', () => {
+  let database: TestDatabase;
+  let orm: MikroORM;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    orm = await openOrm({ clientUrl: database.url, poolMax: 2 });
+    await runSql(orm.em.fork(), 'CREATE TABLE gate_probe (id int PRIMARY KEY, n int)');
+    await runSql(orm.em.fork(), 'INSERT INTO gate_probe VALUES (1, 0), (2, 0)');
+  });
+
+  afterAll(async () => {
+    await orm?.close(true);
+    await database?.drop();
+  });
+
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const increment = (id: number) =>
+    runLockingSql<{ n: number }>(
+      orm.em.fork(),
+      'UPDATE gate_probe SET n = n + 1 WHERE id = ? RETURNING n',
+      [id],
+    );
+
+  it('fails a failing statement alone', async () => {
+    const em = orm.em.fork();
+    const [before, failed, after] = await Promise.allSettled([
+      runLockingSql<{ one: number }>(em, 'SELECT 1 AS one'),
+      runLockingSql(em, 'UPDATE gate_probe SET n = n / (? - 1) WHERE id = 2', [1]),
+      runLockingSql<{ two: number }>(em, 'SELECT 2 AS two'),
+    ]);
+    expect(before).toEqual({ status: 'fulfilled', value: [{ one: 1 }] });
+    expect(after).toEqual({ status: 'fulfilled', value: [{ two: 2 }] });
+    expect(sqlState((failed as PromiseRejectedResult).reason)).toBe('22012');
+  });
+
+  it('runs one statement per connection at once, and goes around connections stalled on a lock', async () => {
+    const holder = new Client({ connectionString: database.url });
+    await holder.connect();
+    // Not the holder: a transaction sees pg_stat_activity as it was when it first looked.
+    const observer = new Client({ connectionString: database.url });
+    await observer.connect();
+    const waitingForTheLock = async () =>
+      Number(
+        (
+          await observer.query<{ count: string }>(
+            `SELECT count(*) FROM pg_stat_activity
+              WHERE datname = current_database() AND wait_event_type = 'Lock'
+                AND query LIKE 'UPDATE gate_probe%'`,
+          )
+        ).rows[0].count,
+      );
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT n FROM gate_probe WHERE id = 1 FOR UPDATE');
+      const count = PIPELINE_CONNECTIONS + 2;
+      const updates: Promise<{ n: number }[]>[] = [];
+      for (let i = 0; i < count; i += 1) {
+        updates.push(increment(1));
+        await sleep(5); // one per turn, spread over the connections
+      }
+      await sleep(100);
+      expect(await waitingForTheLock()).toBe(PIPELINE_CONNECTIONS);
+      // Once those have waited past STALLED_AFTER_MS, a statement for another row goes to a new
+      // connection and is answered while they still wait.
+      await sleep(250);
+      expect(await increment(2)).toEqual([{ n: 1 }]);
+      expect(await waitingForTheLock()).toBe(PIPELINE_CONNECTIONS);
+      await holder.query('COMMIT');
+      const answers = (await Promise.all(updates)).map(([row]) => row.n);
+      expect(answers.sort((a, b) => a - b)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+    } finally {
+      await holder.end();
+      await observer.end();
+    }
   });
 });
