@@ -4,9 +4,29 @@ import { Client } from 'pg';
 import { watchStatements } from '../src/db/driver';
 import { openOrm } from '../src/db/orm';
 import { PIPELINE_CONNECTIONS, StatementPipeline } from '../src/db/statement-pipeline';
-import { runLockingSql, runSql } from '../src/db/sql';
+import { runKeyedSql, runLockingSql, runSql } from '../src/db/sql';
 import { sqlState } from '../src/db/transaction';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
+
+/**
+ * Three statements written in one turn, the middle one failing (division by zero): the others
+ * are answered, and the failure carries the same exception and SQLSTATE as em.execute's.
+ */
+async function expectToFailAlone(
+  run: typeof runSql,
+  orm: MikroORM,
+  failing: string,
+): Promise<void> {
+  const em = orm.em.fork();
+  const [before, failed, after] = await Promise.allSettled([
+    run<{ one: number }>(em, 'SELECT 1 AS one'),
+    run(em, failing, [1]),
+    run<{ two: number }>(em, 'SELECT 2 AS two'),
+  ]);
+  expect(before).toEqual({ status: 'fulfilled', value: [{ one: 1 }] });
+  expect(after).toEqual({ status: 'fulfilled', value: [{ two: 2 }] });
+  expect(sqlState((failed as PromiseRejectedResult).reason)).toBe('22012');
+}
 
 /** Statements outside a transaction go through a pipeline (src/db/statement-pipeline.ts). */
 describe('the read pipeline', () => {
@@ -57,18 +77,18 @@ describe('the read pipeline', () => {
     expect(writes).toBe(1);
   });
 
-  it('fails a failing statement alone', async () => {
+  it('fails a failing statement alone', () =>
+    expectToFailAlone(runSql, orm, 'SELECT 1 / (? - 1) AS boom'));
+
+  it('runs reads by key with plans kept per connection, other reads planned at each call', async () => {
     const em = orm.em.fork();
-    const [before, failed, after] = await Promise.allSettled([
-      runSql<{ one: number }>(em, 'SELECT 1 AS one'),
-      runSql(em, 'SELECT 1 / (? - 1) AS boom', [1]),
-      runSql<{ two: number }>(em, 'SELECT 2 AS two'),
+    const mode = 'SELECT current_setting(?) AS mode';
+    const [[keyed], [other]] = await Promise.all([
+      runKeyedSql<{ mode: string }>(em, mode, ['plan_cache_mode']),
+      runSql<{ mode: string }>(em, mode, ['plan_cache_mode']),
     ]);
-    expect(before).toEqual({ status: 'fulfilled', value: [{ one: 1 }] });
-    expect(after).toEqual({ status: 'fulfilled', value: [{ two: 2 }] });
-    expect(failed.status).toBe('rejected');
-    // The same exceptions as em.execute, with the SQLSTATE (division by zero).
-    expect(sqlState((failed as PromiseRejectedResult).reason)).toBe('22012');
+    expect(keyed.mode).toBe('force_generic_plan');
+    expect(other.mode).toBe('auto');
   });
 
   it('leaves statements in a transaction on the transaction', async () => {
@@ -204,17 +224,8 @@ describe('the locking pipeline', () => {
       [id],
     );
 
-  it('fails a failing statement alone', async () => {
-    const em = orm.em.fork();
-    const [before, failed, after] = await Promise.allSettled([
-      runLockingSql<{ one: number }>(em, 'SELECT 1 AS one'),
-      runLockingSql(em, 'UPDATE gate_probe SET n = n / (? - 1) WHERE id = 2', [1]),
-      runLockingSql<{ two: number }>(em, 'SELECT 2 AS two'),
-    ]);
-    expect(before).toEqual({ status: 'fulfilled', value: [{ one: 1 }] });
-    expect(after).toEqual({ status: 'fulfilled', value: [{ two: 2 }] });
-    expect(sqlState((failed as PromiseRejectedResult).reason)).toBe('22012');
-  });
+  it('fails a failing statement alone', () =>
+    expectToFailAlone(runLockingSql, orm, 'UPDATE gate_probe SET n = n / (? - 1) WHERE id = 2'));
 
   it('runs one statement per connection at once, and goes around connections stalled on a lock', async () => {
     const holder = new Client({ connectionString: database.url });

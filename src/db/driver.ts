@@ -8,9 +8,9 @@ import type { ClientConfig } from 'pg';
 import { StatementPipeline } from './statement-pipeline';
 
 /**
- * MikroORM's PostgreSQL connection with two statement pipelines beside knex's pool, closed with
- * it: one for reads outside a transaction, one for statements that take locks and are a
- * transaction of their own (`runLockingSql`).
+ * MikroORM's PostgreSQL connection with statement pipelines beside knex's pool, closed with it:
+ * for reads outside a transaction, for reads by key, and for statements that take locks and are
+ * a transaction of their own (`runLockingSql`).
  */
 export class BackdeskConnection extends PostgreSqlConnection {
   /** The very settings knex's connections get: the same type parsers, name and timeouts. */
@@ -22,10 +22,22 @@ export class BackdeskConnection extends PostgreSqlConnection {
 
   readonly reads = new StatementPipeline(this.settings);
 
+  /**
+   * Reads that look rows up by key (`runKeyedSql`), on connections that plan each statement once
+   * (`plan_cache_mode = force_generic_plan`). Left to itself PostgreSQL planned them anew at
+   * every call: the plan it would keep assumes an array of keys of unknown length, which it
+   * rates dearer than a plan for the one key given, though both are the same index lookups.
+   */
+  readonly keyed = new StatementPipeline(() => {
+    const settings = this.settings();
+    const generic = '-c plan_cache_mode=force_generic_plan';
+    return { ...settings, options: settings.options ? `${settings.options} ${generic}` : generic };
+  });
+
   readonly locking = new StatementPipeline(this.settings);
 
   override async close(force?: boolean): Promise<void> {
-    await Promise.all([this.reads.close(), this.locking.close()]);
+    await Promise.all([this.reads.close(), this.keyed.close(), this.locking.close()]);
     await super.close(force);
   }
 }
@@ -53,7 +65,9 @@ export function watchStatements(
   const connection = orm.em.getConnection();
   const knex = connection.getKnex();
   const pipelines =
-    connection instanceof BackdeskConnection ? [connection.reads, connection.locking] : [];
+    connection instanceof BackdeskConnection
+      ? [connection.reads, connection.keyed, connection.locking]
+      : [];
   knex.on('query', listener);
   for (const pipeline of pipelines) pipeline.events.on('query', listener);
   return () => {

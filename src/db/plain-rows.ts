@@ -6,7 +6,7 @@ import {
   type Platform,
 } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { runSql } from './sql';
+import { runKeyedSql, runSql } from './sql';
 
 /**
  * Plain rows for the read path. GraphQL only reads properties, so a page of tickets does not need
@@ -313,14 +313,15 @@ export function findRowsById<T extends object>(
 ): Promise<T[]> {
   if (ids.length === 0) return Promise.resolve([]);
   const key = primaryKeyColumnOf(em, entity as EntityClass<object>);
-  // One array parameter: the same statement text for any number of keys.
-  return selectRows(em, entity, 'r', `WHERE r.${key} = ANY(?)`, [ids]);
+  // One array parameter: the same statement text (and kept plan) for any number of keys.
+  return selectRows(em, entity, 'r', `WHERE r.${key} = ANY(?)`, [ids], [], runKeyedSql);
 }
 
 /**
  * Rows of one entity chosen by SQL: `rest` follows `SELECT * FROM <table> <alias>` (a WHERE,
  * ORDER BY, LIMIT, or a LATERAL join that picks them), with `?` placeholders. The many-to-one
- * relations named in `join` come with each row, read in the same statement.
+ * relations named in `join` come with each row, read in the same statement. `run` is
+ * `runKeyedSql` for a lookup by key.
  */
 export async function selectRows<T extends object>(
   em: EntityManager,
@@ -329,10 +330,11 @@ export async function selectRows<T extends object>(
   rest: string,
   params: readonly unknown[],
   join: readonly string[] = [],
+  run: typeof runSql = runSql,
 ): Promise<T[]> {
   const target = entity as EntityClass<object>;
   const joins = joinableRelations(em, target, new Set(join), alias);
-  const raws = await runSql<RawRow>(
+  const raws = await run<RawRow>(
     em,
     `SELECT ${[selectListOf(em, target, alias), ...joins.map(selectItem)].join(', ')} FROM ${tableOf(em, target)} ${alias} ${rest}`,
     params,

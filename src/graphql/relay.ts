@@ -25,7 +25,7 @@ import {
   type JoinedColumns,
   type JoinedRelation,
 } from '../db/plain-rows';
-import { runSql } from '../db/sql';
+import { runKeyedSql, runSql } from '../db/sql';
 import { shapedStatement, type Statement } from '../db/statement-shapes';
 import {
   ReadsColumns,
@@ -438,7 +438,7 @@ export function paginateByParent<Entity extends object>(
         .map((property) => `page.${columnOf(em, entity, property)} ${direction}`)
         .join(', ');
       // The parents' keys are one array parameter: the same statement for any number of them.
-      const records = await runSql(
+      const records = await runKeyedSql(
         em,
         `SELECT parent.id AS __parent_id, page.*
            FROM unnest(?::bigint[]) AS parent(id)

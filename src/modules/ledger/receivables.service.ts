@@ -27,7 +27,7 @@ import {
   SettlementStatus,
   Vendor,
 } from './receivables.entity';
-import { runSql } from '../../db/sql';
+import { runKeyedSql } from '../../db/sql';
 
 export interface AgingRow {
   partyId: number;
@@ -306,7 +306,7 @@ export class ReceivablesService implements ShipmentListener {
     customerIds: readonly number[],
   ): Promise<Map<number, bigint>> {
     const ar = await this.ledger.accountId(em, StandardAccount.ACCOUNTS_RECEIVABLE);
-    const rows = await runSql<{ customer_id: string; balance: string }>(
+    const rows = await runKeyedSql<{ customer_id: string; balance: string }>(
       em,
       `SELECT customer_id, sum(debit_minor) - sum(credit_minor) AS balance FROM journal_line
         WHERE account_id = ? AND customer_id = ANY(?) GROUP BY customer_id`,
