@@ -37,7 +37,8 @@ interface MappedColumn {
   reference?: { primaryKey: string };
 }
 
-const mappers = new WeakMap<EntityMetadata, Mapper>();
+/** Per entity, a mapper per choice of columns (`*` for all). */
+const mappers = new WeakMap<EntityMetadata, Map<string, Mapper>>();
 const mappedColumns = new WeakMap<EntityMetadata, MappedColumn[]>();
 /** Select lists per entity and table alias (`selectListOf`). */
 const selectLists = new WeakMap<EntityMetadata, Map<string, string>>();
@@ -160,16 +161,31 @@ function compileMapper(meta: EntityMetadata, columns: MappedColumn[]): Mapper {
   });
 }
 
-/** Maps raw rows (column names, or a row nested as JSON) of one entity's table to plain rows. */
+/**
+ * Maps raw rows (column names, or a row nested as JSON) of one entity's table to plain rows: with
+ * every column, or only `properties` for a statement that reads only those (a page's column
+ * choice, see graphql/column-needs.ts), so that a row holds what was read and nothing else.
+ */
 export function rowMapper<T extends object>(
   em: EntityManager,
   entity: EntityClass<T>,
+  properties?: ReadonlySet<string>,
 ): (raw: RawRow) => T {
   const meta = metadataOf(em, entity as EntityClass<object>);
-  let mapper = mappers.get(meta);
+  let byChoice = mappers.get(meta);
+  if (!byChoice) {
+    byChoice = new Map();
+    mappers.set(meta, byChoice);
+  }
+  const key = properties ? [...properties].join(',') : '*';
+  let mapper = byChoice.get(key);
   if (!mapper) {
-    mapper = compileMapper(meta, mappedColumnsOf(em, meta));
-    mappers.set(meta, mapper);
+    const columns = mappedColumnsOf(em, meta);
+    mapper = compileMapper(
+      meta,
+      properties ? columns.filter((column) => properties.has(column.property)) : columns,
+    );
+    byChoice.set(key, mapper);
   }
   return mapper as (raw: RawRow) => T;
 }
@@ -364,9 +380,11 @@ export function joinedRow(
   target: EntityClass<object>,
   property: string,
   rowSql: string,
+  /** The properties `rowSql` reads, when not all. */
+  properties?: ReadonlySet<string>,
 ): JoinedRelation {
   const column = `__joined_${property}`;
-  const toRow = rowMapper(em, target);
+  const toRow = rowMapper(em, target, properties);
   return {
     property,
     column,
@@ -401,7 +419,7 @@ export function joinedRows(
     .map((relation) => `, '${relation.column}', ${relation.value}`)
     .join('')})`;
   const value = `(SELECT coalesce(json_agg(${item} ORDER BY ${orderBy}), '[]'::json) FROM ${tableOf(em, target)} ${alias} ${rest})`;
-  const toRow = rowMapper(em, target);
+  const toRow = rowMapper(em, target, columns.own);
   return {
     property,
     column,
@@ -458,13 +476,16 @@ export function joinableRelations(
     )
     .map((prop) => {
       const target = prop.targetMeta as EntityMetadata;
+      const targetClass = target.class as EntityClass<object>;
       const key = target.getPrimaryProps()[0].fieldNames[0];
       const table = em.getPlatform().quoteIdentifier(target.tableName);
+      const columns = columnsOf(prop.name, targetClass);
       return joinedRow(
         em,
-        target.class as EntityClass<object>,
+        targetClass,
         prop.name,
-        `SELECT ${rowJsonOf(em, target.class as EntityClass<object>, 'j', columnsOf(prop.name, target.class as EntityClass<object>))} FROM ${table} j WHERE j.${key} = ${alias}.${prop.fieldNames[0]}`,
+        `SELECT ${rowJsonOf(em, targetClass, 'j', columns)} FROM ${table} j WHERE j.${key} = ${alias}.${prop.fieldNames[0]}`,
+        columns,
       );
     });
 }

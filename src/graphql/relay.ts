@@ -347,7 +347,7 @@ function toConnection<Entity extends object>(
 ): ConnectionShape<Entity> {
   const { properties, after, before, backwards, size, joins } = plan;
   const more = records.length > size;
-  const toRow = rowMapper(em, entity);
+  const toRow = rowMapper(em, entity, plan.columns);
   const rows = records
     .slice(0, size)
     .map((record) => withJoined(toRow(record), record, joins) as Entity);

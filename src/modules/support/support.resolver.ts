@@ -147,6 +147,7 @@ function lastMessageJoined(viewer: Viewer | undefined): JoinedField {
         TicketMessage,
         'lastMessage',
         latestMessageSql(alias, withNotes, rowJsonOf(em, TicketMessage, 'last', columns.own)),
+        columns.own,
       ),
   };
 }
