@@ -5,10 +5,11 @@ import { Client, type ClientConfig } from 'pg';
 /**
  * Statements outside a transaction run on a few connections of their own in `pg`'s pipeline
  * mode: a statement is written without waiting for the one before it to be answered, and every
- * statement written in one turn of the event loop goes out in one write. Two pipelines use it
- * (db/driver.ts): one for reads (nearly every read), and one for the statements that take locks
- * and are a transaction of their own (placing an order, posting an entry: `runLockingSql`), so
- * that a write waiting for a lock never holds up a read.
+ * statement written in one turn of the event loop goes out in one write. Three pipelines use it
+ * (db/driver.ts): reads (nearly every read), reads by key (`runKeyedSql`, whose connections keep
+ * one plan per statement), and the statements that take locks and are a transaction of their own
+ * (placing an order, posting an entry: `runLockingSql`), so that a write waiting for a lock never
+ * holds up a read.
  *
  * Why: on a busy server the statements of one request (a customer 360 runs four) and of the
  * requests that arrived with it were each a write of their own on a pooled connection, and each
