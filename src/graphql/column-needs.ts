@@ -38,7 +38,8 @@ const declaredReads = new Map<object, Map<string, readonly string[]>>();
 
 /**
  * Declares the properties of its parent row that a field resolver reads (none: `@ReadsColumns()`,
- * for one that reads only the primary key, which every page reads anyway).
+ * for one that reads only the primary key, which every page reads anyway; such a field may also
+ * be started before its row is read, with a row that holds only the key: see look-ahead.ts).
  */
 export function ReadsColumns(...properties: string[]): MethodDecorator {
   return (prototype, method) => {
