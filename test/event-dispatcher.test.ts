@@ -100,3 +100,23 @@ it('reads an event announced by its seq alone, and one after a gap, each once an
   expect(delivered[1].seq).toBe(delivered[0].seq + 2);
   expect(delivered[2].seq).toBe(delivered[1].seq + 1);
 });
+
+it('stamps an event with the moment its transaction commits, not when it was recorded', async () => {
+  delivered.length = 0;
+  await writer.query('BEGIN');
+  await commitEvent('slow transaction', {});
+  const recordedAt = Date.now();
+  await writer.query('SELECT pg_sleep(0.3)');
+  const committingAt = Date.now();
+  await writer.query('COMMIT');
+  await until(() => delivered.length === 1);
+  const [row] = (
+    await writer.query<{ occurred_at: Date }>(
+      "SELECT occurred_at FROM event WHERE stream_id = 'slow transaction'",
+    )
+  ).rows;
+  // The same clock on both sides; a millisecond for rounding to it.
+  expect(row.occurred_at.getTime()).toBeGreaterThanOrEqual(committingAt - 1);
+  expect(row.occurred_at.getTime() - recordedAt).toBeGreaterThanOrEqual(290);
+  expect(delivered[0].occurredAt).toEqual(row.occurred_at);
+});

@@ -13,8 +13,8 @@ export interface EventRecord {
  * Records a change in the event log. Call it inside the transaction that makes the change, so the
  * event commits (and is announced) exactly when the change does, and never when it rolls back.
  * The row is written at once, with SQL rather than through the unit of work: every change records
- * one, and a flush of a new entity cost more CPU than the insert itself. Its seq is given at
- * commit (the commit-order trigger), in the order events were recorded.
+ * one, and a flush of a new entity cost more CPU than the insert itself. Its seq and its
+ * `occurred_at` are given at commit (the commit-order trigger): commit order and commit time.
  */
 export async function recordEvent(em: EntityManager, record: EventRecord): Promise<void> {
   const insert = eventInsert(record);
@@ -28,15 +28,14 @@ export async function recordEvent(em: EntityManager, record: EventRecord): Promi
  */
 export function eventInsert(record: EventRecord): { sql: string; params: unknown[] } {
   return {
-    sql: `INSERT INTO event (stream_type, stream_id, type, payload, actor_id, occurred_at)
-     VALUES (?, ?, ?, ?::jsonb, ?, ?)`,
+    sql: `INSERT INTO event (stream_type, stream_id, type, payload, actor_id)
+     VALUES (?, ?, ?, ?::jsonb, ?)`,
     params: [
       record.streamType,
       String(record.streamId),
       record.type,
       JSON.stringify(record.payload ?? {}),
       record.actorId,
-      new Date(),
     ],
   };
 }

@@ -52,6 +52,7 @@ export class DomainEvent {
   @Property({ type: new BigIntType('number'), nullable: true })
   actorId!: number | null;
 
+  /** When the change committed: set by the commit-order trigger with the seq. */
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   occurredAt: Date = new Date();
 }

@@ -66,7 +66,7 @@ export class OrderEvent {
   @Field(() => OrderEventType, { description: 'What happened.' })
   type!: OrderEventType;
 
-  @Field(() => Date, { description: 'When it happened.' })
+  @Field(() => Date, { description: 'When the change committed.' })
   occurredAt!: Date;
 
   @Field(() => EmployeeObject, { nullable: true, description: 'Who did it.' })

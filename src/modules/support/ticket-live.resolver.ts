@@ -94,7 +94,7 @@ export class TicketEvent {
   @Field(() => TicketEventType, { description: 'What happened.' })
   type!: TicketEventType;
 
-  @Field(() => Date, { description: 'When it happened.' })
+  @Field(() => Date, { description: 'When the change committed.' })
   occurredAt!: Date;
 
   @Field(() => EmployeeObject, { nullable: true, description: 'Who did it; null for the system.' })
