@@ -40,6 +40,9 @@ export interface LiveFeedOptions {
 /** Closes the graphql-ws `next` message around a result. */
 const FRAME_END = Buffer.from('}');
 
+/** A fan-out pass shorter than this is followed at once by the next (no rest, no added delay). */
+const MIN_PASS_TO_REST_MS = 2;
+
 /** Bytes a socket may hold unsent before its subscriber counts as too slow. */
 const MAX_SOCKET_BACKLOG_BYTES = 8 * 1024 * 1024;
 
@@ -96,17 +99,17 @@ export class LiveFeed implements AsyncIterableIterator<ExecutionResult> {
   }
 
   /**
-   * Writes one serialized result (UTF-8 JSON) to the socket; false when the subscriber was
-   * dropped. Subscribers of a group share the result's bytes: each frame only adds its own id.
+   * Writes serialized results (UTF-8 JSON) to the socket, in one write; false when the subscriber
+   * was dropped. Subscribers of a group share a result's bytes: each frame only adds its own id.
    */
-  send(resultJson: Buffer): boolean {
+  send(results: readonly Buffer[]): boolean {
     const connection = this.context.connection;
     if (this.ended || !connection) return false;
     if (connection.bufferedAmount() > MAX_SOCKET_BACKLOG_BYTES) {
       this.tooSlow();
       return false;
     }
-    connection.send(Buffer.concat([this.framePrefix, resultJson, FRAME_END]));
+    connection.send(this.framePrefix, results, FRAME_END);
     return true;
   }
 
@@ -190,6 +193,8 @@ export class LiveFanout {
   private readonly feeds = new Set<LiveFeed>();
   private readonly queue: { event: CommittedEvent; feeds: LiveFeed[] }[] = [];
   private draining = false;
+  /** When the next fan-out pass may start (performance.now()), after the last one's rest. */
+  private nextPassAt = 0;
 
   constructor(
     private readonly realtime: Realtime,
@@ -242,9 +247,12 @@ export class LiveFanout {
     this.draining = true;
     try {
       while (this.queue.length > 0) {
-        // Everything queued is prepared first and then written in one synchronous pass, so a
-        // socket gets the frames of several events in one write (see LiveConnection.send): a
-        // fan-out that falls behind catches up with fewer writes instead of falling further behind.
+        // After a pass that took the event loop for a while, it gets as long again for
+        // everything else (requests, statements' answers, notifications) before the next pass:
+        // fan-out never holds it more than half the time, and events that commit meanwhile join
+        // the next pass, where each socket gets them in one write.
+        const rest = this.nextPassAt - performance.now();
+        if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
         // The batch's events are prepared together, with one request scope: the tickets (or
         // orders) they name are read in one batched query, not one round trip per event.
         const batch = this.queue.splice(0);
@@ -252,7 +260,10 @@ export class LiveFanout {
         const prepared = await Promise.all(
           batch.map(({ event, feeds }) => this.prepare(event, feeds, scope)),
         );
+        const started = performance.now();
         this.write(prepared.flat());
+        const ended = performance.now();
+        this.nextPassAt = ended - started < MIN_PASS_TO_REST_MS ? 0 : ended + (ended - started);
         for (const { feeds } of batch) for (const feed of feeds) feed.pending--;
       }
     } finally {
@@ -362,19 +373,33 @@ export class LiveFanout {
     return { event, json, feeds: group.feeds };
   }
 
-  /** Writes prepared results to their sockets, in order, synchronously. */
+  /**
+   * Writes prepared results to their sockets, in order, synchronously: a feed's results of one
+   * pass leave in one write (a system call per socket per pass, however many events it holds).
+   */
   private write(prepared: Prepared[]): void {
     const { metrics } = this.realtime;
     const now = Date.now();
+    const outgoing = new Map<LiveFeed, Buffer[]>();
     for (const { event, json, feeds } of prepared) {
-      let sent = 0;
-      for (const feed of feeds) if (feed.send(json)) sent++;
-      if (sent === 0) continue;
-      const kind = feeds[0].options.kind;
-      metrics.delivered.inc({ kind }, sent);
-      // Once per written result, not per subscriber: its subscribers got it in the same pass.
-      metrics.lag.observe({ kind }, (now - event.occurredAt.getTime()) / 1000);
+      for (const feed of feeds) {
+        const results = outgoing.get(feed);
+        if (results) results.push(json);
+        else outgoing.set(feed, [json]);
+      }
+      // Once per result, not per subscriber: its subscribers get it in the same pass.
+      metrics.lag.observe(
+        { kind: feeds[0].options.kind },
+        (now - event.occurredAt.getTime()) / 1000,
+      );
     }
+    const delivered = new Map<string, number>();
+    for (const [feed, results] of outgoing) {
+      if (!feed.send(results)) continue;
+      const { kind } = feed.options;
+      delivered.set(kind, (delivered.get(kind) ?? 0) + results.length);
+    }
+    for (const [kind, count] of delivered) metrics.delivered.inc({ kind }, count);
   }
 }
 

@@ -18,8 +18,11 @@ export interface Viewer {
 export interface LiveConnection {
   /** The graphql-ws id of the subscription this context belongs to. */
   subscriptionId: string;
-  /** Writes one protocol message (a text frame of these UTF-8 bytes). */
-  send(message: Buffer): void;
+  /**
+   * Writes protocol messages, one text frame per body with the UTF-8 bytes `prefix + body +
+   * suffix`, in order and in one write.
+   */
+  send(prefix: Buffer, bodies: readonly Buffer[], suffix: Buffer): void;
   /** Bytes written and not yet sent to the client. */
   bufferedAmount(): number;
   /** Closes the connection (a subscriber that cannot keep up). */

@@ -17,6 +17,7 @@ import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { LiveFanout } from '../events/live-feed';
 import { liveSubscribe } from './live-subscribe';
+import { textFrames } from './websocket-frames';
 
 interface PreparedDocument {
   document: DocumentNode;
@@ -96,23 +97,20 @@ class SubscriptionContext implements RequestContext {
     this.services = shared.services;
     this.realtime = shared.realtime;
     this.guards = shared.guards;
-    let corked = false;
+    // Without a negotiated extension (the server offers none: no compression), ws adds nothing
+    // to a text frame and queues nothing of its own, so frames built here can go straight to the
+    // TCP socket, in order with whatever ws writes there itself.
+    const tcp = socket.extensions === '' ? transport : undefined;
     this.connection = {
       subscriptionId,
-      // Messages sent in one synchronous pass leave in one write: the TCP socket is corked at the
-      // first and uncorked once the pass is over (a syscall per socket per pass, not per event).
-      send: (message) => {
+      send: (prefix, bodies, suffix) => {
         if (socket.readyState !== socket.OPEN) return;
-        if (transport && !corked) {
-          corked = true;
-          transport.cork();
-          process.nextTick(() => {
-            corked = false;
-            transport.uncork();
-          });
+        if (tcp) {
+          if (!tcp.destroyed) tcp.write(textFrames(prefix, bodies, suffix));
+          return;
         }
-        // The bytes are already UTF-8 JSON: sent as a text frame as they are, without a copy.
-        socket.send(message, { binary: false });
+        for (const body of bodies)
+          socket.send(Buffer.concat([prefix, body, suffix]), { binary: false });
       },
       bufferedAmount: () => socket.bufferedAmount,
       close: (code, reason) => socket.close(code, reason),
