@@ -28,6 +28,7 @@ export type ToWorker =
   | { type: 'connect' }
   | { type: 'start' }
   | { type: 'progress' }
+  /** The records since the last `collect` (a warm-up's, then the run's). */
   | { type: 'collect' }
   | { type: 'close' };
 
@@ -80,8 +81,11 @@ class Records {
     this.count += 1;
   }
 
-  take(): Float64Array {
-    return this.data.slice(0, 3 * this.count);
+  /** The records so far; the next `take` starts after them. */
+  take(): { records: Float64Array; count: number } {
+    const taken = { records: this.data.slice(0, 3 * this.count), count: this.count };
+    this.count = 0;
+    return taken;
   }
 }
 
@@ -210,8 +214,7 @@ function runWorker(data: LiveWorkerData): void {
         const taken = records.take();
         const reply: FromWorker = {
           type: 'records',
-          records: taken,
-          count: records.count,
+          ...taken,
           errors,
           errorSamples: [...errorSamples],
           outOfOrder,
@@ -223,7 +226,7 @@ function runWorker(data: LiveWorkerData): void {
             max: Math.round(loop.max / 1e4) / 100,
           },
         };
-        port.postMessage(reply, [taken.buffer as ArrayBuffer]);
+        port.postMessage(reply, [taken.records.buffer as ArrayBuffer]);
         break;
       }
       case 'close':

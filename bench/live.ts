@@ -28,6 +28,11 @@
  *   mutation records exactly one event, and every one of them concerns a ticket in the queue before
  *   or after the change, so every event is expected at every subscriber.
  *
+ * - Full-scale warm-up: once all N are subscribed (and the memory is sampled), the writer runs at
+ *   the run's rate for BENCH_LIVE_FULL_WARM_SECONDS (default 2) and its deliveries are scored on
+ *   their own (`fullScaleWarmUp`), not counted in the run: the first events sent to N sockets
+ *   find the server's and the subscribers' code for such a pass not yet compiled.
+ *
  * - Expected events: the rows of the `event` table with seq after the last seq before the writer
  *   started, up to the last seq once every write answered, of stream type Ticket and whose
  *   before- or after-snapshot has status NEW or OPEN (the server's own queue rule). Expected
@@ -38,19 +43,20 @@
  *   delivered within the drain"; subscribers that failed to connect count too). Duplicates and
  *   events out of seq order are counted separately.
  *
- * - Commit time. The exact commit instant is not observable from outside: the server stamps
- *   `occurredAt` in recordEvent (src/events/event-log.ts) with the server's clock when the change
- *   is recorded *inside* the transaction, before flush and COMMIT (the seq is only assigned at
- *   commit, by the deferred trigger, under the commit-order lock); track_commit_timestamp is off.
- *   So the commit lies between two observable moments, both on this machine's wall clock
- *   (Date.now(), millisecond resolution):
+ * - Commit time. The exact commit instant is not observable from outside: the commit-order
+ *   trigger (see the event migrations) stamps `occurredAt` with PostgreSQL's clock_timestamp()
+ *   as it gives the seq, under the commit-order lock, as the transaction commits and before its
+ *   WAL record is flushed; track_commit_timestamp is off. So the commit lies between two
+ *   observable moments, both on this machine's wall clock (millisecond resolution):
  *     occurredAt  <=  commit  <=  ackAt
  *   where ackAt is when the writer had read the mutation's HTTP response (sent after COMMIT).
  *   Every (event, subscriber) delivery is recorded twice in HDR histograms (hdr-histogram-js, ms):
  *     `latency` (the headline) = receive - occurredAt: an upper bound of commit-to-client (it also
- *       counts the rest of the writing transaction: flush, the commit-order lock, COMMIT);
+ *       counts the commit's own flush);
  *     `latencyFromAck` = receive - ackAt: a lower bound (negative values, when the subscriber saw
  *       the event before the writer saw its response, are recorded as 0 and counted).
+ *   Until 2026-11-30 the server stamped `occurredAt` when the change was recorded, inside the
+ *   transaction, so the headline also counted the rest of the writing transaction.
  *   "receive" is Date.now() in the subscriber's worker thread when graphql-ws hands it the
  *   `next` message (after JSON parsing of that one message).
  *
@@ -166,6 +172,8 @@ export interface LiveResult {
   socketCloses: CloseCount[];
   /** receive - occurredAt, ms: an upper bound of commit-to-client. */
   latency: LatencySummary;
+  /** The writer's first seconds with all subscribers connected, not counted above. */
+  fullScaleWarmUp: { seconds: number; events: number; delivered: number; latency: LatencySummary };
   /** receive - writer's ackAt, ms: a lower bound of commit-to-client. */
   latencyFromAck: LatencySummary & { beforeAck: number; unmatchedEvents: number };
   memory: {
@@ -491,6 +499,96 @@ interface ExpectedEvent {
   occurredAt: number;
 }
 
+/**
+ * Waits until the workers received `target` records, none arrived for `quietMs`, or `maxMs`
+ * passed.
+ */
+async function drain(
+  workers: WorkerHandle[],
+  target: number,
+  quietMs: number,
+  maxMs: number,
+): Promise<void> {
+  const started = Date.now();
+  let received = 0;
+  let lastProgress = Date.now();
+  while (received < target && Date.now() - lastProgress < quietMs && Date.now() - started < maxMs) {
+    await sleep(100);
+    const counts = await Promise.all(
+      workers.map((worker) => worker.request({ type: 'progress' }, 'progress')),
+    );
+    const now = counts.reduce((sum, c) => sum + c.received, 0);
+    if (now > received) lastProgress = Date.now();
+    received = now;
+  }
+}
+
+type Collected = Extract<FromWorker, { type: 'records' }>;
+
+interface Scored {
+  delivered: number;
+  duplicates: number;
+  unexpected: number;
+  latency: LatencySummary;
+  latencyFromAck: LiveResult['latencyFromAck'];
+}
+
+/** Scores every (expected event, subscriber) delivery in the workers' records. */
+function score(
+  expected: ExpectedEvent[],
+  collected: Collected[],
+  subscribers: number,
+  acks: Writer['acks'],
+): Scored {
+  const ackAt = new Map(acks.map((ack) => [ack.key, ack.ackAt]));
+  const index = new Map(expected.map((event, i) => [event.seq, i]));
+  const seen = new Uint8Array(expected.length * subscribers);
+  const histogramOptions = {
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000,
+    numberOfSignificantValueDigits: 3 as const,
+  };
+  const latency = hdr.build(histogramOptions);
+  const fromAck = hdr.build(histogramOptions);
+  let delivered = 0;
+  let duplicates = 0;
+  let unexpected = 0;
+  let beforeAck = 0;
+  for (const { records, count } of collected) {
+    for (let r = 0; r < count; r += 1) {
+      const subscriber = records[3 * r];
+      const i = index.get(records[3 * r + 1]);
+      const receivedAt = records[3 * r + 2];
+      if (i === undefined) {
+        unexpected += 1;
+        continue;
+      }
+      const slot = i * subscribers + subscriber;
+      if (seen[slot]) {
+        duplicates += 1;
+        continue;
+      }
+      seen[slot] = 1;
+      delivered += 1;
+      const event = expected[i];
+      latency.recordValue(Math.max(0, receivedAt - event.occurredAt));
+      const acked = ackAt.get(event.key);
+      if (acked !== undefined) {
+        if (receivedAt < acked) beforeAck += 1;
+        fromAck.recordValue(Math.max(0, receivedAt - acked));
+      }
+    }
+  }
+  const unmatchedEvents = expected.filter((event) => !ackAt.has(event.key)).length;
+  return {
+    delivered,
+    duplicates,
+    unexpected,
+    latency: summary(latency),
+    latencyFromAck: { ...summary(fromAck), beforeAck, unmatchedEvents },
+  };
+}
+
 async function maxSeq(databaseUrl: string): Promise<number> {
   const client = new PgClient({ connectionString: databaseUrl });
   await client.connect();
@@ -686,6 +784,31 @@ export async function runLive(options: LiveOptions): Promise<LiveResult> {
     const connectSeconds = (Date.now() - connectStarted) / 1000;
     const after = await sampleMemory(server, inspectPort, settleMs);
 
+    // A full-scale warm-up, scored on its own and not counted in the run: the first events
+    // sent to all N subscribers find the server's and the subscribers' own code for a pass of N
+    // sockets not yet compiled (see "Live" in bench/README.md).
+    const warmSeconds = rate > 0 ? envNumber('BENCH_LIVE_FULL_WARM_SECONDS', 2) : 0;
+    const warmStartSeq = await maxSeq(options.databaseUrl);
+    if (warmSeconds > 0) await writer.run(rate, warmSeconds);
+    const warmExpected = await expectedEvents(
+      options.databaseUrl,
+      warmStartSeq,
+      await maxSeq(options.databaseUrl),
+    );
+    await drain(workers, warmExpected.length * connected, 1000, maxDrainMs);
+    const warmScored = score(
+      warmExpected,
+      await Promise.all(workers.map((worker) => worker.request({ type: 'collect' }, 'records'))),
+      subscribers,
+      writer.acks,
+    );
+    const warm = {
+      seconds: warmSeconds,
+      events: warmExpected.length,
+      delivered: warmScored.delivered,
+      latency: warmScored.latency,
+    };
+
     // The event phase.
     const startSeq = await maxSeq(options.databaseUrl);
     for (const worker of workers) worker.send({ type: 'start' });
@@ -698,70 +821,15 @@ export async function runLive(options: LiveOptions): Promise<LiveResult> {
 
     // Drain: until every expected delivery arrived, none arrived for drainMs, or maxDrainMs
     // passed since the last write answered; what has not arrived by then counts as lost.
-    const target = expected.length * connected;
     const drainStarted = Date.now();
-    let received = 0;
-    let lastProgress = Date.now();
-    while (
-      received < target &&
-      Date.now() - lastProgress < drainMs &&
-      Date.now() - drainStarted < maxDrainMs
-    ) {
-      await sleep(100);
-      const counts = await Promise.all(
-        workers.map((worker) => worker.request({ type: 'progress' }, 'progress')),
-      );
-      const now = counts.reduce((sum, c) => sum + c.received, 0);
-      if (now > received) lastProgress = Date.now();
-      received = now;
-    }
+    await drain(workers, expected.length * connected, drainMs, maxDrainMs);
     const drainSeconds = (Date.now() - drainStarted) / 1000;
     const serverCpu = (serverCpuSeconds() - cpuBefore) / ((Date.now() - writeStarted) / 1000);
     const collected = await Promise.all(
       workers.map((worker) => worker.request({ type: 'collect' }, 'records')),
     );
 
-    // Score every (event, subscriber).
-    const ackAt = new Map(writer.acks.map((ack) => [ack.key, ack.ackAt]));
-    const index = new Map(expected.map((event, i) => [event.seq, i]));
-    const seen = new Uint8Array(expected.length * subscribers);
-    const histogramOptions = {
-      lowestDiscernibleValue: 1,
-      highestTrackableValue: 3_600_000,
-      numberOfSignificantValueDigits: 3 as const,
-    };
-    const latency = hdr.build(histogramOptions);
-    const fromAck = hdr.build(histogramOptions);
-    let delivered = 0;
-    let duplicates = 0;
-    let unexpected = 0;
-    let beforeAck = 0;
-    for (const { records, count } of collected) {
-      for (let r = 0; r < count; r += 1) {
-        const subscriber = records[3 * r];
-        const i = index.get(records[3 * r + 1]);
-        const receivedAt = records[3 * r + 2];
-        if (i === undefined) {
-          unexpected += 1;
-          continue;
-        }
-        const slot = i * subscribers + subscriber;
-        if (seen[slot]) {
-          duplicates += 1;
-          continue;
-        }
-        seen[slot] = 1;
-        delivered += 1;
-        const event = expected[i];
-        latency.recordValue(Math.max(0, receivedAt - event.occurredAt));
-        const acked = ackAt.get(event.key);
-        if (acked !== undefined) {
-          if (receivedAt < acked) beforeAck += 1;
-          fromAck.recordValue(Math.max(0, receivedAt - acked));
-        }
-      }
-    }
-    const unmatchedEvents = expected.filter((event) => !ackAt.has(event.key)).length;
+    const scored = score(expected, collected, subscribers, writer.acks);
     const closes = new Map<string, CloseCount>();
     for (const c of collected.flatMap((w) => w.closes)) {
       const key = `${c.code}:${c.reason}`;
@@ -796,17 +864,18 @@ export async function runLive(options: LiveOptions): Promise<LiveResult> {
       drainSeconds: Math.round(drainSeconds * 10) / 10,
       events: expected.length,
       expectedDeliveries: expected.length * subscribers,
-      delivered,
-      lost: expected.length * subscribers - delivered,
-      duplicates,
+      delivered: scored.delivered,
+      lost: expected.length * subscribers - scored.delivered,
+      duplicates: scored.duplicates,
       outOfOrder: collected.reduce((sum, c) => sum + c.outOfOrder, 0),
-      unexpected,
+      unexpected: scored.unexpected,
       subscriptionErrors: collected.reduce((sum, c) => sum + c.errors, 0),
       subscriptionErrorSamples: [...new Set(collected.flatMap((c) => c.errorSamples))].slice(0, 5),
       endedSubscriptions: collected.reduce((sum, c) => sum + c.ended, 0),
       socketCloses: [...closes.values()],
-      latency: summary(latency),
-      latencyFromAck: { ...summary(fromAck), beforeAck, unmatchedEvents },
+      latency: scored.latency,
+      latencyFromAck: scored.latencyFromAck,
+      fullScaleWarmUp: warm,
       memory: {
         gc: inspectPort !== null,
         rssBefore: before.rss,
@@ -867,6 +936,11 @@ export function liveTable(results: LiveResult[], host?: Machine): string {
     [
       'latency from occurredAt (upper bound): p50 / p99 / max',
       (r) => `${r.latency.p50} / **${r.latency.p99}** / ${r.latency.max} ms`,
+    ],
+    [
+      'full-scale warm-up, not counted: events, p50 / p99 / max',
+      (r) =>
+        `${r.fullScaleWarmUp.events} in ${r.fullScaleWarmUp.seconds} s, ${r.fullScaleWarmUp.latency.p50} / ${r.fullScaleWarmUp.latency.p99} / ${r.fullScaleWarmUp.latency.max} ms`,
     ],
     [
       'latency from write ack (lower bound): p50 / p99 / max',
