@@ -380,13 +380,7 @@ export class LiveFanout {
   private write(prepared: Prepared[]): void {
     const { metrics } = this.realtime;
     const now = Date.now();
-    const outgoing = new Map<LiveFeed, Buffer[]>();
-    for (const { event, json, feeds } of prepared) {
-      for (const feed of feeds) {
-        const results = outgoing.get(feed);
-        if (results) results.push(json);
-        else outgoing.set(feed, [json]);
-      }
+    for (const { event, feeds } of prepared) {
       // Once per result, not per subscriber: its subscribers get it in the same pass.
       metrics.lag.observe(
         { kind: feeds[0].options.kind },
@@ -394,13 +388,33 @@ export class LiveFanout {
       );
     }
     const delivered = new Map<string, number>();
-    for (const [feed, results] of outgoing) {
-      if (!feed.send(results)) continue;
+    const send = (feed: LiveFeed, results: readonly Buffer[]) => {
+      if (!feed.send(results)) return;
       const { kind } = feed.options;
       delivered.set(kind, (delivered.get(kind) ?? 0) + results.length);
+    };
+    if (prepared.length === 1) {
+      // Most passes carry one result: its feeds share one list, with no per-feed bookkeeping.
+      const results = [prepared[0].json];
+      for (const feed of prepared[0].feeds) send(feed, results);
+    } else {
+      for (const [feed, results] of resultsByFeed(prepared)) send(feed, results);
     }
     for (const [kind, count] of delivered) metrics.delivered.inc({ kind }, count);
   }
+}
+
+/** Each feed's results of a pass, in the order of the pass. */
+function resultsByFeed(prepared: readonly Prepared[]): Map<LiveFeed, Buffer[]> {
+  const byFeed = new Map<LiveFeed, Buffer[]>();
+  for (const { json, feeds } of prepared) {
+    for (const feed of feeds) {
+      const results = byFeed.get(feed);
+      if (results) results.push(json);
+      else byFeed.set(feed, [json]);
+    }
+  }
+  return byFeed;
 }
 
 const documentIds = new WeakMap<DocumentNode, number>();
