@@ -163,6 +163,9 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
+/** What events are prepared with: an entity manager and DataLoaders. */
+type Scope = Pick<RequestContext, 'em' | 'loaders'>;
+
 /** Feeds with one share key: one selection, one execution and one serialization per event. */
 interface Group {
   feeds: LiveFeed[];
@@ -191,7 +194,8 @@ interface Prepared {
  */
 export class LiveFanout {
   private readonly feeds = new Set<LiveFeed>();
-  private readonly queue: { event: CommittedEvent; feeds: LiveFeed[] }[] = [];
+  private readonly queue: { feeds: LiveFeed[]; prepared: Promise<Prepared[]> }[] = [];
+  private scope?: Scope;
   private draining = false;
   /** When the next fan-out pass may start (performance.now()), after the last one's rest. */
   private nextPassAt = 0;
@@ -239,8 +243,26 @@ export class LiveFanout {
       (accepted ??= []).push(feed);
     }
     if (!accepted) return;
-    this.queue.push({ event, feeds: accepted });
+    // Prepared at once, while an earlier pass or its rest runs; written in commit order below.
+    const feeds = accepted;
+    const prepared = this.prepare(event, feeds, this.turnScope()).catch((error: unknown) => {
+      for (const feed of feeds) feed.fail(error);
+      return [];
+    });
+    this.queue.push({ feeds, prepared });
     if (!this.draining) void this.drain();
+  }
+
+  /**
+   * The request scope of the events dispatched in this turn of the event loop: the tickets (or
+   * orders) they name are read in one batched query, not one round trip per event.
+   */
+  private turnScope(): Scope {
+    if (!this.scope) {
+      this.scope = this.newScope();
+      setImmediate(() => (this.scope = undefined));
+    }
+    return this.scope;
   }
 
   private async drain(): Promise<void> {
@@ -253,13 +275,8 @@ export class LiveFanout {
         // the next pass, where each socket gets them in one write.
         const rest = this.nextPassAt - performance.now();
         if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
-        // The batch's events are prepared together, with one request scope: the tickets (or
-        // orders) they name are read in one batched query, not one round trip per event.
         const batch = this.queue.splice(0);
-        const scope = this.newScope();
-        const prepared = await Promise.all(
-          batch.map(({ event, feeds }) => this.prepare(event, feeds, scope)),
-        );
+        const prepared = await Promise.all(batch.map((queued) => queued.prepared));
         const started = performance.now();
         this.write(prepared.flat());
         const ended = performance.now();
@@ -310,7 +327,7 @@ export class LiveFanout {
   }
 
   /** A request scope for delivering events: an entity manager and DataLoaders. */
-  private newScope(): Pick<RequestContext, 'em' | 'loaders'> {
+  private newScope(): Scope {
     return { em: this.realtime.orm.em.fork(), loaders: new Loaders() };
   }
 
@@ -318,7 +335,7 @@ export class LiveFanout {
   private async prepare(
     event: CommittedEvent,
     feeds: LiveFeed[],
-    scope: Pick<RequestContext, 'em' | 'loaders'>,
+    scope: Scope,
   ): Promise<Prepared[]> {
     const groups = new Map<string, Group>();
     for (const feed of feeds) {
