@@ -186,8 +186,13 @@ interface Prepared {
  * Per event, the feeds it concerns are grouped by share key (document, variables, viewer): each
  * group decides once, synchronously or with one batched query, whether and what it receives, and
  * is executed and serialized once; each socket then gets the serialized frame with its own
- * subscription id. At a thousand consoles on one queue that is one execution and a thousand
- * socket writes per event, with no promise or generator step per subscriber.
+ * subscription id. At a thousand consoles on one queue that is one execution per event and a
+ * thousand socket writes per pass, with no promise or generator step per subscriber.
+ *
+ * Writing to a thousand sockets takes the event loop for milliseconds (the system calls
+ * dominate), so a long pass is followed by a rest as long: requests and statements' answers are
+ * served in between, and the events that commit meanwhile go out together in the next pass, one
+ * write per socket. Under load that halves the writes instead of queueing behind them.
  *
  * A feed resuming from a cursor first gets the backlog from the event table, while live events
  * for it are held back; the held ones go out after the backlog, without a gap or a duplicate.
