@@ -192,7 +192,7 @@ interface Prepared {
  * Writing to a thousand sockets takes the event loop for milliseconds (the system calls
  * dominate), so a long pass is followed by a rest as long: requests and statements' answers are
  * served in between, and the events that commit meanwhile go out together in the next pass, one
- * write per socket. Under load that halves the writes instead of queueing behind them.
+ * write per socket: under load, fewer writes rather than a longer queue.
  *
  * A feed resuming from a cursor first gets the backlog from the event table, while live events
  * for it are held back; the held ones go out after the backlog, without a gap or a duplicate.
