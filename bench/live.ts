@@ -786,7 +786,7 @@ export async function runLive(options: LiveOptions): Promise<LiveResult> {
 
     // A full-scale warm-up, scored on its own and not counted in the run: the first events
     // sent to all N subscribers find the server's and the subscribers' own code for a pass of N
-    // sockets not yet compiled (see "Live" in bench/README.md).
+    // sockets not yet compiled (see "Live delivery" in bench/README.md).
     const warmSeconds = rate > 0 ? envNumber('BENCH_LIVE_FULL_WARM_SECONDS', 2) : 0;
     const warmStartSeq = await maxSeq(options.databaseUrl);
     if (warmSeconds > 0) await writer.run(rate, warmSeconds);
