@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
-import { Client, type ClientConfig } from 'pg';
+import { Client, Query, type ClientConfig } from 'pg';
 
 /**
  * Statements outside a transaction run on a few connections of their own in `pg`'s pipeline
@@ -72,6 +72,24 @@ export interface PipelinedStatement {
   name?: string;
 }
 
+/**
+ * Runs a statement on a client as a `Query` made here: `client.query(config)` copies its config
+ * through `Object.getOwnPropertyDescriptors` and wraps the answer in a promise and a `.catch`,
+ * which took about 2% of a customer 360's CPU (four statements each).
+ */
+function submit<T>(client: Client, statement: PipelinedStatement): Promise<T[]> {
+  return new Promise((resolve, reject) => {
+    const query = new Query<T & object>(
+      statement.text,
+      statement.values as unknown[],
+      (error, result) => (error ? reject(error) : resolve(result.rows)),
+    );
+    // The text-and-values form takes no name: it is set as the config form would have set it.
+    (query as { name?: string }).name = statement.name;
+    client.query(query);
+  });
+}
+
 export class StatementPipeline {
   private readonly lanes: Lane[] = [];
   private closing = false;
@@ -103,12 +121,7 @@ export class StatementPipeline {
     try {
       await lane.connected;
       this.events.emit('query', { sql: statement.text });
-      const result = await lane.client.query<T & object>({
-        text: statement.text,
-        values: statement.values as unknown[],
-        name: statement.name,
-      });
-      return result.rows;
+      return await submit<T>(lane.client, statement);
     } finally {
       lane.sentAt.shift();
       this.closeIfSurplus(lane);
