@@ -606,8 +606,12 @@ describe('last message', () => {
       return [data.tickets.nodes[0].lastMessage, data.ticket.lastMessage];
     };
     const staffView = { body: 'Customer is on the VIP list', internal: true };
-    expect(await read(agent)).toEqual([staffView, staffView]);
     const customerView = { body: 'My order is late', internal: false };
-    expect(await read(reports)).toEqual([customerView, customerView]);
+    // In turns, more than once each: from its second run a document is compiled and its page
+    // plan kept (graphql/relay.ts), and the plan kept for one viewer must not serve the other.
+    for (let turn = 0; turn < 2; turn += 1) {
+      expect(await read(agent)).toEqual([staffView, staffView]);
+      expect(await read(reports)).toEqual([customerView, customerView]);
+    }
   });
 });

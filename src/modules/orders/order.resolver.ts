@@ -92,6 +92,7 @@ function orderLines(context: RequestContext) {
  */
 const linesJoined: JoinedField = {
   field: 'lines',
+  key: 'lines',
   entity: OrderLine,
   join: (em, alias, columns) =>
     joinedRows(

@@ -137,9 +137,13 @@ function latestMessageSql(ticketAlias: string, withNotes: boolean, what: string)
 
 /** A page of tickets reads each one's last message in its own statement when the query asks. */
 function lastMessageJoined(viewer: Viewer | undefined): JoinedField {
-  const withNotes = seesInternalNotes(viewer);
+  return seesInternalNotes(viewer) ? lastMessageWithNotes : lastMessageWithoutNotes;
+}
+
+function lastMessageJoin(withNotes: boolean): JoinedField {
   return {
     field: 'lastMessage',
+    key: `lastMessage:${withNotes}`,
     entity: TicketMessage,
     join: (em, alias, columns) =>
       joinedRow(
@@ -151,6 +155,9 @@ function lastMessageJoined(viewer: Viewer | undefined): JoinedField {
       ),
   };
 }
+
+const lastMessageWithNotes = lastMessageJoin(true);
+const lastMessageWithoutNotes = lastMessageJoin(false);
 
 function ticketMutation<T extends object>(
   context: RequestContext,
