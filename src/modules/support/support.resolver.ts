@@ -79,7 +79,7 @@ import {
   Ticket,
   TicketMessage,
 } from './ticket.entity';
-import { joinedRow, rowJsonOf, selectRows, type Row } from '../../db/plain-rows';
+import { joinedRow, rowArrayOf, selectRows, type Row } from '../../db/plain-rows';
 import { rowByKey } from '../../graphql/look-ahead';
 
 const READ = Permissions.support.read;
@@ -150,7 +150,7 @@ function lastMessageJoin(withNotes: boolean): JoinedField {
         em,
         TicketMessage,
         'lastMessage',
-        latestMessageSql(alias, withNotes, rowJsonOf(em, TicketMessage, 'last', columns.own)),
+        latestMessageSql(alias, withNotes, rowArrayOf(em, TicketMessage, 'last', columns.own)),
         columns.own,
       ),
   };
