@@ -200,8 +200,8 @@ type Where<Entity> = FilterQuery<Entity> | (() => FilterQuery<Entity>);
 export interface JoinedField {
   field: string;
   /**
-   * Names the SQL `join` writes: what a page plan is kept by, per query (two joined fields with
-   * the same key must write the same SQL for the same columns).
+   * Names the SQL `join` writes: a page's shape is kept per query document by it (two joined
+   * fields with the same key must write the same SQL for the same columns).
    */
   key: string;
   /** The entity of the rows it joins. */
