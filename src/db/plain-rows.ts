@@ -388,9 +388,7 @@ export interface JoinedRelation {
   column: string;
   /** The scalar subquery that reads it, parenthesised. */
   value: string;
-  /** The related row, read from a raw parent row (null when there is none). */
-  read(raw: RawRow): unknown;
-  /** The related row, read from the JSON `value` yields (null when there is none). */
+  /** The related row (or rows), read from the JSON `value` yields (null when there is none). */
   fromJson(json: unknown): unknown;
 }
 
@@ -415,7 +413,6 @@ export function joinedRow(
     property,
     column,
     value: `(${rowSql})`,
-    read: (raw: RawRow) => fromJson(raw[column]),
     fromJson,
   };
 }
@@ -455,7 +452,7 @@ export function joinedRows(
       });
       return row;
     });
-  return { property, column, value, read: (raw: RawRow) => fromJson(raw[column]), fromJson };
+  return { property, column, value, fromJson };
 }
 
 /**
@@ -477,7 +474,8 @@ export function selectItem(relation: JoinedRelation): string {
 /** A row with the related rows its statement read beside it. */
 export function withJoined(row: object, raw: RawRow, relations: readonly JoinedRelation[]): RawRow {
   const target = row as RawRow;
-  for (const relation of relations) target[relation.property] = relation.read(raw);
+  for (const relation of relations)
+    target[relation.property] = relation.fromJson(raw[relation.column]);
   return target;
 }
 
