@@ -22,7 +22,7 @@ module.exports = {
   },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-  setupFiles: ['reflect-metadata'],
+  setupFiles: ['reflect-metadata', '<rootDir>/test/support/strict-rows.ts'],
   testTimeout: 60_000,
   // Each test file gets its own database; two workers fit the 2-core machines.
   maxWorkers: process.env.JEST_MAX_WORKERS ?? 2,

@@ -1,6 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import pino from 'pino';
-import { findRowsById } from '../src/db/plain-rows';
+import { findRowsById } from '../src/read/rows';
 import { openOrm } from '../src/db/orm';
 import { seedDemoData } from '../src/db/seed';
 import { runSql } from '../src/db/sql';

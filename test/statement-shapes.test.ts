@@ -1,7 +1,7 @@
 import { raw, type FilterQuery } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { openOrm } from '../src/db/orm';
-import { shapedStatement, type Statement } from '../src/db/statement-shapes';
+import { shapedStatement, type Statement } from '../src/read/statement-shapes';
 import { Order } from '../src/modules/orders/order.entity';
 import { Ticket } from '../src/modules/support/ticket.entity';
 import { createTestDatabase, type TestDatabase } from './support/test-database';

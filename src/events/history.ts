@@ -1,5 +1,5 @@
 import type { RequestContext } from '../graphql/context';
-import { byIdLoader, groupLoader } from '../graphql/loaders';
+import { defineGroupLoader, readById, type NamedLoader } from '../read';
 import { Employee } from '../modules/employees/employee.entity';
 import type { HistoryEntry } from './history.types';
 
@@ -12,17 +12,12 @@ interface EventRow {
   occurred_at: string | Date;
 }
 
-/** The history of objects of one stream type, batched per request, oldest first. */
-export async function loadHistory(
-  context: RequestContext,
-  streamType: string,
-  id: number,
-): Promise<HistoryEntry[]> {
-  // Live events and those past retention (archived) together make the full history.
-  const loader = groupLoader<EventRow>(
-    context,
+/** The events of one stream type's objects, grouped by object, oldest first. */
+function historyRows(streamType: string) {
+  return defineGroupLoader<EventRow>(
     `history:${streamType}`,
-    (ids) =>
+    // Live events and those past retention (archived) together make the full history.
+    (context, ids) =>
       context.em.execute<EventRow[]>(
         `SELECT seq, stream_id, type, payload, actor_id, occurred_at FROM (
            SELECT seq, stream_id, type, payload, actor_id, occurred_at FROM event WHERE stream_type = ? AND stream_id IN (${ids.map(() => '?').join(', ')})
@@ -33,14 +28,30 @@ export async function loadHistory(
       ),
     (event) => Number(event.stream_id),
   );
-  const events = await loader.load(id);
-  const actors = byIdLoader(context, Employee);
+}
+
+/** One history loader per stream type, defined on first use. */
+const historyLoaders = new Map<string, NamedLoader<number, EventRow[]>>();
+
+/** The history of objects of one stream type, batched per request, oldest first. */
+export async function loadHistory(
+  context: RequestContext,
+  streamType: string,
+  id: number,
+): Promise<HistoryEntry[]> {
+  let loader = historyLoaders.get(streamType);
+  if (!loader) {
+    loader = historyRows(streamType);
+    historyLoaders.set(streamType, loader);
+  }
+  const events = await loader.load(context, id);
   return Promise.all(
     events.map(async (event) => ({
       cursor: String(event.seq),
       type: event.type,
       occurredAt: new Date(event.occurred_at),
-      actor: event.actor_id === null ? null : await actors.load(Number(event.actor_id)),
+      actor:
+        event.actor_id === null ? null : await readById(context, Employee, Number(event.actor_id)),
       data: event.payload,
     })),
   );

@@ -6,7 +6,7 @@ import {
   type GraphQLError,
 } from 'graphql';
 import type { RequestContext, Viewer } from '../graphql/context';
-import { Loaders } from '../graphql/loaders';
+import { Loaders } from '../read/loaders';
 import { readEvents, type CommittedEvent } from './event-dispatcher';
 import { resyncRequired, SLOW_CONSUMER_CLOSE_CODE } from './live-stream';
 import type { Realtime } from './realtime';

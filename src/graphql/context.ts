@@ -4,7 +4,7 @@ import type { Role } from '../modules/auth/role';
 import type { Services } from '../modules/services';
 import type { Realtime } from '../events/realtime';
 import type { RequestGuards } from '../server/guards';
-import type { Loaders } from './loaders';
+import type { Loaders } from '../read/loaders';
 
 /** Who is making a request: an employee signed in with a session token, or an API token. */
 export interface Viewer {

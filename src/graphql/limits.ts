@@ -11,7 +11,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
-import { DEFAULT_PAGE_SIZE } from './page-size';
+import { DEFAULT_PAGE_SIZE } from '../read/page-size';
 import type { TrustedDocuments } from './trusted-documents';
 
 /** What one request may ask for. Every limit is configurable (see config.ts and the README). */

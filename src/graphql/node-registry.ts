@@ -1,4 +1,4 @@
-import { ROW_ENTITY } from '../db/plain-rows';
+import { ROW_ENTITY } from '../read/rows';
 import type { RequestContext } from './context';
 import type { Role } from '../modules/auth/role';
 

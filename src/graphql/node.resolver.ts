@@ -3,7 +3,7 @@ import { Arg, Authorized, Ctx, ID, Info, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from './context';
 import { decodeGlobalId } from './global-id';
 import { hasAnyRole } from './auth-checker';
-import { startKeyOnlyFields } from './look-ahead';
+import { startKeyOnlyFields } from '../read/look-ahead';
 import { nodeRegistration } from './node-registry';
 import { Node } from './relay';
 

@@ -1,7 +1,4 @@
-import { Cursor, raw, type EntityClass, type FilterQuery } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import {
   ArgsType,
   Field,
@@ -14,32 +11,11 @@ import {
   Root as RootArg,
   type ClassType,
 } from 'type-graphql';
-import {
-  columnOf,
-  joinableRelations,
-  rowMapper,
-  runtimeTypeOf,
-  selectItem,
-  selectListOf,
-  withJoined,
-  type JoinedColumns,
-  type JoinedRelation,
-} from '../db/plain-rows';
-import { runKeyedSql, runSql } from '../db/sql';
-import { shapedStatement, type Statement } from '../db/statement-shapes';
-import {
-  ReadsColumns,
-  type Selection,
-  itemSelection,
-  joinedColumns,
-  neededProperties,
-  relationColumns,
-} from './column-needs';
-import type { Loaders } from './loaders';
+import { ReadsKeyOnly } from '../read/columns';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../read/page-size';
+import type { ConnectionShape, PageInfoShape } from '../read/pages';
 import { toGlobalId } from './global-id';
 import { nodeTypeNameOf } from './node-registry';
-
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './page-size';
 
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE };
 
@@ -56,7 +32,7 @@ export abstract class Node {
 @ObjectType({
   description: 'Where a page sits in its list, and the cursors to move from it (Relay).',
 })
-export class PageInfo {
+export class PageInfo implements PageInfoShape {
   @Field(() => Boolean, {
     description: 'Whether more items follow this page (paginating forwards).',
   })
@@ -111,13 +87,6 @@ export class ConnectionArgs {
   before?: string | null;
 }
 
-export interface ConnectionShape<T> {
-  edges: { cursor: string; node: T }[];
-  nodes: T[];
-  pageInfo: PageInfo;
-  readonly totalCount: Promise<number>;
-}
-
 /** Builds the `XConnection` and `XEdge` object types for a node type. */
 export function Connection<T extends object>(
   NodeType: ClassType<T>,
@@ -150,379 +119,16 @@ export function Connection<T extends object>(
   return ConnectionType;
 }
 
-function badCursor(name: string): GraphQLError {
-  return new GraphQLError(`"${name}" is not a valid cursor for this list`, {
-    extensions: { code: 'BAD_USER_INPUT', argument: name },
-  });
-}
-
-/**
- * A cursor is the sort key of a row: its values in `orderBy` order, as base64url JSON. One from
- * another list (other keys, other types) is refused here, before it reaches SQL.
- */
-function decodeCursor(
-  value: string | null | undefined,
-  name: string,
-  keyTypes: readonly string[],
-): unknown[] | undefined {
-  if (value === null || value === undefined) return undefined;
-  let decoded: unknown;
-  try {
-    decoded = Cursor.decode(value);
-  } catch {
-    throw badCursor(name);
-  }
-  const fits = (key: unknown, type: string) =>
-    type === 'Date'
-      ? key instanceof Date && !Number.isNaN(key.getTime())
-      : type === 'number'
-        ? typeof key === 'number' && Number.isFinite(key)
-        : type === 'string'
-          ? typeof key === 'string'
-          : key !== null && typeof key !== 'object';
-  if (
-    !Array.isArray(decoded) ||
-    decoded.length !== keyTypes.length ||
-    !decoded.every((key, index) => fits(key, keyTypes[index]))
-  )
-    throw badCursor(name);
-  return decoded;
-}
-
-type Ordering = Record<string, 'asc' | 'desc'>;
-
-type Where<Entity> = FilterQuery<Entity> | (() => FilterQuery<Entity>);
-
-/**
- * A field of the items that is not a relation but is read in the page's statement too when the
- * query selects it (a ticket's last message): `join` gives the row to put under the field's name.
- */
-export interface JoinedField {
-  field: string;
-  /**
-   * Names the SQL `join` writes: a page's shape is kept per query document by it (two joined
-   * fields with the same key must write the same SQL for the same columns).
-   */
-  key: string;
-  /** The entity of the rows it joins. */
-  entity: EntityClass<object>;
-  /** `columns`: what the field's selection reads of the joined rows. */
-  join(em: EntityManager, alias: string, columns: JoinedColumns): JoinedRelation;
-}
-
-interface PageOptions {
-  orderBy: Ordering;
-  /**
-   * The connection field's resolve info: many-to-one relations the query selects on the items
-   * are read in the same statement, so their field resolvers need no second query, and the
-   * items and those rows read only the columns the selected fields need (column-needs.ts).
-   */
-  info?: GraphQLResolveInfo;
-  /** Further fields read in the same statement when the query selects them. */
-  joinedFields?: readonly JoinedField[];
-}
-
-/** Everything a page query needs from its arguments, checked. */
-interface PagePlan {
-  properties: string[];
-  descending: boolean;
-  after?: unknown[];
-  before?: unknown[];
-  backwards: boolean;
-  size: number;
-  /** The properties the selected fields read; undefined: all. */
-  columns: ReadonlySet<string> | undefined;
-  joins: readonly JoinedRelation[];
-  /** What it reads, the columns and the joined rows, as a key (statement shapes, batches). */
-  reads: string;
-}
-
-function planPage<Entity extends object>(
-  em: EntityManager,
-  entity: EntityClass<Entity>,
-  args: ConnectionArgs,
-  options: PageOptions,
-): PagePlan {
-  if (args.first != null && args.last != null) {
-    throw new GraphQLError('Use either "first" or "last", not both', {
-      extensions: { code: 'BAD_USER_INPUT' },
-    });
-  }
-  const properties = Object.keys(options.orderBy);
-  const descending = options.orderBy[properties[0]] === 'desc';
-  if (properties.some((property) => (options.orderBy[property] === 'desc') !== descending))
-    throw new Error('paginate: every sort key must go in the same direction');
-  const keyTypes = properties.map((property) => runtimeTypeOf(em, entity, property));
-  const after = decodeCursor(args.after, 'after', keyTypes);
-  const before = decodeCursor(args.before, 'before', keyTypes);
-  const backwards = args.last != null || (before !== undefined && args.first == null);
-  const size = backwards ? (args.last ?? DEFAULT_PAGE_SIZE) : (args.first ?? DEFAULT_PAGE_SIZE);
-  const selection = options.info && itemSelection(options.info);
-  const { columns, joins, reads } = selection
-    ? keptPageShape(em, entity as EntityClass<object>, selection, properties, options.joinedFields)
-    : pageShape(em, entity as EntityClass<object>, undefined, properties, options.joinedFields);
-  return { properties, descending, after, before, backwards, size, columns, joins, reads };
-}
-
-/** What a page reads for the query's selection: the columns, and the rows joined to each item. */
-interface PageShape {
-  columns: ReadonlySet<string> | undefined;
-  joins: readonly JoinedRelation[];
-  /** The two above as a key (pages that read alike share a batch). */
-  reads: string;
-}
-
-function pageShape(
-  em: EntityManager,
-  target: EntityClass<object>,
-  selection: Selection | undefined,
-  properties: readonly string[],
-  joinedFields: readonly JoinedField[] = [],
-): PageShape {
-  const selected = new Set(selection?.fields.keys());
-  const joins = [
-    ...joinableRelations(em, target, selected, 'e0', relationColumns(em, selection)),
-    ...joinedFields
-      .filter((joined) => selected.has(joined.field))
-      .map((joined) =>
-        joined.join(
-          em,
-          'e0',
-          joinedColumns(em, joined.entity, selection?.fields.get(joined.field)),
-        ),
-      ),
-  ];
-  const columns = selection && neededProperties(em, target, selection, properties);
-  const reads = `${columns ? [...columns].join(',') : '*'}|${joins.map(selectItem).join(';')}`;
-  return { columns, joins, reads };
-}
-
-/** Page shapes per selection (one per query document), by entity, sort keys and joined fields. */
-const pageShapes = new WeakMap<Selection, Map<string, PageShape>>();
-
-/**
- * The page shape of a selection, worked out once per query document: its joins' SQL text took
- * 2-3% of a customer 360's CPU when it was written anew for every request.
- */
-function keptPageShape(
-  em: EntityManager,
-  target: EntityClass<object>,
-  selection: Selection,
-  properties: readonly string[],
-  joinedFields: readonly JoinedField[] = [],
-): PageShape {
-  let shapes = pageShapes.get(selection);
-  if (!shapes) {
-    shapes = new Map();
-    pageShapes.set(selection, shapes);
-  }
-  const key = `${target.name}|${properties.join(',')}|${joinedFields.map((joined) => joined.key).join(',')}`;
-  let shape = shapes.get(key);
-  if (!shape) {
-    shape = pageShape(em, target, selection, properties, joinedFields);
-    shapes.set(key, shape);
-  }
-  return shape;
-}
-
-/** The page's query (alias `e0`): filter, cursor conditions, order and one row beyond the page. */
-function pageQuery<Entity extends object>(
-  em: EntityManager,
-  entity: EntityClass<Entity>,
-  where: FilterQuery<Entity>,
-  plan: PagePlan,
-) {
-  const { properties, descending, after, before, backwards, size, joins } = plan;
-  const tuple = `(${properties.map((property) => `e0.${columnOf(em, entity, property)}`).join(', ')})`;
-  const placeholders = `(${properties.map(() => '?').join(', ')})`;
-  // Reading backwards walks the list in reverse, then turns the page around.
-  const reversed = backwards !== descending;
-  const query = em
-    .createQueryBuilder(entity, 'e0')
-    .select([
-      raw(selectListOf(em, entity as EntityClass<object>, 'e0', plan.columns)),
-      ...joins.map((join) => raw(selectItem(join))),
-    ])
-    .where(where)
-    .orderBy(
-      Object.fromEntries(properties.map((property) => [property, reversed ? 'desc' : 'asc'])),
-    )
-    .limit(size + 1);
-  if (after !== undefined)
-    query.andWhere(`${tuple} ${descending ? '<' : '>'} ${placeholders}`, after);
-  if (before !== undefined)
-    query.andWhere(`${tuple} ${descending ? '>' : '<'} ${placeholders}`, before);
-  return query;
-}
-
-/**
- * The page query's SQL and bindings, rendered by the query builder once per shape of filter and
- * plan (db/statement-shapes.ts). `parentColumn` joins it to the parents of a page per parent.
- */
-function pageStatement<Entity extends object>(
-  em: EntityManager,
-  entity: EntityClass<Entity>,
-  where: FilterQuery<Entity>,
-  plan: PagePlan,
-  parentColumn?: string,
-): Statement {
-  const afterCount = plan.after?.length ?? -1;
-  const beforeCount = plan.before?.length ?? -1;
-  const key = [
-    entity.name,
-    plan.properties.join(','),
-    plan.descending,
-    plan.backwards,
-    plan.size,
-    afterCount,
-    beforeCount,
-    plan.reads,
-    parentColumn ?? '',
-  ].join('|');
-  const cursor = [...(plan.after ?? []), ...(plan.before ?? [])];
-  return shapedStatement(key, where, cursor, (filter, values) => {
-    const positions = {
-      after: plan.after && values.slice(0, afterCount),
-      before: plan.before && values.slice(Math.max(afterCount, 0)),
-    };
-    const query = pageQuery(em, entity, filter, { ...plan, ...positions });
-    if (parentColumn) query.andWhere(`e0.${parentColumn} = parent.id`);
-    return query.getKnexQuery().toSQL();
-  });
-}
-
-/** Turns the raw records of a page query into the connection. */
-function toConnection<Entity extends object>(
-  em: EntityManager,
-  entity: EntityClass<Entity>,
-  plan: PagePlan,
-  records: Record<string, unknown>[],
-  count: () => Promise<number>,
-): ConnectionShape<Entity> {
-  const { properties, after, before, backwards, size, joins } = plan;
-  const more = records.length > size;
-  const toRow = rowMapper(em, entity, plan.columns);
-  const rows = records
-    .slice(0, size)
-    .map((record) => withJoined(toRow(record), record, joins) as Entity);
-  if (backwards) rows.reverse();
-  const cursorOf = (row: Entity | undefined) =>
-    row === undefined
-      ? null
-      : Cursor.encode(properties.map((property) => (row as Record<string, unknown>)[property]));
-  // Edges (a cursor per row) and the page's info are built only for a query that asks for them:
-  // most pages read `nodes` and `pageInfo`, which needs only the first and last cursor, and a
-  // page inside another object (a customer's last orders) often only `nodes`.
-  let edges: ConnectionShape<Entity>['edges'] | undefined;
-  let pageInfo: PageInfo | undefined;
-  let counted: Promise<number> | undefined;
-  return {
-    get edges() {
-      edges ??= rows.map((node) => ({ cursor: cursorOf(node) as string, node }));
-      return edges;
-    },
-    nodes: rows,
-    get pageInfo() {
-      pageInfo ??= Object.assign(new PageInfo(), {
-        hasNextPage: backwards ? before !== undefined : more,
-        hasPreviousPage: backwards ? more : after !== undefined,
-        startCursor: cursorOf(rows[0]),
-        endCursor: cursorOf(rows.at(-1)),
-      });
-      return pageInfo;
-    },
-    get totalCount() {
-      counted ??= count();
-      return counted;
-    },
-  };
-}
-
-// A filter with raw SQL fragments serves one query only: a factory builds it for each.
-function build<Entity>(where: Where<Entity>): FilterQuery<Entity> {
-  return typeof where === 'function' ? (where as () => FilterQuery<Entity>)() : where;
-}
-
-/**
- * Keyset pagination over an entity's table, read as plain rows (see db/plain-rows.ts). `filter`
- * is a MikroORM filter (the same one `em.find` takes); `orderBy` must end with a unique key, all
- * in one direction, so every cursor is a precise place and a row-value comparison
- * `(a, b) > (x, y)` walks the matching index. The total count runs only when a client asks.
- */
-export async function paginate<Entity extends object>(
-  em: EntityManager,
-  entity: EntityClass<Entity>,
-  filter: Where<Entity>,
-  args: ConnectionArgs,
-  options: PageOptions,
-): Promise<ConnectionShape<Entity>> {
-  const plan = planPage(em, entity, args, options);
-  const { sql, bindings } = pageStatement(em, entity, build(filter), plan);
-  const records = await runSql(em, sql, bindings);
-  return toConnection(em, entity, plan, records, () => em.count(entity, build(filter)));
-}
-
-/**
- * A page of an entity per parent (a customer's orders, a ticket's messages): every parent that
- * one request asks for with the same arguments is read in one statement, a LATERAL join of the
- * page query over the parents' keys, instead of one query per parent. `parent` names the
- * many-to-one property that points to the parent; `variant` tells apart what else shapes the
- * page (the arguments, a viewer-dependent filter) so that only identical pages share a batch.
- */
-export function paginateByParent<Entity extends object>(
-  context: { em: EntityManager; loaders: Loaders },
-  entity: EntityClass<Entity>,
-  parent: { property: string; id: number },
-  filter: Where<Entity>,
-  args: ConnectionArgs,
-  options: PageOptions & { variant: string },
-): Promise<ConnectionShape<Entity>> {
-  const { em } = context;
-  const plan = planPage(em, entity, args, options);
-  const column = columnOf(em, entity, parent.property);
-  const countFor = (id: number) =>
-    em.count(entity, { $and: [build(filter), { [parent.property]: id }] } as FilterQuery<Entity>);
-  const loader = context.loaders.get<number, ConnectionShape<Entity>>(
-    // Two selections of one page (aliases) may read different columns: each has its batch.
-    `pageByParent:${entity.name}.${parent.property}:${options.variant}:${JSON.stringify(args)}:${plan.reads}`,
-    async (ids) => {
-      const inner = pageStatement(em, entity, build(filter), plan, column);
-      const direction = plan.backwards !== plan.descending ? 'DESC' : 'ASC';
-      const order = plan.properties
-        .map((property) => `page.${columnOf(em, entity, property)} ${direction}`)
-        .join(', ');
-      // The parents' keys are one array parameter: the same statement for any number of them.
-      const records = await runKeyedSql(
-        em,
-        `SELECT parent.id AS __parent_id, page.*
-           FROM unnest(?::bigint[]) AS parent(id)
-           CROSS JOIN LATERAL (${inner.sql}) page
-          ORDER BY parent.id, ${order}`,
-        [ids, ...inner.bindings],
-      );
-      const byParent = new Map<number, Record<string, unknown>[]>(ids.map((id) => [id, []]));
-      for (const record of records) byParent.get(Number(record.__parent_id))?.push(record);
-      return ids.map((id) =>
-        toConnection(em, entity, plan, byParent.get(id) ?? [], () => countFor(id)),
-      );
-    },
-  );
-  return loader.load(parent.id);
-}
-
 /**
  * The base of every resolver of a `Node` type: its `id` field turns the entity's primary key into
  * the opaque global ID.
  */
-export function NodeResolver<Root extends { id: number }>(
-  ObjectClass: ClassType,
-  typeName: string,
-) {
+export function NodeResolver(ObjectClass: ClassType, typeName: string) {
   @Resolver(() => ObjectClass)
   abstract class NodeIdResolver {
     @FieldResolver(() => ID, { description: 'The opaque global ID of this object.' })
-    @ReadsColumns()
-    id(@RootArg() root: Root): string {
+    @ReadsKeyOnly()
+    id(@RootArg() root: { id: number }): string {
       return toGlobalId(typeName, root.id);
     }
   }

@@ -14,7 +14,7 @@ import { RESOLVERS } from '../modules/resolvers';
 import { authChecker } from './auth-checker';
 import { DateTimeScalar } from './scalars';
 import { describeAccessRules } from './access-rules';
-import { answerStartedFields } from './look-ahead';
+import { answerStartedFields } from '../read/look-ahead';
 
 let built: Promise<GraphQLSchema> | undefined;
 

@@ -15,7 +15,7 @@ import type { RequestLimits } from '../graphql/limits';
 import { createHash } from 'node:crypto';
 import type { RequestGuards } from './guards';
 import type { RequestContext } from '../graphql/context';
-import { Loaders } from '../graphql/loaders';
+import { Loaders } from '../read/loaders';
 import type { Services } from '../modules/services';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';

@@ -11,7 +11,7 @@ import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } 
 import { Employee, EmployeeStatus } from '../modules/employees/employee.entity';
 import type { RequestContext, Viewer } from '../graphql/context';
 import { maskError } from '../graphql/errors';
-import { Loaders } from '../graphql/loaders';
+import { Loaders } from '../read/loaders';
 import type { Services } from '../modules/services';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';

@@ -2,9 +2,7 @@ import { GraphQLError } from 'graphql';
 import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
 import { parseGlobalId } from '../../graphql/global-id';
-import { byIdLoader } from '../../graphql/loaders';
-import type { Row } from '../../db/plain-rows';
-import { ConnectionArgs, NodeResolver, paginate } from '../../graphql/relay';
+import { ConnectionArgs, NodeResolver } from '../../graphql/relay';
 import { toPayload } from '../../graphql/user-error';
 import { registerNodeType } from '../../graphql/node-registry';
 import { signedIn } from '../../graphql/auth-checker';
@@ -22,6 +20,7 @@ import {
   RevokeApiTokenPayload,
 } from './auth.types';
 import { Role } from './role';
+import { readById, readPage, type Row } from '../../read';
 
 registerNodeType({
   typeName: 'ApiToken',
@@ -56,7 +55,7 @@ export class AuthResolver extends NodeResolver(ApiTokenObject, 'ApiToken') {
   async me(@Ctx() context: RequestContext): Promise<Row<Employee>> {
     const viewer = signedIn(context);
     // Signing in has just read this employee's status: the row exists.
-    const employee = await byIdLoader(context, Employee).load(viewer.employeeId);
+    const employee = await readById(context, Employee, viewer.employeeId);
     if (!employee) throw new Error(`employee ${viewer.employeeId} vanished after signing in`);
     return employee;
   }
@@ -95,6 +94,6 @@ export class AuthResolver extends NodeResolver(ApiTokenObject, 'ApiToken') {
     description: 'API tokens, newest first, revoked ones included.',
   })
   apiTokens(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() context: RequestContext) {
-    return paginate(context.em, ApiToken, {}, args, { orderBy: { id: 'desc' } });
+    return readPage(context, ApiToken, {}, args, { orderBy: { id: 'desc' } });
   }
 }

@@ -13,13 +13,11 @@ import {
   Info,
 } from 'type-graphql';
 import { signedIn } from '../../graphql/auth-checker';
-import { ReadsColumns } from '../../graphql/column-needs';
 import type { RequestContext } from '../../graphql/context';
 import { parseGlobalId } from '../../graphql/global-id';
-import { byIdLoader, groupLoader } from '../../graphql/loaders';
 import { Money } from '../../graphql/money';
 import { registerNodeType } from '../../graphql/node-registry';
-import { ConnectionArgs, NodeResolver, paginate } from '../../graphql/relay';
+import { ConnectionArgs, NodeResolver } from '../../graphql/relay';
 import { toPayload } from '../../graphql/user-error';
 import { Permissions } from '../auth/permissions';
 import { Employee } from '../employees/employee.entity';
@@ -36,18 +34,21 @@ import {
   UpdateProductInput,
   UpdateProductPayload,
 } from './catalog.types';
-import { Product, StockLevel, StockMovement } from './product.entity';
-import { selectRows, type Row } from '../../db/plain-rows';
-import { rowByKey } from '../../graphql/look-ahead';
+import { Product } from './product.entity';
+import { readById, readRoot, Reads, ReadsKeyOnly, type RowOf } from '../../read';
+import {
+  MAX_MOVEMENTS,
+  latestMovementsOfProduct,
+  productPage,
+  stockOfProduct,
+} from './catalog.reads';
 
 registerNodeType({
   typeName: 'Product',
   entity: Product,
   roles: Permissions.catalog.read,
-  load: (context, id) => byIdLoader(context, Product).load(id),
+  load: (context, id) => readById(context, Product, id),
 });
-
-const MAX_MOVEMENTS = 100;
 
 @Resolver(() => ProductObject)
 export class CatalogResolver extends NodeResolver(ProductObject, 'Product') {
@@ -59,9 +60,7 @@ export class CatalogResolver extends NodeResolver(ProductObject, 'Product') {
     filter: ProductFilter | null,
     @Ctx() context: RequestContext,
   ) {
-    return paginate(context.em, Product, context.services.catalog.listWhere(filter), args, {
-      orderBy: { id: 'desc' },
-    });
+    return productPage(context, context.services.catalog.listWhere(filter), args);
   }
 
   @Authorized(...Permissions.catalog.read)
@@ -74,7 +73,7 @@ export class CatalogResolver extends NodeResolver(ProductObject, 'Product') {
     @Ctx() context: RequestContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return rowByKey(context, info, Product, 'Product', parseGlobalId(id, 'Product'));
+    return readRoot(context, info, Product, 'Product', parseGlobalId(id, 'Product'));
   }
 
   @Authorized(...Permissions.catalog.write)
@@ -124,29 +123,29 @@ export class CatalogResolver extends NodeResolver(ProductObject, 'Product') {
         input.quantityDelta,
         input.reason,
       );
-      stockLoader(context).prime(product.id, stock);
+      stockOfProduct.prime(context, product.id, stock);
       return { product };
     });
   }
 
   @FieldResolver(() => Money, { description: 'Selling price per unit.' })
-  @ReadsColumns('priceMinor')
-  price(@Root() product: Row<Product>): Money {
+  @Reads(Product, 'priceMinor')
+  price(@Root() product: RowOf<Product, 'priceMinor'>): Money {
     return Money.fromMinor(product.priceMinor);
   }
 
   @FieldResolver(() => Money, {
     description: 'What a unit costs us (posted to cost of goods sold when shipped).',
   })
-  @ReadsColumns('costMinor')
-  cost(@Root() product: Row<Product>): Money {
+  @Reads(Product, 'costMinor')
+  cost(@Root() product: RowOf<Product, 'costMinor'>): Money {
     return Money.fromMinor(product.costMinor);
   }
 
   @FieldResolver(() => Stock, { description: 'Units on hand, reserved and available.' })
-  @ReadsColumns()
-  async stock(@Root() product: Row<Product>, @Ctx() context: RequestContext): Promise<Stock> {
-    const level = await stockLoader(context).load(product.id);
+  @ReadsKeyOnly()
+  async stock(@Root() product: RowOf<Product>, @Ctx() context: RequestContext): Promise<Stock> {
+    const level = await stockOfProduct.load(context, product.id);
     const onHand = level?.onHand ?? 0;
     const reserved = level?.reserved ?? 0;
     return { onHand, reserved, available: onHand - reserved };
@@ -155,41 +154,15 @@ export class CatalogResolver extends NodeResolver(ProductObject, 'Product') {
   @FieldResolver(() => [StockMovementObject], {
     description: `The latest stock movements, newest first (at most ${MAX_MOVEMENTS}).`,
   })
-  @ReadsColumns()
-  async stockMovements(@Root() product: Row<Product>, @Ctx() context: RequestContext) {
-    const movements = await groupLoader(
-      context,
-      'stockMovements',
-      (productIds) =>
-        // The latest few per product, for every product of the request in one statement.
-        selectRows(
-          context.em,
-          StockMovement,
-          'm',
-          `WHERE m.id IN (
-             SELECT id FROM (
-               SELECT id, row_number() OVER (PARTITION BY product_id ORDER BY id DESC) AS latest
-                 FROM stock_movement WHERE product_id = ANY(?)
-             ) ranked WHERE latest <= ${MAX_MOVEMENTS})
-           ORDER BY m.product_id, m.id DESC`,
-          [productIds],
-        ),
-      (movement) => movement.product.id,
-    ).load(product.id);
-    const actors = byIdLoader(context, Employee);
+  @ReadsKeyOnly()
+  async stockMovements(@Root() product: RowOf<Product>, @Ctx() context: RequestContext) {
+    const movements = await latestMovementsOfProduct.load(context, product.id);
     return Promise.all(
       movements.map(async (movement) => ({
         ...movement,
-        actor: movement.actorId === null ? null : await actors.load(movement.actorId),
+        actor:
+          movement.actorId === null ? null : await readById(context, Employee, movement.actorId),
       })),
     );
   }
-}
-
-function stockLoader(context: RequestContext) {
-  return context.loaders.get<number, StockLevel | null>('stockByProduct', async (ids) => {
-    const rows = await context.em.find(StockLevel, { product: { $in: [...ids] } });
-    const byProduct = new Map(rows.map((row) => [row.product.id, row]));
-    return ids.map((id) => byProduct.get(id) ?? null);
-  });
 }

@@ -3,9 +3,8 @@ import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver, Info } from 
 import { signedIn } from '../../graphql/auth-checker';
 import type { RequestContext } from '../../graphql/context';
 import { parseGlobalId } from '../../graphql/global-id';
-import { byIdLoader } from '../../graphql/loaders';
 import { registerNodeType } from '../../graphql/node-registry';
-import { ConnectionArgs, NodeResolver, paginate } from '../../graphql/relay';
+import { ConnectionArgs, NodeResolver } from '../../graphql/relay';
 import { toPayload } from '../../graphql/user-error';
 import { Permissions } from '../auth/permissions';
 import { Customer } from './customer.entity';
@@ -18,13 +17,13 @@ import {
   UpdateCustomerInput,
   UpdateCustomerPayload,
 } from './customer.types';
-import { rowByKey } from '../../graphql/look-ahead';
+import { readById, readRoot, readPage } from '../../read';
 
 registerNodeType({
   typeName: 'Customer',
   entity: Customer,
   roles: Permissions.customers.read,
-  load: (context, id) => byIdLoader(context, Customer).load(id),
+  load: (context, id) => readById(context, Customer, id),
 });
 
 @Resolver(() => CustomerObject)
@@ -40,7 +39,7 @@ export class CustomerResolver extends NodeResolver(CustomerObject, 'Customer') {
     filter: CustomerFilter | null,
     @Ctx() context: RequestContext,
   ) {
-    return paginate(context.em, Customer, context.services.customers.listWhere(filter), args, {
+    return readPage(context, Customer, context.services.customers.listWhere(filter), args, {
       orderBy: { id: 'desc' },
     });
   }
@@ -55,7 +54,7 @@ export class CustomerResolver extends NodeResolver(CustomerObject, 'Customer') {
     @Ctx() context: RequestContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return rowByKey(context, info, Customer, 'Customer', parseGlobalId(id, 'Customer'));
+    return readRoot(context, info, Customer, 'Customer', parseGlobalId(id, 'Customer'));
   }
 
   @Authorized(...Permissions.customers.write)

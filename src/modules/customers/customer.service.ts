@@ -1,6 +1,5 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { findRowsById, type Row } from '../../db/plain-rows';
 import { inTransaction, isUniqueViolation } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
 import type { Viewer } from '../../graphql/context';
@@ -13,6 +12,7 @@ import {
   requiredText,
 } from '../common/input-rules';
 import { Customer, CustomerStatus } from './customer.entity';
+import { type Row, findRowsById } from '../../read';
 
 export interface CustomerDraft {
   name: string;

@@ -16,17 +16,15 @@ import {
 import { loadHistory } from '../../events/history';
 import { HistoryEntry } from '../../events/history.types';
 import { signedIn } from '../../graphql/auth-checker';
-import { ReadsColumns } from '../../graphql/column-needs';
 import type { RequestContext, Viewer } from '../../graphql/context';
 import { parseGlobalId } from '../../graphql/global-id';
-import { byIdLoader, groupLoader, relatedRow } from '../../graphql/loaders';
 import { Money } from '../../graphql/money';
 import { registerNodeType } from '../../graphql/node-registry';
-import { ConnectionArgs, NodeResolver, paginate } from '../../graphql/relay';
+import { ConnectionArgs, NodeResolver } from '../../graphql/relay';
 import { DecimalScalar } from '../../graphql/scalars';
 import { toPayload } from '../../graphql/user-error';
 import { Permissions } from '../auth/permissions';
-import { Department, Employee, SalaryAccess, SalaryChange } from './employee.entity';
+import { Department, Employee, SalaryAccess } from './employee.entity';
 import { PayrollRun, Payslip } from './payroll.entity';
 import {
   ChangeEmployeeRolesInput,
@@ -56,26 +54,46 @@ import {
   UpdateEmployeeInput,
   UpdateEmployeePayload,
 } from './employee.types';
-import type { Row } from '../../db/plain-rows';
-import { rowByKey } from '../../graphql/look-ahead';
+import {
+  readById,
+  readRelated,
+  readRoot,
+  Reads,
+  ReadsKeyOnly,
+  type RowOf,
+  type Row,
+} from '../../read';
+import {
+  childrenOfDepartment,
+  employeePage,
+  employeesOfDepartment,
+  payReadsRecorded,
+  payrollRunPage,
+  payslipsOfEmployee,
+  payslipsOfRun,
+  reportsOfManager,
+  salaryHistoryOfEmployee,
+  salaryToday,
+  type PayField,
+} from './employee.reads';
 
 registerNodeType({
   typeName: 'Employee',
   entity: Employee,
   roles: [],
-  load: (context, id) => byIdLoader(context, Employee).load(id),
+  load: (context, id) => readById(context, Employee, id),
 });
 registerNodeType({
   typeName: 'Department',
   entity: Department,
   roles: [],
-  load: (context, id) => byIdLoader(context, Department).load(id),
+  load: (context, id) => readById(context, Department, id),
 });
 registerNodeType({
   typeName: 'PayrollRun',
   entity: PayrollRun,
   roles: Permissions.employees.payroll,
-  load: (context, id) => byIdLoader(context, PayrollRun).load(id),
+  load: (context, id) => readById(context, PayrollRun, id),
 });
 
 const HR = Permissions.employees.manage;
@@ -91,17 +109,11 @@ function payForbidden(): GraphQLError {
 async function authorisePayRead(
   context: RequestContext,
   subjectId: number,
-  fieldName: string,
+  field: PayField,
 ): Promise<Viewer> {
   const viewer = signedIn(context);
-  const employees = context.services.employees;
-  if (!employees.mayReadPay(viewer, subjectId)) throw payForbidden();
-  await context.loaders
-    .get<number, true>(`payRead:${fieldName}`, async (ids) => {
-      await employees.recordPayReads(context.em.fork(), viewer, ids, fieldName);
-      return ids.map(() => true as const);
-    })
-    .load(subjectId);
+  if (!context.services.employees.mayReadPay(viewer, subjectId)) throw payForbidden();
+  await payReadsRecorded[field].load(context, subjectId);
   return viewer;
 }
 
@@ -130,14 +142,10 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
     const departmentId = filter?.departmentId
       ? parseGlobalId(filter.departmentId, 'Department', 'filter.departmentId')
       : null;
-    return paginate(
-      context.em,
-      Employee,
+    return employeePage(
+      context,
       context.services.employees.listWhere({ ...filter, departmentId }),
       args,
-      {
-        orderBy: { name: 'asc', id: 'asc' },
-      },
     );
   }
 
@@ -148,7 +156,7 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
     @Ctx() context: RequestContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return rowByKey(context, info, Employee, 'Employee', parseGlobalId(id, 'Employee'));
+    return readRoot(context, info, Employee, 'Employee', parseGlobalId(id, 'Employee'));
   }
 
   @Authorized(...HR)
@@ -266,10 +274,9 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
       orderBy: { id: 'desc' },
       limit: 500,
     });
-    const people = byIdLoader(context, Employee);
     return rows.map((row) => ({
-      reader: people.load(row.readerId),
-      subject: people.load(row.subjectId),
+      reader: readById(context, Employee, row.readerId),
+      subject: readById(context, Employee, row.subjectId),
       field: row.field,
       readAt: row.readAt,
     }));
@@ -284,13 +291,7 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
     @Ctx() context: RequestContext,
   ): Promise<Money | null> {
     await authorisePayRead(context, employee.id, 'salary');
-    const today = new Date().toISOString().slice(0, 10);
-    const salary = await context.loaders
-      .get<number, bigint | null>('salaryToday', async (ids) => {
-        const salaries = await context.services.employees.salaryOn(context.em, ids, today);
-        return ids.map((id) => salaries.get(id) ?? null);
-      })
-      .load(employee.id);
+    const salary = await salaryToday.load(context, employee.id);
     return salary === null ? null : Money.fromMinor(salary);
   }
 
@@ -302,17 +303,7 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
     @Ctx() context: RequestContext,
   ): Promise<SalaryStepObject[]> {
     await authorisePayRead(context, employee.id, 'salaryHistory');
-    const steps = await groupLoader(
-      context,
-      'salaryHistory',
-      (ids) =>
-        context.em.find(
-          SalaryChange,
-          { employee: { $in: [...ids] } },
-          { orderBy: { employee: 'asc', effectiveFrom: 'asc' } },
-        ),
-      (step) => step.employee.id,
-    ).load(employee.id);
+    const steps = await salaryHistoryOfEmployee.load(context, employee.id);
     return steps.map((step) => ({
       annualSalary: Money.fromMinor(step.annualSalaryMinor),
       effectiveFrom: step.effectiveFrom,
@@ -324,42 +315,26 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
   })
   async payslips(@Root() employee: Row<Employee>, @Ctx() context: RequestContext) {
     await authorisePayRead(context, employee.id, 'payslips');
-    const slips = await groupLoader(
-      context,
-      'payslipsByEmployee',
-      (ids) =>
-        context.em.find(
-          Payslip,
-          { employee: { $in: [...ids] } },
-          { populate: ['run'], orderBy: { run: { periodStart: 'desc' } } },
-        ),
-      (slip) => slip.employee.id,
-    ).load(employee.id);
+    const slips = await payslipsOfEmployee.load(context, employee.id);
     return slips.map(payslipView);
   }
 
   @FieldResolver(() => DepartmentObject, { nullable: true, description: 'Their department.' })
-  @ReadsColumns('department')
-  department(@Root() employee: Row<Employee>, @Ctx() context: RequestContext) {
-    return relatedRow(context, Department, employee.department);
+  @Reads(Employee, 'department')
+  department(@Root() employee: RowOf<Employee, 'department'>, @Ctx() context: RequestContext) {
+    return readRelated(context, Department, employee.department);
   }
 
   @FieldResolver(() => EmployeeObject, { nullable: true, description: 'Their manager.' })
-  @ReadsColumns('manager')
-  manager(@Root() employee: Row<Employee>, @Ctx() context: RequestContext) {
-    return relatedRow(context, Employee, employee.manager);
+  @Reads(Employee, 'manager')
+  manager(@Root() employee: RowOf<Employee, 'manager'>, @Ctx() context: RequestContext) {
+    return readRelated(context, Employee, employee.manager);
   }
 
   @FieldResolver(() => [EmployeeObject], { description: 'Their direct reports, by name.' })
-  @ReadsColumns()
-  reports(@Root() employee: Row<Employee>, @Ctx() context: RequestContext) {
-    return groupLoader(
-      context,
-      'reports',
-      (ids) =>
-        context.em.find(Employee, { manager: { $in: [...ids] } }, { orderBy: { name: 'asc' } }),
-      (report) => report.manager?.id ?? 0,
-    ).load(employee.id);
+  @ReadsKeyOnly()
+  reports(@Root() employee: RowOf<Employee>, @Ctx() context: RequestContext) {
+    return reportsOfManager.load(context, employee.id);
   }
 
   @Authorized(...HR)
@@ -367,8 +342,8 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
     description:
       'Hires, changes of role, salary (date only) and department, terminations. Requires one of: HR, ADMIN.',
   })
-  @ReadsColumns()
-  history(@Root() employee: Row<Employee>, @Ctx() context: RequestContext) {
+  @ReadsKeyOnly()
+  history(@Root() employee: RowOf<Employee>, @Ctx() context: RequestContext) {
     return loadHistory(context, 'Employee', employee.id);
   }
 }
@@ -389,7 +364,7 @@ function payslipView(slip: Payslip) {
 export class PayslipResolver {
   @FieldResolver(() => EmployeeObject, { description: 'Who is paid.' })
   employee(@Root() slip: { employee: Employee }, @Ctx() context: RequestContext) {
-    return byIdLoader(context, Employee).load(slip.employee.id);
+    return readById(context, Employee, slip.employee.id);
   }
 }
 
@@ -427,36 +402,22 @@ export class DepartmentResolver extends NodeResolver(DepartmentObject, 'Departme
     description: 'The department it belongs to.',
   })
   parent(@Root() department: Row<Department>, @Ctx() context: RequestContext) {
-    return relatedRow(context, Department, department.parent);
+    return readRelated(context, Department, department.parent);
   }
 
   @FieldResolver(() => [DepartmentObject], { description: 'Its sub-departments.' })
   children(@Root() department: Row<Department>, @Ctx() context: RequestContext) {
-    return groupLoader(
-      context,
-      'departmentChildren',
-      (ids) =>
-        context.em.find(Department, { parent: { $in: [...ids] } }, { orderBy: { name: 'asc' } }),
-      (child) => child.parent?.id ?? 0,
-    ).load(department.id);
+    return childrenOfDepartment.load(context, department.id);
   }
 
   @FieldResolver(() => EmployeeObject, { nullable: true, description: 'Who heads it.' })
   head(@Root() department: Row<Department>, @Ctx() context: RequestContext) {
-    return department.headId === null
-      ? null
-      : byIdLoader(context, Employee).load(department.headId);
+    return department.headId === null ? null : readById(context, Employee, department.headId);
   }
 
   @FieldResolver(() => [EmployeeObject], { description: 'Its employees, by name.' })
   employees(@Root() department: Row<Department>, @Ctx() context: RequestContext) {
-    return groupLoader(
-      context,
-      'departmentEmployees',
-      (ids) =>
-        context.em.find(Employee, { department: { $in: [...ids] } }, { orderBy: { name: 'asc' } }),
-      (employee) => employee.department?.id ?? 0,
-    ).load(department.id);
+    return employeesOfDepartment.load(context, department.id);
   }
 }
 
@@ -467,9 +428,7 @@ export class PayrollResolver extends NodeResolver(PayrollRunObject, 'PayrollRun'
     description: 'Payroll runs, newest period first. Requires one of: HR, ADMIN.',
   })
   payrollRuns(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() context: RequestContext) {
-    return paginate(context.em, PayrollRun, {}, args, {
-      orderBy: { periodStart: 'desc', id: 'desc' },
-    });
+    return payrollRunPage(context, args);
   }
 
   @Authorized(...Permissions.employees.payroll)
@@ -527,17 +486,7 @@ export class PayrollResolver extends NodeResolver(PayrollRunObject, 'PayrollRun'
     description: 'One payslip per employee paid, by employee.',
   })
   async payslips(@Root() run: Row<PayrollRun>, @Ctx() context: RequestContext) {
-    const slips = await groupLoader(
-      context,
-      'payslipsByRun',
-      (ids) =>
-        context.em.find(
-          Payslip,
-          { run: { $in: [...ids] } },
-          { populate: ['run'], orderBy: { employee: 'asc' } },
-        ),
-      (slip) => slip.run.id,
-    ).load(run.id);
+    const slips = await payslipsOfRun.load(context, run.id);
     return slips.map(payslipView);
   }
 }

@@ -14,13 +14,11 @@ import {
   Info,
 } from 'type-graphql';
 import { signedIn } from '../../graphql/auth-checker';
-import { ReadsColumns } from '../../graphql/column-needs';
 import type { RequestContext } from '../../graphql/context';
 import { parseGlobalId } from '../../graphql/global-id';
-import { byIdLoader, groupLoader } from '../../graphql/loaders';
 import { Money } from '../../graphql/money';
 import { registerNodeType } from '../../graphql/node-registry';
-import { ConnectionArgs, NodeResolver, paginate, paginateByParent } from '../../graphql/relay';
+import { ConnectionArgs, NodeResolver } from '../../graphql/relay';
 import { CalendarDateScalar } from '../../graphql/scalars';
 import { asQueryInput, toPayload } from '../../graphql/user-error';
 import { Permissions } from '../auth/permissions';
@@ -74,8 +72,21 @@ import {
   VendorConnection,
   VendorObject,
 } from './ledger.types';
-import type { Row } from '../../db/plain-rows';
-import { rowByKey } from '../../graphql/look-ahead';
+import { readById, readRoot, ReadsKeyOnly, type RowOf, type Row } from '../../read';
+import {
+  accountNetAsOf,
+  accountPage,
+  balanceOfCustomer,
+  billPage,
+  invoiceOfOrder,
+  invoicePage,
+  invoicesOfCustomer,
+  journalEntryPage,
+  linesOfEntry,
+  reversalOfEntry,
+  runningBalanceOfLine,
+  vendorPage,
+} from './ledger.reads';
 
 const LEDGER = Permissions.ledger.read;
 const RECEIVABLES = Permissions.receivables.read;
@@ -91,7 +102,7 @@ for (const [typeName, entity, roles] of [
     typeName,
     entity,
     roles,
-    load: (context, id) => byIdLoader<{ id: number }>(context, entity).load(id),
+    load: (context, id) => readById<{ id: number }>(context, entity, id),
   });
 }
 
@@ -126,7 +137,7 @@ function statementRows(rows: readonly SectionRow[]) {
 }
 
 function accountById(context: RequestContext, id: number) {
-  return byIdLoader(context, Account).load(id);
+  return readById(context, Account, id);
 }
 
 @Resolver(() => AccountObject)
@@ -145,7 +156,7 @@ export class AccountResolver extends NodeResolver(AccountObject, 'Account') {
       const pattern = likePattern(filter.search);
       where.$or = [{ code: { $ilike: pattern } }, { name: { $ilike: pattern } }];
     }
-    return paginate(context.em, Account, where, args, { orderBy: { code: 'asc' } });
+    return accountPage(context, where, args);
   }
 
   @Authorized(...LEDGER)
@@ -184,11 +195,8 @@ export class AccountResolver extends NodeResolver(AccountObject, 'Account') {
     @Ctx() context: RequestContext,
   ): Promise<Money> {
     if (!asOf) return Money.fromMinor(naturalBalance(account.normalBalance, account.balanceMinor));
-    const loader = context.loaders.get<number, bigint>(`accountNetAsOf:${asOf}`, async (ids) => {
-      const nets = await context.services.statements.netAsOf(context.em, ids, asOf);
-      return ids.map((id) => nets.get(id) ?? 0n);
-    });
-    return Money.fromMinor(naturalBalance(account.normalBalance, await loader.load(account.id)));
+    const net = await accountNetAsOf.load(context, { accountId: account.id, asOf });
+    return Money.fromMinor(naturalBalance(account.normalBalance, net));
   }
 }
 
@@ -224,9 +232,7 @@ export class JournalEntryResolver extends NodeResolver(JournalEntryObject, 'Jour
       }
       return conditions;
     };
-    return paginate(context.em, JournalEntry, where, args, {
-      orderBy: { date: 'desc', number: 'desc' },
-    });
+    return journalEntryPage(context, where, args);
   }
 
   @Authorized(...LEDGER)
@@ -236,7 +242,7 @@ export class JournalEntryResolver extends NodeResolver(JournalEntryObject, 'Jour
     @Ctx() context: RequestContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return rowByKey(context, info, JournalEntry, 'JournalEntry', parseGlobalId(id, 'JournalEntry'));
+    return readRoot(context, info, JournalEntry, 'JournalEntry', parseGlobalId(id, 'JournalEntry'));
   }
 
   @Authorized(...Permissions.ledger.post)
@@ -377,17 +383,7 @@ export class JournalEntryResolver extends NodeResolver(JournalEntryObject, 'Jour
 
   @FieldResolver(() => [JournalLineObject], { description: 'The lines, in the order given.' })
   lines(@Root() entry: Row<JournalEntry>, @Ctx() context: RequestContext) {
-    return groupLoader(
-      context,
-      'journalLines',
-      (ids) =>
-        context.em.find(
-          JournalLine,
-          { entry: { $in: [...ids] } },
-          { orderBy: { entry: 'asc', lineNo: 'asc' } },
-        ),
-      (line) => line.entry.id,
-    ).load(entry.id);
+    return linesOfEntry.load(context, entry.id);
   }
 
   @FieldResolver(() => JournalEntryObject, {
@@ -395,9 +391,7 @@ export class JournalEntryResolver extends NodeResolver(JournalEntryObject, 'Jour
     description: 'The entry this one reverses.',
   })
   reversalOf(@Root() entry: Row<JournalEntry>, @Ctx() context: RequestContext) {
-    return entry.reversalOfId === null
-      ? null
-      : byIdLoader(context, JournalEntry).load(entry.reversalOfId);
+    return entry.reversalOfId === null ? null : readById(context, JournalEntry, entry.reversalOfId);
   }
 
   @FieldResolver(() => JournalEntryObject, {
@@ -405,13 +399,7 @@ export class JournalEntryResolver extends NodeResolver(JournalEntryObject, 'Jour
     description: 'The entry that reversed this one.',
   })
   reversedBy(@Root() entry: Row<JournalEntry>, @Ctx() context: RequestContext) {
-    return context.loaders
-      .get<number, JournalEntry | null>('reversedBy', async (ids) => {
-        const reversals = await context.em.find(JournalEntry, { reversalOfId: { $in: [...ids] } });
-        const byOriginal = new Map(reversals.map((r) => [r.reversalOfId, r]));
-        return ids.map((id) => byOriginal.get(id) ?? null);
-      })
-      .load(entry.id);
+    return reversalOfEntry.load(context, entry.id);
   }
 
   @FieldResolver(() => EmployeeObject, {
@@ -419,9 +407,7 @@ export class JournalEntryResolver extends NodeResolver(JournalEntryObject, 'Jour
     description: 'Who posted it; null for the system.',
   })
   createdBy(@Root() entry: Row<JournalEntry>, @Ctx() context: RequestContext) {
-    return entry.createdById === null
-      ? null
-      : byIdLoader(context, Employee).load(entry.createdById);
+    return entry.createdById === null ? null : readById(context, Employee, entry.createdById);
   }
 }
 
@@ -458,11 +444,7 @@ export class JournalLineResolver {
     @Root() line: Row<JournalLine>,
     @Ctx() context: RequestContext,
   ): Promise<Money> {
-    const loader = context.loaders.get<number, bigint>('runningBalance', async (ids) => {
-      const balances = await context.services.statements.runningBalances(context.em, ids);
-      return ids.map((id) => balances.get(id) ?? 0n);
-    });
-    return Money.fromMinor(await loader.load(line.id));
+    return Money.fromMinor(await runningBalanceOfLine.load(context, line.id));
   }
 
   @FieldResolver(() => CustomerObject, {
@@ -470,7 +452,7 @@ export class JournalLineResolver {
     description: 'The customer of a receivable line.',
   })
   customer(@Root() line: Row<JournalLine>, @Ctx() context: RequestContext) {
-    return line.customerId === null ? null : byIdLoader(context, Customer).load(line.customerId);
+    return line.customerId === null ? null : readById(context, Customer, line.customerId);
   }
 }
 
@@ -497,13 +479,7 @@ export class InvoiceResolver extends NodeResolver(InvoiceObject, 'Invoice') {
     const customerId = filter?.customerId
       ? parseGlobalId(filter.customerId, 'Customer', 'filter.customerId')
       : null;
-    return paginate(
-      context.em,
-      Invoice,
-      invoiceWhere({ customerId, status: filter?.status }),
-      args,
-      { orderBy: { id: 'desc' } },
-    );
+    return invoicePage(context, invoiceWhere({ customerId, status: filter?.status }), args);
   }
 
   @Authorized(...RECEIVABLES)
@@ -513,7 +489,7 @@ export class InvoiceResolver extends NodeResolver(InvoiceObject, 'Invoice') {
     @Ctx() context: RequestContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return rowByKey(context, info, Invoice, 'Invoice', parseGlobalId(id, 'Invoice'));
+    return readRoot(context, info, Invoice, 'Invoice', parseGlobalId(id, 'Invoice'));
   }
 
   @Authorized(...Permissions.receivables.recordPayment)
@@ -555,7 +531,7 @@ export class InvoiceResolver extends NodeResolver(InvoiceObject, 'Invoice') {
     return {
       asOf: date,
       rows: rows.map((row) => ({
-        customer: byIdLoader(context, Customer).load(row.partyId),
+        customer: readById(context, Customer, row.partyId),
         ...agingBuckets(row),
       })),
       totals: agingTotals(rows),
@@ -564,7 +540,7 @@ export class InvoiceResolver extends NodeResolver(InvoiceObject, 'Invoice') {
 
   @FieldResolver(() => CustomerObject, { description: 'Who is billed.' })
   customer(@Root() invoice: Row<Invoice>, @Ctx() context: RequestContext) {
-    return byIdLoader(context, Customer).load(invoice.customer.id);
+    return readById(context, Customer, invoice.customer.id);
   }
 
   @FieldResolver(() => Money, { description: 'The invoiced amount.' })
@@ -585,7 +561,7 @@ export class InvoiceResolver extends NodeResolver(InvoiceObject, 'Invoice') {
   @Authorized(...Permissions.orders.read)
   @FieldResolver(() => OrderObject, { nullable: true, description: 'The shipped order it bills.' })
   order(@Root() invoice: Row<Invoice>, @Ctx() context: RequestContext) {
-    return invoice.orderId === null ? null : byIdLoader(context, Order).load(invoice.orderId);
+    return invoice.orderId === null ? null : readById(context, Order, invoice.orderId);
   }
 }
 
@@ -602,7 +578,7 @@ export class VendorResolver extends NodeResolver(VendorObject, 'Vendor') {
   @Authorized(...LEDGER)
   @Query(() => VendorConnection, { description: 'Vendors, by name.' })
   vendors(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() context: RequestContext) {
-    return paginate(context.em, Vendor, {}, args, { orderBy: { name: 'asc', id: 'asc' } });
+    return vendorPage(context, args);
   }
 
   @Authorized(...Permissions.ledger.post)
@@ -635,7 +611,7 @@ export class VendorResolver extends NodeResolver(VendorObject, 'Vendor') {
     return {
       asOf: date,
       rows: rows.map((row) => ({
-        vendor: byIdLoader(context, Vendor).load(row.partyId),
+        vendor: readById(context, Vendor, row.partyId),
         ...agingBuckets(row),
       })),
       totals: agingTotals(rows),
@@ -648,7 +624,7 @@ export class BillResolver extends NodeResolver(BillObject, 'Bill') {
   @Authorized(...LEDGER)
   @Query(() => BillConnection, { description: 'Bills, newest first.' })
   bills(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() context: RequestContext) {
-    return paginate(context.em, Bill, {}, args, { orderBy: { id: 'desc' } });
+    return billPage(context, args);
   }
 
   @Authorized(...Permissions.ledger.post)
@@ -692,7 +668,7 @@ export class BillResolver extends NodeResolver(BillObject, 'Bill') {
 
   @FieldResolver(() => VendorObject, { description: 'Who billed us.' })
   vendor(@Root() bill: Row<Bill>, @Ctx() context: RequestContext) {
-    return byIdLoader(context, Vendor).load(bill.vendor.id);
+    return readById(context, Vendor, bill.vendor.id);
   }
 
   @FieldResolver(() => AccountObject, { description: 'The expense account it was posted to.' })
@@ -724,13 +700,9 @@ export class CustomerLedgerResolver {
     description:
       'What the customer owes: their receivable balance in the ledger. Requires one of: ACCOUNTANT, REPORTING, SUPPORT_AGENT, SUPPORT_LEAD, ADMIN.',
   })
-  @ReadsColumns()
-  async balance(@Root() customer: Row<Customer>, @Ctx() context: RequestContext): Promise<Money> {
-    const loader = context.loaders.get<number, bigint>('customerBalance', async (ids) => {
-      const balances = await context.services.receivables.customerBalances(context.em, ids);
-      return ids.map((id) => balances.get(id) ?? 0n);
-    });
-    return Money.fromMinor(await loader.load(customer.id));
+  @ReadsKeyOnly()
+  async balance(@Root() customer: RowOf<Customer>, @Ctx() context: RequestContext): Promise<Money> {
+    return Money.fromMinor(await balanceOfCustomer.load(context, customer.id));
   }
 
   @Authorized(...RECEIVABLES)
@@ -738,9 +710,9 @@ export class CustomerLedgerResolver {
     description:
       "The customer's invoices, newest first. Requires one of: ACCOUNTANT, REPORTING, SUPPORT_AGENT, SUPPORT_LEAD, ADMIN.",
   })
-  @ReadsColumns()
+  @ReadsKeyOnly()
   invoices(
-    @Root() customer: Row<Customer>,
+    @Root() customer: RowOf<Customer>,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('filter', () => InvoiceFilter, {
       nullable: true,
@@ -749,14 +721,7 @@ export class CustomerLedgerResolver {
     filter: InvoiceFilter | null,
     @Ctx() context: RequestContext,
   ) {
-    return paginateByParent(
-      context,
-      Invoice,
-      { property: 'customer', id: customer.id },
-      invoiceWhere({ status: filter?.status }),
-      args,
-      { orderBy: { id: 'desc' }, variant: JSON.stringify(filter?.status ?? null) },
-    );
+    return invoicesOfCustomer(context, customer.id, invoiceWhere({ status: filter?.status }), args);
   }
 }
 
@@ -768,14 +733,8 @@ export class OrderInvoiceResolver {
     description:
       'The invoice issued when the order shipped. Requires one of: ACCOUNTANT, REPORTING, SUPPORT_AGENT, SUPPORT_LEAD, ADMIN.',
   })
-  @ReadsColumns()
-  invoice(@Root() order: Row<Order>, @Ctx() context: RequestContext) {
-    return context.loaders
-      .get<number, Invoice | null>('invoiceByOrder', async (ids) => {
-        const invoices = await context.em.find(Invoice, { orderId: { $in: [...ids] } });
-        const byOrder = new Map(invoices.map((invoice) => [invoice.orderId, invoice]));
-        return ids.map((id) => byOrder.get(id) ?? null);
-      })
-      .load(order.id);
+  @ReadsKeyOnly()
+  invoice(@Root() order: RowOf<Order>, @Ctx() context: RequestContext) {
+    return invoiceOfOrder.load(context, order.id);
   }
 }

@@ -1,5 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { findRowsById, rowMapper, selectListOf, type Row } from '../../db/plain-rows';
 import { claimIdempotencyKey, completeIdempotencyKey, requestHash } from '../../db/idempotency';
 import {
   inTransaction,
@@ -17,6 +16,7 @@ import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
 import { optionalText, requiredText } from '../common/input-rules';
 import { Account, AccountType, JournalEntry, NORMAL_BALANCE } from './ledger.entity';
 import { runLockingSql, runSql } from '../../db/sql';
+import { type Row, findRowsById, rowMapper, selectListOf } from '../../read';
 
 /** The chart of accounts every installation has (created by a migration); the system posts to them. */
 export const StandardAccount = {

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { rowMapper, selectListOf } from '../../db/plain-rows';
 import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
 import { Account, AccountType, NormalBalance } from './ledger.entity';
 import { runSql } from '../../db/sql';
+import { rowMapper, selectListOf } from '../../read';
 
 export interface AccountTotals {
   /** The account itself (a plain row), so a statement needs no second read to name it. */

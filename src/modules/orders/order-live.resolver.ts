@@ -18,12 +18,12 @@ import { LiveFeed } from '../../events/live-feed';
 import { parseCursor, requireLiveRole } from '../../events/live-stream';
 import type { RequestContext } from '../../graphql/context';
 import { parseGlobalId } from '../../graphql/global-id';
-import { byIdLoader } from '../../graphql/loaders';
 import { Permissions } from '../auth/permissions';
 import { Employee } from '../employees/employee.entity';
 import { EmployeeObject } from '../employees/employee.types';
 import { Order, OrderStatus } from './order.entity';
 import { OrderObject } from './order.types';
+import { readById } from '../../read';
 
 export enum OrderEventType {
   PLACED = 'PLACED',
@@ -145,8 +145,8 @@ export class OrderLiveResolver {
       cursor: String(event.seq),
       type: event.type as OrderEventType,
       occurredAt: event.occurredAt,
-      actor: event.actorId === null ? null : byIdLoader(context, Employee).load(event.actorId),
-      order: byIdLoader(context, Order).load(Number(event.streamId)),
+      actor: event.actorId === null ? null : readById(context, Employee, event.actorId),
+      order: readById(context, Order, Number(event.streamId)),
       fromStatus: payload.from ?? null,
       toStatus: payload.to ?? payload.status ?? OrderStatus.PLACED,
     };

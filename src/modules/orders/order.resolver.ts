@@ -15,19 +15,11 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { loadHistory } from '../../events/history';
 import { HistoryEntry } from '../../events/history.types';
 import { signedIn } from '../../graphql/auth-checker';
-import { ReadsColumns } from '../../graphql/column-needs';
 import type { RequestContext, Viewer } from '../../graphql/context';
 import { parseGlobalId } from '../../graphql/global-id';
-import { byIdLoader, groupLoader, relatedRow } from '../../graphql/loaders';
 import { Money } from '../../graphql/money';
 import { registerNodeType } from '../../graphql/node-registry';
-import {
-  ConnectionArgs,
-  NodeResolver,
-  paginate,
-  paginateByParent,
-  type JoinedField,
-} from '../../graphql/relay';
+import { ConnectionArgs, NodeResolver } from '../../graphql/relay';
 import { toPayload } from '../../graphql/user-error';
 import { Permissions } from '../auth/permissions';
 import { Product } from '../catalog/product.entity';
@@ -58,54 +50,15 @@ import {
   StartPickingPayload,
   type OrderIdInput,
 } from './order.types';
-import { joinedRows, selectRows, type Row } from '../../db/plain-rows';
-import { rowByKey } from '../../graphql/look-ahead';
+import { readById, readRelated, readRoot, Reads, ReadsKeyOnly, type RowOf } from '../../read';
+import { linesOf, orderPage, ordersOfCustomer } from './order.reads';
 
 registerNodeType({
   typeName: 'Order',
   entity: Order,
   roles: Permissions.orders.read,
-  load: (context, id) => byIdLoader(context, Order).load(id),
+  load: (context, id) => readById(context, Order, id),
 });
-
-function orderLines(context: RequestContext) {
-  return groupLoader(
-    context,
-    'orderLines',
-    (orderIds) =>
-      selectRows(
-        context.em,
-        OrderLine,
-        'l',
-        'WHERE l.order_id = ANY(?) ORDER BY l.order_id, l.line_no',
-        [orderIds],
-        // A line is shown with its product nearly always: read them together.
-        ['product'],
-      ),
-    (line) => line.order.id,
-  );
-}
-
-/**
- * An orders page that selects the lines reads them in its own statement, each with its product
- * (as `orderLines` does), instead of a second statement for the whole page.
- */
-const linesJoined: JoinedField = {
-  field: 'lines',
-  key: 'lines',
-  entity: OrderLine,
-  join: (em, alias, columns) =>
-    joinedRows(
-      em,
-      OrderLine,
-      'lines',
-      'l',
-      `WHERE l.order_id = ${alias}.id`,
-      'l.line_no',
-      ['product'],
-      columns,
-    ),
-};
 
 /** Runs an order mutation for the signed-in viewer (roles are checked by `@Authorized`), and shapes its payload. */
 function orderMutation(
@@ -133,11 +86,7 @@ export class OrderResolver extends NodeResolver(OrderObject, 'Order') {
       ? parseGlobalId(filter.customerId, 'Customer', 'filter.customerId')
       : null;
     const where = context.services.orders.listWhere({ ...filter, customerId });
-    return paginate(context.em, Order, where, args, {
-      orderBy: { id: 'desc' },
-      info,
-      joinedFields: [linesJoined],
-    });
+    return orderPage(context, where, args, info);
   }
 
   @Authorized(...Permissions.orders.read)
@@ -150,7 +99,7 @@ export class OrderResolver extends NodeResolver(OrderObject, 'Order') {
     @Ctx() context: RequestContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return rowByKey(context, info, Order, 'Order', parseGlobalId(id, 'Order'));
+    return readRoot(context, info, Order, 'Order', parseGlobalId(id, 'Order'));
   }
 
   @Authorized(...Permissions.orders.place)
@@ -241,28 +190,26 @@ export class OrderResolver extends NodeResolver(OrderObject, 'Order') {
   }
 
   @FieldResolver(() => [OrderStatus], { description: 'The statuses this order may move to next.' })
-  @ReadsColumns('status')
-  nextStates(@Root() order: Row<Order>): readonly OrderStatus[] {
+  @Reads(Order, 'status')
+  nextStates(@Root() order: RowOf<Order, 'status'>): readonly OrderStatus[] {
     return ORDER_TRANSITIONS[order.status];
   }
 
   @FieldResolver(() => CustomerObject, { description: 'Who ordered.' })
-  @ReadsColumns('customer')
-  customer(@Root() order: Row<Order>, @Ctx() context: RequestContext) {
-    return relatedRow(context, Customer, order.customer);
+  @Reads(Order, 'customer')
+  customer(@Root() order: RowOf<Order, 'customer'>, @Ctx() context: RequestContext) {
+    return readRelated(context, Customer, order.customer);
   }
 
   @FieldResolver(() => [OrderLineObject], { description: 'What was ordered, in the order given.' })
-  @ReadsColumns()
-  lines(@Root() order: Row<Order>, @Ctx() context: RequestContext) {
-    // A page that selected them has read them already (linesJoined).
-    const joined = (order as { lines?: unknown }).lines;
-    return Array.isArray(joined) ? joined : orderLines(context).load(order.id);
+  @ReadsKeyOnly()
+  lines(@Root() order: RowOf<Order>, @Ctx() context: RequestContext) {
+    return linesOf(context, order);
   }
 
   @FieldResolver(() => Money, { description: 'Sum of the line totals.' })
-  @ReadsColumns('totalMinor', 'currency')
-  total(@Root() order: Row<Order>): Money {
+  @Reads(Order, 'totalMinor', 'currency')
+  total(@Root() order: RowOf<Order, 'totalMinor' | 'currency'>): Money {
     return Money.fromMinor(order.totalMinor, order.currency);
   }
 
@@ -270,16 +217,16 @@ export class OrderResolver extends NodeResolver(OrderObject, 'Order') {
     nullable: true,
     description: 'The employee who placed it.',
   })
-  @ReadsColumns('placedById')
-  placedBy(@Root() order: Row<Order>, @Ctx() context: RequestContext) {
-    return order.placedById === null ? null : byIdLoader(context, Employee).load(order.placedById);
+  @Reads(Order, 'placedById')
+  placedBy(@Root() order: RowOf<Order, 'placedById'>, @Ctx() context: RequestContext) {
+    return order.placedById === null ? null : readById(context, Employee, order.placedById);
   }
 
   @FieldResolver(() => [HistoryEntry], {
     description: 'Every recorded change, oldest first, with who and when.',
   })
-  @ReadsColumns()
-  history(@Root() order: Row<Order>, @Ctx() context: RequestContext) {
+  @ReadsKeyOnly()
+  history(@Root() order: RowOf<Order>, @Ctx() context: RequestContext) {
     return loadHistory(context, 'Order', order.id);
   }
 }
@@ -287,20 +234,20 @@ export class OrderResolver extends NodeResolver(OrderObject, 'Order') {
 @Resolver(() => OrderLineObject)
 export class OrderLineResolver {
   @FieldResolver(() => ProductObject, { description: 'The product.' })
-  @ReadsColumns('product')
-  product(@Root() line: Row<OrderLine>, @Ctx() context: RequestContext) {
-    return relatedRow(context, Product, line.product);
+  @Reads(OrderLine, 'product')
+  product(@Root() line: RowOf<OrderLine, 'product'>, @Ctx() context: RequestContext) {
+    return readRelated(context, Product, line.product);
   }
 
   @FieldResolver(() => Money, { description: 'Price per unit when the order was placed.' })
-  @ReadsColumns('unitPriceMinor')
-  unitPrice(@Root() line: Row<OrderLine>): Money {
+  @Reads(OrderLine, 'unitPriceMinor')
+  unitPrice(@Root() line: RowOf<OrderLine, 'unitPriceMinor'>): Money {
     return Money.fromMinor(line.unitPriceMinor);
   }
 
   @FieldResolver(() => Money, { description: 'Quantity × unit price.' })
-  @ReadsColumns('totalMinor')
-  total(@Root() line: Row<OrderLine>): Money {
+  @Reads(OrderLine, 'totalMinor')
+  total(@Root() line: RowOf<OrderLine, 'totalMinor'>): Money {
     return Money.fromMinor(line.totalMinor);
   }
 }
@@ -309,9 +256,9 @@ export class OrderLineResolver {
 export class CustomerOrdersResolver {
   @Authorized(...Permissions.orders.read)
   @FieldResolver(() => OrderConnection, { description: "The customer's orders, newest first." })
-  @ReadsColumns()
+  @ReadsKeyOnly()
   orders(
-    @Root() customer: Row<Customer>,
+    @Root() customer: RowOf<Customer>,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('status', () => [OrderStatus], {
       nullable: true,
@@ -322,18 +269,6 @@ export class CustomerOrdersResolver {
     @Info() info: GraphQLResolveInfo,
   ) {
     const where = context.services.orders.listWhere({ status });
-    return paginateByParent(
-      context,
-      Order,
-      { property: 'customer', id: customer.id },
-      where,
-      args,
-      {
-        orderBy: { id: 'desc' },
-        info,
-        joinedFields: [linesJoined],
-        variant: JSON.stringify(status),
-      },
-    );
+    return ordersOfCustomer(context, customer.id, where, args, info);
   }
 }

@@ -7,7 +7,6 @@ import {
   idempotencyKeyReused,
   requestHash,
 } from '../../db/idempotency';
-import { findRowsById, rowMapper, selectListOf, type Row } from '../../db/plain-rows';
 import { inTransaction, pgArray, retryingLostRaces, sqlState } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
 import type { Viewer } from '../../graphql/context';
@@ -19,6 +18,7 @@ import type { CustomerService } from '../customers/customer.service';
 import { Order, OrderLine, OrderStatus } from './order.entity';
 import { canTransition, ORDER_TRANSITIONS } from './order-process';
 import { runLockingSql } from '../../db/sql';
+import { type Row, findRowsById, rowMapper, selectListOf } from '../../read';
 
 export interface OrderLineDraft {
   productId: number;

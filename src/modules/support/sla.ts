@@ -1,4 +1,18 @@
+import type { RowOf } from '../../read';
 import { NO_DEADLINE, TicketPriority, TicketStatus, type Ticket } from './ticket.entity';
+
+/** The columns the breach rule reads (`isBreached`, and the field that shows it). */
+export const SLA_COLUMNS = [
+  'firstRespondedAt',
+  'solvedAt',
+  'closedAt',
+  'pausedAt',
+  'firstResponseDueAt',
+  'resolutionDueAt',
+] as const;
+
+/** A ticket as the breach rule reads it. */
+export type SlaRow = RowOf<Ticket, (typeof SLA_COLUMNS)[number]>;
 
 /** Default targets per priority, in minutes (editable per installation). */
 export const DEFAULT_SLA: Record<
@@ -56,7 +70,7 @@ export function nextDeadline(ticket: Ticket): Date {
  * Whether a target was missed as of `now`: the first response came (or is still missing) after its
  * deadline, or resolution did (the clock stops while paused, and at solving).
  */
-export function isBreached(ticket: Ticket, now: Date): boolean {
+export function isBreached(ticket: SlaRow, now: Date): boolean {
   const responded = ticket.firstRespondedAt ?? ticket.solvedAt ?? ticket.closedAt ?? now;
   const resolved = ticket.solvedAt ?? ticket.closedAt ?? ticket.pausedAt ?? now;
   return responded > ticket.firstResponseDueAt || resolved > ticket.resolutionDueAt;

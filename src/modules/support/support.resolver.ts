@@ -15,18 +15,10 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { loadHistory } from '../../events/history';
 import { HistoryEntry } from '../../events/history.types';
 import { hasAnyRole, requireRole, signedIn } from '../../graphql/auth-checker';
-import { ReadsColumns } from '../../graphql/column-needs';
 import type { RequestContext, Viewer } from '../../graphql/context';
 import { parseGlobalId } from '../../graphql/global-id';
-import { byIdLoader, relatedRow } from '../../graphql/loaders';
 import { registerNodeType } from '../../graphql/node-registry';
-import {
-  ConnectionArgs,
-  NodeResolver,
-  paginate,
-  paginateByParent,
-  type JoinedField,
-} from '../../graphql/relay';
+import { ConnectionArgs, NodeResolver } from '../../graphql/relay';
 import { CalendarDateScalar } from '../../graphql/scalars';
 import { asQueryInput, toPayload } from '../../graphql/user-error';
 import { Permissions } from '../auth/permissions';
@@ -36,7 +28,7 @@ import { Employee } from '../employees/employee.entity';
 import { EmployeeObject } from '../employees/employee.types';
 import { Order } from '../orders/order.entity';
 import { OrderObject } from '../orders/order.types';
-import { isBreached } from './sla';
+import { isBreached, SLA_COLUMNS, type SlaRow } from './sla';
 import type { TicketListFilter } from './support.service';
 import {
   AddCustomerMessageInput,
@@ -79,8 +71,14 @@ import {
   Ticket,
   TicketMessage,
 } from './ticket.entity';
-import { joinedRow, rowArrayOf, selectRows, type Row } from '../../db/plain-rows';
-import { rowByKey } from '../../graphql/look-ahead';
+import { readById, readRelated, readRoot, Reads, ReadsKeyOnly, type RowOf } from '../../read';
+import {
+  lastMessageOf,
+  messagesOfTicket,
+  ticketPage,
+  ticketsOfCustomer,
+  ticketsOfOrder,
+} from './support.reads';
 
 const READ = Permissions.support.read;
 const WORK = Permissions.support.work;
@@ -90,21 +88,14 @@ registerNodeType({
   typeName: 'Ticket',
   entity: Ticket,
   roles: READ,
-  load: (context, id) => byIdLoader(context, Ticket).load(id),
+  load: (context, id) => readById(context, Ticket, id),
 });
 registerNodeType({
   typeName: 'Macro',
   entity: Macro,
   roles: WORK,
-  load: (context, id) => byIdLoader(context, Macro).load(id),
+  load: (context, id) => readById(context, Macro, id),
 });
-
-const ORDERINGS = {
-  [TicketOrder.SLA_DUE]: { nextDueAt: 'asc', id: 'asc' },
-  [TicketOrder.PRIORITY]: { priorityRank: 'asc', createdAt: 'asc', id: 'asc' },
-  [TicketOrder.CREATED]: { createdAt: 'desc', id: 'desc' },
-  [TicketOrder.UPDATED]: { updatedAt: 'desc', id: 'desc' },
-} as const;
 
 /** Decodes a `TicketFilter` (global IDs) into the service's filter. */
 export function ticketListFilter(filter: TicketFilter | null | undefined): TicketListFilter {
@@ -123,41 +114,6 @@ export function ticketListFilter(filter: TicketFilter | null | undefined): Ticke
 function seesInternalNotes(viewer: Viewer | undefined): boolean {
   return viewer !== undefined && hasAnyRole(viewer, Permissions.support.internalNotes);
 }
-
-/**
- * The latest message of the ticket at `ticketAlias` (internal notes only for those who see
- * them), as its id or as its row in JSON: one index probe on (ticket_id, id), however long the
- * conversation is.
- */
-function latestMessageSql(ticketAlias: string, withNotes: boolean, what: string): string {
-  return `SELECT ${what} FROM ticket_message last
-           WHERE last.ticket_id = ${ticketAlias}.id ${withNotes ? '' : 'AND NOT last.internal'}
-           ORDER BY last.id DESC LIMIT 1`;
-}
-
-/** A page of tickets reads each one's last message in its own statement when the query asks. */
-function lastMessageJoined(viewer: Viewer | undefined): JoinedField {
-  return seesInternalNotes(viewer) ? lastMessageWithNotes : lastMessageWithoutNotes;
-}
-
-function lastMessageJoin(withNotes: boolean): JoinedField {
-  return {
-    field: 'lastMessage',
-    key: `lastMessage:${withNotes}`,
-    entity: TicketMessage,
-    join: (em, alias, columns) =>
-      joinedRow(
-        em,
-        TicketMessage,
-        'lastMessage',
-        latestMessageSql(alias, withNotes, rowArrayOf(em, TicketMessage, 'last', columns.own)),
-        columns.own,
-      ),
-  };
-}
-
-const lastMessageWithNotes = lastMessageJoin(true);
-const lastMessageWithoutNotes = lastMessageJoin(false);
 
 function ticketMutation<T extends object>(
   context: RequestContext,
@@ -189,11 +145,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     @Info() info: GraphQLResolveInfo,
   ) {
     const where = context.services.support.listWhere(ticketListFilter(filter));
-    return paginate(context.em, Ticket, where, args, {
-      orderBy: ORDERINGS[orderBy],
-      info,
-      joinedFields: [lastMessageJoined(context.viewer)],
-    });
+    return ticketPage(context, where, args, orderBy, info, seesInternalNotes(context.viewer));
   }
 
   @Authorized(...READ)
@@ -203,7 +155,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     @Ctx() context: RequestContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return rowByKey(context, info, Ticket, 'Ticket', parseGlobalId(id, 'Ticket'));
+    return readRoot(context, info, Ticket, 'Ticket', parseGlobalId(id, 'Ticket'));
   }
 
   @Authorized(...WORK)
@@ -343,67 +295,42 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     description:
       'Whose request it is; from here reach their other tickets, orders, invoices and balance.',
   })
-  @ReadsColumns('customer')
-  customer(@Root() ticket: Row<Ticket>, @Ctx() context: RequestContext) {
-    return relatedRow(context, Customer, ticket.customer);
+  @Reads(Ticket, 'customer')
+  customer(@Root() ticket: RowOf<Ticket, 'customer'>, @Ctx() context: RequestContext) {
+    return readRelated(context, Customer, ticket.customer);
   }
 
   @FieldResolver(() => OrderObject, { nullable: true, description: 'The order it is about.' })
-  @ReadsColumns('order')
-  order(@Root() ticket: Row<Ticket>, @Ctx() context: RequestContext) {
-    return relatedRow(context, Order, ticket.order);
+  @Reads(Ticket, 'order')
+  order(@Root() ticket: RowOf<Ticket, 'order'>, @Ctx() context: RequestContext) {
+    return readRelated(context, Order, ticket.order);
   }
 
   @FieldResolver(() => EmployeeObject, { nullable: true, description: 'The agent working it.' })
-  @ReadsColumns('assignee')
-  assignee(@Root() ticket: Row<Ticket>, @Ctx() context: RequestContext) {
-    return relatedRow(context, Employee, ticket.assignee);
+  @Reads(Ticket, 'assignee')
+  assignee(@Root() ticket: RowOf<Ticket, 'assignee'>, @Ctx() context: RequestContext) {
+    return readRelated(context, Employee, ticket.assignee);
   }
 
   @FieldResolver(() => TicketMessageConnection, {
     description: 'The conversation, oldest first (internal notes only for support staff).',
   })
-  @ReadsColumns()
+  @ReadsKeyOnly()
   messages(
-    @Root() ticket: Row<Ticket>,
+    @Root() ticket: RowOf<Ticket>,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Ctx() context: RequestContext,
   ) {
-    const withNotes = seesInternalNotes(context.viewer);
-    return paginateByParent(
-      context,
-      TicketMessage,
-      { property: 'ticket', id: ticket.id },
-      withNotes ? {} : { internal: false },
-      args,
-      { orderBy: { id: 'asc' }, variant: String(withNotes) },
-    );
+    return messagesOfTicket(context, ticket.id, args, seesInternalNotes(context.viewer));
   }
 
   @FieldResolver(() => TicketMessageObject, {
     nullable: true,
     description: 'The latest message (internal notes only for support staff).',
   })
-  @ReadsColumns()
-  lastMessage(@Root() ticket: Row<Ticket>, @Ctx() context: RequestContext) {
-    // A page that selected it has read it already (lastMessageJoined).
-    const joined = (ticket as { lastMessage?: Row<TicketMessage> | null }).lastMessage;
-    if (joined !== undefined) return joined;
-    const withNotes = seesInternalNotes(context.viewer);
-    return context.loaders
-      .get<number, TicketMessage | null>(`lastMessage:${withNotes}`, async (ids) => {
-        const messages = await selectRows(
-          context.em,
-          TicketMessage,
-          'm',
-          `WHERE m.id IN (SELECT (${latestMessageSql('t', withNotes, 'last.id')})
-                            FROM ticket t WHERE t.id = ANY(?))`,
-          [ids],
-        );
-        const byTicket = new Map(messages.map((message) => [message.ticket.id, message]));
-        return ids.map((id) => byTicket.get(id) ?? null);
-      })
-      .load(ticket.id);
+  @ReadsKeyOnly()
+  lastMessage(@Root() ticket: RowOf<Ticket>, @Ctx() context: RequestContext) {
+    return lastMessageOf(context, ticket, seesInternalNotes(context.viewer));
   }
 
   @FieldResolver(() => Date, {
@@ -411,23 +338,16 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     description:
       'The next deadline: the first response until answered, then resolution; null when solved or paused.',
   })
-  @ReadsColumns('nextDueAt')
-  nextDueAt(@Root() ticket: Row<Ticket>): Date | null {
+  @Reads(Ticket, 'nextDueAt')
+  nextDueAt(@Root() ticket: RowOf<Ticket, 'nextDueAt'>): Date | null {
     return ticket.nextDueAt.getTime() === NO_DEADLINE.getTime() ? null : ticket.nextDueAt;
   }
 
   @FieldResolver(() => Boolean, {
     description: 'Whether a first-response or resolution target was missed.',
   })
-  @ReadsColumns(
-    'firstRespondedAt',
-    'solvedAt',
-    'closedAt',
-    'pausedAt',
-    'firstResponseDueAt',
-    'resolutionDueAt',
-  )
-  slaBreached(@Root() ticket: Row<Ticket>, @Ctx() context: RequestContext): boolean {
+  @Reads(Ticket, ...SLA_COLUMNS)
+  slaBreached(@Root() ticket: SlaRow, @Ctx() context: RequestContext): boolean {
     return isBreached(ticket, context.services.support.now());
   }
 
@@ -435,18 +355,16 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     nullable: true,
     description: 'The ticket this duplicate was merged into.',
   })
-  @ReadsColumns('mergedIntoId')
-  mergedInto(@Root() ticket: Row<Ticket>, @Ctx() context: RequestContext) {
-    return ticket.mergedIntoId === null
-      ? null
-      : byIdLoader(context, Ticket).load(ticket.mergedIntoId);
+  @Reads(Ticket, 'mergedIntoId')
+  mergedInto(@Root() ticket: RowOf<Ticket, 'mergedIntoId'>, @Ctx() context: RequestContext) {
+    return ticket.mergedIntoId === null ? null : readById(context, Ticket, ticket.mergedIntoId);
   }
 
   @FieldResolver(() => [HistoryEntry], {
     description: 'Every recorded change, oldest first, with who and when.',
   })
-  @ReadsColumns()
-  history(@Root() ticket: Row<Ticket>, @Ctx() context: RequestContext) {
+  @ReadsKeyOnly()
+  history(@Root() ticket: RowOf<Ticket>, @Ctx() context: RequestContext) {
     return loadHistory(context, 'Ticket', ticket.id);
   }
 }
@@ -457,9 +375,9 @@ export class TicketMessageResolver extends NodeResolver(TicketMessageObject, 'Ti
     nullable: true,
     description: 'The agent who wrote it; null for the customer.',
   })
-  @ReadsColumns('authorId')
-  author(@Root() message: Row<TicketMessage>, @Ctx() context: RequestContext) {
-    return message.authorId === null ? null : byIdLoader(context, Employee).load(message.authorId);
+  @Reads(TicketMessage, 'authorId')
+  author(@Root() message: RowOf<TicketMessage, 'authorId'>, @Ctx() context: RequestContext) {
+    return message.authorId === null ? null : readById(context, Employee, message.authorId);
   }
 }
 
@@ -553,9 +471,9 @@ export class CustomerTicketsResolver {
     description:
       "The customer's tickets, newest first. Requires one of: SUPPORT_AGENT, SUPPORT_LEAD, REPORTING, ADMIN.",
   })
-  @ReadsColumns()
+  @ReadsKeyOnly()
   tickets(
-    @Root() customer: Row<Customer>,
+    @Root() customer: RowOf<Customer>,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('filter', () => TicketFilter, {
       nullable: true,
@@ -569,18 +487,13 @@ export class CustomerTicketsResolver {
       ...ticketListFilter(filter),
       customerId: null,
     });
-    return paginateByParent(
+    return ticketsOfCustomer(
       context,
-      Ticket,
-      { property: 'customer', id: customer.id },
+      customer.id,
       where,
       args,
-      {
-        orderBy: ORDERINGS[TicketOrder.CREATED],
-        info,
-        joinedFields: [lastMessageJoined(context.viewer)],
-        variant: JSON.stringify(filter),
-      },
+      info,
+      seesInternalNotes(context.viewer),
     );
   }
 }
@@ -592,17 +505,8 @@ export class OrderTicketsResolver {
     description:
       'Tickets about this order, newest first. Requires one of: SUPPORT_AGENT, SUPPORT_LEAD, REPORTING, ADMIN.',
   })
-  @ReadsColumns()
-  tickets(@Root() order: Row<Order>, @Ctx() context: RequestContext) {
-    return context.loaders
-      .get<number, Ticket[]>('ticketsByOrder', async (ids) => {
-        const tickets = await context.em.find(
-          Ticket,
-          { order: { $in: [...ids] } },
-          { orderBy: { id: 'desc' } },
-        );
-        return ids.map((id) => tickets.filter((ticket) => ticket.order?.id === id));
-      })
-      .load(order.id);
+  @ReadsKeyOnly()
+  tickets(@Root() order: RowOf<Order>, @Ctx() context: RequestContext) {
+    return ticketsOfOrder.load(context, order.id);
   }
 }

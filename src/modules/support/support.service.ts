@@ -1,7 +1,6 @@
 import { LockMode, raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { claimIdempotencyKey, completeIdempotencyKey, requestHash } from '../../db/idempotency';
-import { findRowsById, insertRow, lockRow, saveRow, type Row } from '../../db/plain-rows';
 import { inTransaction, isUniqueViolation } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
 import type { Viewer } from '../../graphql/context';
@@ -35,6 +34,7 @@ import {
   TicketStatus,
 } from './ticket.entity';
 import { runSql } from '../../db/sql';
+import { type Row, findRowsById } from '../../read';
 
 export const SUPPORT_ROLES: readonly Role[] = [Role.SUPPORT_AGENT, Role.SUPPORT_LEAD];
 const MAX_BODY = 20_000;
@@ -109,13 +109,15 @@ export function renderMacro(body: string, values: Record<string, string>): strin
   );
 }
 
-/** Adds a message to a ticket; the row comes back with its id (events and idempotency keys name it). */
-function addMessage(
+/** Adds a message to a ticket; it comes back with its id (events and idempotency keys name it). */
+async function addMessage(
   tx: EntityManager,
   ticket: Ticket,
   message: Pick<TicketMessage, 'authorKind' | 'authorId' | 'body' | 'internal' | 'createdAt'>,
 ): Promise<TicketMessage> {
-  return insertRow(tx, TicketMessage, { ticket, ...message });
+  const added = tx.create(TicketMessage, { ticket, ...message });
+  await tx.flush();
+  return added;
 }
 
 /**
@@ -136,8 +138,7 @@ export class SupportService implements TerminationListener {
     const priority = draft.priority ?? TicketPriority.NORMAL;
     const channel = draft.channel ?? TicketChannel.WEB;
     return inTransaction(em, async (tx) => {
-      // Plain rows throughout: the customer and order are only checked, and the new ticket and
-      // its first message are inserted as they are (see db/plain-rows.ts).
+      // The customer and order are only checked, as rows; the ticket refers to them by key.
       const [customer] = await findRowsById(tx, Customer, [draft.customerId]);
       if (!customer)
         throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such customer', [
@@ -166,11 +167,11 @@ export class SupportService implements TerminationListener {
         "SELECT 'T-' || lpad(nextval('ticket_number_seq')::text, 6, '0') AS number",
       );
       // The entity's defaults (status NEW, version 1, no pause...) under the given values.
-      const draftTicket = Object.assign(new Ticket(), {
+      const ticket = tx.create(Ticket, {
         number,
         subject,
-        customer: customer as Customer,
-        order: order as Order | null,
+        customer: tx.getReference(Customer, customer.id),
+        order: order && tx.getReference(Order, order.id),
         priority,
         priorityRank: PRIORITY_RANK[priority],
         channel,
@@ -181,9 +182,8 @@ export class SupportService implements TerminationListener {
         createdAt: now,
         updatedAt: now,
       });
-      applyDeadlines(draftTicket, await this.policy(tx, priority));
-      draftTicket.assignee = await this.autoAssignee(tx);
-      const ticket = await insertRow(tx, Ticket, draftTicket);
+      applyDeadlines(ticket, await this.policy(tx, priority));
+      ticket.assignee = await this.autoAssignee(tx);
       const fromCustomer = channel !== TicketChannel.INTERNAL;
       await addMessage(tx, ticket, {
         authorKind: fromCustomer ? MessageAuthorKind.CUSTOMER : MessageAuthorKind.AGENT,
@@ -747,9 +747,11 @@ export class SupportService implements TerminationListener {
     } = {},
   ): Promise<{ ticket: Ticket; replayedResultId?: string }> {
     return inTransaction(em, async (tx) => {
-      // A plain row, changed in place and written back by saveRow: every agent action runs this,
-      // and a managed entity cost more CPU here than the statements did.
-      const ticket = await lockRow(tx, Ticket, ticketId);
+      const ticket = await tx.findOne(
+        Ticket,
+        { id: ticketId },
+        { lockMode: LockMode.PESSIMISTIC_WRITE },
+      );
       if (!ticket)
         throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such ticket', [
           'input',
@@ -782,7 +784,7 @@ export class SupportService implements TerminationListener {
       ticket.version += 1;
       ticket.updatedAt = this.clock.now();
       ticket.nextDueAt = nextDeadline(ticket);
-      await saveRow(tx, Ticket, ticket);
+      await tx.flush();
       await recordEvent(tx, {
         streamType: 'Ticket',
         streamId: ticket.id,

@@ -22,7 +22,6 @@ import { PresenceActivity } from '../../events/presence';
 import { hasAnyRole, requireRole, signedIn } from '../../graphql/auth-checker';
 import type { RequestContext } from '../../graphql/context';
 import { parseGlobalId } from '../../graphql/global-id';
-import { byIdLoader } from '../../graphql/loaders';
 import { BusinessRuleError, UserError, UserErrorCode, toPayload } from '../../graphql/user-error';
 import { Permissions } from '../auth/permissions';
 import { Employee } from '../employees/employee.entity';
@@ -31,6 +30,8 @@ import { ticketListFilter } from './support.resolver';
 import type { TicketListFilter, TicketSnapshot } from './support.service';
 import { TicketFilter, TicketMessageObject, TicketObject } from './support.types';
 import { Ticket, TicketMessage } from './ticket.entity';
+import { readById } from '../../read';
+import { ticketPassesRowFilter } from './support.reads';
 
 export enum TicketEventType {
   CREATED = 'CREATED',
@@ -200,21 +201,10 @@ async function matchesRow(
   filter: TicketListFilter,
   ticketId: number,
 ): Promise<boolean> {
-  const rowFilter = { breached: filter.breached, search: filter.search };
-  const loader = context.loaders.get<number, boolean>(
-    `queueRow:${JSON.stringify(rowFilter)}`,
-    async (ids) => {
-      const where = context.services.support.listWhere(rowFilter)();
-      const rows = await context.em.find(
-        Ticket,
-        { ...where, id: { $in: [...ids] } },
-        { fields: ['id'] },
-      );
-      const found = new Set(rows.map((row) => row.id));
-      return ids.map((id) => found.has(id));
-    },
-  );
-  return loader.load(ticketId);
+  return ticketPassesRowFilter.load(context, {
+    ticketId,
+    filter: { breached: filter.breached, search: filter.search },
+  });
 }
 
 interface TicketEventPayload {
@@ -320,9 +310,9 @@ export class TicketLiveResolver {
       cursor: String(event.seq),
       type: event.type as TicketEventType,
       occurredAt: event.occurredAt,
-      actor: event.actorId === null ? null : byIdLoader(context, Employee).load(event.actorId),
-      ticket: byIdLoader(context, Ticket).load(Number(event.streamId)),
-      message: messageId === null ? null : byIdLoader(context, TicketMessage).load(messageId),
+      actor: event.actorId === null ? null : readById(context, Employee, event.actorId),
+      ticket: readById(context, Ticket, Number(event.streamId)),
+      message: messageId === null ? null : readById(context, TicketMessage, messageId),
       changes,
       queue,
     };
@@ -343,7 +333,7 @@ export class TicketLiveResolver {
     return {
       ticketId: globalId,
       viewers: context.realtime.presence.viewers(ticketId).map((viewer) => ({
-        employee: byIdLoader(context, Employee).load(viewer.employeeId),
+        employee: readById(context, Employee, viewer.employeeId),
         activity: viewer.activity,
         since: viewer.since,
       })),

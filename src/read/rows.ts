@@ -6,17 +6,15 @@ import {
   type Platform,
 } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { runKeyedSql, runSql } from './sql';
+import { runKeyedSql, runSql } from '../db/sql';
 
 /**
  * Plain rows for the read path. GraphQL only reads properties, so a page of tickets does not need
  * MikroORM entities (identity map, change tracking, hydration): a row read with SQL and mapped to
  * the entity's property names is the same to every field resolver, at a fraction of the cost.
  * A many-to-one relation becomes `{ id }` (or the loaded row when the query joined it), so code
- * written against entities (`ticket.customer.id`) reads plain rows unchanged. Most writes use
- * entities and the unit of work; the hottest (new tickets and messages, ticket changes) insert
- * plain rows (`insertRow`), or lock one, change it in place and write back the columns that
- * changed (`lockRow`, `saveRow`).
+ * written against entities (`ticket.customer.id`) reads plain rows unchanged. Rows are for
+ * reading only: every write goes through MikroORM (entities, `em.insert`, `nativeUpdate`).
  */
 
 /** Marks a plain row with the entity class it was read as (how `Node` finds its type). */
@@ -32,8 +30,6 @@ interface MappedColumn {
   /** How the value converts: not at all, a date (which JSON carries as a string), by its type. */
   kind: 'plain' | 'date' | 'custom';
   convert: (value: unknown) => unknown;
-  /** The value as a bound parameter (a reference's key for a relation). */
-  toDatabase: (value: unknown) => unknown;
   /** A many-to-one: the value is the target's key, or the target's whole row when joined. */
   reference?: { primaryKey: string };
 }
@@ -61,22 +57,6 @@ function converter(prop: EntityProperty, platform: Platform): (value: unknown) =
   };
 }
 
-function databaseConverter(
-  prop: EntityProperty,
-  platform: Platform,
-  referenceKey?: string,
-): (value: unknown) => unknown {
-  const custom = prop.customType;
-  return (value) => {
-    const plain =
-      referenceKey && value !== null && value !== undefined
-        ? (value as RawRow)[referenceKey]
-        : value;
-    if (plain === null || plain === undefined) return null;
-    return custom ? custom.convertToDatabaseValue(plain, platform) : plain;
-  };
-}
-
 function columnsOf(meta: EntityMetadata, platform: Platform): MappedColumn[] {
   const columns: MappedColumn[] = [];
   for (const prop of meta.props) {
@@ -89,7 +69,6 @@ function columnsOf(meta: EntityMetadata, platform: Platform): MappedColumn[] {
         column: prop.fieldNames[0],
         kind: prop.customType ? 'custom' : prop.runtimeType === 'Date' ? 'date' : 'plain',
         convert: converter(prop, platform),
-        toDatabase: databaseConverter(prop, platform),
       });
     } else if (
       prop.kind === ReferenceKind.MANY_TO_ONE ||
@@ -102,7 +81,6 @@ function columnsOf(meta: EntityMetadata, platform: Platform): MappedColumn[] {
         column: prop.fieldNames[0],
         kind: 'custom',
         convert: converter(key, platform),
-        toDatabase: databaseConverter(prop, platform, key.name),
         reference: { primaryKey: key.name },
       });
     }
@@ -157,19 +135,62 @@ function compileMapper(meta: EntityMetadata, columns: MappedColumn[], nested: bo
     convert: ((value: unknown) => unknown)[],
     rowPrototype: object,
   ) => Mapper;
-  return factory(converters, rowPrototypeOf(meta));
+  return factory(converters, rowPrototypeOf(meta, columns));
 }
 
-const rowPrototypes = new WeakMap<EntityMetadata, object>();
+/** Whether reading a column a narrowed row did not read throws (tests), instead of answering undefined. */
+let narrowedRowsThrow = false;
 
-/** What every plain row of an entity inherits: the marker naming its entity class. */
-function rowPrototypeOf(meta: EntityMetadata): object {
-  let prototype = rowPrototypes.get(meta);
+/**
+ * Makes rows read with fewer than all columns throw when code reads one of the others, so a
+ * field resolver that reads a column it did not declare fails its test. Call it before any row
+ * is read (the tests' setup does); it costs nothing where it is off.
+ */
+export function makeNarrowedRowsThrow(): void {
+  narrowedRowsThrow = true;
+}
+
+const rowPrototypes = new WeakMap<EntityMetadata, Map<string, object>>();
+
+/**
+ * What every plain row of an entity inherits: the marker naming its entity class, and (when
+ * `makeNarrowedRowsThrow` is on) a getter that throws for each column the row did not read.
+ */
+function rowPrototypeOf(meta: EntityMetadata, read: readonly MappedColumn[]): object {
+  let byChoice = rowPrototypes.get(meta);
+  if (!byChoice) {
+    byChoice = new Map();
+    rowPrototypes.set(meta, byChoice);
+  }
+  const unread = narrowedRowsThrow
+    ? (mappedColumns.get(meta) ?? []).filter((column) => !read.includes(column))
+    : [];
+  const key = unread.map((column) => column.property).join(',');
+  let prototype = byChoice.get(key);
   if (!prototype) {
-    prototype = Object.create(Object.prototype, {
+    const properties: PropertyDescriptorMap = {
       [ROW_ENTITY]: { value: meta.class, enumerable: false },
-    }) as object;
-    rowPrototypes.set(meta, prototype);
+    };
+    for (const { property } of unread)
+      properties[property] = {
+        get(): never {
+          throw new Error(
+            `${meta.className}.${property} was not read for this row: declare it in the field resolver's @Reads`,
+          );
+        },
+        // A joined row put under the property's name (withJoined) becomes the row's own.
+        set(this: object, value: unknown) {
+          Object.defineProperty(this, property, {
+            value,
+            writable: true,
+            enumerable: true,
+            configurable: true,
+          });
+        },
+        enumerable: false,
+      };
+    prototype = Object.create(Object.prototype, properties) as object;
+    byChoice.set(key, prototype);
   }
   return prototype;
 }
@@ -382,6 +403,19 @@ export async function selectRows<T extends object>(
   return raws.map((raw) => withJoined(toRow(raw), raw, joins) as T);
 }
 
+/**
+ * Rows of one entity chosen by SQL, for a loader: `rest` follows `SELECT … FROM <table> <alias>`
+ * (a WHERE and ORDER BY with `?` placeholders); the many-to-one relations named in `join` come
+ * with each row, read in the same statement.
+ */
+export function readRows<T extends object>(
+  context: { em: EntityManager },
+  entity: EntityClass<T>,
+  query: { alias: string; rest: string; params: readonly unknown[]; join?: readonly string[] },
+): Promise<T[]> {
+  return selectRows(context.em, entity, query.alias, query.rest, query.params, query.join);
+}
+
 export interface JoinedRelation {
   property: string;
   /** The column the related row comes back in, as JSON. */
@@ -526,96 +560,3 @@ export function isLoadedRow(value: unknown): boolean {
  * is, instead of copying it into a new entity instance for every field.
  */
 export type Row<T> = Readonly<T>;
-
-/**
- * Inserts one row and returns it as a plain row, as the database stored it (its id, defaults).
- * The values start from the entity's own defaults (its class's property initializers, so the
- * class must construct without arguments), then `values`; properties left undefined are not
- * written, so the column's default applies.
- */
-export async function insertRow<T extends object>(
-  em: EntityManager,
-  entity: EntityClass<T>,
-  values: Partial<T>,
-): Promise<T> {
-  const target = entity as EntityClass<object>;
-  const draft = Object.assign(new (entity as new () => T)(), values) as RawRow;
-  const columns = mappedColumnsOf(em, metadataOf(em, target)).filter(
-    (column) => draft[column.property] !== undefined,
-  );
-  const platform = em.getPlatform();
-  const [raw] = await runSql<RawRow>(
-    em,
-    `INSERT INTO ${tableOf(em, target)} (${columns.map((c) => platform.quoteIdentifier(c.column)).join(', ')})
-     VALUES (${columns.map(() => '?').join(', ')}) RETURNING ${selectListOf(em, target)}`,
-    columns.map((column) => column.toDatabase(draft[column.property])),
-  );
-  return rowMapper(em, entity)(raw);
-}
-
-/** What each column of a locked row held when it was read, to find what a change touched. */
-const readValues = new WeakMap<object, string[]>();
-
-/** A value in a form that compares equal exactly when the column's value is unchanged. */
-function comparable(column: MappedColumn, value: unknown): string {
-  const stored = column.toDatabase(value);
-  if (stored instanceof Date) return `date:${stored.getTime()}`;
-  if (typeof stored === 'bigint') return `bigint:${stored}`;
-  return JSON.stringify(stored) ?? 'null';
-}
-
-/**
- * Locks one row until the transaction ends (`SELECT … FOR UPDATE`) and returns it as a plain row
- * to change in place and write back with `saveRow`; null when there is none. For the hot write
- * paths, where a managed entity (query building, hydration, the identity map and the unit of
- * work's change sets) cost more CPU than the statements themselves.
- */
-export async function lockRow<T extends object>(
-  em: EntityManager,
-  entity: EntityClass<T>,
-  id: number,
-): Promise<T | null> {
-  const target = entity as EntityClass<object>;
-  const [raw] = await runSql<RawRow>(
-    em,
-    `SELECT ${selectListOf(em, target)} FROM ${tableOf(em, target)} WHERE ${primaryKeyColumnOf(em, target)} = ? FOR UPDATE`,
-    [id],
-  );
-  if (!raw) return null;
-  const row = rowMapper(em, entity)(raw) as RawRow;
-  readValues.set(
-    row,
-    mappedColumnsOf(em, metadataOf(em, target)).map((column) =>
-      comparable(column, row[column.property]),
-    ),
-  );
-  return row as T;
-}
-
-/** Writes back the columns of a row from `lockRow` that changed since it was read: one UPDATE, or none. */
-export async function saveRow<T extends object>(
-  em: EntityManager,
-  entity: EntityClass<T>,
-  row: T,
-): Promise<void> {
-  const target = entity as EntityClass<object>;
-  const meta = metadataOf(em, target);
-  const read = readValues.get(row);
-  if (!read) throw new Error(`saveRow: this ${entity.name} row was not read with lockRow`);
-  const values = row as RawRow;
-  const assignments: string[] = [];
-  const params: unknown[] = [];
-  mappedColumnsOf(em, meta).forEach((column, index) => {
-    const now = comparable(column, values[column.property]);
-    if (now === read[index]) return;
-    assignments.push(`${em.getPlatform().quoteIdentifier(column.column)} = ?`);
-    params.push(column.toDatabase(values[column.property]));
-    read[index] = now;
-  });
-  if (assignments.length === 0) return;
-  await runSql(
-    em,
-    `UPDATE ${tableOf(em, target)} SET ${assignments.join(', ')} WHERE ${primaryKeyColumnOf(em, target)} = ?`,
-    [...params, values[meta.getPrimaryProps()[0].name]],
-  );
-}

@@ -9,13 +9,13 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { getMetadataStorage } from 'type-graphql';
-import { columnPropertiesOf, type JoinedColumns } from '../db/plain-rows';
+import { columnPropertiesOf, type JoinedColumns } from './rows';
 
 /**
  * Which columns a page reads: only those the fields its query selects need.
  *
  * A field of an object type reads the parent row's property of the same name, unless it has a
- * field resolver: then the resolver declares what it reads with `@ReadsColumns`, and one that
+ * field resolver: then the resolver declares what it reads with `@Reads`, and one that
  * declares nothing makes its parent's page read every column (nothing is ever left out on a
  * guess). A page of fifty tickets then reads ten columns of each instead of twenty-three, and
  * the customer, agent and order beside each only the two or three their fields need; the
@@ -36,20 +36,73 @@ export interface Selection {
 /** Field resolvers' declared reads: resolver class → method → properties of the parent row. */
 const declaredReads = new Map<object, Map<string, readonly string[]>>();
 
+function declareReads(prototype: object, method: string | symbol, properties: readonly string[]) {
+  const resolver = prototype.constructor;
+  let methods = declaredReads.get(resolver);
+  if (!methods) {
+    methods = new Map();
+    declaredReads.set(resolver, methods);
+  }
+  methods.set(String(method), properties);
+}
+
+/** The key every row holds, whatever a page reads. */
+type KeyOf<Entity> = 'id' extends keyof Entity ? 'id' : never;
+
+/** A row that holds the columns `Columns` of `Entity` (and its key), and nothing else. */
+export type RowOf<Entity, Columns extends keyof Entity = never> = Readonly<
+  Pick<Entity, Columns | KeyOf<Entity>>
+>;
+
+/** The parent row a field resolver takes: its first parameter (`@Root()`). */
+type ParentOf<Method> = Method extends (parent: infer Parent, ...rest: never[]) => unknown
+  ? Parent
+  : never;
+
 /**
- * Declares the properties of its parent row that a field resolver reads (none: `@ReadsColumns()`,
- * for one that reads only the primary key, which every page reads anyway; such a field may also
- * be started before its row is read, with a row that holds only the key: see look-ahead.ts).
+ * Unknown when the resolver's parent row holds only declared columns; otherwise a type no
+ * descriptor has, which names the columns it would read without declaring them.
  */
-export function ReadsColumns(...properties: string[]): MethodDecorator {
-  return (prototype, method) => {
-    const resolver = prototype.constructor;
-    let methods = declaredReads.get(resolver);
-    if (!methods) {
-      methods = new Map();
-      declaredReads.set(resolver, methods);
-    }
-    methods.set(String(method), properties);
+type DeclaresAllItReads<Method, Declared extends PropertyKey> = [
+  Exclude<keyof ParentOf<Method>, Declared>,
+] extends [never]
+  ? unknown
+  : { readsUndeclaredColumns: Exclude<keyof ParentOf<Method>, Declared> };
+
+/**
+ * Declares the columns of its parent row (of `entity`) that a field resolver reads. The
+ * resolver's first parameter (`@Root()`) must then be typed `RowOf<Entity, …those columns>` or
+ * narrower: a row type with any other column does not compile, and neither does reading one.
+ * Pages read only the declared columns of their rows (see `neededProperties`).
+ */
+export function Reads<Entity extends object, const Columns extends keyof Entity & string>(
+  // Names the row's type; the columns' existence is checked when a page first reads them.
+  _entity: EntityClass<Entity>,
+  ...columns: Columns[]
+) {
+  return <Method>(
+    prototype: object,
+    method: string | symbol,
+    descriptor: TypedPropertyDescriptor<Method> &
+      DeclaresAllItReads<Method, Columns | KeyOf<Entity>>,
+  ): void => {
+    void descriptor;
+    declareReads(prototype, method, columns);
+  };
+}
+
+/**
+ * Declares that a field resolver reads nothing of its parent row but the key. Such a field may
+ * also start before its row is read, with a row that holds only the key (look-ahead.ts).
+ */
+export function ReadsKeyOnly() {
+  return <Method>(
+    prototype: object,
+    method: string | symbol,
+    descriptor: TypedPropertyDescriptor<Method> & DeclaresAllItReads<Method, 'id'>,
+  ): void => {
+    void descriptor;
+    declareReads(prototype, method, []);
   };
 }
 
@@ -94,7 +147,7 @@ function resolvedFieldsOf(typeName: string): Map<string, readonly string[] | nul
 
 /**
  * Whether `typeName.field` has a resolver that reads nothing of its parent row but the key
- * (declared `@ReadsColumns()`), so it can start before the row is read (look-ahead.ts).
+ * (declared `@ReadsKeyOnly()`), so it can start before the row is read (look-ahead.ts).
  */
 export function readsOnlyKey(typeName: string, field: string): boolean {
   return resolvedFieldsOf(typeName)?.get(field)?.length === 0;

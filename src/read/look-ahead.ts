@@ -1,5 +1,4 @@
 import type { EntityClass } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   Kind,
   getArgumentValues,
@@ -13,13 +12,13 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
-import { readsOnlyKey } from './column-needs';
-import { byIdLoader, type Loaders } from './loaders';
+import { readsOnlyKey } from './columns';
+import { loadById, type ReadContext } from './loaders';
 
 /**
  * Look-ahead for a field that loads one row by a key its arguments give (`customer(id:)`,
  * `order(id:)`, `node(id:)`): the fields selected on that row whose resolvers read nothing of it
- * but its key (`@ReadsColumns()`: a customer's orders, tickets and balance) start as soon as the
+ * but its key (`@ReadsKeyOnly()`: a customer's orders, tickets and balance) start as soon as the
  * key is known, in the same turn as the row's own read, instead of a turn later once the row has
  * come back. Their statements then go to PostgreSQL in one write with the row's (see
  * db/statement-pipeline.ts), and the request waits for one round trip instead of two.
@@ -178,14 +177,14 @@ function planFields(info: GraphQLResolveInfo, type: GraphQLObjectType): LookAhea
  * The row of `entity` with this primary key, loaded by key and batched per request (null if
  * there is none), with the key-only fields the query selects on it started in the same turn.
  */
-export function rowByKey<T extends { id: number }>(
-  context: { em: EntityManager; loaders: Loaders },
+export function readRoot<T extends { id: number }>(
+  context: ReadContext,
   info: GraphQLResolveInfo,
   entity: EntityClass<T>,
   typeName: string,
   key: number,
 ): Promise<T | null> {
-  const row = byIdLoader(context, entity).load(key);
+  const row = loadById(context, entity, key);
   startKeyOnlyFields(info, context, typeName, key);
   return row;
 }

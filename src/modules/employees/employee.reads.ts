@@ -1,0 +1,109 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import { signedIn } from '../../graphql/auth-checker';
+import type { RequestContext } from '../../graphql/context';
+import { defineGroupLoader, defineLoader, readPage, type PageArgs } from '../../read';
+import { Department, Employee, SalaryChange } from './employee.entity';
+import { PayrollRun, Payslip } from './payroll.entity';
+
+/** How employees, departments and payroll read. */
+
+export function employeePage(
+  context: RequestContext,
+  where: FilterQuery<Employee>,
+  args: PageArgs,
+) {
+  return readPage(context, Employee, where, args, { orderBy: { name: 'asc', id: 'asc' } });
+}
+
+export function payrollRunPage(context: RequestContext, args: PageArgs) {
+  return readPage(context, PayrollRun, {}, args, { orderBy: { periodStart: 'desc', id: 'desc' } });
+}
+
+/** The fields that show someone's pay; each read of one by another person is recorded. */
+export type PayField = 'salary' | 'salaryHistory' | 'payslips';
+
+function payReadsRecorder(field: PayField) {
+  return defineLoader<number, true, RequestContext>(
+    `employees.payRead.${field}`,
+    async (context, ids) => {
+      await context.services.employees.recordPayReads(
+        context.em.fork(),
+        signedIn(context),
+        ids,
+        field,
+      );
+      return ids.map(() => true as const);
+    },
+  );
+}
+
+/** Records, once per request and field, that the viewer read these employees' pay. */
+export const payReadsRecorded: Record<PayField, ReturnType<typeof payReadsRecorder>> = {
+  salary: payReadsRecorder('salary'),
+  salaryHistory: payReadsRecorder('salaryHistory'),
+  payslips: payReadsRecorder('payslips'),
+};
+
+/** An employee's annual salary in effect today, in minor units (null: none on record). */
+export const salaryToday = defineLoader<number, bigint | null, RequestContext>(
+  'employees.salaryToday',
+  async (context, ids) => {
+    const today = new Date().toISOString().slice(0, 10);
+    const salaries = await context.services.employees.salaryOn(context.em, ids, today);
+    return ids.map((id) => salaries.get(id) ?? null);
+  },
+);
+
+export const salaryHistoryOfEmployee = defineGroupLoader<SalaryChange>(
+  'employees.salaryHistory',
+  (context, ids) =>
+    context.em.find(
+      SalaryChange,
+      { employee: { $in: [...ids] } },
+      { orderBy: { employee: 'asc', effectiveFrom: 'asc' } },
+    ),
+  (step) => step.employee.id,
+);
+
+export const payslipsOfEmployee = defineGroupLoader<Payslip>(
+  'employees.payslipsOfEmployee',
+  (context, ids) =>
+    context.em.find(
+      Payslip,
+      { employee: { $in: [...ids] } },
+      { populate: ['run'], orderBy: { run: { periodStart: 'desc' } } },
+    ),
+  (slip) => slip.employee.id,
+);
+
+export const payslipsOfRun = defineGroupLoader<Payslip>(
+  'employees.payslipsOfRun',
+  (context, ids) =>
+    context.em.find(
+      Payslip,
+      { run: { $in: [...ids] } },
+      { populate: ['run'], orderBy: { employee: 'asc' } },
+    ),
+  (slip) => slip.run.id,
+);
+
+export const reportsOfManager = defineGroupLoader<Employee>(
+  'employees.reportsOfManager',
+  (context, ids) =>
+    context.em.find(Employee, { manager: { $in: [...ids] } }, { orderBy: { name: 'asc' } }),
+  (report) => report.manager?.id ?? 0,
+);
+
+export const childrenOfDepartment = defineGroupLoader<Department>(
+  'employees.childrenOfDepartment',
+  (context, ids) =>
+    context.em.find(Department, { parent: { $in: [...ids] } }, { orderBy: { name: 'asc' } }),
+  (child) => child.parent?.id ?? 0,
+);
+
+export const employeesOfDepartment = defineGroupLoader<Employee>(
+  'employees.employeesOfDepartment',
+  (context, ids) =>
+    context.em.find(Employee, { department: { $in: [...ids] } }, { orderBy: { name: 'asc' } }),
+  (employee) => employee.department?.id ?? 0,
+);

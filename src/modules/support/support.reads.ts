@@ -1,0 +1,193 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import type { RequestContext } from '../../graphql/context';
+import {
+  defineLoader,
+  joinOne,
+  readPage,
+  readPagesPerParent,
+  readRows,
+  type PageArgs,
+  type ReadContext,
+  type RowOf,
+  type Where,
+} from '../../read';
+import { TicketOrder } from './support.types';
+import { Ticket, TicketMessage } from './ticket.entity';
+
+/**
+ * How tickets and their conversations read. Internal notes are read only for viewers who may
+ * see them (`withNotes`): every read here that can reach a note takes that flag.
+ */
+
+export const TICKET_ORDERINGS = {
+  [TicketOrder.SLA_DUE]: { nextDueAt: 'asc', id: 'asc' },
+  [TicketOrder.PRIORITY]: { priorityRank: 'asc', createdAt: 'asc', id: 'asc' },
+  [TicketOrder.CREATED]: { createdAt: 'desc', id: 'desc' },
+  [TicketOrder.UPDATED]: { updatedAt: 'desc', id: 'desc' },
+} as const;
+
+/**
+ * The latest message of the ticket at `ticket` (internal notes only `withNotes`), selecting
+ * `what`: one index probe on (ticket_id, id), however long the conversation is.
+ */
+function latestMessageSql(ticket: string, withNotes: boolean, what: string): string {
+  return `SELECT ${what} FROM ticket_message last
+           WHERE last.ticket_id = ${ticket}.id ${withNotes ? '' : 'AND NOT last.internal'}
+           ORDER BY last.id DESC LIMIT 1`;
+}
+
+/** A page of tickets reads each one's last message in its own statement when the query asks. */
+const lastMessageJoined = {
+  withNotes: joinOne({
+    field: 'lastMessage',
+    entity: TicketMessage,
+    alias: 'last',
+    sql: (ticket, row) => latestMessageSql(ticket, true, row),
+  }),
+  withoutNotes: joinOne({
+    field: 'lastMessage',
+    entity: TicketMessage,
+    alias: 'last',
+    sql: (ticket, row) => latestMessageSql(ticket, false, row),
+  }),
+};
+
+function lastMessageLoader(withNotes: boolean) {
+  return defineLoader<number, TicketMessage | null>(
+    `support.lastMessage.${withNotes ? 'withNotes' : 'withoutNotes'}`,
+    async (context, ids) => {
+      const messages = await readRows(context, TicketMessage, {
+        alias: 'm',
+        rest: `WHERE m.id IN (SELECT (${latestMessageSql('t', withNotes, 'last.id')})
+                                FROM ticket t WHERE t.id = ANY(?))`,
+        params: [ids],
+      });
+      const byTicket = new Map(messages.map((message) => [message.ticket.id, message]));
+      return ids.map((id) => byTicket.get(id) ?? null);
+    },
+  );
+}
+
+const lastMessageOfTicket = {
+  withNotes: lastMessageLoader(true),
+  withoutNotes: lastMessageLoader(false),
+};
+
+const notes = (withNotes: boolean) => (withNotes ? 'withNotes' : 'withoutNotes');
+
+export function ticketPage(
+  context: ReadContext,
+  where: Where<Ticket>,
+  args: PageArgs,
+  orderBy: TicketOrder,
+  info: GraphQLResolveInfo,
+  withNotes: boolean,
+) {
+  return readPage(context, Ticket, where, args, {
+    orderBy: TICKET_ORDERINGS[orderBy],
+    info,
+    joinedFields: [lastMessageJoined[notes(withNotes)]],
+  });
+}
+
+/** A customer's tickets, newest first, one statement for every customer of the request. */
+export function ticketsOfCustomer(
+  context: ReadContext,
+  customerId: number,
+  where: Where<Ticket>,
+  args: PageArgs,
+  info: GraphQLResolveInfo,
+  withNotes: boolean,
+) {
+  return readPagesPerParent(
+    context,
+    Ticket,
+    { property: 'customer', id: customerId },
+    where,
+    args,
+    {
+      orderBy: TICKET_ORDERINGS[TicketOrder.CREATED],
+      info,
+      joinedFields: [lastMessageJoined[notes(withNotes)]],
+    },
+  );
+}
+
+/** A ticket's conversation, oldest first. */
+export function messagesOfTicket(
+  context: ReadContext,
+  ticketId: number,
+  args: PageArgs,
+  withNotes: boolean,
+) {
+  return readPagesPerParent(
+    context,
+    TicketMessage,
+    { property: 'ticket', id: ticketId },
+    withNotes ? {} : { internal: false },
+    args,
+    { orderBy: { id: 'asc' } },
+  );
+}
+
+/** A ticket's latest message: the one its page read beside it, or loaded with the request's others. */
+export function lastMessageOf(
+  context: ReadContext,
+  ticket: RowOf<Ticket>,
+  withNotes: boolean,
+): TicketMessage | null | Promise<TicketMessage | null> {
+  const joined = (ticket as { lastMessage?: TicketMessage | null }).lastMessage;
+  if (joined !== undefined) return joined;
+  return lastMessageOfTicket[notes(withNotes)].load(context, ticket.id);
+}
+
+/** The tickets about an order, newest first. */
+export const ticketsOfOrder = defineLoader<number, Ticket[]>(
+  'support.ticketsOfOrder',
+  async (context, ids) => {
+    const tickets = await context.em.find(
+      Ticket,
+      { order: { $in: [...ids] } },
+      { orderBy: { id: 'desc' } },
+    );
+    return ids.map((id) => tickets.filter((ticket) => ticket.order?.id === id));
+  },
+);
+
+/** The filters of a queue that only the ticket's current row can answer. */
+interface RowFilter {
+  breached?: boolean | null;
+  search?: string | null;
+}
+
+/** Whether a ticket's current row passes a queue's row filter; batched per filter. */
+export const ticketPassesRowFilter = defineLoader<
+  { ticketId: number; filter: RowFilter },
+  boolean,
+  RequestContext
+>(
+  'support.ticketPassesRowFilter',
+  async (context, keys) => {
+    const byFilter = new Map<string, { filter: RowFilter; ids: number[] }>();
+    for (const { ticketId, filter } of keys) {
+      const key = JSON.stringify(filter);
+      const group = byFilter.get(key) ?? { filter, ids: [] };
+      group.ids.push(ticketId);
+      byFilter.set(key, group);
+    }
+    const passing = new Map<string, Set<number>>();
+    for (const [key, { filter, ids }] of byFilter) {
+      const where = context.services.support.listWhere(filter)();
+      const rows = await context.em.find(
+        Ticket,
+        { ...where, id: { $in: ids } },
+        { fields: ['id'] },
+      );
+      passing.set(key, new Set(rows.map((row) => row.id)));
+    }
+    return keys.map(
+      ({ ticketId, filter }) => passing.get(JSON.stringify(filter))?.has(ticketId) ?? false,
+    );
+  },
+  { cacheKeyFn: ({ ticketId, filter }) => `${ticketId}|${JSON.stringify(filter)}` },
+);
