@@ -91,6 +91,16 @@ registerNodeType({
   load: (context, id) => readById(context, Ticket, id),
 });
 registerNodeType({
+  typeName: 'TicketMessage',
+  entity: TicketMessage,
+  roles: READ,
+  // An internal note exists only for viewers who may read notes.
+  load: async (context, id) => {
+    const message = await readById(context, TicketMessage, id);
+    return message?.internal && !seesInternalNotes(context.viewer) ? null : message;
+  },
+});
+registerNodeType({
   typeName: 'Macro',
   entity: Macro,
   roles: WORK,
