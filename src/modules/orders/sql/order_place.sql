@@ -2,10 +2,13 @@
 -- order with its number (SO-000042, from a sequence, without a race), its lines at the prices
 -- given, the stock reservation (stock_reserve_for_order, which refuses a shortage) and its PLACED
 -- event, returning the order's row. The service checks the customer and the products before.
+-- The event's payload is built by the service (p_placed_payload); this adds only what is made
+-- here: the order's number (the order's id is the event's stream id).
 
 create or replace function order_place(
     p_customer bigint, p_note text, p_placed_by bigint,
-    p_products bigint[], p_quantities int[], p_prices bigint[], p_costs bigint[])
+    p_products bigint[], p_quantities int[], p_prices bigint[], p_costs bigint[],
+    p_placed_payload jsonb)
   returns setof "order" language plpgsql as $$
 declare
   placed "order";
@@ -22,8 +25,6 @@ begin
   perform stock_reserve_for_order(placed.id, p_products, p_quantities, p_placed_by);
   insert into event (stream_type, stream_id, type, payload, actor_id)
     values ('Order', placed.id::text, 'PLACED',
-            jsonb_build_object('number', placed.number, 'customerId', p_customer,
-                               'status', placed.status, 'total', placed.total_minor::text),
-            p_placed_by);
+            p_placed_payload || jsonb_build_object('number', placed.number), p_placed_by);
   return next placed;
 end $$;

@@ -7,7 +7,8 @@
 create or replace function order_place_once(
     p_scope text, p_key text, p_request_hash text,
     p_customer bigint, p_note text, p_placed_by bigint,
-    p_products bigint[], p_quantities int[], p_prices bigint[], p_costs bigint[])
+    p_products bigint[], p_quantities int[], p_prices bigint[], p_costs bigint[],
+    p_placed_payload jsonb)
   returns setof "order" language plpgsql as $$
 declare
   taken idempotency_key;
@@ -25,7 +26,8 @@ begin
     return;
   end if;
   select * into placed
-    from order_place(p_customer, p_note, p_placed_by, p_products, p_quantities, p_prices, p_costs);
+    from order_place(p_customer, p_note, p_placed_by, p_products, p_quantities, p_prices, p_costs,
+                     p_placed_payload);
   update idempotency_key set result_id = placed.id::text where scope = p_scope and key = p_key;
   return next placed;
 end $$;
