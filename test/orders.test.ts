@@ -245,6 +245,13 @@ describe('fulfilment', () => {
       ['STATUS_CHANGED', 'SHIPPED'],
       ['STATUS_CHANGED', 'DELIVERED'],
     ]);
+    // The PLACED event's payload: the service builds it, `order_place` adds the number.
+    expect(history?.[0].data).toEqual({
+      number: order?.number,
+      customerId: Number(Buffer.from(customerId, 'base64url').toString().split(':')[1]),
+      status: 'PLACED',
+      total: '5000',
+    });
     expect(history?.[0].actor?.email).toBe('admin@example.com');
     expect(history?.[1].actor?.email).toBe('warehouse@example.com');
   });

@@ -70,12 +70,12 @@ export async function readEvents(
 /**
  * Hands every committed event to this instance's subscribers, in commit order, exactly once.
  *
- * One connection LISTENs. A notification carries the committed event (see the event migrations),
+ * One connection LISTENs. A notification carries the committed event (sql/event_assign_seq.sql),
  * and when it is the very next one after the last delivered seq, it is delivered as it is.
  * Anything else (a seq alone, a gap, a read already under way) makes the reader read everything
  * after the last seq it delivered, so lost, coalesced or reordered notifications lose nothing. A
  * periodic catch-up covers a notification that never came (or a dropped connection). Because seq
- * is assigned at commit under a lock (see the event table's migration), once seq N is visible
+ * is assigned at commit under a lock (sql/event_assign_seq.sql), once seq N is visible
  * every smaller seq that will ever exist is visible too: reading "after the last delivered" never
  * skips an event that is still to commit.
  */

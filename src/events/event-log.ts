@@ -42,7 +42,7 @@ export function eventInsert(record: EventRecord): { sql: string; params: unknown
 
 /**
  * The seq of the newest committed event, 0 when there is none. Events take their seqs in commit
- * order (the commit-order trigger, see the event migrations), so every event up to it has
+ * order (the commit-order trigger, sql/event_assign_seq.sql), so every event up to it has
  * committed: a list read after this has seen them all, and a feed resumed after it misses none
  * of the later ones.
  */

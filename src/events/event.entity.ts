@@ -14,7 +14,7 @@ import {
  * as the audit history of orders, tickets and employees.
  *
  * `seq` is assigned at COMMIT by a deferred trigger, under a lock held until the commit is
- * visible, so seq order is commit order and a gap never fills later (see the initial migration).
+ * visible, so seq order is commit order and a gap never fills later (sql/event_assign_seq.sql).
  * The same trigger announces the event with `pg_notify('backdesk_events', ...)`: the event as
  * JSON, or its seq alone when that is too long for a notification.
  */

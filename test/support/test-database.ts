@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { PROJECT_ROOT } from '../../src/config';
 import { migrateUp, openOrm } from '../../src/db/orm';
+import { sqlFunctionNames, sqlFunctionSource } from '../../src/db/sql-functions';
 
 /** Set by the global setup: a connection string with rights to create databases. */
 export function adminUrl(): string {
@@ -24,12 +25,16 @@ export function databaseUrl(name: string): string {
 export const TEST_DATABASE_PREFIX = 'backdesk_t_';
 const TEMPLATE_LOCK = 4_242_001;
 
-/** A fingerprint of the committed migrations: the template is rebuilt when they change. */
+/**
+ * A fingerprint of the committed migrations and of the SQL function files they read: the
+ * template is rebuilt when either changes.
+ */
 function migrationsFingerprint(): string {
   const dir = path.join(PROJECT_ROOT, 'migrations');
   const hash = createHash('sha256');
   for (const file of fs.readdirSync(dir).sort())
     hash.update(file).update(fs.readFileSync(path.join(dir, file)));
+  for (const name of sqlFunctionNames()) hash.update(name).update(sqlFunctionSource(name));
   return hash.digest('hex').slice(0, 16);
 }
 

@@ -224,7 +224,7 @@ export class CatalogService {
 
   /**
    * The OUT_OF_STOCK refusal for a reservation that `stock_reserve_for_order` (the database
-   * function that reserves an order's stock, see its migration) refused, on the first line that
+   * function that reserves an order's stock, in ./sql/) refused, on the first line that
    * asks for the short product; undefined for any other error.
    */
   outOfStock(error: unknown, requests: readonly StockRequest[]): BusinessRuleError | undefined {

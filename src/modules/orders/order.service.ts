@@ -51,6 +51,22 @@ const MAX_UNITS_PER_LINE = 10_000;
 /** The idempotency keys of placeOrder. */
 const SCOPE = 'placeOrder';
 
+/**
+ * The PLACED event's payload, but for the order's number, which `order_place` adds when the
+ * sequence gives it: `{ number, customerId, status, total }`, the total in minor units as a
+ * string, as the order's `total_minor` (the same sum, of the same prices, in the database).
+ */
+function placedPayload(
+  customerId: number,
+  lines: readonly { product: Row<Product>; quantity: number }[],
+): Record<string, unknown> {
+  const total = lines.reduce(
+    (sum, { product, quantity }) => sum + BigInt(quantity) * BigInt(product.priceMinor),
+    0n,
+  );
+  return { customerId, status: OrderStatus.PLACED, total: total.toString() };
+}
+
 type TransitionDetails =
   | { to: OrderStatus.PICKING | OrderStatus.PACKED | OrderStatus.DELIVERED }
   | { to: OrderStatus.SHIPPED; carrier: string; trackingNumber: string }
@@ -108,7 +124,7 @@ export class OrderService {
     // The part that holds locks is one statement, a transaction of its own (no BEGIN and COMMIT
     // round trips): `order_place` writes the order, its lines at these prices, the stock
     // reservation and the PLACED event; `order_place_once` first claims the idempotency key and
-    // records the order under it (see their migrations).
+    // records the order under it (see ./sql/).
     const requests: StockRequest[] = lines.map(({ product, quantity }, index) => ({
       productId: product.id,
       quantity,
@@ -124,8 +140,9 @@ export class OrderService {
       column((line) => line.quantity),
       column((line) => line.product.priceMinor),
       column((line) => line.product.costMinor),
+      JSON.stringify(placedPayload(draft.customerId, lines)),
     ];
-    const orderParameters = '?, ?, ?, ?::bigint[], ?::int[], ?::bigint[], ?::bigint[]';
+    const orderParameters = '?, ?, ?, ?::bigint[], ?::int[], ?::bigint[], ?::bigint[], ?::jsonb';
     try {
       const [placed] = await retryingLostRaces(() =>
         key === null
