@@ -14,7 +14,7 @@ import {
 import type { GraphQLResolveInfo } from 'graphql';
 import { loadHistory } from '../../events/history';
 import { HistoryEntry } from '../../events/history.types';
-import { hasAnyRole, requireRole, signedIn } from '../../graphql/auth-checker';
+import { requireRole, signedIn } from '../../graphql/auth-checker';
 import { ReadsColumns } from '../../graphql/column-needs';
 import type { RequestContext, Viewer } from '../../graphql/context';
 import { parseGlobalId } from '../../graphql/global-id';
@@ -37,7 +37,7 @@ import { EmployeeObject } from '../employees/employee.types';
 import { Order } from '../orders/order.entity';
 import { OrderObject } from '../orders/order.types';
 import { isBreached } from './sla';
-import type { TicketListFilter } from './support.service';
+import { readsInternalNotes, type TicketListFilter } from './support.service';
 import {
   AddCustomerMessageInput,
   AddCustomerMessagePayload,
@@ -120,10 +120,6 @@ export function ticketListFilter(filter: TicketFilter | null | undefined): Ticke
   };
 }
 
-function seesInternalNotes(viewer: Viewer | undefined): boolean {
-  return viewer !== undefined && hasAnyRole(viewer, Permissions.support.internalNotes);
-}
-
 /**
  * The latest message of the ticket at `ticketAlias` (internal notes only for those who see
  * them), as its id or as its row in JSON: one index probe on (ticket_id, id), however long the
@@ -137,7 +133,7 @@ function latestMessageSql(ticketAlias: string, withNotes: boolean, what: string)
 
 /** A page of tickets reads each one's last message in its own statement when the query asks. */
 function lastMessageJoined(viewer: Viewer | undefined): JoinedField {
-  return seesInternalNotes(viewer) ? lastMessageWithNotes : lastMessageWithoutNotes;
+  return readsInternalNotes(viewer) ? lastMessageWithNotes : lastMessageWithoutNotes;
 }
 
 function lastMessageJoin(withNotes: boolean): JoinedField {
@@ -188,7 +184,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     @Ctx() context: RequestContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    const where = context.services.support.listWhere(ticketListFilter(filter));
+    const where = context.services.support.listWhere(ticketListFilter(filter), context.viewer);
     return paginate(context.em, Ticket, where, args, {
       orderBy: ORDERINGS[orderBy],
       info,
@@ -369,7 +365,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Ctx() context: RequestContext,
   ) {
-    const withNotes = seesInternalNotes(context.viewer);
+    const withNotes = readsInternalNotes(context.viewer);
     return paginateByParent(
       context,
       TicketMessage,
@@ -389,7 +385,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     // A page that selected it has read it already (lastMessageJoined).
     const joined = (ticket as { lastMessage?: Row<TicketMessage> | null }).lastMessage;
     if (joined !== undefined) return joined;
-    const withNotes = seesInternalNotes(context.viewer);
+    const withNotes = readsInternalNotes(context.viewer);
     return context.loaders
       .get<number, TicketMessage | null>(`lastMessage:${withNotes}`, async (ids) => {
         const messages = await selectRows(
@@ -565,10 +561,10 @@ export class CustomerTicketsResolver {
     @Ctx() context: RequestContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    const where = context.services.support.listWhere({
-      ...ticketListFilter(filter),
-      customerId: null,
-    });
+    const where = context.services.support.listWhere(
+      { ...ticketListFilter(filter), customerId: null },
+      context.viewer,
+    );
     return paginateByParent(
       context,
       Ticket,

@@ -19,8 +19,8 @@ import type { CommittedEvent } from '../../events/event-dispatcher';
 import { LiveFeed, type LiveDelivery } from '../../events/live-feed';
 import { abortable, parseCursor, requireLiveRole } from '../../events/live-stream';
 import { PresenceActivity } from '../../events/presence';
-import { hasAnyRole, requireRole, signedIn } from '../../graphql/auth-checker';
-import type { RequestContext } from '../../graphql/context';
+import { requireRole, signedIn } from '../../graphql/auth-checker';
+import type { RequestContext, Viewer } from '../../graphql/context';
 import { parseGlobalId } from '../../graphql/global-id';
 import { byIdLoader } from '../../graphql/loaders';
 import { BusinessRuleError, UserError, UserErrorCode, toPayload } from '../../graphql/user-error';
@@ -28,7 +28,7 @@ import { Permissions } from '../auth/permissions';
 import { Employee } from '../employees/employee.entity';
 import { EmployeeObject } from '../employees/employee.types';
 import { ticketListFilter } from './support.resolver';
-import type { TicketListFilter, TicketSnapshot } from './support.service';
+import { readsInternalNotes, type TicketListFilter, type TicketSnapshot } from './support.service';
 import { TicketFilter, TicketMessageObject, TicketObject } from './support.types';
 import { Ticket, TicketMessage } from './ticket.entity';
 
@@ -197,14 +197,17 @@ function matchesSnapshot(
 /** Whether the ticket's current row passes the filters a snapshot cannot answer (breached, search); batched per event. */
 async function matchesRow(
   context: RequestContext,
+  viewer: Viewer,
   filter: TicketListFilter,
   ticketId: number,
 ): Promise<boolean> {
   const rowFilter = { breached: filter.breached, search: filter.search };
+  // One event's loaders serve every feed: what a search reaches depends on the viewer.
+  const notes = readsInternalNotes(viewer);
   const loader = context.loaders.get<number, boolean>(
-    `queueRow:${JSON.stringify(rowFilter)}`,
+    `queueRow:${notes}:${JSON.stringify(rowFilter)}`,
     async (ids) => {
-      const where = context.services.support.listWhere(rowFilter)();
+      const where = context.services.support.listWhere(rowFilter, viewer)();
       const rows = await context.em.find(
         Ticket,
         { ...where, id: { $in: [...ids] } },
@@ -248,13 +251,15 @@ function ticketEventFeed({
         after?: TicketSnapshot;
         internal?: boolean;
       };
-      if (payload.internal && !hasAnyRole(viewer, Permissions.support.internalNotes)) return null;
+      if (payload.internal && !readsInternalNotes(viewer)) return null;
       const ticketId = Number(event.streamId);
       const before = matchesSnapshot(filter, ticketId, payload.before);
       const now = matchesSnapshot(filter, ticketId, payload.after);
       // Most queues are answered by the snapshots alone, with no query and no await.
       if (!now || !needsRow(filter)) return movement(event, before, now);
-      return matchesRow(eventContext, filter, ticketId).then((row) => movement(event, before, row));
+      return matchesRow(eventContext, viewer, filter, ticketId).then((row) =>
+        movement(event, before, row),
+      );
     },
   });
 }
