@@ -1,7 +1,10 @@
 import { raw, type FilterQuery } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { openOrm } from '../src/db/orm';
-import { shapedStatement, type Statement } from '../src/read/statement-shapes';
+import { shapedStatement, standInsFit, type Statement } from '../src/read/statement-shapes';
+import { DomainEvent } from '../src/events/event.entity';
+import { Role } from '../src/modules/auth/role';
+import { Employee } from '../src/modules/employees/employee.entity';
 import { Order } from '../src/modules/orders/order.entity';
 import { Ticket } from '../src/modules/support/ticket.entity';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -122,4 +125,113 @@ it('renders every time what it cannot vouch for: raw SQL, dates, values the buil
   }
   // Each of those shapes once more for the stand-ins, then once per statement.
   expect(converting.count).toBe(6);
+});
+
+/** The metadata of an entity, as the page statements pass it. */
+const metaOf = (entity: { name: string }) => () => orm.getMetadata().get(entity.name);
+
+it('builds an enum-array filter with its real values every time, from the metadata, without trying stand-ins', () => {
+  const key = `roles-${shapeCounter++}`;
+  const renders = { count: 0 };
+  const seen: unknown[] = [];
+  const build = builder(Employee, renders);
+  const recording = (filter: FilterQuery<Employee>, cursor: readonly unknown[]) => {
+    seen.push(filter);
+    return build(filter, cursor);
+  };
+  for (const role of [Role.SUPPORT_AGENT, Role.ADMIN, Role.SUPPORT_AGENT]) {
+    const filter = { roles: { $contains: [role] }, status: 'ACTIVE' } as FilterQuery<Employee>;
+    const shaped = shapedStatement(key, filter, [], recording, metaOf(Employee));
+    const expected = direct(Employee, filter, []);
+    expect([shaped.sql, shaped.bindings]).toEqual([expected.sql, expected.bindings]);
+    expect(shaped.bindings).toContain(`{${role}}`);
+  }
+  // Once per request, each with the real values: no stand-in ever reached the builder.
+  expect(renders.count).toBe(3);
+  expect(JSON.stringify(seen)).not.toContain('stand-in');
+});
+
+it('falls back to the real values when a build throws on the stand-ins', () => {
+  const key = `throws-${shapeCounter++}`;
+  const renders = { count: 0 };
+  const build = builder(Employee, renders);
+  // No metadata: the enum-array type refuses the stand-in, which must not surface as an error.
+  for (const role of [Role.HR, Role.REPORTING]) {
+    const filter = { roles: { $contains: [role] } } as FilterQuery<Employee>;
+    const shaped = shapedStatement(key, filter, [], build);
+    const expected = direct(Employee, filter, []);
+    expect([shaped.sql, shaped.bindings]).toEqual([expected.sql, expected.bindings]);
+  }
+  // The failed stand-in build, then one build per request: the shape is not tried again.
+  expect(renders.count).toBe(3);
+
+  const refusing = (filter: { name: string }): Statement => {
+    if (filter.name.includes('stand-in')) throw new Error('not a name');
+    return { sql: 'SELECT ? AS name', bindings: [filter.name] };
+  };
+  expect(shapedStatement(`refusing-${shapeCounter++}`, { name: 'ada' }, [], refusing)).toEqual({
+    sql: 'SELECT ? AS name',
+    bindings: ['ada'],
+  });
+  // A build that throws for the real values too is an error, as it would be without shapes.
+  const broken = (): Statement => {
+    throw new Error('broken');
+  };
+  expect(() => shapedStatement(`broken-${shapeCounter++}`, { name: 'ada' }, [], broken)).toThrow(
+    'broken',
+  );
+});
+
+it('builds arrays and JSON every time, and keeps strings, numbers, plain enums, keys and nested relations to one build', () => {
+  const ticketMeta = metaOf(Ticket);
+  const cases: [FilterQuery<Ticket>[], boolean][] = [
+    // Arrays: the builder writes the array literal, so their shapes are built every time.
+    [[{ tags: { $contains: ['vip'] } }, { tags: { $contains: ['late'] } }] as never, false],
+    // Plain enums, text, bigint keys and a relation's own columns: built once.
+    [
+      [
+        { status: { $in: ['NEW', 'OPEN'] }, priority: 'HIGH', customer: 4 },
+        { status: { $in: ['SOLVED', 'CLOSED'] }, priority: 'LOW', customer: 9 },
+      ] as never,
+      true,
+    ],
+    [
+      [
+        { $or: [{ subject: { $ilike: '%late%' } }, { customer: { name: { $ilike: '%ac%' } } }] },
+        { $or: [{ subject: { $ilike: '%lost%' } }, { customer: { name: { $ilike: '%gl%' } } }] },
+      ] as never,
+      true,
+    ],
+  ];
+  for (const [filters, once] of cases) {
+    const key = `mixed-${shapeCounter++}`;
+    const renders = { count: 0 };
+    const build = builder(Ticket, renders);
+    for (const filter of filters) {
+      const shaped = shapedStatement(key, filter, [], build, ticketMeta);
+      const expected = direct(Ticket, filter, []);
+      expect([shaped.sql, shaped.bindings]).toEqual([expected.sql, expected.bindings]);
+    }
+    expect(renders.count).toBe(once ? 1 : filters.length);
+  }
+});
+
+it('decides from the metadata which filters take stand-ins', () => {
+  const employee = orm.getMetadata().get(Employee.name);
+  const ticket = orm.getMetadata().get(Ticket.name);
+  const event = orm.getMetadata().get(DomainEvent.name);
+  expect(standInsFit(employee, { status: 'ACTIVE', department: 3, name: { $ilike: '%a%' } })).toBe(
+    true,
+  );
+  expect(standInsFit(employee, { hireDate: { $gte: '2026-01-01' } })).toBe(true);
+  expect(standInsFit(employee, { roles: { $contains: ['HR'] } })).toBe(false);
+  expect(standInsFit(employee, { $or: [{ name: 'a' }, { roles: { $contains: ['HR'] } }] })).toBe(
+    false,
+  );
+  expect(standInsFit(ticket, { tags: { $overlap: ['vip'] } })).toBe(false);
+  expect(standInsFit(ticket, { customer: { name: 'Acme' }, assignee: null })).toBe(true);
+  expect(standInsFit(ticket, { assignee: { roles: { $contains: ['HR'] } } })).toBe(false);
+  expect(standInsFit(event, { payload: { $eq: {} } })).toBe(false);
+  // A key that names no property: the builder decides, every time.
+  expect(standInsFit(ticket, { no_such_column: 1 })).toBe(false);
 });

@@ -20,6 +20,7 @@ import {
 } from './generated/graphql';
 import { Client } from 'pg';
 import { createCustomer, errorCode, uniqueSuffix } from './support/fixtures';
+import { subscribe } from './support/live-client';
 import { ManualClock } from './support/manual-clock';
 import { startTestServer, type TestServer } from './support/test-server';
 
@@ -612,6 +613,101 @@ describe('last message', () => {
     for (let turn = 0; turn < 2; turn += 1) {
       expect(await read(agent)).toEqual([staffView, staffView]);
       expect(await read(reports)).toEqual([customerView, customerView]);
+    }
+  });
+});
+
+describe('search and internal notes', () => {
+  it('finds tickets by the words of internal notes only for viewers who read notes', async () => {
+    const noteWord = `notecode${uniqueSuffix()}`;
+    const replyWord = `replycode${uniqueSuffix()}`;
+    const ticket = await newTicket('NORMAL', { subject: `Search ${uniqueSuffix()}` });
+    for (const [body, internal] of [
+      [`Refund approved under ${noteWord}`, true],
+      [`We are on it (${replyWord})`, false],
+    ] as const) {
+      const posted = await server.request(
+        ReplyToTicketDocument,
+        { input: { ticketId: ticket.id, body, internal } },
+        agent,
+      );
+      expect(posted.data?.replyToTicket.userErrors).toEqual([]);
+    }
+    const reports = await server.login('reports@example.com');
+    // The root queue and a customer's tickets: both search through the same filter.
+    const found = async (token: string, search: string) => {
+      const result = await server.raw(
+        `query($search: String!, $customerId: ID!) {
+          tickets(first: 5, filter: { search: $search }) { totalCount nodes { id } }
+          customer(id: $customerId) { tickets(first: 5, filter: { search: $search }) { totalCount nodes { id } } }
+        }`,
+        { search, customerId },
+        token,
+      );
+      expect(result.errors).toBeUndefined();
+      const data = result.data as {
+        tickets: { totalCount: number; nodes: { id: string }[] };
+        customer: { tickets: { totalCount: number; nodes: { id: string }[] } };
+      };
+      return [data.tickets, data.customer.tickets].map((page) => [
+        page.totalCount,
+        page.nodes.map((node) => node.id),
+      ]);
+    };
+    const hit = [1, [ticket.id]];
+    const miss = [0, []];
+    // Twice each, in turns: a page plan kept for one viewer must not serve the other.
+    for (let turn = 0; turn < 2; turn += 1) {
+      expect(await found(agent, noteWord)).toEqual([hit, hit]);
+      expect(await found(lead, noteWord.toUpperCase())).toEqual([hit, hit]);
+      expect(await found(admin, noteWord)).toEqual([hit, hit]);
+      expect(await found(reports, noteWord)).toEqual([miss, miss]);
+      // Public messages are searched for everyone who reads tickets.
+      expect(await found(reports, replyWord)).toEqual([hit, hit]);
+    }
+  });
+
+  it("does not bring a ticket into a live queue by its notes' words for a viewer who cannot read notes", async () => {
+    const noteWord = `livenote${uniqueSuffix()}`;
+    const ticket = await newTicket('NORMAL', { subject: `Live search ${uniqueSuffix()}` });
+    await server.request(
+      ReplyToTicketDocument,
+      { input: { ticketId: ticket.id, body: `Escalated as ${noteWord}`, internal: true } },
+      agent,
+    );
+    const reports = await server.login('reports@example.com');
+    const cursor = async (token: string) =>
+      ((await server.raw('{ eventCursor }', {}, token)).data as { eventCursor: string })
+        .eventCursor;
+    const query = `subscription($filter: TicketFilter, $after: String) {
+      ticketEvents(filter: $filter, after: $after) { type queue ticket { id } }
+    }`;
+    const filter = { ticketId: ticket.id, search: noteWord };
+    const forAgent = subscribe<{ type: string; queue: string }>(server.wsUrl, agent, query, {
+      filter,
+      after: await cursor(agent),
+    });
+    const forReporting = subscribe<{ type: string; queue: string }>(server.wsUrl, reports, query, {
+      filter,
+      after: await cursor(reports),
+    });
+    try {
+      // Both subscriptions are live before the change is made.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const updated = await server.request(
+        UpdateTicketStatusDocument,
+        { input: { ticketId: ticket.id, status: 'PENDING' } },
+        agent,
+      );
+      expect(updated.data?.updateTicketStatus.userErrors).toEqual([]);
+      const [agentEvent] = await forAgent.waitFor(1);
+      expect(agentEvent).toMatchObject({ type: 'STATUS_CHANGED', queue: 'STAYED' });
+      // The ticket's snapshot passes the other filters; by its row it is not in the queue of a
+      // viewer who cannot read the note, so it is announced as leaving it, never as staying.
+      const [reportingEvent] = await forReporting.waitFor(1);
+      expect(reportingEvent).toMatchObject({ type: 'STATUS_CHANGED', queue: 'LEFT' });
+    } finally {
+      await Promise.all([forAgent.stop(), forReporting.stop()]);
     }
   });
 });

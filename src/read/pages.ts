@@ -287,15 +287,21 @@ function pageStatement<Entity extends object>(
     parentColumn ?? '',
   ].join('|');
   const cursor = [...(plan.after ?? []), ...(plan.before ?? [])];
-  return shapedStatement(key, where, cursor, (filter, values) => {
-    const positions = {
-      after: plan.after && values.slice(0, afterCount),
-      before: plan.before && values.slice(Math.max(afterCount, 0)),
-    };
-    const query = pageQuery(em, entity, filter, { ...plan, ...positions });
-    if (parentColumn) query.andWhere(`e0.${parentColumn} = parent.id`);
-    return query.getKnexQuery().toSQL();
-  });
+  return shapedStatement(
+    key,
+    where,
+    cursor,
+    (filter, values) => {
+      const positions = {
+        after: plan.after && values.slice(0, afterCount),
+        before: plan.before && values.slice(Math.max(afterCount, 0)),
+      };
+      const query = pageQuery(em, entity, filter, { ...plan, ...positions });
+      if (parentColumn) query.andWhere(`e0.${parentColumn} = parent.id`);
+      return query.getKnexQuery().toSQL();
+    },
+    () => em.getMetadata().get(entity.name),
+  );
 }
 
 /** Turns the raw records of a page query into the connection. */

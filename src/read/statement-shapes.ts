@@ -1,4 +1,11 @@
-import { RawQueryFragment } from '@mikro-orm/core';
+import {
+  BigIntType,
+  DateType,
+  RawQueryFragment,
+  ReferenceKind,
+  type EntityMetadata,
+  type EntityProperty,
+} from '@mikro-orm/core';
 
 /** A statement as knex renders it: `?` placeholders (runSql's dialect) and their values. */
 export interface Statement {
@@ -72,6 +79,56 @@ function withStandIns(filter: unknown, next: { index: number }): unknown {
   return filter;
 }
 
+/**
+ * Whether a property's values reach the bindings unchanged, so a stand-in may take a value's
+ * place: plain columns, and the types whose conversion is a plain `String()` (bigint keys) or
+ * none (dates as strings). Enum arrays check each item against the enum, so a stand-in is
+ * refused; arrays and JSON are rewritten into literals; other custom types may do anything.
+ */
+function takesStandIns(prop: EntityProperty): boolean {
+  if (prop.kind === ReferenceKind.EMBEDDED || prop.array) return false;
+  const type = prop.customType;
+  return type === undefined || type instanceof BigIntType || type instanceof DateType;
+}
+
+const LOGICAL = new Set(['$and', '$or']);
+
+/**
+ * Whether every property the filter reaches takes stand-ins, from the entity's metadata: a key
+ * that names no property (an operator where a property belongs), or a property of a type that
+ * converts its values, makes the shape one to build every time.
+ */
+export function standInsFit(meta: EntityMetadata, filter: unknown): boolean {
+  if (filter === null || typeof filter !== 'object' || Array.isArray(filter)) return false;
+  for (const [key, value] of Object.entries(filter)) {
+    if (LOGICAL.has(key)) {
+      if (!Array.isArray(value) || !value.every((item) => standInsFit(meta, item))) return false;
+      continue;
+    }
+    if (key === '$not') {
+      if (!standInsFit(meta, value)) return false;
+      continue;
+    }
+    const prop = (meta.properties as Record<string, EntityProperty | undefined>)[key];
+    if (prop === undefined) return false;
+    if (prop.kind !== ReferenceKind.SCALAR && prop.targetMeta && isNestedFilter(value)) {
+      // A condition on the related entity's own properties (`customer: { name: … }`).
+      if (!standInsFit(prop.targetMeta, value)) return false;
+    } else if (!takesStandIns(prop)) return false;
+  }
+  return true;
+}
+
+/** An object naming properties (not only operators such as `$in`) or holding `$and`/`$or`. */
+function isNestedFilter(value: unknown): boolean {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    Object.keys(value).some((key) => !key.startsWith('$') || LOGICAL.has(key) || key === '$not')
+  );
+}
+
 function slotOf(binding: unknown, count: number): Slot | undefined {
   if (typeof binding === 'string' && binding.startsWith(STRING_STAND_IN)) {
     const index = Number(binding.slice(STRING_STAND_IN.length));
@@ -103,12 +160,19 @@ function valueIndexOf(slot: Slot): number | undefined {
  * stand-ins too. A shape is only kept when every binding is a stand-in that came through
  * unchanged or the page's LIMIT, and the SQL text holds no stand-in; otherwise (the builder
  * converted or inlined a value) that shape is built every time, as it would be without this.
+ *
+ * What a shape cannot derive falls back to the builder with the real values, never to an error:
+ * with `meta` (the filtered entity's metadata, asked for once per shape), a filter that reaches
+ * a property whose type converts its values (enum arrays, arrays, JSON, other custom types) is
+ * built every time without trying stand-ins (see `standInsFit`); and a build that throws on the
+ * stand-ins makes its shape one built every time too.
  */
 export function shapedStatement<Filter>(
   key: string,
   filter: Filter,
   extra: readonly unknown[],
   build: (filter: Filter, extra: readonly unknown[]) => Statement,
+  meta?: () => EntityMetadata,
 ): Statement {
   const values: unknown[] = [];
   const shape = shapeOf(filter, values as Value[]);
@@ -118,19 +182,8 @@ export function shapedStatement<Filter>(
   let cached = shapes.get(shapeKey);
   if (cached === undefined) {
     if (shapes.size >= MAX_SHAPES) return build(filter, extra);
-    const next = { index: 0 };
-    const standInFilter = withStandIns(filter, next) as Filter;
-    const standInExtra = extra.map((_, offset) => `${STRING_STAND_IN}${next.index + offset}`);
-    const built = build(standInFilter, standInExtra);
-    const slots = built.bindings.map((binding) => slotOf(binding, values.length));
-    const complete = (all: (Slot | undefined)[]): all is Slot[] => !all.includes(undefined);
-    // Every value must be bound: one that is not was written into the text.
-    const faithful =
-      complete(slots) &&
-      new Set(slots.map(valueIndexOf).filter((index) => index !== undefined)).size ===
-        values.length &&
-      !built.sql.includes(STRING_STAND_IN);
-    cached = faithful ? { sql: built.sql, slots } : null;
+    cached =
+      meta && !standInsFit(meta(), filter) ? null : withStandInsBuilt(filter, extra, values, build);
     shapes.set(shapeKey, cached);
   }
   if (cached === null) return build(filter, extra);
@@ -144,4 +197,32 @@ export function shapedStatement<Filter>(
           : slot.constant,
     ),
   };
+}
+
+/** The shape's SQL and slots, built with stand-ins; null when it cannot be (see above). */
+function withStandInsBuilt<Filter>(
+  filter: Filter,
+  extra: readonly unknown[],
+  values: readonly unknown[],
+  build: (filter: Filter, extra: readonly unknown[]) => Statement,
+): { sql: string; slots: Slot[] } | null {
+  const next = { index: 0 };
+  const standInFilter = withStandIns(filter, next) as Filter;
+  const standInExtra = extra.map((_, offset) => `${STRING_STAND_IN}${next.index + offset}`);
+  let built: Statement;
+  try {
+    built = build(standInFilter, standInExtra);
+  } catch {
+    // The builder refused a stand-in (a type that checks its values): the real values decide.
+    return null;
+  }
+  const slots = built.bindings.map((binding) => slotOf(binding, values.length));
+  const complete = (all: (Slot | undefined)[]): all is Slot[] => !all.includes(undefined);
+  // Every value must be bound: one that is not was written into the text.
+  const faithful =
+    complete(slots) &&
+    new Set(slots.map(valueIndexOf).filter((index) => index !== undefined)).size ===
+      values.length &&
+    !built.sql.includes(STRING_STAND_IN);
+  return faithful ? { sql: built.sql, slots } : null;
 }

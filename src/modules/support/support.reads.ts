@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { RequestContext } from '../../graphql/context';
+import type { RequestContext, Viewer } from '../../graphql/context';
 import {
   defineLoader,
   joinOne,
@@ -11,6 +11,7 @@ import {
   type RowOf,
   type Where,
 } from '../../read';
+import { readsInternalNotes } from './support.service';
 import { TicketOrder } from './support.types';
 import { Ticket, TicketMessage } from './ticket.entity';
 
@@ -160,24 +161,27 @@ interface RowFilter {
   search?: string | null;
 }
 
-/** Whether a ticket's current row passes a queue's row filter; batched per filter. */
+/**
+ * Whether a ticket's current row passes a queue's row filter, for a viewer (a search reaches
+ * internal notes only for viewers who read them); batched per filter and kind of viewer.
+ */
 export const ticketPassesRowFilter = defineLoader<
-  { ticketId: number; filter: RowFilter },
+  { ticketId: number; filter: RowFilter; viewer: Viewer },
   boolean,
   RequestContext
 >(
   'support.ticketPassesRowFilter',
   async (context, keys) => {
-    const byFilter = new Map<string, { filter: RowFilter; ids: number[] }>();
-    for (const { ticketId, filter } of keys) {
-      const key = JSON.stringify(filter);
-      const group = byFilter.get(key) ?? { filter, ids: [] };
+    const groups = new Map<string, { filter: RowFilter; viewer: Viewer; ids: number[] }>();
+    for (const { ticketId, filter, viewer } of keys) {
+      const key = groupKey(filter, viewer);
+      const group = groups.get(key) ?? { filter, viewer, ids: [] };
       group.ids.push(ticketId);
-      byFilter.set(key, group);
+      groups.set(key, group);
     }
     const passing = new Map<string, Set<number>>();
-    for (const [key, { filter, ids }] of byFilter) {
-      const where = context.services.support.listWhere(filter)();
+    for (const [key, { filter, viewer, ids }] of groups) {
+      const where = context.services.support.listWhere(filter, viewer)();
       const rows = await context.em.find(
         Ticket,
         { ...where, id: { $in: ids } },
@@ -186,8 +190,15 @@ export const ticketPassesRowFilter = defineLoader<
       passing.set(key, new Set(rows.map((row) => row.id)));
     }
     return keys.map(
-      ({ ticketId, filter }) => passing.get(JSON.stringify(filter))?.has(ticketId) ?? false,
+      ({ ticketId, filter, viewer }) =>
+        passing.get(groupKey(filter, viewer))?.has(ticketId) ?? false,
     );
   },
-  { cacheKeyFn: ({ ticketId, filter }) => `${ticketId}|${JSON.stringify(filter)}` },
+  {
+    cacheKeyFn: ({ ticketId, filter, viewer }) => `${ticketId}|${groupKey(filter, viewer)}`,
+  },
 );
+
+function groupKey(filter: RowFilter, viewer: Viewer): string {
+  return `${readsInternalNotes(viewer)}|${JSON.stringify(filter)}`;
+}

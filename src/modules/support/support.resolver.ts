@@ -14,7 +14,7 @@ import {
 import type { GraphQLResolveInfo } from 'graphql';
 import { loadHistory } from '../../events/history';
 import { HistoryEntry } from '../../events/history.types';
-import { hasAnyRole, requireRole, signedIn } from '../../graphql/auth-checker';
+import { requireRole, signedIn } from '../../graphql/auth-checker';
 import type { RequestContext, Viewer } from '../../graphql/context';
 import { parseGlobalId } from '../../graphql/global-id';
 import { registerNodeType } from '../../graphql/node-registry';
@@ -29,7 +29,7 @@ import { EmployeeObject } from '../employees/employee.types';
 import { Order } from '../orders/order.entity';
 import { OrderObject } from '../orders/order.types';
 import { isBreached, SLA_COLUMNS, type SlaRow } from './sla';
-import type { TicketListFilter } from './support.service';
+import { readsInternalNotes, type TicketListFilter } from './support.service';
 import {
   AddCustomerMessageInput,
   AddCustomerMessagePayload,
@@ -97,7 +97,7 @@ registerNodeType({
   // An internal note exists only for viewers who may read notes.
   load: async (context, id) => {
     const message = await readById(context, TicketMessage, id);
-    return message?.internal && !seesInternalNotes(context.viewer) ? null : message;
+    return message?.internal && !readsInternalNotes(context.viewer) ? null : message;
   },
 });
 registerNodeType({
@@ -119,10 +119,6 @@ export function ticketListFilter(filter: TicketFilter | null | undefined): Ticke
       : null,
     ticketId: filter?.ticketId ? parseGlobalId(filter.ticketId, 'Ticket', 'filter.ticketId') : null,
   };
-}
-
-function seesInternalNotes(viewer: Viewer | undefined): boolean {
-  return viewer !== undefined && hasAnyRole(viewer, Permissions.support.internalNotes);
 }
 
 function ticketMutation<T extends object>(
@@ -154,8 +150,8 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     @Ctx() context: RequestContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    const where = context.services.support.listWhere(ticketListFilter(filter));
-    return ticketPage(context, where, args, orderBy, info, seesInternalNotes(context.viewer));
+    const where = context.services.support.listWhere(ticketListFilter(filter), context.viewer);
+    return ticketPage(context, where, args, orderBy, info, readsInternalNotes(context.viewer));
   }
 
   @Authorized(...READ)
@@ -331,7 +327,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Ctx() context: RequestContext,
   ) {
-    return messagesOfTicket(context, ticket.id, args, seesInternalNotes(context.viewer));
+    return messagesOfTicket(context, ticket.id, args, readsInternalNotes(context.viewer));
   }
 
   @FieldResolver(() => TicketMessageObject, {
@@ -340,7 +336,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
   })
   @ReadsKeyOnly()
   lastMessage(@Root() ticket: RowOf<Ticket>, @Ctx() context: RequestContext) {
-    return lastMessageOf(context, ticket, seesInternalNotes(context.viewer));
+    return lastMessageOf(context, ticket, readsInternalNotes(context.viewer));
   }
 
   @FieldResolver(() => Date, {
@@ -493,17 +489,17 @@ export class CustomerTicketsResolver {
     @Ctx() context: RequestContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    const where = context.services.support.listWhere({
-      ...ticketListFilter(filter),
-      customerId: null,
-    });
+    const where = context.services.support.listWhere(
+      { ...ticketListFilter(filter), customerId: null },
+      context.viewer,
+    );
     return ticketsOfCustomer(
       context,
       customer.id,
       where,
       args,
       info,
-      seesInternalNotes(context.viewer),
+      readsInternalNotes(context.viewer),
     );
   }
 }

@@ -6,6 +6,7 @@ import { recordEvent } from '../../events/event-log';
 import type { Viewer } from '../../graphql/context';
 import { hasAnyRole } from '../../graphql/auth-checker';
 import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
+import { Permissions } from '../auth/permissions';
 import { Role } from '../auth/role';
 import type { Clock } from '../common/clock';
 import { integerInRange, likePattern, requiredText } from '../common/input-rules';
@@ -48,6 +49,11 @@ export interface TicketDraft {
   channel?: TicketChannel | null;
   orderId?: number | null;
   tags?: string[] | null;
+}
+
+/** Whether a viewer reads internal notes: their text, and the tickets a search finds by it. */
+export function readsInternalNotes(viewer: Viewer | undefined): boolean {
+  return viewer !== undefined && hasAnyRole(viewer, Permissions.support.internalNotes);
 }
 
 export interface TicketListFilter {
@@ -688,9 +694,17 @@ export class SupportService implements TerminationListener {
     return em.findOneOrFail(SupportSettings, { id: 1 });
   }
 
-  /** The `tickets` filter; built per query (it holds raw SQL fragments that serve one query each). */
-  listWhere(filter: TicketListFilter | null | undefined): () => Record<string, unknown> {
+  /**
+   * The `tickets` filter; built per query (it holds raw SQL fragments that serve one query each).
+   * A search reaches the messages the viewer may read: internal notes only for those who read
+   * notes, or a search would reveal what a note says.
+   */
+  listWhere(
+    filter: TicketListFilter | null | undefined,
+    viewer: Viewer | undefined,
+  ): () => Record<string, unknown> {
     const now = this.clock.now();
+    const withNotes = readsInternalNotes(viewer);
     return () => {
       const where: Record<string, unknown> = {};
       if (filter?.ticketId != null) where.id = filter.ticketId;
@@ -715,7 +729,7 @@ export class SupportService implements TerminationListener {
         where[
           raw(
             (alias) =>
-              `(${alias}.subject ILIKE ? OR EXISTS (SELECT 1 FROM ticket_message m WHERE m.ticket_id = ${alias}.id AND m.body ILIKE ?))`,
+              `(${alias}.subject ILIKE ? OR EXISTS (SELECT 1 FROM ticket_message m WHERE m.ticket_id = ${alias}.id AND m.body ILIKE ?${withNotes ? '' : ' AND NOT m.internal'}))`,
             [pattern, pattern],
           )
         ] = true;

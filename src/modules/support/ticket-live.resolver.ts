@@ -19,15 +19,15 @@ import type { CommittedEvent } from '../../events/event-dispatcher';
 import { LiveFeed, type LiveDelivery } from '../../events/live-feed';
 import { abortable, parseCursor, requireLiveRole } from '../../events/live-stream';
 import { PresenceActivity } from '../../events/presence';
-import { hasAnyRole, requireRole, signedIn } from '../../graphql/auth-checker';
-import type { RequestContext } from '../../graphql/context';
+import { requireRole, signedIn } from '../../graphql/auth-checker';
+import type { RequestContext, Viewer } from '../../graphql/context';
 import { parseGlobalId } from '../../graphql/global-id';
 import { BusinessRuleError, UserError, UserErrorCode, toPayload } from '../../graphql/user-error';
 import { Permissions } from '../auth/permissions';
 import { Employee } from '../employees/employee.entity';
 import { EmployeeObject } from '../employees/employee.types';
 import { ticketListFilter } from './support.resolver';
-import type { TicketListFilter, TicketSnapshot } from './support.service';
+import { readsInternalNotes, type TicketListFilter, type TicketSnapshot } from './support.service';
 import { TicketFilter, TicketMessageObject, TicketObject } from './support.types';
 import { Ticket, TicketMessage } from './ticket.entity';
 import { readById } from '../../read';
@@ -198,12 +198,14 @@ function matchesSnapshot(
 /** Whether the ticket's current row passes the filters a snapshot cannot answer (breached, search); batched per event. */
 async function matchesRow(
   context: RequestContext,
+  viewer: Viewer,
   filter: TicketListFilter,
   ticketId: number,
 ): Promise<boolean> {
   return ticketPassesRowFilter.load(context, {
     ticketId,
     filter: { breached: filter.breached, search: filter.search },
+    viewer,
   });
 }
 
@@ -238,13 +240,15 @@ function ticketEventFeed({
         after?: TicketSnapshot;
         internal?: boolean;
       };
-      if (payload.internal && !hasAnyRole(viewer, Permissions.support.internalNotes)) return null;
+      if (payload.internal && !readsInternalNotes(viewer)) return null;
       const ticketId = Number(event.streamId);
       const before = matchesSnapshot(filter, ticketId, payload.before);
       const now = matchesSnapshot(filter, ticketId, payload.after);
       // Most queues are answered by the snapshots alone, with no query and no await.
       if (!now || !needsRow(filter)) return movement(event, before, now);
-      return matchesRow(eventContext, filter, ticketId).then((row) => movement(event, before, row));
+      return matchesRow(eventContext, viewer, filter, ticketId).then((row) =>
+        movement(event, before, row),
+      );
     },
   });
 }
