@@ -4,6 +4,11 @@ import prettier from 'eslint-config-prettier';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
+const READ_LAYER_INTERNALS = {
+  selector: 'ImportDeclaration[source.value=/\\/read\\/./]',
+  message: "Import the read layer from its index ('../../read'), not its files.",
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -75,6 +80,33 @@ export default tseslint.config(
         {
           property: 'findAndCount',
           message: 'em.findAndCount enters an AsyncLocalStorage scope: run find and count.',
+        },
+      ],
+    },
+  },
+  {
+    // Feature code reads through the read layer's public surface (src/read/index.ts) only.
+    files: ['src/modules/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', READ_LAYER_INTERNALS],
+    },
+  },
+  {
+    // Resolvers are thin: they neither query nor write SQL, they call the module's reads or service.
+    files: ['src/modules/**/*.resolver.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        READ_LAYER_INTERNALS,
+        {
+          selector: "CallExpression[callee.object.property.name='em']",
+          message:
+            "Resolvers do not query: read through the module's reads.ts, or call its service.",
+        },
+        {
+          selector:
+            "CallExpression[callee.property.name='get'][callee.object.property.name='loaders']",
+          message: 'Loaders are named and defined once, in reads.ts (defineLoader).',
         },
       ],
     },

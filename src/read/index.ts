@@ -10,6 +10,7 @@
  *   the key), and `readRelated`, the row a many-to-one points to;
  * - `joinOne` / `joinMany`: rows read beside each item of a page, in its statement;
  * - `defineLoader` / `defineGroupLoader`: a named, typed loader per relation, defined once.
+ * (`readList` reads a short configuration list whole.)
  * And the declarations a field resolver makes: `@Reads(Entity, …columns)` with its row type
  * `RowOf<Entity, …columns>`, or `@ReadsKeyOnly()`.
  */
@@ -19,6 +20,7 @@ export {
   defineGroupLoader,
   defineLoader,
   loadById as readById,
+  readList,
   loadRelated as readRelated,
   Loaders,
   type NamedLoader,

@@ -1,4 +1,4 @@
-import type { EntityClass } from '@mikro-orm/core';
+import type { EntityClass, FilterQuery, QueryOrderMap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { findRowsById, isLoadedRow } from './rows';
@@ -120,6 +120,19 @@ export function loadById<T extends HasNumericId>(
         }),
     )
     .load(id);
+}
+
+/**
+ * A short list read whole (configuration: departments, macros, policies), through MikroORM's
+ * own query building. Lists that grow with use are pages (`readPage`), not this.
+ */
+export function readList<T extends object>(
+  context: ReadContext,
+  entity: EntityClass<T>,
+  where: FilterQuery<T>,
+  options: { orderBy: QueryOrderMap<T>; limit?: number },
+): Promise<T[]> {
+  return context.em.find(entity, where, options);
 }
 
 /**

@@ -20,13 +20,14 @@ import {
   RevokeApiTokenPayload,
 } from './auth.types';
 import { Role } from './role';
-import { readById, readPage, type Row } from '../../read';
+import { readById, type Row } from '../../read';
+import { apiTokenPage } from './auth.reads';
 
 registerNodeType({
   typeName: 'ApiToken',
   entity: ApiToken,
   roles: [Role.ADMIN],
-  load: (context, id) => context.em.findOne(ApiToken, { id }),
+  load: (context, id) => readById(context, ApiToken, id),
 });
 
 @Resolver(() => ApiTokenObject)
@@ -94,6 +95,6 @@ export class AuthResolver extends NodeResolver(ApiTokenObject, 'ApiToken') {
     description: 'API tokens, newest first, revoked ones included.',
   })
   apiTokens(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() context: RequestContext) {
-    return readPage(context, ApiToken, {}, args, { orderBy: { id: 'desc' } });
+    return apiTokenPage(context, args);
   }
 }

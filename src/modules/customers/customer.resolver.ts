@@ -17,7 +17,8 @@ import {
   UpdateCustomerInput,
   UpdateCustomerPayload,
 } from './customer.types';
-import { readById, readRoot, readPage } from '../../read';
+import { readById, readRoot } from '../../read';
+import { customerPage } from './customer.reads';
 
 registerNodeType({
   typeName: 'Customer',
@@ -39,9 +40,7 @@ export class CustomerResolver extends NodeResolver(CustomerObject, 'Customer') {
     filter: CustomerFilter | null,
     @Ctx() context: RequestContext,
   ) {
-    return readPage(context, Customer, context.services.customers.listWhere(filter), args, {
-      orderBy: { id: 'desc' },
-    });
+    return customerPage(context, context.services.customers.listWhere(filter), args);
   }
 
   @Authorized(...Permissions.customers.read)

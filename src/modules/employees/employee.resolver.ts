@@ -56,6 +56,7 @@ import {
 } from './employee.types';
 import {
   readById,
+  readList,
   readRelated,
   readRoot,
   Reads,
@@ -270,7 +271,7 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
     @Ctx() context: RequestContext,
   ) {
     const subjectId = employeeId ? parseGlobalId(employeeId, 'Employee', 'employeeId') : null;
-    const rows = await context.em.find(SalaryAccess, subjectId === null ? {} : { subjectId }, {
+    const rows = await readList(context, SalaryAccess, subjectId === null ? {} : { subjectId }, {
       orderBy: { id: 'desc' },
       limit: 500,
     });
@@ -373,7 +374,7 @@ export class DepartmentResolver extends NodeResolver(DepartmentObject, 'Departme
   @Authorized()
   @Query(() => [DepartmentObject], { description: 'Every department, by name.' })
   departments(@Ctx() context: RequestContext) {
-    return context.em.find(Department, {}, { orderBy: { name: 'asc' } });
+    return readList(context, Department, {}, { orderBy: { name: 'asc' } });
   }
 
   @Authorized(...HR)

@@ -71,7 +71,15 @@ import {
   Ticket,
   TicketMessage,
 } from './ticket.entity';
-import { readById, readRelated, readRoot, Reads, ReadsKeyOnly, type RowOf } from '../../read';
+import {
+  readById,
+  readList,
+  readRelated,
+  readRoot,
+  Reads,
+  ReadsKeyOnly,
+  type RowOf,
+} from '../../read';
 import {
   lastMessageOf,
   messagesOfTicket,
@@ -392,7 +400,7 @@ export class MacroResolver extends NodeResolver(MacroObject, 'Macro') {
   @Authorized(...WORK)
   @Query(() => [MacroObject], { description: 'Active canned responses, by name.' })
   macros(@Ctx() context: RequestContext) {
-    return context.em.find(Macro, { active: true }, { orderBy: { name: 'asc' } });
+    return readList(context, Macro, { active: true }, { orderBy: { name: 'asc' } });
   }
 
   @Authorized(...LEAD)
@@ -410,7 +418,7 @@ export class MacroResolver extends NodeResolver(MacroObject, 'Macro') {
   @Authorized(...READ)
   @Query(() => [SlaPolicyObject], { description: 'SLA targets per priority.' })
   slaPolicies(@Ctx() context: RequestContext) {
-    return context.em.find(SlaPolicy, {}, { orderBy: { firstResponseMinutes: 'asc' } });
+    return readList(context, SlaPolicy, {}, { orderBy: { firstResponseMinutes: 'asc' } });
   }
 
   @Authorized(...LEAD)
