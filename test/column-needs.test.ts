@@ -12,7 +12,7 @@ import { countStatements } from './support/statement-counter';
 import { startTestServer, type TestServer } from './support/test-server';
 
 /**
- * Pages read only the columns their selected fields need (src/graphql/column-needs.ts). A field
+ * Pages read only the columns their selected fields need (src/read/columns.ts). A field
  * resolver that declares too little would answer from a column the page left out: here every
  * field of every paged type, alone and with each field of the object it returns, is compared with
  * the same field read through `nodes`, which loads whole rows.
@@ -100,7 +100,7 @@ describe('pages that read only the columns their fields need', () => {
       const rows = await readPage(selection);
       expect(rows.length).toBeGreaterThan(0);
       const whole = await data(
-        // The fragment's @include keeps look-ahead out (src/graphql/look-ahead.ts): it would run
+        // The fragment's @include keeps look-ahead out (src/read/look-ahead.ts): it would run
         // a field that declares it reads only the key with a stand-in row, not the whole row.
         `query ($ids: [ID!]!) { nodes(ids: $ids) { ... on ${typeName} @include(if: true) { id f: ${selection} } } }`,
         { ids: rows.map((row) => row.id) },

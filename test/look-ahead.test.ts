@@ -6,7 +6,7 @@ import { startTestServer, type TestServer } from './support/test-server';
 
 /**
  * A field that loads a row by the key its arguments give starts the key-only fields selected on
- * that row in the same turn (src/graphql/look-ahead.ts). These answers must be exactly those
+ * that row in the same turn (src/read/look-ahead.ts). These answers must be exactly those
  * GraphQL gives without it: per alias and arguments, with the errors where they belong, and
  * nothing read for a row that does not exist or a field the query skips.
  */

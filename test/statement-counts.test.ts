@@ -108,7 +108,7 @@ it('reads a customer with their last 10 orders, lines (joined), products, open t
   expect(many.count).toBe(few.count);
   expect(many.count).toBe(4);
   // The orders, tickets and balance read only the customer's key, known from the argument: they
-  // go out with the customer's own statement (graphql/look-ahead.ts), one round trip in all.
+  // go out with the customer's own statement (src/read/look-ahead.ts), one round trip in all.
   expect(many.waves).toBe(1);
 });
 

@@ -10,7 +10,7 @@ import { Ticket } from '../src/modules/support/ticket.entity';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 /**
- * Page statements are rendered by the query builder once per shape (db/statement-shapes.ts):
+ * Page statements are rendered by the query builder once per shape (src/read/statement-shapes.ts):
  * what comes out for new values must be exactly what the builder would render for them.
  */
 let database: TestDatabase;

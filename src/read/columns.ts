@@ -22,8 +22,8 @@ import { columnPropertiesOf, type JoinedColumns } from './rows';
  * database writes less, and the server parses, maps and collects less (A/B on the benchmark:
  * queue page +34–44%, orders page +24–27%, customer 360 +15–18%).
  *
- * Only pages (`paginate`, `paginateByParent`) and the rows they join read fewer columns. Rows
- * loaded by key (`byIdLoader`) are shared by every field of a request that asks for the same
+ * Only pages (`readPage`, `readPagesPerParent`) and the rows they join read fewer columns. Rows
+ * loaded by key (`readById`) are shared by every field of a request that asks for the same
  * row, so they stay whole.
  */
 

@@ -34,7 +34,7 @@ import { loadById, type ReadContext } from './loaders';
 interface LookAheadField {
   responseKey: string;
   field: GraphQLField<unknown, unknown>;
-  /** Kept per document, so that what is cached per selection (column-needs.ts) is shared. */
+  /** Kept per document, so that what is cached per selection (columns.ts) is shared. */
   fieldNodes: FieldNode[];
 }
 

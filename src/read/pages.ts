@@ -122,7 +122,7 @@ interface PageOptions {
   /**
    * The connection field's resolve info: many-to-one relations the query selects on the items
    * are read in the same statement, so their field resolvers need no second query, and the
-   * items and those rows read only the columns the selected fields need (column-needs.ts).
+   * items and those rows read only the columns the selected fields need (columns.ts).
    */
   info?: GraphQLResolveInfo;
   /** Further fields read in the same statement when the query selects them. */
@@ -158,7 +158,7 @@ function planPage<Entity extends object>(
   const properties = Object.keys(options.orderBy);
   const descending = options.orderBy[properties[0]] === 'desc';
   if (properties.some((property) => (options.orderBy[property] === 'desc') !== descending))
-    throw new Error('paginate: every sort key must go in the same direction');
+    throw new Error('readPage: every sort key must go in the same direction');
   const keyTypes = properties.map((property) => runtimeTypeOf(em, entity, property));
   const after = decodeCursor(args.after, 'after', keyTypes);
   const before = decodeCursor(args.before, 'before', keyTypes);
@@ -264,7 +264,7 @@ function pageQuery<Entity extends object>(
 
 /**
  * The page query's SQL and bindings, rendered by the query builder once per shape of filter and
- * plan (db/statement-shapes.ts). `parentColumn` joins it to the parents of a page per parent.
+ * plan (statement-shapes.ts). `parentColumn` joins it to the parents of a page per parent.
  */
 function pageStatement<Entity extends object>(
   em: EntityManager,

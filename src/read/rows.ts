@@ -198,7 +198,7 @@ function rowPrototypeOf(meta: EntityMetadata, read: readonly MappedColumn[]): ob
 /**
  * Maps raw rows of one entity's table, by column name, to plain rows: with every column, or only
  * `properties` for a statement that reads only those (a page's column choice, see
- * graphql/column-needs.ts), so that a row holds what was read and nothing else.
+ * columns.ts), so that a row holds what was read and nothing else.
  */
 export function rowMapper<T extends object>(
   em: EntityManager,
@@ -276,7 +276,7 @@ export function columnPropertiesOf(
 }
 
 /**
- * The mapped columns to read: all, or those of `properties` (see graphql/column-needs.ts), with
+ * The mapped columns to read: all, or those of `properties` (see columns.ts), with
  * the cache key of that choice.
  */
 function chosenColumns(
@@ -490,7 +490,7 @@ export function joinedRows(
 }
 
 /**
- * Which columns joined rows read (see graphql/column-needs.ts): `own` of the rows themselves,
+ * Which columns joined rows read (see columns.ts): `own` of the rows themselves,
  * `joined` of the row each relation of theirs points to; undefined reads all.
  */
 export interface JoinedColumns {
