@@ -17,10 +17,8 @@ import { columnPropertiesOf, type JoinedColumns } from './rows';
  * A field of an object type reads the parent row's property of the same name, unless it has a
  * field resolver: then the resolver declares what it reads with `@Reads`, and one that
  * declares nothing makes its parent's page read every column (nothing is ever left out on a
- * guess). A page of fifty tickets then reads ten columns of each instead of twenty-three, and
- * the customer, agent and order beside each only the two or three their fields need; the
- * database writes less, and the server parses, maps and collects less (A/B on the benchmark:
- * queue page +34–44%, orders page +24–27%, customer 360 +15–18%).
+ * guess). A page of tickets then reads only the columns its fields show, and the customer, agent
+ * and order beside each only the two or three their fields need.
  *
  * Only pages (`readPage`, `readPagesPerParent`) and the rows they join read fewer columns. Rows
  * loaded by key (`readById`) are shared by every field of a request that asks for the same

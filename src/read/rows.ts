@@ -103,13 +103,12 @@ function mappedColumnsOf(em: EntityManager, meta: EntityMetadata): MappedColumn[
 
 /**
  * A mapper for one entity, written as code once: an object literal with the entity's properties
- * in a fixed order, values copied as they are unless their column needs converting. The loop
- * over the columns it replaces, assigning each property by name through a converter, cost about
- * a tenth of a page read's CPU (A/B: ticket queue 0.89–0.91, orders page 0.92).
+ * in a fixed order, values copied as they are unless their column needs converting (cheaper
+ * than a loop assigning each property by name; bench/README.md has the A/B).
  *
  * The entity marker (`ROW_ENTITY`) is inherited from a prototype shared by the entity's rows,
- * itself a plain object's: a row still counts as a plain object (MikroORM's `isPlainObject`),
- * and the marker costs nothing per row, where `Object.defineProperty` on each row took 100 ns.
+ * itself a plain object's: a row must still count as a plain object (MikroORM's
+ * `isPlainObject`), and nothing may be defined on each row.
  */
 function compileMapper(meta: EntityMetadata, columns: MappedColumn[], nested: boolean): Mapper {
   const converters = columns.map((column) => column.convert);
@@ -320,8 +319,7 @@ export function selectListOf(
  * A row of an entity as JSON, for rows nested in their parent's statement: an array of the
  * columns plain rows read (or only those of `properties`), in the order `nestedRowMapper` reads
  * them. An array rather than an object, so that no column names are written by PostgreSQL and
- * parsed again by `pg` for every row: A/B, the orders page took 16% less CPU per request, the
- * queue page 6% and the customer 360 3% (`JSON.parse` alone: 40% less time for an order's lines).
+ * parsed again by `pg` for every row.
  */
 export function rowArrayOf(
   em: EntityManager,

@@ -151,8 +151,7 @@ function valueIndexOf(slot: Slot): number | undefined {
 
 /**
  * A statement that MikroORM's query builder renders, built once per shape. Rendering a filter
- * into SQL costs more CPU than running the statement (a fifth of a customer 360, whose two
- * nested pages each build one), and the SQL depends only on the filter's shape and on `key`
+ * into SQL costs more CPU than running the statement, and the SQL depends only on the filter's shape and on `key`
  * (everything else that shapes the query), not on its values. So each shape is built once with
  * stand-ins for the values, and the statement remembers which binding takes which value.
  *
