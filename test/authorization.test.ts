@@ -13,7 +13,7 @@ import {
 } from 'graphql';
 import { allows, rootFieldRules, type AccessRule } from '../src/graphql/access-rules';
 import { backdeskSchema } from '../src/graphql/schema';
-import { ALL_ROLES, Role } from '../src/modules/auth/role';
+import { ALL_ROLES, Role } from '../src/modules/common/role';
 import { openSubscriptions, subscribe } from './support/live-client';
 import { startTestServer, type TestServer } from './support/test-server';
 

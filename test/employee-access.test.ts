@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { openOrm } from '../src/db/orm';
-import { Role } from '../src/modules/auth/role';
+import { Role } from '../src/modules/common/role';
 import { EmployeeService } from '../src/modules/employees/employee.service';
 import { ManualClock } from './support/manual-clock';
 import { startTestServer, type TestServer } from './support/test-server';

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { openOrm } from '../src/db/orm';
 import { DEMO_EMPLOYEES, seedDemoData } from '../src/db/seed';
-import { formatMinorUnits, parseMinorUnits } from '../src/graphql/money';
+import { formatMinorUnits, parseMinorUnits } from '../src/modules/common/money';
 import { decodeGlobalId, parseGlobalId, toGlobalId } from '../src/graphql/global-id';
 import { isCalendarDate } from '../src/graphql/scalars';
 import { Employee } from '../src/modules/employees/employee.entity';

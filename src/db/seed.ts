@@ -1,8 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Viewer } from '../graphql/context';
+import type { Viewer } from '../modules/common/viewer';
 import type { Logger } from '../server/logger';
 import { inTransaction } from './transaction';
-import { Role } from '../modules/auth/role';
+import { Role } from '../modules/common/role';
 import { Product } from '../modules/catalog/product.entity';
 import { Customer } from '../modules/customers/customer.entity';
 import { Department, Employee } from '../modules/employees/employee.entity';

@@ -5,7 +5,8 @@ import {
   type ExecutionResult,
   type GraphQLError,
 } from 'graphql';
-import type { RequestContext, Viewer } from '../graphql/context';
+import type { RequestContext } from '../graphql/context';
+import type { Viewer } from '../modules/common/viewer';
 import { Loaders } from '../graphql/loaders';
 import { readEvents, type CommittedEvent } from './event-dispatcher';
 import { resyncRequired, SLOW_CONSUMER_CLOSE_CODE } from './live-stream';

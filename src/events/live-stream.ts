@@ -1,7 +1,8 @@
 import { GraphQLError } from 'graphql';
-import { forbidden, hasAnyRole } from '../graphql/auth-checker';
-import type { RequestContext, Viewer } from '../graphql/context';
-import type { Role } from '../modules/auth/role';
+import { forbidden } from '../graphql/auth-checker';
+import { hasAnyRole, type Viewer } from '../modules/common/viewer';
+import type { RequestContext } from '../graphql/context';
+import type { Role } from '../modules/common/role';
 
 /** Cursors are the event's seq, written in decimal (the same as `HistoryEntry.cursor`). */
 export function parseCursor(cursor: string | null | undefined): number | null {

@@ -1,7 +1,8 @@
 import { GraphQLError } from 'graphql';
 import type { AuthChecker } from 'type-graphql';
-import { Role } from '../modules/auth/role';
-import type { RequestContext, Viewer } from './context';
+import { Role } from '../modules/common/role';
+import type { RequestContext } from './context';
+import { hasAnyRole, type Viewer } from '../modules/common/viewer';
 
 export function unauthenticated(
   message = 'Sign in first: send "Authorization: Bearer <token>"',
@@ -22,10 +23,6 @@ export function forbidden(roles: readonly Role[]): GraphQLError {
 
 function unique<T>(value: T, index: number, all: T[]): boolean {
   return all.indexOf(value) === index;
-}
-
-export function hasAnyRole(viewer: Viewer, roles: readonly Role[]): boolean {
-  return viewer.roles.has(Role.ADMIN) || roles.some((role) => viewer.roles.has(role));
 }
 
 /** Throws unless the viewer holds one of the roles (ADMIN always passes). */

@@ -1,18 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import type { Role } from '../modules/auth/role';
+import type { Viewer } from '../modules/common/viewer';
 import type { Services } from '../modules/services';
 import type { Realtime } from '../events/realtime';
 import type { RequestGuards } from '../server/guards';
 import type { Loaders } from './loaders';
-
-/** Who is making a request: an employee signed in with a session token, or an API token. */
-export interface Viewer {
-  employeeId: number;
-  roles: ReadonlySet<Role>;
-  via: 'session' | 'apiToken';
-  apiTokenId?: number;
-}
 
 /** A subscription's WebSocket, as live delivery sees it. */
 export interface LiveConnection {

@@ -1,6 +1,6 @@
 import { ROW_ENTITY } from '../db/plain-rows';
 import type { RequestContext } from './context';
-import type { Role } from '../modules/auth/role';
+import type { Role } from '../modules/common/role';
 
 /**
  * Every type that implements `Node` registers here: how to recognise its objects, and how to load

@@ -2,7 +2,7 @@ import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { Arg, Authorized, Ctx, ID, Info, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from './context';
 import { decodeGlobalId } from './global-id';
-import { hasAnyRole } from './auth-checker';
+import { hasAnyRole } from '../modules/common/viewer';
 import { startKeyOnlyFields } from './look-ahead';
 import { nodeRegistration } from './node-registry';
 import { Node } from './relay';

@@ -21,7 +21,7 @@ import {
   RevokeApiTokenInput,
   RevokeApiTokenPayload,
 } from './auth.types';
-import { Role } from './role';
+import { Role } from '../common/role';
 
 registerNodeType({
   typeName: 'ApiToken',

@@ -1,7 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Viewer } from '../../graphql/context';
-import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
+import type { Viewer } from '../common/viewer';
+import { BusinessRuleError, UserErrorCode } from '../common/errors';
 import { recordEvent } from '../../events/event-log';
 import { Employee, EmployeeStatus } from '../employees/employee.entity';
 import { ApiToken } from './api-token.entity';
@@ -12,7 +12,7 @@ import {
   newApiTokenSecret,
   type SessionTokens,
 } from './session-token';
-import type { Role } from './role';
+import type { Role } from '../common/role';
 import { EmployeeAccessCache } from './employee-access';
 import { systemClock, type Clock } from '../common/clock';
 import { runSql } from '../../db/sql';

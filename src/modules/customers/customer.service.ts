@@ -3,8 +3,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { findRowsById, type Row } from '../../db/plain-rows';
 import { inTransaction, isUniqueViolation } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
-import type { Viewer } from '../../graphql/context';
-import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
+import type { Viewer } from '../common/viewer';
+import { BusinessRuleError, UserErrorCode } from '../common/errors';
 import {
   emailAddress,
   integerInRange,

@@ -1,5 +1,4 @@
-import type { GraphQLResolveInfo } from 'graphql';
-import { GraphQLError } from 'graphql';
+import { type GraphQLResolveInfo, GraphQLError } from 'graphql';
 import {
   Arg,
   Args,
@@ -17,7 +16,8 @@ import { loadHistory } from '../../events/history';
 import { HistoryEntry } from '../../events/history.types';
 import { signedIn } from '../../graphql/auth-checker';
 import { ReadsColumns } from '../../graphql/column-needs';
-import type { RequestContext, Viewer } from '../../graphql/context';
+import type { RequestContext } from '../../graphql/context';
+import type { Viewer } from '../common/viewer';
 import { parseGlobalId } from '../../graphql/global-id';
 import { byIdLoader, groupLoader, relatedRow } from '../../graphql/loaders';
 import { Money } from '../../graphql/money';

@@ -2,12 +2,11 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inTransaction, isUniqueViolation } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
-import type { Viewer } from '../../graphql/context';
+import { type Viewer, hasAnyRole } from '../common/viewer';
 import { isCalendarDate } from '../../graphql/scalars';
-import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
-import { hasAnyRole } from '../../graphql/auth-checker';
+import { BusinessRuleError, UserErrorCode } from '../common/errors';
 import { hashPassword } from '../auth/password';
-import { Role } from '../auth/role';
+import { Role } from '../common/role';
 import {
   emailAddress,
   likePattern,

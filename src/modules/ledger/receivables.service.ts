@@ -3,9 +3,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { claimIdempotencyKey, completeIdempotencyKey, requestHash } from '../../db/idempotency';
 import { inTransaction, isUniqueViolation } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
-import type { Viewer } from '../../graphql/context';
+import type { Viewer } from '../common/viewer';
 import { isCalendarDate } from '../../graphql/scalars';
-import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
+import { BusinessRuleError, UserErrorCode } from '../common/errors';
 import {
   emailAddress,
   integerInRange,

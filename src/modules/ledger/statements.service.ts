@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { rowMapper, selectListOf } from '../../db/plain-rows';
-import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
+import { BusinessRuleError, UserErrorCode } from '../common/errors';
 import { Account, AccountType, NormalBalance } from './ledger.entity';
 import { runSql } from '../../db/sql';
 

@@ -10,8 +10,8 @@ import {
 import { findRowsById, rowMapper, selectListOf, type Row } from '../../db/plain-rows';
 import { inTransaction, pgArray, retryingLostRaces, sqlState } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
-import type { Viewer } from '../../graphql/context';
-import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
+import type { Viewer } from '../common/viewer';
+import { BusinessRuleError, UserErrorCode } from '../common/errors';
 import type { CatalogService, StockRequest } from '../catalog/catalog.service';
 import { Product, StockMovementKind } from '../catalog/product.entity';
 import { integerInRange, optionalText, requiredText } from '../common/input-rules';

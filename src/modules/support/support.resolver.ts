@@ -14,9 +14,10 @@ import {
 import type { GraphQLResolveInfo } from 'graphql';
 import { loadHistory } from '../../events/history';
 import { HistoryEntry } from '../../events/history.types';
-import { hasAnyRole, requireRole, signedIn } from '../../graphql/auth-checker';
+import { requireRole, signedIn } from '../../graphql/auth-checker';
+import { hasAnyRole, type Viewer } from '../common/viewer';
 import { ReadsColumns } from '../../graphql/column-needs';
-import type { RequestContext, Viewer } from '../../graphql/context';
+import type { RequestContext } from '../../graphql/context';
 import { parseGlobalId } from '../../graphql/global-id';
 import { byIdLoader, relatedRow } from '../../graphql/loaders';
 import { registerNodeType } from '../../graphql/node-registry';

@@ -4,10 +4,9 @@ import { claimIdempotencyKey, completeIdempotencyKey, requestHash } from '../../
 import { findRowsById, insertRow, lockRow, saveRow, type Row } from '../../db/plain-rows';
 import { inTransaction, isUniqueViolation } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
-import type { Viewer } from '../../graphql/context';
-import { hasAnyRole } from '../../graphql/auth-checker';
-import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
-import { Role } from '../auth/role';
+import { type Viewer, hasAnyRole } from '../common/viewer';
+import { BusinessRuleError, UserErrorCode } from '../common/errors';
+import { Role } from '../common/role';
 import type { Clock } from '../common/clock';
 import { integerInRange, likePattern, requiredText } from '../common/input-rules';
 import { Customer } from '../customers/customer.entity';
