@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadConfig } from '../config';
-import { createLogger } from '../server/logger';
+import { createLogger } from '../logger';
 import { openDatabase } from './database';
 import { migrateUp } from './orm';
 import { seedDemoData } from './seed';

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config';
-import type { Logger } from '../server/logger';
+import type { Logger } from '../logger';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 import { hasPendingMigrations, openOrm } from './orm';
 

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Viewer } from '../modules/common/viewer';
-import type { Logger } from '../server/logger';
+import type { Logger } from '../logger';
 import { inTransaction } from './transaction';
 import { Role } from '../modules/common/role';
 import { Product } from '../modules/catalog/product.entity';

@@ -5,7 +5,7 @@ import type { RequestContext } from '../graphql/context';
 import { maskError, noteErrorScope } from '../graphql/errors';
 import { isPublicOperation } from '../graphql/public-operations';
 import { checkLimits, type RequestLimits } from '../graphql/limits';
-import type { Logger } from './logger';
+import type { Logger } from '../logger';
 import type { Metrics } from './metrics';
 
 const FAILURE_MESSAGES: Record<string, string> = {

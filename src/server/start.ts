@@ -14,7 +14,7 @@ import { resolveJwtSecret, SessionTokens } from '../modules/auth/session-token';
 import type { Clock } from '../modules/common/clock';
 import { createServices } from '../modules/services';
 import { startServer, type RunningServer } from './http-server';
-import type { Logger } from './logger';
+import type { Logger } from '../logger';
 import { Metrics } from './metrics';
 import { RequestGuards } from './guards';
 

@@ -14,7 +14,7 @@ import type { Viewer } from '../modules/common/viewer';
 import { maskError } from '../graphql/errors';
 import { Loaders } from '../graphql/loaders';
 import type { Services } from '../modules/services';
-import type { Logger } from './logger';
+import type { Logger } from '../logger';
 import type { Metrics } from './metrics';
 import { LiveFanout } from '../events/live-feed';
 import { liveSubscribe } from './live-subscribe';
