@@ -1,4 +1,4 @@
-import type { RequestContext } from '../graphql/context';
+import type { GraphQLContext } from '../graphql/context';
 import { byIdLoader, groupLoader } from '../graphql/loaders';
 import { Employee } from '../modules/employees/employee.entity';
 import type { HistoryEntry } from './history.types';
@@ -14,7 +14,7 @@ interface EventRow {
 
 /** The history of objects of one stream type, batched per request, oldest first. */
 export async function loadHistory(
-  context: RequestContext,
+  context: GraphQLContext,
   streamType: string,
   id: number,
 ): Promise<HistoryEntry[]> {

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { AuthChecker } from 'type-graphql';
 import { Role } from '../modules/common/role';
-import type { RequestContext } from './context';
+import type { GraphQLContext } from './context';
 import { hasAnyRole, type Viewer } from '../modules/common/viewer';
 
 export function unauthenticated(
@@ -36,7 +36,7 @@ export function requireRole(viewer: Viewer | undefined, roles: readonly Role[]):
  * `@Authorized()` needs a signed-in viewer; `@Authorized(roles)` needs one of those roles.
  * Errors carry the contract's codes (UNAUTHENTICATED, FORBIDDEN).
  */
-export const authChecker: AuthChecker<RequestContext, Role> = ({ context }, roles) => {
+export const authChecker: AuthChecker<GraphQLContext, Role> = ({ context }, roles) => {
   requireRole(context.viewer, roles);
   return true;
 };

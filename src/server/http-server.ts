@@ -13,7 +13,7 @@ import type { Realtime } from '../events/realtime';
 import { isDatabaseUnavailable, noteErrorScope, serviceUnavailable } from '../graphql/errors';
 import type { RequestLimits } from '../graphql/limits';
 import type { RequestGuards } from './guards';
-import type { RequestContext } from '../graphql/context';
+import type { RequestContext } from '../modules/context';
 import { Loaders } from '../graphql/loaders';
 import type { Services } from '../modules/services';
 import type { Logger } from '../logger';

@@ -9,7 +9,7 @@ import { checkLimits, type RequestLimits } from '../graphql/limits';
 import type { RequestGuards } from './guards';
 import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { Employee, EmployeeStatus } from '../modules/employees/employee.entity';
-import type { RequestContext } from '../graphql/context';
+import type { RequestContext } from '../modules/context';
 import type { Viewer } from '../modules/common/viewer';
 import { maskError } from '../graphql/errors';
 import { Loaders } from '../graphql/loaders';

@@ -14,7 +14,7 @@ import {
 } from 'type-graphql';
 import { signedIn } from '../../graphql/auth-checker';
 import { ReadsColumns } from '../../graphql/column-needs';
-import type { RequestContext } from '../../graphql/context';
+import type { RequestContext } from '../context';
 import { parseGlobalId } from '../../graphql/global-id';
 import { byIdLoader, groupLoader } from '../../graphql/loaders';
 import { Money } from '../../graphql/money';

@@ -16,7 +16,7 @@ import { loadHistory } from '../../events/history';
 import { HistoryEntry } from '../../events/history.types';
 import { signedIn } from '../../graphql/auth-checker';
 import { ReadsColumns } from '../../graphql/column-needs';
-import type { RequestContext } from '../../graphql/context';
+import type { RequestContext } from '../context';
 import type { Viewer } from '../common/viewer';
 import { parseGlobalId } from '../../graphql/global-id';
 import { byIdLoader, groupLoader, relatedRow } from '../../graphql/loaders';

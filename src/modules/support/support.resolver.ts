@@ -17,7 +17,7 @@ import { HistoryEntry } from '../../events/history.types';
 import { requireRole, signedIn } from '../../graphql/auth-checker';
 import { hasAnyRole, type Viewer } from '../common/viewer';
 import { ReadsColumns } from '../../graphql/column-needs';
-import type { RequestContext } from '../../graphql/context';
+import type { RequestContext } from '../context';
 import { parseGlobalId } from '../../graphql/global-id';
 import { byIdLoader, relatedRow } from '../../graphql/loaders';
 import { registerNodeType } from '../../graphql/node-registry';

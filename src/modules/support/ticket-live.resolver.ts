@@ -21,7 +21,7 @@ import { abortable, parseCursor, requireLiveRole } from '../../events/live-strea
 import { PresenceActivity } from '../../events/presence';
 import { requireRole, signedIn } from '../../graphql/auth-checker';
 import { hasAnyRole } from '../common/viewer';
-import type { RequestContext } from '../../graphql/context';
+import type { RequestContext } from '../context';
 import { parseGlobalId } from '../../graphql/global-id';
 import { byIdLoader } from '../../graphql/loaders';
 import { UserError, toPayload } from '../../graphql/user-error';
@@ -227,7 +227,7 @@ interface TicketEventPayload {
 function ticketEventFeed({
   args,
   context,
-}: SubscribeResolverData<unknown, TicketEventArgs, RequestContext>): LiveFeed {
+}: SubscribeResolverData<unknown, TicketEventArgs, RequestContext>): LiveFeed<RequestContext> {
   requireLiveRole(context, READ);
   const filter = ticketListFilter(args.filter);
   const movement = (event: CommittedEvent, before: boolean, now: boolean): LiveDelivery | null => {
