@@ -1,6 +1,5 @@
 import type { GraphQLContext } from '../graphql/context';
-import { byIdLoader, groupLoader } from '../graphql/loaders';
-import { Employee } from '../modules/employees/employee.entity';
+import { groupLoader } from '../graphql/loaders';
 import type { HistoryEntry } from './history.types';
 
 interface EventRow {
@@ -34,14 +33,11 @@ export async function loadHistory(
     (event) => Number(event.stream_id),
   );
   const events = await loader.load(id);
-  const actors = byIdLoader(context, Employee);
-  return Promise.all(
-    events.map(async (event) => ({
-      cursor: String(event.seq),
-      type: event.type,
-      occurredAt: new Date(event.occurred_at),
-      actor: event.actor_id === null ? null : await actors.load(Number(event.actor_id)),
-      data: event.payload,
-    })),
-  );
+  return events.map((event) => ({
+    cursor: String(event.seq),
+    type: event.type,
+    occurredAt: new Date(event.occurred_at),
+    actorId: event.actor_id === null ? null : Number(event.actor_id),
+    data: event.payload,
+  }));
 }

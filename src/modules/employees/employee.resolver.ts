@@ -393,6 +393,18 @@ export class PayslipResolver {
   }
 }
 
+/** The employee behind a change in any object's history (events/ knows only their id). */
+@Resolver(() => HistoryEntry)
+export class HistoryActorResolver {
+  @FieldResolver(() => EmployeeObject, {
+    nullable: true,
+    description: 'Who made the change; null for the system.',
+  })
+  actor(@Root() entry: { actorId: number | null }, @Ctx() context: RequestContext) {
+    return entry.actorId === null ? null : byIdLoader(context, Employee).load(entry.actorId);
+  }
+}
+
 @Resolver(() => DepartmentObject)
 export class DepartmentResolver extends NodeResolver(DepartmentObject, 'Department') {
   @Authorized()
