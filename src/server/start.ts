@@ -9,7 +9,7 @@ import { RealtimeMetrics, type Realtime } from '../events/realtime';
 import { EventRetentionJob } from '../events/retention';
 import { migrateUp } from '../db/orm';
 import { isEmptyDatabase, seedDemoData } from '../db/seed';
-import { backdeskSchema } from '../graphql/schema';
+import { backdeskSchema } from './schema';
 import { resolveJwtSecret, SessionTokens } from '../modules/auth/session-token';
 import type { Clock } from '../modules/common/clock';
 import { createServices } from '../modules/services';
