@@ -2,7 +2,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import pino from 'pino';
 import { insertRow, lockRow, saveRow } from '../src/db/plain-rows';
 import { openOrm } from '../src/db/orm';
-import { seedDemoData } from '../src/db/seed';
+import { ENTITIES } from '../src/modules/entities';
+import { seedDemoData } from '../src/modules/seed';
 import { Employee } from '../src/modules/employees/employee.entity';
 import {
   MessageAuthorKind,
@@ -22,7 +23,7 @@ describe('locked plain rows', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    orm = await openOrm({ clientUrl: database.url, poolMax: 4 });
+    orm = await openOrm({ entities: ENTITIES, clientUrl: database.url, poolMax: 4 });
     await seedDemoData(orm, pino({ level: 'silent' }));
     const [row] = await orm.em
       .fork()

@@ -1,6 +1,7 @@
 import { raw, type FilterQuery } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { openOrm } from '../src/db/orm';
+import { ENTITIES } from '../src/modules/entities';
 import { shapedStatement, type Statement } from '../src/db/statement-shapes';
 import { Order } from '../src/modules/orders/order.entity';
 import { Ticket } from '../src/modules/support/ticket.entity';
@@ -16,7 +17,7 @@ let shapeCounter = 0;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  orm = await openOrm({ clientUrl: database.url, poolMax: 1 });
+  orm = await openOrm({ entities: ENTITIES, clientUrl: database.url, poolMax: 1 });
 });
 
 afterAll(async () => {
