@@ -46,10 +46,10 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
   const catalog = new CatalogService();
   const orders = new OrderService(customers, catalog);
   const ledger = new LedgerService();
-  const receivables = new ReceivablesService(ledger);
+  const receivables = new ReceivablesService(ledger, customers);
   orders.onShipment(receivables);
   const employees = new EmployeeService();
-  const support = new SupportService(clock);
+  const support = new SupportService(clock, customers, orders, employees);
   employees.onTermination(support);
   return {
     customers,

@@ -1,6 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { inTransaction, isUniqueViolation } from '../../db/transaction';
+import { findRowsById, type Row } from '../../db/plain-rows';
+import { inTransaction, isUniqueViolation, pgArray } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
 import { type Viewer, hasAnyRole } from '../common/viewer';
 import { isCalendarDate } from '../../graphql/scalars';
@@ -399,6 +400,43 @@ export class EmployeeService {
       if (isUniqueViolation(error, 'department_name_unique')) throw taken();
       throw error;
     }
+  }
+
+  /**
+   * An employee who exists, read as a plain row (checked, not changed): how other modules (the
+   * support desk) reach an employee.
+   */
+  async requireExisting(
+    tx: EntityManager,
+    id: number,
+    fieldPath: string[] | null,
+  ): Promise<Row<Employee>> {
+    const [employee] = await findRowsById(tx, Employee, [id]);
+    if (!employee)
+      throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such employee', fieldPath);
+    return employee;
+  }
+
+  /** Whether an employee is active and holds one of the roles (ADMIN is not one of them). */
+  isActiveInRole(employee: Pick<Employee, 'status' | 'roles'>, roles: readonly Role[]): boolean {
+    return (
+      employee.status === EmployeeStatus.ACTIVE &&
+      employee.roles.some((role) => roles.includes(role))
+    );
+  }
+
+  /** The ids of the active employees who hold one of the roles, in id order. */
+  async activeIdsInRole(tx: EntityManager, roles: readonly Role[]): Promise<number[]> {
+    const rows = await tx.execute<{ id: string }[]>(
+      "SELECT id FROM employee WHERE status = 'ACTIVE' AND roles && ?::text[] ORDER BY id",
+      [pgArray(roles)],
+    );
+    return rows.map((row) => Number(row.id));
+  }
+
+  /** An employee as the target of another table's relation (an assignee), without reading it. */
+  reference(tx: EntityManager, id: number): Employee {
+    return tx.getReference(Employee, id);
   }
 
   listWhere(filter: EmployeeListFilter | null | undefined): Record<string, unknown> {
