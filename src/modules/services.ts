@@ -71,7 +71,7 @@ export function createServices(deps: {
   settings: DomainSettings;
 }): Services {
   const domain = createDomainServices(deps.settings);
-  const auth = new AuthService(deps.sessions, deps.settings.clock);
+  const auth = new AuthService(deps.sessions, domain.employees, deps.settings.clock);
   // Other instances hear of the change through the event log (server/start.ts).
   domain.employees.onAccessChange((employeeId) => auth.forgetEmployee(employeeId));
   return { ...domain, auth };

@@ -55,6 +55,11 @@ export interface TerminationListener {
   employeeTerminated(tx: EntityManager, employeeId: number, actorId: number): Promise<void>;
 }
 
+/** Whether an employee in this status may sign in and keep using their tokens. */
+export function maySignIn(status: EmployeeStatus): boolean {
+  return status === EmployeeStatus.ACTIVE || status === EmployeeStatus.ON_LEAVE;
+}
+
 /** Who may see an employee's pay: HR, ADMIN, and the employee themself. */
 export const PAY_READERS: readonly Role[] = [Role.HR];
 export const MIN_PASSWORD_LENGTH = 10;
@@ -400,6 +405,15 @@ export class EmployeeService {
       if (isUniqueViolation(error, 'department_name_unique')) throw taken();
       throw error;
     }
+  }
+
+  /** The employee with this email (any case), with their password hash, for signing in. */
+  findForSignIn(em: EntityManager, email: string): Promise<Employee | null> {
+    return em.findOne(
+      Employee,
+      { email: email.trim().toLowerCase() },
+      { populate: ['passwordHash'] },
+    );
   }
 
   /**
