@@ -7,7 +7,8 @@ import 'reflect-metadata';
 import { Client } from 'pg';
 import pino from 'pino';
 import { migrateUp, openOrm } from '../src/db/orm';
-import { seedDemoData } from '../src/db/seed';
+import { ENTITIES } from '../src/modules/entities';
+import { seedDemoData } from '../src/modules/seed';
 import { recreateDatabase, withDatabase } from './lib';
 
 export function benchDatabaseName(scale: number): string {
@@ -173,7 +174,7 @@ export async function buildBenchData(options: BenchDataOptions): Promise<string>
   };
   const database = options.database ?? benchDatabaseName(scale);
   const url = await recreateDatabase(options.adminUrl, database);
-  const orm = await openOrm({ clientUrl: url, poolMax: 2 });
+  const orm = await openOrm({ entities: ENTITIES, clientUrl: url, poolMax: 2 });
   await migrateUp(orm);
   await seedDemoData(orm, pino({ level: 'warn' }));
   await orm.close(true);

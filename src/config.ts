@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { DEFAULT_LIMITS, type RequestLimits } from './graphql/limits';
 
 /** The project root: config, migrations and `.data/` are found relative to it. */
 export const PROJECT_ROOT = path.resolve(
@@ -8,6 +7,25 @@ export const PROJECT_ROOT = path.resolve(
 );
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** What one request may ask for; every limit is configurable (see the README). */
+export interface QueryLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  /** Estimated cost: each field costs 1, and a page multiplies what it holds by its size. */
+  maxCost: number;
+  /** Parser tokens: refuses absurd documents before any work is done. */
+  maxTokens: number;
+}
+
+export const DEFAULT_QUERY_LIMITS: QueryLimits = {
+  maxDepth: 15,
+  maxAliases: 30,
+  maxDirectives: 50,
+  maxCost: 20_000,
+  maxTokens: 5_000,
+};
 
 export interface Config {
   /** Connection string of an external PostgreSQL; undefined starts the embedded one. */
@@ -33,7 +51,7 @@ export interface Config {
   eventRetentionDays: number;
   /** Events buffered for one subscriber before it is dropped as too slow. */
   subscriberQueueLimit: number;
-  limits: RequestLimits;
+  limits: QueryLimits;
   /** Requests per minute per token (signed in) and per IP (anonymous). */
   rateLimitPerToken: number;
   rateLimitPerIp: number;
@@ -143,35 +161,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxDepth: parseInteger(
         'MAX_QUERY_DEPTH',
         env.MAX_QUERY_DEPTH,
-        DEFAULT_LIMITS.maxDepth,
+        DEFAULT_QUERY_LIMITS.maxDepth,
         2,
         100,
       ),
       maxAliases: parseInteger(
         'MAX_QUERY_ALIASES',
         env.MAX_QUERY_ALIASES,
-        DEFAULT_LIMITS.maxAliases,
+        DEFAULT_QUERY_LIMITS.maxAliases,
         0,
         10_000,
       ),
       maxDirectives: parseInteger(
         'MAX_QUERY_DIRECTIVES',
         env.MAX_QUERY_DIRECTIVES,
-        DEFAULT_LIMITS.maxDirectives,
+        DEFAULT_QUERY_LIMITS.maxDirectives,
         0,
         10_000,
       ),
       maxCost: parseInteger(
         'MAX_QUERY_COST',
         env.MAX_QUERY_COST,
-        DEFAULT_LIMITS.maxCost,
+        DEFAULT_QUERY_LIMITS.maxCost,
         10,
         100_000_000,
       ),
       maxTokens: parseInteger(
         'MAX_QUERY_TOKENS',
         env.MAX_QUERY_TOKENS,
-        DEFAULT_LIMITS.maxTokens,
+        DEFAULT_QUERY_LIMITS.maxTokens,
         100,
         1_000_000,
       ),

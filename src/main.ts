@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadConfig } from './config';
-import { createLogger } from './server/logger';
+import { createLogger } from './logger';
 import { startBackdesk } from './server/start';
 
 async function main(): Promise<void> {

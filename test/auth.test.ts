@@ -268,7 +268,7 @@ describe('roles and API tokens', () => {
       ...(second.data?.apiTokens.nodes ?? []),
     ].map((n) => n.id);
     expect(new Set(seen).size).toBe(seen.length);
-    // Valid arguments are remembered (graphql/schema.ts); a refused value stays refused.
+    // Valid arguments are remembered (server/schema.ts); a refused value stays refused.
     for (let attempt = 0; attempt < 2; attempt += 1)
       expect(errorCode(await server.request(ApiTokensDocument, { first: 101 }, admin))).toBe(
         'BAD_USER_INPUT',

@@ -12,8 +12,8 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { allows, rootFieldRules, type AccessRule } from '../src/graphql/access-rules';
-import { backdeskSchema } from '../src/graphql/schema';
-import { ALL_ROLES, Role } from '../src/modules/auth/role';
+import { backdeskSchema } from '../src/server/schema';
+import { ALL_ROLES, Role } from '../src/modules/common/role';
 import { openSubscriptions, subscribe } from './support/live-client';
 import { startTestServer, type TestServer } from './support/test-server';
 
@@ -195,7 +195,7 @@ describe('authorization as data', () => {
 describe('rules on fields', () => {
   it('keeps the roles of a field resolver that takes only its parent and the context', async () => {
     // Employee.history (HR) takes only its parent and the context, as the fields that are called
-    // without type-graphql's wrapper do (graphql/schema.ts): its rule must still hold.
+    // without type-graphql's wrapper do (server/schema.ts): its rule must still hold.
     const query = '{ me { id name history { type } } }';
     const agent = await server.raw(query, {}, tokens.get(Role.SUPPORT_AGENT));
     expect(isForbidden(agent.errors)).toBe(true);

@@ -7,7 +7,7 @@ import {
   type GraphQLObjectType,
   type GraphQLSchema,
 } from 'graphql';
-import { backdeskSchema } from '../src/graphql/schema';
+import { backdeskSchema } from '../src/server/schema';
 import { countStatements } from './support/statement-counter';
 import { startTestServer, type TestServer } from './support/test-server';
 

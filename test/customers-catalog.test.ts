@@ -13,7 +13,7 @@ import {
   UpdateCustomerDocument,
   UpdateProductDocument,
 } from './generated/graphql';
-import { parseMinorUnits } from '../src/graphql/money';
+import { parseMinorUnits } from '../src/modules/common/money';
 import { createCustomer, createProduct, errorCode, uniqueSuffix } from './support/fixtures';
 import { startTestServer, type TestServer } from './support/test-server';
 

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { openOrm } from '../src/db/orm';
-import { Role } from '../src/modules/auth/role';
+import { ENTITIES } from '../src/modules/entities';
+import { Role } from '../src/modules/common/role';
 import { EmployeeService } from '../src/modules/employees/employee.service';
 import { ManualClock } from './support/manual-clock';
 import { startTestServer, type TestServer } from './support/test-server';
@@ -91,7 +92,11 @@ it('hears of a termination committed by another instance through the event log',
   expect((await server.raw('{ me { id } }', {}, leaver.token)).errors).toBeUndefined();
 
   // Another instance: its own services and connections, on the same database.
-  const elsewhere: MikroORM = await openOrm({ clientUrl: server.database.url, poolMax: 1 });
+  const elsewhere: MikroORM = await openOrm({
+    entities: ENTITIES,
+    clientUrl: server.database.url,
+    poolMax: 1,
+  });
   try {
     const employeeId = Number(Buffer.from(leaver.id, 'base64url').toString().split(':')[1]);
     const hrViewer = (

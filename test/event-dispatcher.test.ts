@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import pino from 'pino';
 import { watchStatements } from '../src/db/driver';
 import { openOrm } from '../src/db/orm';
+import { ENTITIES } from '../src/modules/entities';
 import { EventDispatcher, type CommittedEvent } from '../src/events/event-dispatcher';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
@@ -34,7 +35,7 @@ async function commitEvent(streamId: string, payload: Record<string, unknown>): 
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  orm = await openOrm({ clientUrl: database.url, poolMax: 2 });
+  orm = await openOrm({ entities: ENTITIES, clientUrl: database.url, poolMax: 2 });
   watchStatements(orm, (query) => {
     if (/from event\s+where seq >/i.test(query.sql)) reads.push(query.sql);
   });

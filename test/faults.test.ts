@@ -2,8 +2,9 @@ import path from 'node:path';
 import pino from 'pino';
 import { PROJECT_ROOT } from '../src/config';
 import { openOrm } from '../src/db/orm';
+import { ENTITIES } from '../src/modules/entities';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded-postgres';
-import { seedDemoData } from '../src/db/seed';
+import { seedDemoData } from '../src/modules/seed';
 import { graphql, login } from './support/live-client';
 import { startServerProcess, type ServerProcess } from './support/server-process';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -76,7 +77,7 @@ describe('a server killed in the middle of writes', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const orm = await openOrm({ clientUrl: database.url, poolMax: 2 });
+    const orm = await openOrm({ entities: ENTITIES, clientUrl: database.url, poolMax: 2 });
     await seedDemoData(orm, pino({ level: 'silent' }));
     await orm.close(true);
   });
@@ -168,7 +169,7 @@ describe('a server killed in the middle of writes', () => {
     expect(acknowledgedOrders.length + acknowledgedEntries.length).toBeGreaterThan(5);
 
     server = await startServerProcess(database.url);
-    const orm = await openOrm({ clientUrl: database.url, poolMax: 2 });
+    const orm = await openOrm({ entities: ENTITIES, clientUrl: database.url, poolMax: 2 });
     try {
       const sql = <T>(query: string) => orm.em.fork().getConnection().execute<T[]>(query);
       const idOf = (globalId: string) =>

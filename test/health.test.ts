@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db/database';
+import { ENTITIES } from '../src/modules/entities';
 import { createEmptyDatabase } from './support/test-database';
 import { startTestServer, type TestServer } from './support/test-server';
 
@@ -27,7 +28,10 @@ describe('health, readiness and metrics', () => {
   it('is not ready while migrations are pending', async () => {
     const empty = await createEmptyDatabase();
     const config = loadConfig({ DATABASE_URL: empty.url, LOG_LEVEL: 'silent' });
-    const database = await openDatabase(config, pino({ level: 'silent' }), 2);
+    const database = await openDatabase(config, pino({ level: 'silent' }), {
+      entities: ENTITIES,
+      poolMax: 2,
+    });
     try {
       expect(await database.isReady()).toBe(false);
     } finally {

@@ -1,5 +1,6 @@
 import { buildSchema, parse } from 'graphql';
-import { checkLimits, DEFAULT_LIMITS, type RequestLimits } from '../src/graphql/limits';
+import { DEFAULT_QUERY_LIMITS } from '../src/config';
+import { checkLimits, type RequestLimits } from '../src/graphql/limits';
 
 /**
  * Verdicts are kept per document and the values of the variables that can change them (page
@@ -18,7 +19,7 @@ const schema = buildSchema(`
  */
 function checker(query: string, operationName: string) {
   const document = parse(query);
-  const limits: RequestLimits = { ...DEFAULT_LIMITS, maxCost: 1_000 };
+  const limits: RequestLimits = { ...DEFAULT_QUERY_LIMITS, maxCost: 1_000 };
   return (variables: Record<string, unknown>) =>
     checkLimits(schema, document, operationName, variables, limits)?.extensions.code;
 }

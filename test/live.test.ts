@@ -2,7 +2,8 @@ import { createClient } from 'graphql-ws';
 import pino from 'pino';
 import WebSocket from 'ws';
 import { openOrm } from '../src/db/orm';
-import { seedDemoData } from '../src/db/seed';
+import { ENTITIES } from '../src/modules/entities';
+import { seedDemoData } from '../src/modules/seed';
 import { recordEvent } from '../src/events/event-log';
 import {
   graphql,
@@ -87,7 +88,7 @@ async function reply(
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  const orm = await openOrm({ clientUrl: database.url, poolMax: 2 });
+  const orm = await openOrm({ entities: ENTITIES, clientUrl: database.url, poolMax: 2 });
   await seedDemoData(orm, pino({ level: 'silent' }));
   await orm.close(true);
   [a, b] = await Promise.all([startServerProcess(database.url), startServerProcess(database.url)]);
@@ -115,7 +116,7 @@ describe('delivery', () => {
     const live = await subscribeFromNow(b, agent, { ticketId });
     await waitForSubscriptions(url(b), 'ticketEvents', 1);
 
-    const orm = await openOrm({ clientUrl: database.url, poolMax: 1 });
+    const orm = await openOrm({ entities: ENTITIES, clientUrl: database.url, poolMax: 1 });
     const rowId = Number(Buffer.from(ticketId, 'base64url').toString().split(':')[1]);
     await expect(
       orm.em.fork().transactional(async (em) => {
@@ -439,7 +440,7 @@ describe('filters and permissions', () => {
   });
 
   it('ends a subscription whose cursor is older than the retained history with RESYNC_REQUIRED', async () => {
-    const orm = await openOrm({ clientUrl: database.url, poolMax: 1 });
+    const orm = await openOrm({ entities: ENTITIES, clientUrl: database.url, poolMax: 1 });
     await orm.em.fork().execute('UPDATE event_retention SET pruned_through = 50 WHERE id = 1');
     const stale = subscribe<TicketEventItem>(ws(a), agent, TICKET_EVENTS, { after: '10' });
     const deadline = Date.now() + 5000;

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { migrateUp, openOrm } from '../src/db/orm';
+import { ENTITIES } from '../src/modules/entities';
 import { createEmptyDatabase, type TestDatabase } from './support/test-database';
 
 let database: TestDatabase;
@@ -14,7 +15,7 @@ afterAll(async () => {
 
 describe('migrations', () => {
   it('build the whole schema from an empty database, and the entities agree with them', async () => {
-    const orm = await openOrm({ clientUrl: database.url, poolMax: 2 });
+    const orm = await openOrm({ entities: ENTITIES, clientUrl: database.url, poolMax: 2 });
     try {
       const applied = await migrateUp(orm);
       expect(applied.length).toBeGreaterThan(0);

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { openOrm } from '../src/db/orm';
+import { ENTITIES } from '../src/modules/entities';
 import { Ticket } from '../src/modules/support/ticket.entity';
 import { defineLoader } from '../src/read';
 import { rowMapper } from '../src/read/rows';
@@ -26,7 +27,7 @@ describe('narrowed rows in tests', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    orm = await openOrm({ clientUrl: database.url, poolMax: 1 });
+    orm = await openOrm({ clientUrl: database.url, poolMax: 1, entities: ENTITIES });
   });
 
   afterAll(async () => {

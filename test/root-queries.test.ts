@@ -19,7 +19,7 @@ import {
   type GraphQLOutputType,
   type GraphQLSchema,
 } from 'graphql';
-import { backdeskSchema } from '../src/graphql/schema';
+import { backdeskSchema } from '../src/server/schema';
 import { decodeGlobalId, toGlobalId } from '../src/graphql/global-id';
 import { startTestServer, type GraphQLResponse, type TestServer } from './support/test-server';
 

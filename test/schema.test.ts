@@ -8,8 +8,8 @@ import {
   isSpecifiedScalarType,
   type GraphQLSchema,
 } from 'graphql';
-import { SCHEMA_FILE } from '../src/graphql/emit-schema';
-import { backdeskSchema, printBackdeskSchema } from '../src/graphql/schema';
+import { SCHEMA_FILE } from '../src/server/emit-schema';
+import { backdeskSchema, printBackdeskSchema } from '../src/server/schema';
 
 let schema: GraphQLSchema;
 

@@ -1,7 +1,8 @@
 import pino from 'pino';
 import { openOrm } from '../src/db/orm';
-import { DEMO_EMPLOYEES, seedDemoData } from '../src/db/seed';
-import { formatMinorUnits, parseMinorUnits } from '../src/graphql/money';
+import { ENTITIES } from '../src/modules/entities';
+import { DEMO_EMPLOYEES, seedDemoData } from '../src/modules/seed';
+import { formatMinorUnits, parseMinorUnits } from '../src/modules/common/money';
 import { decodeGlobalId, parseGlobalId, toGlobalId } from '../src/graphql/global-id';
 import { isCalendarDate } from '../src/graphql/scalars';
 import { Employee } from '../src/modules/employees/employee.entity';
@@ -10,7 +11,7 @@ import { createTestDatabase } from './support/test-database';
 describe('demo seed', () => {
   it('is idempotent', async () => {
     const database = await createTestDatabase();
-    const orm = await openOrm({ clientUrl: database.url, poolMax: 2 });
+    const orm = await openOrm({ entities: ENTITIES, clientUrl: database.url, poolMax: 2 });
     try {
       await seedDemoData(orm, pino({ level: 'silent' }));
       await seedDemoData(orm, pino({ level: 'silent' }));

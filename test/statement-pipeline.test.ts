@@ -3,6 +3,7 @@ import { Socket } from 'node:net';
 import { Client } from 'pg';
 import { watchStatements } from '../src/db/driver';
 import { openOrm } from '../src/db/orm';
+import { ENTITIES } from '../src/modules/entities';
 import { PIPELINE_CONNECTIONS, StatementPipeline } from '../src/db/statement-pipeline';
 import { runKeyedSql, runLockingSql, runSql } from '../src/db/sql';
 import { sqlState } from '../src/db/transaction';
@@ -35,7 +36,7 @@ describe('the read pipeline', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    orm = await openOrm({ clientUrl: database.url, poolMax: 2 });
+    orm = await openOrm({ entities: ENTITIES, clientUrl: database.url, poolMax: 2 });
   });
 
   afterAll(async () => {
@@ -206,7 +207,7 @@ describe('the locking pipeline', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    orm = await openOrm({ clientUrl: database.url, poolMax: 2 });
+    orm = await openOrm({ entities: ENTITIES, clientUrl: database.url, poolMax: 2 });
     await runSql(orm.em.fork(), 'CREATE TABLE gate_probe (id int PRIMARY KEY, n int)');
     await runSql(orm.em.fork(), 'INSERT INTO gate_probe VALUES (1, 0), (2, 0)');
   });

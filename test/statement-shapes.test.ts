@@ -1,9 +1,10 @@
 import { raw, type FilterQuery } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { openOrm } from '../src/db/orm';
+import { ENTITIES } from '../src/modules/entities';
 import { shapedStatement, standInsFit, type Statement } from '../src/read/statement-shapes';
 import { DomainEvent } from '../src/events/event.entity';
-import { Role } from '../src/modules/auth/role';
+import { Role } from '../src/modules/common/role';
 import { Employee } from '../src/modules/employees/employee.entity';
 import { Order } from '../src/modules/orders/order.entity';
 import { Ticket } from '../src/modules/support/ticket.entity';
@@ -19,7 +20,7 @@ let shapeCounter = 0;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  orm = await openOrm({ clientUrl: database.url, poolMax: 1 });
+  orm = await openOrm({ entities: ENTITIES, clientUrl: database.url, poolMax: 1 });
 });
 
 afterAll(async () => {

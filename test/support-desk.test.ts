@@ -451,6 +451,36 @@ describe('working tickets', () => {
     expect((await newTicket()).assignee).toBeNull();
   });
 
+  it('assigns new tickets to the active support agent with the fewest open tickets when a lead asks', async () => {
+    const sql = new Client({ connectionString: server.database.url });
+    await sql.connect();
+    // Open tickets per active agent or lead (an agent with none counts 0), lowest id first on a tie.
+    const fewestOpen = async () => {
+      const { rows } = await sql.query<{ email: string }>(
+        `SELECT e.email FROM employee e
+          WHERE e.status = 'ACTIVE' AND e.roles && ARRAY['SUPPORT_AGENT', 'SUPPORT_LEAD']::text[]
+          ORDER BY (SELECT count(*) FROM ticket t
+                     WHERE t.assignee_id = e.id AND t.status NOT IN ('SOLVED', 'CLOSED')), e.id
+          LIMIT 1`,
+      );
+      return rows[0]?.email;
+    };
+    try {
+      await server.request(SetAutoAssignmentDocument, { input: { mode: 'LEAST_LOADED' } }, lead);
+      const assignees = new Set<string | undefined>();
+      for (let i = 0; i < 4; i += 1) {
+        const expected = await fewestOpen();
+        const assignee = (await newTicket()).assignee?.email;
+        expect(assignee).toBe(expected);
+        assignees.add(assignee);
+      }
+      expect(assignees.has(undefined)).toBe(false);
+    } finally {
+      await sql.end();
+      await server.request(SetAutoAssignmentDocument, { input: { mode: 'OFF' } }, lead);
+    }
+  });
+
   it('creates tickets side by side while auto-assignment is off, and one at a time while it is on', async () => {
     // Another transaction holds the settings row, as a ticket being created under round-robin does.
     const holder = new Client({ connectionString: server.database.url });

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { openOrm } from '../src/db/orm';
+import { ENTITIES } from '../src/modules/entities';
 import { inTransaction } from '../src/db/transaction';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
@@ -11,7 +12,7 @@ describe('inTransaction', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     // One connection: a transaction that failed to hand it back would stall every later one.
-    orm = await openOrm({ clientUrl: database.url, poolMax: 1 });
+    orm = await openOrm({ entities: ENTITIES, clientUrl: database.url, poolMax: 1 });
     await orm.em.fork().execute(
       `CREATE TABLE tx_probe (
          id int PRIMARY KEY,

@@ -1,8 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config';
-import type { Logger } from '../server/logger';
+import type { Logger } from '../logger';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
-import { hasPendingMigrations, openOrm } from './orm';
+import { hasPendingMigrations, openOrm, type OrmOptions } from './orm';
 
 export const EMBEDDED_DATABASE_NAME = 'backdesk';
 
@@ -21,7 +21,7 @@ export interface Database {
 export async function openDatabase(
   config: Config,
   logger: Logger,
-  poolMax?: number,
+  options: Pick<OrmOptions, 'entities' | 'poolMax'>,
 ): Promise<Database> {
   const embedded = config.databaseUrl
     ? undefined
@@ -36,7 +36,7 @@ export async function openDatabase(
   try {
     orm = await openOrm({
       clientUrl,
-      poolMax,
+      ...options,
       log: (message) => logger.debug({ component: 'orm' }, message),
     });
   } catch (error) {

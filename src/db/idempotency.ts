@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BusinessRuleError, UserErrorCode } from '../graphql/user-error';
+import { BusinessRuleError, UserErrorCode } from '../modules/common/errors';
 import { runSql } from './sql';
 
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;

@@ -3,13 +3,14 @@ import { MikroORM, defineConfig, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { PROJECT_ROOT } from '../config';
 import { BackdeskDriver } from './driver';
-import { ENTITIES } from './entities';
 
 /** Running from TypeScript sources (jest) rather than the compiled `dist/`. */
 const RUNNING_TS = __filename.endsWith('.ts');
 
 export interface OrmOptions {
   clientUrl: string;
+  /** The mapped entities: `ENTITIES` (modules/entities.ts), which db/ does not import. */
+  entities: NonNullable<Options['entities']>;
   poolMax?: number;
   /** Prints every SQL statement (debugging). */
   debug?: boolean;
@@ -22,7 +23,7 @@ export function ormConfig(options: OrmOptions): Options {
     clientUrl: options.clientUrl,
     // PostgreSQL, with statements outside transactions pipelined (src/db/statement-pipeline.ts).
     driver: BackdeskDriver,
-    entities: ENTITIES,
+    entities: options.entities,
     extensions: [Migrator],
     preferTs: RUNNING_TS,
     // Load migrations with require (CommonJS): it works from dist/ and under jest's TypeScript transform.

@@ -1,5 +1,5 @@
 import { Authorized, Ctx, Query, Resolver } from 'type-graphql';
-import type { RequestContext } from '../graphql/context';
+import type { GraphQLContext } from '../graphql/context';
 import { newestEventSeq } from './event-log';
 
 @Resolver()
@@ -9,7 +9,7 @@ export class EventCursorResolver {
     description:
       'The cursor of the newest committed change, for `after` on `ticketEvents` and `orderEvents`. Read it before a list, then subscribe with `after:` it: every change committed since arrives, so none falls between the list and the live feed (one the list already shows may arrive again; the event carries the state after it).',
   })
-  async eventCursor(@Ctx() context: RequestContext): Promise<string> {
+  async eventCursor(@Ctx() context: GraphQLContext): Promise<string> {
     return String(await newestEventSeq(context.em));
   }
 }

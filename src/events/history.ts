@@ -1,6 +1,5 @@
-import type { RequestContext } from '../graphql/context';
-import { defineGroupLoader, readById, type NamedLoader } from '../read';
-import { Employee } from '../modules/employees/employee.entity';
+import type { GraphQLContext } from '../graphql/context';
+import { defineGroupLoader, type NamedLoader } from '../read';
 import type { HistoryEntry } from './history.types';
 
 interface EventRow {
@@ -35,7 +34,7 @@ const historyLoaders = new Map<string, NamedLoader<number, EventRow[]>>();
 
 /** The history of objects of one stream type, batched per request, oldest first. */
 export async function loadHistory(
-  context: RequestContext,
+  context: GraphQLContext,
   streamType: string,
   id: number,
 ): Promise<HistoryEntry[]> {
@@ -45,14 +44,11 @@ export async function loadHistory(
     historyLoaders.set(streamType, loader);
   }
   const events = await loader.load(context, id);
-  return Promise.all(
-    events.map(async (event) => ({
-      cursor: String(event.seq),
-      type: event.type,
-      occurredAt: new Date(event.occurred_at),
-      actor:
-        event.actor_id === null ? null : await readById(context, Employee, Number(event.actor_id)),
-      data: event.payload,
-    })),
-  );
+  return events.map((event) => ({
+    cursor: String(event.seq),
+    type: event.type,
+    occurredAt: new Date(event.occurred_at),
+    actorId: event.actor_id === null ? null : Number(event.actor_id),
+    data: event.payload,
+  }));
 }

@@ -1,6 +1,5 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ObjectType } from 'type-graphql';
-import { EmployeeObject } from '../modules/employees/employee.types';
 
 @ObjectType({ description: 'One recorded change in the history of an object, from the event log.' })
 export class HistoryEntry {
@@ -15,11 +14,11 @@ export class HistoryEntry {
   @Field(() => Date, { description: 'When the change was committed.' })
   occurredAt!: Date;
 
-  @Field(() => EmployeeObject, {
-    nullable: true,
-    description: 'Who made the change; null for the system.',
-  })
-  actor!: unknown;
+  /**
+   * Who made the change (an employee's id); null for the system. The GraphQL field `actor`, the
+   * employee, is resolved by the employees module (`HistoryActorResolver`).
+   */
+  actorId!: number | null;
 
   @Field(() => GraphQLJSONObject, {
     description: 'The details of the change, such as {"from": "PLACED", "to": "PICKING"}.',

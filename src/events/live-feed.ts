@@ -5,7 +5,8 @@ import {
   type ExecutionResult,
   type GraphQLError,
 } from 'graphql';
-import type { RequestContext, Viewer } from '../graphql/context';
+import type { GraphQLContext } from '../graphql/context';
+import type { Viewer } from '../modules/common/viewer';
 import { Loaders } from '../read/loaders';
 import { readEvents, type CommittedEvent } from './event-dispatcher';
 import { resyncRequired, SLOW_CONSUMER_CLOSE_CODE } from './live-stream';
@@ -16,11 +17,11 @@ export interface LiveDelivery {
   root: unknown;
 }
 
-export interface LiveFeedOptions {
+export interface LiveFeedOptions<C extends GraphQLContext = GraphQLContext> {
   /** The subscription field, for metrics: 'ticketEvents', 'orderEvents'. */
   kind: string;
   /** The subscription's context: its connection, its live viewer. */
-  context: RequestContext;
+  context: C;
   /** Replay the events after this seq first (a resumed subscription), or start live. */
   after: number | null;
   /** Whether the event concerns this subscription at all (cheap, synchronous: stream type and id). */
@@ -31,10 +32,7 @@ export interface LiveFeedOptions {
    * feeds that share those (see `LiveFeed.shareKey`), given the subscription's context for this
    * event (with the event's request scope). Throwing (FORBIDDEN) ends those subscriptions with that error.
    */
-  select(
-    event: CommittedEvent,
-    context: RequestContext,
-  ): LiveDelivery | null | Promise<LiveDelivery | null>;
+  select(event: CommittedEvent, context: C): LiveDelivery | null | Promise<LiveDelivery | null>;
 }
 
 /** Closes the graphql-ws `next` message around a result. */
@@ -52,7 +50,9 @@ const MAX_SOCKET_BACKLOG_BYTES = 8 * 1024 * 1024;
  * the socket, and graphql-ws holds it only to learn when it ends (client `complete`, socket
  * closed) or to report the error that ended it (FORBIDDEN, RESYNC_REQUIRED).
  */
-export class LiveFeed implements AsyncIterableIterator<ExecutionResult> {
+export class LiveFeed<
+  C extends GraphQLContext = GraphQLContext,
+> implements AsyncIterableIterator<ExecutionResult> {
   /** Events accepted and not yet delivered (for the slow-consumer rule). */
   pending = 0;
   /** While resuming from a cursor: live events held back until the backlog is sent. */
@@ -69,9 +69,9 @@ export class LiveFeed implements AsyncIterableIterator<ExecutionResult> {
   private outcome?: Promise<IteratorResult<ExecutionResult, undefined>>;
   private detach?: () => void;
 
-  constructor(readonly options: LiveFeedOptions) {}
+  constructor(readonly options: LiveFeedOptions<C>) {}
 
-  get context(): RequestContext {
+  get context(): C {
     return this.options.context;
   }
 
@@ -164,12 +164,12 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
 }
 
 /** What events are prepared with: an entity manager and DataLoaders. */
-type Scope = Pick<RequestContext, 'em' | 'loaders'>;
+type Scope = Pick<GraphQLContext, 'em' | 'loaders'>;
 
 /** Feeds with one share key: one selection, one execution and one serialization per event. */
 interface Group {
   feeds: LiveFeed[];
-  context?: RequestContext;
+  context?: GraphQLContext;
   root?: unknown;
 }
 
@@ -210,7 +210,7 @@ export class LiveFanout {
     /** Masks errors in a result before it is sent, as on HTTP. */
     private readonly formatErrors: (
       errors: readonly GraphQLError[],
-      context: RequestContext,
+      context: GraphQLContext,
     ) => unknown[],
   ) {
     realtime.dispatcher.subscribe((event) => this.dispatch(event));
@@ -354,7 +354,7 @@ export class LiveFanout {
     for (const group of groups.values()) {
       // The group's subscription context for this event: its own viewer and connection, the
       // shared scope (events prepared together must not overwrite each other's).
-      group.context = Object.assign(Object.create(group.feeds[0].context) as RequestContext, scope);
+      group.context = Object.assign(Object.create(group.feeds[0].context) as GraphQLContext, scope);
       const fail = (error: unknown) => {
         for (const feed of group.feeds) feed.fail(error);
       };

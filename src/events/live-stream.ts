@@ -1,7 +1,8 @@
 import { GraphQLError } from 'graphql';
-import { forbidden, hasAnyRole } from '../graphql/auth-checker';
-import type { RequestContext, Viewer } from '../graphql/context';
-import type { Role } from '../modules/auth/role';
+import { forbidden } from '../graphql/auth-checker';
+import { hasAnyRole, type Viewer } from '../modules/common/viewer';
+import type { GraphQLContext } from '../graphql/context';
+import type { Role } from '../modules/common/role';
 
 /** Cursors are the event's seq, written in decimal (the same as `HistoryEntry.cursor`). */
 export function parseCursor(cursor: string | null | undefined): number | null {
@@ -28,7 +29,7 @@ export const SLOW_CONSUMER_CLOSE_CODE = 1013;
  * The viewer as they are now (roles can change while a subscription runs), or FORBIDDEN the
  * moment they may no longer read what the subscription carries.
  */
-export function requireLiveRole(context: RequestContext, roles: readonly Role[]): Viewer {
+export function requireLiveRole(context: GraphQLContext, roles: readonly Role[]): Viewer {
   const viewer = context.liveViewer?.() ?? context.viewer;
   if (!viewer || !hasAnyRole(viewer, roles)) throw forbidden(roles);
   context.viewer = viewer;

@@ -1,6 +1,31 @@
 import { GraphQLObjectType, GraphQLSchema } from 'graphql';
-import { getMetadataStorage } from 'type-graphql';
-import { Role } from '../modules/auth/role';
+import { getMetadataStorage, registerEnumType } from 'type-graphql';
+import { Role } from '../modules/common/role';
+
+// Roles as GraphQL sees them; registered here, where the schema is given its access rules.
+registerEnumType(Role, {
+  name: 'Role',
+  description:
+    'An access role. An employee or API token holds one or more; ADMIN may do everything.',
+  valuesConfig: {
+    ADMIN: { description: 'Administers Backdesk; may do everything.' },
+    SUPPORT_AGENT: {
+      description:
+        'Works support tickets; reads customers and orders, places and cancels orders for customers.',
+    },
+    SUPPORT_LEAD: {
+      description:
+        'A support agent who also assigns work to others and edits SLA policies and automation.',
+    },
+    ACCOUNTANT: {
+      description:
+        'Keeps the ledger: posts and reverses entries, invoices, payments, bills, closes periods.',
+    },
+    HR: { description: 'Manages employees, departments, salaries and payroll.' },
+    FULFILLMENT: { description: 'Works the warehouse: stock, picking, packing, shipping.' },
+    REPORTING: { description: 'Read-only access for reporting tools.' },
+  },
+});
 
 /** Who may call a root field: everyone, any signed-in viewer, or holders of some roles (and ADMIN). */
 export type AccessRule =

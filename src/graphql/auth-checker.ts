@@ -1,7 +1,8 @@
 import { GraphQLError } from 'graphql';
 import type { AuthChecker } from 'type-graphql';
-import { Role } from '../modules/auth/role';
-import type { RequestContext, Viewer } from './context';
+import { Role } from '../modules/common/role';
+import type { GraphQLContext } from './context';
+import { hasAnyRole, type Viewer } from '../modules/common/viewer';
 
 export function unauthenticated(
   message = 'Sign in first: send "Authorization: Bearer <token>"',
@@ -24,10 +25,6 @@ function unique<T>(value: T, index: number, all: T[]): boolean {
   return all.indexOf(value) === index;
 }
 
-export function hasAnyRole(viewer: Viewer, roles: readonly Role[]): boolean {
-  return viewer.roles.has(Role.ADMIN) || roles.some((role) => viewer.roles.has(role));
-}
-
 /** Throws unless the viewer holds one of the roles (ADMIN always passes). */
 export function requireRole(viewer: Viewer | undefined, roles: readonly Role[]): Viewer {
   if (!viewer) throw unauthenticated();
@@ -39,7 +36,7 @@ export function requireRole(viewer: Viewer | undefined, roles: readonly Role[]):
  * `@Authorized()` needs a signed-in viewer; `@Authorized(roles)` needs one of those roles.
  * Errors carry the contract's codes (UNAUTHENTICATED, FORBIDDEN).
  */
-export const authChecker: AuthChecker<RequestContext, Role> = ({ context }, roles) => {
+export const authChecker: AuthChecker<GraphQLContext, Role> = ({ context }, roles) => {
   requireRole(context.viewer, roles);
   return true;
 };

@@ -1,18 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import type { Role } from '../modules/auth/role';
-import type { Services } from '../modules/services';
-import type { Realtime } from '../events/realtime';
-import type { RequestGuards } from '../server/guards';
+import type { Viewer } from '../modules/common/viewer';
 import type { Loaders } from '../read/loaders';
-
-/** Who is making a request: an employee signed in with a session token, or an API token. */
-export interface Viewer {
-  employeeId: number;
-  roles: ReadonlySet<Role>;
-  via: 'session' | 'apiToken';
-  apiTokenId?: number;
-}
 
 /** A subscription's WebSocket, as live delivery sees it. */
 export interface LiveConnection {
@@ -29,8 +18,11 @@ export interface LiveConnection {
   close(code: number, reason: string): void;
 }
 
-/** Everything a resolver gets for one HTTP request or one subscription event. */
-export interface RequestContext {
+/**
+ * What cross-cutting GraphQL code (the auth checker, `node`, live delivery) reads from a request's
+ * context. The full context, with the services, is `RequestContext` in modules/context.ts.
+ */
+export interface GraphQLContext {
   requestId: string;
   viewer: Viewer | undefined;
   /** Why a presented token was not accepted (for the UNAUTHENTICATED message). */
@@ -39,9 +31,6 @@ export interface RequestContext {
   em: EntityManager;
   logger: Logger;
   loaders: Loaders;
-  services: Services;
-  realtime: Realtime;
-  guards: RequestGuards;
   /** The client's address (rate limits, logs). */
   clientIp: string;
   /** On a WebSocket: the viewer as it is now (roles can change while a subscription runs). */

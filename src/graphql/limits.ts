@@ -11,29 +11,15 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import type { QueryLimits } from '../config';
 import { DEFAULT_PAGE_SIZE } from '../read/page-size';
 import type { TrustedDocuments } from './trusted-documents';
 
-/** What one request may ask for. Every limit is configurable (see config.ts and the README). */
-export interface RequestLimits {
-  maxDepth: number;
-  maxAliases: number;
-  maxDirectives: number;
-  /** Estimated cost: each field costs 1, and a page multiplies what it holds by its size. */
-  maxCost: number;
-  /** Parser tokens: refuses absurd documents before any work is done. */
-  maxTokens: number;
+/** What one request may ask for (config.ts), and the registered operations when only those run. */
+export interface RequestLimits extends QueryLimits {
   /** When set, only these registered operations may run. */
   trusted?: TrustedDocuments;
 }
-
-export const DEFAULT_LIMITS: RequestLimits = {
-  maxDepth: 15,
-  maxAliases: 30,
-  maxDirectives: 50,
-  maxCost: 20_000,
-  maxTokens: 5_000,
-};
 
 function refuse(code: string, message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code, http: { status: 400 } } });

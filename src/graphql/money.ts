@@ -1,10 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
+import { BOOK_CURRENCY, formatMinorUnits } from '../modules/common/money';
 import { DecimalScalar } from './scalars';
-
-/** The company's book currency. Amounts are stored as integer minor units (cents). */
-export const BOOK_CURRENCY = 'USD';
-const MINOR_DIGITS = 2;
-const MINOR_PER_UNIT = 10n ** BigInt(MINOR_DIGITS);
 
 @ObjectType({
   description: 'An amount of money: an exact decimal amount and its ISO 4217 currency code.',
@@ -24,41 +20,4 @@ export class Money {
     money.currency = currency;
     return money;
   }
-}
-
-/** 123456n → "1234.56"; -5n → "-0.05". */
-export function formatMinorUnits(minor: bigint): string {
-  const negative = minor < 0n;
-  const absolute = negative ? -minor : minor;
-  const units = absolute / MINOR_PER_UNIT;
-  const cents = (absolute % MINOR_PER_UNIT).toString().padStart(MINOR_DIGITS, '0');
-  return `${negative ? '-' : ''}${units}.${cents}`;
-}
-
-export type MinorUnitsResult =
-  | { ok: true; minor: bigint }
-  | { ok: false; reason: 'format' | 'precision' | 'negative' | 'zero' | 'too_large' };
-
-const MAX_MINOR = 10n ** 15n; // ten trillion in major units: far beyond any single posting
-
-/**
- * Parses a Decimal string into minor units without ever using a float. Refuses more decimals than
- * the currency has, and (unless allowed) negative and zero amounts.
- */
-export function parseMinorUnits(
-  decimal: string,
-  options: { allowNegative?: boolean; allowZero?: boolean } = {},
-): MinorUnitsResult {
-  const match = /^(-)?(\d+)(?:\.(\d+))?$/.exec(decimal);
-  if (!match) return { ok: false, reason: 'format' };
-  const [, sign, whole, fraction = ''] = match;
-  if (fraction.length > MINOR_DIGITS && /[1-9]/.test(fraction.slice(MINOR_DIGITS)))
-    return { ok: false, reason: 'precision' };
-  const cents = fraction.slice(0, MINOR_DIGITS).padEnd(MINOR_DIGITS, '0');
-  let minor = BigInt(whole) * MINOR_PER_UNIT + BigInt(cents);
-  if (sign) minor = -minor;
-  if (minor < 0n && !options.allowNegative) return { ok: false, reason: 'negative' };
-  if (minor === 0n && !options.allowZero) return { ok: false, reason: 'zero' };
-  if (minor >= MAX_MINOR || minor <= -MAX_MINOR) return { ok: false, reason: 'too_large' };
-  return { ok: true, minor };
 }

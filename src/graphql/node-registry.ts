@@ -1,6 +1,6 @@
 import { ROW_ENTITY } from '../read/rows';
-import type { RequestContext } from './context';
-import type { Role } from '../modules/auth/role';
+import type { GraphQLContext } from './context';
+import type { Role } from '../modules/common/role';
 
 /**
  * Every type that implements `Node` registers here: how to recognise its objects, and how to load
@@ -12,7 +12,7 @@ export interface NodeTypeRegistration {
   entity: abstract new (...args: never[]) => object;
   /** Roles that may fetch it through `node`; empty means every signed-in viewer. */
   roles: readonly Role[];
-  load(context: RequestContext, key: number): Promise<object | null>;
+  load(context: GraphQLContext, key: number): Promise<object | null>;
 }
 
 const registrations = new Map<string, NodeTypeRegistration>();

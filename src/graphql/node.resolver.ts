@@ -1,8 +1,8 @@
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { Arg, Authorized, Ctx, ID, Info, Query, Resolver } from 'type-graphql';
-import type { RequestContext } from './context';
+import type { GraphQLContext } from './context';
 import { decodeGlobalId } from './global-id';
-import { hasAnyRole } from './auth-checker';
+import { hasAnyRole } from '../modules/common/viewer';
 import { startKeyOnlyFields } from '../read/look-ahead';
 import { nodeRegistration } from './node-registry';
 import { Node } from './relay';
@@ -19,7 +19,7 @@ export class NodeQueryResolver {
   })
   node(
     @Arg('id', () => ID, { description: 'A global ID.' }) id: string,
-    @Ctx() context: RequestContext,
+    @Ctx() context: GraphQLContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<object | null> {
     return loadNode(context, info, id);
@@ -32,7 +32,7 @@ export class NodeQueryResolver {
   })
   nodes(
     @Arg('ids', () => [ID], { description: 'Global IDs.' }) ids: string[],
-    @Ctx() context: RequestContext,
+    @Ctx() context: GraphQLContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<(object | null)[]> {
     if (ids.length > MAX_NODES) {
@@ -45,7 +45,7 @@ export class NodeQueryResolver {
 }
 
 async function loadNode(
-  context: RequestContext,
+  context: GraphQLContext,
   info: GraphQLResolveInfo,
   globalId: string,
 ): Promise<object | null> {

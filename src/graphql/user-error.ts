@@ -1,32 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
-
-/** Every reason a business rule can refuse a mutation. Clients switch on these codes. */
-export enum UserErrorCode {
-  INVALID_INPUT = 'INVALID_INPUT',
-  NOT_FOUND = 'NOT_FOUND',
-  INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',
-  EMAIL_TAKEN = 'EMAIL_TAKEN',
-  IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
-  ALREADY_REVOKED = 'ALREADY_REVOKED',
-  CUSTOMER_INACTIVE = 'CUSTOMER_INACTIVE',
-  SKU_TAKEN = 'SKU_TAKEN',
-  PRODUCT_UNAVAILABLE = 'PRODUCT_UNAVAILABLE',
-  INSUFFICIENT_STOCK = 'INSUFFICIENT_STOCK',
-  OUT_OF_STOCK = 'OUT_OF_STOCK',
-  INVALID_TRANSITION = 'INVALID_TRANSITION',
-  CODE_TAKEN = 'CODE_TAKEN',
-  UNBALANCED = 'UNBALANCED',
-  ALREADY_REVERSED = 'ALREADY_REVERSED',
-  PERIOD_CLOSED = 'PERIOD_CLOSED',
-  OVERPAYMENT = 'OVERPAYMENT',
-  NAME_TAKEN = 'NAME_TAKEN',
-  MANAGER_CYCLE = 'MANAGER_CYCLE',
-  ALREADY_POSTED = 'ALREADY_POSTED',
-  PAYROLL_PERIOD_OVERLAP = 'PAYROLL_PERIOD_OVERLAP',
-  STALE_TICKET = 'STALE_TICKET',
-  INVALID_ASSIGNEE = 'INVALID_ASSIGNEE',
-}
+import { BusinessRuleError, UserErrorCode } from '../modules/common/errors';
 
 /** One description per code; a `Record` so a new code without one does not compile. */
 const USER_ERROR_CODE_DESCRIPTIONS: Record<UserErrorCode, string> = {
@@ -95,27 +69,13 @@ export class UserError {
   message!: string;
 }
 
-/**
- * Thrown by services to refuse a request on a business rule. Thrown inside a transaction it rolls
- * everything back; the resolver turns it into a `UserError` in the payload (HTTP 200).
- */
-export class BusinessRuleError extends Error {
-  constructor(
-    readonly code: UserErrorCode,
-    message: string,
-    readonly field: string[] | null = null,
-  ) {
-    super(message);
-    this.name = 'BusinessRuleError';
-  }
-
-  toUserError(): UserError {
-    return Object.assign(new UserError(), {
-      code: this.code,
-      field: this.field,
-      message: this.message,
-    });
-  }
+/** The payload entry for a business-rule refusal. */
+export function userErrorOf(error: BusinessRuleError): UserError {
+  return Object.assign(new UserError(), {
+    code: error.code,
+    field: error.field,
+    message: error.message,
+  });
 }
 
 /** A payload: what the mutation made or changed, plus the reasons it was refused. */
@@ -130,7 +90,7 @@ export async function toPayload<T extends object>(action: () => Promise<T>): Pro
     return { ...(await action()), userErrors: [] };
   } catch (error) {
     if (error instanceof BusinessRuleError)
-      return { userErrors: [error.toUserError()] } as Payload<T>;
+      return { userErrors: [userErrorOf(error)] } as Payload<T>;
     throw error;
   }
 }

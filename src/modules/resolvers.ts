@@ -7,6 +7,7 @@ import { CustomerResolver } from './customers/customer.resolver';
 import {
   DepartmentResolver,
   EmployeeResolver,
+  HistoryActorResolver,
   PayrollResolver,
   PayslipResolver,
 } from './employees/employee.resolver';
@@ -55,6 +56,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   DepartmentResolver,
   PayrollResolver,
   PayslipResolver,
+  HistoryActorResolver,
   TicketResolver,
   TicketMessageResolver,
   MacroResolver,

@@ -46,10 +46,10 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
   const catalog = new CatalogService();
   const orders = new OrderService(customers, catalog);
   const ledger = new LedgerService();
-  const receivables = new ReceivablesService(ledger);
+  const receivables = new ReceivablesService(ledger, customers);
   orders.onShipment(receivables);
   const employees = new EmployeeService();
-  const support = new SupportService(clock);
+  const support = new SupportService(clock, customers, orders, employees);
   employees.onTermination(support);
   return {
     customers,
@@ -71,7 +71,7 @@ export function createServices(deps: {
   settings: DomainSettings;
 }): Services {
   const domain = createDomainServices(deps.settings);
-  const auth = new AuthService(deps.sessions, deps.settings.clock);
+  const auth = new AuthService(deps.sessions, domain.employees, deps.settings.clock);
   // Other instances hear of the change through the event log (server/start.ts).
   domain.employees.onAccessChange((employeeId) => auth.forgetEmployee(employeeId));
   return { ...domain, auth };

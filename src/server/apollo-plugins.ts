@@ -1,11 +1,11 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unauthenticated } from '../graphql/auth-checker';
-import type { RequestContext } from '../graphql/context';
+import type { RequestContext } from '../modules/context';
 import { maskError, noteErrorScope } from '../graphql/errors';
 import { isPublicOperation } from '../graphql/public-operations';
 import { checkLimits, type RequestLimits } from '../graphql/limits';
-import type { Logger } from './logger';
+import type { Logger } from '../logger';
 import type { Metrics } from './metrics';
 
 const FAILURE_MESSAGES: Record<string, string> = {

@@ -10,7 +10,7 @@ import {
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
-import type { RequestContext } from '../graphql/context';
+import type { RequestContext } from '../modules/context';
 
 type Gateway = ApolloServerOptionsWithGateway<RequestContext>['gateway'];
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
-import type { RequestContext } from '../graphql/context';
+import type { RequestContext } from '../modules/context';
 
 /**
  * GraphQL over HTTP POST, answered without express: nearly every request a client sends. On a

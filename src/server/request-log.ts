@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from './logger';
+import type { Logger } from '../logger';
 
 /** Probes and scrapes that would drown the log: a line for each is noise. */
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);

@@ -8,13 +8,14 @@ import { PresenceHub } from '../events/presence';
 import { RealtimeMetrics, type Realtime } from '../events/realtime';
 import { EventRetentionJob } from '../events/retention';
 import { migrateUp } from '../db/orm';
-import { isEmptyDatabase, seedDemoData } from '../db/seed';
-import { backdeskSchema } from '../graphql/schema';
+import { backdeskSchema } from './schema';
 import { resolveJwtSecret, SessionTokens } from '../modules/auth/session-token';
 import type { Clock } from '../modules/common/clock';
+import { ENTITIES } from '../modules/entities';
+import { isEmptyDatabase, seedDemoData } from '../modules/seed';
 import { createServices } from '../modules/services';
 import { startServer, type RunningServer } from './http-server';
-import type { Logger } from './logger';
+import type { Logger } from '../logger';
 import { Metrics } from './metrics';
 import { RequestGuards } from './guards';
 
@@ -31,7 +32,7 @@ export async function startBackdesk(
   logger: Logger,
   options: { clock?: Clock } = {},
 ): Promise<Backdesk> {
-  const database = await openDatabase(config, logger);
+  const database = await openDatabase(config, logger, { entities: ENTITIES });
   let realtime: Realtime | undefined;
   let guards: RequestGuards | undefined;
   let retention: EventRetentionJob | undefined;

@@ -1,7 +1,8 @@
 import pino from 'pino';
 import type { Browser } from 'playwright-core';
 import { openOrm } from '../../src/db/orm';
-import { seedDemoData } from '../../src/db/seed';
+import { ENTITIES } from '../../src/modules/entities';
+import { seedDemoData } from '../../src/modules/seed';
 import { graphql, login, waitForSubscriptions } from '../support/live-client';
 import { startServerProcess, type ServerProcess } from '../support/server-process';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -28,7 +29,7 @@ const url = (server: ServerProcess) => `http://127.0.0.1:${server.port}`;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  const orm = await openOrm({ clientUrl: database.url, poolMax: 2 });
+  const orm = await openOrm({ entities: ENTITIES, clientUrl: database.url, poolMax: 2 });
   await seedDemoData(orm, pino({ level: 'silent' }));
   await orm.close(true);
   [consoleServer, writer, browser] = await Promise.all([
@@ -145,7 +146,7 @@ it('reloads its lists and starts again from the newest cursor when its cursor is
   await connectionState(page, 'reconnecting').waitFor({ timeout: 5_000 });
   const { number: whileDown } = await createTicket(agent, 'Written while the console was away');
   // The retention job has moved on past every cursor the console holds.
-  const orm = await openOrm({ clientUrl: database.url, poolMax: 1 });
+  const orm = await openOrm({ entities: ENTITIES, clientUrl: database.url, poolMax: 1 });
   const [{ pruned }] = await orm.em
     .fork()
     .execute<{ pruned: string }[]>(

@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import { PROJECT_ROOT } from '../../src/config';
 import { migrateUp, openOrm } from '../../src/db/orm';
 import { sqlFunctionNames, sqlFunctionSource } from '../../src/db/sql-functions';
+import { ENTITIES } from '../../src/modules/entities';
 
 /** Set by the global setup: a connection string with rights to create databases. */
 export function adminUrl(): string {
@@ -61,7 +62,11 @@ async function ensureTemplate(client: Client): Promise<string> {
       const building = `${template}_building`;
       await client.query(`DROP DATABASE IF EXISTS ${building}`);
       await client.query(`CREATE DATABASE ${building}`);
-      const orm = await openOrm({ clientUrl: databaseUrl(building), poolMax: 2 });
+      const orm = await openOrm({
+        entities: ENTITIES,
+        clientUrl: databaseUrl(building),
+        poolMax: 2,
+      });
       try {
         await migrateUp(orm);
       } finally {

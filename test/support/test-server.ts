@@ -4,7 +4,7 @@ import pino from 'pino';
 import { loadConfig, type Config } from '../../src/config';
 import type { Clock } from '../../src/modules/common/clock';
 import { startBackdesk, type Backdesk } from '../../src/server/start';
-import { DEMO_PASSWORD } from '../../src/db/seed';
+import { DEMO_PASSWORD } from '../../src/modules/seed';
 import { LoginDocument } from '../generated/graphql';
 import { createTestDatabase, type TestDatabase } from './test-database';
 

@@ -9,7 +9,7 @@ import {
   Unique,
 } from '@mikro-orm/core';
 import { Employee } from '../employees/employee.entity';
-import { Role } from './role';
+import { Role } from '../common/role';
 
 /** A long-lived token for tools. Only a SHA-256 hash of the secret is stored. */
 @Entity({ tableName: 'api_token' })

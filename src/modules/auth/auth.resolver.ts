@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import type { RequestContext } from '../../graphql/context';
+import type { RequestContext } from '../context';
 import { parseGlobalId } from '../../graphql/global-id';
 import { ConnectionArgs, NodeResolver } from '../../graphql/relay';
 import { toPayload } from '../../graphql/user-error';
@@ -19,7 +19,7 @@ import {
   RevokeApiTokenInput,
   RevokeApiTokenPayload,
 } from './auth.types';
-import { Role } from './role';
+import { Role } from '../common/role';
 import { readById, type Row } from '../../read';
 import { apiTokenPage } from './auth.reads';
 

@@ -1,9 +1,10 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Viewer } from '../../graphql/context';
-import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
+import type { Viewer } from '../common/viewer';
+import { BusinessRuleError, UserErrorCode } from '../common/errors';
 import { recordEvent } from '../../events/event-log';
-import { Employee, EmployeeStatus } from '../employees/employee.entity';
+import type { Employee, EmployeeStatus } from '../employees/employee.entity';
+import { maySignIn, type EmployeeService } from '../employees/employee.service';
 import { ApiToken } from './api-token.entity';
 import { decoyPasswordHash, verifyPassword } from './password';
 import {
@@ -12,7 +13,7 @@ import {
   newApiTokenSecret,
   type SessionTokens,
 } from './session-token';
-import type { Role } from './role';
+import type { Role } from '../common/role';
 import { EmployeeAccessCache } from './employee-access';
 import { systemClock, type Clock } from '../common/clock';
 import { runSql } from '../../db/sql';
@@ -25,12 +26,6 @@ export type AuthenticationResult =
       failure: 'missing' | 'malformed' | 'expired' | 'invalid' | 'revoked' | 'inactive';
     };
 
-/** Statuses whose holders may sign in and keep using their tokens. */
-const MAY_SIGN_IN: ReadonlySet<EmployeeStatus> = new Set([
-  EmployeeStatus.ACTIVE,
-  EmployeeStatus.ON_LEAVE,
-]);
-
 /** How stale `ApiToken.lastUsedAt` may get before a request refreshes it (saves a write per request). */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
@@ -39,6 +34,8 @@ export class AuthService {
 
   constructor(
     private readonly sessions: SessionTokens,
+    /** Employees are read through their own service. */
+    private readonly employees: EmployeeService,
     clock: Clock = systemClock,
   ) {
     this.access = new EmployeeAccessCache(clock);
@@ -55,16 +52,12 @@ export class AuthService {
     email: string,
     password: string,
   ): Promise<{ token: string; employee: Employee }> {
-    const employee = await em.findOne(
-      Employee,
-      { email: email.trim().toLowerCase() },
-      { populate: ['passwordHash'] },
-    );
+    const employee = await this.employees.findForSignIn(em, email);
     const passwordMatches = await verifyPassword(
       password,
       employee?.passwordHash ?? (await decoyPasswordHash()),
     );
-    if (!employee || !passwordMatches || !MAY_SIGN_IN.has(employee.status)) {
+    if (!employee || !passwordMatches || !maySignIn(employee.status)) {
       throw new BusinessRuleError(
         UserErrorCode.INVALID_CREDENTIALS,
         'The email or password is not correct',
@@ -97,7 +90,7 @@ export class AuthService {
     if ('rejected' in verified) return { viewer: undefined, failure: verified.rejected };
     const employee = await this.access.read(em, verified.employeeId);
     if (!employee) return { viewer: undefined, failure: 'invalid' };
-    if (!MAY_SIGN_IN.has(employee.status)) return { viewer: undefined, failure: 'inactive' };
+    if (!maySignIn(employee.status)) return { viewer: undefined, failure: 'inactive' };
     return {
       viewer: { employeeId: verified.employeeId, roles: new Set(employee.roles), via: 'session' },
     };
@@ -123,8 +116,7 @@ export class AuthService {
     );
     if (!apiToken) return { viewer: undefined, failure: 'invalid' };
     if (apiToken.revoked_at) return { viewer: undefined, failure: 'revoked' };
-    if (!MAY_SIGN_IN.has(apiToken.creator_status))
-      return { viewer: undefined, failure: 'inactive' };
+    if (!maySignIn(apiToken.creator_status)) return { viewer: undefined, failure: 'inactive' };
     const apiTokenId = Number(apiToken.id);
     const now = Date.now();
     if (
@@ -159,7 +151,7 @@ export class AuthService {
         tokenHash: hashApiToken(secret),
         prefix: secret.slice(0, API_TOKEN_PREFIX.length + 6),
         roles: [...new Set(roles)],
-        createdBy: tx.getReference(Employee, viewer.employeeId),
+        createdBy: viewer.employeeId,
         createdAt: new Date(),
       });
       await tx.flush();

@@ -3,7 +3,7 @@ import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { Connection, Node } from '../../graphql/relay';
 import { UserError } from '../../graphql/user-error';
 import { EmployeeObject } from '../employees/employee.types';
-import { Role } from './role';
+import { Role } from '../common/role';
 
 @InputType({ description: 'Credentials to sign in with.' })
 export class LoginInput {

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { runSql } from '../../db/sql';
 import { systemClock, type Clock } from '../common/clock';
 import type { EmployeeStatus } from '../employees/employee.entity';
-import type { Role } from './role';
+import type { Role } from '../common/role';
 
 /** What a session request needs to know about its employee: may they still sign in, as what. */
 export interface EmployeeAccess {

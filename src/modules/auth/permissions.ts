@@ -1,4 +1,4 @@
-import { Role } from './role';
+import { Role } from '../common/role';
 
 const { SUPPORT_AGENT, SUPPORT_LEAD, ACCOUNTANT, HR, FULFILLMENT, REPORTING } = Role;
 const SUPPORT = [SUPPORT_AGENT, SUPPORT_LEAD] as const;

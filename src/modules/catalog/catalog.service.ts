@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inTransaction, isUniqueViolation, sqlDetail, sqlState } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
-import type { Viewer } from '../../graphql/context';
-import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
+import type { Viewer } from '../common/viewer';
+import { BusinessRuleError, UserErrorCode } from '../common/errors';
 import {
   integerInRange,
   likePattern,
@@ -10,6 +10,7 @@ import {
   optionalText,
   requiredText,
 } from '../common/input-rules';
+import { findRowsById, type Row } from '../../read';
 import { Product, StockLevel, StockMovement, StockMovementKind } from './product.entity';
 
 export interface ProductDraft {
@@ -242,12 +243,37 @@ export class CatalogService {
     );
   }
 
+  /** Products by id, as plain rows (read, not changed); missing ones are left out. */
+  findProducts(em: EntityManager, ids: readonly number[]): Promise<Row<Product>[]> {
+    return findRowsById(em, Product, ids);
+  }
+
+  /** Gives a cancelled order's reserved units back, inside the caller's transaction. */
+  releaseForOrder(
+    tx: EntityManager,
+    requests: readonly StockRequest[],
+    orderId: number,
+    actorId: number | null,
+  ): Promise<void> {
+    return this.moveForOrder(tx, StockMovementKind.RELEASE, requests, orderId, actorId);
+  }
+
+  /** Takes a shipped order's reserved units off the shelf, inside the caller's transaction. */
+  shipForOrder(
+    tx: EntityManager,
+    requests: readonly StockRequest[],
+    orderId: number,
+    actorId: number | null,
+  ): Promise<void> {
+    return this.moveForOrder(tx, StockMovementKind.SHIPMENT, requests, orderId, actorId);
+  }
+
   /**
    * Releases or ships an order's reserved units inside the caller's transaction (placing reserves
    * them, in `stock_reserve_for_order`). Rows are locked in product-id order, as there, so
    * concurrent orders queue instead of deadlocking.
    */
-  async moveForOrder(
+  private async moveForOrder(
     tx: EntityManager,
     kind: StockMovementKind.RELEASE | StockMovementKind.SHIPMENT,
     requests: readonly StockRequest[],

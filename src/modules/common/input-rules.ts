@@ -1,6 +1,6 @@
 import { isEmail } from 'class-validator';
-import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
-import { parseMinorUnits } from '../../graphql/money';
+import { BusinessRuleError, UserErrorCode } from './errors';
+import { parseMinorUnits } from './money';
 
 /**
  * Business-level input rules shared by services. A breach is a user error naming the field, so a

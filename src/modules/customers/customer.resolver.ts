@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver, Info } from 'type-graphql';
 import { signedIn } from '../../graphql/auth-checker';
-import type { RequestContext } from '../../graphql/context';
+import type { RequestContext } from '../context';
 import { parseGlobalId } from '../../graphql/global-id';
 import { registerNodeType } from '../../graphql/node-registry';
 import { ConnectionArgs, NodeResolver } from '../../graphql/relay';

@@ -2,8 +2,8 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inTransaction, isUniqueViolation } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
-import type { Viewer } from '../../graphql/context';
-import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
+import type { Viewer } from '../common/viewer';
+import { BusinessRuleError, UserErrorCode } from '../common/errors';
 import {
   emailAddress,
   integerInRange,
@@ -156,11 +156,24 @@ export class CustomerService {
     return where;
   }
 
-  /** A customer who exists and may place orders, read as a plain row (checked, not changed). */
-  async requireActive(tx: EntityManager, id: number, fieldPath: string[]): Promise<Row<Customer>> {
+  /**
+   * A customer who exists, read as a plain row (checked, not changed): how other modules (the
+   * support desk, the ledger) reach a customer.
+   */
+  async requireExisting(
+    tx: EntityManager,
+    id: number,
+    fieldPath: string[],
+  ): Promise<Row<Customer>> {
     const [customer] = await findRowsById(tx, Customer, [id]);
     if (!customer)
       throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such customer', fieldPath);
+    return customer;
+  }
+
+  /** A customer who exists and may place orders, read as a plain row (checked, not changed). */
+  async requireActive(tx: EntityManager, id: number, fieldPath: string[]): Promise<Row<Customer>> {
+    const customer = await this.requireExisting(tx, id, fieldPath);
     if (customer.status !== CustomerStatus.ACTIVE) {
       throw new BusinessRuleError(
         UserErrorCode.CUSTOMER_INACTIVE,

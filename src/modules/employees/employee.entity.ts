@@ -10,7 +10,7 @@ import {
   Property,
   Unique,
 } from '@mikro-orm/core';
-import { Role } from '../auth/role';
+import { Role } from '../common/role';
 
 export enum EmployeeStatus {
   ACTIVE = 'ACTIVE',

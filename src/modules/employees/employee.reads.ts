@@ -1,6 +1,6 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { signedIn } from '../../graphql/auth-checker';
-import type { RequestContext } from '../../graphql/context';
+import type { RequestContext } from '../context';
 import { defineGroupLoader, defineLoader, readPage, type PageArgs } from '../../read';
 import { Department, Employee, SalaryChange } from './employee.entity';
 import { PayrollRun, Payslip } from './payroll.entity';

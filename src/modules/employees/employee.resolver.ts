@@ -1,5 +1,4 @@
-import type { GraphQLResolveInfo } from 'graphql';
-import { GraphQLError } from 'graphql';
+import { type GraphQLResolveInfo, GraphQLError } from 'graphql';
 import {
   Arg,
   Args,
@@ -16,7 +15,8 @@ import {
 import { loadHistory } from '../../events/history';
 import { HistoryEntry } from '../../events/history.types';
 import { signedIn } from '../../graphql/auth-checker';
-import type { RequestContext, Viewer } from '../../graphql/context';
+import type { RequestContext } from '../context';
+import type { Viewer } from '../common/viewer';
 import { parseGlobalId } from '../../graphql/global-id';
 import { Money } from '../../graphql/money';
 import { registerNodeType } from '../../graphql/node-registry';
@@ -366,6 +366,18 @@ export class PayslipResolver {
   @FieldResolver(() => EmployeeObject, { description: 'Who is paid.' })
   employee(@Root() slip: { employee: Employee }, @Ctx() context: RequestContext) {
     return readById(context, Employee, slip.employee.id);
+  }
+}
+
+/** The employee behind a change in any object's history (events/ knows only their id). */
+@Resolver(() => HistoryEntry)
+export class HistoryActorResolver {
+  @FieldResolver(() => EmployeeObject, {
+    nullable: true,
+    description: 'Who made the change; null for the system.',
+  })
+  actor(@Root() entry: { actorId: number | null }, @Ctx() context: RequestContext) {
+    return entry.actorId === null ? null : readById(context, Employee, entry.actorId);
   }
 }
 

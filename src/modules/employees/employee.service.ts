@@ -1,13 +1,13 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { inTransaction, isUniqueViolation } from '../../db/transaction';
+import { findRowsById, type Row } from '../../read';
+import { inTransaction, isUniqueViolation, pgArray } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
-import type { Viewer } from '../../graphql/context';
+import { type Viewer, hasAnyRole } from '../common/viewer';
 import { isCalendarDate } from '../../graphql/scalars';
-import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
-import { hasAnyRole } from '../../graphql/auth-checker';
+import { BusinessRuleError, UserErrorCode } from '../common/errors';
 import { hashPassword } from '../auth/password';
-import { Role } from '../auth/role';
+import { Role } from '../common/role';
 import {
   emailAddress,
   likePattern,
@@ -53,6 +53,11 @@ export interface EmployeeListFilter {
 /** Things other modules must do when someone leaves (the support desk unassigns their tickets). */
 export interface TerminationListener {
   employeeTerminated(tx: EntityManager, employeeId: number, actorId: number): Promise<void>;
+}
+
+/** Whether an employee in this status may sign in and keep using their tokens. */
+export function maySignIn(status: EmployeeStatus): boolean {
+  return status === EmployeeStatus.ACTIVE || status === EmployeeStatus.ON_LEAVE;
 }
 
 /** Who may see an employee's pay: HR, ADMIN, and the employee themself. */
@@ -400,6 +405,52 @@ export class EmployeeService {
       if (isUniqueViolation(error, 'department_name_unique')) throw taken();
       throw error;
     }
+  }
+
+  /** The employee with this email (any case), with their password hash, for signing in. */
+  findForSignIn(em: EntityManager, email: string): Promise<Employee | null> {
+    return em.findOne(
+      Employee,
+      { email: email.trim().toLowerCase() },
+      { populate: ['passwordHash'] },
+    );
+  }
+
+  /**
+   * An employee who exists, read as a plain row (checked, not changed): how other modules (the
+   * support desk) reach an employee.
+   */
+  async requireExisting(
+    tx: EntityManager,
+    id: number,
+    fieldPath: string[] | null,
+  ): Promise<Row<Employee>> {
+    const [employee] = await findRowsById(tx, Employee, [id]);
+    if (!employee)
+      throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such employee', fieldPath);
+    return employee;
+  }
+
+  /** Whether an employee is active and holds one of the roles (ADMIN is not one of them). */
+  isActiveInRole(employee: Pick<Employee, 'status' | 'roles'>, roles: readonly Role[]): boolean {
+    return (
+      employee.status === EmployeeStatus.ACTIVE &&
+      employee.roles.some((role) => roles.includes(role))
+    );
+  }
+
+  /** The ids of the active employees who hold one of the roles, in id order. */
+  async activeIdsInRole(tx: EntityManager, roles: readonly Role[]): Promise<number[]> {
+    const rows = await tx.execute<{ id: string }[]>(
+      "SELECT id FROM employee WHERE status = 'ACTIVE' AND roles && ?::text[] ORDER BY id",
+      [pgArray(roles)],
+    );
+    return rows.map((row) => Number(row.id));
+  }
+
+  /** An employee as the target of another table's relation (an assignee), without reading it. */
+  reference(tx: EntityManager, id: number): Employee {
+    return tx.getReference(Employee, id);
   }
 
   listWhere(filter: EmployeeListFilter | null | undefined): Record<string, unknown> {

@@ -5,7 +5,7 @@ import { Money } from '../../graphql/money';
 import { Connection, Node } from '../../graphql/relay';
 import { CalendarDateScalar, DecimalScalar } from '../../graphql/scalars';
 import { UserError } from '../../graphql/user-error';
-import { Role } from '../auth/role';
+import { Role } from '../common/role';
 import { EmployeeStatus } from './employee.entity';
 import { PayrollRunStatus } from './payroll.entity';
 

@@ -14,7 +14,7 @@ import {
   Info,
 } from 'type-graphql';
 import { signedIn } from '../../graphql/auth-checker';
-import type { RequestContext } from '../../graphql/context';
+import type { RequestContext } from '../context';
 import { parseGlobalId } from '../../graphql/global-id';
 import { Money } from '../../graphql/money';
 import { registerNodeType } from '../../graphql/node-registry';

@@ -9,10 +9,10 @@ import {
   sqlState,
 } from '../../db/transaction';
 import { eventInsert, recordEvent } from '../../events/event-log';
-import type { Viewer } from '../../graphql/context';
-import { parseMinorUnits } from '../../graphql/money';
+import type { Viewer } from '../common/viewer';
+import { parseMinorUnits } from '../common/money';
 import { isCalendarDate } from '../../graphql/scalars';
-import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
+import { BusinessRuleError, UserErrorCode } from '../common/errors';
 import { optionalText, requiredText } from '../common/input-rules';
 import { Account, AccountType, JournalEntry, NORMAL_BALANCE } from './ledger.entity';
 import { runLockingSql, runSql } from '../../db/sql';

@@ -3,9 +3,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { claimIdempotencyKey, completeIdempotencyKey, requestHash } from '../../db/idempotency';
 import { inTransaction, isUniqueViolation } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
-import type { Viewer } from '../../graphql/context';
+import type { Viewer } from '../common/viewer';
 import { isCalendarDate } from '../../graphql/scalars';
-import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
+import { BusinessRuleError, UserErrorCode } from '../common/errors';
 import {
   emailAddress,
   integerInRange,
@@ -13,7 +13,7 @@ import {
   positiveAmount,
   requiredText,
 } from '../common/input-rules';
-import { Customer } from '../customers/customer.entity';
+import type { CustomerService } from '../customers/customer.service';
 import type { Order, OrderLine } from '../orders/order.entity';
 import type { ShipmentListener } from '../orders/order.service';
 import { Account } from './ledger.entity';
@@ -100,7 +100,10 @@ function toAgingRows(rows: AgingSqlRow[]): AgingRow[] {
 
 /** Receivables (invoices, customer payments) and payables (vendors, bills), posted through the ledger. */
 export class ReceivablesService implements ShipmentListener {
-  constructor(private readonly ledger: LedgerService) {}
+  constructor(
+    private readonly ledger: LedgerService,
+    private readonly customers: CustomerService,
+  ) {}
 
   /** Shipping issues the invoice and posts revenue and cost of goods sold, in the shipping transaction. */
   async orderShipped(
@@ -109,7 +112,10 @@ export class ReceivablesService implements ShipmentListener {
     lines: OrderLine[],
     actorId: number,
   ): Promise<void> {
-    const customer = await tx.findOneOrFail(Customer, { id: order.customer.id });
+    const customer = await this.customers.requireExisting(tx, order.customer.id, [
+      'input',
+      'orderId',
+    ]);
     const issueDate = today();
     const number = await this.ledger.nextNumber(tx, 'invoice', 'INV');
     const costMinor = lines.reduce(
@@ -140,7 +146,7 @@ export class ReceivablesService implements ShipmentListener {
     });
     const invoice = tx.create(Invoice, {
       number,
-      customer,
+      customer: customer.id,
       orderId: order.id,
       totalMinor: order.totalMinor,
       issueDate,
@@ -196,12 +202,10 @@ export class ReceivablesService implements ShipmentListener {
           return { payment, invoices: allocations.map((a) => a.invoice) };
         }
       }
-      const customer = await tx.findOne(Customer, { id: input.customerId });
-      if (!customer)
-        throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such customer', [
-          'input',
-          'customerId',
-        ]);
+      const customer = await this.customers.requireExisting(tx, input.customerId, [
+        'input',
+        'customerId',
+      ]);
       // Lock the customer's open invoices (id order, like every invoice writer) before the accounts.
       const open = await tx.find(
         Invoice,
@@ -234,7 +238,7 @@ export class ReceivablesService implements ShipmentListener {
         ],
       });
       const payment = tx.create(Payment, {
-        customer,
+        customer: customer.id,
         amountMinor,
         receivedOn,
         reference,

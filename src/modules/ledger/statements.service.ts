@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
+import { BusinessRuleError, UserErrorCode } from '../common/errors';
 import { Account, AccountType, NormalBalance } from './ledger.entity';
 import { runSql } from '../../db/sql';
 import { rowMapper, selectListOf } from '../../read';

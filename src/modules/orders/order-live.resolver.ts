@@ -16,7 +16,7 @@ import {
 import type { CommittedEvent } from '../../events/event-dispatcher';
 import { LiveFeed } from '../../events/live-feed';
 import { parseCursor, requireLiveRole } from '../../events/live-stream';
-import type { RequestContext } from '../../graphql/context';
+import type { RequestContext } from '../context';
 import { parseGlobalId } from '../../graphql/global-id';
 import { Permissions } from '../auth/permissions';
 import { Employee } from '../employees/employee.entity';
@@ -95,7 +95,7 @@ const READ = Permissions.orders.read;
 function orderEventFeed({
   args,
   context,
-}: SubscribeResolverData<unknown, OrderEventArgs, RequestContext>): LiveFeed {
+}: SubscribeResolverData<unknown, OrderEventArgs, RequestContext>): LiveFeed<RequestContext> {
   requireLiveRole(context, READ);
   const orderId = args.filter?.orderId
     ? parseGlobalId(args.filter.orderId, 'Order', 'filter.orderId')

@@ -9,10 +9,10 @@ import {
 } from '../../db/idempotency';
 import { inTransaction, pgArray, retryingLostRaces, sqlState } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
-import type { Viewer } from '../../graphql/context';
-import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
+import type { Viewer } from '../common/viewer';
+import { BusinessRuleError, UserErrorCode } from '../common/errors';
 import type { CatalogService, StockRequest } from '../catalog/catalog.service';
-import { Product, StockMovementKind } from '../catalog/product.entity';
+import type { Product } from '../catalog/product.entity';
 import { integerInRange, optionalText, requiredText } from '../common/input-rules';
 import type { CustomerService } from '../customers/customer.service';
 import { Order, OrderLine, OrderStatus } from './order.entity';
@@ -175,11 +175,12 @@ export class OrderService {
   ): Promise<{ product: Row<Product>; quantity: number }[]> {
     const [, products] = await Promise.all([
       this.customers.requireActive(em, draft.customerId, ['input', 'customerId']),
-      findRowsById(
-        em,
-        Product,
-        draft.lines.map((line) => line.productId),
-      ).then((rows) => new Map(rows.map((product) => [product.id, product]))),
+      this.catalog
+        .findProducts(
+          em,
+          draft.lines.map((line) => line.productId),
+        )
+        .then((rows) => new Map(rows.map((product) => [product.id, product]))),
     ]);
     return draft.lines.map((line, index) => {
       const field = ['input', 'lines', String(index), 'productId'];
@@ -275,23 +276,11 @@ export class OrderService {
           field: ['input', 'orderId'],
         }));
         if (details.to === OrderStatus.CANCELLED) {
-          await this.catalog.moveForOrder(
-            tx,
-            StockMovementKind.RELEASE,
-            requests,
-            order.id,
-            viewer.employeeId,
-          );
+          await this.catalog.releaseForOrder(tx, requests, order.id, viewer.employeeId);
           order.cancelReason = payload.reason = details.reason;
           order.cancelledAt = now;
         } else {
-          await this.catalog.moveForOrder(
-            tx,
-            StockMovementKind.SHIPMENT,
-            requests,
-            order.id,
-            viewer.employeeId,
-          );
+          await this.catalog.shipForOrder(tx, requests, order.id, viewer.employeeId);
           order.carrier = payload.carrier = details.carrier;
           order.trackingNumber = payload.trackingNumber = details.trackingNumber;
           order.shippedAt = now;
@@ -310,6 +299,16 @@ export class OrderService {
       });
       return { order };
     });
+  }
+
+  /**
+   * An order that exists, read as a plain row (checked, not changed): how other modules (the
+   * support desk) reach an order.
+   */
+  async requireExisting(tx: EntityManager, id: number, fieldPath: string[]): Promise<Row<Order>> {
+    const [order] = await findRowsById(tx, Order, [id]);
+    if (!order) throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such order', fieldPath);
+    return order;
   }
 
   listWhere(filter: OrderListFilter | null | undefined): Record<string, unknown> {

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
-import type { RequestContext } from '../../graphql/context';
+import type { RequestContext } from '../context';
 import { CalendarDateScalar } from '../../graphql/scalars';
 import { asQueryInput } from '../../graphql/user-error';
 import { Permissions } from '../auth/permissions';

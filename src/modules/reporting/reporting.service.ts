@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Money } from '../../graphql/money';
-import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
+import { BusinessRuleError, UserErrorCode } from '../common/errors';
 import { ReportPeriod, type SalesReport } from './reporting.types';
 
 const TRUNCATE: Record<ReportPeriod, string> = { DAY: 'day', WEEK: 'week', MONTH: 'month' };

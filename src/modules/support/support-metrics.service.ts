@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
+import { BusinessRuleError, UserErrorCode } from '../common/errors';
 import type { Clock } from '../common/clock';
 import { BREACHED_SQL } from './sla';
 

@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { RequestContext, Viewer } from '../../graphql/context';
+import type { Viewer } from '../common/viewer';
+import type { RequestContext } from '../context';
 import {
   defineLoader,
   joinOne,

@@ -1,19 +1,19 @@
 import { LockMode, raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { claimIdempotencyKey, completeIdempotencyKey, requestHash } from '../../db/idempotency';
-import { inTransaction, isUniqueViolation } from '../../db/transaction';
+import { inTransaction, isUniqueViolation, pgArray } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
-import type { Viewer } from '../../graphql/context';
-import { hasAnyRole } from '../../graphql/auth-checker';
-import { BusinessRuleError, UserErrorCode } from '../../graphql/user-error';
+import { type Viewer, hasAnyRole } from '../common/viewer';
+import { BusinessRuleError, UserErrorCode } from '../common/errors';
 import { Permissions } from '../auth/permissions';
-import { Role } from '../auth/role';
+import { Role } from '../common/role';
 import type { Clock } from '../common/clock';
 import { integerInRange, likePattern, requiredText } from '../common/input-rules';
-import { Customer } from '../customers/customer.entity';
-import { Employee, EmployeeStatus } from '../employees/employee.entity';
-import type { TerminationListener } from '../employees/employee.service';
-import { Order } from '../orders/order.entity';
+import type { CustomerService } from '../customers/customer.service';
+import type { Employee } from '../employees/employee.entity';
+import type { EmployeeService, TerminationListener } from '../employees/employee.service';
+import type { Order } from '../orders/order.entity';
+import type { OrderService } from '../orders/order.service';
 import {
   applyDeadlines,
   BREACHED_SQL,
@@ -131,7 +131,13 @@ async function addMessage(
  * locks the ticket, checks the version the agent saw, bumps it, and records one event.
  */
 export class SupportService implements TerminationListener {
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    /** Customers, orders and employees are read through their own services. */
+    private readonly customers: CustomerService,
+    private readonly orders: OrderService,
+    private readonly employees: EmployeeService,
+  ) {}
 
   async createTicket(
     em: EntityManager,
@@ -144,21 +150,14 @@ export class SupportService implements TerminationListener {
     const priority = draft.priority ?? TicketPriority.NORMAL;
     const channel = draft.channel ?? TicketChannel.WEB;
     return inTransaction(em, async (tx) => {
-      // The customer and order are only checked, as rows; the ticket refers to them by key.
-      const [customer] = await findRowsById(tx, Customer, [draft.customerId]);
-      if (!customer)
-        throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such customer', [
-          'input',
-          'customerId',
-        ]);
+      // The customer and order are only checked; the ticket refers to them by key.
+      const customer = await this.customers.requireExisting(tx, draft.customerId, [
+        'input',
+        'customerId',
+      ]);
       let order: Row<Order> | null = null;
       if (draft.orderId != null) {
-        [order = null] = await findRowsById(tx, Order, [draft.orderId]);
-        if (!order)
-          throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such order', [
-            'input',
-            'orderId',
-          ]);
+        order = await this.orders.requireExisting(tx, draft.orderId, ['input', 'orderId']);
         if (order.customer.id !== customer.id) {
           throw new BusinessRuleError(
             UserErrorCode.INVALID_INPUT,
@@ -176,8 +175,8 @@ export class SupportService implements TerminationListener {
       const ticket = tx.create(Ticket, {
         number,
         subject,
-        customer: tx.getReference(Customer, customer.id),
-        order: order && tx.getReference(Order, order.id),
+        customer: customer.id,
+        order: order?.id ?? null,
         priority,
         priorityRank: PRIORITY_RANK[priority],
         channel,
@@ -235,7 +234,7 @@ export class SupportService implements TerminationListener {
       }
       if (assigneeId !== null) await this.requireAssignable(tx, assigneeId);
       const from = ticket.assignee?.id ?? null;
-      ticket.assignee = assigneeId === null ? null : tx.getReference(Employee, assigneeId);
+      ticket.assignee = assigneeId === null ? null : this.employees.reference(tx, assigneeId);
       return { type: 'ASSIGNED', payload: { from, to: assigneeId } };
     });
   }
@@ -507,9 +506,12 @@ export class SupportService implements TerminationListener {
       if (!macro)
         throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such macro', ['input', 'macroId']);
       // One statement at a time on the transaction's connection.
-      const customer = await tx.findOneOrFail(Customer, { id: ticket.customer.id });
-      const agent = await tx.findOneOrFail(Employee, { id: viewer.employeeId });
-      const order = ticket.order ? await tx.findOne(Order, { id: ticket.order.id }) : null;
+      const ticketField = ['input', 'ticketId'];
+      const customer = await this.customers.requireExisting(tx, ticket.customer.id, ticketField);
+      const agent = await this.employees.requireExisting(tx, viewer.employeeId, null);
+      const order = ticket.order
+        ? await this.orders.requireExisting(tx, ticket.order.id, ticketField)
+        : null;
       const body = renderMacro(macro.body, {
         'customer.name': customer.name,
         'ticket.number': ticket.number,
@@ -847,16 +849,8 @@ export class SupportService implements TerminationListener {
 
   /** An active employee with a support role. */
   private async requireAssignable(tx: EntityManager, employeeId: number): Promise<Row<Employee>> {
-    const [employee] = await findRowsById(tx, Employee, [employeeId]);
-    if (!employee)
-      throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such employee', [
-        'input',
-        'assigneeId',
-      ]);
-    if (
-      employee.status !== EmployeeStatus.ACTIVE ||
-      !employee.roles.some((role) => SUPPORT_ROLES.includes(role))
-    ) {
+    const employee = await this.employees.requireExisting(tx, employeeId, ['input', 'assigneeId']);
+    if (!this.employees.isActiveInRole(employee, SUPPORT_ROLES)) {
       throw new BusinessRuleError(
         UserErrorCode.INVALID_ASSIGNEE,
         `${employee.name} is not an active support agent`,
@@ -876,19 +870,32 @@ export class SupportService implements TerminationListener {
       "SELECT auto_assign, last_assigned_id FROM support_settings WHERE id = 1 AND auto_assign <> 'OFF' FOR UPDATE",
     );
     if (!settings) return null;
-    const candidates = await tx.execute<{ id: string; open: string }[]>(
-      `SELECT e.id, (SELECT count(*) FROM ticket t WHERE t.assignee_id = e.id AND t.status NOT IN ('SOLVED', 'CLOSED')) AS open
-         FROM employee e WHERE e.status = 'ACTIVE' AND e.roles && ARRAY['SUPPORT_AGENT', 'SUPPORT_LEAD']::text[] ORDER BY e.id`,
-    );
-    if (candidates.length === 0) return null;
-    let chosen: { id: string; open: string };
+    const agents = await this.employees.activeIdsInRole(tx, SUPPORT_ROLES);
+    if (agents.length === 0) return null;
+    let chosen: number;
     if (settings.auto_assign === AutoAssignMode.ROUND_ROBIN) {
       const last = Number(settings.last_assigned_id ?? 0);
-      chosen = candidates.find((c) => Number(c.id) > last) ?? candidates[0];
+      chosen = agents.find((id) => id > last) ?? agents[0];
     } else {
-      chosen = candidates.reduce((best, c) => (Number(c.open) < Number(best.open) ? c : best));
+      const open = await openTicketCounts(tx, agents);
+      const load = (id: number) => open.get(id) ?? 0;
+      chosen = agents.reduce((best, id) => (load(id) < load(best) ? id : best));
     }
-    await tx.execute('UPDATE support_settings SET last_assigned_id = ? WHERE id = 1', [chosen.id]);
-    return tx.getReference(Employee, Number(chosen.id));
+    await tx.execute('UPDATE support_settings SET last_assigned_id = ? WHERE id = 1', [chosen]);
+    return this.employees.reference(tx, chosen);
   }
+}
+
+/** Open (not solved or closed) tickets per assignee, of those given; one with none is not in the map. */
+async function openTicketCounts(
+  tx: EntityManager,
+  assigneeIds: readonly number[],
+): Promise<Map<number, number>> {
+  const rows = await tx.execute<{ assignee_id: string; open: string }[]>(
+    `SELECT assignee_id, count(*) AS open FROM ticket
+      WHERE assignee_id = ANY(?::bigint[]) AND status NOT IN ('SOLVED', 'CLOSED')
+      GROUP BY assignee_id`,
+    [pgArray(assigneeIds)],
+  );
+  return new Map(rows.map((row) => [Number(row.assignee_id), Number(row.open)]));
 }

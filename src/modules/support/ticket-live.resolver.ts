@@ -20,9 +20,11 @@ import { LiveFeed, type LiveDelivery } from '../../events/live-feed';
 import { abortable, parseCursor, requireLiveRole } from '../../events/live-stream';
 import { PresenceActivity } from '../../events/presence';
 import { requireRole, signedIn } from '../../graphql/auth-checker';
-import type { RequestContext, Viewer } from '../../graphql/context';
+import type { Viewer } from '../common/viewer';
+import type { RequestContext } from '../context';
 import { parseGlobalId } from '../../graphql/global-id';
-import { BusinessRuleError, UserError, UserErrorCode, toPayload } from '../../graphql/user-error';
+import { UserError, toPayload } from '../../graphql/user-error';
+import { BusinessRuleError, UserErrorCode } from '../common/errors';
 import { Permissions } from '../auth/permissions';
 import { Employee } from '../employees/employee.entity';
 import { EmployeeObject } from '../employees/employee.types';
@@ -217,7 +219,7 @@ interface TicketEventPayload {
 function ticketEventFeed({
   args,
   context,
-}: SubscribeResolverData<unknown, TicketEventArgs, RequestContext>): LiveFeed {
+}: SubscribeResolverData<unknown, TicketEventArgs, RequestContext>): LiveFeed<RequestContext> {
   requireLiveRole(context, READ);
   const filter = ticketListFilter(args.filter);
   const movement = (event: CommittedEvent, before: boolean, now: boolean): LiveDelivery | null => {

@@ -11,9 +11,9 @@ import { validateOrReject, type ValidationError, type ValidatorOptions } from 'c
 import { LRUCache } from 'lru-cache';
 import { ArgumentValidationError, buildSchema, getMetadataStorage } from 'type-graphql';
 import { RESOLVERS } from '../modules/resolvers';
-import { authChecker } from './auth-checker';
-import { DateTimeScalar } from './scalars';
-import { describeAccessRules } from './access-rules';
+import { authChecker } from '../graphql/auth-checker';
+import { DateTimeScalar } from '../graphql/scalars';
+import { describeAccessRules } from '../graphql/access-rules';
 import { answerStartedFields } from '../read/look-ahead';
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import type { LogLevel } from '../config';
+import type { LogLevel } from './config';
 
 /**
  * One logger for the process. Secrets never reach it: request bodies are not logged, and the

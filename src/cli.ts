@@ -1,9 +1,10 @@
 import 'reflect-metadata';
-import { loadConfig } from '../config';
-import { createLogger } from '../server/logger';
-import { openDatabase } from './database';
-import { migrateUp } from './orm';
-import { seedDemoData } from './seed';
+import { loadConfig } from './config';
+import { openDatabase } from './db/database';
+import { migrateUp } from './db/orm';
+import { createLogger } from './logger';
+import { ENTITIES } from './modules/entities';
+import { seedDemoData } from './modules/seed';
 
 const USAGE = 'usage: cli.js migrate | seed | migration:create <name> | migration:check';
 
@@ -15,7 +16,7 @@ async function run(command: string | undefined, argument: string | undefined): P
     console.error(USAGE);
     return 2;
   }
-  const database = await openDatabase(config, logger, 2);
+  const database = await openDatabase(config, logger, { entities: ENTITIES, poolMax: 2 });
   try {
     const applied = await migrateUp(database.orm);
     logger.info({ applied }, applied.length ? 'migrations applied' : 'no pending migrations');

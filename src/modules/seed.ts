@@ -1,21 +1,21 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Viewer } from '../graphql/context';
-import type { Logger } from '../server/logger';
-import { inTransaction } from './transaction';
-import { Role } from '../modules/auth/role';
-import { Product } from '../modules/catalog/product.entity';
-import { Customer } from '../modules/customers/customer.entity';
-import { Department, Employee } from '../modules/employees/employee.entity';
-import type { EmployeeService } from '../modules/employees/employee.service';
-import { Order, OrderStatus } from '../modules/orders/order.entity';
+import type { Viewer } from './common/viewer';
+import type { Logger } from '../logger';
+import { inTransaction } from '../db/transaction';
+import { Role } from './common/role';
+import { Product } from './catalog/product.entity';
+import { Customer } from './customers/customer.entity';
+import { Department, Employee } from './employees/employee.entity';
+import type { EmployeeService } from './employees/employee.service';
+import { Order, OrderStatus } from './orders/order.entity';
 import {
   Macro,
   Ticket,
   TicketChannel,
   TicketPriority,
   TicketStatus,
-} from '../modules/support/ticket.entity';
-import { createDomainServices, type DomainServices } from '../modules/services';
+} from './support/ticket.entity';
+import { createDomainServices, type DomainServices } from './services';
 
 export const DEMO_PASSWORD = 'demo-password';
 

@@ -1,0 +1,42 @@
+/** Every reason a business rule can refuse a mutation. Clients switch on these codes. */
+export enum UserErrorCode {
+  INVALID_INPUT = 'INVALID_INPUT',
+  NOT_FOUND = 'NOT_FOUND',
+  INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',
+  EMAIL_TAKEN = 'EMAIL_TAKEN',
+  IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
+  ALREADY_REVOKED = 'ALREADY_REVOKED',
+  CUSTOMER_INACTIVE = 'CUSTOMER_INACTIVE',
+  SKU_TAKEN = 'SKU_TAKEN',
+  PRODUCT_UNAVAILABLE = 'PRODUCT_UNAVAILABLE',
+  INSUFFICIENT_STOCK = 'INSUFFICIENT_STOCK',
+  OUT_OF_STOCK = 'OUT_OF_STOCK',
+  INVALID_TRANSITION = 'INVALID_TRANSITION',
+  CODE_TAKEN = 'CODE_TAKEN',
+  UNBALANCED = 'UNBALANCED',
+  ALREADY_REVERSED = 'ALREADY_REVERSED',
+  PERIOD_CLOSED = 'PERIOD_CLOSED',
+  OVERPAYMENT = 'OVERPAYMENT',
+  NAME_TAKEN = 'NAME_TAKEN',
+  MANAGER_CYCLE = 'MANAGER_CYCLE',
+  ALREADY_POSTED = 'ALREADY_POSTED',
+  PAYROLL_PERIOD_OVERLAP = 'PAYROLL_PERIOD_OVERLAP',
+  STALE_TICKET = 'STALE_TICKET',
+  INVALID_ASSIGNEE = 'INVALID_ASSIGNEE',
+}
+
+/**
+ * Thrown by services to refuse a request on a business rule. Thrown inside a transaction it rolls
+ * everything back; the resolver turns it into a `UserError` in the payload (HTTP 200, see
+ * graphql/user-error.ts).
+ */
+export class BusinessRuleError extends Error {
+  constructor(
+    readonly code: UserErrorCode,
+    message: string,
+    readonly field: string[] | null = null,
+  ) {
+    super(message);
+    this.name = 'BusinessRuleError';
+  }
+}

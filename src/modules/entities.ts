@@ -1,0 +1,64 @@
+import { ArchivedEvent, DomainEvent, EventRetention } from '../events/event.entity';
+import { ApiToken } from './auth/api-token.entity';
+import { Product, StockLevel, StockMovement } from './catalog/product.entity';
+import { Customer } from './customers/customer.entity';
+import { Department, Employee, SalaryAccess, SalaryChange } from './employees/employee.entity';
+import { PayrollRun, Payslip } from './employees/payroll.entity';
+import {
+  Account,
+  JournalEntry,
+  JournalLine,
+  LedgerCounter,
+  LedgerSettings,
+} from './ledger/ledger.entity';
+import {
+  Bill,
+  BillPayment,
+  Invoice,
+  Payment,
+  PaymentAllocation,
+  Vendor,
+} from './ledger/receivables.entity';
+import { Order, OrderLine } from './orders/order.entity';
+import { Macro, SlaPolicy, SupportSettings, Ticket, TicketMessage } from './support/ticket.entity';
+import { IdempotencyKey } from '../db/idempotency-key.entity';
+
+/**
+ * Every table Backdesk maps, handed to the ORM when it opens (db/orm.ts). A new entity is added
+ * here (and a migration generated).
+ */
+export const ENTITIES = [
+  DomainEvent,
+  ArchivedEvent,
+  EventRetention,
+  IdempotencyKey,
+  Employee,
+  ApiToken,
+  Customer,
+  Product,
+  StockLevel,
+  StockMovement,
+  Order,
+  OrderLine,
+  Account,
+  JournalEntry,
+  JournalLine,
+  LedgerCounter,
+  LedgerSettings,
+  Invoice,
+  Payment,
+  PaymentAllocation,
+  Vendor,
+  Bill,
+  BillPayment,
+  Department,
+  SalaryChange,
+  SalaryAccess,
+  PayrollRun,
+  Payslip,
+  Ticket,
+  TicketMessage,
+  SlaPolicy,
+  SupportSettings,
+  Macro,
+];
