@@ -1,10 +1,10 @@
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { startTestServer, type TestServer } from './support/test-server';
 
 /**
- * GraphQL POSTs are answered without express when their body is plain JSON (graphql-post.ts);
- * the rest of /graphql still goes through express. Both must answer alike, and a body that
- * cannot be read gets a GraphQL-shaped error.
+ * GraphQL over HTTP has one handler, without express (graphql-http.ts): plain JSON, compressed
+ * bodies, other charsets and GET all go through it, and a body that cannot be read gets a
+ * GraphQL-shaped error.
  */
 let server: TestServer;
 let token: string;
@@ -82,7 +82,7 @@ it('refuses a body over 1 MiB with 413, whether its length is declared or stream
   expect(await (await post(ME, { 'content-type': 'application/json' })).json()).toEqual(answer);
 });
 
-it('still answers what is not plain JSON through express, with the same refusals, and refuses simple requests', async () => {
+it('answers compressed bodies, refuses other charsets and simple requests', async () => {
   const compressed = await post(gzipSync(ME), {
     'content-type': 'application/json',
     'content-encoding': 'gzip',
@@ -103,4 +103,74 @@ it('still answers what is not plain JSON through express, with the same refusals
   const simple = await post(ME, { 'content-type': 'text/plain' });
   expect(simple.status).toBe(400);
   expect(((await simple.json()) as { errors: unknown[] }).errors).toHaveLength(1);
+});
+
+it('answers GET, and bodies in UTF-16 or compressed otherwise; refuses what it cannot read', async () => {
+  const get = await fetch(
+    `${server.baseUrl}/graphql?query=${encodeURIComponent('{ me { email } }')}`,
+    {
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: 'application/graphql-response+json',
+        // Apollo's CSRF prevention: a GET must show it is not a simple cross-site request.
+        'apollo-require-preflight': 'true',
+      },
+    },
+  );
+  expect(get.status).toBe(200);
+  const simple = await fetch(get.url, { headers: { authorization: `Bearer ${token}` } });
+  expect(simple.status).toBe(400);
+  expect(get.headers.get('content-type')).toMatch(/^application\/graphql-response\+json/);
+  expect(await get.json()).toEqual(answer);
+  // A mutation is not run over GET (405), nor is anything sent with another method.
+  const mutation = await fetch(
+    `${server.baseUrl}/graphql?query=${encodeURIComponent('mutation { login(input: { email: "x@example.com", password: "x" }) { token } }')}`,
+    { headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' } },
+  );
+  expect(mutation.status).toBe(405);
+  const put = await fetch(`${server.baseUrl}/graphql`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: ME,
+  });
+  expect(put.status).toBe(405);
+
+  for (const [encoding, compress] of [
+    ['deflate', deflateSync],
+    ['br', brotliCompressSync],
+  ] as const) {
+    const response = await post(compress(ME), {
+      'content-type': 'application/json',
+      'content-encoding': encoding,
+    });
+    expect(await response.json()).toEqual(answer);
+  }
+  const utf16 = await post(Buffer.from(ME, 'utf16le'), {
+    'content-type': 'application/json; charset=utf-16le',
+  });
+  expect(await utf16.json()).toEqual(answer);
+
+  const unknown = await post(ME, {
+    'content-type': 'application/json',
+    'content-encoding': 'lzma',
+  });
+  expect(unknown.status).toBe(415);
+  expect(await unknown.json()).toMatchObject({
+    errors: [{ extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' } }],
+  });
+  const corrupt = await post(Buffer.from('not gzip at all'), {
+    'content-type': 'application/json',
+    'content-encoding': 'gzip',
+  });
+  expect(corrupt.status).toBe(400);
+  expect(await corrupt.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_REQUEST' } }] });
+  // The limit applies to the body decompressed: a small gzip of more than 1 MiB is refused.
+  const bomb = gzipSync(JSON.stringify({ query: `{ me { email } } # ${' '.repeat(2_000_000)}` }));
+  expect(bomb.length).toBeLessThan(10_000);
+  const inflated = await post(bomb, {
+    'content-type': 'application/json',
+    'content-encoding': 'gzip',
+  });
+  expect(inflated.status).toBe(413);
+  expect(await (await post(ME, { 'content-type': 'application/json' })).json()).toEqual(answer);
 });

@@ -275,7 +275,7 @@ describe('delivery', () => {
 });
 
 describe('several subscriptions on one socket', () => {
-  it('each get their own frames, whether they share an execution (same filter) or not', async () => {
+  it('each get their own messages, whether they share an execution (same filter) or not', async () => {
     const ticketId = await createTicket(a);
     // Subscribed from the newest cursor: without it, this ticket's CREATED, committed on A, may
     // still be on its way to B's dispatcher when the subscriptions attach, and arrive as live.

@@ -1,7 +1,9 @@
+import type { Duplex } from 'node:stream';
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { Employee, EmployeeStatus } from '../src/modules/employees/employee.entity';
 import { startTestServer, type TestServer } from './support/test-server';
+import { waitForSubscriptions } from './support/live-client';
 
 let server: TestServer;
 
@@ -140,5 +142,79 @@ describe('subscriptions over HTTP', () => {
         extensions: expect.objectContaining({ code: 'BAD_REQUEST' }),
       }),
     ]);
+  });
+});
+
+describe('live delivery on the socket', () => {
+  it("writes a fan-out pass's messages to a socket in one write, as graphql-ws next messages", async () => {
+    const token = await server.login('agent@example.com');
+    const customers = await server.raw('{ customers(first: 1) { nodes { id } } }', {}, token);
+    const customerId = (customers.data as { customers: { nodes: { id: string }[] } }).customers
+      .nodes[0].id;
+    const { httpServer } = server.backdesk.server;
+    // The TCP socket the server upgrades (the one ws writes to), with every write to it counted.
+    const writes: Buffer[][] = [];
+    let tcp: Duplex | undefined;
+    const onUpgrade = (_request: unknown, socket: Duplex) => {
+      tcp = socket;
+      const write = socket._write.bind(socket);
+      socket._write = (chunk: Buffer, encoding, callback) => {
+        writes.push([chunk]);
+        write(chunk, encoding, callback);
+      };
+      const writev = socket._writev?.bind(socket);
+      if (writev)
+        socket._writev = (chunks, callback) => {
+          writes.push(chunks.map(({ chunk }) => chunk as Buffer));
+          writev(chunks, callback);
+        };
+    };
+    httpServer.on('upgrade', onUpgrade);
+    const client = clientWith(`Bearer ${token}`);
+    try {
+      const before = Number(
+        /backdesk_subscriptions\{kind="ticketEvents"\} (\d+)/.exec(
+          await (await fetch(`${server.baseUrl}/metrics`)).text(),
+        )?.[1] ?? 0,
+      );
+      // Two equal subscriptions on one socket: each event is a message to each, in the same pass.
+      const query = `subscription($filter: TicketFilter) { ticketEvents(filter: $filter) { type ticket { subject } } }`;
+      const received: unknown[][] = [[], []];
+      for (const messages of received)
+        client.subscribe(
+          { query, variables: { filter: { customerId, status: ['NEW', 'OPEN'] } } },
+          {
+            next: (value) => messages.push(value),
+            error: () => undefined,
+            complete: () => undefined,
+          },
+        );
+      await waitForSubscriptions(server.baseUrl, 'ticketEvents', before + 2);
+      expect(tcp).toBeDefined();
+      writes.length = 0;
+
+      const created = await server.raw(
+        'mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id } } }',
+        { input: { customerId, subject: 'One write', body: 'Hello', channel: 'CHAT' } },
+        token,
+      );
+      expect(created.errors).toBeUndefined();
+      const deadline = Date.now() + 10_000;
+      while (received.some((messages) => messages.length === 0) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+
+      expect(received).toEqual([
+        [{ data: { ticketEvents: { type: 'CREATED', ticket: { subject: 'One write' } } } }],
+        [{ data: { ticketEvents: { type: 'CREATED', ticket: { subject: 'One write' } } } }],
+      ]);
+      // Both messages left in one write, not one each.
+      expect(writes).toHaveLength(1);
+      const sent = Buffer.concat(writes[0]).toString();
+      expect(sent.match(/\{"id":"[^"]+","type":"next","payload":\{"data":/g)).toHaveLength(2);
+    } finally {
+      httpServer.off('upgrade', onUpgrade);
+      await client.dispose();
+    }
   });
 });

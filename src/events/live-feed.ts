@@ -5,7 +5,7 @@ import {
   type ExecutionResult,
   type GraphQLError,
 } from 'graphql';
-import type { GraphQLContext } from '../graphql/context';
+import type { GraphQLContext, LiveConnection } from '../graphql/context';
 import type { Viewer } from '../modules/common/viewer';
 import { Loaders } from '../read/loaders';
 import { readEvents, type CommittedEvent } from './event-dispatcher';
@@ -36,7 +36,7 @@ export interface LiveFeedOptions<C extends GraphQLContext = GraphQLContext> {
 }
 
 /** Closes the graphql-ws `next` message around a result. */
-const FRAME_END = Buffer.from('}');
+const MESSAGE_END = Buffer.from('}');
 
 /** A fan-out pass shorter than this is followed at once by the next (no rest, no added delay). */
 const MIN_PASS_TO_REST_MS = 2;
@@ -46,8 +46,8 @@ const MAX_SOCKET_BACKLOG_BYTES = 8 * 1024 * 1024;
 
 /**
  * A live subscription as a subscription field's `subscribe` returns it. It is not consumed
- * through graphql-ws's per-subscription loop: the fan-out (below) writes its events straight to
- * the socket, and graphql-ws holds it only to learn when it ends (client `complete`, socket
+ * through graphql-ws's per-subscription loop: the fan-out (below) sends its events' messages on
+ * the socket itself, and graphql-ws holds it only to learn when it ends (client `complete`, socket
  * closed) or to report the error that ended it (FORBIDDEN, RESYNC_REQUIRED).
  */
 export class LiveFeed<
@@ -60,7 +60,7 @@ export class LiveFeed<
   ended = false;
   args!: ExecutionArgs;
   /** `{"id":"<subscription id>","type":"next","payload":` for this subscription, in UTF-8. */
-  framePrefix = Buffer.alloc(0);
+  messagePrefix = Buffer.alloc(0);
   /** The document, operation and variables: feeds with the same key run the same operation. */
   private operationKey = '';
   private keyViewer?: Viewer;
@@ -79,7 +79,7 @@ export class LiveFeed<
   open(args: ExecutionArgs, detach: () => void): void {
     this.args = args;
     const id = this.context.connection?.subscriptionId ?? '';
-    this.framePrefix = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
+    this.messagePrefix = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
     this.operationKey = `${documentId(args.document)}|${args.operationName ?? ''}|${JSON.stringify(args.variableValues ?? {})}`;
     this.detach = detach;
   }
@@ -99,17 +99,21 @@ export class LiveFeed<
   }
 
   /**
-   * Writes serialized results (UTF-8 JSON) to the socket, in one write; false when the subscriber
-   * was dropped. Subscribers of a group share a result's bytes: each frame only adds its own id.
+   * Sends serialized results (UTF-8 JSON) as graphql-ws `next` messages, with the socket corked
+   * (added to `corked`, for the pass to uncork); false when the subscriber was dropped.
+   * Subscribers of a group share a result's bytes: each message only adds its own id.
    */
-  send(results: readonly Buffer[]): boolean {
+  send(results: readonly Buffer[], corked: LiveConnection[]): boolean {
     const connection = this.context.connection;
     if (this.ended || !connection) return false;
     if (connection.bufferedAmount() > MAX_SOCKET_BACKLOG_BYTES) {
       this.tooSlow();
       return false;
     }
-    connection.send(this.framePrefix, results, FRAME_END);
+    connection.cork();
+    corked.push(connection);
+    for (const result of results)
+      connection.send(Buffer.concat([this.messagePrefix, result, MESSAGE_END]));
     return true;
   }
 
@@ -185,9 +189,9 @@ interface Prepared {
  *
  * Per event, the feeds it concerns are grouped by share key (document, variables, viewer): each
  * group decides once, synchronously or with one batched query, whether and what it receives, and
- * is executed and serialized once; each socket then gets the serialized frame with its own
- * subscription id. At a thousand consoles on one queue that is one execution per event and a
- * thousand socket writes per pass, with no promise or generator step per subscriber.
+ * is executed and serialized once; each socket then gets the serialized result in a message with
+ * its own subscription id. At a thousand consoles on one queue that is one execution per event
+ * and a thousand socket writes per pass, with no promise or generator step per subscriber.
  *
  * Writing to a thousand sockets takes the event loop for milliseconds (the system calls
  * dominate), so a long pass is followed by a rest as long: requests and statements' answers are
@@ -396,8 +400,9 @@ export class LiveFanout {
   }
 
   /**
-   * Writes prepared results to their sockets, in order, synchronously: a feed's results of one
-   * pass leave in one write (a system call per socket per pass, however many events it holds).
+   * Sends prepared results on their sockets, in order, synchronously. Each socket sent to stays
+   * corked until the pass ends: its messages of the pass leave in one write (a system call per
+   * socket per pass, however many events and subscriptions it holds).
    */
   private write(prepared: Prepared[]): void {
     const { metrics } = this.realtime;
@@ -410,17 +415,23 @@ export class LiveFanout {
       );
     }
     const delivered = new Map<string, number>();
+    const corked: LiveConnection[] = [];
     const send = (feed: LiveFeed, results: readonly Buffer[]) => {
-      if (!feed.send(results)) return;
+      if (!feed.send(results, corked)) return;
       const { kind } = feed.options;
       delivered.set(kind, (delivered.get(kind) ?? 0) + results.length);
     };
-    if (prepared.length === 1) {
-      // Most passes carry one result: its feeds share one list, with no per-feed bookkeeping.
-      const results = [prepared[0].json];
-      for (const feed of prepared[0].feeds) send(feed, results);
-    } else {
-      for (const [feed, results] of resultsByFeed(prepared)) send(feed, results);
+    try {
+      if (prepared.length === 1) {
+        // Most passes carry one result: its feeds share one list, with no per-feed bookkeeping.
+        const results = [prepared[0].json];
+        for (const feed of prepared[0].feeds) send(feed, results);
+      } else {
+        for (const [feed, results] of resultsByFeed(prepared)) send(feed, results);
+      }
+    } finally {
+      // The writes themselves: one writev per socket.
+      for (const connection of corked) connection.uncork();
     }
     for (const [kind, count] of delivered) metrics.delivered.inc({ kind }, count);
   }

@@ -7,11 +7,15 @@ import type { Loaders } from '../read/loaders';
 export interface LiveConnection {
   /** The graphql-ws id of the subscription this context belongs to. */
   subscriptionId: string;
+  /** Sends one protocol message (UTF-8 JSON) as a text message, through `ws`. */
+  send(message: Buffer): void;
   /**
-   * Writes protocol messages, one text frame per body with the UTF-8 bytes `prefix + body +
-   * suffix`, in order and in one write.
+   * Holds what is sent on this connection's socket until as many `uncork` calls: a fan-out pass
+   * corks each socket it sends to and uncorks them at its end, so that a socket gets all its
+   * messages of the pass in one write.
    */
-  send(prefix: Buffer, bodies: readonly Buffer[], suffix: Buffer): void;
+  cork(): void;
+  uncork(): void;
   /** Bytes written and not yet sent to the client. */
   bufferedAmount(): number;
   /** Closes the connection (a subscriber that cannot keep up). */

@@ -4,9 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import express, { type Request, type Response, type NextFunction } from 'express';
+import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { WebSocketServer } from 'ws';
 import type { Realtime } from '../events/realtime';
@@ -20,14 +19,7 @@ import type { Logger } from '../logger';
 import type { Metrics } from './metrics';
 import { apolloPlugins, maskingFormatter } from './apollo-plugins';
 import { compiledExecution } from './compiled-execution';
-import {
-  answerGraphQLPost,
-  isPlainGraphQLPost,
-  MAX_BODY_BYTES,
-  NOT_JSON,
-  refuse,
-  TOO_LARGE_MESSAGE,
-} from './graphql-post';
+import { answerGraphQL, isGraphQLRequest, refuse } from './graphql-http';
 import { requestLog } from './request-log';
 import { attachGraphQLWebSocket } from './websocket';
 import { webApp } from './web-app';
@@ -189,45 +181,21 @@ export async function startServer(
     return Object.assign(Object.create(contextPrototype) as RequestContext, context);
   };
 
-  // The rest of /graphql (GET queries, bodies that are not plain JSON) through express.
-  app.use(
-    '/graphql',
-    (req: Request, res: Response, next: NextFunction) => {
-      if (withinRequestLimits(req, res)) next();
-    },
-    express.json({
-      limit: MAX_BODY_BYTES,
-      type: ['application/json', 'application/graphql-response+json'],
-    }),
-    expressMiddleware(apollo, {
-      context: ({ req, res }) => contextFor(req, String(res.getHeader('x-request-id'))),
-    }),
-  );
-  // The body parser's refusals on that path, in the same shape as on the plain one.
-  app.use('/graphql', (error: unknown, _req: Request, res: Response, next: NextFunction) => {
-    const { type, message } = error as { type?: string; message?: string };
-    if (type === 'entity.too.large') refuse(res, 413, 'PAYLOAD_TOO_LARGE', TOO_LARGE_MESSAGE);
-    else if (type === 'entity.parse.failed') refuse(res, 400, 'BAD_REQUEST', NOT_JSON);
-    else if (type === 'charset.unsupported' || type === 'encoding.unsupported')
-      refuse(res, 415, 'UNSUPPORTED_MEDIA_TYPE', message ?? 'Unsupported request body');
-    else next(error);
-  });
   // The agent console at / and GraphiQL at /graphiql (built into dist/web/).
   app.use(webApp());
 
+  // GraphQL over HTTP has one handler, without express (graphql-http.ts); express serves the rest.
   httpServer.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
     log(req, res, () => {
-      if (!isPlainGraphQLPost(req)) return void app(req, res);
+      if (!isGraphQLRequest(req)) return void app(req, res);
       if (!withinRequestLimits(req, res)) return;
-      answerGraphQLPost(req, res, apollo, () => contextFor(req, requestId)).catch(
-        (error: unknown) => {
-          logger.error({ err: error, requestId }, 'a GraphQL request failed outside GraphQL');
-          if (res.headersSent) return void res.destroy();
-          refuse(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
-        },
-      );
+      answerGraphQL(req, res, apollo, () => contextFor(req, requestId)).catch((error: unknown) => {
+        logger.error({ err: error, requestId }, 'a GraphQL request failed outside GraphQL');
+        if (res.headersSent) return void res.destroy();
+        refuse(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      });
     });
   });
 

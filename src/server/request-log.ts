@@ -14,7 +14,7 @@ const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
  * request, a sixth of what the simplest query costs in all.
  */
 export function requestLog(logger: Logger) {
-  // Plain Node types: it runs in front of express and of the GraphQL POST path (graphql-post.ts).
+  // Plain Node types: it runs in front of express and of the GraphQL handler (graphql-http.ts).
   return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
     const url = req.url ?? '';
     if (QUIET_PATHS.has(url.split('?', 1)[0]) || !logger.isLevelEnabled('info')) return next();

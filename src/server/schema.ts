@@ -9,14 +9,28 @@ import {
 } from 'graphql';
 import { validateOrReject, type ValidationError, type ValidatorOptions } from 'class-validator';
 import { LRUCache } from 'lru-cache';
-import { ArgumentValidationError, buildSchema, getMetadataStorage } from 'type-graphql';
+import {
+  ArgumentValidationError,
+  buildSchema,
+  getMetadataStorage,
+  type MiddlewareFn,
+} from 'type-graphql';
 import { RESOLVERS } from '../modules/resolvers';
 import { authChecker } from '../graphql/auth-checker';
 import { DateTimeScalar } from '../graphql/scalars';
 import { describeAccessRules } from '../graphql/access-rules';
+import type { RequestContext } from '../modules/context';
 import { answerStartedFields } from '../read/look-ahead';
 
 let built: Promise<GraphQLSchema> | undefined;
+
+/**
+ * type-graphql middlewares for every field: none. With any, every field keeps type-graphql's
+ * resolver, which runs them: no property is read without one (`readPlainPropertiesDirectly`,
+ * which graphql-jit then reads inline) and no method is called past them
+ * (`callFieldResolversDirectly`). test/compiled-schema.test.ts holds the schema to that.
+ */
+export const GLOBAL_MIDDLEWARES: readonly MiddlewareFn<RequestContext>[] = [];
 
 const VALIDATION: ValidatorOptions = {
   forbidUnknownValues: false,
@@ -103,9 +117,11 @@ function describeRootTypes(schema: GraphQLSchema): GraphQLSchema {
  * type-graphql gives every field a resolver that builds its middleware chain, even a plain
  * property with no roles, no middleware and no field resolver; graphql-js's default resolver
  * reads the same property without that cost (a page of 50 tickets has about a thousand such
- * fields). Fields with roles, middleware, a resolver method or a renamed property keep theirs.
+ * fields). Fields with an auth rule (`@Authorized()` too), middleware, a resolver method or a
+ * renamed property keep theirs.
  */
 function readPlainPropertiesDirectly(schema: GraphQLSchema): GraphQLSchema {
+  if (GLOBAL_MIDDLEWARES.length > 0) return schema;
   const storage = getMetadataStorage();
   for (const objectType of storage.objectTypes) {
     const type = schema.getType(objectType.name);
@@ -113,7 +129,7 @@ function readPlainPropertiesDirectly(schema: GraphQLSchema): GraphQLSchema {
     const fields = type.getFields();
     for (const field of objectType.fields ?? []) {
       const plain =
-        !field.roles?.length &&
+        field.roles === undefined &&
         !field.middlewares?.length &&
         field.name === field.schemaName &&
         !storage.fieldResolvers.some(
@@ -179,6 +195,7 @@ function directParam(
  * the roles and validates the arguments.
  */
 function callFieldResolversDirectly(schema: GraphQLSchema): GraphQLSchema {
+  if (GLOBAL_MIDDLEWARES.length > 0) return schema;
   const storage = getMetadataStorage();
   // Resolver classes hold no state (they reach everything through the context), so one
   // instance per class serves as well as type-graphql's.
@@ -236,6 +253,7 @@ export function backdeskSchema(): Promise<GraphQLSchema> {
     resolvers: RESOLVERS,
     authChecker,
     authMode: 'error',
+    globalMiddlewares: [...GLOBAL_MIDDLEWARES],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validateFn: validateArgument,
     emitSchemaFile: false,

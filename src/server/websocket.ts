@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -18,7 +18,6 @@ import type { Logger } from '../logger';
 import type { Metrics } from './metrics';
 import { LiveFanout } from '../events/live-feed';
 import { liveSubscribe } from './live-subscribe';
-import { textFrames } from './websocket-frames';
 
 interface PreparedDocument {
   document: DocumentNode;
@@ -92,27 +91,22 @@ class SubscriptionContext implements RequestContext {
     readonly clientIp: string,
     readonly liveViewer: () => Viewer | undefined,
     socket: WebSocket,
-    transport: Duplex | undefined,
+    transport: Socket | undefined,
     subscriptionId: string,
   ) {
     this.services = shared.services;
     this.realtime = shared.realtime;
     this.guards = shared.guards;
-    // Without a negotiated extension (the server offers none: no compression), ws adds nothing
-    // to a text frame and queues nothing of its own, so frames built here can go straight to the
-    // TCP socket, in order with whatever ws writes there itself.
-    const tcp = socket.extensions === '' ? transport : undefined;
     this.connection = {
       subscriptionId,
-      send: (prefix, bodies, suffix) => {
-        if (socket.readyState !== socket.OPEN) return;
-        if (tcp) {
-          if (!tcp.destroyed) tcp.write(textFrames(prefix, bodies, suffix));
-          return;
-        }
-        for (const body of bodies)
-          socket.send(Buffer.concat([prefix, body, suffix]), { binary: false });
+      send: (message) => {
+        if (socket.readyState === socket.OPEN) socket.send(message, { binary: false });
       },
+      // ws writes each message to the TCP socket it was handed at the upgrade (its header and
+      // its payload, under a cork of its own); corked around a pass's sends, that socket sends
+      // them all in one writev when uncorked. ws offers no cork, and keeps its socket private.
+      cork: () => transport?.cork(),
+      uncork: () => transport?.uncork(),
       bufferedAmount: () => socket.bufferedAmount,
       close: (code, reason) => socket.close(code, reason),
     };
@@ -197,7 +191,7 @@ export function attachGraphQLWebSocket(deps: WebSocketDependencies): {
 
   const server = useServer<
     ConnectionParams,
-    { viewer?: Viewer; clientIp?: string; transport?: Duplex }
+    { viewer?: Viewer; clientIp?: string; transport?: Socket }
   >(
     {
       schema,
@@ -223,7 +217,8 @@ export function attachGraphQLWebSocket(deps: WebSocketDependencies): {
         // Neither the upgrade request nor the token is needed past this point: holding them would
         // cost every open socket its headers and parser state, and keep a secret in memory.
         ctx.extra.clientIp = ctx.extra.request.socket.remoteAddress ?? 'unknown';
-        // The TCP socket under the WebSocket (ws holds it anyway), to batch writes to it.
+        // The TCP socket under the WebSocket, the one ws was given at the upgrade (it holds it
+        // anyway): live delivery corks it around a fan-out pass.
         ctx.extra.transport = ctx.extra.request.socket;
         (ctx.extra as { request?: unknown }).request = undefined;
         if (ctx.connectionParams)
