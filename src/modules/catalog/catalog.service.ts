@@ -1,3 +1,4 @@
+import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inTransaction, isUniqueViolation, sqlDetail, sqlState } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
@@ -199,9 +200,10 @@ export class CatalogService {
           field('quantityDelta'),
         );
       }
-      await tx.execute(
-        'UPDATE stock_level SET on_hand = ?, updated_at = now() WHERE product_id = ?',
-        [onHand, productId],
+      await tx.nativeUpdate(
+        StockLevel,
+        { product: productId },
+        { onHand, updatedAt: raw('now()') },
       );
       tx.create(StockMovement, {
         product,

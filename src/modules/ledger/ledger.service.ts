@@ -1,3 +1,4 @@
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { claimIdempotencyKey, completeIdempotencyKey, requestHash } from '../../db/idempotency';
 import {
@@ -14,7 +15,14 @@ import { parseMinorUnits } from '../common/money';
 import { isCalendarDate } from '../../graphql/scalars';
 import { BusinessRuleError, UserErrorCode } from '../common/errors';
 import { optionalText, requiredText } from '../common/input-rules';
-import { Account, AccountType, JournalEntry, NORMAL_BALANCE } from './ledger.entity';
+import {
+  Account,
+  AccountType,
+  JournalEntry,
+  LedgerCounter,
+  LedgerSettings,
+  NORMAL_BALANCE,
+} from './ledger.entity';
 import { runLockingSql, runSql } from '../../db/sql';
 import { type Row, findRowsById, rowMapper, selectListOf } from '../../read';
 
@@ -500,9 +508,7 @@ export class LedgerService {
           ['input', 'closedThrough'],
         );
       }
-      await tx.execute('UPDATE ledger_settings SET closed_through = ? WHERE id = 1', [
-        closedThrough,
-      ]);
+      await tx.nativeUpdate(LedgerSettings, { id: 1 }, { closedThrough });
       await recordEvent(tx, {
         streamType: 'Ledger',
         streamId: 1,
@@ -523,10 +529,13 @@ export class LedgerService {
 
   /** Takes the next number of a gapless series (invoices, bills) inside the caller's transaction. */
   async nextNumber(tx: EntityManager, series: 'invoice' | 'bill', prefix: string): Promise<string> {
-    const [{ value }] = await tx.execute<{ value: string }[]>(
-      'UPDATE ledger_counter SET value = value + 1 WHERE name = ? RETURNING value',
-      [series],
+    const counter = await tx.findOneOrFail(
+      LedgerCounter,
+      { name: series },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
     );
-    return `${prefix}-${value.padStart(6, '0')}`;
+    counter.value += 1;
+    await tx.flush();
+    return `${prefix}-${String(counter.value).padStart(6, '0')}`;
   }
 }

@@ -441,10 +441,9 @@ export class SupportService implements TerminationListener {
           ['input', 'targetTicketId'],
         );
       }
-      const moved = await tx.execute<{ id: string }[]>(
-        'UPDATE ticket_message SET ticket_id = ? WHERE ticket_id = ? RETURNING id',
-        [targetId, sourceId],
-      );
+      // Both tickets are locked: the messages counted are the messages moved.
+      const moved = await tx.count(TicketMessage, { ticket: sourceId });
+      await tx.nativeUpdate(TicketMessage, { ticket: sourceId }, { ticket: targetId });
       const now = this.clock.now();
       const before = { source: snapshotOf(source), target: snapshotOf(target) };
       const sourceFrom = source.status;
@@ -467,7 +466,7 @@ export class SupportService implements TerminationListener {
         targetId,
         sourceNumber: source.number,
         targetNumber: target.number,
-        messagesMoved: moved.length,
+        messagesMoved: moved,
       };
       await recordEvent(tx, {
         streamType: 'Ticket',
@@ -680,7 +679,7 @@ export class SupportService implements TerminationListener {
     mode: AutoAssignMode,
   ): Promise<{ mode: AutoAssignMode }> {
     return inTransaction(em, async (tx) => {
-      await tx.execute('UPDATE support_settings SET auto_assign = ? WHERE id = 1', [mode]);
+      await tx.nativeUpdate(SupportSettings, { id: 1 }, { autoAssign: mode });
       await recordEvent(tx, {
         streamType: 'SupportSettings',
         streamId: 1,
@@ -881,7 +880,7 @@ export class SupportService implements TerminationListener {
       const load = (id: number) => open.get(id) ?? 0;
       chosen = agents.reduce((best, id) => (load(id) < load(best) ? id : best));
     }
-    await tx.execute('UPDATE support_settings SET last_assigned_id = ? WHERE id = 1', [chosen]);
+    await tx.nativeUpdate(SupportSettings, { id: 1 }, { lastAssignedId: chosen });
     return this.employees.reference(tx, chosen);
   }
 }
