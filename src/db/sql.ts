@@ -68,7 +68,7 @@ export function runSql<T extends object = Record<string, unknown>>(
  * `runSql` for a read that looks rows up by key: by primary keys, or a page of children per
  * parent key. Outside a transaction it runs on connections where PostgreSQL plans each statement
  * once and keeps the plan (db/driver.ts), instead of planning it anew at every call: planning
- * cost more than running these (on a customer 360, PostgreSQL's CPU per request fell by a third).
+ * cost more than running these (bench/README.md).
  * Only for statements whose best plan does not depend on the values: a kept plan is made without
  * them, and a report's date range or a search pattern can want another plan for other values.
  */

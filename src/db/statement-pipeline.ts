@@ -14,16 +14,15 @@ import { Client, Query, type ClientConfig } from 'pg';
  * Why: on a busy server the statements of one request (a customer 360 runs four) and of the
  * requests that arrived with it were each a write of their own on a pooled connection, and each
  * write on loopback TCP also runs the receiving side's network stack and wakes a PostgreSQL
- * process: a fifth of the server's CPU went to `writev`. One write per turn carries them all, and
- * PostgreSQL answers them from a process that is already awake (A/B on the benchmark's reads:
- * customer 360 +57%, queue page +23%, orders page +18%, trial balance +65%).
+ * process, which made `writev` one of the server's largest costs. One write per turn carries
+ * them all, and PostgreSQL answers them from a process that is already awake (bench/README.md
+ * has the A/B).
  *
  * For the locking statements it also caps how many run in PostgreSQL at once: one per connection.
  * They queue on the same few rows and locks (stock levels, the entry counter, the event log's
  * commit order) until commit, and with sixteen of them in PostgreSQL on two cores the one holding
- * a lock was often not running. A/B on 2 cores, 16 clients through the API, against a gate that
- * let three run at once on pooled connections: `placeOrder` +16%, `postJournalEntry` +11%
- * (pgbench's own clients on these statements: 1,800 tps with 16 at once, 2,500 with 2).
+ * a lock was often not running: fewer at once commit more, through the API as under pgbench
+ * (bench/README.md has the A/B against a gate that let three run at once on pooled connections).
  *
  * Each statement is still one implicit transaction of its own (pg sends a Sync after each), so a
  * failing statement fails alone. What pipelining gives up is that a slow statement (a long report,
@@ -36,9 +35,9 @@ import { Client, Query, type ClientConfig } from 'pg';
 
 /**
  * Connections per pipeline: one per core, at least two so that a slow statement does not hold up
- * the rest. More only spread a turn's statements over more writes and wake-ups (A/B on 2 cores:
- * four connections did 5-8% fewer customer 360s than two; three locking connections did no
- * better than two).
+ * the rest. More only spread a turn's statements over more writes and wake-ups: on 2 cores, four
+ * connections did fewer customer 360s than two, and three locking connections no better than two
+ * (bench/README.md).
  */
 export const PIPELINE_CONNECTIONS = Math.max(2, availableParallelism());
 
@@ -75,7 +74,7 @@ export interface PipelinedStatement {
 /**
  * Runs a statement on a client as a `Query` made here: `client.query(config)` copies its config
  * through `Object.getOwnPropertyDescriptors` and wraps the answer in a promise and a `.catch`,
- * which took about 2% of a customer 360's CPU (four statements each).
+ * work every statement paid for nothing (bench/README.md).
  */
 function submit<T>(client: Client, statement: PipelinedStatement): Promise<T[]> {
   return new Promise((resolve, reject) => {

@@ -12,7 +12,7 @@ export interface ErrorScope {
  * Apollo's `formatError` sees the error and nothing of its request, so the request notes its
  * errors here first (`noteErrorScope`). The alternative, an AsyncLocalStorage scope around each
  * request, turns on Node's promise hooks for the whole process: every promise then pays for
- * them, 8–10% of the CPU of a page read (patches/README.md).
+ * them (patches/README.md has the A/B).
  */
 const errorScopes = new WeakMap<object, ErrorScope>();
 

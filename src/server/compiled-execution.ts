@@ -26,8 +26,9 @@ type Compiled = CompiledQuery | ExecutionResult | typeof FIRST_RUN;
  *
  * graphql-js walks the document for every field of every object it resolves: it collects the
  * fields, coerces their arguments and checks their types each time. On a page of 50 orders with
- * their lines that was a fifth of the server's CPU. graphql-jit does that walk once per document
- * and operation and turns it into a function; the same resolvers run, with the same context.
+ * their lines that was a large part of the server's CPU (bench/README.md). graphql-jit does that
+ * walk once per document and operation and turns it into a function; the same resolvers run,
+ * with the same context.
  *
  * Compiling costs more than interpreting once, so a document is compiled the second time it is
  * run, not the first: a one-off (a tool's introspection, an ad-hoc query) runs on graphql-js

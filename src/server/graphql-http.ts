@@ -7,9 +7,9 @@ import type { RequestContext } from '../modules/context';
 
 /**
  * GraphQL over HTTP, GET and POST, answered through Apollo (`executeHTTPGraphQLRequest`: its CSRF
- * prevention, plugins, limits and error masking) without express. On a small request, express's
- * router, its JSON body parser and its response helpers took about a third of the server's CPU
- * (A/B: `me` 0.68, trial balance 0.73, a queue page of 50 0.92).
+ * prevention, plugins, limits and error masking) without express, and kept off it: on a small
+ * request, express's router, its JSON body parser and its response helpers were a large part of
+ * the server's CPU (bench/README.md has the A/B).
  *
  * What this does in express's place is read the body: JSON (`application/json` or
  * `application/graphql-response+json`) in a UTF charset, possibly compressed (gzip, deflate,

@@ -145,9 +145,9 @@ export async function startServer(
   };
 
   // Resolvers' request logger, made when first used: few requests ever log through it, and a
-  // pino child per request cost about 1% of a customer 360's CPU. It is a getter on the
-  // prototype so that Apollo's copy of each context (own properties onto the same prototype)
-  // stays lazy.
+  // pino child made for every request is CPU every request pays (bench/README.md). It is a
+  // getter on the prototype so that Apollo's copy of each context (own properties onto the same
+  // prototype) stays lazy.
   const contextPrototype = {
     get logger(): Logger {
       const context = this as unknown as { requestId: string; ownLogger?: Logger };

@@ -10,8 +10,8 @@ const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
  * those the client abandoned before the answer was sent at warn.
  *
  * Written here rather than with pino-http, which builds two child loggers and serializes the
- * request into one of them for every request: that cost a third of a millisecond of CPU per
- * request, a sixth of what the simplest query costs in all.
+ * request into one of them for every request: a sizeable part of what the simplest query costs
+ * in all (bench/README.md).
  */
 export function requestLog(logger: Logger) {
   // Plain Node types: it runs in front of express and of the GraphQL handler (graphql-http.ts).

@@ -44,7 +44,8 @@ const isObject = (value: unknown): value is object => value !== null && typeof v
  * Argument values that passed validation, per input class, by their JSON (short ones only).
  * Our constraints are class-validator's built-in ones, which depend on the value alone, so a
  * value that passed once passes again; class-validator itself looks every constraint up anew on
- * each call, which on a customer 360 (its pages' `first` and filter) was 2-3% of the server's CPU.
+ * each call, which shows in the server's CPU on a customer 360 (its pages' `first` and filter;
+ * bench/README.md).
  */
 const validValues = new Map<unknown, LRUCache<string, true>>();
 const MAX_CACHED_VALUE_LENGTH = 256;

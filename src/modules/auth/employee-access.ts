@@ -22,7 +22,7 @@ const MAX_ENTRIES = 10_000;
 /**
  * The roles and status of employees with live sessions. Every session request checks them (a
  * termination or a change of roles takes effect on the next request), and reading them was one
- * SQL statement on every request: a tenth of the CPU of `me`, a fifth of the trial balance's.
+ * SQL statement on every request, a large part of what a small read costs (bench/README.md).
  *
  * An entry is dropped when a change to its employee commits: on this instance by the employee
  * service itself, right after the commit, and on every instance by the employee's event in the
