@@ -5,6 +5,32 @@ import { Migration } from '@mikro-orm/migrations';
  * transaction (no lock needed); these functions do the part that holds locks, in one round trip,
  * as `ledger_post_entry` does for postings.
  */
+/** As this migration created it (later migrations read the newer body from its file). */
+export const ORDER_PLACE_FIRST = `create function order_place(
+        p_customer bigint, p_note text, p_placed_by bigint,
+        p_products bigint[], p_quantities int[], p_prices bigint[], p_costs bigint[])
+      returns setof "order" language plpgsql as $$
+      declare
+        placed "order";
+      begin
+        insert into "order" (number, customer_id, note, total_minor, placed_by_id)
+          values ('SO-' || lpad(nextval('order_number_seq')::text, 6, '0'), p_customer, p_note,
+                  (select sum(quantity::bigint * price) from unnest(p_quantities, p_prices) as line(quantity, price)),
+                  p_placed_by)
+          returning * into placed;
+        insert into order_line (order_id, line_no, product_id, quantity, unit_price_minor, unit_cost_minor, total_minor)
+          select placed.id, line_no - 1, product_id, quantity, price, cost, quantity::bigint * price
+            from unnest(p_products, p_quantities, p_prices, p_costs)
+                 with ordinality as line(product_id, quantity, price, cost, line_no);
+        perform stock_reserve_for_order(placed.id, p_products, p_quantities, p_placed_by);
+        insert into event (stream_type, stream_id, type, payload, actor_id)
+          values ('Order', placed.id::text, 'PLACED',
+                  jsonb_build_object('number', placed.number, 'customerId', p_customer,
+                                     'status', placed.status, 'total', placed.total_minor::text),
+                  p_placed_by);
+        return next placed;
+      end $$;`;
+
 export class Migration20261129214500_place_order extends Migration {
   override async up(): Promise<void> {
     // Catalog: reserve stock for an order. Stock rows are locked in product-id order (so two
@@ -49,30 +75,7 @@ export class Migration20261129214500_place_order extends Migration {
 
     // Orders: the order with its number, its lines at the given prices, the reservation and the
     // PLACED event, returning the order's row.
-    this.addSql(`create function order_place(
-        p_customer bigint, p_note text, p_placed_by bigint,
-        p_products bigint[], p_quantities int[], p_prices bigint[], p_costs bigint[])
-      returns setof "order" language plpgsql as $$
-      declare
-        placed "order";
-      begin
-        insert into "order" (number, customer_id, note, total_minor, placed_by_id)
-          values ('SO-' || lpad(nextval('order_number_seq')::text, 6, '0'), p_customer, p_note,
-                  (select sum(quantity::bigint * price) from unnest(p_quantities, p_prices) as line(quantity, price)),
-                  p_placed_by)
-          returning * into placed;
-        insert into order_line (order_id, line_no, product_id, quantity, unit_price_minor, unit_cost_minor, total_minor)
-          select placed.id, line_no - 1, product_id, quantity, price, cost, quantity::bigint * price
-            from unnest(p_products, p_quantities, p_prices, p_costs)
-                 with ordinality as line(product_id, quantity, price, cost, line_no);
-        perform stock_reserve_for_order(placed.id, p_products, p_quantities, p_placed_by);
-        insert into event (stream_type, stream_id, type, payload, actor_id)
-          values ('Order', placed.id::text, 'PLACED',
-                  jsonb_build_object('number', placed.number, 'customerId', p_customer,
-                                     'status', placed.status, 'total', placed.total_minor::text),
-                  p_placed_by);
-        return next placed;
-      end $$;`);
+    this.addSql(ORDER_PLACE_FIRST);
   }
 
   override async down(): Promise<void> {

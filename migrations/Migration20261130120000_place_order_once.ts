@@ -5,12 +5,8 @@ import { Migration } from '@mikro-orm/migrations';
  * (`order_place`) and the key's result commit together, so the service runs it on its own,
  * without BEGIN and COMMIT round trips around it.
  */
-export class Migration20261130120000_place_order_once extends Migration {
-  override async up(): Promise<void> {
-    // The key is claimed first: a concurrent call with the same key waits on its row until this
-    // one ends, then finds it taken. A key already taken answers with the order it produced, or,
-    // when it was used with other input, SQLSTATE BD002 (IDEMPOTENCY_KEY_REUSED).
-    this.addSql(`create function order_place_once(
+/** As this migration created it (later migrations read the newer body from its file). */
+export const ORDER_PLACE_ONCE_FIRST = `create function order_place_once(
         p_scope text, p_key text, p_request_hash text,
         p_customer bigint, p_note text, p_placed_by bigint,
         p_products bigint[], p_quantities int[], p_prices bigint[], p_costs bigint[])
@@ -34,7 +30,14 @@ export class Migration20261130120000_place_order_once extends Migration {
           from order_place(p_customer, p_note, p_placed_by, p_products, p_quantities, p_prices, p_costs);
         update idempotency_key set result_id = placed.id::text where scope = p_scope and key = p_key;
         return next placed;
-      end $$;`);
+      end $$;`;
+
+export class Migration20261130120000_place_order_once extends Migration {
+  override async up(): Promise<void> {
+    // The key is claimed first: a concurrent call with the same key waits on its row until this
+    // one ends, then finds it taken. A key already taken answers with the order it produced, or,
+    // when it was used with other input, SQLSTATE BD002 (IDEMPOTENCY_KEY_REUSED).
+    this.addSql(ORDER_PLACE_ONCE_FIRST);
   }
 
   override async down(): Promise<void> {
