@@ -19,9 +19,9 @@ export { joinMany, joinOne } from './joined';
 export {
   defineGroupLoader,
   defineLoader,
-  loadById as readById,
+  readById,
   readList,
-  loadRelated as readRelated,
+  readRelated,
   Loaders,
   type NamedLoader,
   type ReadContext,

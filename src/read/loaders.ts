@@ -71,28 +71,19 @@ export function defineGroupLoader<T>(
  * by-id loader) has one instance per request, so a page of 50 rows costs one query per relation.
  */
 export class Loaders {
-  private readonly instances = new Map<object, DataLoader<unknown, unknown>>();
+  private readonly instances = new Map<object | string, DataLoader<unknown, unknown>>();
 
-  /** The request's instance of `owner` (a named loader or an entity class). */
-  instanceOf<K, V>(owner: object, make: () => DataLoader<K, V>): DataLoader<K, V> {
+  /**
+   * The request's instance for `owner`: a named loader, an entity class (its by-id loader), or
+   * the key a page per parent derives from its statement's text and values.
+   */
+  instanceOf<K, V>(owner: object | string, make: () => DataLoader<K, V>): DataLoader<K, V> {
     let instance = this.instances.get(owner) as DataLoader<K, V> | undefined;
     if (!instance) {
       instance = make();
       this.instances.set(owner, instance as DataLoader<unknown, unknown>);
     }
     return instance;
-  }
-
-  private readonly statementBatches = new Map<string, DataLoader<unknown, unknown>>();
-
-  /** The request's batch for a statement, by a key derived from its text and values. */
-  statementBatch<K, V>(key: string, make: () => DataLoader<K, V>): DataLoader<K, V> {
-    let batch = this.statementBatches.get(key) as DataLoader<K, V> | undefined;
-    if (!batch) {
-      batch = make();
-      this.statementBatches.set(key, batch as DataLoader<unknown, unknown>);
-    }
-    return batch;
   }
 }
 
@@ -104,7 +95,7 @@ interface HasNumericId {
  * Rows of one entity by primary key, batched per request; null for a missing key. They are
  * plain rows (see rows.ts): for reading, not for changing through the unit of work.
  */
-export function loadById<T extends HasNumericId>(
+export function readById<T extends HasNumericId>(
   context: ReadContext,
   entity: EntityClass<T>,
   id: number,
@@ -139,12 +130,12 @@ export function readList<T extends object>(
  * The row a many-to-one relation points to: the row itself when the parent's statement read it
  * (see pages.ts), otherwise loaded by key, batched per request.
  */
-export function loadRelated<T extends HasNumericId>(
+export function readRelated<T extends HasNumericId>(
   context: ReadContext,
   entity: EntityClass<T>,
   reference: { id: number } | null | undefined,
 ): T | Promise<T | null> | null {
   if (!reference) return null;
   if (isLoadedRow(reference)) return reference as T;
-  return loadById(context, entity, reference.id);
+  return readById(context, entity, reference.id);
 }

@@ -13,7 +13,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { readsOnlyKey } from './columns';
-import { loadById, type ReadContext } from './loaders';
+import { readById, type ReadContext } from './loaders';
 
 /**
  * Look-ahead for a field that loads one row by a key its arguments give (`customer(id:)`,
@@ -184,7 +184,7 @@ export function readRoot<T extends { id: number }>(
   typeName: string,
   key: number,
 ): Promise<T | null> {
-  const row = loadById(context, entity, key);
+  const row = readById(context, entity, key);
   startKeyOnlyFields(info, context, typeName, key);
   return row;
 }

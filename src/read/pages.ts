@@ -398,7 +398,7 @@ export function readPagesPerParent<Entity extends object>(
   const inner = pageStatement(em, entity, where, plan, column);
   const batchKey = `${entity.name}.${parent.property}|${inner.sql}|${JSON.stringify(inner.bindings)}`;
   return context.loaders
-    .statementBatch(batchKey, () => {
+    .instanceOf(batchKey, () => {
       const countFor = (id: number) =>
         em.count(entity, {
           $and: [build(filter), { [parent.property]: id }],
