@@ -96,13 +96,13 @@ module.exports = {
       name: 'no-other-modules-entities',
       comment:
         "A module reads and changes another module's tables through that module's service. " +
-        'Only entities (relations), reads (*.reads.ts) and resolvers (which read through ' +
-        "loaders) import another module's entity classes; anything else may import their types " +
-        '(import type).',
+        "Only entities (relations) and reads (*.reads.ts) import another module's entity classes; " +
+        "resolvers read another module's rows through its reads.ts, and anything else may import " +
+        'their types (import type).',
       severity: 'error',
       from: {
         path: '^src/modules/([^/]+)/',
-        pathNot: ['^src/modules/[^/]+/.+[.](entity|reads|resolver)[.]ts$', COMMON],
+        pathNot: ['^src/modules/[^/]+/.+[.](entity|reads)[.]ts$', COMMON],
       },
       to: {
         path: '^src/modules/[^/]+/.+[.]entity[.]ts$',

@@ -72,8 +72,9 @@ it('refuses two top-level folders that import each other, though no file imports
   ]);
 });
 
-it("refuses a module's service that imports another module's entity to change it", async () => {
+it("refuses a module's service or resolver that imports another module's entity", async () => {
   expect(await violationsIn(fixture('other-module-entity'))).toEqual([
+    'no-other-modules-entities: src/modules/support/support.resolver.ts → src/modules/customers/customer.entity.ts',
     'no-other-modules-entities: src/modules/support/support.service.ts → src/modules/customers/customer.entity.ts',
   ]);
 });

@@ -6,7 +6,7 @@ import { ConnectionArgs, NodeResolver } from '../../graphql/relay';
 import { toPayload } from '../../graphql/user-error';
 import { registerNodeType } from '../../graphql/node-registry';
 import { signedIn } from '../../graphql/auth-checker';
-import { Employee } from '../employees/employee.entity';
+import type { Employee } from '../employees/employee.entity';
 import { EmployeeObject } from '../employees/employee.types';
 import { ApiToken } from './api-token.entity';
 import {
@@ -22,6 +22,7 @@ import {
 import { Role } from '../common/role';
 import { readById, type Row } from '../../read';
 import { apiTokenPage } from './auth.reads';
+import { readEmployee } from '../employees/employee.reads';
 
 registerNodeType({
   typeName: 'ApiToken',
@@ -56,7 +57,7 @@ export class AuthResolver extends NodeResolver(ApiTokenObject, 'ApiToken') {
   async me(@Ctx() context: RequestContext): Promise<Row<Employee>> {
     const viewer = signedIn(context);
     // Signing in has just read this employee's status: the row exists.
-    const employee = await readById(context, Employee, viewer.employeeId);
+    const employee = await readEmployee(context, viewer.employeeId);
     if (!employee) throw new Error(`employee ${viewer.employeeId} vanished after signing in`);
     return employee;
   }

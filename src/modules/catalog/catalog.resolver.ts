@@ -20,7 +20,6 @@ import { registerNodeType } from '../../graphql/node-registry';
 import { ConnectionArgs, NodeResolver } from '../../graphql/relay';
 import { toPayload } from '../../graphql/user-error';
 import { Permissions } from '../auth/permissions';
-import { Employee } from '../employees/employee.entity';
 import {
   AdjustStockInput,
   AdjustStockPayload,
@@ -42,6 +41,7 @@ import {
   productPage,
   stockOfProduct,
 } from './catalog.reads';
+import { readEmployee } from '../employees/employee.reads';
 
 registerNodeType({
   typeName: 'Product',
@@ -160,8 +160,7 @@ export class CatalogResolver extends NodeResolver(ProductObject, 'Product') {
     return Promise.all(
       movements.map(async (movement) => ({
         ...movement,
-        actor:
-          movement.actorId === null ? null : await readById(context, Employee, movement.actorId),
+        actor: movement.actorId === null ? null : await readEmployee(context, movement.actorId),
       })),
     );
   }

@@ -22,12 +22,11 @@ import { ConnectionArgs, NodeResolver } from '../../graphql/relay';
 import { CalendarDateScalar } from '../../graphql/scalars';
 import { asQueryInput, toPayload } from '../../graphql/user-error';
 import { Permissions } from '../auth/permissions';
-import { Customer } from '../customers/customer.entity';
+import type { Customer } from '../customers/customer.entity';
 import { likePattern } from '../common/input-rules';
 import { CustomerObject } from '../customers/customer.types';
-import { Employee } from '../employees/employee.entity';
 import { EmployeeObject } from '../employees/employee.types';
-import { Order } from '../orders/order.entity';
+import type { Order } from '../orders/order.entity';
 import { OrderObject } from '../orders/order.types';
 import { Account, JournalEntry, JournalLine } from './ledger.entity';
 import { Bill, Invoice, Payment, Vendor } from './receivables.entity';
@@ -87,6 +86,9 @@ import {
   runningBalanceOfLine,
   vendorPage,
 } from './ledger.reads';
+import { readOrder } from '../orders/order.reads';
+import { readEmployee } from '../employees/employee.reads';
+import { readCustomer } from '../customers/customer.reads';
 
 const LEDGER = Permissions.ledger.read;
 const RECEIVABLES = Permissions.receivables.read;
@@ -407,7 +409,7 @@ export class JournalEntryResolver extends NodeResolver(JournalEntryObject, 'Jour
     description: 'Who posted it; null for the system.',
   })
   createdBy(@Root() entry: Row<JournalEntry>, @Ctx() context: RequestContext) {
-    return entry.createdById === null ? null : readById(context, Employee, entry.createdById);
+    return entry.createdById === null ? null : readEmployee(context, entry.createdById);
   }
 }
 
@@ -452,7 +454,7 @@ export class JournalLineResolver {
     description: 'The customer of a receivable line.',
   })
   customer(@Root() line: Row<JournalLine>, @Ctx() context: RequestContext) {
-    return line.customerId === null ? null : readById(context, Customer, line.customerId);
+    return line.customerId === null ? null : readCustomer(context, line.customerId);
   }
 }
 
@@ -531,7 +533,7 @@ export class InvoiceResolver extends NodeResolver(InvoiceObject, 'Invoice') {
     return {
       asOf: date,
       rows: rows.map((row) => ({
-        customer: readById(context, Customer, row.partyId),
+        customer: readCustomer(context, row.partyId),
         ...agingBuckets(row),
       })),
       totals: agingTotals(rows),
@@ -540,7 +542,7 @@ export class InvoiceResolver extends NodeResolver(InvoiceObject, 'Invoice') {
 
   @FieldResolver(() => CustomerObject, { description: 'Who is billed.' })
   customer(@Root() invoice: Row<Invoice>, @Ctx() context: RequestContext) {
-    return readById(context, Customer, invoice.customer.id);
+    return readCustomer(context, invoice.customer.id);
   }
 
   @FieldResolver(() => Money, { description: 'The invoiced amount.' })
@@ -561,7 +563,7 @@ export class InvoiceResolver extends NodeResolver(InvoiceObject, 'Invoice') {
   @Authorized(...Permissions.orders.read)
   @FieldResolver(() => OrderObject, { nullable: true, description: 'The shipped order it bills.' })
   order(@Root() invoice: Row<Invoice>, @Ctx() context: RequestContext) {
-    return invoice.orderId === null ? null : readById(context, Order, invoice.orderId);
+    return invoice.orderId === null ? null : readOrder(context, invoice.orderId);
   }
 }
 

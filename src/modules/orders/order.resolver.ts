@@ -23,10 +23,8 @@ import { registerNodeType } from '../../graphql/node-registry';
 import { ConnectionArgs, NodeResolver } from '../../graphql/relay';
 import { toPayload } from '../../graphql/user-error';
 import { Permissions } from '../auth/permissions';
-import { Product } from '../catalog/product.entity';
-import { Customer } from '../customers/customer.entity';
+import type { Customer } from '../customers/customer.entity';
 import { CustomerObject } from '../customers/customer.types';
-import { Employee } from '../employees/employee.entity';
 import { EmployeeObject } from '../employees/employee.types';
 import { ProductObject } from '../catalog/catalog.types';
 import { Order, OrderLine, OrderStatus } from './order.entity';
@@ -51,8 +49,11 @@ import {
   StartPickingPayload,
   type OrderIdInput,
 } from './order.types';
-import { readById, readRelated, readRoot, Reads, ReadsKeyOnly, type RowOf } from '../../read';
+import { readById, readRoot, Reads, ReadsKeyOnly, type RowOf } from '../../read';
 import { linesOf, orderPage, ordersOfCustomer } from './order.reads';
+import { readEmployee } from '../employees/employee.reads';
+import { readProductOf } from '../catalog/catalog.reads';
+import { readCustomerOf } from '../customers/customer.reads';
 
 registerNodeType({
   typeName: 'Order',
@@ -199,7 +200,7 @@ export class OrderResolver extends NodeResolver(OrderObject, 'Order') {
   @FieldResolver(() => CustomerObject, { description: 'Who ordered.' })
   @Reads(Order, 'customer')
   customer(@Root() order: RowOf<Order, 'customer'>, @Ctx() context: RequestContext) {
-    return readRelated(context, Customer, order.customer);
+    return readCustomerOf(context, order.customer);
   }
 
   @FieldResolver(() => [OrderLineObject], { description: 'What was ordered, in the order given.' })
@@ -220,7 +221,7 @@ export class OrderResolver extends NodeResolver(OrderObject, 'Order') {
   })
   @Reads(Order, 'placedById')
   placedBy(@Root() order: RowOf<Order, 'placedById'>, @Ctx() context: RequestContext) {
-    return order.placedById === null ? null : readById(context, Employee, order.placedById);
+    return order.placedById === null ? null : readEmployee(context, order.placedById);
   }
 
   @FieldResolver(() => [HistoryEntry], {
@@ -237,7 +238,7 @@ export class OrderLineResolver {
   @FieldResolver(() => ProductObject, { description: 'The product.' })
   @Reads(OrderLine, 'product')
   product(@Root() line: RowOf<OrderLine, 'product'>, @Ctx() context: RequestContext) {
-    return readRelated(context, Product, line.product);
+    return readProductOf(context, line.product);
   }
 
   @FieldResolver(() => Money, { description: 'Price per unit when the order was placed.' })

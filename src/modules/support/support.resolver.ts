@@ -23,11 +23,10 @@ import { ConnectionArgs, NodeResolver } from '../../graphql/relay';
 import { CalendarDateScalar } from '../../graphql/scalars';
 import { asQueryInput, toPayload } from '../../graphql/user-error';
 import { Permissions } from '../auth/permissions';
-import { Customer } from '../customers/customer.entity';
+import type { Customer } from '../customers/customer.entity';
 import { CustomerObject } from '../customers/customer.types';
-import { Employee } from '../employees/employee.entity';
 import { EmployeeObject } from '../employees/employee.types';
-import { Order } from '../orders/order.entity';
+import type { Order } from '../orders/order.entity';
 import { OrderObject } from '../orders/order.types';
 import { isBreached, SLA_COLUMNS, type SlaRow } from './sla';
 import { readsInternalNotes, type TicketListFilter } from './support.service';
@@ -72,15 +71,7 @@ import {
   Ticket,
   TicketMessage,
 } from './ticket.entity';
-import {
-  readById,
-  readList,
-  readRelated,
-  readRoot,
-  Reads,
-  ReadsKeyOnly,
-  type RowOf,
-} from '../../read';
+import { readById, readList, readRoot, Reads, ReadsKeyOnly, type RowOf } from '../../read';
 import {
   lastMessageOf,
   messagesOfTicket,
@@ -88,6 +79,9 @@ import {
   ticketsOfCustomer,
   ticketsOfOrder,
 } from './support.reads';
+import { readEmployee, readEmployeeOf } from '../employees/employee.reads';
+import { readOrderOf } from '../orders/order.reads';
+import { readCustomerOf } from '../customers/customer.reads';
 
 const READ = Permissions.support.read;
 const WORK = Permissions.support.work;
@@ -312,19 +306,19 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
   })
   @Reads(Ticket, 'customer')
   customer(@Root() ticket: RowOf<Ticket, 'customer'>, @Ctx() context: RequestContext) {
-    return readRelated(context, Customer, ticket.customer);
+    return readCustomerOf(context, ticket.customer);
   }
 
   @FieldResolver(() => OrderObject, { nullable: true, description: 'The order it is about.' })
   @Reads(Ticket, 'order')
   order(@Root() ticket: RowOf<Ticket, 'order'>, @Ctx() context: RequestContext) {
-    return readRelated(context, Order, ticket.order);
+    return readOrderOf(context, ticket.order);
   }
 
   @FieldResolver(() => EmployeeObject, { nullable: true, description: 'The agent working it.' })
   @Reads(Ticket, 'assignee')
   assignee(@Root() ticket: RowOf<Ticket, 'assignee'>, @Ctx() context: RequestContext) {
-    return readRelated(context, Employee, ticket.assignee);
+    return readEmployeeOf(context, ticket.assignee);
   }
 
   @FieldResolver(() => TicketMessageConnection, {
@@ -392,7 +386,7 @@ export class TicketMessageResolver extends NodeResolver(TicketMessageObject, 'Ti
   })
   @Reads(TicketMessage, 'authorId')
   author(@Root() message: RowOf<TicketMessage, 'authorId'>, @Ctx() context: RequestContext) {
-    return message.authorId === null ? null : readById(context, Employee, message.authorId);
+    return message.authorId === null ? null : readEmployee(context, message.authorId);
   }
 }
 
