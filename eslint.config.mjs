@@ -117,9 +117,9 @@ export default tseslint.config(
         'error',
         READ_LAYER_INTERNALS,
         {
-          selector: "CallExpression[callee.object.property.name='em']",
+          selector: "MemberExpression[property.name='em']",
           message:
-            "Resolvers do not query: read through the module's reads.ts, or call its service.",
+            "Resolvers never touch the entity manager: read through the module's reads.ts, or hand the context to its service.",
         },
         {
           selector:

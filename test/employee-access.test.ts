@@ -105,7 +105,7 @@ it('hears of a termination committed by another instance through the event log',
         .execute<{ id: string }[]>(`SELECT id FROM employee WHERE email = 'hr@example.com'`)
     )[0];
     await new EmployeeService().terminate(
-      elsewhere.em.fork(),
+      { em: elsewhere.em.fork() },
       { employeeId: Number(hrViewer.id), roles: new Set([Role.HR]), via: 'session' },
       employeeId,
       '2026-11-30',

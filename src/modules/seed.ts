@@ -274,19 +274,19 @@ async function seedBusiness(
   for (const demo of DEMO_CUSTOMERS) {
     const existing = await em.findOne(Customer, { email: demo.email });
     customerIds.push(
-      existing ? existing.id : (await customersService.create(em, agent, demo)).customer.id,
+      existing ? existing.id : (await customersService.create({ em }, agent, demo)).customer.id,
     );
   }
   const productIds: number[] = [];
   for (const demo of DEMO_PRODUCTS) {
     const existing = await em.findOne(Product, { sku: demo.sku });
     productIds.push(
-      existing ? existing.id : (await catalog.createProduct(em, warehouse, demo)).product.id,
+      existing ? existing.id : (await catalog.createProduct({ em }, warehouse, demo)).product.id,
     );
   }
   let placed = 0;
   for (const [index, demo] of DEMO_ORDERS.entries()) {
-    const { order } = await orders.placeOrder(em, agent, {
+    const { order } = await orders.placeOrder({ em }, agent, {
       customerId: customerIds[demo.customer],
       lines: demo.lines.map(([product, quantity]) => ({
         productId: productIds[product],
@@ -297,13 +297,13 @@ async function seedBusiness(
     if (order.status !== OrderStatus.PLACED) continue; // placed by an earlier run
     placed += 1;
     for (const step of PATH_TO[demo.status]) {
-      if (step === OrderStatus.PICKING) await orders.startPicking(em, warehouse, order.id);
-      if (step === OrderStatus.PACKED) await orders.pack(em, warehouse, order.id);
+      if (step === OrderStatus.PICKING) await orders.startPicking({ em }, warehouse, order.id);
+      if (step === OrderStatus.PACKED) await orders.pack({ em }, warehouse, order.id);
       if (step === OrderStatus.SHIPPED)
-        await orders.ship(em, warehouse, order.id, 'DHL', `JD01460000${index}`);
-      if (step === OrderStatus.DELIVERED) await orders.deliver(em, warehouse, order.id);
+        await orders.ship({ em }, warehouse, order.id, 'DHL', `JD01460000${index}`);
+      if (step === OrderStatus.DELIVERED) await orders.deliver({ em }, warehouse, order.id);
       if (step === OrderStatus.CANCELLED)
-        await orders.cancel(em, admin, order.id, 'Customer ordered by mistake');
+        await orders.cancel({ em }, admin, order.id, 'Customer ordered by mistake');
     }
   }
   return { customers: customerIds.length, products: productIds.length, orders: placed };
@@ -352,8 +352,8 @@ async function seedTickets(
       body: 'The invoice shows our old address in Cambridge.',
       priority: TicketPriority.NORMAL,
       steps: async (id) => {
-        await support.assign(em, agent, id, agent.employeeId);
-        await support.reply(em, agent, {
+        await support.assign({ em }, agent, id, agent.employeeId);
+        await support.reply({ em }, agent, {
           ticketId: id,
           body: 'Thanks Ada, I am correcting it now.',
         });
@@ -365,11 +365,11 @@ async function seedTickets(
       body: 'One of the 27" monitors flickers after ten minutes.',
       priority: TicketPriority.NORMAL,
       steps: async (id) => {
-        await support.reply(em, agent, {
+        await support.reply({ em }, agent, {
           ticketId: id,
           body: 'Could you send us the serial number on the back?',
         });
-        await support.updateStatus(em, agent, id, TicketStatus.PENDING);
+        await support.updateStatus({ em }, agent, id, TicketStatus.PENDING);
       },
     },
     {
@@ -378,12 +378,12 @@ async function seedTickets(
       body: 'The Thunderbolt dock is not recognised by my laptop.',
       priority: TicketPriority.URGENT,
       steps: async (id) => {
-        await support.reply(em, agent, {
+        await support.reply({ em }, agent, {
           ticketId: id,
           body: 'Asked the vendor for a firmware image.',
           internal: true,
         });
-        await support.updateStatus(em, agent, id, TicketStatus.ON_HOLD);
+        await support.updateStatus({ em }, agent, id, TicketStatus.ON_HOLD);
       },
     },
     {
@@ -392,11 +392,11 @@ async function seedTickets(
       body: 'Can the chairs arrive next week instead?',
       priority: TicketPriority.LOW,
       steps: async (id) => {
-        await support.reply(em, agent, {
+        await support.reply({ em }, agent, {
           ticketId: id,
           body: 'Done: delivery moved to next Tuesday.',
         });
-        await support.updateStatus(em, agent, id, TicketStatus.SOLVED);
+        await support.updateStatus({ em }, agent, id, TicketStatus.SOLVED);
       },
     },
     {
@@ -405,20 +405,20 @@ async function seedTickets(
       body: 'When will the refund for my cancelled order arrive?',
       priority: TicketPriority.NORMAL,
       steps: async (id) => {
-        await support.assign(em, lead, id, lead.employeeId);
-        await support.reply(em, lead, {
+        await support.assign({ em }, lead, id, lead.employeeId);
+        await support.reply({ em }, lead, {
           ticketId: id,
           body: 'Nothing was charged for that order, so no refund is due.',
         });
-        await support.updateStatus(em, lead, id, TicketStatus.SOLVED);
-        await support.updateStatus(em, lead, id, TicketStatus.CLOSED);
+        await support.updateStatus({ em }, lead, id, TicketStatus.SOLVED);
+        await support.updateStatus({ em }, lead, id, TicketStatus.CLOSED);
       },
     },
   ];
   for (const script of scripts) {
     const customer = customers[script.customer];
     if (!customer) continue;
-    const { ticket } = await support.createTicket(em, agent, {
+    const { ticket } = await support.createTicket({ em }, agent, {
       customerId: customer.id,
       subject: script.subject,
       body: script.body,
@@ -467,7 +467,7 @@ async function seedMacros(
   );
   const lead = await viewerFor('lead@example.com');
   const missing = DEMO_MACROS.filter((macro) => !existing.has(macro.name));
-  for (const macro of missing) await services.support.createMacro(em, lead, macro);
+  for (const macro of missing) await services.support.createMacro({ em }, lead, macro);
   return missing.length;
 }
 

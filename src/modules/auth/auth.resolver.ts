@@ -46,7 +46,7 @@ export class AuthResolver extends NodeResolver(ApiTokenObject, 'ApiToken') {
         extensions: { code: 'RATE_LIMITED', retryAfterSeconds: wait, http: { status: 429 } },
       });
     }
-    return toPayload(() => context.services.auth.login(context.em, input.email, input.password));
+    return toPayload(() => context.services.auth.login(context, input.email, input.password));
   }
 
   @Authorized()
@@ -73,7 +73,7 @@ export class AuthResolver extends NodeResolver(ApiTokenObject, 'ApiToken') {
   ) {
     const viewer = signedIn(context);
     return toPayload(() =>
-      context.services.auth.createApiToken(context.em, viewer, input.name, input.roles),
+      context.services.auth.createApiToken(context, viewer, input.name, input.roles),
     );
   }
 
@@ -88,7 +88,7 @@ export class AuthResolver extends NodeResolver(ApiTokenObject, 'ApiToken') {
   ) {
     const viewer = signedIn(context);
     const id = parseGlobalId(input.id, 'ApiToken', 'input.id');
-    return toPayload(() => context.services.auth.revokeApiToken(context.em, viewer, id));
+    return toPayload(() => context.services.auth.revokeApiToken(context, viewer, id));
   }
 
   @Authorized(Role.ADMIN)

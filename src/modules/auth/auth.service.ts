@@ -18,6 +18,7 @@ import { EmployeeAccessCache } from './employee-access';
 import { systemClock, type Clock } from '../common/clock';
 import { runSql } from '../../db/sql';
 import { inTransaction } from '../../db/transaction';
+import type { RequestScope } from '../common/scope';
 
 export type AuthenticationResult =
   | { viewer: Viewer }
@@ -48,7 +49,7 @@ export class AuthService {
 
   /** One refusal for unknown email, wrong password and an employee who may not sign in. */
   async login(
-    em: EntityManager,
+    { em }: RequestScope,
     email: string,
     password: string,
   ): Promise<{ token: string; employee: Employee }> {
@@ -136,7 +137,7 @@ export class AuthService {
   }
 
   async createApiToken(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     name: string,
     roles: Role[],
@@ -167,7 +168,7 @@ export class AuthService {
   }
 
   async revokeApiToken(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     id: number,
   ): Promise<{ apiToken: ApiToken }> {

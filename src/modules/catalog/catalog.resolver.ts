@@ -86,7 +86,7 @@ export class CatalogResolver extends NodeResolver(ProductObject, 'Product') {
     @Ctx() context: RequestContext,
   ) {
     const viewer = signedIn(context);
-    return toPayload(() => context.services.catalog.createProduct(context.em, viewer, input));
+    return toPayload(() => context.services.catalog.createProduct(context, viewer, input));
   }
 
   @Authorized(...Permissions.catalog.write)
@@ -100,7 +100,7 @@ export class CatalogResolver extends NodeResolver(ProductObject, 'Product') {
   ) {
     const viewer = signedIn(context);
     const id = parseGlobalId(input.id, 'Product', 'input.id');
-    return toPayload(() => context.services.catalog.updateProduct(context.em, viewer, id, input));
+    return toPayload(() => context.services.catalog.updateProduct(context, viewer, id, input));
   }
 
   @Authorized(...Permissions.catalog.adjustStock)
@@ -117,7 +117,7 @@ export class CatalogResolver extends NodeResolver(ProductObject, 'Product') {
     const productId = parseGlobalId(input.productId, 'Product', 'input.productId');
     return toPayload(async () => {
       const { product, stock } = await context.services.catalog.adjustStock(
-        context.em,
+        context,
         viewer,
         productId,
         input.quantityDelta,

@@ -13,6 +13,7 @@ import {
 } from '../common/input-rules';
 import { findRowsById, type Row } from '../../read';
 import { Product, StockLevel, StockMovement, StockMovementKind } from './product.entity';
+import type { RequestScope } from '../common/scope';
 
 export interface ProductDraft {
   sku: string;
@@ -74,7 +75,7 @@ const MOVEMENT_EFFECT: Record<
 
 export class CatalogService {
   async createProduct(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     draft: ProductDraft,
   ): Promise<{ product: Product }> {
@@ -131,7 +132,7 @@ export class CatalogService {
   }
 
   async updateProduct(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     id: number,
     changes: ProductChanges,
@@ -168,7 +169,7 @@ export class CatalogService {
 
   /** Receives or writes off units. On-hand can never go below what is reserved. */
   async adjustStock(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     productId: number,
     quantityDelta: number,

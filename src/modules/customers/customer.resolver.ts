@@ -66,7 +66,7 @@ export class CustomerResolver extends NodeResolver(CustomerObject, 'Customer') {
     @Ctx() context: RequestContext,
   ) {
     const viewer = signedIn(context);
-    return toPayload(() => context.services.customers.create(context.em, viewer, input));
+    return toPayload(() => context.services.customers.create(context, viewer, input));
   }
 
   @Authorized(...Permissions.customers.write)
@@ -80,6 +80,6 @@ export class CustomerResolver extends NodeResolver(CustomerObject, 'Customer') {
   ) {
     const viewer = signedIn(context);
     const id = parseGlobalId(input.id, 'Customer', 'input.id');
-    return toPayload(() => context.services.customers.update(context.em, viewer, id, input));
+    return toPayload(() => context.services.customers.update(context, viewer, id, input));
   }
 }

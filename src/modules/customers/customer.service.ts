@@ -13,6 +13,7 @@ import {
 } from '../common/input-rules';
 import { Customer, CustomerStatus } from './customer.entity';
 import { type Row, findRowsById } from '../../read';
+import type { RequestScope } from '../common/scope';
 
 export interface CustomerDraft {
   name: string;
@@ -48,7 +49,7 @@ function emailTaken(): BusinessRuleError {
 
 export class CustomerService {
   async create(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     draft: CustomerDraft,
   ): Promise<{ customer: Customer }> {
@@ -86,7 +87,7 @@ export class CustomerService {
   }
 
   async update(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     id: number,
     changes: CustomerChanges,

@@ -173,7 +173,7 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
     const departmentId = optionalId(input.departmentId, 'Department', 'input.departmentId');
     const managerId = optionalId(input.managerId, 'Employee', 'input.managerId');
     return toPayload(() =>
-      context.services.employees.hire(context.em, viewer, { ...input, departmentId, managerId }),
+      context.services.employees.hire(context, viewer, { ...input, departmentId, managerId }),
     );
   }
 
@@ -192,7 +192,7 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
     const departmentId = optionalId(input.departmentId, 'Department', 'input.departmentId');
     const managerId = optionalId(input.managerId, 'Employee', 'input.managerId');
     return toPayload(() =>
-      context.services.employees.update(context.em, viewer, id, {
+      context.services.employees.update(context, viewer, id, {
         ...input,
         departmentId,
         managerId,
@@ -213,7 +213,7 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
     const viewer = signedIn(context);
     const id = parseGlobalId(input.employeeId, 'Employee', 'input.employeeId');
     return toPayload(() =>
-      context.services.employees.changeRoles(context.em, viewer, id, input.roles),
+      context.services.employees.changeRoles(context, viewer, id, input.roles),
     );
   }
 
@@ -231,7 +231,7 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
     const id = parseGlobalId(input.employeeId, 'Employee', 'input.employeeId');
     return toPayload(() =>
       context.services.employees.changeSalary(
-        context.em,
+        context,
         viewer,
         id,
         input.annualSalary,
@@ -253,7 +253,7 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
     const viewer = signedIn(context);
     const id = parseGlobalId(input.employeeId, 'Employee', 'input.employeeId');
     return toPayload(() =>
-      context.services.employees.terminate(context.em, viewer, id, input.date, input.reason),
+      context.services.employees.terminate(context, viewer, id, input.date, input.reason),
     );
   }
 
@@ -402,7 +402,7 @@ export class DepartmentResolver extends NodeResolver(DepartmentObject, 'Departme
     const parentId = optionalId(input.parentId, 'Department', 'input.parentId');
     const headId = optionalId(input.headId, 'Employee', 'input.headId');
     return toPayload(() =>
-      context.services.employees.createDepartment(context.em, viewer, {
+      context.services.employees.createDepartment(context, viewer, {
         name: input.name,
         parentId,
         headId,
@@ -454,7 +454,7 @@ export class PayrollResolver extends NodeResolver(PayrollRunObject, 'PayrollRun'
     @Ctx() context: RequestContext,
   ) {
     const viewer = signedIn(context);
-    return toPayload(() => context.services.payroll.run(context.em, viewer, input));
+    return toPayload(() => context.services.payroll.run(context, viewer, input));
   }
 
   @Authorized(...Permissions.employees.payroll)
@@ -469,7 +469,7 @@ export class PayrollResolver extends NodeResolver(PayrollRunObject, 'PayrollRun'
   ) {
     const viewer = signedIn(context);
     const id = parseGlobalId(input.payrollRunId, 'PayrollRun', 'input.payrollRunId');
-    return toPayload(() => context.services.payroll.post(context.em, viewer, id));
+    return toPayload(() => context.services.payroll.post(context, viewer, id));
   }
 
   @FieldResolver(() => DecimalScalar, {

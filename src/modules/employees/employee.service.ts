@@ -22,6 +22,7 @@ import {
   SalaryAccess,
   SalaryChange,
 } from './employee.entity';
+import type { RequestScope } from '../common/scope';
 
 export interface HireDraft {
   name: string;
@@ -170,7 +171,11 @@ export class EmployeeService {
     return employee;
   }
 
-  async hire(em: EntityManager, viewer: Viewer, draft: HireDraft): Promise<{ employee: Employee }> {
+  async hire(
+    { em }: RequestScope,
+    viewer: Viewer,
+    draft: HireDraft,
+  ): Promise<{ employee: Employee }> {
     try {
       return await inTransaction(em, async (tx) => ({
         employee: await this.create(tx, draft, viewer.employeeId),
@@ -182,7 +187,7 @@ export class EmployeeService {
   }
 
   async update(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     id: number,
     changes: EmployeeChanges,
@@ -237,7 +242,7 @@ export class EmployeeService {
   }
 
   async changeRoles(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     id: number,
     roles: Role[],
@@ -273,7 +278,7 @@ export class EmployeeService {
 
   /** A new annual salary from a date; earlier history is kept. */
   async changeSalary(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     id: number,
     salary: string,
@@ -312,14 +317,14 @@ export class EmployeeService {
       });
     } catch (error) {
       if (isUniqueViolation(error, 'salary_change_effective_unique'))
-        return this.changeSalary(em, viewer, id, salary, effectiveFrom);
+        return this.changeSalary({ em }, viewer, id, salary, effectiveFrom);
       throw error;
     }
   }
 
   /** Ends employment: sign-in, tokens and live connections stop; others' follow-up runs in the same transaction. */
   async terminate(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     id: number,
     lastDay: string,
@@ -368,7 +373,7 @@ export class EmployeeService {
   }
 
   async createDepartment(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     input: { name: string; parentId?: number | null; headId?: number | null },
   ): Promise<{ department: Department }> {

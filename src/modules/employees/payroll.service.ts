@@ -10,6 +10,7 @@ import { StandardAccount, type LedgerService } from '../ledger/ledger.service';
 import { Employee } from './employee.entity';
 import { grossPay, withholding, type SalaryStep } from './payroll-calculation';
 import { PayrollRun, PayrollRunStatus, Payslip } from './payroll.entity';
+import type { RequestScope } from '../common/scope';
 
 const MAX_PERIOD_DAYS = 366;
 
@@ -21,7 +22,7 @@ export class PayrollService {
   ) {}
 
   async run(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     input: { periodStart: string; periodEnd: string; idempotencyKey?: string | null },
   ): Promise<{ payrollRun: PayrollRun }> {
@@ -116,7 +117,7 @@ export class PayrollService {
 
   /** Posts a draft run: Dr 6000 gross / Cr 2100 withholding / Cr 1000 net, dated the period's last day. */
   async post(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     runId: number,
   ): Promise<{ payrollRun: PayrollRun }> {

@@ -180,7 +180,7 @@ export class AccountResolver extends NodeResolver(AccountObject, 'Account') {
     @Ctx() context: RequestContext,
   ) {
     const viewer = signedIn(context);
-    return toPayload(() => context.services.ledger.createAccount(context.em, viewer, input));
+    return toPayload(() => context.services.ledger.createAccount(context, viewer, input));
   }
 
   @FieldResolver(() => Money, {
@@ -265,7 +265,7 @@ export class JournalEntryResolver extends NodeResolver(JournalEntryObject, 'Jour
       memo: line.memo,
     }));
     return toPayload(() =>
-      context.services.ledger.postManualEntry(context.em, viewer, { ...input, lines }),
+      context.services.ledger.postManualEntry(context, viewer, { ...input, lines }),
     );
   }
 
@@ -281,7 +281,7 @@ export class JournalEntryResolver extends NodeResolver(JournalEntryObject, 'Jour
     const viewer = signedIn(context);
     const entryId = parseGlobalId(input.entryId, 'JournalEntry', 'input.entryId');
     return toPayload(() =>
-      context.services.ledger.reverse(context.em, viewer, entryId, input.memo, input.date),
+      context.services.ledger.reverse(context, viewer, entryId, input.memo, input.date),
     );
   }
 
@@ -297,7 +297,7 @@ export class JournalEntryResolver extends NodeResolver(JournalEntryObject, 'Jour
   ) {
     const viewer = signedIn(context);
     return toPayload(() =>
-      context.services.ledger.closePeriod(context.em, viewer, input.closedThrough),
+      context.services.ledger.closePeriod(context, viewer, input.closedThrough),
     );
   }
 
@@ -307,7 +307,7 @@ export class JournalEntryResolver extends NodeResolver(JournalEntryObject, 'Jour
     description: 'The last day of the closed period; null when nothing is closed.',
   })
   booksClosedThrough(@Ctx() context: RequestContext) {
-    return context.services.ledger.closedThrough(context.em);
+    return context.services.ledger.closedThrough(context);
   }
 
   @Authorized(...LEDGER)
@@ -322,7 +322,7 @@ export class JournalEntryResolver extends NodeResolver(JournalEntryObject, 'Jour
     asOf: string | null,
     @Ctx() context: RequestContext,
   ): Promise<TrialBalance> {
-    const result = await context.services.statements.trialBalance(context.em, asOf);
+    const result = await context.services.statements.trialBalance(context, asOf);
     return {
       asOf,
       rows: result.rows.map((row) => ({
@@ -346,7 +346,7 @@ export class JournalEntryResolver extends NodeResolver(JournalEntryObject, 'Jour
     asOf: string | null,
     @Ctx() context: RequestContext,
   ): Promise<BalanceSheet> {
-    const sheet = await context.services.statements.balanceSheet(context.em, asOf);
+    const sheet = await context.services.statements.balanceSheet(context, asOf);
     return {
       asOf,
       assets: statementRows(sheet.assets),
@@ -370,7 +370,7 @@ export class JournalEntryResolver extends NodeResolver(JournalEntryObject, 'Jour
     @Ctx() context: RequestContext,
   ): Promise<IncomeStatement> {
     return asQueryInput(async () => {
-      const statement = await context.services.statements.incomeStatement(context.em, from, to);
+      const statement = await context.services.statements.incomeStatement(context, from, to);
       return {
         from,
         to,
@@ -508,7 +508,7 @@ export class InvoiceResolver extends NodeResolver(InvoiceObject, 'Invoice') {
     const customerId = parseGlobalId(input.customerId, 'Customer', 'input.customerId');
     return toPayload(async () => {
       const { payment, invoices } = await context.services.receivables.recordPayment(
-        context.em,
+        context,
         viewer,
         { ...input, customerId },
       );
@@ -529,7 +529,7 @@ export class InvoiceResolver extends NodeResolver(InvoiceObject, 'Invoice') {
     @Ctx() context: RequestContext,
   ): Promise<ArAging> {
     const date = asOf ?? new Date().toISOString().slice(0, 10);
-    const rows = await context.services.receivables.arAging(context.em, date);
+    const rows = await context.services.receivables.arAging(context, date);
     return {
       asOf: date,
       rows: rows.map((row) => ({
@@ -593,7 +593,7 @@ export class VendorResolver extends NodeResolver(VendorObject, 'Vendor') {
     @Ctx() context: RequestContext,
   ) {
     const viewer = signedIn(context);
-    return toPayload(() => context.services.receivables.createVendor(context.em, viewer, input));
+    return toPayload(() => context.services.receivables.createVendor(context, viewer, input));
   }
 
   @Authorized(...LEDGER)
@@ -609,7 +609,7 @@ export class VendorResolver extends NodeResolver(VendorObject, 'Vendor') {
     @Ctx() context: RequestContext,
   ): Promise<ApAging> {
     const date = asOf ?? new Date().toISOString().slice(0, 10);
-    const rows = await context.services.receivables.apAging(context.em, date);
+    const rows = await context.services.receivables.apAging(context, date);
     return {
       asOf: date,
       rows: rows.map((row) => ({
@@ -645,7 +645,7 @@ export class BillResolver extends NodeResolver(BillObject, 'Bill') {
       'input.expenseAccountId',
     );
     return toPayload(() =>
-      context.services.receivables.recordBill(context.em, viewer, {
+      context.services.receivables.recordBill(context, viewer, {
         ...input,
         vendorId,
         expenseAccountId,
@@ -664,7 +664,7 @@ export class BillResolver extends NodeResolver(BillObject, 'Bill') {
     const viewer = signedIn(context);
     const billId = parseGlobalId(input.billId, 'Bill', 'input.billId');
     return toPayload(() =>
-      context.services.receivables.payBill(context.em, viewer, { ...input, billId }),
+      context.services.receivables.payBill(context, viewer, { ...input, billId }),
     );
   }
 

@@ -25,6 +25,7 @@ import {
 } from './ledger.entity';
 import { runLockingSql, runSql } from '../../db/sql';
 import { type Row, findRowsById, rowMapper, selectListOf } from '../../read';
+import type { RequestScope } from '../common/scope';
 
 /** The chart of accounts every installation has (created by a migration); the system posts to them. */
 export const StandardAccount = {
@@ -330,7 +331,7 @@ export class LedgerService {
 
   /** `postJournalEntry`: a manual entry, idempotent by key. */
   async postManualEntry(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     draft: ManualEntryDraft,
   ): Promise<{ journalEntry: Row<JournalEntry> }> {
@@ -368,7 +369,7 @@ export class LedgerService {
 
   /** Posts the mirror image of a manual entry, once, on an open date. */
   async reverse(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     entryId: number,
     memo: string | null | undefined,
@@ -444,7 +445,7 @@ export class LedgerService {
   }
 
   async createAccount(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     input: { code: string; name: string; type: AccountType },
   ): Promise<{ account: Account }> {
@@ -488,7 +489,7 @@ export class LedgerService {
 
   /** Closes the books through a date: nothing may be posted on or before it afterwards. */
   async closePeriod(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     closedThrough: string,
   ): Promise<{ closedThrough: string }> {
@@ -520,7 +521,7 @@ export class LedgerService {
     });
   }
 
-  async closedThrough(em: EntityManager): Promise<string | null> {
+  async closedThrough({ em }: RequestScope): Promise<string | null> {
     const [row] = await em.execute<{ closed_through: string | null }[]>(
       "SELECT to_char(closed_through, 'YYYY-MM-DD') AS closed_through FROM ledger_settings WHERE id = 1",
     );

@@ -28,6 +28,7 @@ import {
   Vendor,
 } from './receivables.entity';
 import { runKeyedSql } from '../../db/sql';
+import type { RequestScope } from '../common/scope';
 
 export interface AgingRow {
   partyId: number;
@@ -170,7 +171,7 @@ export class ReceivablesService implements ShipmentListener {
 
   /** Records a customer's payment (Dr Cash / Cr AR) and applies it to their oldest open invoices. */
   async recordPayment(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     input: {
       customerId: number;
@@ -285,7 +286,7 @@ export class ReceivablesService implements ShipmentListener {
   }
 
   /** What each customer still owes as of a date, by days past due. */
-  async arAging(em: EntityManager, asOf: string): Promise<AgingRow[]> {
+  async arAging({ em }: RequestScope, asOf: string): Promise<AgingRow[]> {
     const documents = `
       SELECT i.customer_id AS party_id, i.due_date,
              i.total_minor - coalesce((SELECT sum(a.amount_minor) FROM payment_allocation a
@@ -295,7 +296,7 @@ export class ReceivablesService implements ShipmentListener {
   }
 
   /** What we still owe each vendor as of a date, by days past due. */
-  async apAging(em: EntityManager, asOf: string): Promise<AgingRow[]> {
+  async apAging({ em }: RequestScope, asOf: string): Promise<AgingRow[]> {
     const documents = `
       SELECT b.vendor_id AS party_id, b.due_date,
              b.amount_minor - coalesce((SELECT sum(p.amount_minor) FROM bill_payment p
@@ -320,7 +321,7 @@ export class ReceivablesService implements ShipmentListener {
   }
 
   async createVendor(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     input: { name: string; email?: string | null; paymentTermsDays?: number | null },
   ): Promise<{ vendor: Vendor }> {
@@ -359,7 +360,7 @@ export class ReceivablesService implements ShipmentListener {
 
   /** Records a vendor's bill: Dr the expense account / Cr accounts payable. */
   async recordBill(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     input: {
       vendorId: number;
@@ -444,7 +445,7 @@ export class ReceivablesService implements ShipmentListener {
 
   /** Pays (part of) a bill: Dr accounts payable / Cr cash. */
   async payBill(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     input: { billId: number; amount: string; date?: string | null; idempotencyKey?: string | null },
   ): Promise<{ bill: Bill }> {

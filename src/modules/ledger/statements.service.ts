@@ -3,6 +3,7 @@ import { BusinessRuleError, UserErrorCode } from '../common/errors';
 import { Account, AccountType, NormalBalance } from './ledger.entity';
 import { runSql } from '../../db/sql';
 import { rowMapper, selectListOf } from '../../read';
+import type { RequestScope } from '../common/scope';
 
 export interface AccountTotals {
   /** The account itself (a plain row), so a statement needs no second read to name it. */
@@ -96,7 +97,7 @@ export class StatementsService {
   }
 
   async trialBalance(
-    em: EntityManager,
+    { em }: RequestScope,
     asOf: string | null,
   ): Promise<{ rows: TrialBalanceRow[]; totalDebitMinor: bigint; totalCreditMinor: bigint }> {
     const totals = await this.accountTotals(em, { to: asOf });
@@ -113,7 +114,7 @@ export class StatementsService {
   }
 
   /** Assets = liabilities + equity + current earnings (revenue − expenses not yet closed to equity). */
-  async balanceSheet(em: EntityManager, asOf: string | null) {
+  async balanceSheet({ em }: RequestScope, asOf: string | null) {
     const totals = await this.accountTotals(em, { to: asOf });
     const assets = section(totals, AccountType.ASSET);
     const liabilities = section(totals, AccountType.LIABILITY);
@@ -131,7 +132,7 @@ export class StatementsService {
     };
   }
 
-  async incomeStatement(em: EntityManager, from: string, to: string) {
+  async incomeStatement({ em }: RequestScope, from: string, to: string) {
     if (from > to)
       throw new BusinessRuleError(UserErrorCode.INVALID_INPUT, '"from" must not be after "to"', [
         'from',

@@ -120,7 +120,7 @@ export class OrderResolver extends NodeResolver(OrderObject, 'Order') {
       quantity: line.quantity,
     }));
     return toPayload(() =>
-      context.services.orders.placeOrder(context.em, viewer, {
+      context.services.orders.placeOrder(context, viewer, {
         customerId,
         lines,
         note: input.note,
@@ -136,7 +136,7 @@ export class OrderResolver extends NodeResolver(OrderObject, 'Order') {
     @Ctx() context: RequestContext,
   ) {
     return orderMutation(context, input.orderId, (orders, viewer, id) =>
-      orders.startPicking(context.em, viewer, id),
+      orders.startPicking(context, viewer, id),
     );
   }
 
@@ -147,7 +147,7 @@ export class OrderResolver extends NodeResolver(OrderObject, 'Order') {
     @Ctx() context: RequestContext,
   ) {
     return orderMutation(context, input.orderId, (orders, viewer, id) =>
-      orders.pack(context.em, viewer, id),
+      orders.pack(context, viewer, id),
     );
   }
 
@@ -162,7 +162,7 @@ export class OrderResolver extends NodeResolver(OrderObject, 'Order') {
     @Ctx() context: RequestContext,
   ) {
     return orderMutation(context, input.orderId, (orders, viewer, id) =>
-      orders.ship(context.em, viewer, id, input.carrier, input.trackingNumber),
+      orders.ship(context, viewer, id, input.carrier, input.trackingNumber),
     );
   }
 
@@ -173,7 +173,7 @@ export class OrderResolver extends NodeResolver(OrderObject, 'Order') {
     @Ctx() context: RequestContext,
   ) {
     return orderMutation(context, input.orderId, (orders, viewer, id) =>
-      orders.deliver(context.em, viewer, id),
+      orders.deliver(context, viewer, id),
     );
   }
 
@@ -187,7 +187,7 @@ export class OrderResolver extends NodeResolver(OrderObject, 'Order') {
     @Ctx() context: RequestContext,
   ) {
     return orderMutation(context, input.orderId, (orders, viewer, id) =>
-      orders.cancel(context.em, viewer, id, input.reason),
+      orders.cancel(context, viewer, id, input.reason),
     );
   }
 

@@ -19,6 +19,7 @@ import { Order, OrderLine, OrderStatus } from './order.entity';
 import { canTransition, ORDER_TRANSITIONS } from './order-process';
 import { runLockingSql } from '../../db/sql';
 import { type Row, findRowsById, rowMapper, selectListOf } from '../../read';
+import type { RequestScope } from '../common/scope';
 
 export interface OrderLineDraft {
   productId: number;
@@ -87,7 +88,7 @@ export class OrderService {
 
   /** Places an order and reserves stock for every line, or for none. */
   async placeOrder(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     draft: OrderDraft,
   ): Promise<{ order: Order }> {
@@ -203,16 +204,16 @@ export class OrderService {
     return order;
   }
 
-  startPicking(em: EntityManager, viewer: Viewer, orderId: number) {
+  startPicking({ em }: RequestScope, viewer: Viewer, orderId: number) {
     return this.transition(em, viewer, orderId, { to: OrderStatus.PICKING });
   }
 
-  pack(em: EntityManager, viewer: Viewer, orderId: number) {
+  pack({ em }: RequestScope, viewer: Viewer, orderId: number) {
     return this.transition(em, viewer, orderId, { to: OrderStatus.PACKED });
   }
 
   ship(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     orderId: number,
     carrier: string,
@@ -225,11 +226,11 @@ export class OrderService {
     });
   }
 
-  deliver(em: EntityManager, viewer: Viewer, orderId: number) {
+  deliver({ em }: RequestScope, viewer: Viewer, orderId: number) {
     return this.transition(em, viewer, orderId, { to: OrderStatus.DELIVERED });
   }
 
-  cancel(em: EntityManager, viewer: Viewer, orderId: number, reason: string) {
+  cancel({ em }: RequestScope, viewer: Viewer, orderId: number, reason: string) {
     return this.transition(em, viewer, orderId, {
       to: OrderStatus.CANCELLED,
       reason: requiredText(reason, ['input', 'reason'], 1000),

@@ -22,8 +22,6 @@ export class ReportingResolver {
     groupBy: ReportPeriod,
     @Ctx() context: RequestContext,
   ): Promise<SalesReport> {
-    return asQueryInput(() =>
-      context.services.reporting.salesReport(context.em, from, to, groupBy),
-    );
+    return asQueryInput(() => context.services.reporting.salesReport(context, from, to, groupBy));
   }
 }

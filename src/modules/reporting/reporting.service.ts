@@ -1,7 +1,7 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { Money } from '../../graphql/money';
 import { BusinessRuleError, UserErrorCode } from '../common/errors';
 import { ReportPeriod, type SalesReport } from './reporting.types';
+import type { RequestScope } from '../common/scope';
 
 const TRUNCATE: Record<ReportPeriod, string> = { DAY: 'day', WEEK: 'week', MONTH: 'month' };
 const MAX_DAYS = 3660;
@@ -16,7 +16,7 @@ interface SalesRow {
 export class ReportingService {
   /** Orders (not cancelled), units and revenue per period, every period of the range present. */
   async salesReport(
-    em: EntityManager,
+    { em }: RequestScope,
     from: string,
     to: string,
     groupBy: ReportPeriod,

@@ -1,7 +1,7 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { BusinessRuleError, UserErrorCode } from '../common/errors';
 import type { Clock } from '../common/clock';
 import { BREACHED_SQL } from './sla';
+import type { RequestScope } from '../common/scope';
 
 export interface SupportFigures {
   from: Date;
@@ -17,7 +17,7 @@ export interface SupportFigures {
 export class SupportMetricsService {
   constructor(private readonly clock: Clock) {}
 
-  async metrics(em: EntityManager, fromDay: string, toDay: string): Promise<SupportFigures> {
+  async metrics({ em }: RequestScope, fromDay: string, toDay: string): Promise<SupportFigures> {
     if (fromDay > toDay)
       throw new BusinessRuleError(UserErrorCode.INVALID_INPUT, '"from" must not be after "to"', [
         'from',

@@ -179,7 +179,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     const customerId = parseGlobalId(input.customerId, 'Customer', 'input.customerId');
     const orderId = input.orderId ? parseGlobalId(input.orderId, 'Order', 'input.orderId') : null;
     return toPayload(() =>
-      context.services.support.createTicket(context.em, viewer, { ...input, customerId, orderId }),
+      context.services.support.createTicket(context, viewer, { ...input, customerId, orderId }),
     );
   }
 
@@ -197,7 +197,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
       ? parseGlobalId(input.assigneeId, 'Employee', 'input.assigneeId')
       : null;
     return ticketMutation(context, input.ticketId, (viewer, id) =>
-      context.services.support.assign(context.em, viewer, id, assigneeId, input.expectedVersion),
+      context.services.support.assign(context, viewer, id, assigneeId, input.expectedVersion),
     );
   }
 
@@ -211,7 +211,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     @Ctx() context: RequestContext,
   ) {
     return ticketMutation(context, input.ticketId, (viewer, id) =>
-      context.services.support.update(context.em, viewer, { ...input, ticketId: id }),
+      context.services.support.update(context, viewer, { ...input, ticketId: id }),
     );
   }
 
@@ -227,7 +227,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
   ) {
     return ticketMutation(context, input.ticketId, (viewer, id) =>
       context.services.support.updateStatus(
-        context.em,
+        context,
         viewer,
         id,
         input.status,
@@ -247,7 +247,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     @Ctx() context: RequestContext,
   ) {
     return ticketMutation(context, input.ticketId, (viewer, id) =>
-      context.services.support.reply(context.em, viewer, { ...input, ticketId: id }),
+      context.services.support.reply(context, viewer, { ...input, ticketId: id }),
     );
   }
 
@@ -262,7 +262,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     @Ctx() context: RequestContext,
   ) {
     return ticketMutation(context, input.ticketId, (viewer, id) =>
-      context.services.support.addCustomerMessage(context.em, viewer, id, input.body),
+      context.services.support.addCustomerMessage(context, viewer, id, input.body),
     );
   }
 
@@ -281,7 +281,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     const viewer = signedIn(context);
     const source = parseGlobalId(input.sourceTicketId, 'Ticket', 'input.sourceTicketId');
     const target = parseGlobalId(input.targetTicketId, 'Ticket', 'input.targetTicketId');
-    return toPayload(() => context.services.support.merge(context.em, viewer, source, target));
+    return toPayload(() => context.services.support.merge(context, viewer, source, target));
   }
 
   @Authorized(...WORK)
@@ -296,7 +296,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
   ) {
     const macroId = parseGlobalId(input.macroId, 'Macro', 'input.macroId');
     return ticketMutation(context, input.ticketId, (viewer, id) =>
-      context.services.support.applyMacro(context.em, viewer, id, macroId, input.expectedVersion),
+      context.services.support.applyMacro(context, viewer, id, macroId, input.expectedVersion),
     );
   }
 
@@ -407,7 +407,7 @@ export class MacroResolver extends NodeResolver(MacroObject, 'Macro') {
     @Ctx() context: RequestContext,
   ) {
     const viewer = signedIn(context);
-    return toPayload(() => context.services.support.createMacro(context.em, viewer, input));
+    return toPayload(() => context.services.support.createMacro(context, viewer, input));
   }
 
   @Authorized(...READ)
@@ -429,7 +429,7 @@ export class MacroResolver extends NodeResolver(MacroObject, 'Macro') {
     const viewer = signedIn(context);
     return toPayload(() =>
       context.services.support.updateSlaPolicy(
-        context.em,
+        context,
         viewer,
         input.priority,
         input.firstResponseMinutes,
@@ -441,7 +441,7 @@ export class MacroResolver extends NodeResolver(MacroObject, 'Macro') {
   @Authorized(...WORK)
   @Query(() => AutoAssignMode, { description: 'How new tickets are assigned now.' })
   async autoAssignment(@Ctx() context: RequestContext): Promise<AutoAssignMode> {
-    return (await context.services.support.settings(context.em)).autoAssign;
+    return (await context.services.support.settings(context)).autoAssign;
   }
 
   @Authorized(...LEAD)
@@ -455,7 +455,7 @@ export class MacroResolver extends NodeResolver(MacroObject, 'Macro') {
     @Ctx() context: RequestContext,
   ) {
     const viewer = signedIn(context);
-    return toPayload(() => context.services.support.setAutoAssign(context.em, viewer, input.mode));
+    return toPayload(() => context.services.support.setAutoAssign(context, viewer, input.mode));
   }
 
   @Authorized(...Permissions.support.metrics)
@@ -468,7 +468,7 @@ export class MacroResolver extends NodeResolver(MacroObject, 'Macro') {
     @Arg('to', () => CalendarDateScalar, { description: 'Last day (inclusive).' }) to: string,
     @Ctx() context: RequestContext,
   ): Promise<SupportMetrics> {
-    return asQueryInput(() => context.services.supportMetrics.metrics(context.em, from, to));
+    return asQueryInput(() => context.services.supportMetrics.metrics(context, from, to));
   }
 }
 

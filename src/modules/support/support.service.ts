@@ -36,6 +36,7 @@ import {
 } from './ticket.entity';
 import { runSql } from '../../db/sql';
 import { type Row, findRowsById } from '../../read';
+import type { RequestScope } from '../common/scope';
 
 export const SUPPORT_ROLES: readonly Role[] = [Role.SUPPORT_AGENT, Role.SUPPORT_LEAD];
 const MAX_BODY = 20_000;
@@ -140,7 +141,7 @@ export class SupportService implements TerminationListener {
   ) {}
 
   async createTicket(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     draft: TicketDraft,
   ): Promise<{ ticket: Ticket }> {
@@ -216,7 +217,7 @@ export class SupportService implements TerminationListener {
   }
 
   async assign(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     ticketId: number,
     assigneeId: number | null,
@@ -240,7 +241,7 @@ export class SupportService implements TerminationListener {
   }
 
   async update(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     input: {
       ticketId: number;
@@ -275,7 +276,7 @@ export class SupportService implements TerminationListener {
   }
 
   async updateStatus(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     ticketId: number,
     status: TicketStatus,
@@ -297,7 +298,7 @@ export class SupportService implements TerminationListener {
 
   /** A public reply or an internal note. The first public reply answers the first-response clock. */
   async reply(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     input: {
       ticketId: number;
@@ -350,7 +351,7 @@ export class SupportService implements TerminationListener {
 
   /** A customer's message arriving (such as from an email gateway): PENDING or SOLVED tickets reopen. */
   async addCustomerMessage(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     ticketId: number,
     text: string,
@@ -392,7 +393,7 @@ export class SupportService implements TerminationListener {
 
   /** Moves a duplicate's messages into another ticket and closes the duplicate with a link. */
   async merge(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     sourceId: number,
     targetId: number,
@@ -494,7 +495,7 @@ export class SupportService implements TerminationListener {
   }
 
   async applyMacro(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     ticketId: number,
     macroId: number,
@@ -580,7 +581,7 @@ export class SupportService implements TerminationListener {
   }
 
   async createMacro(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     input: {
       name: string;
@@ -630,7 +631,7 @@ export class SupportService implements TerminationListener {
 
   /** New targets apply to tickets created or re-prioritised from now on. */
   async updateSlaPolicy(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     priority: TicketPriority,
     firstResponseMinutes: number,
@@ -674,7 +675,7 @@ export class SupportService implements TerminationListener {
   }
 
   async setAutoAssign(
-    em: EntityManager,
+    { em }: RequestScope,
     viewer: Viewer,
     mode: AutoAssignMode,
   ): Promise<{ mode: AutoAssignMode }> {
@@ -691,7 +692,7 @@ export class SupportService implements TerminationListener {
     });
   }
 
-  async settings(em: EntityManager): Promise<SupportSettings> {
+  async settings({ em }: RequestScope): Promise<SupportSettings> {
     return em.findOneOrFail(SupportSettings, { id: 1 });
   }
 
