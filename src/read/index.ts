@@ -22,6 +22,7 @@ export {
   readById,
   readList,
   readRelated,
+  rowReader,
   Loaders,
   type NamedLoader,
   type ReadContext,

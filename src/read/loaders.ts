@@ -139,3 +139,18 @@ export function readRelated<T extends HasNumericId>(
   if (isLoadedRow(reference)) return reference as T;
   return readById(context, entity, reference.id);
 }
+
+/**
+ * How other modules read an entity's rows: by id, or as the row a many-to-one points to. The
+ * module that owns the entity exports one (`employeeRows = rowReader(Employee)` in its reads.ts),
+ * so no other module needs its entity class to read it.
+ */
+export function rowReader<T extends HasNumericId>(entity: EntityClass<T>) {
+  return {
+    byId: (context: ReadContext, id: number): Promise<T | null> => readById(context, entity, id),
+    of: (
+      context: ReadContext,
+      reference: { id: number } | null | undefined,
+    ): T | Promise<T | null> | null => readRelated(context, entity, reference),
+  };
+}

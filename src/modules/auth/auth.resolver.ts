@@ -22,7 +22,7 @@ import {
 import { Role } from '../common/role';
 import { readById, type Row } from '../../read';
 import { apiTokenPage } from './auth.reads';
-import { readEmployee } from '../employees/employee.reads';
+import { employeeRows } from '../employees/employee.reads';
 
 registerNodeType({
   typeName: 'ApiToken',
@@ -57,7 +57,7 @@ export class AuthResolver extends NodeResolver(ApiTokenObject, 'ApiToken') {
   async me(@Ctx() context: RequestContext): Promise<Row<Employee>> {
     const viewer = signedIn(context);
     // Signing in has just read this employee's status: the row exists.
-    const employee = await readEmployee(context, viewer.employeeId);
+    const employee = await employeeRows.byId(context, viewer.employeeId);
     if (!employee) throw new Error(`employee ${viewer.employeeId} vanished after signing in`);
     return employee;
   }

@@ -6,8 +6,7 @@ import {
   readRows,
   type PageArgs,
   type ReadContext,
-  readById,
-  readRelated,
+  rowReader,
 } from '../../read';
 import { Product, StockLevel, StockMovement } from './product.entity';
 
@@ -47,15 +46,5 @@ export const latestMovementsOfProduct = defineGroupLoader<StockMovement>(
   (movement) => movement.product.id,
 );
 
-/** A product by id (batched per request); other modules read products through this. */
-export function readProduct(context: ReadContext, id: number): Promise<Product | null> {
-  return readById(context, Product, id);
-}
-
-/** The product a many-to-one points to: the row its parent's statement read, or loaded by id. */
-export function readProductOf(
-  context: ReadContext,
-  reference: { id: number } | null | undefined,
-): Product | Promise<Product | null> | null {
-  return readRelated(context, Product, reference);
-}
+/** How other modules read products: by id, or as what a many-to-one points to. */
+export const productRows = rowReader(Product);

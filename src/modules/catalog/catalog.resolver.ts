@@ -41,7 +41,7 @@ import {
   productPage,
   stockOfProduct,
 } from './catalog.reads';
-import { readEmployee } from '../employees/employee.reads';
+import { employeeRows } from '../employees/employee.reads';
 
 registerNodeType({
   typeName: 'Product',
@@ -160,7 +160,8 @@ export class CatalogResolver extends NodeResolver(ProductObject, 'Product') {
     return Promise.all(
       movements.map(async (movement) => ({
         ...movement,
-        actor: movement.actorId === null ? null : await readEmployee(context, movement.actorId),
+        actor:
+          movement.actorId === null ? null : await employeeRows.byId(context, movement.actorId),
       })),
     );
   }

@@ -1,15 +1,7 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { signedIn } from '../../graphql/auth-checker';
 import type { RequestContext } from '../context';
-import {
-  defineGroupLoader,
-  defineLoader,
-  readPage,
-  type PageArgs,
-  readById,
-  readRelated,
-  type ReadContext,
-} from '../../read';
+import { defineGroupLoader, defineLoader, readPage, type PageArgs, rowReader } from '../../read';
 import { Department, Employee, SalaryChange } from './employee.entity';
 import { PayrollRun, Payslip } from './payroll.entity';
 
@@ -116,15 +108,5 @@ export const employeesOfDepartment = defineGroupLoader<Employee>(
   (employee) => employee.department?.id ?? 0,
 );
 
-/** An employee by id (batched per request); other modules read employees through this. */
-export function readEmployee(context: ReadContext, id: number): Promise<Employee | null> {
-  return readById(context, Employee, id);
-}
-
-/** The employee a many-to-one points to: the row its parent's statement read, or loaded by id. */
-export function readEmployeeOf(
-  context: ReadContext,
-  reference: { id: number } | null | undefined,
-): Employee | Promise<Employee | null> | null {
-  return readRelated(context, Employee, reference);
-}
+/** How other modules read employees: by id, or as what a many-to-one points to. */
+export const employeeRows = rowReader(Employee);

@@ -86,9 +86,9 @@ import {
   runningBalanceOfLine,
   vendorPage,
 } from './ledger.reads';
-import { readOrder } from '../orders/order.reads';
-import { readEmployee } from '../employees/employee.reads';
-import { readCustomer } from '../customers/customer.reads';
+import { orderRows } from '../orders/order.reads';
+import { employeeRows } from '../employees/employee.reads';
+import { customerRows } from '../customers/customer.reads';
 
 const LEDGER = Permissions.ledger.read;
 const RECEIVABLES = Permissions.receivables.read;
@@ -409,7 +409,7 @@ export class JournalEntryResolver extends NodeResolver(JournalEntryObject, 'Jour
     description: 'Who posted it; null for the system.',
   })
   createdBy(@Root() entry: Row<JournalEntry>, @Ctx() context: RequestContext) {
-    return entry.createdById === null ? null : readEmployee(context, entry.createdById);
+    return entry.createdById === null ? null : employeeRows.byId(context, entry.createdById);
   }
 }
 
@@ -454,7 +454,7 @@ export class JournalLineResolver {
     description: 'The customer of a receivable line.',
   })
   customer(@Root() line: Row<JournalLine>, @Ctx() context: RequestContext) {
-    return line.customerId === null ? null : readCustomer(context, line.customerId);
+    return line.customerId === null ? null : customerRows.byId(context, line.customerId);
   }
 }
 
@@ -533,7 +533,7 @@ export class InvoiceResolver extends NodeResolver(InvoiceObject, 'Invoice') {
     return {
       asOf: date,
       rows: rows.map((row) => ({
-        customer: readCustomer(context, row.partyId),
+        customer: customerRows.byId(context, row.partyId),
         ...agingBuckets(row),
       })),
       totals: agingTotals(rows),
@@ -542,7 +542,7 @@ export class InvoiceResolver extends NodeResolver(InvoiceObject, 'Invoice') {
 
   @FieldResolver(() => CustomerObject, { description: 'Who is billed.' })
   customer(@Root() invoice: Row<Invoice>, @Ctx() context: RequestContext) {
-    return readCustomer(context, invoice.customer.id);
+    return customerRows.byId(context, invoice.customer.id);
   }
 
   @FieldResolver(() => Money, { description: 'The invoiced amount.' })
@@ -563,7 +563,7 @@ export class InvoiceResolver extends NodeResolver(InvoiceObject, 'Invoice') {
   @Authorized(...Permissions.orders.read)
   @FieldResolver(() => OrderObject, { nullable: true, description: 'The shipped order it bills.' })
   order(@Root() invoice: Row<Invoice>, @Ctx() context: RequestContext) {
-    return invoice.orderId === null ? null : readOrder(context, invoice.orderId);
+    return invoice.orderId === null ? null : orderRows.byId(context, invoice.orderId);
   }
 }
 

@@ -23,7 +23,7 @@ import { EmployeeObject } from '../employees/employee.types';
 import { Order, OrderStatus } from './order.entity';
 import { OrderObject } from './order.types';
 import { readById } from '../../read';
-import { readEmployee } from '../employees/employee.reads';
+import { employeeRows } from '../employees/employee.reads';
 
 export enum OrderEventType {
   PLACED = 'PLACED',
@@ -145,7 +145,7 @@ export class OrderLiveResolver {
       cursor: String(event.seq),
       type: event.type as OrderEventType,
       occurredAt: event.occurredAt,
-      actor: event.actorId === null ? null : readEmployee(context, event.actorId),
+      actor: event.actorId === null ? null : employeeRows.byId(context, event.actorId),
       order: readById(context, Order, Number(event.streamId)),
       fromStatus: payload.from ?? null,
       toStatus: payload.to ?? payload.status ?? OrderStatus.PLACED,

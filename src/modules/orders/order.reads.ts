@@ -9,8 +9,7 @@ import {
   type PageArgs,
   type ReadContext,
   type RowOf,
-  readById,
-  readRelated,
+  rowReader,
 } from '../../read';
 import { Order, OrderLine } from './order.entity';
 
@@ -81,15 +80,5 @@ export function linesOf(
   return Array.isArray(joined) ? (joined as OrderLine[]) : linesOfOrders.load(context, order.id);
 }
 
-/** An order by id (batched per request); other modules read orders through this. */
-export function readOrder(context: ReadContext, id: number): Promise<Order | null> {
-  return readById(context, Order, id);
-}
-
-/** The order a many-to-one points to: the row its parent's statement read, or loaded by id. */
-export function readOrderOf(
-  context: ReadContext,
-  reference: { id: number } | null | undefined,
-): Order | Promise<Order | null> | null {
-  return readRelated(context, Order, reference);
-}
+/** How other modules read orders: by id, or as what a many-to-one points to. */
+export const orderRows = rowReader(Order);

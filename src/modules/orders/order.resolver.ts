@@ -51,9 +51,9 @@ import {
 } from './order.types';
 import { readById, readRoot, Reads, ReadsKeyOnly, type RowOf } from '../../read';
 import { linesOf, orderPage, ordersOfCustomer } from './order.reads';
-import { readEmployee } from '../employees/employee.reads';
-import { readProductOf } from '../catalog/catalog.reads';
-import { readCustomerOf } from '../customers/customer.reads';
+import { employeeRows } from '../employees/employee.reads';
+import { productRows } from '../catalog/catalog.reads';
+import { customerRows } from '../customers/customer.reads';
 
 registerNodeType({
   typeName: 'Order',
@@ -200,7 +200,7 @@ export class OrderResolver extends NodeResolver(OrderObject, 'Order') {
   @FieldResolver(() => CustomerObject, { description: 'Who ordered.' })
   @Reads(Order, 'customer')
   customer(@Root() order: RowOf<Order, 'customer'>, @Ctx() context: RequestContext) {
-    return readCustomerOf(context, order.customer);
+    return customerRows.of(context, order.customer);
   }
 
   @FieldResolver(() => [OrderLineObject], { description: 'What was ordered, in the order given.' })
@@ -221,7 +221,7 @@ export class OrderResolver extends NodeResolver(OrderObject, 'Order') {
   })
   @Reads(Order, 'placedById')
   placedBy(@Root() order: RowOf<Order, 'placedById'>, @Ctx() context: RequestContext) {
-    return order.placedById === null ? null : readEmployee(context, order.placedById);
+    return order.placedById === null ? null : employeeRows.byId(context, order.placedById);
   }
 
   @FieldResolver(() => [HistoryEntry], {
@@ -238,7 +238,7 @@ export class OrderLineResolver {
   @FieldResolver(() => ProductObject, { description: 'The product.' })
   @Reads(OrderLine, 'product')
   product(@Root() line: RowOf<OrderLine, 'product'>, @Ctx() context: RequestContext) {
-    return readProductOf(context, line.product);
+    return productRows.of(context, line.product);
   }
 
   @FieldResolver(() => Money, { description: 'Price per unit when the order was placed.' })

@@ -79,9 +79,9 @@ import {
   ticketsOfCustomer,
   ticketsOfOrder,
 } from './support.reads';
-import { readEmployee, readEmployeeOf } from '../employees/employee.reads';
-import { readOrderOf } from '../orders/order.reads';
-import { readCustomerOf } from '../customers/customer.reads';
+import { employeeRows } from '../employees/employee.reads';
+import { orderRows } from '../orders/order.reads';
+import { customerRows } from '../customers/customer.reads';
 
 const READ = Permissions.support.read;
 const WORK = Permissions.support.work;
@@ -306,19 +306,19 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
   })
   @Reads(Ticket, 'customer')
   customer(@Root() ticket: RowOf<Ticket, 'customer'>, @Ctx() context: RequestContext) {
-    return readCustomerOf(context, ticket.customer);
+    return customerRows.of(context, ticket.customer);
   }
 
   @FieldResolver(() => OrderObject, { nullable: true, description: 'The order it is about.' })
   @Reads(Ticket, 'order')
   order(@Root() ticket: RowOf<Ticket, 'order'>, @Ctx() context: RequestContext) {
-    return readOrderOf(context, ticket.order);
+    return orderRows.of(context, ticket.order);
   }
 
   @FieldResolver(() => EmployeeObject, { nullable: true, description: 'The agent working it.' })
   @Reads(Ticket, 'assignee')
   assignee(@Root() ticket: RowOf<Ticket, 'assignee'>, @Ctx() context: RequestContext) {
-    return readEmployeeOf(context, ticket.assignee);
+    return employeeRows.of(context, ticket.assignee);
   }
 
   @FieldResolver(() => TicketMessageConnection, {
@@ -386,7 +386,7 @@ export class TicketMessageResolver extends NodeResolver(TicketMessageObject, 'Ti
   })
   @Reads(TicketMessage, 'authorId')
   author(@Root() message: RowOf<TicketMessage, 'authorId'>, @Ctx() context: RequestContext) {
-    return message.authorId === null ? null : readEmployee(context, message.authorId);
+    return message.authorId === null ? null : employeeRows.byId(context, message.authorId);
   }
 }
 

@@ -33,7 +33,7 @@ import { TicketFilter, TicketMessageObject, TicketObject } from './support.types
 import { Ticket, TicketMessage } from './ticket.entity';
 import { readById } from '../../read';
 import { ticketPassesRowFilter } from './support.reads';
-import { readEmployee } from '../employees/employee.reads';
+import { employeeRows } from '../employees/employee.reads';
 
 export enum TicketEventType {
   CREATED = 'CREATED',
@@ -316,7 +316,7 @@ export class TicketLiveResolver {
       cursor: String(event.seq),
       type: event.type as TicketEventType,
       occurredAt: event.occurredAt,
-      actor: event.actorId === null ? null : readEmployee(context, event.actorId),
+      actor: event.actorId === null ? null : employeeRows.byId(context, event.actorId),
       ticket: readById(context, Ticket, Number(event.streamId)),
       message: messageId === null ? null : readById(context, TicketMessage, messageId),
       changes,
@@ -339,7 +339,7 @@ export class TicketLiveResolver {
     return {
       ticketId: globalId,
       viewers: context.realtime.presence.viewers(ticketId).map((viewer) => ({
-        employee: readEmployee(context, viewer.employeeId),
+        employee: employeeRows.byId(context, viewer.employeeId),
         activity: viewer.activity,
         since: viewer.since,
       })),
