@@ -10,7 +10,8 @@
  *   the key), and `readRelated`, the row a many-to-one points to;
  * - `joinOne` / `joinMany`: rows read beside each item of a page, in its statement;
  * - `defineLoader` / `defineGroupLoader`: a named, typed loader per relation, defined once.
- * (`readList` reads a short configuration list whole.)
+ * (`readList` reads a short configuration list whole; `rowReader(Entity)` is how the module that
+ * owns an entity lets other modules read its rows.)
  * And the declarations a field resolver makes: `@Reads(Entity, …columns)` with its row type
  * `RowOf<Entity, …columns>`, or `@ReadsKeyOnly()`.
  */
