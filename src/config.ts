@@ -61,6 +61,35 @@ export interface Config {
   allowedOrigins: string[];
   /** Run only the operations registered in schema/operations/ (off by default). */
   trustedDocuments: boolean;
+  /** Outbound mail and the job queue (see the README's "Email and jobs"). */
+  mail: MailConfig;
+  jobs: JobsConfig;
+}
+
+export interface MailConfig {
+  /** `smtp://` or `smtps://` URL of the outbound relay; undefined keeps mail in the local outbox. */
+  smtpUrl: string | undefined;
+  /** The From of every email, such as `Acme Support <support@acme.com>`. */
+  from: string;
+  /** The desk's address; replies go to `<local part>+<token>@<its domain>`. */
+  supportAddress: string;
+  /** Port of the inbound SMTP listener; undefined runs none (demo mode: 2525). */
+  inboundSmtpPort: number | undefined;
+  /** Bearer secret of `POST /inbound/email`; undefined turns the endpoint off. */
+  inboundEmailSecret: string | undefined;
+  /** Where the server is reached from outside, for links in mail. */
+  publicUrl: string;
+  /** The largest attachment kept, in bytes (inbound and uploaded). */
+  maxAttachmentBytes: number;
+}
+
+export interface JobsConfig {
+  /** Run the workers in this process (`npm start`); off for an API-only instance. */
+  runWorkers: boolean;
+  /** How often an idle worker asks for new jobs, in milliseconds (at least 500). */
+  pollMs: number;
+  /** Days a PENDING ticket waits for the customer before it is solved; 0 never solves. */
+  pendingAutoSolveDays: number;
 }
 
 class ConfigError extends Error {}
@@ -128,9 +157,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (jwtSecret !== undefined && jwtSecret.length < 32) {
     throw new ConfigError('JWT_SECRET must be at least 32 characters long');
   }
+  const port = parseInteger('PORT', env.PORT, 4000, 0, 65535);
   return {
     databaseUrl,
-    port: parseInteger('PORT', env.PORT, 4000, 0, 65535),
+    port,
     host: env.HOST || '0.0.0.0',
     jwtSecret,
     sessionTtlSeconds: parseInteger(
@@ -214,6 +244,58 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       1000,
       10,
       1_000_000,
+    ),
+    mail: loadMailConfig(env, databaseUrl === undefined, port),
+    jobs: {
+      runWorkers: parseBoolean('RUN_WORKERS', env.RUN_WORKERS, true),
+      pollMs: parseInteger('JOB_POLL_MS', env.JOB_POLL_MS, 2000, 500, 600_000),
+      pendingAutoSolveDays: parseInteger(
+        'PENDING_AUTO_SOLVE_DAYS',
+        env.PENDING_AUTO_SOLVE_DAYS,
+        7,
+        0,
+        3650,
+      ),
+    },
+  };
+}
+
+const ADDRESS = /^[^\s@<>+]+@[^\s@<>]+\.[^\s@<>]+$/;
+
+function loadMailConfig(env: NodeJS.ProcessEnv, demo: boolean, port: number): MailConfig {
+  const smtpUrl = env.SMTP_URL || undefined;
+  if (smtpUrl !== undefined && !/^smtps?:\/\//.test(smtpUrl))
+    throw new ConfigError('SMTP_URL must start with smtp:// or smtps://');
+  const supportAddress = env.SUPPORT_ADDRESS || 'support@example.com';
+  if (!ADDRESS.test(supportAddress))
+    throw new ConfigError(
+      `SUPPORT_ADDRESS must be a plain address without "+", such as support@example.com, got "${supportAddress}"`,
+    );
+  const inboundEmailSecret = env.INBOUND_EMAIL_SECRET || undefined;
+  if (inboundEmailSecret !== undefined && inboundEmailSecret.length < 16)
+    throw new ConfigError('INBOUND_EMAIL_SECRET must be at least 16 characters long');
+  const publicUrl = (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '');
+  if (!/^https?:\/\//.test(publicUrl))
+    throw new ConfigError('PUBLIC_URL must start with http:// or https://');
+  const inboundPort = env.INBOUND_SMTP_PORT;
+  return {
+    smtpUrl,
+    from: env.MAIL_FROM || `Backdesk Support <${supportAddress}>`,
+    supportAddress,
+    inboundSmtpPort:
+      inboundPort === undefined || inboundPort === ''
+        ? demo
+          ? 2525
+          : undefined
+        : parseInteger('INBOUND_SMTP_PORT', inboundPort, 2525, 0, 65535),
+    inboundEmailSecret,
+    publicUrl,
+    maxAttachmentBytes: parseInteger(
+      'MAX_ATTACHMENT_BYTES',
+      env.MAX_ATTACHMENT_BYTES,
+      10 * 1024 * 1024,
+      1024,
+      100 * 1024 * 1024,
     ),
   };
 }

@@ -22,6 +22,7 @@ import {
 import { Order, OrderLine } from './orders/order.entity';
 import { Macro, SlaPolicy, SupportSettings, Ticket, TicketMessage } from './support/ticket.entity';
 import { IdempotencyKey } from '../db/idempotency-key.entity';
+import { Attachment, InboundEmail, OutboundEmail } from '../mail/mail.entity';
 
 /**
  * Every table Backdesk maps, handed to the ORM when it opens (db/orm.ts). A new entity is added
@@ -61,4 +62,7 @@ export const ENTITIES = [
   SlaPolicy,
   SupportSettings,
   Macro,
+  OutboundEmail,
+  InboundEmail,
+  Attachment,
 ];

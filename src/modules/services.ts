@@ -12,6 +12,9 @@ import { ReportingService } from './reporting/reporting.service';
 import { SupportMetricsService } from './support/support-metrics.service';
 import { SupportService } from './support/support.service';
 import { systemClock, type Clock } from './common/clock';
+import type { Outbox } from '../mail/outbox';
+import type { ReplyAddresses } from '../mail/reply-address';
+import { TicketMail } from './support/ticket-mail';
 
 /** The business services, wired to each other. They need nothing from the outside. */
 export interface DomainServices {
@@ -69,8 +72,13 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
 export function createServices(deps: {
   sessions: SessionTokens;
   settings: DomainSettings;
+  /** Outbound mail: public replies are mailed through it. */
+  mail: { outbox: Outbox; addresses: ReplyAddresses };
 }): Services {
   const domain = createDomainServices(deps.settings);
+  domain.support.mailRepliesWith(
+    new TicketMail(deps.mail.outbox, deps.mail.addresses, domain.customers, domain.employees),
+  );
   const auth = new AuthService(deps.sessions, domain.employees, deps.settings.clock);
   // Other instances hear of the change through the event log (server/start.ts).
   domain.employees.onAccessChange((employeeId) => auth.forgetEmployee(employeeId));

@@ -50,6 +50,34 @@ export class Metrics {
     });
   }
 
+  /**
+   * Jobs by queue and state, read from the queue when scraped (failed ones are those that used up
+   * their retries), and every failed run as it happens.
+   */
+  watchJobs(jobs: {
+    stateCounts(): Promise<{ name: string; state: string; count: number }[]>;
+    onFailure(listener: (name: string) => void): void;
+  }): void {
+    new Gauge({
+      name: 'backdesk_jobs',
+      help: 'Jobs held by the queue, by job name and state (created, retry, active, completed, cancelled, failed).',
+      labelNames: ['name', 'state'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const row of await jobs.stateCounts().catch(() => []))
+          this.set({ name: row.name, state: row.state }, row.count);
+      },
+    });
+    const failures = new Counter({
+      name: 'backdesk_job_failures_total',
+      help: 'Job runs that threw, by job name (each retry counts).',
+      labelNames: ['name'] as const,
+      registers: [this.registry],
+    });
+    jobs.onFailure((name) => failures.inc({ name }));
+  }
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'backdesk_' });
   }

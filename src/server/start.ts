@@ -18,10 +18,18 @@ import { startServer, type RunningServer } from './http-server';
 import type { Logger } from '../logger';
 import { Metrics } from './metrics';
 import { RequestGuards } from './guards';
+import { JobQueue } from '../jobs/job-queue';
+import { MailSender } from '../mail/sender';
+import { Outbox } from '../mail/outbox';
+import { ReplyAddresses } from '../mail/reply-address';
+import { systemClock } from '../modules/common/clock';
+import { createHmac } from 'node:crypto';
 
 export interface Backdesk {
   server: RunningServer;
   database: Database;
+  /** The job queue (tests enqueue sweeps through it). */
+  jobs: JobQueue;
   /** Graceful stop: server first (in-flight requests finish), then the database. */
   stop(): Promise<void>;
 }
@@ -36,6 +44,9 @@ export async function startBackdesk(
   let realtime: Realtime | undefined;
   let guards: RequestGuards | undefined;
   let retention: EventRetentionJob | undefined;
+  const clock = options.clock ?? systemClock;
+  const jobs = new JobQueue(database.url, logger, { pollMs: config.jobs.pollMs });
+  const sender = new MailSender(database.orm, config.mail, logger, () => clock.now());
   try {
     const applied = await migrateUp(database.orm);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
@@ -48,14 +59,28 @@ export async function startBackdesk(
         'JWT_SECRET is not set: using a secret generated under the data folder; set JWT_SECRET in production',
       );
     }
+    const addresses = new ReplyAddresses(
+      createHmac('sha256', jwt.secret).update('backdesk reply addresses').digest('hex'),
+      config.mail.supportAddress,
+    );
+    const outbox = new Outbox(jobs, {
+      from: config.mail.from,
+      domain: addresses.domain,
+      now: () => clock.now(),
+    });
     const services = createServices({
       sessions: new SessionTokens(jwt.secret, config.sessionTtlSeconds),
       settings: {
         payrollWithholdingBasisPoints: config.payrollWithholdingBasisPoints,
         clock: options.clock,
       },
+      mail: { outbox, addresses },
     });
+    jobs.define(sender.definition());
+    await jobs.start();
+    if (config.jobs.runWorkers) await jobs.work();
     const metrics = new Metrics();
+    metrics.watchJobs(jobs);
     const connection = database.orm.em.getConnection();
     if (connection instanceof BackdeskConnection)
       metrics.watchLockingStatements(connection.locking);
@@ -114,9 +139,12 @@ export async function startBackdesk(
     return {
       server,
       database,
+      jobs,
       stop() {
         stopping ??= (async () => {
           await server.close();
+          await jobs.stop();
+          sender.close();
           await stopRealtime();
           await database.close();
         })();
@@ -128,6 +156,8 @@ export async function startBackdesk(
     guards?.stop();
     await retention?.stop();
     await realtime?.dispatcher.stop();
+    await jobs.stop().catch(() => undefined);
+    sender.close();
     await database.close().catch(() => undefined);
     throw error;
   }

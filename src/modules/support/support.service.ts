@@ -37,6 +37,7 @@ import {
 import { runSql } from '../../db/sql';
 import { type Row, findRowsById } from '../../read';
 import type { RequestScope } from '../common/scope';
+import type { TicketMail } from './ticket-mail';
 
 export const SUPPORT_ROLES: readonly Role[] = [Role.SUPPORT_AGENT, Role.SUPPORT_LEAD];
 const MAX_BODY = 20_000;
@@ -139,6 +140,13 @@ export class SupportService implements TerminationListener {
     private readonly orders: OrderService,
     private readonly employees: EmployeeService,
   ) {}
+
+  private mail: TicketMail | undefined;
+
+  /** Public replies are mailed to the customer through this (none: the demo seed, some tests). */
+  mailRepliesWith(mail: TicketMail): void {
+    this.mail = mail;
+  }
 
   async createTicket(
     { em }: RequestScope,
@@ -337,6 +345,7 @@ export class SupportService implements TerminationListener {
         if (idempotency)
           await completeIdempotencyKey(tx, idempotency.scope, idempotency.key, message.id);
         if (!internal && !locked.firstRespondedAt) locked.firstRespondedAt = now;
+        if (!internal) await this.mail?.replyAdded(tx, locked, message);
         return {
           type: 'MESSAGE_ADDED',
           payload: { messageId: message.id, internal, authorKind: MessageAuthorKind.AGENT },

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { JobQueue } from '../jobs/job-queue';
+import { OutboundEmail, type OutboundEmailKind } from './mail.entity';
+
+/** The job that sends one outbound email (mail/sender.ts). */
+export const SEND_EMAIL_JOB = 'mail.send';
+
+export interface SendEmailJob {
+  emailId: number;
+}
+
+export interface EmailDraft {
+  kind: OutboundEmailKind;
+  to: string;
+  subject: string;
+  text: string;
+  html?: string | null;
+  replyTo?: string | null;
+  /** Message-IDs without angle brackets. */
+  inReplyTo?: string | null;
+  references?: readonly string[];
+  ticketId?: number | null;
+  ticketMessageId?: number | null;
+  attachmentIds?: readonly number[];
+  autoSubmitted?: boolean;
+}
+
+/** Message-IDs we write start with this, so mail that comes back with one is known as ours. */
+export const OWN_MESSAGE_ID_PREFIX = 'backdesk.';
+
+/**
+ * Mail leaves through here: the email becomes a row with its Message-ID, and a send job, both in
+ * the caller's transaction. Nothing is mailed for a change that rolled back, and every try of a
+ * send carries the same Message-ID.
+ */
+export class Outbox {
+  constructor(
+    private readonly jobs: JobQueue,
+    private readonly settings: { from: string; domain: string; now: () => Date },
+  ) {}
+
+  async queue(tx: EntityManager, draft: EmailDraft): Promise<OutboundEmail> {
+    const email = tx.create(OutboundEmail, {
+      kind: draft.kind,
+      toAddress: draft.to,
+      fromAddress: this.settings.from,
+      replyTo: draft.replyTo ?? null,
+      subject: draft.subject,
+      textBody: draft.text,
+      htmlBody: draft.html ?? null,
+      messageId: `${OWN_MESSAGE_ID_PREFIX}${randomUUID()}@${this.settings.domain}`,
+      inReplyTo: draft.inReplyTo ?? null,
+      references: [...(draft.references ?? [])],
+      ticketId: draft.ticketId ?? null,
+      ticketMessageId: draft.ticketMessageId ?? null,
+      attachmentIds: (draft.attachmentIds ?? []).map(String),
+      autoSubmitted: draft.autoSubmitted ?? false,
+      createdAt: this.settings.now(),
+    });
+    await tx.flush();
+    await this.jobs.enqueue<SendEmailJob>(tx, SEND_EMAIL_JOB, { emailId: email.id });
+    return email;
+  }
+}
