@@ -81,6 +81,10 @@ export interface MailConfig {
   publicUrl: string;
   /** The largest attachment kept, in bytes (inbound and uploaded). */
   maxAttachmentBytes: number;
+  /** Tries after the first failed send of an email, before it shows FAILED. */
+  sendRetries: number;
+  /** Seconds before the first retry of a send; each retry waits twice as long as the last. */
+  sendRetryDelaySeconds: number;
 }
 
 export interface JobsConfig {
@@ -296,6 +300,14 @@ function loadMailConfig(env: NodeJS.ProcessEnv, demo: boolean, port: number): Ma
       10 * 1024 * 1024,
       1024,
       100 * 1024 * 1024,
+    ),
+    sendRetries: parseInteger('MAIL_SEND_RETRIES', env.MAIL_SEND_RETRIES, 8, 0, 50),
+    sendRetryDelaySeconds: parseInteger(
+      'MAIL_RETRY_DELAY_SECONDS',
+      env.MAIL_RETRY_DELAY_SECONDS,
+      30,
+      1,
+      86_400,
     ),
   };
 }

@@ -40,7 +40,7 @@ export class MailSender {
 
   constructor(
     private readonly orm: MikroORM,
-    config: MailConfig,
+    private readonly config: MailConfig,
     private readonly logger: Logger,
     private readonly now: () => Date,
   ) {
@@ -60,9 +60,9 @@ export class MailSender {
   definition(): JobDefinition<SendEmailJob> {
     return {
       name: SEND_EMAIL_JOB,
-      // 30 s, 1 min, 2 min, … about 2 hours in all before the email shows FAILED.
-      retryLimit: 8,
-      retryDelaySeconds: 30,
+      // By default 30 s, 1 min, 2 min, … about 2 hours in all before the email shows FAILED.
+      retryLimit: this.config.sendRetries,
+      retryDelaySeconds: this.config.sendRetryDelaySeconds,
       expireInSeconds: 300,
       concurrency: SENDERS,
       handle: (data, run) => this.send(data.emailId, run),

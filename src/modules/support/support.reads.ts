@@ -15,6 +15,7 @@ import {
 import { readsInternalNotes } from './support.service';
 import { TicketOrder } from './support.types';
 import { Ticket, TicketMessage } from './ticket.entity';
+import { OutboundEmail } from '../../mail/mail.entity';
 
 /**
  * How tickets and their conversations read. Internal notes are read only for viewers who may
@@ -203,3 +204,17 @@ export const ticketPassesRowFilter = defineLoader<
 function groupKey(filter: RowFilter, viewer: Viewer): string {
   return `${readsInternalNotes(viewer)}|${JSON.stringify(filter)}`;
 }
+
+/** The email that carries a public reply (null for notes, customer messages, and replies not mailed). */
+export const deliveryOfMessage = defineLoader<number, OutboundEmail | null>(
+  'support.deliveryOfMessage',
+  async (context, messageIds) => {
+    const emails = await readRows(context, OutboundEmail, {
+      alias: 'e',
+      rest: 'WHERE e.ticket_message_id = ANY(?)',
+      params: [messageIds],
+    });
+    const byMessage = new Map(emails.map((email) => [email.ticketMessageId, email]));
+    return messageIds.map((id) => byMessage.get(id) ?? null);
+  },
+);

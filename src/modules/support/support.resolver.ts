@@ -43,6 +43,7 @@ import {
   CreateTicketPayload,
   MacroObject,
   MergeTicketInput,
+  MessageDelivery,
   MergeTicketPayload,
   ReplyToTicketInput,
   ReplyToTicketPayload,
@@ -66,6 +67,7 @@ import {
 import {
   AutoAssignMode,
   Macro,
+  MessageAuthorKind,
   NO_DEADLINE,
   SlaPolicy,
   Ticket,
@@ -73,6 +75,7 @@ import {
 } from './ticket.entity';
 import { readById, readList, readRoot, Reads, ReadsKeyOnly, type RowOf } from '../../read';
 import {
+  deliveryOfMessage,
   lastMessageOf,
   messagesOfTicket,
   ticketPage,
@@ -387,6 +390,20 @@ export class TicketMessageResolver extends NodeResolver(TicketMessageObject, 'Ti
   @Reads(TicketMessage, 'authorId')
   author(@Root() message: RowOf<TicketMessage, 'authorId'>, @Ctx() context: RequestContext) {
     return message.authorId === null ? null : employeeRows.byId(context, message.authorId);
+  }
+
+  @FieldResolver(() => MessageDelivery, {
+    nullable: true,
+    description:
+      "How the reply is being mailed to the customer; null for internal notes, the customer's messages, and replies to customers without an email address.",
+  })
+  @Reads(TicketMessage, 'authorKind', 'internal')
+  delivery(
+    @Root() message: RowOf<TicketMessage, 'id' | 'authorKind' | 'internal'>,
+    @Ctx() context: RequestContext,
+  ) {
+    if (message.internal || message.authorKind !== MessageAuthorKind.AGENT) return null;
+    return deliveryOfMessage.load(context, message.id);
   }
 }
 

@@ -6,6 +6,7 @@ import { UserError } from '../../graphql/user-error';
 import { CustomerObject } from '../customers/customer.types';
 import { EmployeeObject } from '../employees/employee.types';
 import { OrderObject } from '../orders/order.types';
+import { OutboundEmailStatus } from '../../mail/mail.entity';
 import {
   AutoAssignMode,
   MessageAuthorKind,
@@ -49,6 +50,37 @@ registerEnumType(TicketChannel, {
     INTERNAL: { description: 'Raised by staff; its first message is an internal note.' },
   },
 });
+
+registerEnumType(OutboundEmailStatus, {
+  name: 'EmailDeliveryStatus',
+  description: 'Where an outbound email stands.',
+  valuesConfig: {
+    QUEUED: { description: 'Waiting to be sent, or to be tried again after a failed try.' },
+    SENT: { description: 'Accepted by the mail server (or kept in the local outbox).' },
+    FAILED: { description: 'Given up on, or bounced; `error` says why.' },
+  },
+});
+
+@ObjectType({ description: 'How a public reply is being mailed to the customer.' })
+export class MessageDelivery {
+  @Field(() => OutboundEmailStatus, { description: 'Queued, sent or failed.' })
+  status!: OutboundEmailStatus;
+
+  @Field(() => Date, { nullable: true, description: 'When the mail server accepted it.' })
+  sentAt!: Date | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why the last try failed, or why it bounced.',
+  })
+  error!: string | null;
+
+  @Field(() => String, { description: "The email's Message-ID, without angle brackets." })
+  messageId!: string;
+
+  @Field(() => Int, { description: 'Tries made so far.' })
+  attempts!: number;
+}
 
 registerEnumType(MessageAuthorKind, {
   name: 'MessageAuthorKind',
