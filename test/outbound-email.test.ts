@@ -233,6 +233,26 @@ describe('the local outbox (no SMTP_URL)', () => {
       expect(row.transport).toBe('outbox');
       expect(row.raw).toContain(`Message-ID: <${message.delivery?.messageId}>`);
       expect(row.raw).toContain('Kept in the outbox');
+
+      // The outbox is for ADMIN: newest first, with what was sent.
+      const outbox = `{ outboundEmails(first: 5, filter: { status: [SENT] }) {
+        totalCount nodes { id to subject status createdAt sentAt messageId kind transport text } } }`;
+      const admin = await server.raw(outbox, {}, await server.login('admin@example.com'));
+      const listed = (
+        admin.data as {
+          outboundEmails: {
+            nodes: { messageId: string; to: string; transport: string; text: string }[];
+          };
+        }
+      ).outboundEmails.nodes;
+      expect(listed[0]).toMatchObject({
+        messageId: message.delivery?.messageId,
+        to: expect.stringContaining(ticket.customer.email),
+        transport: 'outbox',
+      });
+      expect(listed[0].text).toContain('Kept in the outbox');
+      const agent = await server.raw(outbox, {}, token);
+      expect(agent.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     } finally {
       await server.close();
     }

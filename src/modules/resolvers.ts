@@ -23,6 +23,7 @@ import {
 } from './ledger/ledger.resolver';
 import { CustomerOrdersResolver, OrderLineResolver, OrderResolver } from './orders/order.resolver';
 import { ReportingResolver } from './reporting/reporting.resolver';
+import { OutboundEmailResolver } from './operations/outbox.resolver';
 import { OrderLiveResolver } from './orders/order-live.resolver';
 import { TicketLiveResolver } from './support/ticket-live.resolver';
 import {
@@ -38,6 +39,7 @@ import {
 export const RESOLVERS: NonEmptyArray<Function> = [
   NodeQueryResolver,
   AuthResolver,
+  OutboundEmailResolver,
   EmployeeResolver,
   CustomerResolver,
   CatalogResolver,
