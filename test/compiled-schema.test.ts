@@ -12,6 +12,7 @@ import {
 import { getMetadataStorage } from 'type-graphql';
 import type { RequestContext } from '../src/modules/context';
 import { backdeskSchema, GLOBAL_MIDDLEWARES } from '../src/server/schema';
+import { ManualClock } from './support/manual-clock';
 import { startTestServer, type TestServer } from './support/test-server';
 
 /**
@@ -136,12 +137,17 @@ describe('promise-bearing properties', () => {
   let adminId: string;
 
   beforeAll(async () => {
-    // Queries far larger than a client may send: every field within reach, at once.
-    server = await startTestServer({
-      MAX_QUERY_DEPTH: '100',
-      MAX_QUERY_COST: '100000000',
-      MAX_QUERY_TOKENS: '1000000',
-    });
+    // Queries far larger than a client may send: every field within reach, at once. The clock
+    // stands still, so that what is made from the time (signed download URLs) answers the same
+    // on both runs of a query.
+    server = await startTestServer(
+      {
+        MAX_QUERY_DEPTH: '100',
+        MAX_QUERY_COST: '100000000',
+        MAX_QUERY_TOKENS: '1000000',
+      },
+      { clock: new ManualClock() },
+    );
     token = await server.login('admin@example.com');
     const me = await server.raw('{ me { id } }', {}, token);
     adminId = (me.data as { me: { id: string } }).me.id;
@@ -169,6 +175,22 @@ describe('promise-bearing properties', () => {
     );
     await change(
       'runPayroll(input: { periodStart: "2030-01-01", periodEnd: "2030-01-31" }) { userErrors { code } }',
+    );
+    // A note that carries a file (uploaded through POST /attachments), on the ticket first in
+    // the queue: a note leaves its place in the queue, and it is the ticket's last message.
+    const tickets = await server.raw('{ tickets(first: 1) { nodes { id } } }', {}, token);
+    const ticketId = (tickets.data as { tickets: { nodes: { id: string }[] } }).tickets.nodes[0].id;
+    const form = new FormData();
+    form.append('ticketId', ticketId);
+    form.append('file', new Blob(['a line of text\n']), 'notes.txt');
+    const uploaded = await fetch(`${server.baseUrl}/attachments`, {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const attachment = (await uploaded.json()) as { id: string };
+    await change(
+      `replyToTicket(input: { ticketId: "${ticketId}", body: "Attached", internal: true, attachmentIds: ["${attachment.id}"] }) { userErrors { code } }`,
     );
   });
 

@@ -33,6 +33,10 @@ import {
   TicketMessageResolver,
   TicketResolver,
 } from './support/support.resolver';
+import {
+  AttachmentResolver,
+  TicketMessageAttachmentsResolver,
+} from './support/ticket-attachments.resolver';
 
 /** Every resolver in the schema. A new module's resolvers are added here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -61,6 +65,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   HistoryActorResolver,
   TicketResolver,
   TicketMessageResolver,
+  TicketMessageAttachmentsResolver,
+  AttachmentResolver,
   MacroResolver,
   CustomerTicketsResolver,
   OrderTicketsResolver,

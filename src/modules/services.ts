@@ -15,6 +15,8 @@ import { systemClock, type Clock } from './common/clock';
 import type { Outbox } from '../mail/outbox';
 import type { ReplyAddresses } from '../mail/reply-address';
 import { TicketMail } from './support/ticket-mail';
+import { TicketAttachmentService } from './support/ticket-attachments.service';
+import type { SignedLinks } from './common/signed-links';
 
 /** The business services, wired to each other. They need nothing from the outside. */
 export interface DomainServices {
@@ -34,6 +36,8 @@ export interface DomainServices {
 /** Every service, created once per process and shared by every request. */
 export interface Services extends DomainServices {
   auth: AuthService;
+  /** Files on tickets: uploads and downloads (`/attachments`). */
+  attachments: TicketAttachmentService;
 }
 
 export interface DomainSettings {
@@ -74,6 +78,8 @@ export function createServices(deps: {
   settings: DomainSettings;
   /** Outbound mail: public replies are mailed through it. */
   mail: { outbox: Outbox; addresses: ReplyAddresses };
+  /** Signed download links, and the largest attachment kept (bytes). */
+  attachments: { links: SignedLinks; maxBytes: number };
 }): Services {
   const domain = createDomainServices(deps.settings);
   domain.support.mailRepliesWith(
@@ -82,5 +88,10 @@ export function createServices(deps: {
   const auth = new AuthService(deps.sessions, domain.employees, deps.settings.clock);
   // Other instances hear of the change through the event log (server/start.ts).
   domain.employees.onAccessChange((employeeId) => auth.forgetEmployee(employeeId));
-  return { ...domain, auth };
+  const attachments = new TicketAttachmentService(
+    deps.attachments.links,
+    deps.attachments.maxBytes,
+    deps.settings.clock ?? systemClock,
+  );
+  return { ...domain, auth, attachments };
 }

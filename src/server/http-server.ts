@@ -20,6 +20,7 @@ import type { Metrics } from './metrics';
 import { apolloPlugins, maskingFormatter } from './apollo-plugins';
 import { compiledExecution } from './compiled-execution';
 import { answerGraphQL, isGraphQLRequest, refuse } from './graphql-http';
+import { attachmentEndpoint, isAttachmentRequest } from './attachment-http';
 import { requestLog } from './request-log';
 import { attachGraphQLWebSocket } from './websocket';
 import { webApp } from './web-app';
@@ -183,12 +184,18 @@ export async function startServer(
 
   // The agent console at / and GraphiQL at /graphiql (built into dist/web/).
   app.use(webApp());
+  // Uploads and downloads of ticket files, without express too (attachment-http.ts).
+  const attachments = attachmentEndpoint({ orm, services, logger });
 
   // GraphQL over HTTP has one handler, without express (graphql-http.ts); express serves the rest.
   httpServer.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
     log(req, res, () => {
+      if (isAttachmentRequest(req)) {
+        if (withinRequestLimits(req, res)) attachments(req, res, requestId);
+        return;
+      }
       if (!isGraphQLRequest(req)) return void app(req, res);
       if (!withinRequestLimits(req, res)) return;
       answerGraphQL(req, res, apollo, () => contextFor(req, requestId)).catch((error: unknown) => {

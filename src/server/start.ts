@@ -23,6 +23,7 @@ import { MailSender } from '../mail/sender';
 import { Outbox } from '../mail/outbox';
 import { ReplyAddresses } from '../mail/reply-address';
 import { systemClock } from '../modules/common/clock';
+import { SignedLinks } from '../modules/common/signed-links';
 import { createHmac } from 'node:crypto';
 
 export interface Backdesk {
@@ -75,6 +76,13 @@ export async function startBackdesk(
         clock: options.clock,
       },
       mail: { outbox, addresses },
+      attachments: {
+        links: new SignedLinks(
+          createHmac('sha256', jwt.secret).update('backdesk download links').digest(),
+          clock,
+        ),
+        maxBytes: config.mail.maxAttachmentBytes,
+      },
     });
     jobs.define(sender.definition());
     await jobs.start();

@@ -1,7 +1,9 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Viewer } from '../common/viewer';
 import type { RequestContext } from '../context';
+import { Attachment } from '../../mail/mail.entity';
 import {
+  defineGroupLoader,
   defineLoader,
   joinOne,
   readPage,
@@ -143,6 +145,21 @@ export function lastMessageOf(
   if (joined !== undefined) return joined;
   return lastMessageOfTicket[notes(withNotes)].load(context, ticket.id);
 }
+
+/**
+ * The files of messages, oldest first: those received by email and the uploads a reply carried.
+ * Without their bytes (a lazy column), which only the download reads.
+ */
+export const attachmentsOfMessage = defineGroupLoader(
+  'support.attachmentsOfMessage',
+  (context, messageIds) =>
+    readRows(context, Attachment, {
+      alias: 'a',
+      rest: 'WHERE a.ticket_message_id = ANY(?) ORDER BY a.ticket_message_id, a.id',
+      params: [messageIds],
+    }),
+  (attachment) => attachment.ticketMessageId ?? 0,
+);
 
 /** The tickets about an order, newest first. */
 export const ticketsOfOrder = defineLoader<number, Ticket[]>(

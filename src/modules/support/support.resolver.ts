@@ -249,8 +249,11 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     input: ReplyToTicketInput,
     @Ctx() context: RequestContext,
   ) {
+    const attachmentIds = (input.attachmentIds ?? []).map((attachmentId, index) =>
+      parseGlobalId(attachmentId, 'Attachment', `input.attachmentIds.${index}`),
+    );
     return ticketMutation(context, input.ticketId, (viewer, id) =>
-      context.services.support.reply(context, viewer, { ...input, ticketId: id }),
+      context.services.support.reply(context, viewer, { ...input, ticketId: id, attachmentIds }),
     );
   }
 

@@ -38,6 +38,7 @@ import { runSql } from '../../db/sql';
 import { type Row, findRowsById } from '../../read';
 import type { RequestScope } from '../common/scope';
 import type { TicketMail } from './ticket-mail';
+import { attachUploads } from './ticket-attachments';
 
 export const SUPPORT_ROLES: readonly Role[] = [Role.SUPPORT_AGENT, Role.SUPPORT_LEAD];
 const MAX_BODY = 20_000;
@@ -314,11 +315,14 @@ export class SupportService implements TerminationListener {
       internal?: boolean | null;
       idempotencyKey?: string | null;
       expectedVersion?: number | null;
+      /** Uploads of this ticket that no message carries yet (see ticket-attachments.ts). */
+      attachmentIds?: readonly number[] | null;
     },
   ): Promise<{ ticket: Ticket; message: TicketMessage }> {
     const body = requiredText(input.body, ['input', 'body'], MAX_BODY);
     const internal = input.internal ?? false;
     const key = input.idempotencyKey ?? null;
+    const attachmentIds = input.attachmentIds ?? [];
     let message: TicketMessage | undefined;
     const idempotency =
       key === null
@@ -326,7 +330,12 @@ export class SupportService implements TerminationListener {
         : {
             scope: 'replyToTicket',
             key,
-            hash: requestHash({ ticketId: input.ticketId, body, internal }),
+            hash: requestHash({
+              ticketId: input.ticketId,
+              body,
+              internal,
+              ...(attachmentIds.length ? { attachmentIds } : {}),
+            }),
           };
     const { ticket, replayedResultId } = await this.change(
       em,
@@ -342,10 +351,11 @@ export class SupportService implements TerminationListener {
           internal,
           createdAt: now,
         });
+        const attached = await attachUploads(tx, locked.id, message.id, attachmentIds);
         if (idempotency)
           await completeIdempotencyKey(tx, idempotency.scope, idempotency.key, message.id);
         if (!internal && !locked.firstRespondedAt) locked.firstRespondedAt = now;
-        if (!internal) await this.mail?.replyAdded(tx, locked, message);
+        if (!internal) await this.mail?.replyAdded(tx, locked, message, attached);
         return {
           type: 'MESSAGE_ADDED',
           payload: { messageId: message.id, internal, authorKind: MessageAuthorKind.AGENT },

@@ -7,6 +7,8 @@ import { CustomerObject } from '../customers/customer.types';
 import { EmployeeObject } from '../employees/employee.types';
 import { OrderObject } from '../orders/order.types';
 import { OutboundEmailStatus } from '../../mail/mail.entity';
+import { MAX_ATTACHMENTS_PER_MESSAGE } from './ticket-attachments';
+import { AttachmentObject } from './ticket-attachments.types';
 import {
   AutoAssignMode,
   MessageAuthorKind,
@@ -144,6 +146,9 @@ export class TicketMessageObject extends Node {
 
   @Field(() => Date, { description: 'When it was written.' })
   createdAt!: Date;
+
+  @Field(() => [AttachmentObject], { description: 'The files it carries, oldest first.' })
+  attachments!: unknown;
 }
 
 export const TicketMessageConnection = Connection(TicketMessageObject, 'TicketMessage', 'message');
@@ -514,6 +519,16 @@ export class ReplyToTicketInput {
   @IsString()
   @MaxLength(200)
   idempotencyKey?: string | null;
+
+  @Field(() => [ID], {
+    nullable: true,
+    description:
+      'Files uploaded to this ticket (`POST /attachments`) that no message carries yet; a public reply mails them with it.',
+  })
+  @IsOptional()
+  @ArrayMaxSize(MAX_ATTACHMENTS_PER_MESSAGE)
+  @IsString({ each: true })
+  attachmentIds?: string[] | null;
 
   @Field(() => Int, {
     nullable: true,

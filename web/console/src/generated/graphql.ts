@@ -80,6 +80,8 @@ export type QueueMovement =
 
 /** A public reply or an internal note. */
 export type ReplyToTicketInput = {
+  /** Files uploaded to this ticket (`POST /attachments`) that no message carries yet; a public reply mails them with it. */
+  attachmentIds?: Array<string | number> | null | undefined;
   /** The text. */
   body: string;
   /** Refuse (`STALE_TICKET`) if the ticket changed since this version. */
