@@ -23,6 +23,7 @@ import {
 } from './ledger/ledger.resolver';
 import { CustomerOrdersResolver, OrderLineResolver, OrderResolver } from './orders/order.resolver';
 import { ReportingResolver } from './reporting/reporting.resolver';
+import { OperationsResolver } from './operations/operations.resolver';
 import { OrderLiveResolver } from './orders/order-live.resolver';
 import { TicketLiveResolver } from './support/ticket-live.resolver';
 import {
@@ -65,4 +66,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   TicketLiveResolver,
   OrderLiveResolver,
   EventCursorResolver,
+  OperationsResolver,
 ];
