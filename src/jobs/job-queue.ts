@@ -26,7 +26,7 @@ export interface JobDefinition<T extends object> {
   expireInSeconds: number;
   /** Runs of this kind at once in one process. */
   concurrency?: number;
-  /** `singleton`: at most one queued and one running at a time (sweeps). */
+  /** `singleton`: at most one running at a time across instances (sweeps); more may wait. */
   policy?: 'standard' | 'singleton';
   /** Cron schedule (UTC, minute precision): fires once across every instance. */
   cron?: string;
@@ -36,6 +36,11 @@ export interface JobDefinition<T extends object> {
 export interface EnqueueOptions {
   /** Not before this time. */
   startAfter?: Date;
+  /**
+   * Not before this many seconds from now, by the database's clock (pg-boss's); for a time worked
+   * out from the injected clock, which tests move while pg-boss keeps the real time.
+   */
+  delaySeconds?: number;
   /** At most one job with this key is queued at a time (in a `singleton` queue, any key). */
   singletonKey?: string;
 }
@@ -137,22 +142,46 @@ export class JobQueue {
   }
 
   /**
-   * Enqueues a job. Given a transaction, the job is written in it: it exists only if the
-   * transaction commits. Without one it is written at once.
+   * Enqueues a job and answers its id (null when the queue's policy refused a duplicate). Given a
+   * transaction, the job is written in it: it exists only if the transaction commits. Without one
+   * it is written at once.
    */
   async enqueue<T extends object>(
     em: EntityManager | undefined,
     name: string,
     data: T,
     options: EnqueueOptions = {},
-  ): Promise<void> {
+  ): Promise<string | null> {
     if (!this.definitions.has(name)) throw new Error(`no job is defined as ${name}`);
     const transaction = em?.getTransactionContext<Knex.Transaction>();
-    await this.boss.send(name, data, {
+    const delay = options.delaySeconds === undefined ? 0 : Math.ceil(options.delaySeconds);
+    return this.boss.send(name, data, {
       ...(options.startAfter ? { startAfter: options.startAfter } : {}),
+      ...(delay > 0 ? { startAfter: delay } : {}),
       ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
       ...(em && transaction ? { db: inTransactionOf(em, transaction) } : {}),
     });
+  }
+
+  /** Whether a job of this kind waits to start within `seconds` from now (created or retrying). */
+  async isQueuedWithin(name: string, seconds: number): Promise<boolean> {
+    const { rows } = await this.boss.getDb().executeSql(
+      `SELECT EXISTS (SELECT 1 FROM ${JOB_SCHEMA}.job
+          WHERE name = $1 AND state IN ('created', 'retry')
+            AND start_after <= now() + $2 * interval '1 second') AS queued`,
+      [name, seconds],
+    );
+    return (rows as { queued: boolean }[])[0]?.queued === true;
+  }
+
+  /**
+   * Runs a job's handler here and now, outside the queue (no record, no retry): for a sweep that
+   * must run at once, such as two at the same time in a concurrency test.
+   */
+  async runNow<T extends object>(name: string, data: T): Promise<void> {
+    const definition = this.definitions.get(name);
+    if (!definition) throw new Error(`no job is defined as ${name}`);
+    await definition.handle(data, { id: 'direct', retryCount: 0, lastAttempt: true });
   }
 
   /** Jobs per queue and state, as pg-boss holds them now (not the archive). */

@@ -24,6 +24,7 @@ import {
 import { CustomerOrdersResolver, OrderLineResolver, OrderResolver } from './orders/order.resolver';
 import { ReportingResolver } from './reporting/reporting.resolver';
 import { OutboundEmailResolver } from './operations/outbox.resolver';
+import { OperationsResolver } from './operations/operations.resolver';
 import { OrderLiveResolver } from './orders/order-live.resolver';
 import { TicketLiveResolver } from './support/ticket-live.resolver';
 import {
@@ -73,4 +74,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   TicketLiveResolver,
   OrderLiveResolver,
   EventCursorResolver,
+  OperationsResolver,
 ];

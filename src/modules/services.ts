@@ -76,14 +76,20 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
 export function createServices(deps: {
   sessions: SessionTokens;
   settings: DomainSettings;
-  /** Outbound mail: public replies are mailed through it. */
-  mail: { outbox: Outbox; addresses: ReplyAddresses };
+  /** Outbound mail: public replies and SLA alerts are mailed through it; links start with `publicUrl`. */
+  mail: { outbox: Outbox; addresses: ReplyAddresses; publicUrl: string };
   /** Signed download links, and the largest attachment kept (bytes). */
   attachments: { links: SignedLinks; maxBytes: number };
 }): Services {
   const domain = createDomainServices(deps.settings);
   domain.support.mailRepliesWith(
-    new TicketMail(deps.mail.outbox, deps.mail.addresses, domain.customers, domain.employees),
+    new TicketMail(
+      deps.mail.outbox,
+      deps.mail.addresses,
+      domain.customers,
+      domain.employees,
+      deps.mail.publicUrl,
+    ),
   );
   const auth = new AuthService(deps.sessions, domain.employees, deps.settings.clock);
   // Other instances hear of the change through the event log (server/start.ts).

@@ -14,6 +14,8 @@ import type { Clock } from '../modules/common/clock';
 import { ENTITIES } from '../modules/entities';
 import { isEmptyDatabase, seedDemoData } from '../modules/seed';
 import { createServices } from '../modules/services';
+import { PendingAutoSolve } from '../modules/support/pending-auto-solve';
+import { SlaSweep } from '../modules/support/sla-sweep';
 import { startServer, type RunningServer } from './http-server';
 import type { Logger } from '../logger';
 import { Metrics } from './metrics';
@@ -75,7 +77,7 @@ export async function startBackdesk(
         payrollWithholdingBasisPoints: config.payrollWithholdingBasisPoints,
         clock: options.clock,
       },
-      mail: { outbox, addresses },
+      mail: { outbox, addresses, publicUrl: config.mail.publicUrl },
       attachments: {
         links: new SignedLinks(
           createHmac('sha256', jwt.secret).update('backdesk download links').digest(),
@@ -85,6 +87,15 @@ export async function startBackdesk(
       },
     });
     jobs.define(sender.definition());
+    jobs.define(new SlaSweep(database.orm, services.support, jobs, clock).definition());
+    jobs.define(
+      new PendingAutoSolve(
+        database.orm,
+        services.support,
+        config.jobs.pendingAutoSolveDays,
+        logger,
+      ).definition(),
+    );
     await jobs.start();
     if (config.jobs.runWorkers) await jobs.work();
     const metrics = new Metrics();

@@ -68,6 +68,8 @@ export async function startTestServer(
     DEMO_SEED: 'true',
     LOG_LEVEL: 'silent',
     SHUTDOWN_GRACE_MS: '2000',
+    // Solving pending tickets runs on a cron no test controls: off unless a test turns it on.
+    PENDING_AUTO_SOLVE_DAYS: '0',
     ...env,
   });
   const backdesk = await startBackdesk(

@@ -453,6 +453,12 @@ export class EmployeeService {
     return rows.map((row) => Number(row.id));
   }
 
+  /** The active employees who hold one of the roles, as plain rows in id order (alerts go to them). */
+  async activeInRole(tx: EntityManager, roles: readonly Role[]): Promise<Row<Employee>[]> {
+    const rows = await findRowsById(tx, Employee, await this.activeIdsInRole(tx, roles));
+    return rows.sort((a, b) => a.id - b.id);
+  }
+
   /** An employee as the target of another table's relation (an assignee), without reading it. */
   reference(tx: EntityManager, id: number): Employee {
     return tx.getReference(Employee, id);

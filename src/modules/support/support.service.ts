@@ -18,9 +18,12 @@ import {
   applyDeadlines,
   BREACHED_SQL,
   DEFAULT_SLA,
+  isBreached,
   nextDeadline,
   PAUSED_STATUSES,
   PRIORITY_RANK,
+  SLA_TARGET_SQL,
+  SlaTarget,
 } from './sla';
 import {
   AutoAssignMode,
@@ -78,22 +81,54 @@ export interface TicketSnapshot {
   assigneeId: number | null;
   customerId: number;
   tags: string[];
+  /** Whether an SLA target was missed, as of the snapshot's time; absent in older events. */
+  breached?: boolean;
 }
 
-export function snapshotOf(ticket: Ticket): TicketSnapshot {
+/** The ticket as queue filters see it at `at` (`breached` depends on the time). */
+export function snapshotOf(ticket: Ticket, at: Date): TicketSnapshot {
   return {
     status: ticket.status,
     priority: ticket.priority,
     assigneeId: ticket.assignee?.id ?? null,
     customerId: ticket.customer.id,
     tags: [...ticket.tags],
+    breached: isBreached(ticket, at),
   };
+}
+
+/**
+ * When the ticket's latest event was recorded, by the clock: its last change, or the recorded
+ * breach of a target (which changes no other column). A change's `before` snapshot is taken as of
+ * then, so it says what queues last heard: a ticket that breached silently since (before the
+ * sweep announced it) enters the breached queue with the change, rather than "staying" in a queue
+ * that never had it.
+ */
+function lastAnnouncedAt(ticket: Ticket): Date {
+  let latest = ticket.updatedAt;
+  for (const recorded of [ticket.firstResponseBreachedAt, ticket.resolutionBreachedAt])
+    if (recorded && recorded > latest) latest = recorded;
+  return latest;
+}
+
+/** The snapshot queues last heard of, for the `before` of the next event. */
+function announcedSnapshotOf(ticket: Ticket): TicketSnapshot {
+  return snapshotOf(ticket, lastAnnouncedAt(ticket));
 }
 
 interface TicketChange {
   type: 'UPDATED' | 'ASSIGNED' | 'STATUS_CHANGED' | 'MESSAGE_ADDED' | 'MERGED';
   payload: Record<string, unknown>;
 }
+
+/** A target's breach as the SLA sweep records it (support leads are alerted of each). */
+export interface SlaBreach {
+  ticket: Ticket;
+  target: SlaTarget;
+  dueAt: Date;
+}
+
+const DAY = 24 * 3600_000;
 
 function normaliseTags(tags: readonly string[] | null | undefined): string[] {
   const result = [...new Set((tags ?? []).map((tag) => tag.trim().toLowerCase()).filter(Boolean))];
@@ -144,7 +179,7 @@ export class SupportService implements TerminationListener {
 
   private mail: TicketMail | undefined;
 
-  /** Public replies are mailed to the customer through this (none: the demo seed, some tests). */
+  /** Public replies go to the customer, and SLA alerts to leads, through this (none: the demo seed). */
   mailRepliesWith(mail: TicketMail): void {
     this.mail = mail;
   }
@@ -217,7 +252,7 @@ export class SupportService implements TerminationListener {
           channel,
           orderId: order?.id ?? null,
           before: null,
-          after: snapshotOf(ticket),
+          after: snapshotOf(ticket, now),
         },
         actorId: viewer.employeeId,
       });
@@ -465,7 +500,7 @@ export class SupportService implements TerminationListener {
       const moved = await tx.count(TicketMessage, { ticket: sourceId });
       await tx.nativeUpdate(TicketMessage, { ticket: sourceId }, { ticket: targetId });
       const now = this.clock.now();
-      const before = { source: snapshotOf(source), target: snapshotOf(target) };
+      const before = { source: announcedSnapshotOf(source), target: announcedSnapshotOf(target) };
       const sourceFrom = source.status;
       this.moveTo(source, TicketStatus.CLOSED);
       source.mergedIntoId = targetId;
@@ -498,7 +533,7 @@ export class SupportService implements TerminationListener {
           from: sourceFrom,
           to: TicketStatus.CLOSED,
           before: before.source,
-          after: snapshotOf(source),
+          after: snapshotOf(source, now),
         },
         actorId: viewer.employeeId,
       });
@@ -506,7 +541,12 @@ export class SupportService implements TerminationListener {
         streamType: 'Ticket',
         streamId: targetId,
         type: 'MERGED',
-        payload: { ...common, role: 'TARGET', before: before.target, after: snapshotOf(target) },
+        payload: {
+          ...common,
+          role: 'TARGET',
+          before: before.target,
+          after: snapshotOf(target, now),
+        },
         actorId: viewer.employeeId,
       });
       return { ticket: target, source };
@@ -579,7 +619,7 @@ export class SupportService implements TerminationListener {
     );
     const now = this.clock.now();
     for (const ticket of open) {
-      const before = snapshotOf(ticket);
+      const before = announcedSnapshotOf(ticket);
       ticket.assignee = null;
       ticket.version += 1;
       ticket.updatedAt = now;
@@ -592,11 +632,140 @@ export class SupportService implements TerminationListener {
           to: null,
           reason: 'ASSIGNEE_TERMINATED',
           before,
-          after: snapshotOf(ticket),
+          after: snapshotOf(ticket, now),
         },
         actorId,
       });
     }
+  }
+
+  /**
+   * Records the breaches of one SLA target that no event announced yet, for up to `limit` tickets
+   * in one transaction, and answers how many it recorded. Each ticket is locked (in id order) and
+   * gets the target's recorded time (`firstResponseBreachedAt` / `resolutionBreachedAt`), one
+   * SLA_BREACHED event by the system, and the leads' alerts, all in this transaction. A sweep
+   * running at the same time waits for the locks, and PostgreSQL then checks the rows again and
+   * leaves out the ones just recorded: each target is announced once, ever. The ticket's version
+   * stays: nothing an agent edits changed, only the time.
+   */
+  async recordSlaBreaches({ em }: RequestScope, target: SlaTarget, limit: number): Promise<number> {
+    const sql = SLA_TARGET_SQL[target];
+    return inTransaction(em, async (tx) => {
+      const now = this.clock.now();
+      const locked = await runSql<{ id: string }>(
+        tx,
+        `SELECT id FROM ticket WHERE ${sql.watched} AND ${sql.breached}
+          ORDER BY id LIMIT ? FOR UPDATE`,
+        [now, limit],
+      );
+      if (locked.length === 0) return 0;
+      const tickets = await tx.find(
+        Ticket,
+        { id: { $in: locked.map((row) => Number(row.id)) } },
+        { orderBy: { id: 'asc' } },
+      );
+      const breaches: (SlaBreach & { before: TicketSnapshot })[] = [];
+      for (const ticket of tickets) {
+        const before = announcedSnapshotOf(ticket);
+        const dueAt =
+          target === SlaTarget.FIRST_RESPONSE ? ticket.firstResponseDueAt : ticket.resolutionDueAt;
+        if (target === SlaTarget.FIRST_RESPONSE) ticket.firstResponseBreachedAt = now;
+        else ticket.resolutionBreachedAt = now;
+        breaches.push({ ticket, target, dueAt, before });
+      }
+      await tx.flush();
+      for (const { ticket, dueAt, before } of breaches) {
+        await recordEvent(tx, {
+          streamType: 'Ticket',
+          streamId: ticket.id,
+          type: 'SLA_BREACHED',
+          payload: { target, dueAt, before, after: snapshotOf(ticket, now) },
+          actorId: null,
+        });
+      }
+      await this.mail?.slaBreached(tx, breaches);
+      return tickets.length;
+    });
+  }
+
+  /**
+   * The earliest deadline still ahead of an open target whose breach is not recorded (when the
+   * SLA sweep should look next), or null when none is.
+   */
+  async nextSlaDeadline({ em }: RequestScope): Promise<Date | null> {
+    const now = this.clock.now();
+    const earliest = (target: SlaTarget) => {
+      const { watched, open, dueColumn } = SLA_TARGET_SQL[target];
+      return `(SELECT min(${dueColumn}) FROM ticket WHERE ${watched} AND ${open} AND ${dueColumn} > ?)`;
+    };
+    // Timestamps come back as text from raw SQL (MikroORM's type parsers), as in the read layer.
+    const [row] = await runSql<{ next: string | Date | null }>(
+      em,
+      `SELECT least(${earliest(SlaTarget.FIRST_RESPONSE)}, ${earliest(SlaTarget.RESOLUTION)}) AS next`,
+      [now, now],
+    );
+    return row?.next == null ? null : new Date(row.next);
+  }
+
+  /**
+   * PENDING tickets whose customer has not answered for `days` days or more by the clock (pending
+   * since `pausedAt`), in id order after `afterId`, up to `limit`.
+   */
+  async pendingUnansweredFor(
+    { em }: RequestScope,
+    days: number,
+    afterId: number,
+    limit: number,
+  ): Promise<number[]> {
+    const cutoff = new Date(this.clock.now().getTime() - days * DAY);
+    const rows = await runSql<{ id: string }>(
+      em,
+      `SELECT id FROM ticket WHERE status = ? AND paused_at <= ? AND id > ? ORDER BY id LIMIT ?`,
+      [TicketStatus.PENDING, cutoff, afterId, limit],
+    );
+    return rows.map((row) => Number(row.id));
+  }
+
+  /**
+   * Solves a PENDING ticket whose customer has not answered for `days` days, as the system: its
+   * status logic (lock, version, STATUS_CHANGED event) with an internal note that says why.
+   * Answers false, changing nothing, when the ticket no longer qualifies (the customer answered,
+   * or an agent moved it, since it was found).
+   */
+  async autoSolvePending({ em }: RequestScope, ticketId: number, days: number): Promise<boolean> {
+    let solved = false;
+    const solve = this.change(em, null, ticketId, null, async (tx, ticket) => {
+      const now = this.clock.now();
+      const cutoff = new Date(now.getTime() - days * DAY);
+      if (ticket.status !== TicketStatus.PENDING || !ticket.pausedAt || ticket.pausedAt > cutoff)
+        return null;
+      await addMessage(tx, ticket, {
+        authorKind: MessageAuthorKind.AGENT,
+        authorId: null,
+        internal: true,
+        body: `Solved automatically: the customer had not answered for ${days} ${days === 1 ? 'day' : 'days'}.`,
+        createdAt: now,
+      });
+      this.moveTo(ticket, TicketStatus.SOLVED);
+      solved = true;
+      return {
+        type: 'STATUS_CHANGED',
+        payload: {
+          from: TicketStatus.PENDING,
+          to: TicketStatus.SOLVED,
+          reason: 'NO_CUSTOMER_ANSWER',
+          days,
+        },
+      };
+    });
+    try {
+      await solve;
+    } catch (error) {
+      // Closed since it was found: nothing to solve.
+      if (error instanceof BusinessRuleError) return false;
+      throw error;
+    }
+    return solved;
   }
 
   async createMacro(
@@ -769,13 +938,15 @@ export class SupportService implements TerminationListener {
    * The one way a ticket changes: lock it, check the version the agent saw (STALE_TICKET), refuse
    * changes to CLOSED tickets, apply the change, open a NEW ticket on the first agent action,
    * bump the version, recompute the next deadline and record the event with before/after.
+   * `viewer` null is the system (the event has no actor); `apply` answering null changed nothing
+   * (no version, no event).
    */
   private async change(
     em: EntityManager,
-    viewer: Viewer,
+    viewer: Viewer | null,
     ticketId: number,
     expectedVersion: number | null | undefined,
-    apply: (tx: EntityManager, ticket: Ticket) => Promise<TicketChange>,
+    apply: (tx: EntityManager, ticket: Ticket) => Promise<TicketChange | null>,
     options: {
       agentAction?: boolean;
       idempotency?: { scope: string; key: string; hash: string };
@@ -812,8 +983,9 @@ export class SupportService implements TerminationListener {
           ['input', 'ticketId'],
         );
       }
-      const before = snapshotOf(ticket);
+      const before = announcedSnapshotOf(ticket);
       const change = await apply(tx, ticket);
+      if (change === null) return { ticket };
       if ((options.agentAction ?? true) && ticket.status === TicketStatus.NEW)
         this.moveTo(ticket, TicketStatus.OPEN);
       ticket.version += 1;
@@ -824,8 +996,13 @@ export class SupportService implements TerminationListener {
         streamType: 'Ticket',
         streamId: ticket.id,
         type: change.type,
-        payload: { ...change.payload, version: ticket.version, before, after: snapshotOf(ticket) },
-        actorId: viewer.employeeId,
+        payload: {
+          ...change.payload,
+          version: ticket.version,
+          before,
+          after: snapshotOf(ticket, ticket.updatedAt),
+        },
+        actorId: viewer?.employeeId ?? null,
       });
       return { ticket };
     });

@@ -42,6 +42,7 @@ export enum TicketEventType {
   STATUS_CHANGED = 'STATUS_CHANGED',
   MESSAGE_ADDED = 'MESSAGE_ADDED',
   MERGED = 'MERGED',
+  SLA_BREACHED = 'SLA_BREACHED',
 }
 
 export enum QueueMovement {
@@ -60,6 +61,10 @@ registerEnumType(TicketEventType, {
     STATUS_CHANGED: { description: 'Its status changed.' },
     MESSAGE_ADDED: { description: 'A reply, note or customer message was added.' },
     MERGED: { description: 'It was merged into another ticket, or another ticket into it.' },
+    SLA_BREACHED: {
+      description:
+        'It missed an SLA target: `changes.target` is FIRST_RESPONSE or RESOLUTION, `changes.dueAt` the deadline. Announced once per target, by the system.',
+    },
   },
 });
 
@@ -176,9 +181,19 @@ interface TicketEventArgs {
 }
 
 const READ = Permissions.support.read;
-/** Filter fields that need the ticket's current row (the others are answered by the event's snapshots). */
-const needsRow = (filter: TicketListFilter) =>
-  filter.breached != null || Boolean(filter.search?.trim());
+
+/**
+ * The filter fields that only the ticket's current row answers: a search, and `breached` for
+ * events recorded before snapshots carried it (the others are answered by the event's snapshots).
+ */
+function rowFilterOf(
+  filter: TicketListFilter,
+  snapshot: TicketSnapshot | undefined,
+): { breached: boolean | null; search: string | null } | null {
+  const breached = snapshot?.breached === undefined ? (filter.breached ?? null) : null;
+  const search = filter.search?.trim() ? filter.search : null;
+  return breached === null && search === null ? null : { breached, search };
+}
 
 function matchesSnapshot(
   filter: TicketListFilter,
@@ -194,21 +209,25 @@ function matchesSnapshot(
   if (filter.unassigned === false && snapshot.assigneeId === null) return false;
   if (filter.customerId != null && snapshot.customerId !== filter.customerId) return false;
   if (filter.tag && !snapshot.tags.includes(filter.tag.trim().toLowerCase())) return false;
+  // Breached as of the change (the SLA sweep's SLA_BREACHED event is the change when the clock
+  // alone crossed a deadline); older events without it leave `breached` to the row check.
+  if (
+    filter.breached != null &&
+    snapshot.breached !== undefined &&
+    snapshot.breached !== filter.breached
+  )
+    return false;
   return true;
 }
 
-/** Whether the ticket's current row passes the filters a snapshot cannot answer (breached, search); batched per event. */
+/** Whether the ticket's current row passes the filters a snapshot cannot answer; batched per event. */
 async function matchesRow(
   context: RequestContext,
   viewer: Viewer,
-  filter: TicketListFilter,
+  filter: { breached: boolean | null; search: string | null },
   ticketId: number,
 ): Promise<boolean> {
-  return ticketPassesRowFilter.load(context, {
-    ticketId,
-    filter: { breached: filter.breached, search: filter.search },
-    viewer,
-  });
+  return ticketPassesRowFilter.load(context, { ticketId, filter, viewer });
 }
 
 interface TicketEventPayload {
@@ -247,8 +266,9 @@ function ticketEventFeed({
       const before = matchesSnapshot(filter, ticketId, payload.before);
       const now = matchesSnapshot(filter, ticketId, payload.after);
       // Most queues are answered by the snapshots alone, with no query and no await.
-      if (!now || !needsRow(filter)) return movement(event, before, now);
-      return matchesRow(eventContext, viewer, filter, ticketId).then((row) =>
+      const rowFilter = rowFilterOf(filter, payload.after);
+      if (!now || !rowFilter) return movement(event, before, now);
+      return matchesRow(eventContext, viewer, rowFilter, ticketId).then((row) =>
         movement(event, before, row),
       );
     },

@@ -1,10 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { toGlobalId } from '../../graphql/global-id';
 import { OutboundEmailKind } from '../../mail/mail.entity';
 import type { Outbox } from '../../mail/outbox';
 import type { ReplyAddresses } from '../../mail/reply-address';
 import { threadHeaders } from '../../mail/thread';
 import type { CustomerService } from '../customers/customer.service';
 import type { EmployeeService } from '../employees/employee.service';
+import { Role } from '../common/role';
+import { SlaTarget } from './sla';
+import type { SlaBreach } from './support.service';
 import type { Ticket, TicketMessage } from './ticket.entity';
 
 /** Marks where the customer's answer ends; what follows it in their reply is our quote. */
@@ -17,8 +21,20 @@ const escapeHtml = (text: string) =>
       ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] ?? char,
   );
 
+const TARGET_NAMES: Record<SlaTarget, string> = {
+  [SlaTarget.FIRST_RESPONSE]: 'first response',
+  [SlaTarget.RESOLUTION]: 'resolution',
+};
+
+/** `2030-01-07 10:00 UTC` */
+const utcMinute = (at: Date) => `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+/** A display name and address, as a To header. */
+const mailbox = (name: string | null, address: string) =>
+  name ? `"${name.replace(/["\\]/g, '')}" <${address}>` : address;
+
 /**
- * The emails a ticket sends its customer. A public reply on a ticket whose customer has an
+ * The emails a ticket sends its customer, and its alerts to support leads. A public reply on a ticket whose customer has an
  * address is mailed, whatever the channel it came in by: queued in the reply's transaction, with
  * the ticket's threading headers and its signed reply address.
  */
@@ -28,6 +44,8 @@ export class TicketMail {
     private readonly addresses: ReplyAddresses,
     private readonly customers: CustomerService,
     private readonly employees: EmployeeService,
+    /** Where the server is reached from outside (`PUBLIC_URL`): links in mail start with it. */
+    private readonly publicUrl: string,
   ) {}
 
   /** The ticket's reply address (`support+<token>@domain`). */
@@ -69,9 +87,7 @@ export class TicketMail {
     ].join('\n');
     await this.outbox.queue(tx, {
       kind: OutboundEmailKind.TICKET_REPLY,
-      to: customer.name
-        ? `"${customer.name.replace(/["\\]/g, '')}" <${customer.email}>`
-        : customer.email,
+      to: mailbox(customer.name, customer.email),
       subject: `Re: ${ticket.subject} [${ticket.number}]`,
       text,
       html,
@@ -82,5 +98,43 @@ export class TicketMail {
       ticketMessageId: message.id,
       attachmentIds,
     });
+  }
+
+  /** The console's page of a ticket, in its breached queue (web/console/src/model/router.ts). */
+  consoleLink(ticketId: number): string {
+    return `${this.publicUrl}/queues/breached/tickets/${encodeURIComponent(toGlobalId('Ticket', ticketId))}`;
+  }
+
+  /**
+   * Tells every active support lead of each breach just recorded: one email per lead and breach,
+   * queued in the transaction that recorded it (marked auto-submitted, so no one's autoresponder
+   * answers it).
+   */
+  async slaBreached(tx: EntityManager, breaches: readonly SlaBreach[]): Promise<void> {
+    if (breaches.length === 0) return;
+    const leads = await this.employees.activeInRole(tx, [Role.SUPPORT_LEAD]);
+    for (const { ticket, target, dueAt } of breaches) {
+      const what = TARGET_NAMES[target];
+      const text = [
+        `${ticket.number} "${ticket.subject}" missed its ${what} target.`,
+        '',
+        `Target: ${what}`,
+        `Due: ${utcMinute(dueAt)}`,
+        `Priority: ${ticket.priority}`,
+        `Status: ${ticket.status}`,
+        '',
+        `Open it: ${this.consoleLink(ticket.id)}`,
+      ].join('\n');
+      for (const lead of leads) {
+        await this.outbox.queue(tx, {
+          kind: OutboundEmailKind.SLA_BREACH_ALERT,
+          to: mailbox(lead.name, lead.email),
+          subject: `SLA breach: ${ticket.number} missed its ${what} target`,
+          text,
+          ticketId: ticket.id,
+          autoSubmitted: true,
+        });
+      }
+    }
   }
 }

@@ -40,6 +40,16 @@ export enum TicketChannel {
 /** Stands in for "no deadline" in `nextDueAt`, so the SLA queue order needs no NULL handling. */
 export const NO_DEADLINE = new Date('9999-12-31T00:00:00.000Z');
 
+/**
+ * Tickets whose target may still breach without its breach recorded: not recorded yet, and not
+ * settled in time (still open, or answered / solved late). The SLA sweep reads them through the
+ * partial indexes below, whose predicates these are (sla.ts, `SLA_TARGET_SQL`).
+ */
+export const FIRST_RESPONSE_WATCHED =
+  "first_response_breached_at IS NULL AND coalesce(first_responded_at, solved_at, closed_at, 'infinity'::timestamptz) > first_response_due_at";
+export const RESOLUTION_WATCHED =
+  "resolution_breached_at IS NULL AND coalesce(solved_at, closed_at, paused_at, 'infinity'::timestamptz) > resolution_due_at";
+
 /** A customer's request and the conversation around it. */
 @Entity({ tableName: 'ticket' })
 @Index({ name: 'ticket_queue_due_idx', properties: ['nextDueAt', 'id'] })
@@ -53,6 +63,14 @@ export const NO_DEADLINE = new Date('9999-12-31T00:00:00.000Z');
   name: 'ticket_subject_trgm_idx',
   expression:
     'create index "ticket_subject_trgm_idx" on "ticket" using gin ("subject" gin_trgm_ops)',
+})
+@Index({
+  name: 'ticket_first_response_watch_idx',
+  expression: `create index "ticket_first_response_watch_idx" on "ticket" ("first_response_due_at") where ${FIRST_RESPONSE_WATCHED}`,
+})
+@Index({
+  name: 'ticket_resolution_watch_idx',
+  expression: `create index "ticket_resolution_watch_idx" on "ticket" ("resolution_due_at") where ${RESOLUTION_WATCHED}`,
 })
 export class Ticket {
   [OptionalProps]?:
@@ -68,6 +86,8 @@ export class Ticket {
     | 'closedAt'
     | 'pausedAt'
     | 'pausedSeconds'
+    | 'firstResponseBreachedAt'
+    | 'resolutionBreachedAt'
     | 'mergedIntoId'
     | 'createdAt'
     | 'updatedAt';
@@ -139,6 +159,17 @@ export class Ticket {
   /** Time spent paused so far; the resolution deadline moves later by it. */
   @Property({ type: 'integer' })
   pausedSeconds: number = 0;
+
+  /**
+   * When the first-response target's breach was recorded (its SLA_BREACHED event, by the SLA
+   * sweep); set once and never cleared, so each target is announced once.
+   */
+  @Property({ type: 'timestamptz', nullable: true })
+  firstResponseBreachedAt: Date | null = null;
+
+  /** The same for the resolution target. */
+  @Property({ type: 'timestamptz', nullable: true })
+  resolutionBreachedAt: Date | null = null;
 
   @Property({ type: new BigIntType('number'), nullable: true })
   mergedIntoId: number | null = null;

@@ -151,6 +151,8 @@ export type TicketEventType =
   | 'MERGED'
   /** A reply, note or customer message was added. */
   | 'MESSAGE_ADDED'
+  /** It missed an SLA target: `changes.target` is FIRST_RESPONSE or RESOLUTION, `changes.dueAt` the deadline. Announced once per target, by the system. */
+  | 'SLA_BREACHED'
   /** Its status changed. */
   | 'STATUS_CHANGED'
   /** Subject, priority or tags changed. */

@@ -14,13 +14,11 @@ const ACTIVE: TicketStatus[] = ['NEW', 'OPEN', 'PENDING', 'ON_HOLD'];
 export interface QueueDefinition {
   key: QueueKey;
   label: string;
-  /** The filter of both the list and its live feed: the queue shows exactly what it follows. */
-  filter(viewerId: string): TicketFilter;
   /**
-   * Tickets breach by the clock passing, which no event announces: such a queue also reads its
-   * list again this often.
+   * The filter of both the list and its live feed: the queue shows exactly what it follows. A
+   * ticket that breaches as the clock passes enters the breached queue with its SLA_BREACHED event.
    */
-  rereadEveryMs?: number;
+  filter(viewerId: string): TicketFilter;
 }
 
 export const QUEUES: readonly QueueDefinition[] = [
@@ -35,7 +33,6 @@ export const QUEUES: readonly QueueDefinition[] = [
     key: 'breached',
     label: 'SLA breached',
     filter: () => ({ breached: true, status: ACTIVE }),
-    rereadEveryMs: 30_000,
   },
 ];
 

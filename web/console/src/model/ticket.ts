@@ -161,6 +161,10 @@ export function describeChange(
     }
     case 'MERGED':
       return `${who} merged tickets`;
+    case 'SLA_BREACHED':
+      return data.target === 'RESOLUTION'
+        ? 'The ticket missed its resolution target'
+        : 'The ticket missed its first-response target';
     default:
       return `${who}: ${entry.type.toLowerCase().replace(/_/g, ' ')}`;
   }

@@ -1,4 +1,3 @@
-import { useEffect } from 'react';
 import { useBackend } from '../api/backend';
 import { useLiveSnapshot, type LiveSnapshot } from '../api/live-snapshot';
 import { fetchQuery } from '../api/requests';
@@ -10,7 +9,11 @@ import { describeChange } from './ticket';
 /** How many tickets of a queue the console lists (the first page by SLA due). */
 export const QUEUE_PAGE = 100;
 
-/** One queue, live: its first page by SLA due, moved by every ENTERED, STAYED and LEFT. */
+/**
+ * One queue, live: its first page by SLA due, moved by every ENTERED, STAYED and LEFT. The
+ * breached queue needs no re-reading: a ticket that breaches as time passes is announced by the
+ * server's SLA sweep (SLA_BREACHED, ENTERED).
+ */
 export function useQueue(queue: QueueDefinition): LiveSnapshot<QueueState> {
   const { viewer } = useBackend();
   const filter = queue.filter(viewer.id);
@@ -39,14 +42,6 @@ export function useQueue(queue: QueueDefinition): LiveSnapshot<QueueState> {
       path: pathOf({ queue: queue.key, ticketId: event.ticket.id }),
     }),
   });
-
-  const { reload } = snapshot;
-  const { rereadEveryMs } = queue;
-  useEffect(() => {
-    if (!rereadEveryMs) return;
-    const timer = setInterval(() => void reload(), rereadEveryMs);
-    return () => clearInterval(timer);
-  }, [reload, rereadEveryMs]);
 
   return snapshot;
 }
