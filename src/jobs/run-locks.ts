@@ -97,13 +97,15 @@ export class RunLocks {
     if (queues.length === 0) return [];
     // The candidates are chosen before any lock is tried (MATERIALIZED), so a job inside its
     // grace time is never locked, even for a moment, by this statement. The try-locks are
-    // transaction locks: they end with the statement.
+    // transaction locks: they end with the statement. A `stately` queue allows one job per state,
+    // so moving one to `retry` could collide: those are left to pg-boss's expiry.
     const { rows } = await db.executeSql(
       `WITH candidates AS MATERIALIZED (
          SELECT id FROM ${schema}.job
           WHERE name = ANY($1::text[]) AND state = 'active'
             AND started_on < now() - make_interval(secs => $2)
             AND NOT (id = ANY($3::uuid[]))
+            AND policy IS DISTINCT FROM 'stately'
           FOR UPDATE SKIP LOCKED
        ), abandoned AS MATERIALIZED (
          SELECT id FROM candidates WHERE pg_try_advisory_xact_lock($4, hashtext(id::text))
