@@ -2,9 +2,13 @@ import type { Knex } from '@mikro-orm/knex';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import PgBoss from 'pg-boss';
 import type { Logger } from '../logger';
+import { RunLocks } from './run-locks';
 
 /** The PostgreSQL schema pg-boss keeps its tables in. */
 export const JOB_SCHEMA = 'pgboss';
+
+/** How often a working instance looks for jobs whose process ended while they ran. */
+const ABANDONED_CHECK_MS = 5_000;
 
 /** What a handler learns about the run it is in. */
 export interface JobRun {
@@ -54,6 +58,10 @@ export interface EnqueueOptions {
  *
  * A handler must be idempotent: a job can run again after a crash or an expiry. Each records its
  * effect under a key (such as the email's SENT status) and checks it first.
+ *
+ * A job whose process died while running it is run again within seconds, not after its expiry:
+ * every run holds an advisory lock, and each working instance requeues the active jobs whose lock
+ * nobody holds (see run-locks.ts). `expireInSeconds` remains for runs that hang in a live process.
  */
 export class JobQueue {
   private readonly boss: PgBoss;
@@ -61,6 +69,9 @@ export class JobQueue {
   private started = false;
   private working = false;
   private readonly failureListeners: ((name: string) => void)[] = [];
+  private readonly runLocks: RunLocks;
+  private abandonedCheck: NodeJS.Timeout | undefined;
+  private checking: Promise<void> | undefined;
 
   constructor(
     connectionString: string,
@@ -81,6 +92,7 @@ export class JobQueue {
       supervise: true,
     });
     this.boss.on('error', (error) => this.logger.warn({ err: error }, 'job queue error'));
+    this.runLocks = new RunLocks(connectionString, logger);
   }
 
   /** Registers a kind of job; every definition comes before `start`. */
@@ -126,19 +138,58 @@ export class JobQueue {
     for (const definition of this.definitions.values()) {
       const concurrency = definition.concurrency ?? 1;
       for (let worker = 0; worker < concurrency; worker += 1) {
-        await this.boss.work<object>(
+        const slot: { workerId?: string } = {};
+        slot.workerId = await this.boss.work<object>(
           definition.name,
           {
             batchSize: 1,
             includeMetadata: true,
             pollingIntervalSeconds: this.options.pollMs / 1000,
           },
-          (jobs) => this.run(definition, jobs),
+          async (jobs) => {
+            try {
+              await this.run(definition, jobs);
+            } finally {
+              // pg-boss 10 waits the polling interval after every fetch, even one that found a
+              // job: four mail senders polling every 2 s sent 2 emails a second. A worker that
+              // found a job asks for the next at once; only a worker that found none waits.
+              if (slot.workerId) this.boss.notifyWorker(slot.workerId);
+            }
+          },
         );
       }
       if (definition.cron) await this.boss.schedule(definition.name, definition.cron, {});
       else await this.boss.unschedule(definition.name).catch(() => undefined);
     }
+    // At once (a restart after a crash finds its jobs), then every few seconds (another
+    // instance's crash).
+    await this.requeueAbandoned();
+    this.abandonedCheck = setInterval(() => void this.requeueAbandoned(), ABANDONED_CHECK_MS);
+    this.abandonedCheck.unref();
+  }
+
+  /**
+   * Makes due again the active jobs whose process ended while running them (see run-locks.ts).
+   * Each working instance calls it at start and every few seconds; it is safe anywhere, anytime.
+   */
+  requeueAbandoned(): Promise<void> {
+    this.checking ??= (async () => {
+      try {
+        const requeued = await this.runLocks.requeueAbandoned(this.boss.getDb(), JOB_SCHEMA, [
+          ...this.definitions.keys(),
+        ]);
+        for (const job of requeued)
+          this.logger.warn(
+            { job: job.name, jobId: job.id, state: job.state },
+            'job requeued: the process running it ended',
+          );
+      } catch (error) {
+        this.logger.warn({ err: error }, 'could not look for abandoned jobs');
+      }
+    })().finally(() => {
+      this.checking = undefined;
+    });
+    return this.checking;
   }
 
   /**
@@ -199,8 +250,12 @@ export class JobQueue {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    // Running jobs finish (up to the grace time); unfinished ones run again after a restart.
+    clearInterval(this.abandonedCheck);
+    await this.checking;
+    // Running jobs finish (up to the grace time); unfinished ones are requeued once this
+    // process's lock connection closes.
     await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    await this.runLocks.close();
   }
 
   private async run(definition: JobDefinition<object>, jobs: PgBoss.JobWithMetadata<object>[]) {
@@ -210,6 +265,7 @@ export class JobQueue {
         retryCount: job.retryCount,
         lastAttempt: job.retryCount >= job.retryLimit,
       };
+      await this.runLocks.hold(job.id);
       try {
         await definition.handle(job.data, run);
       } catch (error) {
@@ -219,6 +275,8 @@ export class JobQueue {
           run.lastAttempt ? 'job failed for good' : 'job failed; it will be retried',
         );
         throw error;
+      } finally {
+        await this.runLocks.release(job.id);
       }
     }
   }

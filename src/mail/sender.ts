@@ -8,8 +8,17 @@ import type { Logger } from '../logger';
 import { Attachment, OutboundEmail, OutboundEmailStatus } from './mail.entity';
 import { SEND_EMAIL_JOB, type SendEmailJob } from './outbox';
 
-/** Sends at once per process: each holds a database connection while the SMTP server answers. */
-const SENDERS = 4;
+/**
+ * Sends at once per process: each holds a database connection while the SMTP server answers. It
+ * is also the most messages one crash can send twice (see MailSender).
+ */
+export const SENDERS = 4;
+
+/**
+ * nodemailer's waits, in ms, unless SMTP_URL sets them. Its defaults (2 min to connect, 10 min
+ * of silence) outlast the job's expiry; with these a send ends, sent or failed, well within it.
+ */
+const SMTP_TIMEOUTS = { connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 };
 
 /** An SMTP answer that will not change on a retry (5xx: no such mailbox, refused). */
 function isPermanent(error: unknown): boolean {
@@ -49,6 +58,8 @@ export class MailSender {
       if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
       if (!url.searchParams.has('maxConnections'))
         url.searchParams.set('maxConnections', String(SENDERS));
+      for (const [name, ms] of Object.entries(SMTP_TIMEOUTS))
+        if (!url.searchParams.has(name)) url.searchParams.set(name, String(ms));
       this.transport = nodemailer.createTransport(url.toString());
       this.transportName = 'smtp';
     } else {
@@ -63,6 +74,8 @@ export class MailSender {
       // By default 30 s, 1 min, 2 min, … about 2 hours in all before the email shows FAILED.
       retryLimit: this.config.sendRetries,
       retryDelaySeconds: this.config.sendRetryDelaySeconds,
+      // Past every SMTP timeout above plus the attachments' reading: only a run hung in a live
+      // process gets here. A run whose process died is requeued within seconds (jobs/run-locks.ts).
       expireInSeconds: 300,
       concurrency: SENDERS,
       handle: (data, run) => this.send(data.emailId, run),
