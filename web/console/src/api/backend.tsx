@@ -53,3 +53,8 @@ export function worksTickets(viewer: Viewer): boolean {
     (role) => role === 'SUPPORT_AGENT' || role === 'SUPPORT_LEAD' || role === 'ADMIN',
   );
 }
+
+/** The outbox (every email the desk sends) is for administrators. */
+export function isAdmin(viewer: Viewer): boolean {
+  return viewer.roles.includes('ADMIN');
+}
