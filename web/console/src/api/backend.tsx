@@ -11,6 +11,8 @@ export interface Viewer extends ConsoleEmployeeFragment {
 /** Everything a signed-in console talks through. */
 export interface Backend {
   viewer: Viewer;
+  /** The session's bearer token, for the requests that are not GraphQL (file uploads). */
+  token: string;
   live: LiveConnection;
   client: Client;
   missed: MissedChanges;

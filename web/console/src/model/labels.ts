@@ -138,3 +138,16 @@ export function formatDuration(ms: number): string {
   if (minutes > 0) return `${minutes}m ${String(seconds % 60).padStart(2, '0')}s`;
   return `${seconds % 60}s`;
 }
+
+/** "820 B", "14.2 KB", "3.1 MB": a file's size (1 KB = 1024 bytes). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}
