@@ -34,7 +34,12 @@ describe('the web app', () => {
     const page = await home.text();
     expect(page).toContain('<div id="root">');
 
-    for (const route of ['/queues/mine', '/queues/open/tickets/VGlja2V0OjE']) {
+    for (const route of [
+      '/queues/mine',
+      '/queues/open/tickets/VGlja2V0OjE',
+      '/outbox',
+      '/outbox/T3V0Ym91bmRFbWFpbDox',
+    ]) {
       const deep = await get(route);
       expect(deep.status).toBe(200);
       expect(await deep.text()).toBe(page);

@@ -11,6 +11,8 @@ export interface Viewer extends ConsoleEmployeeFragment {
 /** Everything a signed-in console talks through. */
 export interface Backend {
   viewer: Viewer;
+  /** The session's bearer token, for the requests that are not GraphQL (file uploads). */
+  token: string;
   live: LiveConnection;
   client: Client;
   missed: MissedChanges;
@@ -52,4 +54,9 @@ export function worksTickets(viewer: Viewer): boolean {
   return viewer.roles.some(
     (role) => role === 'SUPPORT_AGENT' || role === 'SUPPORT_LEAD' || role === 'ADMIN',
   );
+}
+
+/** The outbox (every email the desk sends) is for administrators. */
+export function isAdmin(viewer: Viewer): boolean {
+  return viewer.roles.includes('ADMIN');
 }

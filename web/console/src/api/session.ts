@@ -62,6 +62,7 @@ export function openBackend(
   const live = new LiveConnection(token, (reason) => onEnded(reason));
   const backend: Backend = {
     viewer,
+    token,
     live,
     client: live.client,
     missed: new MissedChanges(),

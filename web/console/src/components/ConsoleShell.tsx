@@ -1,19 +1,27 @@
 import { useState } from 'react';
-import { useBackend, worksTickets } from '../api/backend';
+import { isAdmin, useBackend, worksTickets } from '../api/backend';
 import { useShortcuts } from '../model/keyboard';
-import { useRoute } from '../model/router';
+import { goTo, outboxPath, pathOf, usePlace } from '../model/router';
 import { ConnectionIndicator } from './ConnectionIndicator';
 import { MissedChangesPanel } from './MissedChangesPanel';
+import { OutboxPage } from './OutboxPage';
 import { QueuePane } from './QueuePane';
 import { ShortcutHelp } from './ShortcutHelp';
 import { TicketView } from './TicketView';
 
-/** The signed-in console: top bar, queues on the left, the open ticket and its customer. */
+/**
+ * The signed-in console: top bar, then the queues on the left with the open ticket and its
+ * customer, or (for administrators) the outbox.
+ */
 export function ConsoleShell() {
   const { viewer, signOut } = useBackend();
-  const route = useRoute();
+  const place = usePlace();
   const [helpOpen, setHelpOpen] = useState(false);
   useShortcuts({ '?': () => setHelpOpen((open) => !open) });
+  /** Where "Tickets" goes back to from the outbox: the queue (and ticket) last shown. */
+  const [ticketsPath, setTicketsPath] = useState(() => pathOf({ queue: 'mine' }));
+  const queuesPath = place.page === 'queues' ? pathOf(place.route) : undefined;
+  if (queuesPath && queuesPath !== ticketsPath) setTicketsPath(queuesPath);
 
   return (
     <div className="shell">
@@ -21,6 +29,16 @@ export function ConsoleShell() {
         <span className="brand">Backdesk</span>
         <ConnectionIndicator />
         <nav className="topbar-links" aria-label="Tools">
+          {isAdmin(viewer) && (
+            <>
+              <PageLink path={ticketsPath} current={place.page === 'queues'}>
+                Tickets
+              </PageLink>
+              <PageLink path={outboxPath()} current={place.page === 'outbox'}>
+                Outbox
+              </PageLink>
+            </>
+          )}
           <a href="/graphiql">GraphiQL</a>
           <button type="button" className="link" onClick={() => setHelpOpen(true)}>
             Keyboard shortcuts <kbd>?</kbd>
@@ -34,11 +52,19 @@ export function ConsoleShell() {
         </button>
       </header>
       <MissedChangesPanel />
-      {worksTickets(viewer) ? (
+      {place.page === 'outbox' ? (
+        isAdmin(viewer) ? (
+          <OutboxPage emailId={place.emailId} />
+        ) : (
+          <p className="page-message" role="alert">
+            The outbox is for administrators; {viewer.name} is not one.
+          </p>
+        )
+      ) : worksTickets(viewer) ? (
         <main className="workspace">
-          <QueuePane route={route} />
-          {route.ticketId ? (
-            <TicketView key={route.ticketId} ticketId={route.ticketId} />
+          <QueuePane route={place.route} />
+          {place.route.ticketId ? (
+            <TicketView key={place.route.ticketId} ticketId={place.route.ticketId} />
           ) : (
             <section className="ticket-empty" aria-label="Ticket">
               <p>Select a ticket from the queue (or press j).</p>
@@ -52,5 +78,29 @@ export function ConsoleShell() {
       )}
       {helpOpen && <ShortcutHelp onClose={() => setHelpOpen(false)} />}
     </div>
+  );
+}
+
+/** A link to one of the console's pages, followed without reloading. */
+function PageLink({
+  path,
+  current,
+  children,
+}: {
+  path: string;
+  current: boolean;
+  children: string;
+}) {
+  return (
+    <a
+      href={path}
+      aria-current={current ? 'page' : undefined}
+      onClick={(event) => {
+        event.preventDefault();
+        goTo(path);
+      }}
+    >
+      {children}
+    </a>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useImperativeHandle, useRef, type Ref } from 'react';
 import { formatTime } from '../model/labels';
 import type { TicketMessage } from '../model/ticket';
+import { DeliveryState } from './DeliveryState';
 
 export interface ConversationHandle {
   /** Scrolls to the newest message and gives it the focus (after a re-read). */
@@ -17,7 +18,10 @@ function kindOf(message: TicketMessage): 'note' | 'customer' | 'reply' {
 
 const KIND_LABELS = { note: 'Internal note', customer: 'Customer', reply: 'Reply' } as const;
 
-/** The messages of a ticket, oldest first: public replies and internal notes styled apart. */
+/**
+ * The messages of a ticket, oldest first: public replies and internal notes styled apart, each
+ * reply with how its email to the customer stands.
+ */
 export function Conversation({
   ref,
   messages,
@@ -83,6 +87,7 @@ export function Conversation({
               )}
             </header>
             <p className="message-body">{message.body}</p>
+            {kind === 'reply' && <DeliveryState delivery={message.delivery} />}
           </li>
         );
       })}

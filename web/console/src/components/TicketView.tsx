@@ -2,6 +2,7 @@ import { useRef } from 'react';
 import { statusLabel } from '../model/labels';
 import { useRoute } from '../model/router';
 import { applyOwnChange, type TicketDetail, type TicketMessage } from '../model/ticket';
+import { useDeliveryUpdates } from '../model/use-deliveries';
 import { usePresence } from '../model/use-presence';
 import { useTicket } from '../model/use-ticket';
 import { Composer } from './Composer';
@@ -17,6 +18,7 @@ export function TicketView({ ticketId }: { ticketId: string }) {
   const live = useTicket(ticketId, route.queue);
   const presence = usePresence(ticketId);
   const conversation = useRef<ConversationHandle>(null);
+  useDeliveryUpdates(live.state?.messages, live.update);
 
   if (!live.state) {
     return (

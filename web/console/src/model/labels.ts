@@ -1,5 +1,7 @@
 import type {
+  EmailDeliveryStatus,
   OrderStatus,
+  OutboundEmailKind,
   PresenceActivity,
   TicketPriority,
   TicketStatus,
@@ -46,10 +48,27 @@ const ACTIVITY_LABELS: Record<PresenceActivity, string> = {
   TYPING_NOTE: 'typing a note',
 };
 
+const DELIVERY_STATUS_LABELS: Record<EmailDeliveryStatus, string> = {
+  QUEUED: 'Queued',
+  SENT: 'Sent',
+  FAILED: 'Failed',
+};
+
+export const DELIVERY_STATUSES = Object.keys(DELIVERY_STATUS_LABELS) as EmailDeliveryStatus[];
+
+const EMAIL_KIND_LABELS: Record<OutboundEmailKind, string> = {
+  TICKET_REPLY: 'Ticket reply',
+  TICKET_ACKNOWLEDGEMENT: 'Acknowledgement',
+  SLA_BREACH_ALERT: 'SLA alert',
+};
+
 export const statusLabel = (status: TicketStatus): string => STATUS_LABELS[status];
 export const priorityLabel = (priority: TicketPriority): string => PRIORITY_LABELS[priority];
 export const orderStatusLabel = (status: OrderStatus): string => ORDER_STATUS_LABELS[status];
 export const activityLabel = (activity: PresenceActivity): string => ACTIVITY_LABELS[activity];
+export const deliveryStatusLabel = (status: EmailDeliveryStatus): string =>
+  DELIVERY_STATUS_LABELS[status];
+export const emailKindLabel = (kind: OutboundEmailKind): string => EMAIL_KIND_LABELS[kind];
 
 /** Any status name in an event's data (it is JSON there), readable. */
 export function anyStatusLabel(value: unknown): string {
@@ -90,6 +109,20 @@ export function formatTime(iso: string, now: number = Date.now()): string {
   return sameDay ? TIME.format(date) : DATE_TIME.format(date);
 }
 
+const TIMESTAMP = new Intl.DateTimeFormat(undefined, {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+/** A moment to the second, with its date: for records (the outbox), not conversation. */
+export function formatTimestamp(iso: string): string {
+  return TIMESTAMP.format(new Date(iso));
+}
+
 export function formatDate(isoDate: string): string {
   return DATE.format(new Date(`${isoDate}T00:00:00`));
 }
@@ -104,4 +137,17 @@ export function formatDuration(ms: number): string {
   if (hours > 0) return `${hours}h ${String(minutes).padStart(2, '0')}m`;
   if (minutes > 0) return `${minutes}m ${String(seconds % 60).padStart(2, '0')}s`;
   return `${seconds % 60}s`;
+}
+
+/** "820 B", "14.2 KB", "3.1 MB": a file's size (1 KB = 1024 bytes). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }

@@ -11,8 +11,13 @@ export interface Route {
   ticketId?: string;
 }
 
+/** Which page the console shows: the queues (with a ticket), or the outbox (with an email). */
+export type Place = { page: 'queues'; route: Route } | { page: 'outbox'; emailId?: string };
+
 const DEFAULT_QUEUE: QueueKey = 'mine';
 const PATTERN = /^\/queues\/([a-z]+)(?:\/tickets\/([^/]+))?\/?$/;
+/** `/outbox` and `/outbox/<email id>` (the server answers these with the console's page too). */
+const OUTBOX_PATTERN = /^\/outbox(?:\/([^/]+))?\/?$/;
 
 export function parseRoute(pathname: string): Route {
   const match = PATTERN.exec(pathname);
@@ -21,9 +26,21 @@ export function parseRoute(pathname: string): Route {
   return ticketId ? { queue, ticketId } : { queue };
 }
 
+export function parsePlace(pathname: string): Place {
+  const outbox = OUTBOX_PATTERN.exec(pathname);
+  if (!outbox) return { page: 'queues', route: parseRoute(pathname) };
+  return outbox[1]
+    ? { page: 'outbox', emailId: decodeURIComponent(outbox[1]) }
+    : { page: 'outbox' };
+}
+
 export function pathOf(route: Route): string {
   const base = `/queues/${route.queue}`;
   return route.ticketId ? `${base}/tickets/${encodeURIComponent(route.ticketId)}` : base;
+}
+
+export function outboxPath(emailId?: string): string {
+  return emailId ? `/outbox/${encodeURIComponent(emailId)}` : '/outbox';
 }
 
 const listeners = new Set<() => void>();
@@ -37,15 +54,26 @@ function watch(listener: () => void): () => void {
   };
 }
 
-export function navigate(route: Route, options: { replace?: boolean } = {}): void {
-  const path = pathOf(route);
+/** Goes to a path of the console without reloading (a new history entry, or in place). */
+export function goTo(path: string, options: { replace?: boolean } = {}): void {
   if (path === window.location.pathname) return;
   if (options.replace) window.history.replaceState(null, '', path);
   else window.history.pushState(null, '', path);
   for (const listener of listeners) listener();
 }
 
+export function navigate(route: Route, options: { replace?: boolean } = {}): void {
+  goTo(pathOf(route), options);
+}
+
+function usePathname(): string {
+  return useSyncExternalStore(watch, () => window.location.pathname);
+}
+
 export function useRoute(): Route {
-  const pathname = useSyncExternalStore(watch, () => window.location.pathname);
-  return parseRoute(pathname);
+  return parseRoute(usePathname());
+}
+
+export function usePlace(): Place {
+  return parsePlace(usePathname());
 }

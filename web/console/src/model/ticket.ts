@@ -1,4 +1,5 @@
 import type {
+  ConsoleDeliveryFragment,
   ConsoleHistoryEntryFragment,
   ConsoleMessageFragment,
   ConsoleTicketDetailFragment,
@@ -10,6 +11,7 @@ import { anyPriorityLabel, anyStatusLabel } from './labels';
 export type TicketDetail = ConsoleTicketDetailFragment;
 export type TicketMessage = ConsoleMessageFragment;
 export type HistoryEntry = ConsoleHistoryEntryFragment;
+export type MessageDelivery = ConsoleDeliveryFragment;
 export type TicketEvent = ConsoleTicketEventsSubscription['ticketEvents'];
 
 export interface TicketState {
@@ -99,6 +101,42 @@ export function applyOwnChange(
     ticket: newer(state.ticket, ticket),
     messages: withMessage(state.messages, message),
   };
+}
+
+/** The public replies whose email has not left yet (QUEUED): their delivery is read again. */
+export function queuedReplyIds(messages: readonly TicketMessage[]): string[] {
+  return messages
+    .filter((message) => message.delivery?.status === 'QUEUED')
+    .map((message) => message.id);
+}
+
+function sameDelivery(a: MessageDelivery | null, b: MessageDelivery | null): boolean {
+  if (a === null || b === null) return a === b;
+  return (
+    a.status === b.status &&
+    a.attempts === b.attempts &&
+    a.error === b.error &&
+    a.sentAt === b.sentAt &&
+    a.messageId === b.messageId
+  );
+}
+
+/**
+ * The deliveries just read, applied to the messages they belong to. The state stays the same
+ * object when nothing changed, so nothing re-renders for a check that found the same.
+ */
+export function withDeliveries(
+  state: TicketState,
+  deliveries: ReadonlyMap<string, MessageDelivery | null>,
+): TicketState {
+  let changed = false;
+  const messages = state.messages.map((message) => {
+    const delivery = deliveries.get(message.id);
+    if (delivery === undefined || sameDelivery(message.delivery, delivery)) return message;
+    changed = true;
+    return { ...message, delivery };
+  });
+  return changed ? { ...state, messages } : state;
 }
 
 function tagsChange(value: unknown): string | undefined {
