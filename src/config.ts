@@ -81,6 +81,8 @@ export interface MailConfig {
   publicUrl: string;
   /** The largest attachment kept, in bytes (inbound and uploaded). */
   maxAttachmentBytes: number;
+  /** Answer a ticket opened by email with an acknowledgement (never an auto-reply). */
+  acknowledgeNewTickets: boolean;
 }
 
 export interface JobsConfig {
@@ -296,6 +298,11 @@ function loadMailConfig(env: NodeJS.ProcessEnv, demo: boolean, port: number): Ma
       10 * 1024 * 1024,
       1024,
       100 * 1024 * 1024,
+    ),
+    acknowledgeNewTickets: parseBoolean(
+      'EMAIL_ACKNOWLEDGE_NEW_TICKETS',
+      env.EMAIL_ACKNOWLEDGE_NEW_TICKETS,
+      true,
     ),
   };
 }
