@@ -18,7 +18,7 @@ import {
 import { InboundMailbox } from '../src/mail/inbound';
 import { inboundEmailEndpoint } from '../src/server/inbound-email-endpoint';
 import { uniqueSuffix } from './support/fixtures';
-import { subscribe, waitForSubscriptions } from './support/live-client';
+import { graphql, subscribe, waitForSubscriptions } from './support/live-client';
 import { startTestServer, type TestServer } from './support/test-server';
 
 const SECRET = 'inbound-secret-for-the-tests-0123';
@@ -279,6 +279,12 @@ describe('answers to our emails', () => {
     expect(replyAddress).toMatch(/^help\+[0-9a-z]+-[0-9a-f]{20}@desk\.test$/);
     await setStatus(ticket.id, 'PENDING');
 
+    // From the newest committed change: the status change above is not delivered as live.
+    const { eventCursor } = await graphql<{ eventCursor: string }>(
+      server.baseUrl,
+      agent,
+      '{ eventCursor }',
+    );
     const live = subscribe<{
       type: string;
       message: { body: string } | null;
@@ -286,10 +292,10 @@ describe('answers to our emails', () => {
     }>(
       server.wsUrl,
       agent,
-      `subscription($filter: TicketFilter) {
-        ticketEvents(filter: $filter) { type message { body internal } ticket { status } }
+      `subscription($filter: TicketFilter, $after: String) {
+        ticketEvents(filter: $filter, after: $after) { type message { body internal } ticket { status } }
       }`,
-      { filter: { ticketId: ticket.id } },
+      { filter: { ticketId: ticket.id }, after: eventCursor },
     );
     try {
       await waitForSubscriptions(server.baseUrl, 'ticketEvents', 1);
@@ -769,6 +775,29 @@ describe('mail that is no customer message', () => {
       { status: 'FAILED', error: 'Bounced: 550 Mailbox does not exist (status 5.1.1)' },
     ]);
     expect((await ticketDetail(ticket.id)).messages.totalCount).toBe(2);
+  });
+  it('rejects, without retrying, an email whose sender cannot be a customer', async () => {
+    const messageId = newMessageId();
+    expect(
+      (await postEmail(rawMessage({ from: 'root@localhost', messageId, body: 'cron output' })))
+        .status,
+    ).toBe(202);
+    const row = await processed(messageId);
+    expect(row).toMatchObject({
+      outcome: 'REJECTED',
+      reason: 'The sender root@localhost cannot be a customer: Not a valid email address',
+      ticket_id: null,
+    });
+    // Its job ends at once (no retry): the refusal would not change.
+    const settled = await eventually('the job to settle', async () => {
+      const { rows } = await db.query<{ state: string }>(
+        `SELECT state::text FROM pgboss.job
+          WHERE name = 'mail.receive' AND data->>'inboundEmailId' = $1`,
+        [row.id],
+      );
+      return rows.length && !['created', 'active'].includes(rows[0].state) ? rows : undefined;
+    });
+    expect(settled).toEqual([{ state: 'completed' }]);
   });
 });
 
