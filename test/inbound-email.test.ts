@@ -613,6 +613,31 @@ describe('new mail', () => {
     expect(ticket.customer?.name).toBe('Jürgen Müller');
   });
 
+  it('keeps a message whose decoded text holds NUL characters, without them', async () => {
+    const messageId = newMessageId();
+    const raw = [
+      `From: =?utf-8?Q?Nul=00l_Person?= <nul-${uniqueSuffix()}@customer.test>`,
+      `To: ${DESK}`,
+      'Subject: =?utf-8?Q?Null=00_byte?=',
+      `Message-ID: <${messageId}>`,
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=utf-8',
+      'Content-Transfer-Encoding: quoted-printable',
+      '',
+      'Before=00after',
+      '',
+    ].join('\r\n');
+    expect((await postEmail(raw)).status).toBe(202);
+    const row = await processed(messageId);
+    expect(row.outcome).toBe('NEW_TICKET');
+    const ticket = await ticketDetail(ticketGlobalId(row.ticket_id as string));
+    expect([ticket.subject, ticket.customer?.name, ticket.messages.nodes[0].body]).toEqual([
+      'Null byte',
+      'Null Person',
+      'Beforeafter',
+    ]);
+  });
+
   it('keeps attachments and inline images with their sniffed types; one over the limit is skipped and noted', async () => {
     const messageId = newMessageId();
     const sender = `pat-${uniqueSuffix()}@customer.test`;

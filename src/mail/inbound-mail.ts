@@ -80,6 +80,9 @@ function addressesOf(field: AddressObject | AddressObject[] | undefined): string
   return addresses;
 }
 
+/** Text as PostgreSQL can keep it: without NUL characters (which a decoded part may hold). */
+const storable = (text: string) => text.replaceAll('\u0000', '');
+
 /**
  * A part is a file unless it is another rendering of the text: a text part with no name, no
  * Content-ID and no `attachment` disposition (such as Apple's `text/watch-html`).
@@ -121,9 +124,9 @@ export async function readInboundMail(row: {
   const mail: ParsedInboundMail = {
     inboundEmailId: row.id,
     messageId: row.messageId,
-    from: { address: sender.address.toLowerCase(), name: sender.name.trim() || null },
-    subject: (parsed.subject ?? '').trim(),
-    text: parsed.text ?? '',
+    from: { address: sender.address.toLowerCase(), name: storable(sender.name).trim() || null },
+    subject: storable(parsed.subject ?? '').trim(),
+    text: storable(parsed.text ?? ''),
     inReplyTo: messageIdsIn(parsed.inReplyTo),
     references: messageIdsIn(parsed.references),
     recipients: [...new Set(recipients)],

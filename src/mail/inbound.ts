@@ -21,6 +21,9 @@ export function maxInboundMessageBytes(maxAttachmentBytes: number): number {
   return 2 * maxAttachmentBytes + 1024 * 1024;
 }
 
+// eslint-disable-next-line no-control-regex -- finding them is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
 /** Message-IDs longer than this are not believed (an index entry must stay small). */
 const MAX_MESSAGE_ID_LENGTH = 250;
 
@@ -70,7 +73,9 @@ export function messageIdOf(header: string | null | undefined): string | null {
   if (!header) return null;
   const bracketed = /<([^<>\s]+)>/.exec(header);
   const id = (bracketed ? bracketed[1] : header.trim()).trim();
-  if (!id || /\s/.test(id) || id.length > MAX_MESSAGE_ID_LENGTH) return null;
+  // No spaces, no control characters (nor the NUL that PostgreSQL text cannot hold).
+  if (!id || /\s/.test(id) || CONTROL_CHARACTERS.test(id) || id.length > MAX_MESSAGE_ID_LENGTH)
+    return null;
   return id;
 }
 
@@ -96,10 +101,12 @@ async function readHeaders(raw: Buffer): Promise<HeaderFacts> {
       'The message has no From header with an address',
       'NOT_A_MESSAGE',
     );
+  if (CONTROL_CHARACTERS.test(from.address))
+    throw new InboundMessageRefused('The From address holds control characters', 'NOT_A_MESSAGE');
   return {
     messageId: messageIdOf(parsed.messageId),
     fromAddress: from.address.toLowerCase(),
-    subject: parsed.subject ?? null,
+    subject: parsed.subject?.replaceAll('\u0000', '') ?? null,
   };
 }
 
