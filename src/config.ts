@@ -85,6 +85,8 @@ export interface MailConfig {
   sendRetries: number;
   /** Seconds before the first retry of a send; each retry waits twice as long as the last. */
   sendRetryDelaySeconds: number;
+  /** Answer a ticket opened by email with an acknowledgement (never an auto-reply). */
+  acknowledgeNewTickets: boolean;
 }
 
 export interface JobsConfig {
@@ -308,6 +310,11 @@ function loadMailConfig(env: NodeJS.ProcessEnv, demo: boolean, port: number): Ma
       30,
       1,
       86_400,
+    ),
+    acknowledgeNewTickets: parseBoolean(
+      'EMAIL_ACKNOWLEDGE_NEW_TICKETS',
+      env.EMAIL_ACKNOWLEDGE_NEW_TICKETS,
+      true,
     ),
   };
 }

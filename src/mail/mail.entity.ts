@@ -160,6 +160,7 @@ export class InboundEmail {
     | 'ticketMessageId'
     | 'fromAddress'
     | 'subject'
+    | 'envelopeRecipients'
     | 'processedAt';
 
   @PrimaryKey({ type: new BigIntType('number'), autoincrement: true })
@@ -185,6 +186,10 @@ export class InboundEmail {
 
   @Property({ type: 'text', nullable: true })
   subject: string | null = null;
+
+  /** The SMTP envelope's recipients (RCPT TO), lower-cased; empty for `http`. */
+  @Property({ type: 'text[]', defaultRaw: `'{}'` })
+  envelopeRecipients: string[] = [];
 
   @Enum({ items: () => InboundEmailOutcome, type: 'text' })
   outcome: InboundEmailOutcome = InboundEmailOutcome.RECEIVED;

@@ -33,3 +33,29 @@ export async function threadHeaders(tx: EntityManager, ticketId: number): Promis
     references,
   };
 }
+
+/**
+ * The ticket a message answers, from the Message-IDs it names (In-Reply-To first, then its
+ * References newest first): the first that is an email of a ticket, sent or received. Null when
+ * none is.
+ */
+export async function ticketOfThread(
+  tx: EntityManager,
+  messageIds: readonly string[],
+): Promise<{ ticketId: number; messageId: string } | null> {
+  if (messageIds.length === 0) return null;
+  const rows = await runSql<{ message_id: string; ticket_id: string }>(
+    tx,
+    `SELECT message_id, ticket_id FROM outbound_email
+      WHERE message_id = ANY(?) AND ticket_id IS NOT NULL AND kind <> 'SLA_BREACH_ALERT'
+     UNION ALL
+     SELECT message_id, ticket_id FROM inbound_email
+      WHERE message_id = ANY(?) AND ticket_id IS NOT NULL`,
+    [messageIds, messageIds],
+  );
+  for (const messageId of messageIds) {
+    const row = rows.find((candidate) => candidate.message_id === messageId);
+    if (row) return { ticketId: Number(row.ticket_id), messageId };
+  }
+  return null;
+}

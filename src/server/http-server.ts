@@ -24,6 +24,8 @@ import { attachmentEndpoint, isAttachmentRequest } from './attachment-http';
 import { requestLog } from './request-log';
 import { attachGraphQLWebSocket } from './websocket';
 import { webApp } from './web-app';
+import type { InboundMailbox } from '../mail/inbound';
+import { INBOUND_EMAIL_PATH, inboundEmailEndpoint } from './inbound-email-endpoint';
 
 export interface ServerDependencies {
   realtime: Realtime;
@@ -39,6 +41,8 @@ export interface ServerDependencies {
   /** Whether the database answers and every migration is applied. */
   isReady: () => Promise<boolean>;
   shutdownGraceMs: number;
+  /** `POST /inbound/email`: where received mail is stored, and the secret (none: 404). */
+  inboundEmail: { mailbox: InboundMailbox; secret: string | undefined };
 }
 
 export interface RunningServer {
@@ -181,6 +185,8 @@ export async function startServer(
     };
     return Object.assign(Object.create(contextPrototype) as RequestContext, context);
   };
+
+  app.post(INBOUND_EMAIL_PATH, inboundEmailEndpoint(deps.inboundEmail, logger));
 
   // The agent console at / and GraphiQL at /graphiql (built into dist/web/).
   app.use(webApp());

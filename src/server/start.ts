@@ -27,12 +27,18 @@ import { ReplyAddresses } from '../mail/reply-address';
 import { systemClock } from '../modules/common/clock';
 import { SignedLinks } from '../modules/common/signed-links';
 import { createHmac } from 'node:crypto';
+import { InboundMailbox } from '../mail/inbound';
+import { InboundMailProcessor } from '../mail/inbound-processor';
+import { startInboundSmtp, type InboundSmtpListener } from '../mail/smtp-listener';
+import { EmailChannel } from '../modules/support/email-channel';
 
 export interface Backdesk {
   server: RunningServer;
   database: Database;
   /** The job queue (tests enqueue sweeps through it). */
   jobs: JobQueue;
+  /** The inbound SMTP listener, when INBOUND_SMTP_PORT (or demo mode) asks for one. */
+  inboundSmtp: InboundSmtpListener | undefined;
   /** Graceful stop: server first (in-flight requests finish), then the database. */
   stop(): Promise<void>;
 }
@@ -47,6 +53,7 @@ export async function startBackdesk(
   let realtime: Realtime | undefined;
   let guards: RequestGuards | undefined;
   let retention: EventRetentionJob | undefined;
+  let inboundSmtp: InboundSmtpListener | undefined;
   const clock = options.clock ?? systemClock;
   const jobs = new JobQueue(database.url, logger, { pollMs: config.jobs.pollMs });
   const sender = new MailSender(database.orm, config.mail, logger, () => clock.now());
@@ -96,6 +103,20 @@ export async function startBackdesk(
         logger,
       ).definition(),
     );
+    // Received mail: stored by the mailbox (SMTP listener, POST /inbound/email), read by a job.
+    const mailbox = new InboundMailbox(database.orm, jobs, {
+      maxAttachmentBytes: config.mail.maxAttachmentBytes,
+      now: () => clock.now(),
+    });
+    const emailChannel = new EmailChannel(services.support, services.customers, addresses, outbox, {
+      maxAttachmentBytes: config.mail.maxAttachmentBytes,
+      acknowledgeNewTickets: config.mail.acknowledgeNewTickets,
+    });
+    jobs.define(
+      new InboundMailProcessor(database.orm, emailChannel, addresses, logger, () =>
+        clock.now(),
+      ).definition(),
+    );
     await jobs.start();
     if (config.jobs.runWorkers) await jobs.work();
     const metrics = new Metrics();
@@ -121,6 +142,14 @@ export async function startBackdesk(
     retention = new EventRetentionJob(database.orm, config.eventRetentionDays, logger);
     retention.start();
     guards = new RequestGuards(config, logger);
+    if (config.mail.inboundSmtpPort !== undefined)
+      inboundSmtp = await startInboundSmtp(mailbox, {
+        port: config.mail.inboundSmtpPort,
+        host: config.host,
+        domain: addresses.domain,
+        graceMs: config.shutdownGraceMs,
+        logger,
+      });
     const server = await startServer(
       {
         realtime,
@@ -139,6 +168,7 @@ export async function startBackdesk(
         metrics,
         isReady: () => database.isReady(),
         shutdownGraceMs: config.shutdownGraceMs,
+        inboundEmail: { mailbox, secret: config.mail.inboundEmailSecret },
       },
       config.port,
       config.host,
@@ -159,8 +189,10 @@ export async function startBackdesk(
       server,
       database,
       jobs,
+      inboundSmtp,
       stop() {
         stopping ??= (async () => {
+          await inboundSmtp?.close();
           await server.close();
           await jobs.stop();
           sender.close();
@@ -171,6 +203,7 @@ export async function startBackdesk(
       },
     };
   } catch (error) {
+    await inboundSmtp?.close();
     realtime?.presence.stop();
     guards?.stop();
     await retention?.stop();

@@ -53,6 +53,26 @@ export class CustomerService {
     viewer: Viewer,
     draft: CustomerDraft,
   ): Promise<{ customer: Customer }> {
+    try {
+      return await inTransaction(em, async (tx) => ({
+        customer: await this.createIn(tx, draft, viewer.employeeId),
+      }));
+    } catch (error) {
+      // Two creations with one email raced past the check: the unique index decides.
+      if (isUniqueViolation(error, 'customer_email_unique')) throw emailTaken();
+      throw error;
+    }
+  }
+
+  /**
+   * Creates a customer in the caller's transaction, recorded as `actorId`'s doing (null: the
+   * system, such as mail from an unknown address).
+   */
+  async createIn(
+    tx: EntityManager,
+    draft: CustomerDraft,
+    actorId: number | null,
+  ): Promise<Customer> {
     const values = {
       name: requiredText(draft.name, field('name'), 200),
       email: emailAddress(draft.email, field('email')),
@@ -65,25 +85,33 @@ export class CustomerService {
         365,
       ),
     };
-    try {
-      return await inTransaction(em, async (tx) => {
-        if (await tx.count(Customer, { email: values.email })) throw emailTaken();
-        const customer = tx.create(Customer, values);
-        await tx.flush();
-        await recordEvent(tx, {
-          streamType: 'Customer',
-          streamId: customer.id,
-          type: 'CREATED',
-          payload: values,
-          actorId: viewer.employeeId,
-        });
-        return { customer };
-      });
-    } catch (error) {
-      // Two creations with one email raced past the check: the unique index decides.
-      if (isUniqueViolation(error, 'customer_email_unique')) throw emailTaken();
-      throw error;
-    }
+    if (await tx.count(Customer, { email: values.email })) throw emailTaken();
+    const customer = tx.create(Customer, values);
+    await tx.flush();
+    await recordEvent(tx, {
+      streamType: 'Customer',
+      streamId: customer.id,
+      type: 'CREATED',
+      payload: values,
+      actorId,
+    });
+    return customer;
+  }
+
+  /**
+   * The customer who has this email address (compared case-insensitively), or a new one the
+   * system creates with `name`: how mail from an unknown sender finds its customer. In the
+   * caller's transaction; an invalid address is refused like any other input.
+   */
+  async findOrCreateByEmail(
+    tx: EntityManager,
+    address: string,
+    name: string,
+  ): Promise<{ customer: Customer; created: boolean }> {
+    const email = emailAddress(address, field('email'));
+    const existing = await tx.findOne(Customer, { email });
+    if (existing) return { customer: existing, created: false };
+    return { customer: await this.createIn(tx, { name, email }, null), created: true };
   }
 
   async update(

@@ -44,7 +44,8 @@ import type { TicketMail } from './ticket-mail';
 import { attachUploads } from './ticket-attachments';
 
 export const SUPPORT_ROLES: readonly Role[] = [Role.SUPPORT_AGENT, Role.SUPPORT_LEAD];
-const MAX_BODY = 20_000;
+/** The longest message body kept (an email's longer text is cut to it). */
+export const MAX_BODY = 20_000;
 const MAX_TAGS = 20;
 
 export interface TicketDraft {
@@ -114,6 +115,12 @@ function lastAnnouncedAt(ticket: Ticket): Date {
 /** The snapshot queues last heard of, for the `before` of the next event. */
 function announcedSnapshotOf(ticket: Ticket): TicketSnapshot {
   return snapshotOf(ticket, lastAnnouncedAt(ticket));
+}
+
+interface TicketChangeOptions {
+  /** An agent's change opens a NEW ticket; a customer's message does not. */
+  agentAction?: boolean;
+  idempotency?: { scope: string; key: string; hash: string };
 }
 
 interface TicketChange {
@@ -189,75 +196,85 @@ export class SupportService implements TerminationListener {
     viewer: Viewer,
     draft: TicketDraft,
   ): Promise<{ ticket: Ticket }> {
+    return inTransaction(em, (tx) => this.openTicket(tx, draft, viewer.employeeId));
+  }
+
+  /**
+   * `createTicket` in the caller's transaction, recorded as `actorId`'s doing (null: the system,
+   * such as a ticket opened by an email). Its first message comes back with it.
+   */
+  async openTicket(
+    tx: EntityManager,
+    draft: TicketDraft,
+    actorId: number | null,
+  ): Promise<{ ticket: Ticket; message: TicketMessage }> {
     const subject = requiredText(draft.subject, ['input', 'subject'], 300);
     const body = requiredText(draft.body, ['input', 'body'], MAX_BODY);
     const tags = normaliseTags(draft.tags);
     const priority = draft.priority ?? TicketPriority.NORMAL;
     const channel = draft.channel ?? TicketChannel.WEB;
-    return inTransaction(em, async (tx) => {
-      // The customer and order are only checked; the ticket refers to them by key.
-      const customer = await this.customers.requireExisting(tx, draft.customerId, [
-        'input',
-        'customerId',
-      ]);
-      let order: Row<Order> | null = null;
-      if (draft.orderId != null) {
-        order = await this.orders.requireExisting(tx, draft.orderId, ['input', 'orderId']);
-        if (order.customer.id !== customer.id) {
-          throw new BusinessRuleError(
-            UserErrorCode.INVALID_INPUT,
-            "The order is not this customer's",
-            ['input', 'orderId'],
-          );
-        }
+    // The customer and order are only checked; the ticket refers to them by key.
+    const customer = await this.customers.requireExisting(tx, draft.customerId, [
+      'input',
+      'customerId',
+    ]);
+    let order: Row<Order> | null = null;
+    if (draft.orderId != null) {
+      order = await this.orders.requireExisting(tx, draft.orderId, ['input', 'orderId']);
+      if (order.customer.id !== customer.id) {
+        throw new BusinessRuleError(
+          UserErrorCode.INVALID_INPUT,
+          "The order is not this customer's",
+          ['input', 'orderId'],
+        );
       }
-      const now = this.clock.now();
-      const [{ number }] = await runSql<{ number: string }>(
-        tx,
-        "SELECT 'T-' || lpad(nextval('ticket_number_seq')::text, 6, '0') AS number",
-      );
-      // The entity's defaults (status NEW, version 1, no pause...) under the given values.
-      const ticket = tx.create(Ticket, {
+    }
+    const now = this.clock.now();
+    const [{ number }] = await runSql<{ number: string }>(
+      tx,
+      "SELECT 'T-' || lpad(nextval('ticket_number_seq')::text, 6, '0') AS number",
+    );
+    // The entity's defaults (status NEW, version 1, no pause...) under the given values.
+    const ticket = tx.create(Ticket, {
+      number,
+      subject,
+      customer: customer.id,
+      order: order?.id ?? null,
+      priority,
+      priorityRank: PRIORITY_RANK[priority],
+      channel,
+      tags,
+      firstResponseDueAt: now,
+      resolutionDueAt: now,
+      nextDueAt: now,
+      createdAt: now,
+      updatedAt: now,
+    });
+    applyDeadlines(ticket, await this.policy(tx, priority));
+    ticket.assignee = await this.autoAssignee(tx);
+    const fromCustomer = channel !== TicketChannel.INTERNAL;
+    const message = await addMessage(tx, ticket, {
+      authorKind: fromCustomer ? MessageAuthorKind.CUSTOMER : MessageAuthorKind.AGENT,
+      authorId: fromCustomer ? null : actorId,
+      internal: !fromCustomer,
+      body,
+      createdAt: now,
+    });
+    await recordEvent(tx, {
+      streamType: 'Ticket',
+      streamId: ticket.id,
+      type: 'CREATED',
+      payload: {
         number,
         subject,
-        customer: customer.id,
-        order: order?.id ?? null,
-        priority,
-        priorityRank: PRIORITY_RANK[priority],
         channel,
-        tags,
-        firstResponseDueAt: now,
-        resolutionDueAt: now,
-        nextDueAt: now,
-        createdAt: now,
-        updatedAt: now,
-      });
-      applyDeadlines(ticket, await this.policy(tx, priority));
-      ticket.assignee = await this.autoAssignee(tx);
-      const fromCustomer = channel !== TicketChannel.INTERNAL;
-      await addMessage(tx, ticket, {
-        authorKind: fromCustomer ? MessageAuthorKind.CUSTOMER : MessageAuthorKind.AGENT,
-        authorId: fromCustomer ? null : viewer.employeeId,
-        internal: !fromCustomer,
-        body,
-        createdAt: now,
-      });
-      await recordEvent(tx, {
-        streamType: 'Ticket',
-        streamId: ticket.id,
-        type: 'CREATED',
-        payload: {
-          number,
-          subject,
-          channel,
-          orderId: order?.id ?? null,
-          before: null,
-          after: snapshotOf(ticket, now),
-        },
-        actorId: viewer.employeeId,
-      });
-      return { ticket };
+        orderId: order?.id ?? null,
+        before: null,
+        after: snapshotOf(ticket, now),
+      },
+      actorId,
     });
+    return { ticket, message };
   }
 
   async assign(
@@ -410,14 +427,29 @@ export class SupportService implements TerminationListener {
     ticketId: number,
     text: string,
   ): Promise<{ ticket: Ticket; message: TicketMessage }> {
+    return inTransaction(em, (tx) =>
+      this.receiveCustomerMessage(tx, ticketId, text, viewer.employeeId),
+    );
+  }
+
+  /**
+   * `addCustomerMessage` in the caller's transaction, recorded as `actorId`'s doing (null: the
+   * system, such as an email's answer).
+   */
+  async receiveCustomerMessage(
+    tx: EntityManager,
+    ticketId: number,
+    text: string,
+    actorId: number | null,
+  ): Promise<{ ticket: Ticket; message: TicketMessage }> {
     const body = requiredText(text, ['input', 'body'], MAX_BODY);
     let message: TicketMessage | undefined;
-    const { ticket } = await this.change(
-      em,
-      viewer,
+    const { ticket } = await this.changeIn(
+      tx,
+      actorId,
       ticketId,
       null,
-      async (tx, locked) => {
+      async (_tx, locked) => {
         const now = this.clock.now();
         message = await addMessage(tx, locked, {
           authorKind: MessageAuthorKind.CUSTOMER,
@@ -947,65 +979,70 @@ export class SupportService implements TerminationListener {
     ticketId: number,
     expectedVersion: number | null | undefined,
     apply: (tx: EntityManager, ticket: Ticket) => Promise<TicketChange | null>,
-    options: {
-      agentAction?: boolean;
-      idempotency?: { scope: string; key: string; hash: string };
-    } = {},
+    options: TicketChangeOptions = {},
   ): Promise<{ ticket: Ticket; replayedResultId?: string }> {
-    return inTransaction(em, async (tx) => {
-      const ticket = await tx.findOne(
-        Ticket,
-        { id: ticketId },
-        { lockMode: LockMode.PESSIMISTIC_WRITE },
+    return inTransaction(em, (tx) =>
+      this.changeIn(tx, viewer?.employeeId ?? null, ticketId, expectedVersion, apply, options),
+    );
+  }
+
+  /** `change` in the caller's transaction, recorded as `actorId`'s doing (null: the system). */
+  private async changeIn(
+    tx: EntityManager,
+    actorId: number | null,
+    ticketId: number,
+    expectedVersion: number | null | undefined,
+    apply: (tx: EntityManager, ticket: Ticket) => Promise<TicketChange | null>,
+    options: TicketChangeOptions = {},
+  ): Promise<{ ticket: Ticket; replayedResultId?: string }> {
+    const ticket = await tx.findOne(
+      Ticket,
+      { id: ticketId },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+    if (!ticket)
+      throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such ticket', ['input', 'ticketId']);
+    if (options.idempotency) {
+      // A repeat returns what the first attempt did (which passed the version check then).
+      const { scope, key, hash } = options.idempotency;
+      const claim = await claimIdempotencyKey(tx, scope, key, hash);
+      if (!claim.fresh) return { ticket, replayedResultId: claim.resultId };
+    }
+    if (expectedVersion != null && expectedVersion !== ticket.version) {
+      throw new BusinessRuleError(
+        UserErrorCode.STALE_TICKET,
+        `${ticket.number} changed since you loaded it (version ${expectedVersion}, now ${ticket.version}); reload it first`,
+        ['input', 'expectedVersion'],
       );
-      if (!ticket)
-        throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such ticket', [
-          'input',
-          'ticketId',
-        ]);
-      if (options.idempotency) {
-        // A repeat returns what the first attempt did (which passed the version check then).
-        const { scope, key, hash } = options.idempotency;
-        const claim = await claimIdempotencyKey(tx, scope, key, hash);
-        if (!claim.fresh) return { ticket, replayedResultId: claim.resultId };
-      }
-      if (expectedVersion != null && expectedVersion !== ticket.version) {
-        throw new BusinessRuleError(
-          UserErrorCode.STALE_TICKET,
-          `${ticket.number} changed since you loaded it (version ${expectedVersion}, now ${ticket.version}); reload it first`,
-          ['input', 'expectedVersion'],
-        );
-      }
-      if (ticket.status === TicketStatus.CLOSED) {
-        throw new BusinessRuleError(
-          UserErrorCode.INVALID_TRANSITION,
-          `${ticket.number} is closed`,
-          ['input', 'ticketId'],
-        );
-      }
-      const before = announcedSnapshotOf(ticket);
-      const change = await apply(tx, ticket);
-      if (change === null) return { ticket };
-      if ((options.agentAction ?? true) && ticket.status === TicketStatus.NEW)
-        this.moveTo(ticket, TicketStatus.OPEN);
-      ticket.version += 1;
-      ticket.updatedAt = this.clock.now();
-      ticket.nextDueAt = nextDeadline(ticket);
-      await tx.flush();
-      await recordEvent(tx, {
-        streamType: 'Ticket',
-        streamId: ticket.id,
-        type: change.type,
-        payload: {
-          ...change.payload,
-          version: ticket.version,
-          before,
-          after: snapshotOf(ticket, ticket.updatedAt),
-        },
-        actorId: viewer?.employeeId ?? null,
-      });
-      return { ticket };
+    }
+    if (ticket.status === TicketStatus.CLOSED) {
+      throw new BusinessRuleError(UserErrorCode.INVALID_TRANSITION, `${ticket.number} is closed`, [
+        'input',
+        'ticketId',
+      ]);
+    }
+    const before = announcedSnapshotOf(ticket);
+    const change = await apply(tx, ticket);
+    if (change === null) return { ticket };
+    if ((options.agentAction ?? true) && ticket.status === TicketStatus.NEW)
+      this.moveTo(ticket, TicketStatus.OPEN);
+    ticket.version += 1;
+    ticket.updatedAt = this.clock.now();
+    ticket.nextDueAt = nextDeadline(ticket);
+    await tx.flush();
+    await recordEvent(tx, {
+      streamType: 'Ticket',
+      streamId: ticket.id,
+      type: change.type,
+      payload: {
+        ...change.payload,
+        version: ticket.version,
+        before,
+        after: snapshotOf(ticket, ticket.updatedAt),
+      },
+      actorId,
     });
+    return { ticket };
   }
 
   /** Status moves and their clock effects: pausing, resuming, solving, reopening, closing. */
