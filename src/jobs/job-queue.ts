@@ -1,6 +1,7 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import PgBoss from 'pg-boss';
+import { retryingLostRaces } from '../db/transaction';
 import type { Logger } from '../logger';
 import { RunLocks } from './run-locks';
 
@@ -124,9 +125,13 @@ export class JobQueue {
         retryBackoff: true,
         expireInSeconds: definition.expireInSeconds,
       };
-      if (await this.boss.getQueue(definition.name))
-        await this.boss.updateQueue(definition.name, queue);
-      else await this.boss.createQueue(definition.name, queue);
+      // Instances starting together create queues at once; pg-boss's DDL for one can deadlock
+      // with another's, and the one PostgreSQL aborts then finds the queue and updates it.
+      await retryingLostRaces(async () => {
+        if (await this.boss.getQueue(definition.name))
+          await this.boss.updateQueue(definition.name, queue);
+        else await this.boss.createQueue(definition.name, queue);
+      });
     }
     this.started = true;
   }
