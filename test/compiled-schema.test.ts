@@ -12,6 +12,7 @@ import {
 import { getMetadataStorage } from 'type-graphql';
 import type { RequestContext } from '../src/modules/context';
 import { backdeskSchema, GLOBAL_MIDDLEWARES } from '../src/server/schema';
+import { SLA_SWEEP_JOB } from '../src/modules/support/sla-sweep';
 import { ManualClock } from './support/manual-clock';
 import { startTestServer, type TestServer } from './support/test-server';
 
@@ -135,6 +136,7 @@ describe('promise-bearing properties', () => {
   let server: TestServer;
   let token: string;
   let adminId: string;
+  let mailedTicketId: string;
 
   beforeAll(async () => {
     // Queries far larger than a client may send: every field within reach, at once. The clock
@@ -145,6 +147,9 @@ describe('promise-bearing properties', () => {
         MAX_QUERY_DEPTH: '100',
         MAX_QUERY_COST: '100000000',
         MAX_QUERY_TOKENS: '1000000',
+        // No workers and so no schedules: the jobs and emails queued below stay as they are,
+        // and `jobs` and `outboundEmails` answer the same on both runs of their documents.
+        RUN_WORKERS: 'false',
       },
       { clock: new ManualClock() },
     );
@@ -192,6 +197,19 @@ describe('promise-bearing properties', () => {
     await change(
       `replyToTicket(input: { ticketId: "${ticketId}", body: "Attached", internal: true, attachmentIds: ["${attachment.id}"] }) { userErrors { code } }`,
     );
+    // A ticket of its own with a public reply (an email in the outbox, its delivery on the
+    // message), read through `ticket(id)` below.
+    const customers = await server.raw('{ customers(first: 1) { nodes { id } } }', {}, token);
+    const customerId = (customers.data as { customers: { nodes: { id: string }[] } }).customers
+      .nodes[0].id;
+    const opened = (await change(
+      `createTicket(input: { customerId: "${customerId}", subject: "Mailed", body: "Hello" }) { ticket { id } userErrors { code } }`,
+    )) as { ticket: { id: string } };
+    mailedTicketId = opened.ticket.id;
+    await change(
+      `replyToTicket(input: { ticketId: "${mailedTicketId}", body: "We are on it" }) { userErrors { code } }`,
+    );
+    await server.backdesk.jobs.enqueue(undefined, SLA_SWEEP_JOB, {});
   });
 
   /** Runs a mutation as the admin; expects it to succeed and returns its payload. */
@@ -300,6 +318,7 @@ describe('promise-bearing properties', () => {
     // which nothing here reads, stays the same from one run to the next.
     const given: Record<string, Record<string, string>> = {
       salaryAccessLog: { employeeId: JSON.stringify(adminId) },
+      ticket: { id: JSON.stringify(mailedTicketId) },
     };
     // Fields that take no id first; then those that do, with ids the first answers held.
     for (const takesId of [false, true]) {
