@@ -1,12 +1,16 @@
 import 'reflect-metadata';
 import { loadConfig } from './config';
 import { createLogger } from './logger';
-import { startBackdesk } from './server/start';
+import { startBackdesk, startWorker } from './server/start';
 
-async function main(): Promise<void> {
+/** `node dist/src/main.js` serves and works (`npm start`); `… main.js worker` only works (`npm run worker`). */
+async function main(role: string | undefined): Promise<void> {
+  if (role !== undefined && role !== 'worker')
+    throw new Error(`unknown role "${role}": try worker`);
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const backdesk = await startBackdesk(config, logger);
+  const backdesk =
+    role === 'worker' ? await startWorker(config, logger) : await startBackdesk(config, logger);
 
   let signalled = false;
   const shutdown = (signal: NodeJS.Signals) => {
@@ -30,7 +34,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', shutdown);
 }
 
-main().catch((error: unknown) => {
+main(process.argv[2]).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

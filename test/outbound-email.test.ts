@@ -1,3 +1,4 @@
+import { startServerProcess } from './support/server-process';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
 import { startTestServer, type TestServer } from './support/test-server';
 
@@ -172,13 +173,17 @@ describe('failed sends', () => {
       expect(failed?.attempts).toBe(3);
       expect(failed?.error).toContain('451');
       expect(failed?.sentAt).toBeNull();
-      const jobs = await server.backdesk.database.orm.em
-        .fork()
-        .execute<{ state: string; retry_count: number }[]>(
-          `SELECT state::text AS state, retry_count FROM pgboss.job WHERE name = 'mail.send' AND data->>'emailId' = (
-             SELECT id::text FROM outbound_email WHERE message_id = ?)`,
-          [message.delivery?.messageId],
-        );
+      // The job ends after the email's row records the failure: wait for pg-boss to say so.
+      const jobs = await until(
+        () =>
+          server.backdesk.database.orm.em.fork().execute<{ state: string; retry_count: number }[]>(
+            `SELECT state::text AS state, retry_count FROM pgboss.job WHERE name = 'mail.send' AND data->>'emailId' = (
+                 SELECT id::text FROM outbound_email WHERE message_id = ?)`,
+            [message.delivery?.messageId],
+          ),
+        (rows) => rows[0]?.state === 'failed',
+        'the job to fail',
+      );
       expect(jobs).toEqual([{ state: 'failed', retry_count: 2 }]);
       const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
       expect(metrics).toMatch(/backdesk_jobs\{name="mail\.send",state="failed"\} 1/);
@@ -255,6 +260,35 @@ describe('the local outbox (no SMTP_URL)', () => {
       expect(agent.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('workers in a process of their own (npm run worker)', () => {
+  it('sends what an API-only instance queued', async () => {
+    const sink = await startSmtpSink();
+    const env = { SMTP_URL: sink.url, JOB_POLL_MS: '500' };
+    const api = await startTestServer({ ...env, RUN_WORKERS: 'false' });
+    const worker = await startServerProcess(api.database.url, env, 'worker');
+    try {
+      const token = await api.login(AGENT);
+      const ticket = await firstTicket(api, token);
+      const message = await reply(api, token, ticket.id, 'Sent by the worker');
+      const [mail] = await sink.waitFor((got) =>
+        got.some((m) => m.messageId === message.delivery?.messageId),
+      );
+      expect(mail.parsed.text).toContain('Sent by the worker');
+      await until(
+        () => deliveryOf(api, token, message.id),
+        (delivery) => delivery?.status === 'SENT',
+        'SENT',
+      );
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
+      await api.close();
+      await sink.close();
     }
   });
 });

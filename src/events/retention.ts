@@ -1,8 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { inTransaction } from '../db/transaction';
+import type { JobDefinition } from '../jobs/job-queue';
 
-const EVERY_MS = 60 * 60 * 1000;
 const BATCH = 10_000;
 
 /**
@@ -11,7 +11,6 @@ const BATCH = 10_000;
  * seq moved, so a subscriber resuming from before it is told to resync instead of missing events.
  */
 export class EventRetentionJob {
-  private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
 
   constructor(
@@ -20,15 +19,19 @@ export class EventRetentionJob {
     private readonly logger: Logger,
   ) {}
 
-  start(): void {
-    this.timer = setInterval(() => void this.runOnce(), EVERY_MS);
-    this.timer.unref();
-    setTimeout(() => void this.runOnce(), 10_000).unref();
-  }
-
-  stop(): Promise<unknown> {
-    if (this.timer) clearInterval(this.timer);
-    return this.running ?? Promise.resolve();
+  /** The `events.retention` job: hourly, on one instance at a time. */
+  definition(now: () => Date): JobDefinition<object> {
+    return {
+      name: 'events.retention',
+      cron: '17 * * * *',
+      policy: 'singleton',
+      retryLimit: 2,
+      retryDelaySeconds: 60,
+      expireInSeconds: 30 * 60,
+      handle: async () => {
+        await this.runOnce(now());
+      },
+    };
   }
 
   /** Archives events older than the window, in batches; returns how many moved. */

@@ -13,7 +13,7 @@ import { resolveJwtSecret, SessionTokens } from '../modules/auth/session-token';
 import type { Clock } from '../modules/common/clock';
 import { ENTITIES } from '../modules/entities';
 import { isEmptyDatabase, seedDemoData } from '../modules/seed';
-import { createServices } from '../modules/services';
+import { createServices, type Services } from '../modules/services';
 import { PendingAutoSolve } from '../modules/support/pending-auto-solve';
 import { SlaSweep } from '../modules/support/sla-sweep';
 import { startServer, type RunningServer } from './http-server';
@@ -43,20 +43,35 @@ export interface Backdesk {
   stop(): Promise<void>;
 }
 
-/** Config → database (migrated, seeded when asked) → schema → server. */
-export async function startBackdesk(
+/** What every role of the process shares: the migrated database, the services and the jobs. */
+interface BackOffice {
+  database: Database;
+  services: Services;
+  jobs: JobQueue;
+  addresses: ReplyAddresses;
+  mailbox: InboundMailbox;
+  /** Stops the jobs (running ones finish) and closes the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Config → database (migrated, seeded when asked) → services → the job queue with every kind of
+ * job defined. A new kind of job is defined here, once, for both roles.
+ */
+async function openBackOffice(
   config: Config,
   logger: Logger,
-  options: { clock?: Clock } = {},
-): Promise<Backdesk> {
+  clock: Clock,
+  options: { clock?: Clock },
+): Promise<BackOffice> {
   const database = await openDatabase(config, logger, { entities: ENTITIES });
-  let realtime: Realtime | undefined;
-  let guards: RequestGuards | undefined;
-  let retention: EventRetentionJob | undefined;
-  let inboundSmtp: InboundSmtpListener | undefined;
-  const clock = options.clock ?? systemClock;
   const jobs = new JobQueue(database.url, logger, { pollMs: config.jobs.pollMs });
   const sender = new MailSender(database.orm, config.mail, logger, () => clock.now());
+  const close = async () => {
+    await jobs.stop();
+    sender.close();
+    await database.close();
+  };
   try {
     const applied = await migrateUp(database.orm);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
@@ -93,16 +108,6 @@ export async function startBackdesk(
         maxBytes: config.mail.maxAttachmentBytes,
       },
     });
-    jobs.define(sender.definition());
-    jobs.define(new SlaSweep(database.orm, services.support, jobs, clock).definition());
-    jobs.define(
-      new PendingAutoSolve(
-        database.orm,
-        services.support,
-        config.jobs.pendingAutoSolveDays,
-        logger,
-      ).definition(),
-    );
     // Received mail: stored by the mailbox (SMTP listener, POST /inbound/email), read by a job.
     const mailbox = new InboundMailbox(database.orm, jobs, {
       maxAttachmentBytes: config.mail.maxAttachmentBytes,
@@ -112,12 +117,50 @@ export async function startBackdesk(
       maxAttachmentBytes: config.mail.maxAttachmentBytes,
       acknowledgeNewTickets: config.mail.acknowledgeNewTickets,
     });
+    jobs.define(sender.definition());
     jobs.define(
       new InboundMailProcessor(database.orm, emailChannel, addresses, logger, () =>
         clock.now(),
       ).definition(),
     );
+    jobs.define(new SlaSweep(database.orm, services.support, jobs, clock).definition());
+    jobs.define(
+      new PendingAutoSolve(
+        database.orm,
+        services.support,
+        config.jobs.pendingAutoSolveDays,
+        logger,
+      ).definition(),
+    );
+    jobs.define(
+      new EventRetentionJob(database.orm, config.eventRetentionDays, logger).definition(() =>
+        clock.now(),
+      ),
+    );
     await jobs.start();
+    return { database, services, jobs, addresses, mailbox, close };
+  } catch (error) {
+    await close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * `npm start`: the back office, then the workers (unless RUN_WORKERS=false), live delivery, the
+ * inbound SMTP listener and the HTTP server.
+ */
+export async function startBackdesk(
+  config: Config,
+  logger: Logger,
+  options: { clock?: Clock } = {},
+): Promise<Backdesk> {
+  const clock = options.clock ?? systemClock;
+  const office = await openBackOffice(config, logger, clock, options);
+  const { database, services, jobs, addresses, mailbox } = office;
+  let realtime: Realtime | undefined;
+  let guards: RequestGuards | undefined;
+  let inboundSmtp: InboundSmtpListener | undefined;
+  try {
     if (config.jobs.runWorkers) await jobs.work();
     const metrics = new Metrics();
     metrics.watchJobs(jobs);
@@ -139,8 +182,6 @@ export async function startBackdesk(
       metrics: new RealtimeMetrics(metrics.registry),
       maxQueued: config.subscriberQueueLimit,
     };
-    retention = new EventRetentionJob(database.orm, config.eventRetentionDays, logger);
-    retention.start();
     guards = new RequestGuards(config, logger);
     if (config.mail.inboundSmtpPort !== undefined)
       inboundSmtp = await startInboundSmtp(mailbox, {
@@ -179,12 +220,7 @@ export async function startBackdesk(
     );
     let stopping: Promise<void> | undefined;
     const live = realtime;
-    const stopRealtime = async () => {
-      live.presence.stop();
-      guards?.stop();
-      await retention?.stop();
-      await live.dispatcher.stop();
-    };
+    const listener = inboundSmtp;
     return {
       server,
       database,
@@ -192,12 +228,12 @@ export async function startBackdesk(
       inboundSmtp,
       stop() {
         stopping ??= (async () => {
-          await inboundSmtp?.close();
+          await listener?.close();
           await server.close();
-          await jobs.stop();
-          sender.close();
-          await stopRealtime();
-          await database.close();
+          live.presence.stop();
+          guards?.stop();
+          await live.dispatcher.stop();
+          await office.close();
         })();
         return stopping;
       },
@@ -206,11 +242,30 @@ export async function startBackdesk(
     await inboundSmtp?.close();
     realtime?.presence.stop();
     guards?.stop();
-    await retention?.stop();
     await realtime?.dispatcher.stop();
-    await jobs.stop().catch(() => undefined);
-    sender.close();
-    await database.close().catch(() => undefined);
+    await office.close().catch(() => undefined);
     throw error;
   }
+}
+
+/** `npm run worker`: the back office and its workers and schedules, with no HTTP server. */
+export async function startWorker(
+  config: Config,
+  logger: Logger,
+): Promise<{ stop(): Promise<void> }> {
+  const office = await openBackOffice(config, logger, systemClock, {});
+  try {
+    await office.jobs.work();
+  } catch (error) {
+    await office.close().catch(() => undefined);
+    throw error;
+  }
+  logger.info('Backdesk workers are running');
+  let stopping: Promise<void> | undefined;
+  return {
+    stop() {
+      stopping ??= office.close();
+      return stopping;
+    },
+  };
 }

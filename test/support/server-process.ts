@@ -13,13 +13,16 @@ export interface ServerProcess {
 
 /**
  * Starts the built server (`dist/src/main.js`, as `npm start` runs it) in its own process, and
- * resolves once it listens. `npm test` builds first.
+ * resolves once it listens; with `role: 'worker'` the workers alone (`npm run worker`), resolved
+ * once they run (its `port` is 0). `npm test` builds first.
  */
 export function startServerProcess(
   databaseUrl: string,
   env: Record<string, string> = {},
+  role: 'server' | 'worker' = 'server',
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'src', 'main.js')], {
+  const main = path.join(PROJECT_ROOT, 'dist', 'src', 'main.js');
+  const child = spawn(process.execPath, role === 'worker' ? [main, 'worker'] : [main], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -46,11 +49,14 @@ export function startServerProcess(
       reject(new Error(`server did not start:\n${output}`));
     }, 30_000);
     const onData = () => {
-      const match = /"port":(\d+),"msg":"Backdesk is serving/.exec(output);
+      const match =
+        role === 'worker'
+          ? /"msg":"Backdesk workers are running"/.exec(output)
+          : /"port":(\d+),"msg":"Backdesk is serving/.exec(output);
       if (!match) return;
       clearTimeout(timer);
       child.stdout?.off('data', onData);
-      resolve({ child, port: Number(match[1]), output: () => output, exited });
+      resolve({ child, port: Number(match[1] ?? 0), output: () => output, exited });
     };
     child.stdout?.on('data', onData);
     void exited.then(({ code }) => {
