@@ -24,7 +24,7 @@ import {
 import { CustomerOrdersResolver, OrderLineResolver, OrderResolver } from './orders/order.resolver';
 import { ReportingResolver } from './reporting/reporting.resolver';
 import { OutboundEmailResolver } from './operations/outbox.resolver';
-import { OperationsResolver } from './operations/operations.resolver';
+import { JobsResolver } from './operations/jobs.resolver';
 import { OrderLiveResolver } from './orders/order-live.resolver';
 import { TicketLiveResolver } from './support/ticket-live.resolver';
 import {
@@ -74,5 +74,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   TicketLiveResolver,
   OrderLiveResolver,
   EventCursorResolver,
-  OperationsResolver,
+  JobsResolver,
 ];

@@ -2,12 +2,12 @@ import { Arg, Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
 import { ConnectionArgs } from '../../graphql/relay';
 import { Permissions } from '../auth/permissions';
 import type { RequestContext } from '../context';
-import { jobPage } from './operations.reads';
-import { JobConnection, JobFilter } from './operations.types';
+import { jobPage } from './jobs.reads';
+import { JobConnection, JobFilter } from './jobs.types';
 
 /** What the server does in the background, for administrators. */
 @Resolver()
-export class OperationsResolver {
+export class JobsResolver {
   @Authorized(...Permissions.admin)
   @Query(() => JobConnection, {
     description:

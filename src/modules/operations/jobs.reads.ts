@@ -14,7 +14,7 @@ import {
   type PageArgs,
   type ReadContext,
 } from '../../read';
-import { JobState, type JobFilter, type JobObject } from './operations.types';
+import { JobState, type JobFilter, type JobObject } from './jobs.types';
 
 /**
  * How the operations module reads: what the server is doing in the background (the job queue;
