@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import { Client } from 'pg';
-import { SMTPServer } from 'smtp-server';
 import { toGlobalId } from '../src/graphql/global-id';
 import { storeAttachment } from '../src/mail/attachments';
 import {
@@ -15,6 +13,7 @@ import {
 } from './generated/graphql';
 import { createCustomer, uniqueSuffix } from './support/fixtures';
 import { ManualClock } from './support/manual-clock';
+import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
 import { startTestServer, type TestServer } from './support/test-server';
 
 /**
@@ -26,8 +25,7 @@ const MAX_BYTES = 2048;
 const clock = new ManualClock(new Date());
 let server: TestServer;
 let db: Client;
-let sink: SMTPServer;
-const received: ParsedMail[] = [];
+let sink: SmtpSink;
 let agent: string;
 let reporting: string;
 let accountant: string;
@@ -41,24 +39,10 @@ const PNG = Buffer.from(
 const HTML = Buffer.from('<!DOCTYPE html><html><body><script>alert(document.cookie)</script>');
 
 beforeAll(async () => {
-  sink = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((mail) => {
-          received.push(mail);
-          callback();
-        })
-        .catch(callback);
-    },
-  });
-  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
-  const smtpPort = (sink.server.address() as AddressInfo).port;
+  sink = await startSmtpSink();
   server = await startTestServer(
     {
-      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      SMTP_URL: sink.url,
       MAX_ATTACHMENT_BYTES: String(MAX_BYTES),
       JOB_POLL_MS: '500',
       RATE_LIMIT_PER_TOKEN: '100000',
@@ -79,7 +63,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await db?.end();
   await server?.close();
-  await new Promise<void>((resolve) => (sink ? sink.close(() => resolve()) : resolve()));
+  await sink?.close();
 });
 
 async function newTicket(): Promise<{ id: string; number: string; subject: string }> {
@@ -163,7 +147,9 @@ async function snapshot() {
 
 async function mailFor(subject: string): Promise<ParsedMail> {
   for (;;) {
-    const mail = received.find((candidate) => candidate.subject?.includes(subject));
+    const mail = sink.received
+      .map((got) => got.parsed)
+      .find((candidate) => candidate.subject?.includes(subject));
     if (mail) return mail;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import nodemailer from 'nodemailer';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { Client } from 'pg';
 import pino from 'pino';
-import { SMTPServer } from 'smtp-server';
 import {
   CreateCustomerDocument,
   CreateTicketDocument,
@@ -19,6 +18,7 @@ import { InboundMailbox } from '../src/mail/inbound';
 import { inboundEmailEndpoint } from '../src/server/inbound-email-endpoint';
 import { uniqueSuffix } from './support/fixtures';
 import { graphql, subscribe, waitForSubscriptions } from './support/live-client';
+import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
 import { startTestServer, type TestServer } from './support/test-server';
 
 const SECRET = 'inbound-secret-for-the-tests-0123';
@@ -43,36 +43,16 @@ interface Sunk {
 
 let server: TestServer;
 let db: Client;
-let sink: SMTPServer;
-const sunk: Sunk[] = [];
+let sink: SmtpSink;
 let agent: string;
 let lead: string;
 let smtpPort: number;
 
 beforeAll(async () => {
   // The outbound relay: a real SMTP server that keeps what it is given.
-  sink = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        const raw = Buffer.concat(chunks);
-        simpleParser(raw)
-          .then((mail) => {
-            sunk.push({ raw, mail, to: session.envelope.rcptTo.map((r) => r.address) });
-            callback();
-          })
-          .catch(callback);
-      });
-    },
-  });
-  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
-  const sinkPort = (sink.server.address() as AddressInfo).port;
+  sink = await startSmtpSink();
   server = await startTestServer({
-    SMTP_URL: `smtp://127.0.0.1:${sinkPort}`,
+    SMTP_URL: sink.url,
     SUPPORT_ADDRESS: DESK,
     INBOUND_SMTP_PORT: '0',
     INBOUND_EMAIL_SECRET: SECRET,
@@ -91,7 +71,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await db?.end();
   await server?.close();
-  await new Promise<void>((resolve) => (sink ? sink.close(() => resolve()) : resolve()));
+  await sink?.close();
 });
 
 // ---- helpers ----
@@ -151,7 +131,9 @@ async function inboundCount(): Promise<number> {
 
 /** The first email the relay got that matches, once it arrives. */
 function sunkMail(what: string, match: (mail: Sunk) => boolean): Promise<Sunk> {
-  return eventually(what, async () => sunk.find(match));
+  return eventually(what, async () =>
+    sink.received.map((got) => ({ raw: got.raw, mail: got.parsed, to: got.rcptTo })).find(match),
+  );
 }
 
 async function ticketDetail(ticketId: string) {
