@@ -71,7 +71,35 @@ export function isAttachmentRequest(req: IncomingMessage): boolean {
   return path === '/attachments' || path.startsWith('/attachments/');
 }
 
+/** The most of a refused body read and dropped before answering; past it the answer goes at once. */
+const MAX_DRAINED_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Answers a refusal once the client has sent its whole body (read and dropped), so that it reads
+ * the answer: a client still writing to a connection that is answered and closed gets EPIPE
+ * instead (undici in Node 24 does). A body beyond MAX_DRAINED_BYTES is not waited for: that one
+ * is answered at once and its connection closed.
+ */
+function refuse(req: IncomingMessage, res: ServerResponse, refusal: Refusal): void {
+  if (req.complete || req.readableEnded) return answerRefusal(res, refusal);
+  let drained = 0;
+  let answered = false;
+  const answer = (close: boolean) => {
+    if (answered) return;
+    answered = true;
+    answerRefusal(res, { ...refusal, unread: close });
+  };
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > MAX_DRAINED_BYTES) answer(true);
+  });
+  req.once('end', () => answer(false));
+  req.once('error', () => answer(true));
+  req.resume();
+}
+
 function answerRefusal(res: ServerResponse, refusal: Refusal): void {
+  if (res.headersSent || res.destroyed) return;
   if (refusal.unread) res.setHeader('connection', 'close');
   if (refusal.status === 401) res.setHeader('www-authenticate', 'Bearer');
   res.statusCode = refusal.status;
@@ -97,7 +125,7 @@ function tooLarge(maxBytes: number): Refusal {
 
 /**
  * The multipart body: the `ticketId` field and the one `file`, which is held in memory up to
- * `maxBytes` and cut off there (413 at once, the rest of the body dropped unread).
+ * `maxBytes` and cut off there (413 once the rest of the body has been read and dropped).
  */
 function readUpload(req: IncomingMessage, maxBytes: number): Promise<Upload | Refusal> {
   return new Promise((resolve) => {
@@ -123,8 +151,6 @@ function readUpload(req: IncomingMessage, maxBytes: number): Promise<Upload | Re
         // What is left of the body is read and dropped; the connection closes after the answer.
         // (The parser is left as it is: destroying it from inside its own events breaks it.)
         req.unpipe(parser);
-        req.resume();
-        result.unread = true;
       }
       resolve(result);
     };
@@ -200,8 +226,7 @@ export function attachmentEndpoint(deps: {
   const upload = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (type !== 'multipart/form-data') {
-      req.resume();
-      return answerRefusal(res, {
+      return refuse(req, res, {
         status: 415,
         code: 'UNSUPPORTED_MEDIA_TYPE',
         message: 'Send the file as multipart/form-data, with the fields ticketId and file',
@@ -211,11 +236,10 @@ export function attachmentEndpoint(deps: {
     const { em, viewer } = await authenticate(req);
     const uploader = attachments.requireUploader(viewer);
     if (Number(req.headers['content-length']) > attachments.maxBytes + MULTIPART_OVERHEAD_BYTES) {
-      req.resume();
-      return answerRefusal(res, tooLarge(attachments.maxBytes));
+      return refuse(req, res, tooLarge(attachments.maxBytes));
     }
     const body = await readUpload(req, attachments.maxBytes);
-    if ('status' in body) return answerRefusal(res, body);
+    if ('status' in body) return refuse(req, res, body);
     if (!body.ticketId) return answerRefusal(res, badRequest('The field ticketId is missing'));
     const ticket = decodeGlobalId(body.ticketId);
     if (!ticket || ticket.typeName !== 'Ticket' || !/^[1-9]\d{0,15}$/.test(ticket.key))
@@ -302,21 +326,17 @@ export function attachmentEndpoint(deps: {
       .catch((error: unknown) => {
         if (res.headersSent) return void res.destroy();
         // A body refused before it was read is dropped; its connection closes after the answer.
-        const unread = !req.complete;
-        req.resume();
-        if (error instanceof AttachmentRefusal)
-          return answerRefusal(res, { ...refusalOf(error), unread });
+        if (error instanceof AttachmentRefusal) return refuse(req, res, refusalOf(error));
         if (isDatabaseUnavailable(error)) {
           logger.warn({ requestId }, 'database unavailable while serving an attachment');
-          return answerRefusal(res, {
+          return refuse(req, res, {
             status: 503,
             code: 'SERVICE_UNAVAILABLE',
             message: serviceUnavailable().message,
-            unread,
           });
         }
         logger.error({ err: error, requestId }, 'an attachment request failed');
-        answerRefusal(res, {
+        refuse(req, res, {
           status: 500,
           code: 'INTERNAL_SERVER_ERROR',
           message: 'Internal server error',
