@@ -37,6 +37,9 @@ export default defineConfig({
   // `npm run dev:web`: the console with hot reload, talking to a server started with `npm start`.
   server: {
     port: 5173,
-    proxy: { '/graphql': { target: 'http://127.0.0.1:4000', ws: true } },
+    proxy: {
+      '/graphql': { target: 'http://127.0.0.1:4000', ws: true },
+      '/attachments': { target: 'http://127.0.0.1:4000' },
+    },
   },
 });

@@ -1,6 +1,5 @@
 /**
- * Uploading a file to attach to a reply. Not used yet: the attachment fields join the schema
- * with the attachments work (see components/AttachmentPicker.tsx).
+ * Uploading a file to attach to a reply or a note (components/AttachmentPicker.tsx).
  *
  * The contract: `POST /attachments`, multipart/form-data with the fields `ticketId` (the ticket's
  * global ID) and `file`, the session's bearer token. 201 answers the stored attachment as JSON;
@@ -44,37 +43,64 @@ function refusalOf(body: unknown): { code?: string; message?: string } {
   };
 }
 
-/** Uploads one file for a ticket; a refusal comes back with the server's reason. */
-export async function uploadAttachment(
+/** What an answer to an upload means, in words for the agent when it is a refusal. */
+function outcomeOf(file: File, status: number, text: string): UploadOutcome {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  if (status === 201 && isAttachment(body)) return { ok: true, attachment: body };
+  const refusal = refusalOf(body);
+  const reason = refusal.message ? ` ${sentence(refusal.message)}` : '';
+  if (status === 413)
+    return {
+      ok: false,
+      code: refusal.code,
+      message: `${file.name} is too large to attach.${reason}`,
+    };
+  return {
+    ok: false,
+    code: refusal.code,
+    message: `${file.name} was not uploaded${refusal.message ? '.' : ` (HTTP ${status}).`}${reason}`,
+  };
+}
+
+/** The server's reasons come without a full stop. */
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+/**
+ * Uploads one file for a ticket; a refusal comes back with the server's reason. XMLHttpRequest
+ * rather than fetch, since only it reports how much of the body has gone up (`onProgress`, 0 to 1).
+ */
+export function uploadAttachment(
   token: string,
   ticketId: string,
   file: File,
-  signal?: AbortSignal,
+  options: { signal?: AbortSignal; onProgress?(fraction: number): void } = {},
 ): Promise<UploadOutcome> {
+  const { signal, onProgress } = options;
   const form = new FormData();
   // The ticket first: the server reads the fields in order and needs it before the file.
   form.append('ticketId', ticketId);
   form.append('file', file, file.name);
-  let response: Response;
-  try {
-    response = await fetch(ATTACHMENTS_PATH, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}` },
-      body: form,
-      signal,
-    });
-  } catch {
-    return {
-      ok: false,
-      message: `${file.name} was not uploaded: the server could not be reached.`,
+  return new Promise((resolve) => {
+    const failed = (message: string, code?: string) => resolve({ ok: false, code, message });
+    if (signal?.aborted) return failed(`${file.name} was not uploaded.`, 'ABORTED');
+    const request = new XMLHttpRequest();
+    request.open('POST', ATTACHMENTS_PATH);
+    request.setRequestHeader('authorization', `Bearer ${token}`);
+    request.upload.onprogress = (event) => {
+      if (event.lengthComputable && event.total > 0) onProgress?.(event.loaded / event.total);
     };
-  }
-  const body: unknown = await response.json().catch(() => undefined);
-  if (response.status === 201 && isAttachment(body)) return { ok: true, attachment: body };
-  const refusal = refusalOf(body);
-  const fallback =
-    response.status === 413
-      ? `${file.name} is too large to attach.`
-      : `${file.name} was not uploaded (HTTP ${response.status}).`;
-  return { ok: false, code: refusal.code, message: refusal.message ?? fallback };
+    request.onload = () => resolve(outcomeOf(file, request.status, request.responseText));
+    request.onerror = () =>
+      failed(`${file.name} was not uploaded: the server could not be reached.`);
+    request.onabort = () => failed(`${file.name} was not uploaded.`, 'ABORTED');
+    signal?.addEventListener('abort', () => request.abort(), { once: true });
+    request.send(form);
+  });
 }

@@ -1,14 +1,21 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useBackend } from '../api/backend';
 import { uploadAttachment, type AttachmentInfo } from '../api/attachments';
 import { formatBytes } from '../model/labels';
 
+interface Upload {
+  /** Tells apart two uploads of files with the same name. */
+  key: number;
+  filename: string;
+  /** How much has gone up, 0 to 1. */
+  progress: number;
+}
+
 /**
- * Files attached to the reply being written: each is uploaded as soon as it is picked, and the
- * reply then sends their IDs (`replyToTicket(input: { …, attachmentIds })`).
- *
- * Not imported yet: `TicketMessage.attachments` and `attachmentIds` join the schema with the
- * attachments work. The Composer then keeps a list per box and renders this under its textarea.
+ * Files attached to the message being written: each is uploaded as soon as it is picked (the
+ * server keeps it for this ticket until a message carries it), and the message then sends their
+ * IDs (`replyToTicket(input: { …, attachmentIds })`). Removing one only leaves it out of the
+ * message. The Composer keeps the list per box; the picker keeps what is uploading and what failed.
  */
 export function AttachmentPicker({
   id,
@@ -17,6 +24,7 @@ export function AttachmentPicker({
   disabled,
   onAdded,
   onRemoved,
+  onBusyChange,
 }: {
   /** Unique on the page (the Composer has one picker per box). */
   id: string;
@@ -25,22 +33,45 @@ export function AttachmentPicker({
   disabled: boolean;
   onAdded(attachment: AttachmentInfo): void;
   onRemoved(attachmentId: string): void;
+  /** Whether files are uploading: the message must wait for them. */
+  onBusyChange(busy: boolean): void;
 }) {
   const { token } = useBackend();
   const input = useRef<HTMLInputElement>(null);
-  const [uploading, setUploading] = useState<string[]>([]);
+  const [uploads, setUploads] = useState<Upload[]>([]);
   const [errors, setErrors] = useState<string[]>([]);
+  const nextKey = useRef(0);
+  /** Aborts what is still uploading when the picker goes (another ticket is opened). */
+  const unmounted = useRef(new AbortController());
+  const busy = uploads.length > 0;
+
+  useEffect(() => {
+    const controller = new AbortController();
+    unmounted.current = controller;
+    return () => controller.abort();
+  }, []);
 
   const upload = async (files: readonly File[]) => {
+    const { signal } = unmounted.current;
+    const picked = files.map((file) => ({ file, key: (nextKey.current += 1) }));
     setErrors([]);
-    setUploading(files.map((file) => file.name));
+    setUploads(picked.map(({ file, key }) => ({ key, filename: file.name, progress: 0 })));
+    onBusyChange(true);
     // One at a time: each holds a request open while its bytes go up.
-    for (const file of files) {
-      const outcome = await uploadAttachment(token, ticketId, file);
+    for (const { file, key } of picked) {
+      const outcome = await uploadAttachment(token, ticketId, file, {
+        signal,
+        onProgress: (progress) =>
+          setUploads((current) =>
+            current.map((entry) => (entry.key === key ? { ...entry, progress } : entry)),
+          ),
+      });
+      if (signal.aborted) return;
       if (outcome.ok) onAdded(outcome.attachment);
       else setErrors((current) => [...current, outcome.message]);
-      setUploading((current) => current.filter((name) => name !== file.name));
+      setUploads((current) => current.filter((entry) => entry.key !== key));
     }
+    onBusyChange(false);
   };
 
   return (
@@ -51,17 +82,14 @@ export function AttachmentPicker({
         type="file"
         multiple
         hidden
+        aria-label="Files to attach"
         onChange={(event) => {
           const files = Array.from(event.target.files ?? []);
           event.target.value = ''; // the same file may be picked again after a removal
           if (files.length > 0) void upload(files);
         }}
       />
-      <button
-        type="button"
-        disabled={disabled || uploading.length > 0}
-        onClick={() => input.current?.click()}
-      >
+      <button type="button" disabled={disabled || busy} onClick={() => input.current?.click()}>
         Attach files
       </button>
       {attachments.length > 0 && (
@@ -74,6 +102,7 @@ export function AttachmentPicker({
                 type="button"
                 className="attachment-remove"
                 aria-label={`Remove ${attachment.filename}`}
+                title={`Remove ${attachment.filename}`}
                 disabled={disabled}
                 onClick={() => onRemoved(attachment.id)}
               >
@@ -83,13 +112,24 @@ export function AttachmentPicker({
           ))}
         </ul>
       )}
-      {uploading.length > 0 && (
-        <p className="muted" role="status">
-          Uploading {uploading.join(', ')}…
-        </p>
+      {busy && (
+        <div role="status">
+          <ul className="attachment-uploads" aria-label="Uploading">
+            {uploads.map((entry) => (
+              <li key={entry.key} className="attachment-upload">
+                <span>Uploading {entry.filename}…</span>
+                <progress
+                  max={1}
+                  value={entry.progress}
+                  aria-label={`${entry.filename} uploaded`}
+                />
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
       {errors.map((message, index) => (
-        <p key={`${index}:${message}`} className="form-error" role="alert">
+        <p key={`${index}:${message}`} className="form-error attachment-error" role="alert">
           {message}
         </p>
       ))}

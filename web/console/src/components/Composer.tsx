@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { AttachmentInfo } from '../api/attachments';
 import { useBackend } from '../api/backend';
 import { runMutation } from '../api/requests';
 import { ConsoleReplyDocument, type PresenceActivity } from '../generated/graphql';
@@ -10,6 +11,7 @@ import {
   type TicketDetail,
   type TicketMessage,
 } from '../model/ticket';
+import { AttachmentPicker } from './AttachmentPicker';
 
 type Mode = 'reply' | 'note';
 
@@ -34,6 +36,13 @@ const MODES: Record<
 /** Typing counts as typing for this long after the last key. */
 const TYPING_IDLE_MS = 4_000;
 
+type PerBox<Value> = Readonly<Record<Mode, Value>>;
+
+/** What a retry sends again under the same key: the text and the files, exactly. */
+function attemptOf(body: string, attachments: readonly AttachmentInfo[]): string {
+  return JSON.stringify([body, attachments.map((attachment) => attachment.id)]);
+}
+
 /** A key that makes a retried reply (after a dropped connection) land once. */
 function newIdempotencyKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -41,7 +50,8 @@ function newIdempotencyKey(): string {
 }
 
 /**
- * The reply and internal-note boxes. What the agent writes answers the ticket as it was when they
+ * The reply and internal-note boxes, each with the files it will carry (uploaded when picked,
+ * see AttachmentPicker). What the agent writes answers the ticket as it was when they
  * started writing: that version goes with the reply, so a colleague's change meanwhile refuses it
  * (STALE_TICKET) and the agent sees what changed, re-reads, and sends again with the draft intact.
  */
@@ -64,14 +74,22 @@ export function Composer({
 }) {
   const { client, viewer } = useBackend();
   const [mode, setMode] = useState<Mode>('reply');
-  const [drafts, setDrafts] = useState<Record<Mode, string>>({ reply: '', note: '' });
+  const [drafts, setDrafts] = useState<PerBox<string>>({ reply: '', note: '' });
+  const [attached, setAttached] = useState<PerBox<readonly AttachmentInfo[]>>({
+    reply: [],
+    note: [],
+  });
+  /** Boxes whose files are still uploading: they cannot be sent yet. */
+  const [uploading, setUploading] = useState<PerBox<boolean>>({ reply: false, note: false });
+  /** Bumped when a box's message is sent, which gives it a fresh picker (no stale errors). */
+  const [sentCount, setSentCount] = useState<PerBox<number>>({ reply: 0, note: 0 });
   /** The version the drafts answer; null while both are empty (the agent is up to date). */
   const [answering, setAnswering] = useState<number | null>(null);
   const [refused, setRefused] = useState(false);
   const [error, setError] = useState<string>();
   const [sending, setSending] = useState(false);
-  /** The key of the last attempt per box, kept for a retry of the same text. */
-  const attempts = useRef<Partial<Record<Mode, { body: string; key: string }>>>({});
+  /** The key of the last attempt per box, kept for a retry of the same text and files. */
+  const attempts = useRef<Partial<Record<Mode, { sends: string; key: string }>>>({});
   const boxes = useRef<Record<Mode, HTMLTextAreaElement | null>>({ reply: null, note: null });
   const idleTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
 
@@ -92,11 +110,33 @@ export function Composer({
           (entry) => (versionOf(entry) ?? 0) > answering && entry.actor?.id !== viewer.id,
         );
 
-  const typed = (target: Mode, text: string) => {
-    const next = { ...drafts, [target]: text };
-    const drafting = Boolean(next.reply.trim() || next.note.trim());
+  /** Starts or ends the draft (the version it answers) as text and files come and go. */
+  const composing = (texts: PerBox<string>, files: PerBox<readonly AttachmentInfo[]>) => {
+    const drafting = (Object.keys(MODES) as Mode[]).some(
+      (box) => texts[box].trim() !== '' || files[box].length > 0,
+    );
     if (!drafting) setAnswering(null);
     else if (answering === null) setAnswering(ticket.version);
+  };
+
+  // Called when an upload finishes, maybe renders after the pick: hence the updater functions.
+  // The version answered is the ticket's when the file was picked, if nothing else came first.
+  const attach = (target: Mode, attachment: AttachmentInfo) => {
+    setAnswering((current) => current ?? ticket.version);
+    setAttached((current) => ({ ...current, [target]: [...current[target], attachment] }));
+    setError(undefined);
+  };
+
+  const detach = (target: Mode, attachmentId: string) => {
+    const keep = (files: readonly AttachmentInfo[]) =>
+      files.filter((attachment) => attachment.id !== attachmentId);
+    composing(drafts, { ...attached, [target]: keep(attached[target]) });
+    setAttached((current) => ({ ...current, [target]: keep(current[target]) }));
+  };
+
+  const typed = (target: Mode, text: string) => {
+    const next = { ...drafts, [target]: text };
+    composing(next, attached);
     setDrafts(next);
     setError(undefined);
     onActivity(text.trim() ? MODES[target].typing : 'VIEWING');
@@ -113,9 +153,12 @@ export function Composer({
 
   const send = async () => {
     const body = drafts[mode].trim();
-    if (!body || sending) return;
+    const files = attached[mode];
+    if (!body || sending || uploading[mode]) return;
+    // A retry of the same text and files keeps the key; any change makes it another message.
+    const sends = attemptOf(body, files);
     const previous = attempts.current[mode];
-    const attempt = previous?.body === body ? previous : { body, key: newIdempotencyKey() };
+    const attempt = previous?.sends === sends ? previous : { sends, key: newIdempotencyKey() };
     attempts.current[mode] = attempt;
     setSending(true);
     setError(undefined);
@@ -131,6 +174,7 @@ export function Composer({
           expectedVersion:
             changedMeanwhile.length > 0 ? (answering ?? ticket.version) : ticket.version,
           idempotencyKey: attempt.key,
+          attachmentIds: files.map((attachment) => attachment.id),
         },
       },
       (data) => data.replyToTicket,
@@ -148,9 +192,12 @@ export function Composer({
     attempts.current[mode] = undefined;
     const { ticket: updated, message } = outcome.payload;
     if (updated) onSent(updated, message);
-    const otherDraft = drafts[mode === 'reply' ? 'note' : 'reply'];
+    const other = mode === 'reply' ? 'note' : 'reply';
+    const otherDrafting = drafts[other].trim() !== '' || attached[other].length > 0;
     setDrafts((current) => ({ ...current, [mode]: '' }));
-    setAnswering(otherDraft.trim() && updated ? updated.version : null);
+    setAttached((current) => ({ ...current, [mode]: [] }));
+    setSentCount((current) => ({ ...current, [mode]: current[mode] + 1 }));
+    setAnswering(otherDrafting && updated ? updated.version : null);
     setRefused(false);
     clearTimeout(idleTimer.current);
     onActivity('VIEWING');
@@ -180,7 +227,7 @@ export function Composer({
             onClick={() => focusBox(key)}
           >
             {MODES[key].tab}
-            {drafts[key].trim() && mode !== key ? ' •' : ''}
+            {(drafts[key].trim() || attached[key].length > 0) && mode !== key ? ' •' : ''}
           </button>
         ))}
       </div>
@@ -232,6 +279,16 @@ export function Composer({
             onKeyDown={onKeyDown}
           />
           <div className="composer-actions">
+            <AttachmentPicker
+              key={sentCount[key]}
+              id={`composer-${key}`}
+              ticketId={ticket.id}
+              attachments={attached[key]}
+              disabled={closed || sending}
+              onAdded={(attachment) => attach(key, attachment)}
+              onRemoved={(attachmentId) => detach(key, attachmentId)}
+              onBusyChange={(busy) => setUploading((current) => ({ ...current, [key]: busy }))}
+            />
             {error && mode === key && (
               <p className="form-error" role="alert">
                 {error}
@@ -241,7 +298,7 @@ export function Composer({
             <button
               type="button"
               className="primary"
-              disabled={closed || sending || refused || !drafts[key].trim()}
+              disabled={closed || sending || refused || uploading[key] || !drafts[key].trim()}
               onClick={() => void send()}
             >
               {sending ? 'Sending…' : MODES[key].send}

@@ -2,6 +2,7 @@ import { useEffect, useImperativeHandle, useRef, type Ref } from 'react';
 import { formatTime } from '../model/labels';
 import type { TicketMessage } from '../model/ticket';
 import { DeliveryState } from './DeliveryState';
+import { MessageAttachments } from './MessageAttachments';
 
 export interface ConversationHandle {
   /** Scrolls to the newest message and gives it the focus (after a re-read). */
@@ -20,7 +21,7 @@ const KIND_LABELS = { note: 'Internal note', customer: 'Customer', reply: 'Reply
 
 /**
  * The messages of a ticket, oldest first: public replies and internal notes styled apart, each
- * reply with how its email to the customer stands.
+ * with its files, each reply with how its email to the customer stands.
  */
 export function Conversation({
   ref,
@@ -87,6 +88,7 @@ export function Conversation({
               )}
             </header>
             <p className="message-body">{message.body}</p>
+            <MessageAttachments attachments={message.attachments} />
             {kind === 'reply' && <DeliveryState delivery={message.delivery} />}
           </li>
         );
