@@ -64,6 +64,17 @@ export interface Config {
   /** Outbound mail and the job queue (see the README's "Email and jobs"). */
   mail: MailConfig;
   jobs: JobsConfig;
+  /** Customer satisfaction surveys (see the README's "Satisfaction surveys"). */
+  csat: CsatConfig;
+}
+
+export interface CsatConfig {
+  /** Send a survey when an agent solves a ticket whose customer has an email address. */
+  surveys: boolean;
+  /** Requests per survey token per 15 minutes (the page and the mutation together). */
+  attemptsPerToken: number;
+  /** Survey requests per client IP per 15 minutes, whatever the token. */
+  attemptsPerIp: number;
 }
 
 export interface MailConfig {
@@ -252,6 +263,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       1_000_000,
     ),
     mail: loadMailConfig(env, databaseUrl === undefined, port),
+    csat: {
+      surveys: parseBoolean('CSAT_SURVEYS', env.CSAT_SURVEYS, true),
+      attemptsPerToken: parseInteger(
+        'CSAT_RATE_LIMIT_PER_TOKEN',
+        env.CSAT_RATE_LIMIT_PER_TOKEN,
+        20,
+        1,
+        100_000,
+      ),
+      attemptsPerIp: parseInteger(
+        'CSAT_RATE_LIMIT_PER_IP',
+        env.CSAT_RATE_LIMIT_PER_IP,
+        200,
+        1,
+        10_000_000,
+      ),
+    },
     jobs: {
       runWorkers: parseBoolean('RUN_WORKERS', env.RUN_WORKERS, true),
       pollMs: parseInteger('JOB_POLL_MS', env.JOB_POLL_MS, 2000, 500, 600_000),

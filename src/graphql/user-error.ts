@@ -36,6 +36,9 @@ const USER_ERROR_CODE_DESCRIPTIONS: Record<UserErrorCode, string> = {
   STALE_TICKET:
     'The ticket changed since you loaded `expectedVersion`; reload it and try again, so two agents never answer over each other.',
   INVALID_ASSIGNEE: 'The assignee is not an active support agent, or you may not assign to them.',
+  INVALID_TOKEN: 'The survey token was altered or names no survey: use the link from the email.',
+  SURVEY_CLOSED:
+    'The survey no longer takes answers: an answer can be given or changed for 7 days after the survey was sent.',
 };
 
 registerEnumType(UserErrorCode, {

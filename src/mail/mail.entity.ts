@@ -24,6 +24,8 @@ export enum OutboundEmailKind {
   TICKET_ACKNOWLEDGEMENT = 'TICKET_ACKNOWLEDGEMENT',
   /** A note to support leads that a ticket missed an SLA target. */
   SLA_BREACH_ALERT = 'SLA_BREACH_ALERT',
+  /** The one-question satisfaction survey sent when an agent solves a ticket. */
+  SATISFACTION_SURVEY = 'SATISFACTION_SURVEY',
 }
 
 /**

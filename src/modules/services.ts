@@ -17,6 +17,8 @@ import type { ReplyAddresses } from '../mail/reply-address';
 import { TicketMail } from './support/ticket-mail';
 import { TicketAttachmentService } from './support/ticket-attachments.service';
 import type { SignedLinks } from './common/signed-links';
+import { SatisfactionService } from './support/satisfaction.service';
+import type { SurveyTokens } from './support/survey-tokens';
 
 /** The business services, wired to each other. They need nothing from the outside. */
 export interface DomainServices {
@@ -31,6 +33,8 @@ export interface DomainServices {
   payroll: PayrollService;
   support: SupportService;
   supportMetrics: SupportMetricsService;
+  /** Satisfaction surveys: made when an agent solves a ticket, answered through their link. */
+  satisfaction: SatisfactionService;
 }
 
 /** Every service, created once per process and shared by every request. */
@@ -45,6 +49,8 @@ export interface DomainSettings {
   payrollWithholdingBasisPoints?: number;
   /** Where services read the time (tests move it). */
   clock?: Clock;
+  /** Make a satisfaction survey when an agent solves a ticket (CSAT_SURVEYS; default true). */
+  csatSurveys?: boolean;
 }
 
 export function createDomainServices(settings: DomainSettings = {}): DomainServices {
@@ -58,6 +64,8 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
   const employees = new EmployeeService();
   const support = new SupportService(clock, customers, orders, employees);
   employees.onTermination(support);
+  const satisfaction = new SatisfactionService(clock, customers, settings.csatSurveys ?? true);
+  support.onSolve(satisfaction);
   return {
     customers,
     catalog,
@@ -70,6 +78,7 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
     payroll: new PayrollService(ledger, settings.payrollWithholdingBasisPoints ?? 2000),
     support,
     supportMetrics: new SupportMetricsService(clock),
+    satisfaction,
   };
 }
 
@@ -78,19 +87,21 @@ export function createServices(deps: {
   settings: DomainSettings;
   /** Outbound mail: public replies and SLA alerts are mailed through it; links start with `publicUrl`. */
   mail: { outbox: Outbox; addresses: ReplyAddresses; publicUrl: string };
+  /** Signs the links of satisfaction surveys. */
+  surveyTokens: SurveyTokens;
   /** Signed download links, and the largest attachment kept (bytes). */
   attachments: { links: SignedLinks; maxBytes: number };
 }): Services {
   const domain = createDomainServices(deps.settings);
-  domain.support.mailRepliesWith(
-    new TicketMail(
-      deps.mail.outbox,
-      deps.mail.addresses,
-      domain.customers,
-      domain.employees,
-      deps.mail.publicUrl,
-    ),
+  const ticketMail = new TicketMail(
+    deps.mail.outbox,
+    deps.mail.addresses,
+    domain.customers,
+    domain.employees,
+    deps.mail.publicUrl,
   );
+  domain.support.mailRepliesWith(ticketMail);
+  domain.satisfaction.sendWith(ticketMail, deps.surveyTokens);
   const auth = new AuthService(deps.sessions, domain.employees, deps.settings.clock);
   // Other instances hear of the change through the event log (server/start.ts).
   domain.employees.onAccessChange((employeeId) => auth.forgetEmployee(employeeId));

@@ -31,6 +31,7 @@ import { InboundMailbox } from '../mail/inbound';
 import { InboundMailProcessor } from '../mail/inbound-processor';
 import { startInboundSmtp, type InboundSmtpListener } from '../mail/smtp-listener';
 import { EmailChannel } from '../modules/support/email-channel';
+import { SurveyTokens } from '../modules/support/survey-tokens';
 
 export interface Backdesk {
   server: RunningServer;
@@ -98,8 +99,12 @@ async function openBackOffice(
       settings: {
         payrollWithholdingBasisPoints: config.payrollWithholdingBasisPoints,
         clock: options.clock,
+        csatSurveys: config.csat.surveys,
       },
       mail: { outbox, addresses, publicUrl: config.mail.publicUrl },
+      surveyTokens: new SurveyTokens(
+        createHmac('sha256', jwt.secret).update('backdesk satisfaction surveys').digest(),
+      ),
       attachments: {
         links: new SignedLinks(
           createHmac('sha256', jwt.secret).update('backdesk download links').digest(),

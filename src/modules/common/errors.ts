@@ -23,6 +23,10 @@ export enum UserErrorCode {
   PAYROLL_PERIOD_OVERLAP = 'PAYROLL_PERIOD_OVERLAP',
   STALE_TICKET = 'STALE_TICKET',
   INVALID_ASSIGNEE = 'INVALID_ASSIGNEE',
+  /** A satisfaction survey token that was forged, or names no survey. */
+  INVALID_TOKEN = 'INVALID_TOKEN',
+  /** A satisfaction survey past the time it takes answers (7 days from when it was sent). */
+  SURVEY_CLOSED = 'SURVEY_CLOSED',
 }
 
 /**

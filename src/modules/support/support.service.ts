@@ -128,6 +128,15 @@ interface TicketChange {
   payload: Record<string, unknown>;
 }
 
+/**
+ * Told of every solve a person makes (a move into SOLVED with an actor), inside the solving
+ * change's transaction and under the ticket's lock: satisfaction surveys. The system's solves
+ * (auto-solve) and merges are not solves by a person and are not told.
+ */
+export interface SolveListener {
+  ticketSolved(tx: EntityManager, ticket: Ticket, solverId: number): Promise<void>;
+}
+
 /** A target's breach as the SLA sweep records it (support leads are alerted of each). */
 export interface SlaBreach {
   ticket: Ticket;
@@ -185,6 +194,12 @@ export class SupportService implements TerminationListener {
   ) {}
 
   private mail: TicketMail | undefined;
+  private readonly solveListeners: SolveListener[] = [];
+
+  /** `listener` hears of every solve by a person (see SolveListener). */
+  onSolve(listener: SolveListener): void {
+    this.solveListeners.push(listener);
+  }
 
   /** Public replies go to the customer, and SLA alerts to leads, through this (none: the demo seed). */
   mailRepliesWith(mail: TicketMail): void {
@@ -1042,6 +1057,13 @@ export class SupportService implements TerminationListener {
       },
       actorId,
     });
+    // A move into SOLVED, by a person: once per solve (a second attempt finds it SOLVED).
+    if (
+      actorId !== null &&
+      before.status !== TicketStatus.SOLVED &&
+      ticket.status === TicketStatus.SOLVED
+    )
+      for (const listener of this.solveListeners) await listener.ticketSolved(tx, ticket, actorId);
     return { ticket };
   }
 

@@ -4,7 +4,9 @@ import { OutboundEmailKind } from '../../mail/mail.entity';
 import type { Outbox } from '../../mail/outbox';
 import type { ReplyAddresses } from '../../mail/reply-address';
 import { threadHeaders } from '../../mail/thread';
+import type { Customer } from '../customers/customer.entity';
 import type { CustomerService } from '../customers/customer.service';
+import type { Row } from '../../read';
 import type { EmployeeService } from '../employees/employee.service';
 import { Role } from '../common/role';
 import { SlaTarget } from './sla';
@@ -97,6 +99,62 @@ export class TicketMail {
       ticketId: ticket.id,
       ticketMessageId: message.id,
       attachmentIds,
+    });
+  }
+
+  /** The public page of a satisfaction survey (server/csat-page.ts). */
+  surveyLink(token: string): string {
+    return `${this.publicUrl}/csat/${encodeURIComponent(token)}`;
+  }
+
+  /**
+   * The one-question survey of a solved ticket: five links (1 to 5) to its page, each choosing
+   * that rating on the form (nothing is recorded until the form is sent), threaded with the
+   * ticket's emails so that a written answer lands on the ticket.
+   */
+  async satisfactionSurvey(
+    tx: EntityManager,
+    ticket: Ticket,
+    customer: Row<Customer>,
+    token: string,
+  ): Promise<void> {
+    if (!customer.email) return;
+    const link = this.surveyLink(token);
+    const thread = await threadHeaders(tx, ticket.id);
+    const choices = [1, 2, 3, 4, 5].map((rating) => ({ rating, url: `${link}?rating=${rating}` }));
+    const question = `How would you rate the help you got with "${ticket.subject}"?`;
+    const text = [
+      question,
+      '',
+      ...choices.map(({ rating, url }) => `${rating} ${'*'.repeat(rating)}: ${url}`),
+      '',
+      `Or open ${link} to answer and leave a comment (you can change your answer for 7 days).`,
+      '',
+      '--',
+      `Ticket ${ticket.number}.`,
+    ].join('\n');
+    const html = [
+      `<p style="font-family:sans-serif">${escapeHtml(question)}</p>`,
+      `<p style="font-family:sans-serif">${choices
+        .map(
+          ({ rating, url }) =>
+            `<a href="${escapeHtml(url)}" style="display:inline-block;padding:8px 12px;margin:2px;border:1px solid #ccc;border-radius:4px;text-decoration:none">${rating} ${'&#9733;'.repeat(rating)}</a>`,
+        )
+        .join(' ')}</p>`,
+      `<p style="font-family:sans-serif"><a href="${escapeHtml(link)}">Answer and leave a comment</a> (you can change your answer for 7 days).</p>`,
+      `<p style="color:#666;font-size:12px;font-family:sans-serif">Ticket ${escapeHtml(ticket.number)}.</p>`,
+    ].join('\n');
+    await this.outbox.queue(tx, {
+      kind: OutboundEmailKind.SATISFACTION_SURVEY,
+      to: mailbox(customer.name, customer.email),
+      subject: `How did we do? [${ticket.number}]`,
+      text,
+      html,
+      replyTo: this.addresses.addressFor(ticket.id),
+      inReplyTo: thread.inReplyTo,
+      references: thread.references,
+      ticketId: ticket.id,
+      autoSubmitted: true,
     });
   }
 
