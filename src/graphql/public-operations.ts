@@ -5,11 +5,15 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 
-/** Root fields anyone may call without a token. */
-const PUBLIC_MUTATIONS: ReadonlySet<string> = new Set(['login']);
+/**
+ * Root fields anyone may call without a token: signing in, and a customer's answer to a
+ * satisfaction survey (its token is the credential). Nothing else: every other operation, and
+ * any operation mixing these with another field, needs a bearer token.
+ */
+const PUBLIC_MUTATIONS: ReadonlySet<string> = new Set(['login', 'respondToSatisfactionSurvey']);
 
 /**
- * Whether an operation touches only public root fields (`login`, and `__typename` anywhere).
+ * Whether an operation touches only public root fields (those above, and `__typename` anywhere).
  * Fragments at the root are followed, so they cannot smuggle a private field in.
  */
 export function isPublicOperation(

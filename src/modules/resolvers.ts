@@ -35,6 +35,11 @@ import {
   TicketResolver,
 } from './support/support.resolver';
 import {
+  AgentSatisfactionResolver,
+  SatisfactionResolver,
+  TicketSatisfactionResolver,
+} from './support/satisfaction.resolver';
+import {
   AttachmentResolver,
   TicketMessageAttachmentsResolver,
 } from './support/ticket-attachments.resolver';
@@ -75,4 +80,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   OrderLiveResolver,
   EventCursorResolver,
   JobsResolver,
+  SatisfactionResolver,
+  TicketSatisfactionResolver,
+  AgentSatisfactionResolver,
 ];

@@ -26,6 +26,7 @@ import { attachGraphQLWebSocket } from './websocket';
 import { webApp } from './web-app';
 import type { InboundMailbox } from '../mail/inbound';
 import { INBOUND_EMAIL_PATH, inboundEmailEndpoint } from './inbound-email-endpoint';
+import { CSAT_PATH, csatPage } from './csat-page';
 
 export interface ServerDependencies {
   realtime: Realtime;
@@ -187,6 +188,8 @@ export async function startServer(
   };
 
   app.post(INBOUND_EMAIL_PATH, inboundEmailEndpoint(deps.inboundEmail, logger));
+  // Satisfaction surveys: the customer's page, without sign-in (csat-page.ts).
+  app.use(CSAT_PATH, csatPage({ orm, services, guards: deps.guards, logger }));
 
   // The agent console at / and GraphiQL at /graphiql (built into dist/web/).
   app.use(webApp());

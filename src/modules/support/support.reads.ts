@@ -11,6 +11,7 @@ import {
   readRows,
   type PageArgs,
   type ReadContext,
+  type Row,
   type RowOf,
   type Where,
 } from '../../read';
@@ -18,6 +19,7 @@ import { readsInternalNotes } from './support.service';
 import { TicketOrder } from './support.types';
 import { Ticket, TicketMessage } from './ticket.entity';
 import { OutboundEmail } from '../../mail/mail.entity';
+import { SatisfactionSurvey } from './satisfaction.entity';
 
 /**
  * How tickets and their conversations read. Internal notes are read only for viewers who may
@@ -233,5 +235,20 @@ export const deliveryOfMessage = defineLoader<number, OutboundEmail | null>(
     });
     const byMessage = new Map(emails.map((email) => [email.ticketMessageId, email]));
     return messageIds.map((id) => byMessage.get(id) ?? null);
+  },
+);
+
+/** Each ticket's latest satisfaction survey (that of its latest solve), or null: one statement. */
+export const latestSurveyOfTicket = defineLoader<number, Row<SatisfactionSurvey> | null>(
+  'support.latestSurveyOfTicket',
+  async (context, ticketIds) => {
+    const surveys = await readRows(context, SatisfactionSurvey, {
+      alias: 's',
+      rest: `WHERE s.id IN (SELECT DISTINCT ON (ticket_id) id FROM satisfaction_survey
+                             WHERE ticket_id = ANY(?) ORDER BY ticket_id, id DESC)`,
+      params: [ticketIds],
+    });
+    const byTicket = new Map(surveys.map((survey) => [survey.ticket.id, survey]));
+    return ticketIds.map((id) => byTicket.get(id) ?? null);
   },
 );

@@ -1,6 +1,7 @@
 import { ArrayMaxSize, IsOptional, IsString, MaxLength } from 'class-validator';
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { HistoryEntry } from '../../events/history.types';
+import { AgentSatisfaction, SatisfactionRatingObject } from './satisfaction.types';
 import { Connection, Node } from '../../graphql/relay';
 import { UserError } from '../../graphql/user-error';
 import { CustomerObject } from '../customers/customer.types';
@@ -242,6 +243,13 @@ export class TicketObject extends Node {
     description: 'Every recorded change, oldest first, with who and when.',
   })
   history!: HistoryEntry[];
+
+  @Field(() => SatisfactionRatingObject, {
+    nullable: true,
+    description:
+      "The customer's answer to the satisfaction survey of the latest solve; null until answered (and again after a re-solve, until its new survey is answered).",
+  })
+  satisfaction!: unknown;
 }
 
 export const TicketConnection = Connection(TicketObject, 'Ticket', 'ticket');
@@ -316,6 +324,29 @@ export class SupportMetrics {
       'Share (0 to 1) of tickets created in the period that breached an SLA target; null when none were created.',
   })
   slaBreachRate!: number | null;
+
+  @Field(() => Int, { description: 'Satisfaction surveys sent in the period.' })
+  csatSurveysSent!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Share (0 to 1) of the satisfaction surveys sent in the period that the customer answered; null when none were sent.',
+  })
+  csatResponseRate!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Average rating (1 to 5) of the answered surveys sent in the period; null when none were answered.',
+  })
+  csatAverage!: number | null;
+
+  @Field(() => [AgentSatisfaction], {
+    description:
+      'Satisfaction per agent (the agent each survey is about), over the surveys sent in the period, by agent.',
+  })
+  csatByAgent!: AgentSatisfaction[];
 }
 
 // ---- inputs ----

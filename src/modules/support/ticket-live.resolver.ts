@@ -43,6 +43,7 @@ export enum TicketEventType {
   MESSAGE_ADDED = 'MESSAGE_ADDED',
   MERGED = 'MERGED',
   SLA_BREACHED = 'SLA_BREACHED',
+  SATISFACTION_RATED = 'SATISFACTION_RATED',
 }
 
 export enum QueueMovement {
@@ -64,6 +65,10 @@ registerEnumType(TicketEventType, {
     SLA_BREACHED: {
       description:
         'It missed an SLA target: `changes.target` is FIRST_RESPONSE or RESOLUTION, `changes.dueAt` the deadline. Announced once per target, by the system.',
+    },
+    SATISFACTION_RATED: {
+      description:
+        "The customer answered its satisfaction survey, or changed the answer: `changes.rating` (1 to 5), `changes.previousRating` (null for a first answer), `changes.comment`. No actor (the customer). The ticket's queues and version do not change.",
     },
   },
 });

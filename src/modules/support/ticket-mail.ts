@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { toGlobalId } from '../../graphql/global-id';
+import { escapeHtml } from '../../mail/html';
 import { OutboundEmailKind } from '../../mail/mail.entity';
 import type { Outbox } from '../../mail/outbox';
 import type { ReplyAddresses } from '../../mail/reply-address';
@@ -15,13 +16,6 @@ import type { Ticket, TicketMessage } from './ticket.entity';
 
 /** Marks where the customer's answer ends; what follows it in their reply is our quote. */
 export const REPLY_ABOVE_LINE = '##- Please type your reply above this line -##';
-
-const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (char) =>
-      ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] ?? char,
-  );
 
 const TARGET_NAMES: Record<SlaTarget, string> = {
   [SlaTarget.FIRST_RESPONSE]: 'first response',
