@@ -79,6 +79,7 @@ export type OutboundEmailFilter = {
 
 /** What an outbound email is for. */
 export type OutboundEmailKind =
+  | 'SATISFACTION_SURVEY'
   /** A note to support leads that a ticket missed a target. */
   | 'SLA_BREACH_ALERT'
   /** The acknowledgement of a ticket that arrived by email. */
@@ -177,6 +178,8 @@ export type TicketEventType =
   | 'MERGED'
   /** A reply, note or customer message was added. */
   | 'MESSAGE_ADDED'
+  /** The customer answered its satisfaction survey, or changed the answer: `changes.rating` (1 to 5), `changes.previousRating` (null for a first answer), `changes.comment`. No actor (the customer). The ticket's queues and version do not change. */
+  | 'SATISFACTION_RATED'
   /** It missed an SLA target: `changes.target` is FIRST_RESPONSE or RESOLUTION, `changes.dueAt` the deadline. Announced once per target, by the system. */
   | 'SLA_BREACHED'
   /** Its status changed. */
@@ -282,6 +285,8 @@ export type UserErrorCode =
   | 'INVALID_CREDENTIALS'
   /** A value breaks a rule of its field (length, range, format); `field` names it. */
   | 'INVALID_INPUT'
+  /** The survey token was altered or names no survey: use the link from the email. */
+  | 'INVALID_TOKEN'
   /** The object is not in a state that allows this change (see its `nextStates`). */
   | 'INVALID_TRANSITION'
   /** The chain of managers would loop back to the employee. */
@@ -304,6 +309,8 @@ export type UserErrorCode =
   | 'SKU_TAKEN'
   /** The ticket changed since you loaded `expectedVersion`; reload it and try again, so two agents never answer over each other. */
   | 'STALE_TICKET'
+  /** The survey no longer takes answers: an answer can be given or changed for 7 days after the survey was sent. */
+  | 'SURVEY_CLOSED'
   /** The journal entry's debits do not equal its credits. */
   | 'UNBALANCED';
 
