@@ -3,7 +3,7 @@ import { Migration } from '@mikro-orm/migrations';
 export class Migration20261207000401_satisfaction_surveys extends Migration {
   override async up(): Promise<void> {
     this.addSql(
-      `create table "satisfaction_survey" ("id" bigserial primary key, "ticket_id" bigint not null, "solve_version" int not null, "agent_id" bigint not null, "sent_at" timestamptz not null, "rating" smallint null, "comment" text null, "responded_at" timestamptz null, constraint satisfaction_survey_rating_check check (rating IS NULL OR rating BETWEEN 1 AND 5));`,
+      `create table "satisfaction_survey" ("id" bigserial primary key, "ticket_id" bigint not null, "solve_version" int not null, "agent_id" bigint not null, "sent_at" timestamptz not null, "rating" smallint null, "comment" text null, "responded_at" timestamptz null, constraint satisfaction_survey_rating_check check (rating >= 1 and rating <= 5));`,
     );
     this.addSql(
       `create index "satisfaction_survey_agent_idx" on "satisfaction_survey" ("agent_id");`,

@@ -31,8 +31,15 @@ registerEnumType(Role, {
 export type AccessRule =
   { kind: 'public' } | { kind: 'signedIn' } | { kind: 'roles'; roles: Role[] };
 
-/** Root fields anyone may call without a token. */
-export const PUBLIC_ROOT_FIELDS: ReadonlySet<string> = new Set(['Mutation.login']);
+/**
+ * Root fields anyone may call without a token: signing in, and a customer's answer to a
+ * satisfaction survey (the survey token in its input is the credential). Nothing else; the
+ * sign-in check (public-operations.ts) reads this same list.
+ */
+export const PUBLIC_ROOT_FIELDS: ReadonlySet<string> = new Set([
+  'Mutation.login',
+  'Mutation.respondToSatisfactionSurvey',
+]);
 
 /**
  * The access rule of every root field, read from the `@Authorized` decorators (which reference the

@@ -4,13 +4,14 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { PUBLIC_ROOT_FIELDS } from './access-rules';
 
-/**
- * Root fields anyone may call without a token: signing in, and a customer's answer to a
- * satisfaction survey (its token is the credential). Nothing else: every other operation, and
- * any operation mixing these with another field, needs a bearer token.
- */
-const PUBLIC_MUTATIONS: ReadonlySet<string> = new Set(['login', 'respondToSatisfactionSurvey']);
+/** Root mutations anyone may call without a token (access-rules.ts lists them). */
+const PUBLIC_MUTATIONS: ReadonlySet<string> = new Set(
+  [...PUBLIC_ROOT_FIELDS].flatMap((field) =>
+    field.startsWith('Mutation.') ? [field.slice('Mutation.'.length)] : [],
+  ),
+);
 
 /**
  * Whether an operation touches only public root fields (those above, and `__typename` anywhere).

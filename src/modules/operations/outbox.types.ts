@@ -11,6 +11,9 @@ registerEnumType(OutboundEmailKind, {
       description: 'The acknowledgement of a ticket that arrived by email.',
     },
     SLA_BREACH_ALERT: { description: 'A note to support leads that a ticket missed a target.' },
+    SATISFACTION_SURVEY: {
+      description: 'The one-question satisfaction survey sent when an agent solves a ticket.',
+    },
   },
 });
 

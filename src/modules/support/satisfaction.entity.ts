@@ -22,7 +22,7 @@ import { Ticket } from './ticket.entity';
 @Index({ name: 'satisfaction_survey_sent_idx', properties: ['sentAt'] })
 @Check({
   name: 'satisfaction_survey_rating_check',
-  expression: 'rating IS NULL OR rating BETWEEN 1 AND 5',
+  expression: 'rating >= 1 and rating <= 5',
 })
 export class SatisfactionSurvey {
   [OptionalProps]?: 'rating' | 'comment' | 'respondedAt';

@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import { isAdmin, useBackend, worksTickets } from '../api/backend';
+import { isAdmin, isLead, useBackend, worksTickets } from '../api/backend';
 import { useShortcuts } from '../model/keyboard';
-import { goTo, outboxPath, pathOf, usePlace } from '../model/router';
+import { goTo, METRICS_PATH, outboxPath, pathOf, usePlace } from '../model/router';
 import { ConnectionIndicator } from './ConnectionIndicator';
+import { MetricsPage } from './MetricsPage';
 import { MissedChangesPanel } from './MissedChangesPanel';
 import { OutboxPage } from './OutboxPage';
 import { QueuePane } from './QueuePane';
@@ -11,7 +12,7 @@ import { TicketView } from './TicketView';
 
 /**
  * The signed-in console: top bar, then the queues on the left with the open ticket and its
- * customer, or (for administrators) the outbox.
+ * customer, or (for leads) the metrics, or (for administrators) the outbox.
  */
 export function ConsoleShell() {
   const { viewer, signOut } = useBackend();
@@ -29,15 +30,20 @@ export function ConsoleShell() {
         <span className="brand">Backdesk</span>
         <ConnectionIndicator />
         <nav className="topbar-links" aria-label="Tools">
-          {isAdmin(viewer) && (
+          {isLead(viewer) && (
             <>
               <PageLink path={ticketsPath} current={place.page === 'queues'}>
                 Tickets
               </PageLink>
-              <PageLink path={outboxPath()} current={place.page === 'outbox'}>
-                Outbox
+              <PageLink path={METRICS_PATH} current={place.page === 'metrics'}>
+                Metrics
               </PageLink>
             </>
+          )}
+          {isAdmin(viewer) && (
+            <PageLink path={outboxPath()} current={place.page === 'outbox'}>
+              Outbox
+            </PageLink>
           )}
           <a href="/graphiql">GraphiQL</a>
           <button type="button" className="link" onClick={() => setHelpOpen(true)}>
@@ -52,7 +58,15 @@ export function ConsoleShell() {
         </button>
       </header>
       <MissedChangesPanel />
-      {place.page === 'outbox' ? (
+      {place.page === 'metrics' ? (
+        isLead(viewer) ? (
+          <MetricsPage />
+        ) : (
+          <p className="page-message" role="alert">
+            The metrics are for support leads; {viewer.name} is not one.
+          </p>
+        )
+      ) : place.page === 'outbox' ? (
         isAdmin(viewer) ? (
           <OutboxPage emailId={place.emailId} />
         ) : (

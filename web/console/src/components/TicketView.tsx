@@ -9,6 +9,7 @@ import { Composer } from './Composer';
 import { Conversation, type ConversationHandle } from './Conversation';
 import { CustomerPanel } from './CustomerPanel';
 import { PresenceList } from './PresenceList';
+import { SatisfactionBadge } from './SatisfactionBadge';
 import { SlaCountdown } from './SlaCountdown';
 import { TicketControls } from './TicketControls';
 
@@ -53,6 +54,7 @@ export function TicketView({ ticketId }: { ticketId: string }) {
               <SlaCountdown dueAt={ticket.nextDueAt} breached={ticket.slaBreached} />
               {ticket.order && <span>Order {ticket.order.number}</span>}
               {ticket.mergedInto && <span>Merged into {ticket.mergedInto.number}</span>}
+              <SatisfactionBadge satisfaction={ticket.satisfaction} />
             </p>
           </div>
           <PresenceList others={presence.others} />

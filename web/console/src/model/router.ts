@@ -11,13 +11,19 @@ export interface Route {
   ticketId?: string;
 }
 
-/** Which page the console shows: the queues (with a ticket), or the outbox (with an email). */
-export type Place = { page: 'queues'; route: Route } | { page: 'outbox'; emailId?: string };
+/**
+ * Which page the console shows: the queues (with a ticket), the outbox (with an email), or the
+ * lead's metrics.
+ */
+export type Place =
+  { page: 'queues'; route: Route } | { page: 'outbox'; emailId?: string } | { page: 'metrics' };
 
 const DEFAULT_QUEUE: QueueKey = 'mine';
 const PATTERN = /^\/queues\/([a-z]+)(?:\/tickets\/([^/]+))?\/?$/;
 /** `/outbox` and `/outbox/<email id>` (the server answers these with the console's page too). */
 const OUTBOX_PATTERN = /^\/outbox(?:\/([^/]+))?\/?$/;
+/** `/metrics`: the support figures (SUPPORT_LEAD, ADMIN). */
+export const METRICS_PATH = '/metrics';
 
 export function parseRoute(pathname: string): Route {
   const match = PATTERN.exec(pathname);
@@ -27,6 +33,7 @@ export function parseRoute(pathname: string): Route {
 }
 
 export function parsePlace(pathname: string): Place {
+  if (pathname.replace(/\/$/, '') === METRICS_PATH) return { page: 'metrics' };
   const outbox = OUTBOX_PATTERN.exec(pathname);
   if (!outbox) return { page: 'queues', route: parseRoute(pathname) };
   return outbox[1]

@@ -203,6 +203,10 @@ export function describeChange(
       return data.target === 'RESOLUTION'
         ? 'The ticket missed its resolution target'
         : 'The ticket missed its first-response target';
+    case 'SATISFACTION_RATED':
+      return typeof data.previousRating === 'number'
+        ? `The customer changed their rating from ${data.previousRating} to ${String(data.rating)} of 5`
+        : `The customer rated the help ${String(data.rating)} of 5`;
     default:
       return `${who}: ${entry.type.toLowerCase().replace(/_/g, ' ')}`;
   }
