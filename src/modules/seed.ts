@@ -319,7 +319,12 @@ async function seedTickets(
   if ((await em.count(Ticket, {})) > 0) return 0;
   const agent = await viewerFor('agent@example.com');
   const lead = await viewerFor('lead@example.com');
-  const { support } = services;
+  const { support, satisfaction } = services;
+  /** The customer's answer to the survey the ticket's solve sent. */
+  const rate = async (ticketId: number, rating: number, comment: string | null) => {
+    const survey = await satisfaction.latestOfTicket({ em }, ticketId);
+    if (survey) await satisfaction.answer({ em }, survey.id, rating, comment);
+  };
   const customers = await em.find(
     Customer,
     { email: { $in: DEMO_CUSTOMERS.map((c) => c.email) } },
@@ -397,6 +402,7 @@ async function seedTickets(
           body: 'Done: delivery moved to next Tuesday.',
         });
         await support.updateStatus({ em }, agent, id, TicketStatus.SOLVED);
+        await rate(id, 5, 'Quick and friendly, thank you!');
       },
     },
     {
@@ -411,6 +417,7 @@ async function seedTickets(
           body: 'Nothing was charged for that order, so no refund is due.',
         });
         await support.updateStatus({ em }, lead, id, TicketStatus.SOLVED);
+        await rate(id, 3, 'A clear answer, but it took a while.');
         await support.updateStatus({ em }, lead, id, TicketStatus.CLOSED);
       },
     },

@@ -92,6 +92,11 @@ export class SatisfactionService implements SolveListener {
     if (token) await this.mail?.satisfactionSurvey(tx, ticket, customer, token);
   }
 
+  /** The survey of a ticket's latest solve, or null (the demo seed answers it). */
+  async latestOfTicket({ em }: RequestScope, ticketId: number): Promise<SatisfactionSurvey | null> {
+    return em.fork().findOne(SatisfactionSurvey, { ticket: ticketId }, { orderBy: { id: 'desc' } });
+  }
+
   /** The survey a token opens, as its page shows it; null for a forged token or no such survey. */
   async view({ em }: RequestScope, token: string): Promise<SurveyView | null> {
     const surveyId = this.tokens?.surveyIdOf(token) ?? null;
