@@ -64,7 +64,6 @@ export class TicketMail {
       message.authorId === null
         ? null
         : await this.employees.requireExisting(tx, message.authorId, null);
-    const thread = await threadHeaders(tx, ticket.id);
     const signature = agent ? `${agent.name}\n` : '';
     const text = [
       REPLY_ABOVE_LINE,
@@ -87,13 +86,24 @@ export class TicketMail {
       subject: `Re: ${ticket.subject} [${ticket.number}]`,
       text,
       html,
-      replyTo: this.addresses.addressFor(ticket.id),
-      inReplyTo: thread.inReplyTo,
-      references: thread.references,
-      ticketId: ticket.id,
+      ...(await this.inThread(tx, ticket.id)),
       ticketMessageId: message.id,
       attachmentIds,
     });
+  }
+
+  /**
+   * What puts an email to the customer in the ticket's thread: its threading headers, and the
+   * signed reply address that brings an answer back to the ticket.
+   */
+  private async inThread(tx: EntityManager, ticketId: number) {
+    const thread = await threadHeaders(tx, ticketId);
+    return {
+      replyTo: this.addresses.addressFor(ticketId),
+      inReplyTo: thread.inReplyTo,
+      references: thread.references,
+      ticketId,
+    };
   }
 
   /** The public page of a satisfaction survey (server/csat-page.ts). */
@@ -114,7 +124,6 @@ export class TicketMail {
   ): Promise<void> {
     if (!customer.email) return;
     const link = this.surveyLink(token);
-    const thread = await threadHeaders(tx, ticket.id);
     const choices = [1, 2, 3, 4, 5].map((rating) => ({ rating, url: `${link}?rating=${rating}` }));
     const question = `How would you rate the help you got with "${ticket.subject}"?`;
     const text = [
@@ -144,10 +153,7 @@ export class TicketMail {
       subject: `How did we do? [${ticket.number}]`,
       text,
       html,
-      replyTo: this.addresses.addressFor(ticket.id),
-      inReplyTo: thread.inReplyTo,
-      references: thread.references,
-      ticketId: ticket.id,
+      ...(await this.inThread(tx, ticket.id)),
       autoSubmitted: true,
     });
   }

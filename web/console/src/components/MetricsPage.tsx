@@ -44,24 +44,8 @@ export function MetricsPage() {
     <main className="metrics" aria-labelledby="metrics-title">
       <h1 id="metrics-title">Support metrics</h1>
       <form className="metrics-period" onSubmit={(event) => event.preventDefault()}>
-        <span className="control">
-          <label htmlFor="metrics-from">From</label>
-          <input
-            id="metrics-from"
-            type="date"
-            value={from}
-            onChange={(event) => event.target.value && setFrom(event.target.value)}
-          />
-        </span>
-        <span className="control">
-          <label htmlFor="metrics-to">To</label>
-          <input
-            id="metrics-to"
-            type="date"
-            value={to}
-            onChange={(event) => event.target.value && setTo(event.target.value)}
-          />
-        </span>
+        <DayInput id="metrics-from" label="From" value={from} onChange={setFrom} />
+        <DayInput id="metrics-to" label="To" value={to} onChange={setTo} />
       </form>
       {error && (
         <p className="form-error" role="alert">
@@ -125,5 +109,30 @@ function Figure({ label, value }: { label: string; value: string }) {
       <dt>{label}</dt>
       <dd>{value}</dd>
     </div>
+  );
+}
+
+/** A day of the period; clearing the field keeps the last day chosen. */
+function DayInput({
+  id,
+  label,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (day: string) => void;
+}) {
+  return (
+    <span className="control">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type="date"
+        value={value}
+        onChange={(event) => event.target.value && onChange(event.target.value)}
+      />
+    </span>
   );
 }
