@@ -240,6 +240,22 @@ describe('satisfaction surveys', () => {
     });
   });
 
+  it('makes one survey however many agents solve the same ticket at once', async () => {
+    clock.set('2031-01-07T12:00:00.000Z');
+    const customerId = await createCustomer(server, agent, 'Race Co');
+    const own = await openTicket(customerId);
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => setStatus(own.id, 'SOLVED', i % 2 ? agent : lead)),
+    );
+    expect(results.every((result) => result?.userErrors.length === 0)).toBe(true);
+    expect(await surveysQueued(own.number)).toBe(1);
+    const { rows } = await db.query<{ count: string }>(
+      `SELECT count(*) FROM satisfaction_survey s JOIN ticket t ON t.id = s.ticket_id WHERE t.number = $1`,
+      [own.number],
+    );
+    expect(Number(rows[0].count)).toBe(1);
+  });
+
   it('sends none for a merged ticket nor for one the system solved', async () => {
     clock.set('2031-01-08T09:00:00.000Z');
     const customerId = await createCustomer(server, agent, 'Merge Co');
@@ -497,5 +513,48 @@ describe('satisfaction surveys', () => {
       csatAverage: null,
       csatByAgent: [],
     });
+  });
+});
+
+describe('with CSAT_SURVEYS=false', () => {
+  let quiet: TestServer;
+
+  beforeAll(async () => {
+    quiet = await startTestServer({ CSAT_SURVEYS: 'false' });
+  });
+
+  afterAll(async () => {
+    await quiet?.close();
+  });
+
+  it('solving a ticket sends no survey', async () => {
+    const token = await quiet.login('agent@example.com');
+    const customerId = await createCustomer(quiet, token, 'Quiet Co');
+    const created = await quiet.request(
+      CreateTicketDocument,
+      { input: { customerId, subject: 'No survey, please', body: 'Thanks.' } },
+      token,
+    );
+    const ticketId = created.data?.createTicket.ticket?.id ?? '';
+    const solved = await quiet.request(
+      UpdateTicketStatusDocument,
+      { input: { ticketId, status: 'SOLVED' } },
+      token,
+    );
+    expect(solved.data?.updateTicketStatus.ticket?.status).toBe('SOLVED');
+    const client = new Client({ connectionString: quiet.database.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ surveys: string; emails: string }>(
+        // The demo seed's own surveys are made without the server's settings: only this ticket counts.
+        `SELECT (SELECT count(*) FROM satisfaction_survey s JOIN ticket t ON t.id = s.ticket_id
+                  WHERE t.subject = $1) AS surveys,
+                (SELECT count(*) FROM outbound_email WHERE kind = 'SATISFACTION_SURVEY') AS emails`,
+        ['No survey, please'],
+      );
+      expect(rows[0]).toEqual({ surveys: '0', emails: '0' });
+    } finally {
+      await client.end();
+    }
   });
 });
