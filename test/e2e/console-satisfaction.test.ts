@@ -10,7 +10,14 @@ import {
 } from '../generated/graphql';
 import { createCustomer } from '../support/fixtures';
 import { startTestServer, type TestServer } from '../support/test-server';
-import { launchBrowser, screenshot, signedInConsole, type OpenConsole } from './support/browser';
+import {
+  launchBrowser,
+  queueRow,
+  screenshot,
+  showQueue,
+  signedInConsole,
+  type OpenConsole,
+} from './support/browser';
 
 /**
  * Customer satisfaction in Chromium against the real server: the lead sees a customer's answer
@@ -71,17 +78,17 @@ describe('satisfaction at the console', () => {
       { input: { ticketId: ticket.id, assigneeId: agentId } },
       agent,
     );
+    // The lead has the ticket open (from the "All open" queue) when it is solved and answered.
+    await showQueue(page, 'All open');
+    await queueRow(page, ticket.number).getByRole('link').click();
+    await page.getByRole('heading', { level: 1, name: new RegExp(ticket.number) }).waitFor();
     await server.request(
       UpdateTicketStatusDocument,
       { input: { ticketId: ticket.id, status: 'SOLVED' } },
       agent,
     );
+    await page.locator('.ticket-facts .status--solved').waitFor({ timeout: 15_000 });
     const token = await surveyToken(ticket.id);
-
-    await page.goto(`${server.baseUrl}/queues/open/tickets/${encodeURIComponent(ticket.id)}`);
-    await page.getByRole('heading', { level: 1, name: new RegExp(ticket.number) }).waitFor();
-    // Whether the answer commits before the ticket's feed starts or after, the feed resumes
-    // from the ticket's history: it shows up either way, without a reload.
     const badge = page.locator('.csat');
     expect(await badge.count()).toBe(0);
 
@@ -89,7 +96,7 @@ describe('satisfaction at the console', () => {
       input: { token, rating: 4, comment: 'Opens fine now' },
     });
     expect(answered.data?.respondToSatisfactionSurvey.userErrors).toEqual([]);
-    await page.getByLabel('Customer satisfaction: 4 of 5').waitFor({ timeout: 5_000 });
+    await page.getByLabel('Customer satisfaction: 4 of 5').waitFor({ timeout: 15_000 });
     expect(await badge.textContent()).toContain('Opens fine now');
 
     // The customer's page, in a browser tab of its own with JavaScript off.
@@ -106,7 +113,7 @@ describe('satisfaction at the console', () => {
     } finally {
       await customer.close();
     }
-    await page.getByLabel('Customer satisfaction: 5 of 5').waitFor({ timeout: 5_000 });
+    await page.getByLabel('Customer satisfaction: 5 of 5').waitFor({ timeout: 15_000 });
     expect(await badge.textContent()).toContain('Great service');
     await screenshot(page, 'csat-ticket.png');
 
