@@ -25,10 +25,26 @@ export interface AgentFigures {
   average: number | null;
 }
 
+/** A row of the satisfaction figures as PostgreSQL's json_agg writes it. */
+interface SurveyFigures {
+  agent_id: number | null;
+  sent: number;
+  responses: number;
+  average: number | null;
+}
+
+const figuresOf = (row: SurveyFigures): AgentFigures => ({
+  agentId: Number(row.agent_id),
+  surveysSent: Number(row.sent),
+  responses: Number(row.responses),
+  average: row.average === null ? null : Number(row.average),
+});
+
 /**
  * Support desk figures over a period [from, to), computed in one SQL statement. Satisfaction
  * counts the surveys sent in the period (whenever they were answered): the response rate is
- * answered / sent, the average is over the answered ones, both overall and per agent.
+ * answered / sent, the average is over the answered ones, both overall and per agent (one pass
+ * over the period's surveys, by GROUPING SETS).
  */
 export class SupportMetricsService {
   constructor(private readonly clock: Clock) {}
@@ -48,34 +64,24 @@ export class SupportMetricsService {
         backlog: string;
         median: number | null;
         breach_rate: string | null;
-        csat_sent: string;
-        csat_answered: string;
-        csat_average: string | null;
-        csat_by_agent: {
-          agent_id: number;
-          sent: number;
-          responses: number;
-          average: number | null;
-        }[];
+        csat: SurveyFigures[];
       }[]
     >(
-      `WITH survey AS (SELECT agent_id, rating FROM satisfaction_survey WHERE sent_at >= ? AND sent_at < ?)
-       SELECT
+      `SELECT
          (SELECT count(*) FROM ticket WHERE created_at >= ? AND created_at < ?) AS created,
          (SELECT count(*) FROM ticket WHERE solved_at >= ? AND solved_at < ?) AS solved,
          (SELECT count(*) FROM ticket WHERE created_at < ? AND (solved_at IS NULL OR solved_at >= ?) AND (closed_at IS NULL OR closed_at >= ?)) AS backlog,
          (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM first_responded_at - created_at) / 60)
             FROM ticket WHERE created_at >= ? AND created_at < ? AND first_responded_at IS NOT NULL) AS median,
          (SELECT avg(CASE WHEN ${BREACHED_SQL} THEN 1.0 ELSE 0.0 END) FROM ticket WHERE created_at >= ? AND created_at < ?) AS breach_rate,
-         (SELECT count(*) FROM survey) AS csat_sent,
-         (SELECT count(rating) FROM survey) AS csat_answered,
-         (SELECT avg(rating) FROM survey) AS csat_average,
-         (SELECT coalesce(json_agg(a ORDER BY a.agent_id), '[]'::json) FROM (
+         (SELECT json_agg(a ORDER BY a.agent_id NULLS FIRST) FROM (
             SELECT agent_id, count(*) AS sent, count(rating) AS responses, avg(rating) AS average
-              FROM survey GROUP BY agent_id) a) AS csat_by_agent`,
-      [from, to, from, to, from, to, to, to, to, from, to, now, now, from, to],
+              FROM satisfaction_survey WHERE sent_at >= ? AND sent_at < ?
+             GROUP BY GROUPING SETS ((), (agent_id))) a) AS csat`,
+      [from, to, from, to, to, to, to, from, to, now, now, from, to, from, to],
     );
-    const sent = Number(row.csat_sent);
+    // The empty grouping set (agent_id null) is the whole period; it exists even with no surveys.
+    const [total, ...perAgent] = row.csat.map(figuresOf);
     return {
       from,
       to,
@@ -84,15 +90,10 @@ export class SupportMetricsService {
       backlog: Number(row.backlog),
       medianFirstResponseMinutes: row.median === null ? null : Number(row.median),
       slaBreachRate: row.breach_rate === null ? null : Number(row.breach_rate),
-      csatSurveysSent: sent,
-      csatResponseRate: sent === 0 ? null : Number(row.csat_answered) / sent,
-      csatAverage: row.csat_average === null ? null : Number(row.csat_average),
-      csatByAgent: row.csat_by_agent.map((agent) => ({
-        agentId: Number(agent.agent_id),
-        surveysSent: Number(agent.sent),
-        responses: Number(agent.responses),
-        average: agent.average === null ? null : Number(agent.average),
-      })),
+      csatSurveysSent: total.surveysSent,
+      csatResponseRate: total.surveysSent === 0 ? null : total.responses / total.surveysSent,
+      csatAverage: total.average,
+      csatByAgent: perAgent,
     };
   }
 }
