@@ -64,6 +64,21 @@ export interface Config {
   /** Outbound mail and the job queue (see the README's "Email and jobs"). */
   mail: MailConfig;
   jobs: JobsConfig;
+  /** What invoices and payslips say about the company (see the README's "Documents"). */
+  documents: DocumentsConfig;
+}
+
+export interface DocumentsConfig {
+  /** The company's name, at the top of every document and in invoice emails. */
+  companyName: string;
+  /** The company's postal address, under its name. */
+  companyAddress: string;
+  /** How to pay an invoice, printed on it and in its email. */
+  paymentTerms: string;
+  /** Where to pay: bank, IBAN/account, BIC/routing, printed under the terms. */
+  bankDetails: string;
+  /** Minutes between sweeps that send invoices still unsent; 0 runs no sweep. */
+  invoiceSweepMinutes: number;
 }
 
 export interface MailConfig {
@@ -252,6 +267,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       1_000_000,
     ),
     mail: loadMailConfig(env, databaseUrl === undefined, port),
+    documents: {
+      companyName: env.COMPANY_NAME || 'Backdesk Demo Ltd',
+      companyAddress: env.COMPANY_ADDRESS || '1 Example Street, 10115 Berlin, Germany',
+      paymentTerms:
+        env.INVOICE_PAYMENT_TERMS ||
+        'Please pay by bank transfer by the due date, quoting the invoice number.',
+      bankDetails:
+        env.INVOICE_BANK_DETAILS ||
+        'Example Bank, IBAN DE89 3704 0044 0532 0130 00, BIC COBADEFFXXX',
+      invoiceSweepMinutes: parseInteger(
+        'INVOICE_SWEEP_MINUTES',
+        env.INVOICE_SWEEP_MINUTES,
+        10,
+        0,
+        59,
+      ),
+    },
     jobs: {
       runWorkers: parseBoolean('RUN_WORKERS', env.RUN_WORKERS, true),
       pollMs: parseInteger('JOB_POLL_MS', env.JOB_POLL_MS, 2000, 500, 600_000),

@@ -36,6 +36,7 @@ const USER_ERROR_CODE_DESCRIPTIONS: Record<UserErrorCode, string> = {
   STALE_TICKET:
     'The ticket changed since you loaded `expectedVersion`; reload it and try again, so two agents never answer over each other.',
   INVALID_ASSIGNEE: 'The assignee is not an active support agent, or you may not assign to them.',
+  NO_EMAIL_ADDRESS: 'The customer has no email address to send it to; add one and try again.',
 };
 
 registerEnumType(UserErrorCode, {

@@ -24,6 +24,8 @@ export enum OutboundEmailKind {
   TICKET_ACKNOWLEDGEMENT = 'TICKET_ACKNOWLEDGEMENT',
   /** A note to support leads that a ticket missed an SLA target. */
   SLA_BREACH_ALERT = 'SLA_BREACH_ALERT',
+  /** An invoice mailed to its customer, with its PDF attached. */
+  INVOICE = 'INVOICE',
 }
 
 /**
@@ -49,6 +51,7 @@ export class OutboundEmail {
     | 'references'
     | 'htmlBody'
     | 'attachmentIds'
+    | 'documentIds'
     | 'autoSubmitted';
 
   @PrimaryKey({ type: new BigIntType('number'), autoincrement: true })
@@ -100,6 +103,13 @@ export class OutboundEmail {
   /** Attachments sent with it (ids of `attachment` rows, as text). */
   @Property({ type: 'text[]' })
   attachmentIds: string[] = [];
+
+  /**
+   * Stored documents sent with it (ids of `document` rows, as text): an invoice's PDF is attached
+   * from where it is kept, not copied into an `attachment` row.
+   */
+  @Property({ type: 'text[]', defaultRaw: `'{}'` })
+  documentIds: string[] = [];
 
   /** Sent with `Auto-Submitted: auto-generated` (alerts), so other systems do not answer it. */
   @Property({ type: 'boolean' })

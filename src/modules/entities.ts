@@ -23,6 +23,7 @@ import { Order, OrderLine } from './orders/order.entity';
 import { Macro, SlaPolicy, SupportSettings, Ticket, TicketMessage } from './support/ticket.entity';
 import { IdempotencyKey } from '../db/idempotency-key.entity';
 import { Attachment, InboundEmail, OutboundEmail } from '../mail/mail.entity';
+import { StoredDocument } from '../documents/document.entity';
 
 /**
  * Every table Backdesk maps, handed to the ORM when it opens (db/orm.ts). A new entity is added
@@ -65,4 +66,5 @@ export const ENTITIES = [
   OutboundEmail,
   InboundEmail,
   Attachment,
+  StoredDocument,
 ];

@@ -11,6 +11,7 @@ registerEnumType(OutboundEmailKind, {
       description: 'The acknowledgement of a ticket that arrived by email.',
     },
     SLA_BREACH_ALERT: { description: 'A note to support leads that a ticket missed a target.' },
+    INVOICE: { description: 'An invoice mailed to its customer, with its PDF attached.' },
   },
 });
 
