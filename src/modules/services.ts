@@ -17,6 +17,10 @@ import type { ReplyAddresses } from '../mail/reply-address';
 import { TicketMail } from './support/ticket-mail';
 import { TicketAttachmentService } from './support/ticket-attachments.service';
 import type { SignedLinks } from './common/signed-links';
+import type { JobQueue } from '../jobs/job-queue';
+import { InvoiceDocuments, type CompanyDetails } from './ledger/invoice-document';
+import { InvoiceSending } from './ledger/invoice-sending';
+import { PayslipDocuments } from './employees/payslip-document';
 
 /** The business services, wired to each other. They need nothing from the outside. */
 export interface DomainServices {
@@ -38,6 +42,12 @@ export interface Services extends DomainServices {
   auth: AuthService;
   /** Files on tickets: uploads and downloads (`/attachments`). */
   attachments: TicketAttachmentService;
+  /** Invoice PDFs (`/documents/invoices/…`). */
+  invoiceDocuments: InvoiceDocuments;
+  /** Mailing invoices: the ship job, the sweep and `sendInvoice`. */
+  invoiceSending: InvoiceSending;
+  /** Payslip PDFs (`/documents/payslips/…`). */
+  payslipDocuments: PayslipDocuments;
 }
 
 export interface DomainSettings {
@@ -80,6 +90,8 @@ export function createServices(deps: {
   mail: { outbox: Outbox; addresses: ReplyAddresses; publicUrl: string };
   /** Signed download links, and the largest attachment kept (bytes). */
   attachments: { links: SignedLinks; maxBytes: number };
+  /** Documents: what they print about the company; invoice mail is sent by jobs. */
+  documents: { company: CompanyDetails; jobs: JobQueue };
 }): Services {
   const domain = createDomainServices(deps.settings);
   domain.support.mailRepliesWith(
@@ -94,10 +106,34 @@ export function createServices(deps: {
   const auth = new AuthService(deps.sessions, domain.employees, deps.settings.clock);
   // Other instances hear of the change through the event log (server/start.ts).
   domain.employees.onAccessChange((employeeId) => auth.forgetEmployee(employeeId));
+  const clock = deps.settings.clock ?? systemClock;
   const attachments = new TicketAttachmentService(
     deps.attachments.links,
     deps.attachments.maxBytes,
-    deps.settings.clock ?? systemClock,
+    clock,
   );
-  return { ...domain, auth, attachments };
+  const { company, jobs } = deps.documents;
+  const invoiceDocuments = new InvoiceDocuments(
+    domain.customers,
+    domain.orders,
+    company,
+    deps.attachments.links,
+    clock,
+  );
+  const invoiceSending = new InvoiceSending(
+    jobs,
+    deps.mail.outbox,
+    invoiceDocuments,
+    domain.customers,
+    company,
+    clock,
+  );
+  domain.receivables.onInvoiceIssued(invoiceSending);
+  const payslipDocuments = new PayslipDocuments(
+    domain.employees,
+    company,
+    deps.attachments.links,
+    clock,
+  );
+  return { ...domain, auth, attachments, invoiceDocuments, invoiceSending, payslipDocuments };
 }

@@ -107,6 +107,7 @@ async function openBackOffice(
         ),
         maxBytes: config.mail.maxAttachmentBytes,
       },
+      documents: { company: config.documents, jobs },
     });
     // Received mail: stored by the mailbox (SMTP listener, POST /inbound/email), read by a job.
     const mailbox = new InboundMailbox(database.orm, jobs, {
@@ -122,6 +123,10 @@ async function openBackOffice(
       new InboundMailProcessor(database.orm, emailChannel, addresses, logger, () =>
         clock.now(),
       ).definition(),
+    );
+    jobs.define(services.invoiceSending.sendJob(database.orm));
+    jobs.define(
+      services.invoiceSending.sweepJob(database.orm, config.documents.invoiceSweepMinutes),
     );
     jobs.define(new SlaSweep(database.orm, services.support, jobs, clock).definition());
     jobs.define(
