@@ -60,6 +60,7 @@ const EMAIL_KIND_LABELS: Record<OutboundEmailKind, string> = {
   TICKET_REPLY: 'Ticket reply',
   TICKET_ACKNOWLEDGEMENT: 'Acknowledgement',
   SLA_BREACH_ALERT: 'SLA alert',
+  INVOICE: 'Invoice',
 };
 
 export const statusLabel = (status: TicketStatus): string => STATUS_LABELS[status];
