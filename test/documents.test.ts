@@ -519,3 +519,39 @@ describe('documents: invoice and payslip PDFs, and invoices by email', () => {
     });
   });
 });
+
+describe('the demo data', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    // No SMTP_URL: mail stays in the local outbox. The sweep on, as `npm start` runs it.
+    server = await startTestServer({ JOB_POLL_MS: '500', INVOICE_SWEEP_MINUTES: '10' });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('mails the seeded invoices once, through the sweep that follows the seed', async () => {
+    const sql = <T extends object>(text: string) =>
+      server.backdesk.database.orm.em.fork().execute<T[]>(text);
+    const invoices = await sql<{ count: string }>('SELECT count(*) FROM invoice');
+    expect(Number(invoices[0].count)).toBeGreaterThan(0);
+    const emails = await until(
+      () =>
+        sql<{ invoice: string; emails: string; status: string }>(
+          `SELECT i.number AS invoice, count(e.id)::text AS emails, min(e.status) AS status
+             FROM invoice i
+             LEFT JOIN outbound_email e ON e.kind = 'INVOICE' AND e.subject LIKE 'Invoice ' || i.number || ' %'
+            GROUP BY i.number ORDER BY i.number`,
+        ),
+      (rows) => rows.every((row) => row.emails === '1' && row.status === 'SENT'),
+      'every demo invoice mailed',
+    );
+    expect(emails.length).toBe(Number(invoices[0].count));
+    const unsent = await sql<{ count: string }>(
+      'SELECT count(*) FROM invoice WHERE sent_at IS NULL',
+    );
+    expect(unsent[0].count).toBe('0');
+  });
+});

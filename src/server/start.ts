@@ -31,6 +31,7 @@ import { InboundMailbox } from '../mail/inbound';
 import { InboundMailProcessor } from '../mail/inbound-processor';
 import { startInboundSmtp, type InboundSmtpListener } from '../mail/smtp-listener';
 import { EmailChannel } from '../modules/support/email-channel';
+import { SEND_UNSENT_INVOICES_JOB } from '../modules/ledger/invoice-sending';
 
 export interface Backdesk {
   server: RunningServer;
@@ -75,8 +76,8 @@ async function openBackOffice(
   try {
     const applied = await migrateUp(database.orm);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
-    if (config.demoSeed && (await isEmptyDatabase(database.orm)))
-      await seedDemoData(database.orm, logger);
+    const seeding = config.demoSeed && (await isEmptyDatabase(database.orm));
+    if (seeding) await seedDemoData(database.orm, logger);
 
     const jwt = resolveJwtSecret(config.jwtSecret, config.dataDir);
     if (jwt.generated && config.databaseUrl) {
@@ -143,6 +144,10 @@ async function openBackOffice(
       ),
     );
     await jobs.start();
+    // The seed ships orders before any job exists: their invoices go out with the first sweep,
+    // at once rather than at the next scheduled one (none when the sweep is off, as in tests).
+    if (seeding && config.documents.invoiceSweepMinutes > 0)
+      await jobs.enqueue(undefined, SEND_UNSENT_INVOICES_JOB, {});
     return { database, services, jobs, addresses, mailbox, close };
   } catch (error) {
     await close().catch(() => undefined);
