@@ -6,6 +6,7 @@ import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
 import { startTestServer, TEST_JWT_SECRET, type TestServer } from './support/test-server';
 import { uniqueSuffix } from './support/fixtures';
 import { pdfText } from './support/pdf-text';
+import { until } from './support/until';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -28,17 +29,6 @@ async function fetchPath(server: TestServer, path: string, token?: string): Prom
 
 /** The path of a signed URL, without its query: what a bearer token opens. */
 const bare = (url: string) => url.split('?')[0];
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string) {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 interface InvoiceView {
   id: string;

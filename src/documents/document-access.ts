@@ -1,4 +1,4 @@
-import type { SignedLinks } from '../modules/common/signed-links';
+import { refusalWithoutViewer, type SignedLinks } from '../modules/common/signed-links';
 import type { Viewer } from '../modules/common/viewer';
 import { DocumentRefusal } from './document-store';
 
@@ -24,13 +24,8 @@ export function authorizeDocument(
   const check = link && links.check(resource, link.expires, link.signature);
   if (check === 'valid') return;
   if (!viewer) {
-    if (check === 'expired')
-      throw new DocumentRefusal('FORBIDDEN', 'The link has expired: ask for a new one');
-    if (check === 'forged') throw new DocumentRefusal('FORBIDDEN', 'The link is not valid');
-    throw new DocumentRefusal(
-      'UNAUTHENTICATED',
-      'Send "Authorization: Bearer <token>" or use a signed link',
-    );
+    const { reason, message } = refusalWithoutViewer(check);
+    throw new DocumentRefusal(reason, message);
   }
   if (!mayRead(viewer)) throw new DocumentRefusal('FORBIDDEN', 'You may not read this document');
 }
