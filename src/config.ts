@@ -66,6 +66,8 @@ export interface Config {
   jobs: JobsConfig;
   /** Customer satisfaction surveys (see the README's "Satisfaction surveys"). */
   csat: CsatConfig;
+  /** What invoices and payslips say about the company (see the README's "Documents"). */
+  documents: DocumentsConfig;
 }
 
 export interface CsatConfig {
@@ -75,6 +77,19 @@ export interface CsatConfig {
   attemptsPerToken: number;
   /** Survey requests per client IP per 15 minutes, whatever the token. */
   attemptsPerIp: number;
+}
+
+export interface DocumentsConfig {
+  /** The company's name, at the top of every document and in invoice emails. */
+  companyName: string;
+  /** The company's postal address, under its name. */
+  companyAddress: string;
+  /** How to pay an invoice, printed on it and in its email. */
+  paymentTerms: string;
+  /** Where to pay: bank, IBAN/account, BIC/routing, printed under the terms. */
+  bankDetails: string;
+  /** Minutes between sweeps that send invoices still unsent; 0 runs no sweep. */
+  invoiceSweepMinutes: number;
 }
 
 export interface MailConfig {
@@ -278,6 +293,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         200,
         1,
         10_000_000,
+      ),
+    },
+    documents: {
+      companyName: env.COMPANY_NAME || 'Backdesk Demo Ltd',
+      companyAddress: env.COMPANY_ADDRESS || '1 Example Street, 10115 Berlin, Germany',
+      paymentTerms:
+        env.INVOICE_PAYMENT_TERMS ||
+        'Please pay by bank transfer by the due date, quoting the invoice number.',
+      bankDetails:
+        env.INVOICE_BANK_DETAILS ||
+        'Example Bank, IBAN DE89 3704 0044 0532 0130 00, BIC COBADEFFXXX',
+      invoiceSweepMinutes: parseInteger(
+        'INVOICE_SWEEP_MINUTES',
+        env.INVOICE_SWEEP_MINUTES,
+        10,
+        0,
+        59,
       ),
     },
     jobs: {

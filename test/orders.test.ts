@@ -48,8 +48,10 @@ async function rowCounts() {
     movements: string;
     keys: string;
   }>(
+    // Events of the mutations only: mailing a shipped order's invoice is a job that records its
+    // own event (Invoice SENT) whenever it runs.
     `SELECT (SELECT count(*) FROM "order") AS orders, (SELECT count(*) FROM order_line) AS lines,
-            (SELECT count(*) FROM event) AS events, (SELECT count(*) FROM stock_movement) AS movements,
+            (SELECT count(*) FROM event WHERE NOT (stream_type = 'Invoice' AND type = 'SENT')) AS events, (SELECT count(*) FROM stock_movement) AS movements,
             (SELECT count(*) FROM idempotency_key) AS keys`,
   );
   return row;

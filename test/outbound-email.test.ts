@@ -1,6 +1,7 @@
 import { startServerProcess } from './support/server-process';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
 import { startTestServer, type TestServer } from './support/test-server';
+import { until } from './support/until';
 
 const AGENT = 'agent@example.com';
 
@@ -60,17 +61,6 @@ async function reply(
 async function deliveryOf(server: TestServer, token: string, messageId: string) {
   const result = await server.raw(DELIVERY, { id: messageId }, token);
   return (result.data as { node: { delivery: Delivery | null } }).node.delivery;
-}
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string) {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 describe('outbound email over SMTP', () => {

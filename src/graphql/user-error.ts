@@ -39,6 +39,7 @@ const USER_ERROR_CODE_DESCRIPTIONS: Record<UserErrorCode, string> = {
   INVALID_TOKEN: 'The survey token was altered or names no survey: use the link from the email.',
   SURVEY_CLOSED:
     'The survey no longer takes answers: an answer can be given or changed for 7 days after the survey was sent.',
+  NO_EMAIL_ADDRESS: 'The customer has no email address to send it to; add one and try again.',
 };
 
 registerEnumType(UserErrorCode, {

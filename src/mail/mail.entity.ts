@@ -26,6 +26,8 @@ export enum OutboundEmailKind {
   SLA_BREACH_ALERT = 'SLA_BREACH_ALERT',
   /** The one-question satisfaction survey sent when an agent solves a ticket. */
   SATISFACTION_SURVEY = 'SATISFACTION_SURVEY',
+  /** An invoice mailed to its customer, with its PDF attached. */
+  INVOICE = 'INVOICE',
 }
 
 /**
@@ -51,6 +53,7 @@ export class OutboundEmail {
     | 'references'
     | 'htmlBody'
     | 'attachmentIds'
+    | 'documentIds'
     | 'autoSubmitted';
 
   @PrimaryKey({ type: new BigIntType('number'), autoincrement: true })
@@ -102,6 +105,13 @@ export class OutboundEmail {
   /** Attachments sent with it (ids of `attachment` rows, as text). */
   @Property({ type: 'text[]' })
   attachmentIds: string[] = [];
+
+  /**
+   * Stored documents sent with it (ids of `document` rows, as text): an invoice's PDF is attached
+   * from where it is kept, not copied into an `attachment` row.
+   */
+  @Property({ type: 'text[]', defaultRaw: `'{}'` })
+  documentIds: string[] = [];
 
   /** Sent with `Auto-Submitted: auto-generated` (alerts), so other systems do not answer it. */
   @Property({ type: 'boolean' })

@@ -23,6 +23,8 @@ export interface EmailDraft {
   ticketId?: number | null;
   ticketMessageId?: number | null;
   attachmentIds?: readonly number[];
+  /** Stored documents (documents/) attached as they are kept. */
+  documentIds?: readonly number[];
   autoSubmitted?: boolean;
 }
 
@@ -55,6 +57,7 @@ export class Outbox {
       ticketId: draft.ticketId ?? null,
       ticketMessageId: draft.ticketMessageId ?? null,
       attachmentIds: (draft.attachmentIds ?? []).map(String),
+      documentIds: (draft.documentIds ?? []).map(String),
       autoSubmitted: draft.autoSubmitted ?? false,
       createdAt: this.settings.now(),
     });

@@ -5,6 +5,7 @@ import type { MailConfig } from '../config';
 import { inTransaction } from '../db/transaction';
 import type { JobDefinition, JobRun } from '../jobs/job-queue';
 import type { Logger } from '../logger';
+import { StoredDocument } from '../documents/document.entity';
 import { Attachment, OutboundEmail, OutboundEmailStatus } from './mail.entity';
 import { SEND_EMAIL_JOB, type SendEmailJob } from './outbox';
 
@@ -101,6 +102,13 @@ export class MailSender {
             { populate: ['content'], orderBy: { id: 'asc' } },
           )
         : [];
+      const documents = email.documentIds.length
+        ? await tx.find(
+            StoredDocument,
+            { id: { $in: email.documentIds.map(Number) } },
+            { populate: ['content'], orderBy: { id: 'asc' } },
+          )
+        : [];
       email.attempts += 1;
       try {
         const info = (await this.transport.sendMail({
@@ -115,10 +123,10 @@ export class MailSender {
           inReplyTo: email.inReplyTo ? `<${email.inReplyTo}>` : undefined,
           references: email.references.map((id) => `<${id}>`),
           headers: email.autoSubmitted ? { 'Auto-Submitted': 'auto-generated' } : {},
-          attachments: attachments.map((attachment) => ({
-            filename: attachment.filename,
-            contentType: attachment.contentType,
-            content: attachment.content,
+          attachments: [...attachments, ...documents].map((file) => ({
+            filename: file.filename,
+            contentType: file.contentType,
+            content: file.content,
           })),
         })) as { message?: Buffer };
         // Accepted: recorded before anything else happens (this transaction commits next).

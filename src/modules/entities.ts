@@ -24,6 +24,7 @@ import { Macro, SlaPolicy, SupportSettings, Ticket, TicketMessage } from './supp
 import { IdempotencyKey } from '../db/idempotency-key.entity';
 import { Attachment, InboundEmail, OutboundEmail } from '../mail/mail.entity';
 import { SatisfactionSurvey } from './support/satisfaction.entity';
+import { StoredDocument } from '../documents/document.entity';
 
 /**
  * Every table Backdesk maps, handed to the ORM when it opens (db/orm.ts). A new entity is added
@@ -67,4 +68,5 @@ export const ENTITIES = [
   InboundEmail,
   Attachment,
   SatisfactionSurvey,
+  StoredDocument,
 ];

@@ -19,6 +19,10 @@ import { TicketAttachmentService } from './support/ticket-attachments.service';
 import type { SignedLinks } from './common/signed-links';
 import { SatisfactionService } from './support/satisfaction.service';
 import type { SurveyTokens } from './support/survey-tokens';
+import type { JobQueue } from '../jobs/job-queue';
+import { InvoiceDocuments, type CompanyDetails } from './ledger/invoice-document';
+import { InvoiceSending } from './ledger/invoice-sending';
+import { PayslipDocuments } from './employees/payslip-document';
 
 /** The business services, wired to each other. They need nothing from the outside. */
 export interface DomainServices {
@@ -42,6 +46,12 @@ export interface Services extends DomainServices {
   auth: AuthService;
   /** Files on tickets: uploads and downloads (`/attachments`). */
   attachments: TicketAttachmentService;
+  /** Invoice PDFs (`/documents/invoices/…`). */
+  invoiceDocuments: InvoiceDocuments;
+  /** Mailing invoices: the ship job, the sweep and `sendInvoice`. */
+  invoiceSending: InvoiceSending;
+  /** Payslip PDFs (`/documents/payslips/…`). */
+  payslipDocuments: PayslipDocuments;
 }
 
 export interface DomainSettings {
@@ -91,6 +101,8 @@ export function createServices(deps: {
   surveyTokens: SurveyTokens;
   /** Signed download links, and the largest attachment kept (bytes). */
   attachments: { links: SignedLinks; maxBytes: number };
+  /** Documents: what they print about the company; invoice mail is sent by jobs. */
+  documents: { company: CompanyDetails; jobs: JobQueue };
 }): Services {
   const domain = createDomainServices(deps.settings);
   const ticketMail = new TicketMail(
@@ -105,10 +117,34 @@ export function createServices(deps: {
   const auth = new AuthService(deps.sessions, domain.employees, deps.settings.clock);
   // Other instances hear of the change through the event log (server/start.ts).
   domain.employees.onAccessChange((employeeId) => auth.forgetEmployee(employeeId));
+  const clock = deps.settings.clock ?? systemClock;
   const attachments = new TicketAttachmentService(
     deps.attachments.links,
     deps.attachments.maxBytes,
-    deps.settings.clock ?? systemClock,
+    clock,
   );
-  return { ...domain, auth, attachments };
+  const { company, jobs } = deps.documents;
+  const invoiceDocuments = new InvoiceDocuments(
+    domain.customers,
+    domain.orders,
+    company,
+    deps.attachments.links,
+    clock,
+  );
+  const invoiceSending = new InvoiceSending(
+    jobs,
+    deps.mail.outbox,
+    invoiceDocuments,
+    domain.customers,
+    company,
+    clock,
+  );
+  domain.receivables.onInvoiceIssued(invoiceSending);
+  const payslipDocuments = new PayslipDocuments(
+    domain.employees,
+    company,
+    deps.attachments.links,
+    clock,
+  );
+  return { ...domain, auth, attachments, invoiceDocuments, invoiceSending, payslipDocuments };
 }

@@ -4,7 +4,6 @@ import busboy from 'busboy';
 import { isDatabaseUnavailable, serviceUnavailable } from '../graphql/errors';
 import { decodeGlobalId, toGlobalId } from '../graphql/global-id';
 import type { Logger } from '../logger';
-import type { Attachment } from '../mail/mail.entity';
 import type { Viewer } from '../modules/common/viewer';
 import type { Services } from '../modules/services';
 import {
@@ -46,7 +45,7 @@ const STATUS_OF: Record<AttachmentRefusalReason, number> = {
   TICKET_CLOSED: 409,
 };
 
-interface Refusal {
+export interface Refusal {
   status: number;
   code: string;
   message: string;
@@ -59,7 +58,7 @@ interface Upload {
   file?: { filename: string | undefined; mimeType: string; content: Buffer };
 }
 
-function pathOf(req: IncomingMessage): string {
+export function pathOf(req: IncomingMessage): string {
   const url = req.url ?? '';
   const end = url.indexOf('?');
   return end < 0 ? url : url.slice(0, end);
@@ -98,7 +97,7 @@ function refuse(req: IncomingMessage, res: ServerResponse, refusal: Refusal): vo
   req.resume();
 }
 
-function answerRefusal(res: ServerResponse, refusal: Refusal): void {
+export function answerRefusal(res: ServerResponse, refusal: Refusal): void {
   if (res.headersSent || res.destroyed) return;
   if (refusal.unread) res.setHeader('connection', 'close');
   if (refusal.status === 401) res.setHeader('www-authenticate', 'Bearer');
@@ -187,7 +186,7 @@ function readUpload(req: IncomingMessage, maxBytes: number): Promise<Upload | Re
 }
 
 /** RFC 6266: a plain ASCII name for old clients, and the exact one in UTF-8 (RFC 8187). */
-function contentDisposition(attachment: Attachment): string {
+export function contentDisposition(attachment: { filename: string; contentType: string }): string {
   const kind = INLINE_TYPES.has(attachment.contentType) ? 'inline' : 'attachment';
   const ascii = attachment.filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
   const encoded = encodeURIComponent(attachment.filename).replace(

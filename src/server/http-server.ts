@@ -21,6 +21,7 @@ import { apolloPlugins, maskingFormatter } from './apollo-plugins';
 import { compiledExecution } from './compiled-execution';
 import { answerGraphQL, isGraphQLRequest, refuse } from './graphql-http';
 import { attachmentEndpoint, isAttachmentRequest } from './attachment-http';
+import { documentEndpoint, isDocumentRequest } from './document-http';
 import { requestLog } from './request-log';
 import { attachGraphQLWebSocket } from './websocket';
 import { webApp } from './web-app';
@@ -195,6 +196,8 @@ export async function startServer(
   app.use(webApp());
   // Uploads and downloads of ticket files, without express too (attachment-http.ts).
   const attachments = attachmentEndpoint({ orm, services, logger });
+  // Invoice and payslip PDFs (document-http.ts).
+  const documents = documentEndpoint({ orm, services, logger });
 
   // GraphQL over HTTP has one handler, without express (graphql-http.ts); express serves the rest.
   httpServer.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -203,6 +206,10 @@ export async function startServer(
     log(req, res, () => {
       if (isAttachmentRequest(req)) {
         if (withinRequestLimits(req, res)) attachments(req, res, requestId);
+        return;
+      }
+      if (isDocumentRequest(req)) {
+        if (withinRequestLimits(req, res)) documents(req, res, requestId);
         return;
       }
       if (!isGraphQLRequest(req)) return void app(req, res);

@@ -32,6 +32,7 @@ import { InboundMailProcessor } from '../mail/inbound-processor';
 import { startInboundSmtp, type InboundSmtpListener } from '../mail/smtp-listener';
 import { EmailChannel } from '../modules/support/email-channel';
 import { SurveyTokens } from '../modules/support/survey-tokens';
+import { SEND_UNSENT_INVOICES_JOB } from '../modules/ledger/invoice-sending';
 
 export interface Backdesk {
   server: RunningServer;
@@ -76,8 +77,8 @@ async function openBackOffice(
   try {
     const applied = await migrateUp(database.orm);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
-    if (config.demoSeed && (await isEmptyDatabase(database.orm)))
-      await seedDemoData(database.orm, logger);
+    const seeding = config.demoSeed && (await isEmptyDatabase(database.orm));
+    if (seeding) await seedDemoData(database.orm, logger);
 
     const jwt = resolveJwtSecret(config.jwtSecret, config.dataDir);
     if (jwt.generated && config.databaseUrl) {
@@ -112,6 +113,7 @@ async function openBackOffice(
         ),
         maxBytes: config.mail.maxAttachmentBytes,
       },
+      documents: { company: config.documents, jobs },
     });
     // Received mail: stored by the mailbox (SMTP listener, POST /inbound/email), read by a job.
     const mailbox = new InboundMailbox(database.orm, jobs, {
@@ -128,6 +130,10 @@ async function openBackOffice(
         clock.now(),
       ).definition(),
     );
+    jobs.define(services.invoiceSending.sendJob(database.orm));
+    jobs.define(
+      services.invoiceSending.sweepJob(database.orm, config.documents.invoiceSweepMinutes),
+    );
     jobs.define(new SlaSweep(database.orm, services.support, jobs, clock).definition());
     jobs.define(
       new PendingAutoSolve(
@@ -143,6 +149,10 @@ async function openBackOffice(
       ),
     );
     await jobs.start();
+    // The seed ships orders before any job exists: their invoices go out with the first sweep,
+    // at once rather than at the next scheduled one (none when the sweep is off, as in tests).
+    if (seeding && config.documents.invoiceSweepMinutes > 0)
+      await jobs.enqueue(undefined, SEND_UNSENT_INVOICES_JOB, {});
     return { database, services, jobs, addresses, mailbox, close };
   } catch (error) {
     await close().catch(() => undefined);

@@ -9,6 +9,7 @@ import {
   StartPickingDocument,
 } from '../generated/graphql';
 import { createProduct, uniqueSuffix } from '../support/fixtures';
+import { pdfText } from '../support/pdf-text';
 import { waitForSubscriptions } from '../support/live-client';
 import { startTestServer, type TestServer } from '../support/test-server';
 import {
@@ -305,6 +306,35 @@ describe('the customer panel', () => {
     await a.page
       .locator('.customer-panel .invoices .invoice', { hasText: '498.00 USD' })
       .waitFor({ timeout: 5_000 });
+
+    // The shipped order links its invoice's PDF: a signed link the browser opens without a token.
+    const link = order.locator('.order-invoice a');
+    await link.waitFor({ timeout: 5_000 });
+    const invoiceNumber = (await link.getAttribute('data-invoice-number')) ?? '';
+    expect(invoiceNumber).toMatch(/^INV-/);
+    expect(await link.getAttribute('target')).toBe('_blank');
+    const href = (await link.getAttribute('href')) ?? '';
+    expect(href).toMatch(
+      /^\/documents\/invoices\/[A-Za-z0-9_-]+\.pdf\?expires=\d+&signature=[0-9a-f]{64}$/,
+    );
+    const download = await a.page.evaluate(async (url) => {
+      const response = await fetch(url, { credentials: 'omit' });
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      let binary = '';
+      for (const byte of bytes) binary += String.fromCharCode(byte);
+      return {
+        status: response.status,
+        type: response.headers.get('content-type'),
+        base64: btoa(binary),
+      };
+    }, href);
+    expect(download).toMatchObject({ status: 200, type: 'application/pdf' });
+    const pdf = Buffer.from(download.base64, 'base64');
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const text = await pdfText(pdf);
+    expect(text).toContain(invoiceNumber);
+    expect(text).toContain(orderNumber);
+    expect(text).toContain('Globex Corporation');
   });
 
   it('saves screenshots of the queue and of a ticket', async () => {

@@ -31,6 +31,8 @@ export function startServerProcess(
       JWT_SECRET: TEST_JWT_SECRET,
       LOG_LEVEL: 'info',
       DEMO_SEED: 'false',
+      // The unsent-invoice sweep runs on a cron no test controls.
+      INVOICE_SWEEP_MINUTES: '0',
       // As `npm start` runs it: not jest's NODE_ENV=test, which turns off Apollo's signal handling.
       NODE_ENV: 'production',
       ...env,

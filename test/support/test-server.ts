@@ -70,6 +70,8 @@ export async function startTestServer(
     SHUTDOWN_GRACE_MS: '2000',
     // Solving pending tickets runs on a cron no test controls: off unless a test turns it on.
     PENDING_AUTO_SOLVE_DAYS: '0',
+    // So does the sweep that mails unsent invoices (the seeded ones): tests run it by hand.
+    INVOICE_SWEEP_MINUTES: '0',
     ...env,
   });
   const backdesk = await startBackdesk(

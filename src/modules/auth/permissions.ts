@@ -33,6 +33,8 @@ export const Permissions = {
     /** Invoices and what customers owe. */
     read: [ACCOUNTANT, REPORTING, ...SUPPORT],
     recordPayment: [ACCOUNTANT],
+    /** Emailing an invoice on demand (`sendInvoice`). */
+    send: [ACCOUNTANT],
   },
   support: {
     read: [...SUPPORT, REPORTING],

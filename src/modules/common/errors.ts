@@ -27,6 +27,7 @@ export enum UserErrorCode {
   INVALID_TOKEN = 'INVALID_TOKEN',
   /** A satisfaction survey past the time it takes answers (7 days from when it was sent). */
   SURVEY_CLOSED = 'SURVEY_CLOSED',
+  NO_EMAIL_ADDRESS = 'NO_EMAIL_ADDRESS',
 }
 
 /**

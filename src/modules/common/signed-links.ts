@@ -40,3 +40,20 @@ export class SignedLinks {
     return createHmac('sha256', this.key).update(`${resource}\n${expires}`).digest('hex');
   }
 }
+
+/**
+ * Why a download is refused to a request with no viewer and no valid link: an expired or altered
+ * link is FORBIDDEN (it was a link, just not a good one), nothing at all is UNAUTHENTICATED.
+ */
+export function refusalWithoutViewer(check: LinkCheck | undefined): {
+  reason: 'FORBIDDEN' | 'UNAUTHENTICATED';
+  message: string;
+} {
+  if (check === 'expired')
+    return { reason: 'FORBIDDEN', message: 'The link has expired: ask for a new one' };
+  if (check === 'forged') return { reason: 'FORBIDDEN', message: 'The link is not valid' };
+  return {
+    reason: 'UNAUTHENTICATED',
+    message: 'Send "Authorization: Bearer <token>" or use a signed link',
+  };
+}

@@ -351,6 +351,7 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
 
 function payslipView(slip: Payslip) {
   return {
+    id: slip.id,
     employee: slip.employee,
     daysWorked: slip.daysWorked,
     gross: Money.fromMinor(slip.grossMinor),
@@ -366,6 +367,17 @@ export class PayslipResolver {
   @FieldResolver(() => EmployeeObject, { description: 'Who is paid.' })
   employee(@Root() slip: { employee: Employee }, @Ctx() context: RequestContext) {
     return readById(context, Employee, slip.employee.id);
+  }
+
+  @FieldResolver(() => String, {
+    description: `Where its PDF downloads: a path on this server, signed for 15 minutes (it also answers a bearer token of HR, ADMIN or the employee). ${PAY_FIELD_RULE}`,
+  })
+  async pdfUrl(
+    @Root() slip: { id: number; employee: Employee },
+    @Ctx() context: RequestContext,
+  ): Promise<string> {
+    await authorisePayRead(context, slip.employee.id, 'payslips');
+    return context.services.payslipDocuments.pdfUrl(slip.id);
   }
 }
 

@@ -144,6 +144,11 @@ export class PayslipObject {
 
   @Field(() => CalendarDateScalar, { description: 'Last day of the period.' })
   periodEnd!: string;
+
+  @Field(() => String, {
+    description: `Where its PDF downloads: a path on this server, signed for 15 minutes (it also answers a bearer token of HR, ADMIN or the employee). ${PAY_FIELD_RULE}`,
+  })
+  pdfUrl!: string;
 }
 
 @ObjectType('PayrollRun', {

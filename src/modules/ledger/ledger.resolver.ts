@@ -66,6 +66,8 @@ import {
   RecordPaymentInput,
   RecordPaymentPayload,
   ReverseJournalEntryInput,
+  SendInvoiceInput,
+  SendInvoicePayload,
   ReverseJournalEntryPayload,
   TrialBalance,
   VendorConnection,
@@ -461,10 +463,12 @@ export class JournalLineResolver {
 function invoiceWhere(filter: {
   customerId?: number | null;
   status?: string[] | null;
+  sent?: boolean | null;
 }): Record<string, unknown> {
   const where: Record<string, unknown> = {};
   if (filter.customerId != null) where.customer = filter.customerId;
   if (filter.status?.length) where.status = { $in: filter.status };
+  if (filter.sent != null) where.sentAt = filter.sent ? { $ne: null } : null;
   return where;
 }
 
@@ -481,7 +485,11 @@ export class InvoiceResolver extends NodeResolver(InvoiceObject, 'Invoice') {
     const customerId = filter?.customerId
       ? parseGlobalId(filter.customerId, 'Customer', 'filter.customerId')
       : null;
-    return invoicePage(context, invoiceWhere({ customerId, status: filter?.status }), args);
+    return invoicePage(
+      context,
+      invoiceWhere({ customerId, status: filter?.status, sent: filter?.sent }),
+      args,
+    );
   }
 
   @Authorized(...RECEIVABLES)
@@ -514,6 +522,33 @@ export class InvoiceResolver extends NodeResolver(InvoiceObject, 'Invoice') {
       );
       return { payment: paymentView(payment), invoices };
     });
+  }
+
+  @Authorized(...Permissions.receivables.send)
+  @Mutation(() => SendInvoicePayload, {
+    description:
+      'Emails an invoice to its customer with its PDF now: the first time, or again as a new email (`NOT_FOUND`, `NO_EMAIL_ADDRESS`). Requires one of: ACCOUNTANT, ADMIN.',
+  })
+  sendInvoice(
+    @Arg('input', () => SendInvoiceInput, { description: 'The invoice.' })
+    input: SendInvoiceInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = signedIn(context);
+    const invoiceId = parseGlobalId(input.invoiceId, 'Invoice', 'input.invoiceId');
+    return toPayload(async () => ({
+      invoice: await context.services.invoiceSending.sendNow(context, viewer, invoiceId),
+    }));
+  }
+
+  @Authorized(...RECEIVABLES)
+  @FieldResolver(() => String, {
+    description:
+      'Where its PDF downloads: a path on this server, signed for 15 minutes (it also answers a bearer token that may read invoices). Requires one of: ACCOUNTANT, REPORTING, SUPPORT_AGENT, SUPPORT_LEAD, ADMIN.',
+  })
+  @ReadsKeyOnly()
+  pdfUrl(@Root() invoice: RowOf<Invoice>, @Ctx() context: RequestContext): string {
+    return context.services.invoiceDocuments.pdfUrl(invoice.id);
   }
 
   @Authorized(...LEDGER)
@@ -723,7 +758,12 @@ export class CustomerLedgerResolver {
     filter: InvoiceFilter | null,
     @Ctx() context: RequestContext,
   ) {
-    return invoicesOfCustomer(context, customer.id, invoiceWhere({ status: filter?.status }), args);
+    return invoicesOfCustomer(
+      context,
+      customer.id,
+      invoiceWhere({ status: filter?.status, sent: filter?.sent }),
+      args,
+    );
   }
 }
 

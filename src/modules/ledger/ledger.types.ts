@@ -295,6 +295,19 @@ export class InvoiceObject extends Node {
 
   @Field(() => CalendarDateScalar, { description: 'When payment is due.' })
   dueDate!: string;
+
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When it was first emailed to the customer with its PDF; null while unsent (such as a customer without an email address). A resend keeps this first time.',
+  })
+  sentAt!: Date | null;
+
+  @Field(() => String, {
+    description:
+      'Where its PDF downloads: a path on this server, signed for 15 minutes (it also answers a bearer token that may read invoices). Requires one of: ACCOUNTANT, REPORTING, SUPPORT_AGENT, SUPPORT_LEAD, ADMIN.',
+  })
+  pdfUrl!: string;
 }
 
 export const InvoiceConnection = Connection(InvoiceObject, 'Invoice', 'invoice');
@@ -475,6 +488,31 @@ export class InvoiceFilter {
   @IsOptional()
   @ArrayMaxSize(3)
   status?: SettlementStatus[] | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Only invoices already emailed (true) or not yet emailed (false).',
+  })
+  @IsOptional()
+  sent?: boolean | null;
+}
+
+@InputType({ description: 'The invoice to email.' })
+export class SendInvoiceInput {
+  @Field(() => ID, { description: 'The invoice to email to its customer.' })
+  @IsString()
+  invoiceId!: string;
+}
+
+@ObjectType({ description: 'The result of `sendInvoice`.' })
+export class SendInvoicePayload {
+  @Field(() => InvoiceObject, { nullable: true, description: 'The invoice, with its `sentAt`.' })
+  invoice?: unknown;
+
+  @Field(() => [UserError], {
+    description: 'Why it was refused (`NOT_FOUND`, `NO_EMAIL_ADDRESS`).',
+  })
+  userErrors!: UserError[];
 }
 
 @InputType({ description: 'A new account.' })

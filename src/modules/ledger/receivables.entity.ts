@@ -22,12 +22,16 @@ export enum SettlementStatus {
 /** An invoice issued to a customer when their order shipped. */
 @Entity({ tableName: 'invoice' })
 @Index({ name: 'invoice_customer_idx', properties: ['customer', 'issueDate', 'id'] })
+@Index({
+  name: 'invoice_unsent_idx',
+  expression: 'create index "invoice_unsent_idx" on "invoice" ("id") where "sent_at" is null',
+})
 @Check({
   name: 'invoice_paid_check',
   expression: 'amount_paid_minor >= 0 and amount_paid_minor <= total_minor',
 })
 export class Invoice {
-  [OptionalProps]?: 'status' | 'amountPaidMinor' | 'issuedAt';
+  [OptionalProps]?: 'status' | 'amountPaidMinor' | 'issuedAt' | 'sentAt';
 
   @PrimaryKey({ type: new BigIntType('number'), autoincrement: true })
   id!: number;
@@ -64,6 +68,13 @@ export class Invoice {
 
   @Property({ type: new BigIntType('number') })
   journalEntryId!: number;
+
+  /**
+   * When it was first emailed to the customer with its PDF (billing.send-invoice); null while
+   * unsent. A resend mails it again and keeps this first time.
+   */
+  @Property({ type: 'timestamptz', nullable: true })
+  sentAt: Date | null = null;
 }
 
 /** Money received from a customer, applied to their oldest open invoices. */

@@ -29,6 +29,7 @@ import {
 } from './receivables.entity';
 import { runKeyedSql } from '../../db/sql';
 import type { RequestScope } from '../common/scope';
+import type { InvoiceIssuedListener } from './invoice-sending';
 
 export interface AgingRow {
   partyId: number;
@@ -101,10 +102,17 @@ function toAgingRows(rows: AgingSqlRow[]): AgingRow[] {
 
 /** Receivables (invoices, customer payments) and payables (vendors, bills), posted through the ledger. */
 export class ReceivablesService implements ShipmentListener {
+  private issuedListener: InvoiceIssuedListener | undefined;
+
   constructor(
     private readonly ledger: LedgerService,
     private readonly customers: CustomerService,
   ) {}
+
+  /** Billing registers here to mail each invoice (a job enqueued in the issuing transaction). */
+  onInvoiceIssued(listener: InvoiceIssuedListener): void {
+    this.issuedListener = listener;
+  }
 
   /** Shipping issues the invoice and posts revenue and cost of goods sold, in the shipping transaction. */
   async orderShipped(
@@ -167,6 +175,7 @@ export class ReceivablesService implements ShipmentListener {
       },
       actorId,
     });
+    await this.issuedListener?.invoiceIssued(tx, invoice.id);
   }
 
   /** Records a customer's payment (Dr Cash / Cr AR) and applies it to their oldest open invoices. */

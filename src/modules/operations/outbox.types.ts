@@ -14,6 +14,7 @@ registerEnumType(OutboundEmailKind, {
     SATISFACTION_SURVEY: {
       description: 'The one-question satisfaction survey sent when an agent solves a ticket.',
     },
+    INVOICE: { description: 'An invoice mailed to its customer, with its PDF attached.' },
   },
 });
 

@@ -47,6 +47,15 @@ export interface ShipmentListener {
   orderShipped(tx: EntityManager, order: Order, lines: OrderLine[], actorId: number): Promise<void>;
 }
 
+/** An order line as documents print it: the product's name and SKU beside what was billed. */
+export interface PrintedOrderLine {
+  productName: string;
+  sku: string;
+  quantity: number;
+  unitPriceMinor: bigint;
+  totalMinor: bigint;
+}
+
 export const MAX_ORDER_LINES = 100;
 const MAX_UNITS_PER_LINE = 10_000;
 /** The idempotency keys of placeOrder. */
@@ -310,6 +319,26 @@ export class OrderService {
     const [order] = await findRowsById(tx, Order, [id]);
     if (!order) throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such order', fieldPath);
     return order;
+  }
+
+  /** An order's lines in order, with each product's name and SKU (read, not changed). */
+  async printedLines(em: EntityManager, orderId: number): Promise<PrintedOrderLine[]> {
+    const lines = await em.find(OrderLine, { order: orderId }, { orderBy: { lineNo: 'asc' } });
+    const products = new Map(
+      (await this.catalog.findProducts(em, [...new Set(lines.map((l) => l.product.id))])).map(
+        (product) => [product.id, product],
+      ),
+    );
+    return lines.map((line) => {
+      const product = products.get(line.product.id);
+      return {
+        productName: product?.name ?? `Product ${line.product.id}`,
+        sku: product?.sku ?? '',
+        quantity: line.quantity,
+        unitPriceMinor: line.unitPriceMinor,
+        totalMinor: line.totalMinor,
+      };
+    });
   }
 
   listWhere(filter: OrderListFilter | null | undefined): Record<string, unknown> {

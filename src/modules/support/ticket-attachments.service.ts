@@ -5,7 +5,7 @@ import { Attachment } from '../../mail/mail.entity';
 import { Permissions } from '../auth/permissions';
 import type { Clock } from '../common/clock';
 import type { RequestScope } from '../common/scope';
-import type { SignedLinks } from '../common/signed-links';
+import { refusalWithoutViewer, type SignedLinks } from '../common/signed-links';
 import { hasAnyRole, type Viewer } from '../common/viewer';
 import { readsInternalNotes } from './support.service';
 import { Ticket, TicketMessage, TicketStatus } from './ticket.entity';
@@ -139,13 +139,8 @@ export class TicketAttachmentService {
       return attachment;
     }
     if (!viewer) {
-      if (linkCheck === 'expired')
-        throw new AttachmentRefusal('FORBIDDEN', 'The link has expired: ask for a new one');
-      if (linkCheck === 'forged') throw new AttachmentRefusal('FORBIDDEN', 'The link is not valid');
-      throw new AttachmentRefusal(
-        'UNAUTHENTICATED',
-        'Send "Authorization: Bearer <token>" or use a signed link',
-      );
+      const { reason, message } = refusalWithoutViewer(linkCheck);
+      throw new AttachmentRefusal(reason, message);
     }
     if (!hasAnyRole(viewer, Permissions.support.read))
       throw new AttachmentRefusal('FORBIDDEN', 'Only staff who read tickets read attachments');

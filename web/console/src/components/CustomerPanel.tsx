@@ -1,10 +1,15 @@
+import { useState, type MouseEvent } from 'react';
+import { useBackend } from '../api/backend';
 import { useLiveSnapshot } from '../api/live-snapshot';
 import { fetchQuery } from '../api/requests';
+import { expiresSoon } from '../api/signed-links';
 import {
   ConsoleCustomerOrderEventsDocument,
   ConsoleCustomerPanelDocument,
+  ConsoleInvoiceLinkDocument,
   type ConsoleCustomerOrderEventsSubscription,
   type ConsoleCustomerPanelQuery,
+  type ConsoleOrderInvoiceFragment,
 } from '../generated/graphql';
 import { useNow } from '../model/clock';
 import { formatDate, formatMoney, formatTime, orderStatusLabel } from '../model/labels';
@@ -16,7 +21,10 @@ type OrderEvent = ConsoleCustomerOrderEventsSubscription['orderEvents'];
 /** How many recent orders the panel lists (the query asks for as many). */
 const RECENT_ORDERS = 5;
 
-/** An order event as the panel's list: its status moves in place; a new order goes on top. */
+/**
+ * An order event as the panel's list: its status moves in place; a new order goes on top. The
+ * event carries no invoice: an order keeps the one it had, and shipping reloads the panel.
+ */
 function applyOrderEvent(customer: Customer, { order }: OrderEvent): Customer {
   const nodes = customer.orders.nodes;
   const known = nodes.some((item) => item.id === order.id);
@@ -25,16 +33,63 @@ function applyOrderEvent(customer: Customer, { order }: OrderEvent): Customer {
     orders: {
       totalCount: known ? customer.orders.totalCount : customer.orders.totalCount + 1,
       nodes: known
-        ? nodes.map((item) => (item.id === order.id ? order : item))
-        : [order, ...nodes].slice(0, RECENT_ORDERS),
+        ? nodes.map((item) => (item.id === order.id ? { ...item, ...order } : item))
+        : [{ ...order, invoice: null }, ...nodes].slice(0, RECENT_ORDERS),
     },
   };
+}
+
+/**
+ * A shipped order's invoice PDF: a signed link that opens without a token, in a new tab. One
+ * clicked after its link expired (the panel stayed open) is renewed through the API first.
+ */
+function InvoicePdfLink({ invoice }: { invoice: ConsoleOrderInvoiceFragment }) {
+  const { client } = useBackend();
+  const [url, setUrl] = useState(invoice.pdfUrl);
+  const [error, setError] = useState<string>();
+  const open = async (event: MouseEvent<HTMLAnchorElement>) => {
+    const link = event.currentTarget;
+    if (!expiresSoon(link.href)) return; // the browser follows the link
+    event.preventDefault();
+    setError(undefined);
+    try {
+      const { node } = await fetchQuery(client, ConsoleInvoiceLinkDocument, { id: invoice.id });
+      if (!node || !('pdfUrl' in node)) throw new Error('it is no longer there');
+      setUrl(node.pdfUrl);
+      link.href = node.pdfUrl;
+      if (!expiresSoon(node.pdfUrl)) link.click();
+    } catch (failure) {
+      setError(`Invoice ${invoice.number} could not be opened: ${(failure as Error).message}`);
+    }
+  };
+  return (
+    <span className="order-invoice">
+      <a
+        href={url}
+        target="_blank"
+        rel="noopener noreferrer"
+        data-invoice-number={invoice.number}
+        title={invoice.sentAt ? 'Emailed to the customer' : 'Not emailed yet'}
+        onClick={(event) => void open(event)}
+      >
+        Invoice {invoice.number} (PDF)
+      </a>
+      {error && (
+        <span className="form-error" role="alert">
+          {error}
+        </span>
+      )}
+    </span>
+  );
 }
 
 /** Shipping issues an invoice and cancelling may settle one: the balance and invoices change too. */
 const MOVES_MONEY = new Set(['SHIPPED', 'CANCELLED', 'DELIVERED']);
 
-/** The ticket's customer: what they owe, their recent orders (live) and open invoices. */
+/**
+ * The ticket's customer: what they owe, their recent orders (live, each shipped one with its
+ * invoice PDF) and open invoices.
+ */
 export function CustomerPanel({ customerId, queue }: { customerId: string; queue: QueueKey }) {
   const now = useNow();
   const live = useLiveSnapshot({
@@ -101,6 +156,7 @@ export function CustomerPanel({ customerId, queue }: { customerId: string; queue
                     <time dateTime={order.updatedAt} className="muted">
                       {formatTime(order.updatedAt, now)}
                     </time>
+                    {order.invoice && <InvoicePdfLink invoice={order.invoice} />}
                   </li>
                 ))}
               </ul>

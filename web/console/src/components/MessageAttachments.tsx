@@ -2,6 +2,7 @@ import { useState, type MouseEvent } from 'react';
 import type { AttachmentInfo } from '../api/attachments';
 import { useBackend } from '../api/backend';
 import { fetchQuery } from '../api/requests';
+import { expiresSoon } from '../api/signed-links';
 import { ConsoleAttachmentLinkDocument } from '../generated/graphql';
 import { formatBytes } from '../model/labels';
 
@@ -10,18 +11,6 @@ import { formatBytes } from '../model/labels';
  * anything; every other file is only a link (HTML above all is never shown on this page).
  */
 const PREVIEWED_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
-
-/**
- * A signed link is renewed when it has less than this left (ms), which also covers a browser
- * clock somewhat behind the server's.
- */
-const RENEW_BEFORE_MS = 60_000;
-
-/** Whether a signed url (`…?expires=<unix seconds>&signature=…`) is about to stop opening. */
-function expiresSoon(url: string): boolean {
-  const expires = Number(new URL(url, window.location.origin).searchParams.get('expires'));
-  return Number.isFinite(expires) && expires * 1000 - Date.now() < RENEW_BEFORE_MS;
-}
 
 /**
  * A message's attachments, each a download link. Their URLs are signed, so they need no token,

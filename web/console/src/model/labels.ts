@@ -61,6 +61,7 @@ const EMAIL_KIND_LABELS: Record<OutboundEmailKind, string> = {
   TICKET_ACKNOWLEDGEMENT: 'Acknowledgement',
   SLA_BREACH_ALERT: 'SLA alert',
   SATISFACTION_SURVEY: 'Satisfaction survey',
+  INVOICE: 'Invoice',
 };
 
 export const statusLabel = (status: TicketStatus): string => STATUS_LABELS[status];

@@ -1,0 +1,45 @@
+import { BigIntType, BlobType, Entity, Enum, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+
+/** What a stored document is. Later kinds (dunning notices, statements, payment files) add here. */
+export enum DocumentKind {
+  INVOICE = 'INVOICE',
+  PAYSLIP = 'PAYSLIP',
+}
+
+/**
+ * A rendered document, kept once: `key` names what it renders (`invoice:<id>`), and the unique
+ * constraint on it means two first requests at once store one row. Its bytes never change
+ * afterwards, so `sha256` is what every download and every email attaches.
+ */
+@Entity({ tableName: 'document' })
+export class StoredDocument {
+  @PrimaryKey({ type: new BigIntType('number'), autoincrement: true })
+  id!: number;
+
+  @Enum({ items: () => DocumentKind, type: 'text' })
+  kind!: DocumentKind;
+
+  /** What it renders, such as `invoice:42` or `payslip:7`: one document per key. */
+  @Property({ type: 'text' })
+  @Unique({ name: 'document_key_unique' })
+  key!: string;
+
+  @Property({ type: 'text' })
+  filename!: string;
+
+  @Property({ type: 'text' })
+  contentType!: string;
+
+  /** Lowercase hex SHA-256 of the bytes. */
+  @Property({ type: 'text' })
+  sha256!: string;
+
+  @Property({ type: 'integer' })
+  size!: number;
+
+  @Property({ type: BlobType, lazy: true })
+  content!: Buffer;
+
+  @Property({ type: 'timestamptz' })
+  createdAt!: Date;
+}

@@ -1,0 +1,124 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { DocumentLink } from '../documents/document-access';
+import type { StoredDocument } from '../documents/document.entity';
+import { DocumentRefusal, type DocumentRefusalReason } from '../documents/document-store';
+import { isDatabaseUnavailable, serviceUnavailable } from '../graphql/errors';
+import { decodeGlobalId } from '../graphql/global-id';
+import type { Logger } from '../logger';
+import type { Services } from '../modules/services';
+import { answerRefusal, contentDisposition, pathOf } from './attachment-http';
+
+/**
+ * Documents over plain HTTP, since a browser cannot send a bearer token on a link:
+ * - `GET /documents/invoices/<Invoice ID>.pdf`
+ * - `GET /documents/payslips/<Payslip ID>.pdf`
+ * each with `Authorization: Bearer <token>` or the signed query of its `pdfUrl`
+ * (`?expires=…&signature=…`). Who may read what is the modules' rule (InvoiceDocuments,
+ * PayslipDocuments); this file reads requests and writes answers: 200 with the stored bytes and
+ * an ETag of their sha256, 304 when the client has them, or `{ error: { code, message } }`.
+ */
+
+const STATUS_OF: Record<DocumentRefusalReason, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+};
+
+const KINDS = { invoices: 'Invoice', payslips: 'Payslip' } as const;
+type Kind = keyof typeof KINDS;
+
+/** `/documents/` and everything under it. */
+export function isDocumentRequest(req: IncomingMessage): boolean {
+  return pathOf(req).startsWith('/documents/');
+}
+
+/** The kind and numeric id from `/documents/<kind>/<ID>.pdf`, or undefined. */
+function targetOf(path: string): { kind: Kind; id: number } | undefined {
+  const match = /^\/documents\/(invoices|payslips)\/([A-Za-z0-9_-]+)\.pdf$/.exec(path);
+  if (!match) return undefined;
+  const kind = match[1] as Kind;
+  const decoded = decodeGlobalId(match[2]);
+  if (!decoded || decoded.typeName !== KINDS[kind] || !/^[1-9]\d{0,15}$/.test(decoded.key))
+    return undefined;
+  return { kind, id: Number(decoded.key) };
+}
+
+/** The handler of `/documents/`; it answers every request it is given, refusals included. */
+export function documentEndpoint(deps: {
+  orm: MikroORM;
+  services: Services;
+  logger: Logger;
+}): (req: IncomingMessage, res: ServerResponse, requestId: string) => void {
+  const { orm, services, logger } = deps;
+
+  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (method !== 'GET' && method !== 'HEAD') {
+      res.setHeader('allow', 'GET, HEAD');
+      return answerRefusal(res, {
+        status: 405,
+        code: 'METHOD_NOT_ALLOWED',
+        message: 'A document is read with GET',
+      });
+    }
+    const target = targetOf(pathOf(req));
+    if (!target)
+      return answerRefusal(res, { status: 404, code: 'NOT_FOUND', message: 'No such document' });
+    const query = new URL(req.url ?? '', 'http://localhost').searchParams;
+    const expires = query.get('expires');
+    const signature = query.get('signature');
+    const link: DocumentLink | undefined =
+      expires === null && signature === null
+        ? undefined
+        : { expires: expires ?? '', signature: signature ?? '' };
+    const em = orm.em.fork();
+    const { viewer } = await services.auth.authenticate(em, req.headers.authorization);
+    const document: StoredDocument =
+      target.kind === 'invoices'
+        ? await services.invoiceDocuments.download({ em }, viewer, { invoiceId: target.id, link })
+        : await services.payslipDocuments.download({ em }, viewer, { payslipId: target.id, link });
+    const etag = `"${document.sha256}"`;
+    res.setHeader('etag', etag);
+    res.setHeader('cache-control', 'private, no-cache');
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('referrer-policy', 'no-referrer');
+    if (req.headers['if-none-match'] === etag) {
+      res.statusCode = 304;
+      return void res.end();
+    }
+    res.statusCode = 200;
+    res.setHeader('content-type', document.contentType);
+    res.setHeader('content-length', document.content.length);
+    res.setHeader('content-disposition', contentDisposition(document));
+    res.end(method === 'HEAD' ? undefined : document.content);
+  };
+
+  return (req, res, requestId) => {
+    // A GET carries no body; whatever came is read and dropped.
+    req.resume();
+    serve(req, res).catch((error: unknown) => {
+      if (res.headersSent) return void res.destroy();
+      if (error instanceof DocumentRefusal)
+        return answerRefusal(res, {
+          status: STATUS_OF[error.reason],
+          code: error.reason,
+          message: error.message,
+        });
+      if (isDatabaseUnavailable(error)) {
+        logger.warn({ requestId }, 'database unavailable while serving a document');
+        return answerRefusal(res, {
+          status: 503,
+          code: 'SERVICE_UNAVAILABLE',
+          message: serviceUnavailable().message,
+        });
+      }
+      logger.error({ err: error, requestId }, 'a document request failed');
+      answerRefusal(res, {
+        status: 500,
+        code: 'INTERNAL_SERVER_ERROR',
+        message: 'Internal server error',
+      });
+    });
+  };
+}
