@@ -20,7 +20,14 @@ import {
   Vendor,
 } from './ledger/receivables.entity';
 import { Order, OrderLine } from './orders/order.entity';
-import { Macro, SlaPolicy, SupportSettings, Ticket, TicketMessage } from './support/ticket.entity';
+import {
+  Macro,
+  SlaPolicy,
+  SupportSettings,
+  Ticket,
+  TicketMessage,
+  TicketSearchDocument,
+} from './support/ticket.entity';
 import { IdempotencyKey } from '../db/idempotency-key.entity';
 import { Attachment, InboundEmail, OutboundEmail } from '../mail/mail.entity';
 
@@ -59,6 +66,7 @@ export const ENTITIES = [
   Payslip,
   Ticket,
   TicketMessage,
+  TicketSearchDocument,
   SlaPolicy,
   SupportSettings,
   Macro,

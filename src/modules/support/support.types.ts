@@ -108,6 +108,7 @@ export enum TicketOrder {
   PRIORITY = 'PRIORITY',
   CREATED = 'CREATED',
   UPDATED = 'UPDATED',
+  RELEVANCE = 'RELEVANCE',
 }
 
 registerEnumType(TicketOrder, {
@@ -121,6 +122,10 @@ registerEnumType(TicketOrder, {
     PRIORITY: { description: 'URGENT first, then oldest first within a priority.' },
     CREATED: { description: 'Newest first.' },
     UPDATED: { description: 'Most recently changed first.' },
+    RELEVANCE: {
+      description:
+        'Best match of `filter.search` first (subject above customer name above message text); the default when searching. Only the newest 500 matches are ranked; older ones follow, newest first. Without a search: newest first.',
+    },
   },
 });
 
@@ -366,7 +371,8 @@ export class TicketFilter {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Text in the subject or any message, case-insensitively.',
+    description:
+      'Words in the subject, the customer\'s name or any message the viewer may read (internal notes only for note readers), in any form ("refunds" finds "refund"). Web search syntax: "quoted phrase", `or`, `-word` to exclude; the last word also matches as a prefix while it is being typed (3 letters or more).',
   })
   @IsOptional()
   @IsString()
