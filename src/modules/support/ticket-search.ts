@@ -53,7 +53,8 @@ export function ticketSearch(
       : `${alias}.public_document`;
   const typing = /(^|\s)([\p{L}\p{N}]+)$/u.exec(search);
   const quotes = (search.match(/"/g) ?? []).length;
-  if (!typing || typing[2].length < MIN_PREFIX || quotes % 2 === 1)
+  const typed = text !== search.trimStart(); // a space after the last word: it is complete
+  if (typed || !typing || typing[2].length < MIN_PREFIX || quotes % 2 === 1)
     return { query: `websearch_to_tsquery('${SEARCH_CONFIG}', ?)`, params: [search], document };
   const before = search.slice(0, typing.index).trimEnd();
   // "a or refu": the prefix is the other side of the `or`; otherwise one more required word.
