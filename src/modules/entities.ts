@@ -27,6 +27,7 @@ import {
   Ticket,
   TicketMessage,
   TicketSearchDocument,
+  TicketStaffSearchDocument,
 } from './support/ticket.entity';
 import { IdempotencyKey } from '../db/idempotency-key.entity';
 import { Attachment, InboundEmail, OutboundEmail } from '../mail/mail.entity';
@@ -67,6 +68,7 @@ export const ENTITIES = [
   Ticket,
   TicketMessage,
   TicketSearchDocument,
+  TicketStaffSearchDocument,
   SlaPolicy,
   SupportSettings,
   Macro,

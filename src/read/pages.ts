@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { Cursor, raw, type EntityClass, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
-import { runKeyedSql, runSql } from '../db/sql';
+import { runKeyedSql, runPlannedSql, runSql } from '../db/sql';
 import {
   type Selection,
   itemSelection,
@@ -127,6 +127,11 @@ export interface PageOptions {
   info?: GraphQLResolveInfo;
   /** Further fields read in the same statement when the query selects them. */
   joinedFields?: readonly JoinedField[];
+  /**
+   * The filter's best plan depends on its values (a text search): the statement is planned for
+   * them at every call (`runPlannedSql`) rather than kept prepared.
+   */
+  planEachTime?: boolean;
 }
 
 /** Everything a page query needs from its arguments, checked. */
@@ -379,7 +384,7 @@ export async function readPage<Entity extends object>(
   const { em } = context;
   const plan = planPage(em, entity, args, options);
   const { sql, bindings } = pageStatement(em, entity, build(filter), plan);
-  const records = await runSql(em, sql, bindings);
+  const records = await (options.planEachTime ? runPlannedSql : runSql)(em, sql, bindings);
   return toConnection(em, entity, plan, records, () => em.count(entity, build(filter)));
 }
 

@@ -1,6 +1,6 @@
 import type { EntityClass, FilterQuery } from '@mikro-orm/core';
 import { raw } from '@mikro-orm/core';
-import { runSql } from '../db/sql';
+import { runPlannedSql } from '../db/sql';
 import type { ReadContext } from './loaders';
 import {
   build,
@@ -109,7 +109,9 @@ export async function readRankedPage<Entity extends object>(
     ...matching.bindings,
     ...boundValues,
   ];
-  const records = await runSql(em, sql, bindings);
+  // Planned for its values every time: the matching keys are read from the GIN index for a rare
+  // word and by walking the key for a common one.
+  const records = await runPlannedSql(em, sql, bindings);
   return toConnection(
     em,
     entity,

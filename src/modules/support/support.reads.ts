@@ -118,6 +118,7 @@ export function ticketPage(
     orderBy: TICKET_ORDERINGS[orderBy],
     info,
     joinedFields,
+    planEachTime: Boolean(searchText?.trim()),
   });
 }
 

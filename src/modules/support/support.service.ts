@@ -948,7 +948,8 @@ export class SupportService implements TerminationListener {
           true;
       }
       const search = ticketSearch(filter?.search, withNotes);
-      if (search) where[raw((alias) => ticketMatchesSql(alias, search), search.params)] = true;
+      // A bare condition (no `= true`), so that PostgreSQL plans the EXISTS as a semi-join.
+      if (search) where[raw((alias) => ticketMatchesSql(alias, search), search.params)] = [];
       return where;
     };
   }

@@ -1,6 +1,6 @@
 /**
  * Ticket search: what a search text means, as SQL over the search documents that the triggers in
- * `sql/ticket_search_*.sql` keep (`ticket_search`, one row per ticket). Every place that searches
+ * `sql/ticket_search_*.sql` keep (`ticket_search` and `ticket_staff_search`, one row per ticket). Every place that searches
  * tickets (the `tickets` list and its ranking, a customer's tickets, the live `ticketEvents`
  * filter) goes through `ticketSearch`, so they all mean the same thing.
  */
@@ -28,10 +28,10 @@ export interface TicketSearch {
   query: string;
   params: string[];
   /**
-   * The document a viewer may search, over `ticket_search` at `alias`: with internal notes only
-   * for viewers who read them (the expression matches the GIN index `ticket_search_all_idx`).
+   * The documents the viewer may search: with internal notes (`ticket_staff_search`) only for
+   * viewers who read them, otherwise the public ones (`ticket_search`).
    */
-  document(alias: string): string;
+  table: 'ticket_search' | 'ticket_staff_search';
 }
 
 /**
@@ -47,15 +47,12 @@ export function ticketSearch(
 ): TicketSearch | null {
   const search = text?.trim();
   if (!search) return null;
-  const document = (alias: string) =>
-    withNotes
-      ? `(${alias}.public_document || ${alias}.notes_document)`
-      : `${alias}.public_document`;
+  const table = withNotes ? 'ticket_staff_search' : 'ticket_search';
   const typing = /(^|\s)([\p{L}\p{N}]+)$/u.exec(search);
   const quotes = (search.match(/"/g) ?? []).length;
   const typed = text !== search.trimStart(); // a space after the last word: it is complete
   if (typed || !typing || typing[2].length < MIN_PREFIX || quotes % 2 === 1)
-    return { query: `websearch_to_tsquery('${SEARCH_CONFIG}', ?)`, params: [search], document };
+    return { query: `websearch_to_tsquery('${SEARCH_CONFIG}', ?)`, params: [search], table };
   const before = search.slice(0, typing.index).trimEnd();
   // "a or refu": the prefix is the other side of the `or`; otherwise one more required word.
   const alternative = /(^|\s)or$/i.test(before);
@@ -63,13 +60,13 @@ export function ticketSearch(
   return {
     query: `(websearch_to_tsquery('${SEARCH_CONFIG}', ?) ${alternative ? '||' : '&&'} to_tsquery('${SEARCH_CONFIG}', ?))`,
     params: [rest, `${typing[2]}:*`],
-    document,
+    table,
   };
 }
 
 /** Whether the ticket at `ticket` matches: one probe of its search row. */
 export function ticketMatchesSql(ticket: string, search: TicketSearch): string {
-  return `EXISTS (SELECT 1 FROM ticket_search s WHERE s.ticket_id = ${ticket}.id AND ${search.document('s')} @@ ${search.query})`;
+  return `EXISTS (SELECT 1 FROM ${search.table} s WHERE s.ticket_id = ${ticket}.id AND s.document @@ ${search.query})`;
 }
 
 /**
@@ -78,5 +75,5 @@ export function ticketMatchesSql(ticket: string, search: TicketSearch): string {
  * match; as float8, whose text form reads back exactly (cursors hold it).
  */
 export function ticketScoreSql(ticketId: string, search: TicketSearch): string {
-  return `(SELECT ts_rank(${search.document('s')}, ${search.query})::float8 FROM ticket_search s WHERE s.ticket_id = ${ticketId})`;
+  return `(SELECT ts_rank(s.document, ${search.query})::float8 FROM ${search.table} s WHERE s.ticket_id = ${ticketId})`;
 }

@@ -213,35 +213,43 @@ export class TicketMessage {
 }
 
 /**
- * The text search documents of a ticket, one row per ticket, kept by the triggers in `sql/`
- * (ticket_search_*.sql) and never written from TypeScript. They live apart from `ticket`, whose
- * row changes with every status or version bump: an update of this row re-enters its GIN entries,
- * so it changes only when the text does (a message, a subject, the customer's name, a merge).
- * One text search configuration, `english` (SEARCH_CONFIG in ticket-search.ts), for documents and
- * queries alike. Weights: subject A, customer name B, public messages C, internal notes D.
+ * The text search document of a ticket that every reader may search: subject (weight A), customer
+ * name (B) and public messages (C), one row per ticket, kept by the triggers in `sql/`
+ * (ticket_search_*.sql) and never written from TypeScript. Apart from `ticket`, whose row changes
+ * with every status or version bump: an update of this row re-enters its GIN entries, so it
+ * changes only when the text does (a message, a subject, the customer's name, a merge). One text
+ * search configuration, `english` (SEARCH_CONFIG in ticket-search.ts), for documents and queries.
  */
 @Entity({ tableName: 'ticket_search' })
 @Index({
-  name: 'ticket_search_public_idx',
-  expression:
-    'create index "ticket_search_public_idx" on "ticket_search" using gin ("public_document")',
-})
-@Index({
-  name: 'ticket_search_all_idx',
-  expression:
-    'create index "ticket_search_all_idx" on "ticket_search" using gin (("public_document" || "notes_document"))',
+  name: 'ticket_search_document_idx',
+  expression: 'create index "ticket_search_document_idx" on "ticket_search" using gin ("document")',
 })
 export class TicketSearchDocument {
   @OneToOne(() => Ticket, { primary: true, owner: true, deleteRule: 'cascade' })
   ticket!: Ticket;
 
-  /** Subject (A), customer name (B) and public messages (C): what every reader may search. */
   @Property({ type: 'tsvector' })
-  publicDocument!: string;
+  document!: string;
+}
 
-  /** Internal notes (D): searched, as `public_document || notes_document`, by note readers only. */
+/**
+ * The same with internal notes (weight D): what note readers search, kept by the same triggers.
+ * A table of its own rather than a column beside the public document or an index on the two
+ * joined: a search probes one document of about a kilobyte per ticket, never two joined per row.
+ */
+@Entity({ tableName: 'ticket_staff_search' })
+@Index({
+  name: 'ticket_staff_search_document_idx',
+  expression:
+    'create index "ticket_staff_search_document_idx" on "ticket_staff_search" using gin ("document")',
+})
+export class TicketStaffSearchDocument {
+  @OneToOne(() => Ticket, { primary: true, owner: true, deleteRule: 'cascade' })
+  ticket!: Ticket;
+
   @Property({ type: 'tsvector' })
-  notesDocument!: string;
+  document!: string;
 }
 
 /** First-response and resolution targets per priority. */

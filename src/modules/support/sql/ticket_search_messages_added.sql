@@ -1,19 +1,24 @@
--- New messages are appended to their tickets' documents (public ones at weight C, internal notes
--- at D, in the english configuration, as ticket_search_refresh makes them), one update per ticket
--- per statement: a reply does not read the conversation again.
+-- New messages are appended to their tickets' documents, one update per ticket and table per
+-- statement, without reading the conversation again: public ones to both documents at weight C,
+-- internal notes to the staff document only at D (the english configuration, as
+-- ticket_search_refresh makes them).
 
 create or replace function ticket_search_messages_added() returns trigger language plpgsql as $$
 begin
-  update ticket_search s
-     set public_document = case when a.public_text is null then s.public_document
-                                else s.public_document || setweight(to_tsvector('english', a.public_text), 'C') end,
-         notes_document = case when a.notes_text is null then s.notes_document
-                               else s.notes_document || setweight(to_tsvector('english', a.notes_text), 'D') end
-    from (select ticket_id,
-                 string_agg(body, E'\n' order by id) filter (where not internal) as public_text,
-                 string_agg(body, E'\n' order by id) filter (where internal) as notes_text
-            from added
-           group by ticket_id) a
+  with added_text as (
+    select ticket_id,
+           setweight(to_tsvector('english', string_agg(body, E'\n' order by id) filter (where not internal)), 'C') as public_part,
+           setweight(to_tsvector('english', string_agg(body, E'\n' order by id) filter (where internal)), 'D') as notes_part
+      from added
+     group by ticket_id
+  ), public_added as (
+    update ticket_search s set document = s.document || a.public_part
+      from added_text a
+     where s.ticket_id = a.ticket_id and a.public_part is not null
+  )
+  update ticket_staff_search s
+     set document = s.document || coalesce(a.public_part, ''::tsvector) || coalesce(a.notes_part, ''::tsvector)
+    from added_text a
    where s.ticket_id = a.ticket_id;
   return null;
 end $$;
