@@ -1,8 +1,8 @@
 /**
  * Ticket search: what a search text means, as SQL over the search documents that the triggers in
- * `sql/ticket_search_*.sql` keep (`ticket_search` and `ticket_staff_search`, one row per ticket). Every place that searches
- * tickets (the `tickets` list and its ranking, a customer's tickets, the live `ticketEvents`
- * filter) goes through `ticketSearch`, so they all mean the same thing.
+ * `sql/ticket_search_*.sql` keep (`ticket_search` and `ticket_staff_search`, one row per ticket).
+ * Every place that searches tickets (the `tickets` list and its ranking, a customer's tickets,
+ * the live `ticketEvents` filter) goes through `ticketSearch`, so they all mean the same thing.
  */
 
 /**
