@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { createCustomer } from './support/fixtures';
-import { subscribe } from './support/live-client';
+import { createCustomer, followTicketQueue } from './support/fixtures';
 import { startTestServer, type TestServer } from './support/test-server';
 
 let server: TestServer;
@@ -338,21 +337,9 @@ describe('live ticket search', () => {
   it('announces a public message to every reader of a search queue, and a note only to note readers', async () => {
     const w = word();
     const ticket = await newTicket('Live search', 'Nothing yet');
-    const cursor = async (token: string) =>
-      ((await server.raw('{ eventCursor }', {}, token)).data as { eventCursor: string })
-        .eventCursor;
-    const query = `subscription($filter: TicketFilter, $after: String) {
-      ticketEvents(filter: $filter, after: $after) { type queue ticket { id } }
-    }`;
     const filter = { ticketId: ticket, search: w };
-    const forAgent = subscribe<{ type: string; queue: string }>(server.wsUrl, agent, query, {
-      filter,
-      after: await cursor(agent),
-    });
-    const forReporting = subscribe<{ type: string; queue: string }>(server.wsUrl, reports, query, {
-      filter,
-      after: await cursor(reports),
-    });
+    const forAgent = await followTicketQueue(server, agent, filter);
+    const forReporting = await followTicketQueue(server, reports, filter);
     try {
       await reply(ticket, `Internal: ${w} is the cause`, true);
       await reply(ticket, `We found the cause: ${w}`);
