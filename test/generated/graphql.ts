@@ -719,7 +719,7 @@ export type TicketOrder =
   | 'PRIORITY'
   /** Best match of `filter.search` first (subject above customer name above message text); the default when searching. Only the newest 500 matches are ranked; older ones follow, newest first. Without a search: newest first. */
   | 'RELEVANCE'
-  /** Next deadline first (the default): breached and nearly-due work on top; solved last. */
+  /** Next deadline first (the default without a search): breached and nearly-due work on top; solved last. */
   | 'SLA_DUE'
   /** Most recently changed first. */
   | 'UPDATED';

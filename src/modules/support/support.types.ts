@@ -117,7 +117,7 @@ registerEnumType(TicketOrder, {
   valuesConfig: {
     SLA_DUE: {
       description:
-        'Next deadline first (the default): breached and nearly-due work on top; solved last.',
+        'Next deadline first (the default without a search): breached and nearly-due work on top; solved last.',
     },
     PRIORITY: { description: 'URGENT first, then oldest first within a priority.' },
     CREATED: { description: 'Newest first.' },
