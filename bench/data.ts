@@ -3,6 +3,7 @@
  *
  *   npm run bench:data -- --scale 0.1            (DATABASE_URL, or the embedded PostgreSQL)
  *   BENCH_DATABASE=backdesk_bench npm run bench:data -- --scale 1
+ *   npm run bench:data -- --scale 1 --messages 1000000   (250,000 tickets; database backdesk_bench_1_m1000000)
  *
  * The database is created afresh, migrated and seeded with the demo data first.
  */
@@ -18,11 +19,23 @@ function parseScale(argv: string[]): number {
   return scale;
 }
 
+function parseMessages(argv: string[]): number | undefined {
+  const index = argv.indexOf('--messages');
+  if (index < 0) return undefined;
+  const messages = Number(argv[index + 1]);
+  if (!Number.isInteger(messages) || messages < 4 || messages > 20_000_000)
+    throw new Error(
+      `--messages takes a whole number from 4 to 20,000,000, got "${argv[index + 1]}"`,
+    );
+  return messages;
+}
+
 async function main(): Promise<void> {
   const scale = parseScale(process.argv);
+  const messages = parseMessages(process.argv);
   const admin = await adminDatabase();
   try {
-    await buildBenchData({ adminUrl: admin.url, scale });
+    await buildBenchData({ adminUrl: admin.url, scale, messages });
   } finally {
     await admin.stop();
   }

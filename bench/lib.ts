@@ -113,6 +113,8 @@ export interface ServerProcess {
 export async function startBackdeskProcess(
   databaseUrl: string,
   env: Record<string, string> = {},
+  /** The checkout whose build runs (another commit's, for a comparison); default this one. */
+  root: string = PROJECT_ROOT,
 ): Promise<ServerProcess> {
   const server = await spawnServer({
     name: 'Backdesk',
@@ -123,7 +125,7 @@ export async function startBackdeskProcess(
       ...(process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(' ').filter(Boolean),
       'dist/src/main.js',
     ],
-    cwd: PROJECT_ROOT,
+    cwd: root,
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,

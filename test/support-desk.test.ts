@@ -19,8 +19,7 @@ import {
   UpdateTicketStatusDocument,
 } from './generated/graphql';
 import { Client } from 'pg';
-import { createCustomer, errorCode, uniqueSuffix } from './support/fixtures';
-import { subscribe } from './support/live-client';
+import { createCustomer, errorCode, followTicketQueue, uniqueSuffix } from './support/fixtures';
 import { ManualClock } from './support/manual-clock';
 import { startTestServer, type TestServer } from './support/test-server';
 
@@ -706,21 +705,9 @@ describe('search and internal notes', () => {
       agent,
     );
     const reports = await server.login('reports@example.com');
-    const cursor = async (token: string) =>
-      ((await server.raw('{ eventCursor }', {}, token)).data as { eventCursor: string })
-        .eventCursor;
-    const query = `subscription($filter: TicketFilter, $after: String) {
-      ticketEvents(filter: $filter, after: $after) { type queue ticket { id } }
-    }`;
     const filter = { ticketId: ticket.id, search: noteWord };
-    const forAgent = subscribe<{ type: string; queue: string }>(server.wsUrl, agent, query, {
-      filter,
-      after: await cursor(agent),
-    });
-    const forReporting = subscribe<{ type: string; queue: string }>(server.wsUrl, reports, query, {
-      filter,
-      after: await cursor(reports),
-    });
+    const forAgent = await followTicketQueue(server, agent, filter);
+    const forReporting = await followTicketQueue(server, reports, filter);
     try {
       // Both subscriptions are live before the change is made.
       await new Promise((resolve) => setTimeout(resolve, 300));

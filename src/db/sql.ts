@@ -93,14 +93,31 @@ export function runLockingSql<T extends object = Record<string, unknown>>(
   return run<T>(em, sql, params, 'locking');
 }
 
+/**
+ * `runSql` for a read whose best plan depends on its values (a text search: a rare word wants
+ * its GIN index, a word in most tickets a walk of the sort order). It runs unnamed, so PostgreSQL
+ * plans it for the values given at every call; a named statement gets, from its sixth run, a plan
+ * made without values, which served every search like the first five.
+ */
+export function runPlannedSql<T extends object = Record<string, unknown>>(
+  em: EntityManager,
+  sql: string,
+  params: readonly unknown[] = [],
+): Promise<T[]> {
+  return run<T>(em, sql, params, 'reads', false);
+}
+
 async function run<T extends object>(
   em: EntityManager,
   sql: string,
   params: readonly unknown[],
   pipeline: 'reads' | 'keyed' | 'locking' = 'reads',
+  named = true,
 ): Promise<T[]> {
   const values = params.map((value) => (value === undefined ? null : value));
-  const { name, positional } = statementText(sql);
+  const text = statementText(sql);
+  const { positional } = text;
+  const name = named ? text.name : undefined;
   const transaction = em.getTransactionContext<Knex.Transaction>();
   const connection = em.getConnection();
   try {

@@ -20,7 +20,15 @@ import {
   Vendor,
 } from './ledger/receivables.entity';
 import { Order, OrderLine } from './orders/order.entity';
-import { Macro, SlaPolicy, SupportSettings, Ticket, TicketMessage } from './support/ticket.entity';
+import {
+  Macro,
+  SlaPolicy,
+  SupportSettings,
+  Ticket,
+  TicketMessage,
+  TicketSearchDocument,
+  TicketStaffSearchDocument,
+} from './support/ticket.entity';
 import { IdempotencyKey } from '../db/idempotency-key.entity';
 import { Attachment, InboundEmail, OutboundEmail } from '../mail/mail.entity';
 import { SatisfactionSurvey } from './support/satisfaction.entity';
@@ -61,6 +69,8 @@ export const ENTITIES = [
   Payslip,
   Ticket,
   TicketMessage,
+  TicketSearchDocument,
+  TicketStaffSearchDocument,
   SlaPolicy,
   SupportSettings,
   Macro,

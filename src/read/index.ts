@@ -6,6 +6,7 @@
  * Five operations:
  * - `readPage`: a page of a list (keyset-paginated, reading only the columns the query needs);
  * - `readPagesPerParent`: a page per parent (a customer's orders), one statement per request;
+ *   `readRankedPage`: a page ranked by a score (search relevance), keyset over (score, key);
  * - `readById` / `readRoot`: a row by its key (`readRoot` also starts the fields that need only
  *   the key), and `readRelated`, the row a many-to-one points to;
  * - `joinOne` / `joinMany`: rows read beside each item of a page, in its statement;
@@ -39,6 +40,7 @@ export {
   type PageInfoShape,
   type Where,
 } from './pages';
+export { readRankedPage, type RankedPageOptions, type RowScore } from './ranked-pages';
 export { readRows, type Row } from './rows';
 // For services that read rows a SQL function returns, or rows by key inside a transaction.
 export { findRowsById, rowMapper, selectListOf } from './rows';

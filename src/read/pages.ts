@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { Cursor, raw, type EntityClass, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
-import { runKeyedSql, runSql } from '../db/sql';
+import { runKeyedSql, runPlannedSql, runSql } from '../db/sql';
 import {
   type Selection,
   itemSelection,
@@ -66,7 +66,7 @@ function badCursor(name: string): GraphQLError {
  * A cursor is the sort key of a row: its values in `orderBy` order, as base64url JSON. One from
  * another list (other keys, other types) is refused here, before it reaches SQL.
  */
-function decodeCursor(
+export function decodeCursor(
   value: string | null | undefined,
   name: string,
   keyTypes: readonly string[],
@@ -117,7 +117,7 @@ export interface JoinedField {
   join(em: EntityManager, alias: string, columns: JoinedColumns): JoinedRelation;
 }
 
-interface PageOptions {
+export interface PageOptions {
   orderBy: Ordering;
   /**
    * The connection field's resolve info: many-to-one relations the query selects on the items
@@ -127,10 +127,15 @@ interface PageOptions {
   info?: GraphQLResolveInfo;
   /** Further fields read in the same statement when the query selects them. */
   joinedFields?: readonly JoinedField[];
+  /**
+   * The filter's best plan depends on its values (a text search): the statement is planned for
+   * them at every call (`runPlannedSql`) rather than kept prepared.
+   */
+  planEachTime?: boolean;
 }
 
 /** Everything a page query needs from its arguments, checked. */
-interface PagePlan {
+export interface PagePlan {
   properties: string[];
   descending: boolean;
   after?: unknown[];
@@ -144,7 +149,7 @@ interface PagePlan {
   reads: string;
 }
 
-function planPage<Entity extends object>(
+export function planPage<Entity extends object>(
   em: EntityManager,
   entity: EntityClass<Entity>,
   args: PageArgs,
@@ -303,25 +308,32 @@ function pageStatement<Entity extends object>(
   );
 }
 
-/** Turns the raw records of a page query into the connection. */
-function toConnection<Entity extends object>(
+/**
+ * Turns the raw records of a page query into the connection. A row's cursor is its sort key:
+ * its `orderBy` properties, or `recordKey` of its record when the key is not in the row (a score).
+ */
+export function toConnection<Entity extends object>(
   em: EntityManager,
   entity: EntityClass<Entity>,
   plan: PagePlan,
   records: Record<string, unknown>[],
   count: () => Promise<number>,
+  recordKey?: (record: Record<string, unknown>) => unknown[],
 ): ConnectionShape<Entity> {
   const { properties, after, before, backwards, size, joins } = plan;
   const more = records.length > size;
   const toRow = rowMapper(em, entity, plan.columns);
-  const rows = records
-    .slice(0, size)
-    .map((record) => withJoined(toRow(record), record, joins) as Entity);
-  if (backwards) rows.reverse();
-  const cursorOf = (row: Entity | undefined) =>
-    row === undefined
-      ? null
-      : Cursor.encode(properties.map((property) => (row as Record<string, unknown>)[property]));
+  const page = records.slice(0, size);
+  const rows = page.map((record) => withJoined(toRow(record), record, joins) as Entity);
+  const keys = recordKey ? page.map(recordKey) : undefined;
+  if (backwards) {
+    rows.reverse();
+    keys?.reverse();
+  }
+  const keyOf = (row: Entity, index: number) =>
+    keys?.[index] ?? properties.map((property) => (row as Record<string, unknown>)[property]);
+  const cursorAt = (index: number) =>
+    index < 0 || index >= rows.length ? null : Cursor.encode(keyOf(rows[index], index));
   // Edges (a cursor per row) and the page's info are built only for a query that asks for them:
   // most pages read `nodes` and `pageInfo`, which needs only the first and last cursor, and a
   // page inside another object (a customer's last orders) often only `nodes`.
@@ -330,7 +342,7 @@ function toConnection<Entity extends object>(
   let counted: Promise<number> | undefined;
   return {
     get edges() {
-      edges ??= rows.map((node) => ({ cursor: cursorOf(node) as string, node }));
+      edges ??= rows.map((node, index) => ({ cursor: cursorAt(index) as string, node }));
       return edges;
     },
     nodes: rows,
@@ -338,8 +350,8 @@ function toConnection<Entity extends object>(
       pageInfo ??= {
         hasNextPage: backwards ? before !== undefined : more,
         hasPreviousPage: backwards ? more : after !== undefined,
-        startCursor: cursorOf(rows[0]),
-        endCursor: cursorOf(rows.at(-1)),
+        startCursor: cursorAt(0),
+        endCursor: cursorAt(rows.length - 1),
       };
       return pageInfo;
     },
@@ -351,7 +363,7 @@ function toConnection<Entity extends object>(
 }
 
 // A filter with raw SQL fragments serves one query only: a factory builds it for each.
-function build<Entity>(where: Where<Entity>): FilterQuery<Entity> {
+export function build<Entity>(where: Where<Entity>): FilterQuery<Entity> {
   return typeof where === 'function' ? (where as () => FilterQuery<Entity>)() : where;
 }
 
@@ -372,7 +384,7 @@ export async function readPage<Entity extends object>(
   const { em } = context;
   const plan = planPage(em, entity, args, options);
   const { sql, bindings } = pageStatement(em, entity, build(filter), plan);
-  const records = await runSql(em, sql, bindings);
+  const records = await (options.planEachTime ? runPlannedSql : runSql)(em, sql, bindings);
   return toConnection(em, entity, plan, records, () => em.count(entity, build(filter)));
 }
 

@@ -717,7 +717,7 @@ export type TicketFilter = {
   customerId?: string | number | null | undefined;
   /** One of these priorities. */
   priority?: Array<TicketPriority> | null | undefined;
-  /** Text in the subject or any message, case-insensitively. */
+  /** Words in the subject, the customer's name or any message the viewer may read (internal notes only for note readers), in any form ("refunds" finds "refund"). Web search syntax: "quoted phrase", `or`, `-word` to exclude; the last word also matches as a prefix while it is being typed (3 letters or more). */
   search?: string | null | undefined;
   /** One of these statuses. */
   status?: Array<TicketStatus> | null | undefined;
@@ -735,7 +735,9 @@ export type TicketOrder =
   | 'CREATED'
   /** URGENT first, then oldest first within a priority. */
   | 'PRIORITY'
-  /** Next deadline first (the default): breached and nearly-due work on top; solved last. */
+  /** Best match of `filter.search` first (subject above customer name above message text); the default when searching. Only the newest 500 matches are ranked; older ones follow, newest first. Without a search: newest first. */
+  | 'RELEVANCE'
+  /** Next deadline first (the default without a search): breached and nearly-due work on top; solved last. */
   | 'SLA_DUE'
   /** Most recently changed first. */
   | 'UPDATED';

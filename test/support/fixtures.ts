@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CreateCustomerDocument, CreateProductDocument } from '../generated/graphql';
+import { subscribe, type Received } from './live-client';
 import type { TestServer } from './test-server';
 
 export function uniqueSuffix(): string {
@@ -51,4 +52,25 @@ export function errorCode(result: {
   errors?: { extensions?: Record<string, unknown> }[];
 }): unknown {
   return result.errors?.[0]?.extensions?.code;
+}
+
+/**
+ * A `ticketEvents` subscription for `token`'s viewer, from the event log's present position (the
+ * events of changes made after this returns), reading each event's type and queue movement.
+ */
+export async function followTicketQueue(
+  server: TestServer,
+  token: string,
+  filter: Record<string, unknown>,
+): Promise<Received<{ type: string; queue: string }>> {
+  const cursor = await server.raw('{ eventCursor }', {}, token);
+  const after = (cursor.data as { eventCursor: string }).eventCursor;
+  return subscribe<{ type: string; queue: string }>(
+    server.wsUrl,
+    token,
+    `subscription($filter: TicketFilter, $after: String) {
+      ticketEvents(filter: $filter, after: $after) { type queue ticket { id } }
+    }`,
+    { filter, after },
+  );
 }

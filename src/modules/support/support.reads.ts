@@ -8,6 +8,7 @@ import {
   joinOne,
   readPage,
   readPagesPerParent,
+  readRankedPage,
   readRows,
   type PageArgs,
   type ReadContext,
@@ -16,6 +17,7 @@ import {
   type Where,
 } from '../../read';
 import { readsInternalNotes } from './support.service';
+import { RANKED_CANDIDATES, ticketScoreSql, ticketSearch } from './ticket-search';
 import { TicketOrder } from './support.types';
 import { Ticket, TicketMessage } from './ticket.entity';
 import { OutboundEmail } from '../../mail/mail.entity';
@@ -31,7 +33,17 @@ export const TICKET_ORDERINGS = {
   [TicketOrder.PRIORITY]: { priorityRank: 'asc', createdAt: 'asc', id: 'asc' },
   [TicketOrder.CREATED]: { createdAt: 'desc', id: 'desc' },
   [TicketOrder.UPDATED]: { updatedAt: 'desc', id: 'desc' },
+  // Without a search there is nothing to rank: newest first (with one, ticketPage ranks).
+  [TicketOrder.RELEVANCE]: { createdAt: 'desc', id: 'desc' },
 } as const;
+
+/**
+ * The order of `tickets` when the client names none: the best matches first for a search (what
+ * a search box expects), otherwise the SLA queue.
+ */
+export function defaultTicketOrder(search: string | null | undefined): TicketOrder {
+  return search?.trim() ? TicketOrder.RELEVANCE : TicketOrder.SLA_DUE;
+}
 
 /**
  * The latest message of the ticket at `ticket` (internal notes only `withNotes`), selecting
@@ -82,6 +94,10 @@ const lastMessageOfTicket = {
 
 const notes = (withNotes: boolean) => (withNotes ? 'withNotes' : 'withoutNotes');
 
+/**
+ * A page of `tickets`. RELEVANCE with a search ranks the newest RANKED_CANDIDATES matches by
+ * their score (ticket-search.ts) and continues with the older matches, newest first.
+ */
 export function ticketPage(
   context: ReadContext,
   where: Where<Ticket>,
@@ -89,11 +105,22 @@ export function ticketPage(
   orderBy: TicketOrder,
   info: GraphQLResolveInfo,
   withNotes: boolean,
+  searchText?: string | null,
 ) {
+  const joinedFields = [lastMessageJoined[notes(withNotes)]];
+  const search = orderBy === TicketOrder.RELEVANCE ? ticketSearch(searchText, withNotes) : null;
+  if (search)
+    return readRankedPage(context, Ticket, where, args, {
+      score: { sql: (id) => ticketScoreSql(id, search), params: search.params },
+      candidates: RANKED_CANDIDATES,
+      info,
+      joinedFields,
+    });
   return readPage(context, Ticket, where, args, {
     orderBy: TICKET_ORDERINGS[orderBy],
     info,
-    joinedFields: [lastMessageJoined[notes(withNotes)]],
+    joinedFields,
+    planEachTime: Boolean(searchText?.trim()),
   });
 }
 

@@ -78,6 +78,7 @@ import {
   deliveryOfMessage,
   lastMessageOf,
   messagesOfTicket,
+  defaultTicketOrder,
   ticketPage,
   ticketsOfCustomer,
   ticketsOfOrder,
@@ -142,22 +143,30 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
   @Authorized(...READ)
   @Query(() => TicketConnection, {
     description:
-      'A ticket queue: filtered, sorted (by SLA due unless told otherwise), keyset-paginated.',
+      'A ticket queue: filtered, sorted, keyset-paginated. Unless told otherwise, sorted by SLA due, or by RELEVANCE when `filter.search` is given.',
   })
   tickets(
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('filter', () => TicketFilter, { nullable: true, description: 'Which tickets.' })
     filter: TicketFilter | null,
     @Arg('orderBy', () => TicketOrder, {
-      defaultValue: TicketOrder.SLA_DUE,
-      description: 'How to sort.',
+      nullable: true,
+      description: 'How to sort; none: RELEVANCE when searching, otherwise SLA_DUE.',
     })
-    orderBy: TicketOrder,
+    orderBy: TicketOrder | null,
     @Ctx() context: RequestContext,
     @Info() info: GraphQLResolveInfo,
   ) {
     const where = context.services.support.listWhere(ticketListFilter(filter), context.viewer);
-    return ticketPage(context, where, args, orderBy, info, readsInternalNotes(context.viewer));
+    return ticketPage(
+      context,
+      where,
+      args,
+      orderBy ?? defaultTicketOrder(filter?.search),
+      info,
+      readsInternalNotes(context.viewer),
+      filter?.search,
+    );
   }
 
   @Authorized(...READ)

@@ -8,7 +8,7 @@ import { BusinessRuleError, UserErrorCode } from '../common/errors';
 import { Permissions } from '../auth/permissions';
 import { Role } from '../common/role';
 import type { Clock } from '../common/clock';
-import { integerInRange, likePattern, requiredText } from '../common/input-rules';
+import { integerInRange, requiredText } from '../common/input-rules';
 import type { CustomerService } from '../customers/customer.service';
 import type { Employee } from '../employees/employee.entity';
 import type { EmployeeService, TerminationListener } from '../employees/employee.service';
@@ -42,6 +42,7 @@ import { type Row, findRowsById } from '../../read';
 import type { RequestScope } from '../common/scope';
 import type { TicketMail } from './ticket-mail';
 import { attachUploads } from './ticket-attachments';
+import { ticketMatchesSql, ticketSearch } from './ticket-search';
 
 export const SUPPORT_ROLES: readonly Role[] = [Role.SUPPORT_AGENT, Role.SUPPORT_LEAD];
 /** The longest message body kept (an email's longer text is cut to it). */
@@ -933,8 +934,8 @@ export class SupportService implements TerminationListener {
 
   /**
    * The `tickets` filter; built per query (it holds raw SQL fragments that serve one query each).
-   * A search reaches the messages the viewer may read: internal notes only for those who read
-   * notes, or a search would reveal what a note says.
+   * A search (ticket-search.ts) reaches the text the viewer may read: internal notes only for
+   * those who read notes, or a search would reveal what a note says.
    */
   listWhere(
     filter: TicketListFilter | null | undefined,
@@ -961,16 +962,9 @@ export class SupportService implements TerminationListener {
         where[raw((alias) => `${filter.breached ? '' : 'NOT '}${breached(alias)}`, [now, now])] =
           true;
       }
-      if (filter?.search?.trim()) {
-        const pattern = likePattern(filter.search);
-        where[
-          raw(
-            (alias) =>
-              `(${alias}.subject ILIKE ? OR EXISTS (SELECT 1 FROM ticket_message m WHERE m.ticket_id = ${alias}.id AND m.body ILIKE ?${withNotes ? '' : ' AND NOT m.internal'}))`,
-            [pattern, pattern],
-          )
-        ] = true;
-      }
+      const search = ticketSearch(filter?.search, withNotes);
+      // A bare condition (no `= true`), so that PostgreSQL plans the EXISTS as a semi-join.
+      if (search) where[raw((alias) => ticketMatchesSql(alias, search), search.params)] = [];
       return where;
     };
   }

@@ -109,6 +109,7 @@ export enum TicketOrder {
   PRIORITY = 'PRIORITY',
   CREATED = 'CREATED',
   UPDATED = 'UPDATED',
+  RELEVANCE = 'RELEVANCE',
 }
 
 registerEnumType(TicketOrder, {
@@ -117,11 +118,15 @@ registerEnumType(TicketOrder, {
   valuesConfig: {
     SLA_DUE: {
       description:
-        'Next deadline first (the default): breached and nearly-due work on top; solved last.',
+        'Next deadline first (the default without a search): breached and nearly-due work on top; solved last.',
     },
     PRIORITY: { description: 'URGENT first, then oldest first within a priority.' },
     CREATED: { description: 'Newest first.' },
     UPDATED: { description: 'Most recently changed first.' },
+    RELEVANCE: {
+      description:
+        'Best match of `filter.search` first (subject above customer name above message text); the default when searching. Only the newest 500 matches are ranked; older ones follow, newest first. Without a search: newest first.',
+    },
   },
 });
 
@@ -397,7 +402,8 @@ export class TicketFilter {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Text in the subject or any message, case-insensitively.',
+    description:
+      'Words in the subject, the customer\'s name or any message the viewer may read (internal notes only for note readers), in any form ("refunds" finds "refund"). Web search syntax: "quoted phrase", `or`, `-word` to exclude; the last word also matches as a prefix while it is being typed (3 letters or more).',
   })
   @IsOptional()
   @IsString()

@@ -4,6 +4,7 @@ import {
   Enum,
   Index,
   ManyToOne,
+  OneToOne,
   OptionalProps,
   PrimaryKey,
   Property,
@@ -59,11 +60,6 @@ export const RESOLUTION_WATCHED =
 @Index({ name: 'ticket_status_idx', properties: ['status', 'nextDueAt', 'id'] })
 @Index({ name: 'ticket_assignee_idx', properties: ['assignee', 'status'] })
 @Index({ name: 'ticket_customer_idx', properties: ['customer', 'id'] })
-@Index({
-  name: 'ticket_subject_trgm_idx',
-  expression:
-    'create index "ticket_subject_trgm_idx" on "ticket" using gin ("subject" gin_trgm_ops)',
-})
 @Index({
   name: 'ticket_first_response_watch_idx',
   expression: `create index "ticket_first_response_watch_idx" on "ticket" ("first_response_due_at") where ${FIRST_RESPONSE_WATCHED}`,
@@ -189,11 +185,6 @@ export enum MessageAuthorKind {
 /** A message in a ticket's conversation: a public reply, an internal note, or the customer's words. */
 @Entity({ tableName: 'ticket_message' })
 @Index({ name: 'ticket_message_ticket_idx', properties: ['ticket', 'id'] })
-@Index({
-  name: 'ticket_message_body_trgm_idx',
-  expression:
-    'create index "ticket_message_body_trgm_idx" on "ticket_message" using gin ("body" gin_trgm_ops)',
-})
 export class TicketMessage {
   [OptionalProps]?: 'authorId' | 'internal';
 
@@ -219,6 +210,46 @@ export class TicketMessage {
 
   @Property({ type: 'timestamptz' })
   createdAt!: Date;
+}
+
+/**
+ * The text search document of a ticket that every reader may search: subject (weight A), customer
+ * name (B) and public messages (C), one row per ticket, kept by the triggers in `sql/`
+ * (ticket_search_*.sql) and never written from TypeScript. Apart from `ticket`, whose row changes
+ * with every status or version bump: an update of this row re-enters its GIN entries, so it
+ * changes only when the text does (a message, a subject, the customer's name, a merge). One text
+ * search configuration, `english` (SEARCH_CONFIG in ticket-search.ts), for documents and queries.
+ */
+@Entity({ tableName: 'ticket_search' })
+@Index({
+  name: 'ticket_search_document_idx',
+  expression: 'create index "ticket_search_document_idx" on "ticket_search" using gin ("document")',
+})
+export class TicketSearchDocument {
+  @OneToOne(() => Ticket, { primary: true, owner: true, deleteRule: 'cascade' })
+  ticket!: Ticket;
+
+  @Property({ type: 'tsvector' })
+  document!: string;
+}
+
+/**
+ * The same with internal notes (weight D): what note readers search, kept by the same triggers.
+ * A table of its own rather than a column beside the public document or an index on the two
+ * joined: a search probes one document of about a kilobyte per ticket, never two joined per row.
+ */
+@Entity({ tableName: 'ticket_staff_search' })
+@Index({
+  name: 'ticket_staff_search_document_idx',
+  expression:
+    'create index "ticket_staff_search_document_idx" on "ticket_staff_search" using gin ("document")',
+})
+export class TicketStaffSearchDocument {
+  @OneToOne(() => Ticket, { primary: true, owner: true, deleteRule: 'cascade' })
+  ticket!: Ticket;
+
+  @Property({ type: 'tsvector' })
+  document!: string;
 }
 
 /** First-response and resolution targets per priority. */

@@ -200,7 +200,7 @@ export type TicketFilter = {
   customerId?: string | number | null | undefined;
   /** One of these priorities. */
   priority?: Array<TicketPriority> | null | undefined;
-  /** Text in the subject or any message, case-insensitively. */
+  /** Words in the subject, the customer's name or any message the viewer may read (internal notes only for note readers), in any form ("refunds" finds "refund"). Web search syntax: "quoted phrase", `or`, `-word` to exclude; the last word also matches as a prefix while it is being typed (3 letters or more). */
   search?: string | null | undefined;
   /** One of these statuses. */
   status?: Array<TicketStatus> | null | undefined;
