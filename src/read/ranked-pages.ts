@@ -87,15 +87,25 @@ export async function readRankedPage<Entity extends object>(
   }
   const where = bounds.length ? `WHERE ${bounds.join(' AND ')}` : '';
   const limit = plan.size + 1;
+  // The unranked rows are read only when the ranked ones cannot fill the page: when every
+  // candidate slot was taken (there may be older matches) and, walking forwards, the ranked rows
+  // after the cursor are fewer than the page. Both tests are one-time filters, so a rare word
+  // (fewer matches than candidates) and a first page never walk the older rows at all.
+  const olderNeeded = [
+    `(SELECT count(*) FROM candidates) = ${Number(options.candidates)}`,
+    ...(backwards ? [] : [`(SELECT count(*) FROM ranked) < ${limit}`]),
+  ].join(' AND ');
   const sql = `
     WITH candidates AS MATERIALIZED (
       SELECT m.${key} AS id FROM (${matching.sql}) m ORDER BY m.${key} DESC LIMIT ${Number(options.candidates)}
+    ), ranked AS MATERIALIZED (
+      SELECT id, score FROM (SELECT c.id, coalesce(${options.score.sql('c.id')}, 0) AS score FROM candidates c) scored
+        ${where} ORDER BY score ${order}, id ${order} LIMIT ${limit}
     ), keys AS (
-      (SELECT id, score FROM (SELECT c.id, coalesce(${options.score.sql('c.id')}, 0) AS score FROM candidates c) ranked
-        ${where} ORDER BY score ${order}, id ${order} LIMIT ${limit})
+      SELECT id, score FROM ranked
       UNION ALL
       (SELECT id, score FROM (SELECT m.${key} AS id, ${UNRANKED}::float8 AS score FROM (${matching.sql}) m
-                               WHERE m.${key} < (SELECT min(id) FROM candidates)) older
+                               WHERE ${olderNeeded} AND m.${key} < (SELECT min(id) FROM candidates)) older
         ${where} ORDER BY id ${order} LIMIT ${limit})
     )
     SELECT ${[selectListOf(em, entity as EntityClass<object>, 'e0', plan.columns), ...plan.joins.map(selectItem)].join(', ')},

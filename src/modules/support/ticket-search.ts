@@ -20,7 +20,7 @@ const MIN_PREFIX = 3;
  * newest first, unranked. Ranking reads every candidate's document, so a word in half the tickets
  * would cost a scan of half of them: this bounds it.
  */
-export const RANKED_CANDIDATES = 500;
+export const RANKED_CANDIDATES = 200;
 
 /** A search as SQL: the tsquery expression and its parameters. */
 export interface TicketSearch {
