@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { systemClock } from '../src/modules/common/clock';
 import { SignedLinks } from '../src/modules/common/signed-links';
-import { SEND_INVOICE_JOB } from '../src/modules/ledger/invoice-sending';
+import { SEND_INVOICE_JOB, SWEEP_WINDOW_DAYS } from '../src/modules/ledger/invoice-sending';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
 import { startTestServer, TEST_JWT_SECRET, type TestServer } from './support/test-server';
 import { uniqueSuffix } from './support/fixtures';
@@ -307,6 +307,17 @@ describe('documents: invoice and payslip PDFs, and invoices by email', () => {
 
     const address = `found-${suffix}@buyer.test`;
     await sql('UPDATE customer SET email = ? WHERE id = ?', [address, numericId(customerId)]);
+    // Issued longer ago than the sweep's window (an upgraded database's old invoices): left alone.
+    await sql(`UPDATE invoice SET issue_date = current_date - ? WHERE id = ?`, [
+      SWEEP_WINDOW_DAYS + 1,
+      invoiceId,
+    ]);
+    await server.backdesk.jobs.runNow('billing.send-unsent-invoices', {});
+    expect((await readInvoice(order.invoice.id)).sentAt).toBeNull();
+    await sql(`UPDATE invoice SET issue_date = current_date - ? WHERE id = ?`, [
+      SWEEP_WINDOW_DAYS,
+      invoiceId,
+    ]);
     await server.backdesk.jobs.runNow('billing.send-unsent-invoices', {});
     await server.backdesk.jobs.runNow('billing.send-unsent-invoices', {});
     expect((await readInvoice(order.invoice.id)).sentAt).not.toBeNull();

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { createCustomer, followTicketQueue } from './support/fixtures';
 import { startTestServer, type TestServer } from './support/test-server';
+import { RANKED_CANDIDATES } from '../src/modules/support/ticket-search';
 
 let server: TestServer;
 let agent: string;
@@ -299,7 +300,9 @@ describe('ticket search', () => {
 
   it('ranks only the newest matches and lists the older ones after them, newest first', async () => {
     const w = word();
-    // 505 matching tickets by SQL (the service would take long): the newest 500 are ranked.
+    // RANKED_CANDIDATES + 5 matching tickets by SQL (the service would take long): the newest
+    // RANKED_CANDIDATES are ranked.
+    const total = RANKED_CANDIDATES + 5;
     const sql = new Client({ connectionString: server.database.url });
     await sql.connect();
     const prefix = `T-S${w.slice(2)}-`;
@@ -310,8 +313,8 @@ describe('ticket search', () => {
                              first_response_due_at, resolution_due_at, next_due_at, created_at, updated_at)
          SELECT $2 || i, CASE WHEN i <= 2 THEN $1 || ' in the subject' ELSE 'Plain ' || $1 END,
                 $3, 'OPEN', 'NORMAL', 1, 'EMAIL', '{}', now(), now(), now(), now(), now()
-           FROM generate_series(1, 505) i ORDER BY i`,
-        [w, prefix, customer.rows[0].id],
+           FROM generate_series(1, $4::int) i ORDER BY i`,
+        [w, prefix, customer.rows[0].id, total],
       );
     } finally {
       await sql.end();
@@ -320,16 +323,16 @@ describe('ticket search', () => {
     let after: string | null = null;
     for (;;) {
       const page: Page = await search(w, { first: 100, after, token: reports });
-      expect(page.totalCount).toBe(505);
+      expect(page.totalCount).toBe(total);
       all.push(...page.numbers);
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
     }
-    expect(new Set(all).size).toBe(505);
-    // The newest 500 are ranked: the two with the word in their subject are too old to be among
+    expect(new Set(all).size).toBe(total);
+    // The newest RANKED_CANDIDATES are ranked: the two with the word in their subject are too old to be among
     // them, so the first pages hold plain matches, and the five oldest follow, newest first.
-    expect(all.slice(500)).toEqual([5, 4, 3, 2, 1].map((i) => `${prefix}${i}`));
-    expect(all.slice(0, 500)).not.toContain(`${prefix}1`);
+    expect(all.slice(RANKED_CANDIDATES)).toEqual([5, 4, 3, 2, 1].map((i) => `${prefix}${i}`));
+    expect(all.slice(0, RANKED_CANDIDATES)).not.toContain(`${prefix}1`);
   });
 });
 

@@ -31,6 +31,14 @@ export interface InvoiceIssuedListener {
 /** Invoices the sweep reads per batch (each is sent in a transaction of its own). */
 const SWEEP_BATCH = 100;
 
+/**
+ * The sweep mails only invoices issued in the last SWEEP_WINDOW_DAYS: an invoice older than that
+ * was issued before invoices were mailed (an upgraded database) or has waited a month for an
+ * address, and mailing it unasked would surprise its customer. Such invoices stay listed by
+ * `invoices(filter: { sent: false })`, and `sendInvoice` mails them.
+ */
+export const SWEEP_WINDOW_DAYS = 30;
+
 type SendOutcome = 'SENT' | 'ALREADY_SENT' | 'NO_EMAIL_ADDRESS' | 'NOT_FOUND';
 
 /**
@@ -90,6 +98,9 @@ export class InvoiceSending implements InvoiceIssuedListener {
 
   /** Mails every unsent invoice; answers how many it mailed. */
   async sweep(orm: MikroORM): Promise<number> {
+    const since = new Date(this.clock.now().getTime() - SWEEP_WINDOW_DAYS * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
     let after = 0;
     let sent = 0;
     for (;;) {
@@ -97,7 +108,7 @@ export class InvoiceSending implements InvoiceIssuedListener {
         .fork()
         .find(
           Invoice,
-          { sentAt: null, id: { $gt: after } },
+          { sentAt: null, issueDate: { $gte: since }, id: { $gt: after } },
           { fields: ['id'], orderBy: { id: 'asc' }, limit: SWEEP_BATCH },
         );
       for (const { id } of batch) {

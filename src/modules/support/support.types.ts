@@ -125,7 +125,7 @@ registerEnumType(TicketOrder, {
     UPDATED: { description: 'Most recently changed first.' },
     RELEVANCE: {
       description:
-        'Best match of `filter.search` first (subject above customer name above message text); the default when searching. Only the newest 500 matches are ranked; older ones follow, newest first. Without a search: newest first.',
+        'Best match of `filter.search` first (subject above customer name above message text); the default when searching. Only the newest 200 matches are ranked; older ones follow, newest first. Without a search: newest first.',
     },
   },
 });
