@@ -11,6 +11,7 @@
 import os from 'node:os';
 import { createHash } from 'node:crypto';
 import { PdfLayout } from '../src/documents/pdf-layout';
+import { INVOICE_LINE_COLUMNS } from '../src/modules/ledger/invoice-document';
 import { runScript, writeResult } from './lib';
 
 function invoice(lines: number): Promise<Buffer> {
@@ -26,13 +27,7 @@ function invoice(lines: number): Promise<Buffer> {
         ['Order number', 'SO-000042'],
       ]);
       pdf.table(
-        [
-          { header: 'Product', share: 0.34 },
-          { header: 'SKU', share: 0.18 },
-          { header: 'Qty', share: 0.1, align: 'right' },
-          { header: 'Unit price', share: 0.19, align: 'right' },
-          { header: 'Line total', share: 0.19, align: 'right' },
-        ],
+        INVOICE_LINE_COLUMNS,
         Array.from({ length: lines }, (_, n) => [
           `Product ${n}`,
           `SKU-${n}`,

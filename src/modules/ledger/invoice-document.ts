@@ -3,7 +3,7 @@ import type { DocumentsConfig } from '../../config';
 import { authorizeDocument, type DocumentLink } from '../../documents/document-access';
 import { DocumentKind, type StoredDocument } from '../../documents/document.entity';
 import { DocumentRefusal, storedDocument } from '../../documents/document-store';
-import { PdfLayout } from '../../documents/pdf-layout';
+import { PdfLayout, type PdfColumn } from '../../documents/pdf-layout';
 import { toGlobalId } from '../../graphql/global-id';
 import { Permissions } from '../auth/permissions';
 import type { Clock } from '../common/clock';
@@ -28,6 +28,15 @@ export const invoiceResource = (invoiceId: number) => `document:invoice:${invoic
 export function invoicePdfPath(invoiceId: number): string {
   return `/documents/invoices/${toGlobalId('Invoice', invoiceId)}.pdf`;
 }
+
+/** The columns of an invoice's lines, as the PDF prints them. */
+export const INVOICE_LINE_COLUMNS: PdfColumn[] = [
+  { header: 'Product', share: 0.34 },
+  { header: 'SKU', share: 0.18 },
+  { header: 'Qty', share: 0.1, align: 'right' },
+  { header: 'Unit price', share: 0.19, align: 'right' },
+  { header: 'Line total', share: 0.19, align: 'right' },
+];
 
 const money = (minor: bigint) => `${formatMinorUnits(minor)} ${BOOK_CURRENCY}`;
 
@@ -115,13 +124,7 @@ export class InvoiceDocuments {
           ['Email', customer.email],
         ]);
         pdf.table(
-          [
-            { header: 'Product', share: 0.34 },
-            { header: 'SKU', share: 0.18 },
-            { header: 'Qty', share: 0.1, align: 'right' },
-            { header: 'Unit price', share: 0.19, align: 'right' },
-            { header: 'Line total', share: 0.19, align: 'right' },
-          ],
+          INVOICE_LINE_COLUMNS,
           lines.map((line) => [
             line.productName,
             line.sku,
