@@ -156,8 +156,14 @@ function readRows(content: string, delimiter: string): Row[] {
   }
   return records.map(({ record, info, raw }) => ({
     cells: record,
-    // info.lines is the record's last line; a quoted field may span several.
-    line: info.lines - (raw.replace(/\r?\n$/, '').match(/\n/g)?.length ?? 0),
+    // info.lines is the record's last line; its raw text starts with any blank lines skipped
+    // before it, and a quoted field may span several lines.
+    line:
+      info.lines -
+      (raw
+        .replace(/^(?:[ \t]*\r?\n)+/, '')
+        .replace(/\r?\n$/, '')
+        .match(/\n/g)?.length ?? 0),
   }));
 }
 
