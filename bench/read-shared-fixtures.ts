@@ -30,6 +30,15 @@ function describe(file: ParsedStatementFile): string[] {
         ` closing=${amount(s.closingBalanceMinor)} entries=${s.entries.length} sum=${amount(sum)}`,
     );
     for (const warning of s.warnings) lines.push(`    warning: ${warning}`);
+    // Bank references are not always unique within a file: the import's dedupe must not rely
+    // on them alone (the lead's content hash fallback).
+    const seen = new Map<string, string[]>();
+    for (const entry of s.entries) {
+      if (entry.bankReference === null) continue;
+      seen.set(entry.bankReference, [...(seen.get(entry.bankReference) ?? []), entry.location]);
+    }
+    for (const [reference, where] of seen)
+      if (where.length > 1) lines.push(`    same bankReference ${reference}: ${where.join(', ')}`);
   }
   return lines;
 }
