@@ -226,6 +226,11 @@ describe('CAMT.053', () => {
     ]);
   });
 
+  test('a single detail without an entry AcctSvcrRef is identified by its own', () => {
+    const text = fixture('camt053-v08.xml').replace('<AcctSvcrRef>UBS-0001</AcctSvcrRef>', '');
+    expect(parseCamt053(text).statements[0].entries[0].bankReference).toBe('UBS-0001-TX');
+  });
+
   test('001.04: currency from the balances, TxDtls/Amt, no booking date, a pending entry', () => {
     const file = parseCamt053(fixture('camt053-v04.xml'));
     expect(file.version).toBe('001.04');

@@ -294,7 +294,10 @@ function readEntry(node: XmlValue, context: EntryContext): ParsedEntry[] {
   if (details.length === 1)
     return [
       fromDetail(shared, details[0], sign * amountMinor, {
-        bankReference: entryReference ?? textAt(details[0].node, 'Refs/AcctSvcrRef'),
+        bankReference:
+          textAt(node, 'AcctSvcrRef') ??
+          textAt(details[0].node, 'Refs/AcctSvcrRef') ??
+          textAt(node, 'NtryRef'),
         location,
       }),
     ];
@@ -322,11 +325,12 @@ function readEntry(node: XmlValue, context: EntryContext): ParsedEntry[] {
  */
 function splitReferences(details: Detail[], entryReference: string | null): (string | null)[] {
   const own = details.map((detail) => textAt(detail.node, 'Refs/AcctSvcrRef'));
+  const uses = new Map<string, number>();
+  for (const reference of own)
+    if (reference !== null) uses.set(reference, (uses.get(reference) ?? 0) + 1);
   return own.map((reference, index) => {
     const distinct =
-      reference !== null &&
-      reference !== entryReference &&
-      own.filter((other) => other === reference).length === 1;
+      reference !== null && reference !== entryReference && uses.get(reference) === 1;
     if (distinct) return reference;
     const base = reference ?? entryReference;
     return base === null ? null : `${base}#${index + 1}`;
