@@ -480,6 +480,32 @@ describe('OFX', () => {
     );
     const date = refusal(() => parseOfx(xml.replace('<DTPOSTED>20260415', '<DTPOSTED>20261315')));
     expect(date.message).toContain('"20261315" is not a date');
+    // An amount in another currency, with only a rate: refused, not rounded by us.
+    const foreign = refusal(() =>
+      parseOfx(
+        xml.replace(
+          '<NAME>INTEREST</NAME>',
+          '<NAME>INTEREST</NAME><CURRENCY><CURRATE>1.08</CURRATE><CURSYM>EUR</CURSYM></CURRENCY>',
+        ),
+      ),
+    );
+    expect(foreign.location).toBe(
+      'OFX/BANKMSGSRSV1/STMTTRNRS[1]/STMTRS/BANKTRANLIST/STMTTRN[2]/CURRENCY',
+    );
+    expect(foreign.message).toContain('the amount is in EUR, the statement is in USD');
+    // A response without a statement, with the bank's error status.
+    const closed = xml
+      .replace(/<STMTRS>[\s\S]*<\/STMTRS>/, '')
+      .replace(
+        '<TRNUID>2001</TRNUID>\n      <STATUS><CODE>0</CODE><SEVERITY>INFO</SEVERITY>',
+        '<TRNUID>2001</TRNUID>\n      <STATUS><CODE>2000</CODE><SEVERITY>ERROR</SEVERITY>' +
+          '<MESSAGE>Account closed</MESSAGE>',
+      );
+    expect(closed).toContain('<CODE>2000</CODE>');
+    expect(refusal(() => parseOfx(closed)).message).toBe(
+      'OFX/BANKMSGSRSV1/STMTTRNRS[1]: the response holds no statement (STMTRS); the bank ' +
+        'reports status 2000 "Account closed".',
+    );
     expect(refusal(() => parseOfx('OFXHEADER:100\n\n<BANK>')).message).toContain(
       'no <OFX> element',
     );
