@@ -8,6 +8,7 @@ import { toGlobalId } from '../../graphql/global-id';
 import { Permissions } from '../auth/permissions';
 import type { Clock } from '../common/clock';
 import { BOOK_CURRENCY, formatMinorUnits } from '../common/money';
+import { creditorReference } from './payment-reference';
 import type { RequestScope } from '../common/scope';
 import type { SignedLinks } from '../common/signed-links';
 import { hasAnyRole, type Viewer } from '../common/viewer';
@@ -141,7 +142,7 @@ export class InvoiceDocuments {
         pdf.heading('How to pay');
         pdf.paragraph(paymentTerms);
         pdf.paragraph(bankDetails);
-        pdf.paragraph(`Reference: ${invoice.number}`);
+        pdf.paragraph(`Payment reference: ${creditorReference(invoice.number)}`);
       },
     );
   }

@@ -73,7 +73,8 @@ import {
   VendorConnection,
   VendorObject,
 } from './ledger.types';
-import { readById, readRoot, ReadsKeyOnly, type RowOf, type Row } from '../../read';
+import { readById, readRoot, Reads, ReadsKeyOnly, type RowOf, type Row } from '../../read';
+import { creditorReference } from './payment-reference';
 import {
   accountNetAsOf,
   accountPage,
@@ -578,6 +579,12 @@ export class InvoiceResolver extends NodeResolver(InvoiceObject, 'Invoice') {
   @FieldResolver(() => CustomerObject, { description: 'Who is billed.' })
   customer(@Root() invoice: Row<Invoice>, @Ctx() context: RequestContext) {
     return customerRows.byId(context, invoice.customer.id);
+  }
+
+  @FieldResolver(() => String, { description: 'The ISO 11649 creditor reference of its number.' })
+  @Reads(Invoice, 'number')
+  paymentReference(@Root() invoice: RowOf<Invoice, 'number'>): string {
+    return creditorReference(invoice.number);
   }
 
   @FieldResolver(() => Money, { description: 'The invoiced amount.' })

@@ -399,34 +399,11 @@ export class LedgerService {
             ['input', 'entryId'],
           );
         }
-        const lines = await tx.execute<
-          {
-            account_id: string;
-            debit_minor: string;
-            credit_minor: string;
-            memo: string | null;
-            customer_id: string | null;
-            vendor_id: string | null;
-          }[]
-        >(
-          'SELECT account_id, debit_minor, credit_minor, memo, customer_id, vendor_id FROM journal_line WHERE entry_id = ? ORDER BY line_no',
-          [entryId],
-        );
         const postingDate = date ?? (today() > original.date ? today() : original.date);
-        const posted = await this.post(tx, {
+        const posted = await this.postMirror(tx, original.id, {
           date: postingDate,
           memo: note ?? `Reversal of entry ${original.number}`,
-          source: 'REVERSAL',
-          reversalOfId: entryId,
           actorId: viewer.employeeId,
-          lines: lines.map((line) => ({
-            accountId: Number(line.account_id),
-            debitMinor: BigInt(line.credit_minor),
-            creditMinor: BigInt(line.debit_minor),
-            memo: line.memo,
-            customerId: line.customer_id === null ? null : Number(line.customer_id),
-            vendorId: line.vendor_id === null ? null : Number(line.vendor_id),
-          })),
         });
         return posted.id;
       });
@@ -442,6 +419,46 @@ export class LedgerService {
       throw error;
     }
     return { journalEntry: await this.postedEntry(em, reversalId) };
+  }
+
+  /**
+   * Posts the mirror image of an entry in the caller's transaction (source `REVERSAL`): the
+   * documents that posted an entry (a bank match) undo it this way. Each entry is reversed once
+   * (a unique index).
+   */
+  async postMirror(
+    tx: EntityManager,
+    originalId: number,
+    reversal: { date: string; memo: string; actorId: number | null },
+  ): Promise<PostedEntry> {
+    const lines = await tx.execute<
+      {
+        account_id: string;
+        debit_minor: string;
+        credit_minor: string;
+        memo: string | null;
+        customer_id: string | null;
+        vendor_id: string | null;
+      }[]
+    >(
+      'SELECT account_id, debit_minor, credit_minor, memo, customer_id, vendor_id FROM journal_line WHERE entry_id = ? ORDER BY line_no',
+      [originalId],
+    );
+    return this.post(tx, {
+      date: reversal.date,
+      memo: reversal.memo,
+      source: 'REVERSAL',
+      reversalOfId: originalId,
+      actorId: reversal.actorId,
+      lines: lines.map((line) => ({
+        accountId: Number(line.account_id),
+        debitMinor: BigInt(line.credit_minor),
+        creditMinor: BigInt(line.debit_minor),
+        memo: line.memo,
+        customerId: line.customer_id === null ? null : Number(line.customer_id),
+        vendorId: line.vendor_id === null ? null : Number(line.vendor_id),
+      })),
+    });
   }
 
   async createAccount(

@@ -272,6 +272,12 @@ export class InvoiceObject extends Node {
   @Field(() => String, { description: 'Invoice number, such as INV-000042.' })
   number!: string;
 
+  @Field(() => String, {
+    description:
+      'The payment reference printed on the invoice: the ISO 11649 creditor reference of its number (RF…). A bank line that carries it is matched to this invoice first.',
+  })
+  paymentReference!: string;
+
   @Field(() => CustomerObject, { description: 'Who is billed.' })
   customer!: unknown;
 

@@ -29,6 +29,7 @@ import {
 } from './receivables.entity';
 import { runKeyedSql } from '../../db/sql';
 import type { RequestScope } from '../common/scope';
+import { formatMinorUnits } from '../common/money';
 import type { InvoiceIssuedListener } from './invoice-sending';
 
 export interface AgingRow {
@@ -212,20 +213,59 @@ export class ReceivablesService implements ShipmentListener {
           return { payment, invoices: allocations.map((a) => a.invoice) };
         }
       }
-      const customer = await this.customers.requireExisting(tx, input.customerId, [
-        'input',
-        'customerId',
-      ]);
-      // Lock the customer's open invoices (id order, like every invoice writer) before the accounts.
-      const open = await tx.find(
-        Invoice,
-        { customer: customer.id, status: { $ne: SettlementStatus.PAID } },
-        { orderBy: { id: 'asc' }, lockMode: LockMode.PESSIMISTIC_WRITE },
-      );
-      const owedMinor = open.reduce(
-        (sum, invoice) => sum + invoice.totalMinor - invoice.amountPaidMinor,
-        0n,
-      );
+      const { payment, invoices } = await this.receivePayment(tx, {
+        customerId: input.customerId,
+        amountMinor,
+        receivedOn,
+        reference,
+        cashAccountId: null,
+        allocations: null,
+        actorId: viewer.employeeId,
+      });
+      if (key !== null) await completeIdempotencyKey(tx, 'recordPayment', key, payment.id);
+      return { payment, invoices };
+    });
+  }
+
+  /**
+   * The one path by which a customer's money is received, in the caller's transaction:
+   * Dr the cash account / Cr Accounts Receivable, applied to the given invoices (bank
+   * reconciliation) or, when none are given, to the customer's oldest open invoices
+   * (`recordPayment`). Refuses paying more than is open (`OVERPAYMENT`).
+   */
+  async receivePayment(
+    tx: EntityManager,
+    receipt: {
+      customerId: number;
+      amountMinor: bigint;
+      receivedOn: string;
+      reference: string | null;
+      /** The ledger account the money arrived in; 1000 Cash when null. */
+      cashAccountId: number | null;
+      /** Exact amounts per invoice, summing to `amountMinor`; oldest first when null. */
+      allocations: ReadonlyArray<{
+        invoiceId: number;
+        amountMinor: bigint;
+        field: string[];
+      }> | null;
+      actorId: number | null;
+    },
+  ): Promise<{ payment: Payment; invoices: Invoice[]; journalEntryId: number }> {
+    const { amountMinor, receivedOn, reference } = receipt;
+    const customer = await this.customers.requireExisting(tx, receipt.customerId, [
+      'input',
+      'customerId',
+    ]);
+    // Lock the customer's open invoices (id order, like every invoice writer) before the accounts.
+    const open = await tx.find(
+      Invoice,
+      { customer: customer.id, status: { $ne: SettlementStatus.PAID } },
+      { orderBy: { id: 'asc' }, lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+    const openOf = (invoice: Invoice) => invoice.totalMinor - invoice.amountPaidMinor;
+    let plan: Array<{ invoice: Invoice; appliedMinor: bigint }>;
+    if (receipt.allocations === null) {
+      const owedMinor = open.reduce((sum, invoice) => sum + openOf(invoice), 0n);
       if (amountMinor > owedMinor) {
         throw new BusinessRuleError(
           UserErrorCode.OVERPAYMENT,
@@ -233,65 +273,85 @@ export class ReceivablesService implements ShipmentListener {
           ['input', 'amount'],
         );
       }
-      const [cash, ar] = await this.ledger.accountIdsOf(tx, [
-        StandardAccount.CASH,
-        StandardAccount.ACCOUNTS_RECEIVABLE,
-      ]);
-      const entry = await this.ledger.post(tx, {
-        date: receivedOn,
-        memo: `Payment from ${customer.name}${reference ? ` (${reference})` : ''}`,
-        source: 'PAYMENT',
-        actorId: viewer.employeeId,
-        lines: [
-          { accountId: cash, debitMinor: amountMinor, creditMinor: 0n },
-          { accountId: ar, debitMinor: 0n, creditMinor: amountMinor, customerId: customer.id },
-        ],
-      });
-      const payment = tx.create(Payment, {
-        customer: customer.id,
-        amountMinor,
-        receivedOn,
-        reference,
-        journalEntryId: entry.id,
-        createdById: viewer.employeeId,
-      });
+      plan = [];
       let remaining = amountMinor;
-      const touched: Invoice[] = [];
       const oldestFirst = [...open].sort(
         (a, b) => a.issueDate.localeCompare(b.issueDate) || a.id - b.id,
       );
       for (const invoice of oldestFirst) {
         if (remaining === 0n) break;
-        const applied =
-          remaining < invoice.totalMinor - invoice.amountPaidMinor
-            ? remaining
-            : invoice.totalMinor - invoice.amountPaidMinor;
-        invoice.amountPaidMinor += applied;
-        invoice.status = settlementStatus(invoice.amountPaidMinor, invoice.totalMinor);
+        const applied = remaining < openOf(invoice) ? remaining : openOf(invoice);
+        plan.push({ invoice, appliedMinor: applied });
         remaining -= applied;
-        tx.create(PaymentAllocation, {
-          payment,
-          invoice,
-          amountMinor: applied,
-          appliedOn: receivedOn,
-        });
-        touched.push(invoice);
       }
-      await tx.flush();
-      if (key !== null) await completeIdempotencyKey(tx, 'recordPayment', key, payment.id);
-      await recordEvent(tx, {
-        streamType: 'Customer',
-        streamId: customer.id,
-        type: 'PAYMENT_RECEIVED',
-        payload: {
-          paymentId: payment.id,
-          amount: amountMinor.toString(),
-          invoices: touched.map((i) => i.number),
-        },
-        actorId: viewer.employeeId,
-      });
-      return { payment, invoices: touched };
+    } else {
+      const byId = new Map(open.map((invoice) => [invoice.id, invoice]));
+      const planned = new Map<number, bigint>();
+      plan = [];
+      for (const allocation of receipt.allocations) {
+        const invoice = byId.get(allocation.invoiceId);
+        if (!invoice)
+          throw new BusinessRuleError(
+            UserErrorCode.NOT_FOUND,
+            'No open invoice of this customer has that ID (it may be paid already)',
+            allocation.field,
+          );
+        const already = planned.get(invoice.id) ?? 0n;
+        if (already + allocation.amountMinor > openOf(invoice))
+          throw new BusinessRuleError(
+            UserErrorCode.OVERPAYMENT,
+            `Only ${formatMinorUnits(openOf(invoice))} is open on invoice ${invoice.number}`,
+            allocation.field,
+          );
+        planned.set(invoice.id, already + allocation.amountMinor);
+        plan.push({ invoice, appliedMinor: allocation.amountMinor });
+      }
+    }
+    const cash = receipt.cashAccountId ?? (await this.ledger.accountId(tx, StandardAccount.CASH));
+    const ar = await this.ledger.accountId(tx, StandardAccount.ACCOUNTS_RECEIVABLE);
+    const entry = await this.ledger.post(tx, {
+      date: receivedOn,
+      memo: `Payment from ${customer.name}${reference ? ` (${reference})` : ''}`,
+      source: 'PAYMENT',
+      actorId: receipt.actorId,
+      lines: [
+        { accountId: cash, debitMinor: amountMinor, creditMinor: 0n },
+        { accountId: ar, debitMinor: 0n, creditMinor: amountMinor, customerId: customer.id },
+      ],
     });
+    const payment = tx.create(Payment, {
+      customer: customer.id,
+      amountMinor,
+      receivedOn,
+      reference,
+      journalEntryId: entry.id,
+      createdById: receipt.actorId,
+    });
+    const touched: Invoice[] = [];
+    for (const { invoice, appliedMinor } of plan) {
+      invoice.amountPaidMinor += appliedMinor;
+      invoice.status = settlementStatus(invoice.amountPaidMinor, invoice.totalMinor);
+      tx.create(PaymentAllocation, {
+        payment,
+        invoice,
+        amountMinor: appliedMinor,
+        appliedOn: receivedOn,
+      });
+      if (!touched.includes(invoice)) touched.push(invoice);
+    }
+    await tx.flush();
+    await recordEvent(tx, {
+      streamType: 'Customer',
+      streamId: customer.id,
+      type: 'PAYMENT_RECEIVED',
+      payload: {
+        paymentId: payment.id,
+        amount: amountMinor.toString(),
+        invoices: touched.map((i) => i.number),
+      },
+      actorId: receipt.actorId,
+    });
+    return { payment, invoices: touched, journalEntryId: entry.id };
   }
 
   /** What each customer still owes as of a date, by days past due. */
@@ -472,48 +532,160 @@ export class ReceivablesService implements ShipmentListener {
         if (!claim.fresh)
           return { bill: await tx.findOneOrFail(Bill, { id: Number(claim.resultId) }) };
       }
-      const bill = await tx.findOne(
-        Bill,
-        { id: input.billId },
-        { lockMode: LockMode.PESSIMISTIC_WRITE, populate: ['vendor'] },
-      );
-      if (!bill)
-        throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such bill', ['input', 'billId']);
-      const dueMinor = bill.amountMinor - bill.amountPaidMinor;
-      if (amountMinor > dueMinor) {
-        throw new BusinessRuleError(
-          UserErrorCode.OVERPAYMENT,
-          `Only ${dueMinor} cents are due on bill ${bill.number}`,
-          ['input', 'amount'],
-        );
-      }
-      const [ap, cash] = await this.ledger.accountIdsOf(tx, [
-        StandardAccount.ACCOUNTS_PAYABLE,
-        StandardAccount.CASH,
-      ]);
-      const entry = await this.ledger.post(tx, {
-        date: paidOn,
-        memo: `Payment of bill ${bill.number} to ${bill.vendor.name}`,
-        source: 'BILL_PAYMENT',
+      const { bill } = await this.payBillIn(tx, {
+        billId: input.billId,
+        amountMinor,
+        paidOn,
+        cashAccountId: null,
         actorId: viewer.employeeId,
-        lines: [
-          { accountId: ap, debitMinor: amountMinor, creditMinor: 0n, vendorId: bill.vendor.id },
-          { accountId: cash, debitMinor: 0n, creditMinor: amountMinor },
-        ],
+        field: ['input', 'billId'],
+        amountField: ['input', 'amount'],
       });
-      bill.amountPaidMinor += amountMinor;
-      bill.status = settlementStatus(bill.amountPaidMinor, bill.amountMinor);
-      tx.create(BillPayment, { bill, amountMinor, paidOn, journalEntryId: entry.id });
-      await tx.flush();
       if (key !== null) await completeIdempotencyKey(tx, 'payBill', key, bill.id);
-      await recordEvent(tx, {
-        streamType: 'Bill',
-        streamId: bill.id,
-        type: 'PAID',
-        payload: { amount: amountMinor.toString(), status: bill.status },
-        actorId: viewer.employeeId,
-      });
       return { bill };
     });
+  }
+
+  /**
+   * The one path by which a bill is paid, in the caller's transaction: Dr Accounts Payable /
+   * Cr the cash account (1000 Cash when null). Refuses paying more than is due (`OVERPAYMENT`).
+   */
+  async payBillIn(
+    tx: EntityManager,
+    payment: {
+      billId: number;
+      amountMinor: bigint;
+      paidOn: string;
+      cashAccountId: number | null;
+      actorId: number | null;
+      /** The input fields named by a refusal: the bill, and the amount. */
+      field: string[];
+      amountField: string[];
+    },
+  ): Promise<{ bill: Bill; journalEntryId: number }> {
+    const { amountMinor, paidOn } = payment;
+    const bill = await tx.findOne(
+      Bill,
+      { id: payment.billId },
+      { lockMode: LockMode.PESSIMISTIC_WRITE, populate: ['vendor'] },
+    );
+    if (!bill) throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such bill', payment.field);
+    const dueMinor = bill.amountMinor - bill.amountPaidMinor;
+    if (amountMinor > dueMinor) {
+      throw new BusinessRuleError(
+        UserErrorCode.OVERPAYMENT,
+        `Only ${formatMinorUnits(dueMinor)} is due on bill ${bill.number}`,
+        payment.amountField,
+      );
+    }
+    const ap = await this.ledger.accountId(tx, StandardAccount.ACCOUNTS_PAYABLE);
+    const cash = payment.cashAccountId ?? (await this.ledger.accountId(tx, StandardAccount.CASH));
+    const entry = await this.ledger.post(tx, {
+      date: paidOn,
+      memo: `Payment of bill ${bill.number} to ${bill.vendor.name}`,
+      source: 'BILL_PAYMENT',
+      actorId: payment.actorId,
+      lines: [
+        { accountId: ap, debitMinor: amountMinor, creditMinor: 0n, vendorId: bill.vendor.id },
+        { accountId: cash, debitMinor: 0n, creditMinor: amountMinor },
+      ],
+    });
+    bill.amountPaidMinor += amountMinor;
+    bill.status = settlementStatus(bill.amountPaidMinor, bill.amountMinor);
+    tx.create(BillPayment, { bill, amountMinor, paidOn, journalEntryId: entry.id });
+    await tx.flush();
+    await recordEvent(tx, {
+      streamType: 'Bill',
+      streamId: bill.id,
+      type: 'PAID',
+      payload: { amount: amountMinor.toString(), status: bill.status },
+      actorId: payment.actorId,
+    });
+    return { bill, journalEntryId: entry.id };
+  }
+
+  /**
+   * Takes back a received payment (a bank match undone), in the caller's transaction: posts the
+   * mirror of its entry and un-applies it from its invoices. The allocations stay, with negative
+   * rows dated the day it was taken back, so aging as of any earlier day is unchanged.
+   */
+  async reversePayment(
+    tx: EntityManager,
+    journalEntryId: number,
+    reversal: { date: string; memo: string; actorId: number | null },
+  ): Promise<{ journalEntryId: number }> {
+    const payment = await tx.findOneOrFail(Payment, { journalEntryId });
+    const allocations = await tx.find(
+      PaymentAllocation,
+      { payment: payment.id },
+      { orderBy: { invoice: 'asc' } },
+    );
+    const invoices = await tx.find(
+      Invoice,
+      { id: { $in: allocations.map((a) => a.invoice.id) } },
+      { orderBy: { id: 'asc' }, lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+    const entry = await this.ledger.postMirror(tx, journalEntryId, {
+      date: reversal.date,
+      memo: reversal.memo,
+      actorId: reversal.actorId,
+    });
+    for (const allocation of allocations) {
+      const invoice = invoices.find((i) => i.id === allocation.invoice.id);
+      if (!invoice) continue;
+      invoice.amountPaidMinor -= allocation.amountMinor;
+      invoice.status = settlementStatus(invoice.amountPaidMinor, invoice.totalMinor);
+      tx.create(PaymentAllocation, {
+        payment,
+        invoice,
+        amountMinor: -allocation.amountMinor,
+        appliedOn: reversal.date,
+      });
+    }
+    await tx.flush();
+    await recordEvent(tx, {
+      streamType: 'Customer',
+      streamId: payment.customer.id,
+      type: 'PAYMENT_REVERSED',
+      payload: { paymentId: payment.id, amount: payment.amountMinor.toString() },
+      actorId: reversal.actorId,
+    });
+    return { journalEntryId: entry.id };
+  }
+
+  /** Takes back a bill payment (a bank match undone): the mirror entry, and the bill open again. */
+  async reverseBillPayment(
+    tx: EntityManager,
+    journalEntryId: number,
+    reversal: { date: string; memo: string; actorId: number | null },
+  ): Promise<{ journalEntryId: number }> {
+    const paid = await tx.findOneOrFail(BillPayment, { journalEntryId });
+    const bill = await tx.findOneOrFail(
+      Bill,
+      { id: paid.bill.id },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+    const entry = await this.ledger.postMirror(tx, journalEntryId, {
+      date: reversal.date,
+      memo: reversal.memo,
+      actorId: reversal.actorId,
+    });
+    bill.amountPaidMinor -= paid.amountMinor;
+    bill.status = settlementStatus(bill.amountPaidMinor, bill.amountMinor);
+    tx.create(BillPayment, {
+      bill,
+      amountMinor: -paid.amountMinor,
+      paidOn: reversal.date,
+      journalEntryId: entry.id,
+    });
+    await tx.flush();
+    await recordEvent(tx, {
+      streamType: 'Bill',
+      streamId: bill.id,
+      type: 'PAYMENT_REVERSED',
+      payload: { amount: paid.amountMinor.toString(), status: bill.status },
+      actorId: reversal.actorId,
+    });
+    return { journalEntryId: entry.id };
   }
 }
