@@ -68,6 +68,13 @@ export interface Config {
   csat: CsatConfig;
   /** What invoices and payslips say about the company (see the README's "Documents"). */
   documents: DocumentsConfig;
+  /** Bank statements (see the README's "Banking"). */
+  banking: BankingConfig;
+}
+
+export interface BankingConfig {
+  /** The largest statement file `POST /bank-statements` takes, in bytes. */
+  maxStatementBytes: number;
 }
 
 export interface CsatConfig {
@@ -293,6 +300,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         200,
         1,
         10_000_000,
+      ),
+    },
+    banking: {
+      maxStatementBytes: parseInteger(
+        'MAX_STATEMENT_BYTES',
+        env.MAX_STATEMENT_BYTES,
+        128 * 1024 * 1024,
+        1024,
+        1024 * 1024 * 1024,
       ),
     },
     documents: {

@@ -33,6 +33,17 @@ import { IdempotencyKey } from '../db/idempotency-key.entity';
 import { Attachment, InboundEmail, OutboundEmail } from '../mail/mail.entity';
 import { SatisfactionSurvey } from './support/satisfaction.entity';
 import { StoredDocument } from '../documents/document.entity';
+import {
+  BankAccount,
+  BankCounterparty,
+  BankMatch,
+  BankRule,
+  BankStatement,
+  BankStatementFile,
+  BankStatementLine,
+  CsvMappingRecord,
+  JournalLineClearing,
+} from './banking/bank.entity';
 
 /**
  * Every table Backdesk maps, handed to the ORM when it opens (db/orm.ts). A new entity is added
@@ -79,4 +90,13 @@ export const ENTITIES = [
   Attachment,
   SatisfactionSurvey,
   StoredDocument,
+  BankAccount,
+  BankStatementFile,
+  BankStatement,
+  BankStatementLine,
+  BankMatch,
+  JournalLineClearing,
+  BankRule,
+  CsvMappingRecord,
+  BankCounterparty,
 ];

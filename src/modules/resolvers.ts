@@ -43,6 +43,15 @@ import {
   AttachmentResolver,
   TicketMessageAttachmentsResolver,
 } from './support/ticket-attachments.resolver';
+import {
+  BankAccountResolver,
+  BankLineMatchResolver,
+  BankMatchSuggestionResolver,
+  BankRuleResolver,
+  BankStatementLineResolver,
+  BankStatementResolver,
+  CsvMappingResolver,
+} from './banking/banking.resolver';
 
 /** Every resolver in the schema. A new module's resolvers are added here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -83,4 +92,11 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   SatisfactionResolver,
   TicketSatisfactionResolver,
   AgentSatisfactionResolver,
+  BankAccountResolver,
+  BankStatementResolver,
+  BankStatementLineResolver,
+  BankMatchSuggestionResolver,
+  BankLineMatchResolver,
+  BankRuleResolver,
+  CsvMappingResolver,
 ];

@@ -23,6 +23,9 @@ import type { JobQueue } from '../jobs/job-queue';
 import { InvoiceDocuments, type CompanyDetails } from './ledger/invoice-document';
 import { InvoiceSending } from './ledger/invoice-sending';
 import { PayslipDocuments } from './employees/payslip-document';
+import { BankingService } from './banking/banking.service';
+import { ReconciliationService } from './banking/reconciliation.service';
+import { StatementImportService } from './banking/statement-import.service';
 
 /** The business services, wired to each other. They need nothing from the outside. */
 export interface DomainServices {
@@ -39,6 +42,12 @@ export interface DomainServices {
   supportMetrics: SupportMetricsService;
   /** Satisfaction surveys: made when an agent solves a ticket, answered through their link. */
   satisfaction: SatisfactionService;
+  /** Bank accounts, rules, CSV mappings, suggestions and automatic matching. */
+  banking: BankingService;
+  /** Bank statement files in: parsed, deduplicated, continuous. */
+  statementImport: StatementImportService;
+  /** Bank lines matched to invoices, bills, entries and rules, and undone. */
+  reconciliation: ReconciliationService;
 }
 
 /** Every service, created once per process and shared by every request. */
@@ -76,6 +85,7 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
   employees.onTermination(support);
   const satisfaction = new SatisfactionService(clock, customers, settings.csatSurveys ?? true);
   support.onSolve(satisfaction);
+  const reconciliation = new ReconciliationService(ledger, receivables);
   return {
     customers,
     catalog,
@@ -89,6 +99,9 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
     support,
     supportMetrics: new SupportMetricsService(clock),
     satisfaction,
+    banking: new BankingService(ledger, reconciliation),
+    statementImport: new StatementImportService(),
+    reconciliation,
   };
 }
 

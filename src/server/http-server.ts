@@ -22,6 +22,7 @@ import { compiledExecution } from './compiled-execution';
 import { answerGraphQL, isGraphQLRequest, refuse } from './graphql-http';
 import { attachmentEndpoint, isAttachmentRequest } from './attachment-http';
 import { documentEndpoint, isDocumentRequest } from './document-http';
+import { bankStatementEndpoint, isBankStatementRequest } from './bank-statement-http';
 import { requestLog } from './request-log';
 import { attachGraphQLWebSocket } from './websocket';
 import { webApp } from './web-app';
@@ -45,6 +46,8 @@ export interface ServerDependencies {
   shutdownGraceMs: number;
   /** `POST /inbound/email`: where received mail is stored, and the secret (none: 404). */
   inboundEmail: { mailbox: InboundMailbox; secret: string | undefined };
+  /** The largest bank statement file `POST /bank-statements` takes, in bytes. */
+  maxStatementBytes: number;
 }
 
 export interface RunningServer {
@@ -198,6 +201,13 @@ export async function startServer(
   const attachments = attachmentEndpoint({ orm, services, logger });
   // Invoice and payslip PDFs (document-http.ts).
   const documents = documentEndpoint({ orm, services, logger });
+  // Bank statement files past GraphQL's body limit (bank-statement-http.ts).
+  const bankStatements = bankStatementEndpoint({
+    orm,
+    services,
+    logger,
+    maxBytes: deps.maxStatementBytes,
+  });
 
   // GraphQL over HTTP has one handler, without express (graphql-http.ts); express serves the rest.
   httpServer.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -210,6 +220,10 @@ export async function startServer(
       }
       if (isDocumentRequest(req)) {
         if (withinRequestLimits(req, res)) documents(req, res, requestId);
+        return;
+      }
+      if (isBankStatementRequest(req)) {
+        if (withinRequestLimits(req, res)) bankStatements(req, res, requestId);
         return;
       }
       if (!isGraphQLRequest(req)) return void app(req, res);

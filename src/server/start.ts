@@ -225,6 +225,7 @@ export async function startBackdesk(
         isReady: () => database.isReady(),
         shutdownGraceMs: config.shutdownGraceMs,
         inboundEmail: { mailbox, secret: config.mail.inboundEmailSecret },
+        maxStatementBytes: config.banking.maxStatementBytes,
       },
       config.port,
       config.host,

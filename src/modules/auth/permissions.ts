@@ -36,6 +36,12 @@ export const Permissions = {
     /** Emailing an invoice on demand (`sendInvoice`). */
     send: [ACCOUNTANT],
   },
+  banking: {
+    /** Bank accounts, statements, lines, matches, rules and CSV mappings. */
+    read: [ACCOUNTANT, REPORTING],
+    /** Importing statements, reconciling, rules and mappings. */
+    write: [ACCOUNTANT],
+  },
   support: {
     read: [...SUPPORT, REPORTING],
     /** Working tickets: replies, notes, status, tags, assigning to oneself. */

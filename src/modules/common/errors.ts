@@ -28,6 +28,20 @@ export enum UserErrorCode {
   /** A satisfaction survey past the time it takes answers (7 days from when it was sent). */
   SURVEY_CLOSED = 'SURVEY_CLOSED',
   NO_EMAIL_ADDRESS = 'NO_EMAIL_ADDRESS',
+  /** A bank statement file that cannot be read; the message names the element or line. */
+  MALFORMED_STATEMENT = 'MALFORMED_STATEMENT',
+  /** A statement of another bank account than the one it was imported into. */
+  ACCOUNT_MISMATCH = 'ACCOUNT_MISMATCH',
+  /** Amounts in different currencies: a statement and its account, or a bank line and the books. */
+  CURRENCY_MISMATCH = 'CURRENCY_MISMATCH',
+  /** A statement that does not open where the account's previous statement closed. */
+  STATEMENT_GAP = 'STATEMENT_GAP',
+  /** Matches that add up to more than what is open on the bank line. */
+  MATCH_EXCEEDS_LINE = 'MATCH_EXCEEDS_LINE',
+  /** A ledger line that bank lines have already cleared (in full, or by more than is left). */
+  ALREADY_CLEARED = 'ALREADY_CLEARED',
+  /** Undoing the matches of a bank line that has none. */
+  NOT_RECONCILED = 'NOT_RECONCILED',
 }
 
 /**

@@ -266,6 +266,10 @@ export type UpdateTicketStatusInput = {
 
 /** Why a mutation was refused by a business rule. Nothing was written when a user error is returned. */
 export type UserErrorCode =
+  /** The statement is for another bank account (its IBAN or number is not this account's). */
+  | 'ACCOUNT_MISMATCH'
+  /** That ledger line is already cleared by bank lines (or has less left than the match). */
+  | 'ALREADY_CLEARED'
   /** The payroll run was already posted to the ledger. */
   | 'ALREADY_POSTED'
   /** The journal entry was already reversed; an entry is reversed at most once. */
@@ -274,6 +278,8 @@ export type UserErrorCode =
   | 'ALREADY_REVOKED'
   /** Another account already uses this code. */
   | 'CODE_TAKEN'
+  /** The amounts are in different currencies: a statement and its bank account, or a bank line and the books. */
+  | 'CURRENCY_MISMATCH'
   /** The customer is inactive and may not place orders. */
   | 'CUSTOMER_INACTIVE'
   /** Another record already uses this email address (compared case-insensitively). */
@@ -292,12 +298,18 @@ export type UserErrorCode =
   | 'INVALID_TOKEN'
   /** The object is not in a state that allows this change (see its `nextStates`). */
   | 'INVALID_TRANSITION'
+  /** The bank statement file cannot be read; the message names the element or line. Nothing was imported. */
+  | 'MALFORMED_STATEMENT'
   /** The chain of managers would loop back to the employee. */
   | 'MANAGER_CYCLE'
+  /** The matches add up to more than what is open on the bank line. */
+  | 'MATCH_EXCEEDS_LINE'
   /** Another record already uses this name. */
   | 'NAME_TAKEN'
   /** A referenced record does not exist or is not visible to you; `field` names the reference. */
   | 'NOT_FOUND'
+  /** The bank line has no matches to undo. */
+  | 'NOT_RECONCILED'
   /** The customer has no email address to send it to; add one and try again. */
   | 'NO_EMAIL_ADDRESS'
   /** Not enough stock is available for an order line; `field` names the line. Nothing was reserved. */
@@ -314,6 +326,8 @@ export type UserErrorCode =
   | 'SKU_TAKEN'
   /** The ticket changed since you loaded `expectedVersion`; reload it and try again, so two agents never answer over each other. */
   | 'STALE_TICKET'
+  /** The statement does not open at the previous statement's closing balance; the message names the difference. */
+  | 'STATEMENT_GAP'
   /** The survey no longer takes answers: an answer can be given or changed for 7 days after the survey was sent. */
   | 'SURVEY_CLOSED'
   /** The journal entry's debits do not equal its credits. */
