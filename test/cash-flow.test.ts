@@ -443,6 +443,27 @@ describe('the cash flow statement', () => {
       [['cashFlowStatement', 'previous'], 'UNCLASSIFIED_ACCOUNT'],
     ]);
 
+    // The accounts to classify, listed.
+    const toClassify = await server.request(
+      CashFlowAccountsDocument,
+      { first: 100, filter: { unclassified: true } },
+      accountant,
+    );
+    expect(toClassify.data?.accounts.nodes.map((n) => n.code)).toEqual(['1610', '2610']);
+    const investing = await server.request(
+      CashFlowAccountsDocument,
+      { first: 100, filter: { cashFlowSection: 'INVESTING' } },
+      accountant,
+    );
+    expect(investing.data?.accounts.nodes.map((n) => n.code)).toEqual(['1500', '1510', '1710']);
+    const classifiedOrNot = await server.request(
+      CashFlowAccountsDocument,
+      { first: 100, filter: { unclassified: false, type: 'ASSET' } },
+      accountant,
+    );
+    expect(classifiedOrNot.data?.accounts.nodes.map((n) => n.code)).not.toContain('1610');
+    expect(classifiedOrNot.data?.accounts.nodes.map((n) => n.code)).toContain('1000');
+
     for (const code of ['1610', '2610']) {
       const set = await server.request(
         SetAccountCashFlowSectionDocument,

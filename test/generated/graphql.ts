@@ -5,10 +5,14 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 /** Which accounts to list. */
 export type AccountFilter = {
+  /** Only accounts in this section of the cash flow statement. */
+  cashFlowSection?: CashFlowSection | null | undefined;
   /** Matches code or name, case-insensitively. */
   search?: string | null | undefined;
   /** Only accounts of this type. */
   type?: AccountType | null | undefined;
+  /** true: only asset, liability and equity accounts without a cash flow section (the ones to classify); false: every account but those. */
+  unclassified?: boolean | null | undefined;
 };
 
 /** The kind of an account, which decides its normal balance and its statement. */

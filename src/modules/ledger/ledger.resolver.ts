@@ -28,7 +28,7 @@ import { CustomerObject } from '../customers/customer.types';
 import { EmployeeObject } from '../employees/employee.types';
 import type { Order } from '../orders/order.entity';
 import { OrderObject } from '../orders/order.types';
-import { Account, JournalEntry, JournalLine } from './ledger.entity';
+import { Account, CASH_FLOW_ACCOUNT_TYPES, JournalEntry, JournalLine } from './ledger.entity';
 import { Bill, Invoice, Payment, Vendor } from './receivables.entity';
 import type { AgingRow } from './receivables.service';
 import {
@@ -224,6 +224,11 @@ export class AccountResolver extends NodeResolver(AccountObject, 'Account') {
     if (filter?.search?.trim()) {
       const pattern = likePattern(filter.search);
       where.$or = [{ code: { $ilike: pattern } }, { name: { $ilike: pattern } }];
+    }
+    if (filter?.cashFlowSection) where.cashFlowSection = filter.cashFlowSection;
+    if (filter?.unclassified != null) {
+      const unclassified = { cashFlowSection: null, type: { $in: [...CASH_FLOW_ACCOUNT_TYPES] } };
+      where.$and = [filter.unclassified ? unclassified : { $not: unclassified }];
     }
     return accountPage(context, where, args);
   }

@@ -595,6 +595,21 @@ export class AccountFilter {
   @IsString()
   @MaxLength(200)
   search?: string | null;
+
+  @Field(() => CashFlowSection, {
+    nullable: true,
+    description: 'Only accounts in this section of the cash flow statement.',
+  })
+  @IsOptional()
+  cashFlowSection?: CashFlowSection | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'true: only asset, liability and equity accounts without a cash flow section (the ones to classify); false: every account but those.',
+  })
+  @IsOptional()
+  unclassified?: boolean | null;
 }
 
 @InputType({ description: 'Which journal entries to list.' })
