@@ -14,6 +14,7 @@ import {
 import {
   AccountResolver,
   BillResolver,
+  CashFlowResolver,
   CustomerLedgerResolver,
   InvoiceResolver,
   JournalEntryResolver,
@@ -72,6 +73,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   InvoiceResolver,
   VendorResolver,
   BillResolver,
+  CashFlowResolver,
   CustomerLedgerResolver,
   OrderInvoiceResolver,
   DepartmentResolver,

@@ -16,6 +16,8 @@ import {
   TicketStatus,
 } from './support/ticket.entity';
 import { createDomainServices, type DomainServices } from './services';
+import { Account, AccountType, CashFlowSection, JournalEntry } from './ledger/ledger.entity';
+import { today } from './ledger/ledger.service';
 
 export const DEMO_PASSWORD = 'demo-password';
 
@@ -478,6 +480,81 @@ async function seedMacros(
   return missing.length;
 }
 
+/** Accounts the demo adds to the standard chart, classified for the cash flow statement. */
+const DEMO_ACCOUNTS = [
+  {
+    code: '1500',
+    name: 'Equipment',
+    type: AccountType.ASSET,
+    cashFlowSection: CashFlowSection.INVESTING,
+  },
+  {
+    code: '2500',
+    name: 'Loans payable',
+    type: AccountType.LIABILITY,
+    cashFlowSection: CashFlowSection.FINANCING,
+  },
+] as const;
+
+/** Manual entries that give the cash flow statement investing and financing rows. */
+const DEMO_ENTRIES = [
+  {
+    key: 'demo-entry-loan',
+    memo: 'Demo: bank loan received',
+    debit: '1000',
+    credit: '2500',
+    amount: '25000.00',
+  },
+  {
+    key: 'demo-entry-equipment',
+    memo: 'Demo: warehouse shelving and forklift bought',
+    debit: '1500',
+    credit: '1000',
+    amount: '8400.00',
+  },
+] as const;
+
+/**
+ * Demo ledger activity beyond invoices: a loan received and equipment bought, on two demo
+ * accounts. Each entry is posted once, found again by its memo (its date is the day of the first
+ * run, so its idempotency key alone would refuse a later run's other date).
+ */
+async function seedLedger(
+  orm: MikroORM,
+  services: DomainServices,
+  viewerFor: (email: string) => Promise<Viewer>,
+): Promise<number> {
+  const em = orm.em.fork();
+  const accountant = await viewerFor('accountant@example.com');
+  const accountIds = new Map<string, number>();
+  for (const demo of DEMO_ACCOUNTS) {
+    const existing = await em.findOne(Account, { code: demo.code });
+    accountIds.set(
+      demo.code,
+      existing
+        ? existing.id
+        : (await services.ledger.createAccount({ em }, accountant, demo)).account.id,
+    );
+  }
+  let posted = 0;
+  for (const demo of DEMO_ENTRIES) {
+    if (await em.count(JournalEntry, { memo: demo.memo, source: 'MANUAL' })) continue;
+    const accountId = async (code: string) =>
+      accountIds.get(code) ?? (await services.ledger.accountId(em, code));
+    await services.ledger.postManualEntry({ em }, accountant, {
+      date: today(),
+      memo: demo.memo,
+      idempotencyKey: demo.key,
+      lines: [
+        { accountId: await accountId(demo.debit), debit: demo.amount },
+        { accountId: await accountId(demo.credit), credit: demo.amount },
+      ],
+    });
+    posted += 1;
+  }
+  return posted;
+}
+
 /** Whether the database holds no data yet (a fresh install). */
 export async function isEmptyDatabase(orm: MikroORM): Promise<boolean> {
   return (await orm.em.fork().count(Employee, {})) === 0;
@@ -496,5 +573,6 @@ export async function seedDemoData(orm: MikroORM, logger: Logger): Promise<void>
   const business = await seedBusiness(orm, services, viewerFor);
   const tickets = await seedTickets(orm, services, viewerFor);
   const macros = await seedMacros(orm, services, viewerFor);
-  logger.info({ employees, ...business, tickets, macros }, 'demo data seeded');
+  const entries = await seedLedger(orm, services, viewerFor);
+  logger.info({ employees, ...business, tickets, macros, entries }, 'demo data seeded');
 }

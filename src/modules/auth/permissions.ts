@@ -28,6 +28,8 @@ export const Permissions = {
     /** Accounts, journal entries, statements, aging, vendors and bills. */
     read: [ACCOUNTANT],
     post: [ACCOUNTANT],
+    /** The cash flow statement: accountants, and reporting tools read it. */
+    cashFlow: [ACCOUNTANT, REPORTING],
   },
   receivables: {
     /** Invoices and what customers owe. */

@@ -187,7 +187,7 @@ export enum BankLineStatus {
 @Check({
   name: 'bank_statement_line_matched_check',
   expression:
-    '(amount_minor >= 0 and matched_minor between 0 and amount_minor) or (amount_minor < 0 and matched_minor between amount_minor and 0)',
+    '(amount_minor >= 0 and matched_minor >= 0 and matched_minor <= amount_minor) or (amount_minor < 0 and matched_minor >= amount_minor and matched_minor <= 0)',
 })
 export class BankStatementLine {
   [OptionalProps]?: 'status' | 'matchedMinor';

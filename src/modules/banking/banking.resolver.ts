@@ -28,9 +28,13 @@ import { readById, Reads, ReadsKeyOnly, type Row, type RowOf } from '../../read'
 import { Permissions } from '../auth/permissions';
 import type { RequestContext } from '../context';
 import { employeeRows } from '../employees/employee.reads';
-import { Account, JournalEntry } from '../ledger/ledger.entity';
-import { accountNetAsOf } from '../ledger/ledger.reads';
-import { Bill, Invoice } from '../ledger/receivables.entity';
+import {
+  accountNetAsOf,
+  accountRows,
+  billRows,
+  invoiceRows,
+  journalEntryRows,
+} from '../ledger/ledger.reads';
 import { naturalBalance } from '../ledger/statements.service';
 import type { MatchDraft } from './reconciliation.service';
 import {
@@ -156,7 +160,7 @@ export class BankAccountResolver extends NodeResolver(BankAccountObject, 'BankAc
     @Root() account: RowOf<BankAccount, 'ledgerAccountId'>,
     @Ctx() context: RequestContext,
   ) {
-    return readById(context, Account, account.ledgerAccountId);
+    return accountRows.byId(context, account.ledgerAccountId);
   }
 
   @FieldResolver(() => Money, {
@@ -185,7 +189,7 @@ export class BankAccountResolver extends NodeResolver(BankAccountObject, 'BankAc
     @Root() account: RowOf<BankAccount, 'ledgerAccountId'>,
     @Ctx() context: RequestContext,
   ) {
-    const ledgerAccount = await readById(context, Account, account.ledgerAccountId);
+    const ledgerAccount = await accountRows.byId(context, account.ledgerAccountId);
     if (!ledgerAccount) return Money.fromMinor(0n);
     const net = await accountNetAsOf.load(context, {
       accountId: ledgerAccount.id,
@@ -521,12 +525,12 @@ export class BankMatchSuggestionResolver {
 
   @FieldResolver(() => InvoiceObject, { nullable: true, description: 'The invoice it would pay.' })
   invoice(@Root() suggestion: MatchSuggestion, @Ctx() context: RequestContext) {
-    return suggestion.invoiceId === null ? null : readById(context, Invoice, suggestion.invoiceId);
+    return suggestion.invoiceId === null ? null : invoiceRows.byId(context, suggestion.invoiceId);
   }
 
   @FieldResolver(() => BillObject, { nullable: true, description: 'The bill it would pay.' })
   bill(@Root() suggestion: MatchSuggestion, @Ctx() context: RequestContext) {
-    return suggestion.billId === null ? null : readById(context, Bill, suggestion.billId);
+    return suggestion.billId === null ? null : billRows.byId(context, suggestion.billId);
   }
 
   @FieldResolver(() => JournalEntryObject, {
@@ -536,7 +540,7 @@ export class BankMatchSuggestionResolver {
   journalEntry(@Root() suggestion: MatchSuggestion, @Ctx() context: RequestContext) {
     return suggestion.journalEntryId === null
       ? null
-      : readById(context, JournalEntry, suggestion.journalEntryId);
+      : journalEntryRows.byId(context, suggestion.journalEntryId);
   }
 
   @FieldResolver(() => BankRuleObject, {
@@ -557,17 +561,17 @@ export class BankLineMatchResolver extends NodeResolver(BankLineMatchObject, 'Ba
 
   @FieldResolver(() => InvoiceObject, { nullable: true, description: 'The invoice it paid.' })
   invoice(@Root() match: Row<BankMatch>, @Ctx() context: RequestContext) {
-    return match.invoiceId === null ? null : readById(context, Invoice, match.invoiceId);
+    return match.invoiceId === null ? null : invoiceRows.byId(context, match.invoiceId);
   }
 
   @FieldResolver(() => BillObject, { nullable: true, description: 'The bill it paid.' })
   bill(@Root() match: Row<BankMatch>, @Ctx() context: RequestContext) {
-    return match.billId === null ? null : readById(context, Bill, match.billId);
+    return match.billId === null ? null : billRows.byId(context, match.billId);
   }
 
   @FieldResolver(() => JournalEntryObject, { description: 'The entry it cleared or posted.' })
   journalEntry(@Root() match: Row<BankMatch>, @Ctx() context: RequestContext) {
-    return readById(context, JournalEntry, match.journalEntryId);
+    return journalEntryRows.byId(context, match.journalEntryId);
   }
 
   @FieldResolver(() => AccountObject, {
@@ -575,7 +579,7 @@ export class BankLineMatchResolver extends NodeResolver(BankLineMatchObject, 'Ba
     description: 'The account it was booked to.',
   })
   account(@Root() match: Row<BankMatch>, @Ctx() context: RequestContext) {
-    return match.accountId === null ? null : readById(context, Account, match.accountId);
+    return match.accountId === null ? null : accountRows.byId(context, match.accountId);
   }
 
   @FieldResolver(() => EmployeeObject, { nullable: true, description: 'Who matched it.' })
@@ -593,7 +597,7 @@ export class BankLineMatchResolver extends NodeResolver(BankLineMatchObject, 'Ba
     description: 'The reversal posted when it was undone.',
   })
   undoEntry(@Root() match: Row<BankMatch>, @Ctx() context: RequestContext) {
-    return match.undoEntryId === null ? null : readById(context, JournalEntry, match.undoEntryId);
+    return match.undoEntryId === null ? null : journalEntryRows.byId(context, match.undoEntryId);
   }
 }
 
@@ -651,7 +655,7 @@ export class BankRuleResolver extends NodeResolver(BankRuleObject, 'BankRule') {
 
   @FieldResolver(() => AccountObject, { description: 'The account it books to.' })
   account(@Root() rule: Row<BankRule>, @Ctx() context: RequestContext) {
-    return readById(context, Account, rule.accountId);
+    return accountRows.byId(context, rule.accountId);
   }
 }
 

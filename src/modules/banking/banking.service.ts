@@ -7,7 +7,6 @@ import { integerInRange, optionalText, positiveAmount, requiredText } from '../c
 import { formatMinorUnits } from '../common/money';
 import type { RequestScope } from '../common/scope';
 import type { Viewer } from '../common/viewer';
-import { Account, AccountType } from '../ledger/ledger.entity';
 import type { LedgerService } from '../ledger/ledger.service';
 import {
   BankAccount,
@@ -110,24 +109,12 @@ export class BankingService {
       );
     try {
       return await inTransaction(em, async (tx) => {
-        const ledgerAccount = await tx.findOne(Account, { id: input.ledgerAccountId });
-        if (!ledgerAccount)
-          throw new BusinessRuleError(
-            UserErrorCode.NOT_FOUND,
-            'No such account',
-            field('ledgerAccountId'),
-          );
-        if (ledgerAccount.type !== AccountType.ASSET)
-          throw new BusinessRuleError(
-            UserErrorCode.INVALID_INPUT,
-            `Account ${ledgerAccount.code} is ${ledgerAccount.type.toLowerCase()}; a bank account's ledger account is an asset`,
-            field('ledgerAccountId'),
-          );
-        if (await tx.count(BankAccount, { ledgerAccountId: ledgerAccount.id }))
+        await this.ledger.claimForBank(tx, input.ledgerAccountId, viewer.employeeId);
+        if (await tx.count(BankAccount, { ledgerAccountId: input.ledgerAccountId }))
           throw taken('ledgerAccountId');
         const bankAccount = tx.create(BankAccount, {
           name,
-          ledgerAccountId: ledgerAccount.id,
+          ledgerAccountId: input.ledgerAccountId,
           currency,
           iban,
           accountNumber,
@@ -136,12 +123,11 @@ export class BankingService {
           achCompanyId,
         });
         await tx.flush();
-        void this.ledger; // MERGE: await this.ledger.classifyForCashFlow(tx, ledgerAccount.id, 'CASH', viewer.employeeId);
         await recordEvent(tx, {
           streamType: 'BankAccount',
           streamId: bankAccount.id,
           type: 'CREATED',
-          payload: { name, currency, ledgerAccountId: ledgerAccount.id },
+          payload: { name, currency, ledgerAccountId: input.ledgerAccountId },
           actorId: viewer.employeeId,
         });
         return { bankAccount };
@@ -199,13 +185,7 @@ export class BankingService {
     );
     try {
       return await inTransaction(em, async (tx) => {
-        const account = await tx.findOne(Account, { id: input.accountId });
-        if (!account)
-          throw new BusinessRuleError(
-            UserErrorCode.NOT_FOUND,
-            'No such account',
-            field('accountId'),
-          );
+        await this.ledger.requireAccount(tx, input.accountId, field('accountId'));
         if (
           input.bankAccountId != null &&
           !(await tx.count(BankAccount, { id: input.bankAccountId }))
@@ -215,7 +195,7 @@ export class BankingService {
             'No such bank account',
             field('bankAccountId'),
           );
-        if (await tx.count(BankAccount, { ledgerAccountId: account.id }))
+        if (await tx.count(BankAccount, { ledgerAccountId: input.accountId }))
           throw new BusinessRuleError(
             UserErrorCode.INVALID_INPUT,
             "A rule books to another account than a bank's own",
@@ -229,7 +209,7 @@ export class BankingService {
           textContains,
           minAmountMinor,
           maxAmountMinor,
-          accountId: account.id,
+          accountId: input.accountId,
           memo,
           createdById: viewer.employeeId,
         });
@@ -238,7 +218,7 @@ export class BankingService {
           streamType: 'BankRule',
           streamId: rule.id,
           type: 'CREATED',
-          payload: { name, accountId: account.id },
+          payload: { name, accountId: input.accountId },
           actorId: viewer.employeeId,
         });
         return { rule };

@@ -10,7 +10,6 @@ import type { RequestScope } from '../common/scope';
 import type { Viewer } from '../common/viewer';
 import type { LedgerService } from '../ledger/ledger.service';
 import { today } from '../ledger/ledger.service';
-import { Invoice } from '../ledger/receivables.entity';
 import type { ReceivablesService } from '../ledger/receivables.service';
 import {
   BankAccount,
@@ -186,13 +185,16 @@ export class ReconciliationService {
         'Money out cannot pay an invoice; match it to a bill, an entry or a rule',
         parts[0].field,
       );
-    const invoices = await tx.find(Invoice, { id: { $in: parts.map((p) => p.targetId) } });
+    const customerOf = await this.receivables.customersOfInvoices(
+      tx,
+      parts.map((p) => p.targetId),
+    );
     const byCustomer = new Map<number, PlannedMatch[]>();
     for (const part of parts) {
-      const invoice = invoices.find((i) => i.id === part.targetId);
-      if (!invoice)
+      const customerId = customerOf.get(part.targetId);
+      if (customerId === undefined)
         throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such invoice', part.field);
-      byCustomer.set(invoice.customer.id, [...(byCustomer.get(invoice.customer.id) ?? []), part]);
+      byCustomer.set(customerId, [...(byCustomer.get(customerId) ?? []), part]);
     }
     const matches: BankMatch[] = [];
     for (const [customerId, group] of byCustomer) {

@@ -24,6 +24,33 @@ export enum NormalBalance {
   CREDIT = 'CREDIT',
 }
 
+/**
+ * Where an account's movements go in the cash flow statement. CASH accounts are the cash itself
+ * (their change is what the statement explains); the others are the three activities. Only
+ * balance-sheet accounts take one (`CASH_FLOW_ACCOUNT_TYPES`); revenue and expense accounts reach
+ * the statement through net income.
+ */
+export enum CashFlowSection {
+  CASH = 'CASH',
+  OPERATING = 'OPERATING',
+  INVESTING = 'INVESTING',
+  FINANCING = 'FINANCING',
+}
+
+/** The three activities of a cash flow statement: where a row's amount is shown. */
+export enum CashFlowActivity {
+  OPERATING = 'OPERATING',
+  INVESTING = 'INVESTING',
+  FINANCING = 'FINANCING',
+}
+
+/** The account types that take a cash flow section (the balance-sheet ones). */
+export const CASH_FLOW_ACCOUNT_TYPES: ReadonlySet<AccountType> = new Set([
+  AccountType.ASSET,
+  AccountType.LIABILITY,
+  AccountType.EQUITY,
+]);
+
 export const NORMAL_BALANCE: Record<AccountType, NormalBalance> = {
   [AccountType.ASSET]: NormalBalance.DEBIT,
   [AccountType.EXPENSE]: NormalBalance.DEBIT,
@@ -37,8 +64,12 @@ export const NORMAL_BALANCE: Record<AccountType, NormalBalance> = {
  * kept current under the account's row lock, so "balance now" is one row read.
  */
 @Entity({ tableName: 'account' })
+@Check({
+  name: 'account_cash_flow_section_type_check',
+  expression: "cash_flow_section is null or type = any (array['ASSET', 'LIABILITY', 'EQUITY'])",
+})
 export class Account {
-  [OptionalProps]?: 'balanceMinor' | 'createdAt';
+  [OptionalProps]?: 'balanceMinor' | 'createdAt' | 'cashFlowSection';
 
   @PrimaryKey({ type: new BigIntType('number'), autoincrement: true })
   id!: number;
@@ -59,6 +90,14 @@ export class Account {
   /** Debits minus credits, all dates. */
   @Property({ type: new BigIntType('bigint') })
   balanceMinor: bigint = 0n;
+
+  /**
+   * Its section of the cash flow statement; null for revenue and expense accounts (the database
+   * refuses one on them). A balance-sheet account without one may not move in a period the
+   * statement covers: the statement refuses to leave it out (`UnclassifiedAccountsError`).
+   */
+  @Enum({ items: () => CashFlowSection, type: 'text', nullable: true })
+  cashFlowSection: CashFlowSection | null = null;
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();

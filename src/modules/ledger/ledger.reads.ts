@@ -5,12 +5,19 @@ import {
   defineLoader,
   readPage,
   readPagesPerParent,
+  rowReader,
   type PageArgs,
 } from '../../read';
 import { Account, JournalEntry, JournalLine } from './ledger.entity';
 import { Bill, Invoice, Vendor } from './receivables.entity';
 
 /** How accounts, journal entries, invoices, vendors and bills read. */
+
+/** Rows by key, for the modules that show them (banking's matches and suggestions). */
+export const accountRows = rowReader(Account);
+export const journalEntryRows = rowReader(JournalEntry);
+export const invoiceRows = rowReader(Invoice);
+export const billRows = rowReader(Bill);
 
 export function accountPage(context: RequestContext, where: FilterQuery<Account>, args: PageArgs) {
   return readPage(context, Account, where, args, { orderBy: { code: 'asc' } });

@@ -1,4 +1,4 @@
-import type { GraphQLResolveInfo } from 'graphql';
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { raw } from '@mikro-orm/core';
 import {
   Arg,
@@ -28,10 +28,16 @@ import { CustomerObject } from '../customers/customer.types';
 import { EmployeeObject } from '../employees/employee.types';
 import type { Order } from '../orders/order.entity';
 import { OrderObject } from '../orders/order.types';
-import { Account, JournalEntry, JournalLine } from './ledger.entity';
+import { Account, CASH_FLOW_ACCOUNT_TYPES, JournalEntry, JournalLine } from './ledger.entity';
 import { Bill, Invoice, Payment, Vendor } from './receivables.entity';
 import type { AgingRow } from './receivables.service';
-import { naturalBalance, type SectionRow } from './statements.service';
+import {
+  naturalBalance,
+  previousPeriod,
+  UnclassifiedAccountsError,
+  type CashFlowResult,
+  type SectionRow,
+} from './statements.service';
 import {
   AccountConnection,
   AccountFilter,
@@ -42,6 +48,7 @@ import {
   BalanceSheet,
   BillConnection,
   BillObject,
+  CashFlowStatement,
   ClosePeriodInput,
   ClosePeriodPayload,
   CreateAccountInput,
@@ -69,6 +76,8 @@ import {
   SendInvoiceInput,
   SendInvoicePayload,
   ReverseJournalEntryPayload,
+  SetAccountCashFlowSectionInput,
+  SetAccountCashFlowSectionPayload,
   TrialBalance,
   VendorConnection,
   VendorObject,
@@ -141,6 +150,62 @@ function statementRows(rows: readonly SectionRow[]) {
   return rows.map((row) => ({ account: row.account, balance: Money.fromMinor(row.balanceMinor) }));
 }
 
+/** A cash flow statement for GraphQL; `previous` is resolved only when asked. */
+function cashFlowView(statement: CashFlowResult): CashFlowStatement {
+  return {
+    from: statement.from,
+    to: statement.to,
+    netIncome: Money.fromMinor(statement.netIncomeMinor),
+    operating: Money.fromMinor(statement.operatingMinor),
+    investing: Money.fromMinor(statement.investingMinor),
+    financing: Money.fromMinor(statement.financingMinor),
+    netChange: Money.fromMinor(statement.netChangeMinor),
+    openingCash: Money.fromMinor(statement.openingCashMinor),
+    closingCash: Money.fromMinor(statement.closingCashMinor),
+    proofDifference: Money.fromMinor(statement.proofDifferenceMinor),
+    rows: statement.rows.map((row) => ({
+      section: row.section,
+      label: row.label,
+      account: row.account,
+      amount: Money.fromMinor(row.amountMinor),
+    })),
+    cashAccounts: statement.cashAccounts.map((cash) => ({
+      account: cash.account,
+      opening: Money.fromMinor(cash.openingMinor),
+      closing: Money.fromMinor(cash.closingMinor),
+    })),
+  };
+}
+
+/**
+ * The statement for a period, as GraphQL answers it: a bad period is BAD_USER_INPUT, and
+ * unclassified accounts that moved are an error with code UNCLASSIFIED_ACCOUNT whose `accounts`
+ * lists their codes (clients switch on both).
+ */
+async function cashFlowFor(
+  context: RequestContext,
+  from: string,
+  to: string,
+): Promise<CashFlowStatement> {
+  try {
+    return cashFlowView(
+      await asQueryInput(() => context.services.statements.cashFlowStatement(context, from, to)),
+    );
+  } catch (error) {
+    if (error instanceof UnclassifiedAccountsError) {
+      throw new GraphQLError(error.message, {
+        extensions: {
+          code: 'UNCLASSIFIED_ACCOUNT',
+          accounts: error.codes,
+          from: error.period.from,
+          to: error.period.to,
+        },
+      });
+    }
+    throw error;
+  }
+}
+
 function accountById(context: RequestContext, id: number) {
   return readById(context, Account, id);
 }
@@ -160,6 +225,11 @@ export class AccountResolver extends NodeResolver(AccountObject, 'Account') {
     if (filter?.search?.trim()) {
       const pattern = likePattern(filter.search);
       where.$or = [{ code: { $ilike: pattern } }, { name: { $ilike: pattern } }];
+    }
+    if (filter?.cashFlowSection) where.cashFlowSection = filter.cashFlowSection;
+    if (filter?.unclassified != null) {
+      const unclassified = { cashFlowSection: null, type: { $in: [...CASH_FLOW_ACCOUNT_TYPES] } };
+      where.$and = [filter.unclassified ? unclassified : { $not: unclassified }];
     }
     return accountPage(context, where, args);
   }
@@ -184,6 +254,25 @@ export class AccountResolver extends NodeResolver(AccountObject, 'Account') {
   ) {
     const viewer = signedIn(context);
     return toPayload(() => context.services.ledger.createAccount(context, viewer, input));
+  }
+
+  @Authorized(...Permissions.ledger.post)
+  @Mutation(() => SetAccountCashFlowSectionPayload, {
+    description:
+      "Sets an asset, liability or equity account's section of the cash flow statement (`INVALID_INPUT` for a revenue or expense account).",
+  })
+  setAccountCashFlowSection(
+    @Arg('input', () => SetAccountCashFlowSectionInput, {
+      description: 'The account and its section.',
+    })
+    input: SetAccountCashFlowSectionInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = signedIn(context);
+    const accountId = parseGlobalId(input.accountId, 'Account', 'input.accountId');
+    return toPayload(() =>
+      context.services.ledger.setCashFlowSection(context, viewer, accountId, input.section),
+    );
   }
 
   @FieldResolver(() => Money, {
@@ -413,6 +502,36 @@ export class JournalEntryResolver extends NodeResolver(JournalEntryObject, 'Jour
   })
   createdBy(@Root() entry: Row<JournalEntry>, @Ctx() context: RequestContext) {
     return entry.createdById === null ? null : employeeRows.byId(context, entry.createdById);
+  }
+}
+
+@Resolver(() => CashFlowStatement)
+export class CashFlowResolver {
+  @Authorized(...Permissions.ledger.cashFlow)
+  @Query(() => CashFlowStatement, {
+    description:
+      'The cash flow statement for a period, by the indirect method, with its proof (`proofDifference` is zero when it is right). A balance-sheet account without a cash flow section that moved in the period is an error with code UNCLASSIFIED_ACCOUNT (`extensions.accounts` lists the codes); a period the wrong way round is BAD_USER_INPUT.',
+  })
+  cashFlowStatement(
+    @Arg('from', () => CalendarDateScalar, { description: 'First day of the period.' })
+    from: string,
+    @Arg('to', () => CalendarDateScalar, { description: 'Last day of the period.' }) to: string,
+    @Ctx() context: RequestContext,
+  ): Promise<CashFlowStatement> {
+    return cashFlowFor(context, from, to);
+  }
+
+  @FieldResolver(() => CashFlowStatement, {
+    nullable: true,
+    description:
+      'The same statement for the period of equal length that ends the day before `from`, for comparison; computed only when asked. Null with an error (such as UNCLASSIFIED_ACCOUNT) when that period cannot be stated.',
+  })
+  previous(
+    @Root() statement: CashFlowStatement,
+    @Ctx() context: RequestContext,
+  ): Promise<CashFlowStatement> {
+    const period = previousPeriod(statement);
+    return cashFlowFor(context, period.from, period.to);
   }
 }
 

@@ -18,6 +18,8 @@ import { optionalText, requiredText } from '../common/input-rules';
 import {
   Account,
   AccountType,
+  CASH_FLOW_ACCOUNT_TYPES,
+  CashFlowSection,
   JournalEntry,
   LedgerCounter,
   LedgerSettings,
@@ -121,6 +123,16 @@ function lineSide(value: string | null | undefined, field: string[]): bigint {
     throw new BusinessRuleError(UserErrorCode.INVALID_INPUT, reason[parsed.reason], field);
   }
   return parsed.minor;
+}
+
+/** Only balance-sheet accounts take a cash flow section; revenue and expenses are net income. */
+function sectionAllowed(type: AccountType, code: string, field: string[]): void {
+  if (!CASH_FLOW_ACCOUNT_TYPES.has(type))
+    throw new BusinessRuleError(
+      UserErrorCode.INVALID_INPUT,
+      `Account ${code} is a ${type.toLowerCase()} account: only asset, liability and equity accounts take a cash flow section (revenue and expenses count through net income)`,
+      field,
+    );
 }
 
 /**
@@ -464,7 +476,12 @@ export class LedgerService {
   async createAccount(
     { em }: RequestScope,
     viewer: Viewer,
-    input: { code: string; name: string; type: AccountType },
+    input: {
+      code: string;
+      name: string;
+      type: AccountType;
+      cashFlowSection?: CashFlowSection | null;
+    },
   ): Promise<{ account: Account }> {
     const code = requiredText(input.code, ['input', 'code'], 20);
     if (!/^\d{3,10}$/.test(code))
@@ -474,6 +491,8 @@ export class LedgerService {
         ['input', 'code'],
       );
     const name = requiredText(input.name, ['input', 'name'], 200);
+    const cashFlowSection = input.cashFlowSection ?? null;
+    if (cashFlowSection !== null) sectionAllowed(input.type, code, ['input', 'cashFlowSection']);
     const taken = () =>
       new BusinessRuleError(UserErrorCode.CODE_TAKEN, `Account ${code} already exists`, [
         'input',
@@ -487,13 +506,14 @@ export class LedgerService {
           name,
           type: input.type,
           normalBalance: NORMAL_BALANCE[input.type],
+          cashFlowSection,
         });
         await tx.flush();
         await recordEvent(tx, {
           streamType: 'Account',
           streamId: account.id,
           type: 'CREATED',
-          payload: { code, name, type: input.type },
+          payload: { code, name, type: input.type, cashFlowSection },
           actorId: viewer.employeeId,
         });
         return { account };
@@ -502,6 +522,88 @@ export class LedgerService {
       if (isUniqueViolation(error, 'account_code_unique')) throw taken();
       throw error;
     }
+  }
+
+  /** `setAccountCashFlowSection`: classifies an account for the cash flow statement. */
+  async setCashFlowSection(
+    { em }: RequestScope,
+    viewer: Viewer,
+    accountId: number,
+    section: CashFlowSection,
+  ): Promise<{ account: Account }> {
+    return inTransaction(em, async (tx) => {
+      await this.classify(tx, accountId, section, viewer.employeeId, ['input', 'accountId']);
+      return { account: await tx.findOneOrFail(Account, { id: accountId }, { refresh: true }) };
+    });
+  }
+
+  /**
+   * Classifies an account for the cash flow statement inside the caller's transaction (banking
+   * calls it when an account becomes a bank account's ledger account, with `CASH`). Refuses a
+   * revenue or expense account (`INVALID_INPUT`) and an unknown one (`NOT_FOUND`); records a
+   * CASH_FLOW_SECTION_SET event when the section changes, nothing when it already is the one.
+   */
+  async classifyForCashFlow(
+    tx: EntityManager,
+    accountId: number,
+    section: CashFlowSection,
+    actorId: number,
+  ): Promise<void> {
+    await this.classify(tx, accountId, section, actorId, ['input', 'ledgerAccountId']);
+  }
+
+  /**
+   * Makes an account a bank's ledger account, in the caller's transaction: it must be an asset,
+   * and it becomes a CASH account of the cash-flow statement.
+   */
+  async claimForBank(tx: EntityManager, accountId: number, actorId: number): Promise<void> {
+    const field = ['input', 'ledgerAccountId'];
+    const [account] = await runSql<{ code: string; type: AccountType }>(
+      tx,
+      'SELECT code, type FROM account WHERE id = ?',
+      [accountId],
+    );
+    if (!account) throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such account', field);
+    if (account.type !== AccountType.ASSET)
+      throw new BusinessRuleError(
+        UserErrorCode.INVALID_INPUT,
+        `Account ${account.code} is ${account.type.toLowerCase()}; a bank account's ledger account is an asset`,
+        field,
+      );
+    await this.classify(tx, accountId, CashFlowSection.CASH, actorId, field);
+  }
+
+  /** Refuses an account id that names no account (`NOT_FOUND` on `field`). */
+  async requireAccount(em: EntityManager, accountId: number, field: string[]): Promise<void> {
+    const [found] = await runSql<{ id: string }>(em, 'SELECT id FROM account WHERE id = ?', [
+      accountId,
+    ]);
+    if (!found) throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such account', field);
+  }
+
+  private async classify(
+    tx: EntityManager,
+    accountId: number,
+    section: CashFlowSection,
+    actorId: number | null,
+    field: string[],
+  ): Promise<void> {
+    const [current] = await runSql<{ code: string; type: AccountType; section: string | null }>(
+      tx,
+      'SELECT code, type, cash_flow_section AS section FROM account WHERE id = ? FOR UPDATE',
+      [accountId],
+    );
+    if (!current) throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such account', field);
+    sectionAllowed(current.type, current.code, field);
+    if (current.section === section) return;
+    await runSql(tx, 'UPDATE account SET cash_flow_section = ? WHERE id = ?', [section, accountId]);
+    await recordEvent(tx, {
+      streamType: 'Account',
+      streamId: accountId,
+      type: 'CASH_FLOW_SECTION_SET',
+      payload: { code: current.code, section, previous: current.section },
+      actorId,
+    });
   }
 
   /** Closes the books through a date: nothing may be posted on or before it afterwards. */

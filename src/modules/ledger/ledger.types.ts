@@ -6,7 +6,7 @@ import { CalendarDateScalar, DecimalScalar } from '../../graphql/scalars';
 import { UserError } from '../../graphql/user-error';
 import { CustomerObject } from '../customers/customer.types';
 import { EmployeeObject } from '../employees/employee.types';
-import { AccountType, NormalBalance } from './ledger.entity';
+import { AccountType, CashFlowActivity, CashFlowSection, NormalBalance } from './ledger.entity';
 import { SettlementStatus } from './receivables.entity';
 
 registerEnumType(AccountType, {
@@ -31,6 +31,34 @@ registerEnumType(NormalBalance, {
   valuesConfig: {
     DEBIT: { description: 'Debits increase it (assets, expenses).' },
     CREDIT: { description: 'Credits increase it (liabilities, equity, revenue).' },
+  },
+});
+
+registerEnumType(CashFlowSection, {
+  name: 'CashFlowSection',
+  description:
+    "Where a balance-sheet account's movements go in the cash flow statement. Revenue and expense accounts take none: they count through net income.",
+  valuesConfig: {
+    CASH: {
+      description:
+        'The account is cash (a till, a bank account): its change is what the statement explains (opening and closing cash).',
+    },
+    OPERATING: {
+      description:
+        'Working capital: receivables, inventory, payables, payroll liabilities. Its change adjusts net income.',
+    },
+    INVESTING: { description: 'Long-term assets such as equipment, and investments.' },
+    FINANCING: { description: "Loans and the owners' equity." },
+  },
+});
+
+registerEnumType(CashFlowActivity, {
+  name: 'CashFlowActivity',
+  description: 'The section of a cash flow statement a row belongs to.',
+  valuesConfig: {
+    OPERATING: { description: 'Cash from operations: net income and working-capital changes.' },
+    INVESTING: { description: 'Cash spent on or received from long-term assets.' },
+    FINANCING: { description: 'Cash from or to lenders and owners.' },
   },
 });
 
@@ -62,6 +90,13 @@ export class AccountObject extends Node {
 
   @Field(() => NormalBalance, { description: 'The side on which it normally carries its balance.' })
   normalBalance!: NormalBalance;
+
+  @Field(() => CashFlowSection, {
+    nullable: true,
+    description:
+      'Its section of the cash flow statement; null for revenue and expense accounts, and for a balance-sheet account not yet classified (which the statement refuses to leave out once it moves: `UNCLASSIFIED_ACCOUNT`).',
+  })
+  cashFlowSection!: CashFlowSection | null;
 
   @Field(() => Money, {
     description:
@@ -264,6 +299,110 @@ export class IncomeStatement {
   netIncome!: Money;
 }
 
+@ObjectType({ description: 'One line of a cash flow statement.' })
+export class CashFlowRowObject {
+  @Field(() => CashFlowActivity, { description: 'The section it belongs to.' })
+  section!: CashFlowActivity;
+
+  @Field(() => String, {
+    description: 'What it is: "Net income", or the account\'s code and name.',
+  })
+  label!: string;
+
+  @Field(() => AccountObject, {
+    nullable: true,
+    description: 'The balance-sheet account whose change it is; null for the net income row.',
+  })
+  account!: unknown;
+
+  @Field(() => Money, {
+    description:
+      'Its effect on cash in the period: positive brought cash in (net income, a liability that grew, an asset that shrank), negative used it. For an account: minus the change in its debit balance.',
+  })
+  amount!: Money;
+}
+
+@ObjectType({
+  description: 'A cash account (section CASH) at the start and the end of the period.',
+})
+export class CashFlowCashAccount {
+  @Field(() => AccountObject, { description: 'The cash account.' })
+  account!: unknown;
+
+  @Field(() => Money, {
+    description: 'Its debit balance at the end of the day before the period.',
+  })
+  opening!: Money;
+
+  @Field(() => Money, { description: 'Its debit balance at the end of the last day.' })
+  closing!: Money;
+}
+
+@ObjectType('CashFlowStatement', {
+  description:
+    'Where cash came from and went over a period, by the indirect method: net income, adjusted by the change of each classified balance-sheet account. Requires one of: ACCOUNTANT, REPORTING, ADMIN.',
+})
+export class CashFlowStatement {
+  // The direct view (cash in and out from reconciled bank lines) belongs to banking: it adds a
+  // `direct` field here with its own field resolver in src/modules/banking/, reading `from` and
+  // `to` of this object.
+
+  @Field(() => CalendarDateScalar, { description: 'First day of the period.' })
+  from!: string;
+
+  @Field(() => CalendarDateScalar, { description: 'Last day of the period.' })
+  to!: string;
+
+  @Field(() => Money, {
+    description: 'Revenue minus expenses of the period (also the first OPERATING row).',
+  })
+  netIncome!: Money;
+
+  @Field(() => Money, { description: 'Net cash from operating activities (sum of its rows).' })
+  operating!: Money;
+
+  @Field(() => Money, { description: 'Net cash from investing activities (sum of its rows).' })
+  investing!: Money;
+
+  @Field(() => Money, { description: 'Net cash from financing activities (sum of its rows).' })
+  financing!: Money;
+
+  @Field(() => Money, { description: 'operating + investing + financing.' })
+  netChange!: Money;
+
+  @Field(() => Money, {
+    description: 'The cash accounts together at the end of the day before the period.',
+  })
+  openingCash!: Money;
+
+  @Field(() => Money, { description: 'The cash accounts together at the end of the period.' })
+  closingCash!: Money;
+
+  @Field(() => Money, {
+    description:
+      'The proof: netChange − (closingCash − openingCash). Zero when the statement is right.',
+  })
+  proofDifference!: Money;
+
+  @Field(() => [CashFlowRowObject], {
+    description:
+      'The rows, OPERATING first (net income, then accounts by code), then INVESTING and FINANCING. An account has a row when it had postings in the period.',
+  })
+  rows!: CashFlowRowObject[];
+
+  @Field(() => [CashFlowCashAccount], {
+    description: 'Each cash account (section CASH) with its opening and closing balance, by code.',
+  })
+  cashAccounts!: CashFlowCashAccount[];
+
+  @Field(() => CashFlowStatement, {
+    nullable: true,
+    description:
+      'The same statement for the period of equal length that ends the day before `from`, for comparison; computed only when asked. Null with an error (such as UNCLASSIFIED_ACCOUNT) when that period cannot be stated.',
+  })
+  previous?: CashFlowStatement | null;
+}
+
 @ObjectType('Invoice', {
   implements: Node,
   description: 'An invoice issued to a customer when their order shipped.',
@@ -462,6 +601,21 @@ export class AccountFilter {
   @IsString()
   @MaxLength(200)
   search?: string | null;
+
+  @Field(() => CashFlowSection, {
+    nullable: true,
+    description: 'Only accounts in this section of the cash flow statement.',
+  })
+  @IsOptional()
+  cashFlowSection?: CashFlowSection | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'true: only asset, liability and equity accounts without a cash flow section (the ones to classify); false: every account but those.',
+  })
+  @IsOptional()
+  unclassified?: boolean | null;
 }
 
 @InputType({ description: 'Which journal entries to list.' })
@@ -535,6 +689,24 @@ export class CreateAccountInput {
 
   @Field(() => AccountType, { description: 'What kind of account it is.' })
   type!: AccountType;
+
+  @Field(() => CashFlowSection, {
+    nullable: true,
+    description:
+      'Its section of the cash flow statement; only asset, liability and equity accounts take one (`INVALID_INPUT` otherwise).',
+  })
+  @IsOptional()
+  cashFlowSection?: CashFlowSection | null;
+}
+
+@InputType({ description: "An account's section of the cash flow statement." })
+export class SetAccountCashFlowSectionInput {
+  @Field(() => ID, { description: 'The account: an asset, liability or equity account.' })
+  @IsString()
+  accountId!: string;
+
+  @Field(() => CashFlowSection, { description: 'Its section.' })
+  section!: CashFlowSection;
 }
 
 @InputType({
@@ -741,6 +913,18 @@ export class CreateAccountPayload {
   account?: unknown;
 
   @Field(() => [UserError], { description: 'Why it was refused (`CODE_TAKEN`, `INVALID_INPUT`).' })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ description: 'The result of `setAccountCashFlowSection`.' })
+export class SetAccountCashFlowSectionPayload {
+  @Field(() => AccountObject, { nullable: true, description: 'The account, classified.' })
+  account?: unknown;
+
+  @Field(() => [UserError], {
+    description:
+      'Why it was refused (`INVALID_INPUT` for a revenue or expense account, `NOT_FOUND`).',
+  })
   userErrors!: UserError[];
 }
 

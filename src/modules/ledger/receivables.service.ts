@@ -227,6 +227,19 @@ export class ReceivablesService implements ShipmentListener {
     });
   }
 
+  /** Whose each invoice is: invoice id → customer id (unknown ids are left out). */
+  async customersOfInvoices(
+    em: EntityManager,
+    invoiceIds: readonly number[],
+  ): Promise<Map<number, number>> {
+    const rows = await runKeyedSql<{ id: string; customer_id: string }>(
+      em,
+      'SELECT id, customer_id FROM invoice WHERE id = ANY(?)',
+      [invoiceIds],
+    );
+    return new Map(rows.map((row) => [Number(row.id), Number(row.customer_id)]));
+  }
+
   /**
    * The one path by which a customer's money is received, in the caller's transaction:
    * Dr the cash account / Cr Accounts Receivable, applied to the given invoices (bank
