@@ -33,6 +33,14 @@ import { IdempotencyKey } from '../db/idempotency-key.entity';
 import { Attachment, InboundEmail, OutboundEmail } from '../mail/mail.entity';
 import { SatisfactionSurvey } from './support/satisfaction.entity';
 import { StoredDocument } from '../documents/document.entity';
+import {
+  CustomerDunningPolicy,
+  DunningLevel,
+  DunningNotice,
+  DunningNoticeLine,
+  DunningPolicy,
+  InvoiceDunning,
+} from './collections/collections.entity';
 
 /**
  * Every table Backdesk maps, handed to the ORM when it opens (db/orm.ts). A new entity is added
@@ -79,4 +87,10 @@ export const ENTITIES = [
   Attachment,
   SatisfactionSurvey,
   StoredDocument,
+  DunningPolicy,
+  DunningLevel,
+  CustomerDunningPolicy,
+  InvoiceDunning,
+  DunningNotice,
+  DunningNoticeLine,
 ];

@@ -43,6 +43,12 @@ import {
   AttachmentResolver,
   TicketMessageAttachmentsResolver,
 } from './support/ticket-attachments.resolver';
+import {
+  CustomerDunningResolver,
+  DunningNoticeResolver,
+  DunningPolicyResolver,
+  InvoiceDunningResolver,
+} from './collections/collections.resolver';
 
 /** Every resolver in the schema. A new module's resolvers are added here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -83,4 +89,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   SatisfactionResolver,
   TicketSatisfactionResolver,
   AgentSatisfactionResolver,
+  DunningPolicyResolver,
+  DunningNoticeResolver,
+  InvoiceDunningResolver,
+  CustomerDunningResolver,
 ];

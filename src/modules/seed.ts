@@ -16,6 +16,7 @@ import {
   TicketStatus,
 } from './support/ticket.entity';
 import { createDomainServices, type DomainServices } from './services';
+import { DunningPolicy } from './collections/collections.entity';
 
 export const DEMO_PASSWORD = 'demo-password';
 
@@ -483,6 +484,48 @@ export async function isEmptyDatabase(orm: MikroORM): Promise<boolean> {
   return (await orm.em.fork().count(Employee, {})) === 0;
 }
 
+/** The demo's default dunning policy: a reminder, then fees and 8% interest. Seeded once. */
+async function seedDunningPolicy(
+  orm: MikroORM,
+  services: DomainServices,
+  viewerFor: (email: string) => Promise<Viewer>,
+): Promise<number> {
+  const em = orm.em.fork();
+  if ((await em.count(DunningPolicy, {})) > 0) return 0;
+  const accountant = await viewerFor('accountant@example.com');
+  await services.collections.setDunningPolicy({ em }, accountant, {
+    name: 'Standard',
+    isDefault: true,
+    levels: [
+      {
+        level: 1,
+        daysOverdue: 7,
+        fee: '0.00',
+        annualInterestRate: '0.00',
+        letterText:
+          'This is a friendly reminder that the invoices below are past due. If you have already paid, please ignore this letter.',
+      },
+      {
+        level: 2,
+        daysOverdue: 21,
+        fee: '5.00',
+        annualInterestRate: '8.00',
+        letterText:
+          'The invoices below are still unpaid. We have charged a late fee and interest; please pay the total due now.',
+      },
+      {
+        level: 3,
+        daysOverdue: 45,
+        fee: '15.00',
+        annualInterestRate: '8.00',
+        letterText:
+          'Final notice: unless the total due reaches us within 10 days, we will pass the matter to a collection agency.',
+      },
+    ],
+  });
+  return 1;
+}
+
 /**
  * Fills the database with demo data. Idempotent: running it again adds only what is missing.
  */
@@ -496,5 +539,6 @@ export async function seedDemoData(orm: MikroORM, logger: Logger): Promise<void>
   const business = await seedBusiness(orm, services, viewerFor);
   const tickets = await seedTickets(orm, services, viewerFor);
   const macros = await seedMacros(orm, services, viewerFor);
-  logger.info({ employees, ...business, tickets, macros }, 'demo data seeded');
+  const dunningPolicies = await seedDunningPolicy(orm, services, viewerFor);
+  logger.info({ employees, ...business, tickets, macros, dunningPolicies }, 'demo data seeded');
 }

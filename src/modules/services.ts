@@ -23,6 +23,9 @@ import type { JobQueue } from '../jobs/job-queue';
 import { InvoiceDocuments, type CompanyDetails } from './ledger/invoice-document';
 import { InvoiceSending } from './ledger/invoice-sending';
 import { PayslipDocuments } from './employees/payslip-document';
+import { CollectionsService } from './collections/collections.service';
+import { DunningNoticeDocuments } from './collections/dunning-notice-document';
+import { DunningNoticeSending } from './collections/dunning-jobs';
 
 /** The business services, wired to each other. They need nothing from the outside. */
 export interface DomainServices {
@@ -39,6 +42,8 @@ export interface DomainServices {
   supportMetrics: SupportMetricsService;
   /** Satisfaction surveys: made when an agent solves a ticket, answered through their link. */
   satisfaction: SatisfactionService;
+  /** Collections: dunning policies, disputes, runs and waivers. */
+  collections: CollectionsService;
 }
 
 /** Every service, created once per process and shared by every request. */
@@ -52,6 +57,10 @@ export interface Services extends DomainServices {
   invoiceSending: InvoiceSending;
   /** Payslip PDFs (`/documents/payslips/…`). */
   payslipDocuments: PayslipDocuments;
+  /** Dunning notice PDFs (`/documents/dunning-notices/…`). */
+  dunningNoticeDocuments: DunningNoticeDocuments;
+  /** Mailing dunning notices, and the daily dunning run. */
+  dunningNoticeSending: DunningNoticeSending;
 }
 
 export interface DomainSettings {
@@ -89,6 +98,7 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
     support,
     supportMetrics: new SupportMetricsService(clock),
     satisfaction,
+    collections: new CollectionsService(receivables, customers, clock),
   };
 }
 
@@ -146,5 +156,29 @@ export function createServices(deps: {
     deps.attachments.links,
     clock,
   );
-  return { ...domain, auth, attachments, invoiceDocuments, invoiceSending, payslipDocuments };
+  const dunningNoticeDocuments = new DunningNoticeDocuments(
+    domain.customers,
+    company,
+    deps.attachments.links,
+    clock,
+  );
+  const dunningNoticeSending = new DunningNoticeSending(
+    jobs,
+    deps.mail.outbox,
+    dunningNoticeDocuments,
+    domain.customers,
+    company,
+    clock,
+  );
+  domain.collections.onNoticeIssued(dunningNoticeSending);
+  return {
+    ...domain,
+    auth,
+    attachments,
+    invoiceDocuments,
+    invoiceSending,
+    payslipDocuments,
+    dunningNoticeDocuments,
+    dunningNoticeSending,
+  };
 }

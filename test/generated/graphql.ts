@@ -413,6 +413,8 @@ export type OutboundEmailFilter = {
 
 /** What an outbound email is for. */
 export type OutboundEmailKind =
+  /** A dunning notice mailed to its customer, with its PDF letter attached. */
+  | 'DUNNING_NOTICE'
   /** An invoice mailed to its customer, with its PDF attached. */
   | 'INVOICE'
   /** The one-question satisfaction survey sent when an agent solves a ticket. */
@@ -735,7 +737,7 @@ export type TicketOrder =
   | 'CREATED'
   /** URGENT first, then oldest first within a priority. */
   | 'PRIORITY'
-  /** Best match of `filter.search` first (subject above customer name above message text); the default when searching. Only the newest 500 matches are ranked; older ones follow, newest first. Without a search: newest first. */
+  /** Best match of `filter.search` first (subject above customer name above message text); the default when searching. Only the newest 200 matches are ranked; older ones follow, newest first. Without a search: newest first. */
   | 'RELEVANCE'
   /** Next deadline first (the default without a search): breached and nearly-due work on top; solved last. */
   | 'SLA_DUE'
@@ -948,6 +950,7 @@ export type AttachmentNodeQuery = { node:
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
    | null };
 
 export type LoginMutationVariables = Exact<{
@@ -996,6 +999,7 @@ export type NodeByIdQuery = { node:
     | { __typename: 'Bill', id: string }
     | { __typename: 'Customer', id: string }
     | { __typename: 'Department', id: string }
+    | { __typename: 'DunningNotice', id: string }
     | { __typename: 'Employee', email: string, id: string }
     | { __typename: 'Invoice', id: string }
     | { __typename: 'JournalEntry', id: string }
@@ -1021,6 +1025,7 @@ export type NodesByIdsQuery = { nodes: Array<
     | { __typename: 'Bill', id: string }
     | { __typename: 'Customer', id: string }
     | { __typename: 'Department', id: string }
+    | { __typename: 'DunningNotice', id: string }
     | { __typename: 'Employee', id: string }
     | { __typename: 'Invoice', id: string }
     | { __typename: 'JournalEntry', id: string }

@@ -36,6 +36,12 @@ export const Permissions = {
     /** Emailing an invoice on demand (`sendInvoice`). */
     send: [ACCOUNTANT],
   },
+  collections: {
+    /** Dunning policies, notices, disputes. */
+    read: [ACCOUNTANT, REPORTING],
+    /** Policies, runs, disputes and waivers. */
+    write: [ACCOUNTANT],
+  },
   support: {
     read: [...SUPPORT, REPORTING],
     /** Working tickets: replies, notes, status, tags, assigning to oneself. */
