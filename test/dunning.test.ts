@@ -1,3 +1,5 @@
+import { RUN_DUNNING_CRON, RUN_DUNNING_JOB } from '../src/modules/collections/dunning-jobs';
+import { ManualClock } from './support/manual-clock';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
 import { startTestServer, type TestServer } from './support/test-server';
 import { uniqueSuffix } from './support/fixtures';
@@ -72,15 +74,15 @@ describe('collections: dunning policies, runs, interest, charges, waivers and no
   let reporting: string;
   let agent: string;
   let policyId: string;
+  const clock = new ManualClock();
   const company = `Dunning Test ${uniqueSuffix()} Ltd`;
 
   beforeAll(async () => {
     sink = await startSmtpSink();
-    server = await startTestServer({
-      SMTP_URL: sink.url,
-      JOB_POLL_MS: '500',
-      COMPANY_NAME: company,
-    });
+    server = await startTestServer(
+      { SMTP_URL: sink.url, JOB_POLL_MS: '500', COMPANY_NAME: company },
+      { clock },
+    );
     [admin, accountant, reporting, agent] = await Promise.all([
       server.login('admin@example.com'),
       server.login('accountant@example.com'),
@@ -683,6 +685,50 @@ describe('collections: dunning policies, runs, interest, charges, waivers and no
     const [listed] = await noticesOf(payer.id);
     expect(listed.sentAt).toBeNull();
     expect(await dunningMailsTo('')).toBe(0);
+    await retire(payer.id);
+  }, 120_000);
+
+  it('runs daily by cron as the system, for the day of the clock', async () => {
+    const [schedule] = await sql<{ cron: string }>(
+      'SELECT cron FROM pgboss.schedule WHERE name = ?',
+      [RUN_DUNNING_JOB],
+    );
+    expect(schedule?.cron).toBe(RUN_DUNNING_CRON);
+    const payer = await customer();
+    const inv = await invoice(payer.id, '80.00');
+    clock.set(`${plus(inv.dueDate, 10)}T06:00:00Z`);
+    try {
+      await server.backdesk.jobs.enqueue(undefined, RUN_DUNNING_JOB, {});
+      const [notice] = await until(
+        () => noticesOf(payer.id),
+        (list) => list.length === 1,
+        'the daily run to write a notice',
+      );
+      expect(notice).toMatchObject({ level: 1, asOf: plus(inv.dueDate, 10) });
+      const [row] = await sql<{ created_by_id: string | null }>(
+        'SELECT created_by_id FROM dunning_notice WHERE id = ?',
+        [numericId(notice.id)],
+      );
+      expect(row.created_by_id).toBeNull();
+    } finally {
+      clock.set(new Date());
+    }
+    await retire(payer.id);
+  }, 120_000);
+
+  it('stops looking at an invoice paid in full at a level without interest', async () => {
+    const payer = await customer();
+    const inv = await invoice(payer.id, '60.00');
+    expect(mine(await run(plus(inv.dueDate, 10)), payer.id).map((n) => n.level)).toEqual([1]);
+    await pay(payer.id, '60.00', plus(inv.dueDate, 15));
+    // Level 1 charges no interest: nothing is owed for days 10 to 15, and no notice is written.
+    expect(mine(await run(plus(inv.dueDate, 20)), payer.id)).toEqual([]);
+    const [state] = await sql<{ level: number; interest_through: string }>(
+      `SELECT level, to_char(interest_through, 'YYYY-MM-DD') AS interest_through FROM invoice_dunning WHERE invoice_id = ?`,
+      [numericId(inv.id)],
+    );
+    expect(state).toEqual({ level: 1, interest_through: plus(inv.dueDate, 15) });
+    expect(await balance(payer.id)).toBe('0.00');
     await retire(payer.id);
   }, 120_000);
 

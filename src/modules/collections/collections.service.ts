@@ -78,6 +78,20 @@ interface NoticeItem {
   interestThrough: string | null;
 }
 
+/**
+ * The invoices a run looks at (`i`, with its dunning state `d`; values: the day twice): due before
+ * the day, not disputed, not a charge invoice, and either unpaid or dunned and paid in full after
+ * the day through which interest was charged (its final segment is owed).
+ */
+const CANDIDATES = `FROM invoice i LEFT JOIN invoice_dunning d ON d.invoice_id = i.id
+  WHERE i.due_date < ?::date AND i.issue_date <= ?::date
+    AND NOT coalesce(d.disputed, false)
+    AND NOT EXISTS (SELECT 1 FROM dunning_notice n WHERE n.charge_invoice_id = i.id)
+    AND (i.status <> 'PAID'
+         OR (coalesce(d.level, 0) > 0
+             AND coalesce(d.interest_through, i.due_date) <
+                 (SELECT max(a.applied_on) FROM payment_allocation a WHERE a.invoice_id = i.id)))`;
+
 interface CandidateRow {
   id: string;
 }
@@ -303,12 +317,7 @@ export class CollectionsService {
       }
       const customers = await runSql<CandidateRow>(
         tx,
-        `SELECT DISTINCT i.customer_id AS id FROM invoice i
-           LEFT JOIN invoice_dunning d ON d.invoice_id = i.id
-          WHERE i.due_date < ?::date AND i.issue_date <= ?::date
-            AND NOT coalesce(d.disputed, false)
-            AND NOT EXISTS (SELECT 1 FROM dunning_notice n WHERE n.charge_invoice_id = i.id)
-          ORDER BY 1`,
+        `SELECT DISTINCT i.customer_id AS id ${CANDIDATES} ORDER BY 1`,
         [input.asOf, input.asOf],
       );
       const notices: DunningNotice[] = [];
@@ -356,13 +365,8 @@ export class CollectionsService {
     // Read after the lock: a run that held it before has committed what it charged.
     const ids = await runSql<CandidateRow>(
       tx,
-      `SELECT i.id FROM invoice i LEFT JOIN invoice_dunning d ON d.invoice_id = i.id
-        WHERE i.customer_id = ? AND i.due_date < ?::date AND i.issue_date <= ?::date
-          AND NOT coalesce(d.disputed, false)
-          AND NOT EXISTS (SELECT 1 FROM dunning_notice n WHERE n.charge_invoice_id = i.id)
-          AND (i.status <> 'PAID' OR coalesce(d.level, 0) > 0)
-        ORDER BY i.id`,
-      [customerId, asOf, asOf],
+      `SELECT i.id ${CANDIDATES} AND i.customer_id = ? ORDER BY i.id`,
+      [asOf, asOf, customerId],
     );
     if (ids.length === 0) return [];
     const invoices = await this.receivables.lockInvoices(
@@ -401,6 +405,7 @@ export class CollectionsService {
         asOf,
       );
       if (item) items.push(item);
+      else this.closeIfPaid(invoice, states.get(invoice.id), payments.get(invoice.id) ?? []);
     }
     const notices: DunningNotice[] = [];
     for (const level of levels) {
@@ -411,7 +416,27 @@ export class CollectionsService {
         continue;
       notices.push(await this.writeNotice(tx, customerId, policy, level, group, asOf, actorId));
     }
+    await tx.flush();
     return notices;
+  }
+
+  /**
+   * A dunned invoice paid in full with no interest left to charge (a level without interest):
+   * marked charged through its payment day, so runs stop looking at it.
+   */
+  private closeIfPaid(
+    invoice: Invoice,
+    state: InvoiceDunning | undefined,
+    payments: AppliedPayment[],
+  ): void {
+    const paidMinor = payments.reduce((sum, payment) => sum + payment.amountMinor, 0n);
+    const paidOn = payments
+      .map((payment) => payment.appliedOn)
+      .sort()
+      .pop();
+    if (!state || state.level === 0 || paidMinor < invoice.totalMinor || !paidOn) return;
+    if (state.interestThrough === null || state.interestThrough < paidOn)
+      state.interestThrough = paidOn;
   }
 
   /** What a run charges one invoice, or undefined when nothing is due on it. */
