@@ -676,7 +676,7 @@ describe('collections: dunning policies, runs, interest, charges, waivers and no
     await until(
       () =>
         sql<{ state: string }>(
-          `SELECT state::text AS state FROM pgboss.job WHERE name = 'collections.send-dunning-notice' AND (data->>'noticeId')::bigint = ?`,
+          `SELECT state::text AS state FROM pgboss.job WHERE name = 'collections.send-notice' AND (data->>'noticeId')::bigint = ?`,
           [numericId(notice.id)],
         ),
       (rows) => rows.length === 1 && rows[0].state === 'completed',

@@ -14,7 +14,7 @@ import type { CollectionsService, NoticeIssuedListener } from './collections.ser
 import type { DunningNoticeDocuments } from './dunning-notice-document';
 
 /** The job that mails one dunning notice with its PDF, enqueued in the run's transaction. */
-export const SEND_DUNNING_NOTICE_JOB = 'collections.send-dunning-notice';
+export const SEND_DUNNING_NOTICE_JOB = 'collections.send-notice';
 /** The daily dunning run (cron), as the system, for the clock's day. */
 export const RUN_DUNNING_JOB = 'collections.run-dunning';
 /** When the daily run fires (UTC). */
