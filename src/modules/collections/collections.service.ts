@@ -52,6 +52,17 @@ function refuse(code: UserErrorCode, message: string, field: string[]): never {
   throw new BusinessRuleError(code, message, field);
 }
 
+/** Runs a posting; a closed period is reported on the caller's own input field. */
+async function posting<T>(field: string[], post: () => Promise<T>): Promise<T> {
+  try {
+    return await post();
+  } catch (error) {
+    if (error instanceof BusinessRuleError && error.code === UserErrorCode.PERIOD_CLOSED)
+      throw new BusinessRuleError(error.code, error.message, field);
+    throw error;
+  }
+}
+
 /** A percentage with at most two decimals ("8.00"), as basis points (800). */
 function ratePercent(value: string, field: string[]): number {
   const parsed = parseMinorUnits(value, { allowZero: true });
@@ -350,7 +361,8 @@ export class CollectionsService {
     asOf: string,
     actorId: number | null,
   ): Promise<DunningNotice[]> {
-    await runSql(tx, 'SELECT pg_advisory_xact_lock(?::int, ?::int)', [
+    // Keys past 2^31 share a lock with another customer: they only take turns more often.
+    await runSql(tx, 'SELECT pg_advisory_xact_lock(?::int, (?::bigint % 2147483647)::int)', [
       CUSTOMER_RUN_LOCK,
       customerId,
     ]);
@@ -519,15 +531,17 @@ export class CollectionsService {
     const interestMinor = items.reduce((sum, item) => sum + item.interestMinor, 0n);
     const chargeInvoice =
       feeMinor + interestMinor > 0n
-        ? await this.receivables.issueChargeInvoice(tx, {
-            customerId,
-            amountMinor: feeMinor + interestMinor,
-            date: asOf,
-            memo: `dunning level ${level.level} of ${asOf}: fees and interest on ${items
-              .map((item) => item.invoice.number)
-              .join(', ')}`,
-            actorId,
-          })
+        ? await posting(['input', 'asOf'], () =>
+            this.receivables.issueChargeInvoice(tx, {
+              customerId,
+              amountMinor: feeMinor + interestMinor,
+              date: asOf,
+              memo: `dunning level ${level.level} of ${asOf}: fees and interest on ${items
+                .map((item) => item.invoice.number)
+                .join(', ')}`,
+              actorId,
+            }),
+          )
         : null;
     const notice = tx.create(DunningNotice, {
       customer: customerId,
@@ -605,12 +619,15 @@ export class CollectionsService {
           'noticeId',
         ]);
       const now = this.clock.now();
-      const waivedMinor = await this.receivables.waiveChargeInvoice(tx, {
-        invoiceId: notice.chargeInvoice.id,
-        date: now.toISOString().slice(0, 10),
-        reason,
-        actorId: viewer.employeeId,
-      });
+      const invoiceId = notice.chargeInvoice.id;
+      const waivedMinor = await posting(['input', 'noticeId'], () =>
+        this.receivables.waiveChargeInvoice(tx, {
+          invoiceId,
+          date: now.toISOString().slice(0, 10),
+          reason,
+          actorId: viewer.employeeId,
+        }),
+      );
       if (waivedMinor === 0n)
         refuse(UserErrorCode.INVALID_TRANSITION, "The notice's charges are paid: nothing is open", [
           'input',
