@@ -282,6 +282,15 @@ describe('collections: dunning policies, runs, interest, charges, waivers and no
     );
   }
 
+  /** The types of the events recorded on a stream, oldest first. */
+  async function eventsOf(streamType: string, globalId: string): Promise<string[]> {
+    const rows = await sql<{ type: string }>(
+      'SELECT type FROM event WHERE stream_type = ? AND stream_id = ? ORDER BY id',
+      [streamType, String(numericId(globalId))],
+    );
+    return rows.map((row) => row.type);
+  }
+
   async function dunningMailsTo(address: string): Promise<number> {
     const [row] = await sql<{ count: string }>(
       `SELECT count(*) AS count FROM outbound_email WHERE kind = 'DUNNING_NOTICE' AND to_address = ?`,
@@ -575,6 +584,9 @@ describe('collections: dunning policies, runs, interest, charges, waivers and no
     expect((await readInvoice(disputedInvoice.id)).dunningLevel).toBe(0);
     // Resolved: the next run duns it too.
     await gql(DISPUTE, { input: { invoiceId: disputedInvoice.id, disputed: false } }, accountant);
+    expect(await eventsOf('Invoice', disputedInvoice.id)).toEqual(
+      expect.arrayContaining(['ISSUED', 'DISPUTED', 'DISPUTE_RESOLVED']),
+    );
     expect(
       mine(await run(plus(other.dueDate, 13)), payer.id).map((n) => n.invoices.map((i) => i.id)),
     ).toEqual([[disputedInvoice.id]]);
@@ -662,6 +674,9 @@ describe('collections: dunning policies, runs, interest, charges, waivers and no
     expect(twice.waiveDunningCharges.userErrors).toEqual([
       { code: 'INVALID_TRANSITION', field: ['input', 'noticeId'] },
     ]);
+    expect(await eventsOf('DunningNotice', notice.id)).toEqual(
+      expect.arrayContaining(['ISSUED', 'WAIVED']),
+    );
     // The invoice stays at its level: waiving does not lower it.
     expect((await readInvoice(inv.id)).dunningLevel).toBe(2);
     await retire(payer.id);
