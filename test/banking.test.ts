@@ -243,11 +243,11 @@ describe('bank accounts', () => {
       accountant,
     );
     expect(currency.data?.createBankAccount.userErrors[0]?.field).toEqual(['input', 'currency']);
-    const made = await bankAccount({ iban: 'DE89 3704 0044 0532 0130 00' });
+    const made = await bankAccount({ iban: 'DE02 1203 0000 0000 2020 51' });
     const listed = await server.request(BankAccountsDocument, {}, reports);
     expect(listed.errors).toBeUndefined();
     expect(listed.data?.bankAccounts.find((a) => a.id === made.id)).toMatchObject({
-      iban: 'DE89370400440532013000',
+      iban: 'DE02120300000000202051',
       statementBalance: null,
       openLineCount: 0,
     });

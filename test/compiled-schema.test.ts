@@ -181,6 +181,20 @@ describe('promise-bearing properties', () => {
     await change(
       'runPayroll(input: { periodStart: "2030-01-01", periodEnd: "2030-01-31" }) { userErrors { code } }',
     );
+    // A dunning notice with interest (and a partial payment): the seed's invoices, a year on,
+    // under the seed's default policy.
+    const invoices = await server.raw(
+      '{ invoices(first: 1) { nodes { customer { id } } } }',
+      {},
+      token,
+    );
+    const debtor = (invoices.data as { invoices: { nodes: { customer: { id: string } }[] } })
+      .invoices.nodes[0].customer.id;
+    await change(
+      `recordPayment(input: { customerId: "${debtor}", amount: "0.01" }) { userErrors { code } }`,
+    );
+    const aYearOn = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
+    await change(`runDunning(input: { asOf: "${aYearOn}" }) { userErrors { code } }`);
     // A note that carries a file (uploaded through POST /attachments), on the ticket first in
     // the queue: a note leaves its place in the queue, and it is the ticket's last message.
     const tickets = await server.raw('{ tickets(first: 1) { nodes { id } } }', {}, token);

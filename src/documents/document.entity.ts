@@ -4,6 +4,7 @@ import { BigIntType, BlobType, Entity, Enum, PrimaryKey, Property, Unique } from
 export enum DocumentKind {
   INVOICE = 'INVOICE',
   PAYSLIP = 'PAYSLIP',
+  DUNNING_NOTICE = 'DUNNING_NOTICE',
 }
 
 /**

@@ -42,13 +42,15 @@ const USER_ERROR_CODE_DESCRIPTIONS: Record<UserErrorCode, string> = {
   NO_EMAIL_ADDRESS: 'The customer has no email address to send it to; add one and try again.',
   MALFORMED_STATEMENT:
     'The bank statement file cannot be read; the message names the element or line. Nothing was imported.',
-  ACCOUNT_MISMATCH: "The statement is for another bank account (its IBAN or number is not this account's).",
+  ACCOUNT_MISMATCH:
+    "The statement is for another bank account (its IBAN or number is not this account's).",
   CURRENCY_MISMATCH:
     'The amounts are in different currencies: a statement and its bank account, or a bank line and the books.',
   STATEMENT_GAP:
     "The statement does not open at the previous statement's closing balance; the message names the difference.",
   MATCH_EXCEEDS_LINE: 'The matches add up to more than what is open on the bank line.',
-  ALREADY_CLEARED: 'That ledger line is already cleared by bank lines (or has less left than the match).',
+  ALREADY_CLEARED:
+    'That ledger line is already cleared by bank lines (or has less left than the match).',
   NOT_RECONCILED: 'The bank line has no matches to undo.',
 };
 

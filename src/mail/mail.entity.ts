@@ -28,6 +28,8 @@ export enum OutboundEmailKind {
   SATISFACTION_SURVEY = 'SATISFACTION_SURVEY',
   /** An invoice mailed to its customer, with its PDF attached. */
   INVOICE = 'INVOICE',
+  /** A dunning notice mailed to its customer, with its PDF letter attached. */
+  DUNNING_NOTICE = 'DUNNING_NOTICE',
 }
 
 /**

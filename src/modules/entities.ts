@@ -44,6 +44,14 @@ import {
   CsvMappingRecord,
   JournalLineClearing,
 } from './banking/bank.entity';
+import {
+  CustomerDunningPolicy,
+  DunningLevel,
+  DunningNotice,
+  DunningNoticeLine,
+  DunningPolicy,
+  InvoiceDunning,
+} from './collections/collections.entity';
 
 /**
  * Every table Backdesk maps, handed to the ORM when it opens (db/orm.ts). A new entity is added
@@ -99,4 +107,10 @@ export const ENTITIES = [
   BankRule,
   CsvMappingRecord,
   BankCounterparty,
+  DunningPolicy,
+  DunningLevel,
+  CustomerDunningPolicy,
+  InvoiceDunning,
+  DunningNotice,
+  DunningNoticeLine,
 ];

@@ -53,6 +53,12 @@ import {
   BankStatementResolver,
   CsvMappingResolver,
 } from './banking/banking.resolver';
+import {
+  CustomerDunningResolver,
+  DunningNoticeResolver,
+  DunningPolicyResolver,
+  InvoiceDunningResolver,
+} from './collections/collections.resolver';
 
 /** Every resolver in the schema. A new module's resolvers are added here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -101,4 +107,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   BankLineMatchResolver,
   BankRuleResolver,
   CsvMappingResolver,
+  DunningPolicyResolver,
+  DunningNoticeResolver,
+  InvoiceDunningResolver,
+  CustomerDunningResolver,
 ];

@@ -18,6 +18,12 @@ import {
 import { createDomainServices, type DomainServices } from './services';
 import { Account, AccountType, CashFlowSection, JournalEntry } from './ledger/ledger.entity';
 import { today } from './ledger/ledger.service';
+import { DunningPolicy } from './collections/collections.entity';
+import { BankAccount, BankRuleDirection } from './banking/bank.entity';
+import { Invoice, SettlementStatus } from './ledger/receivables.entity';
+import { StandardAccount } from './ledger/ledger.service';
+import { creditorReference } from './ledger/payment-reference';
+import { BOOK_CURRENCY, formatMinorUnits } from './common/money';
 
 export const DEMO_PASSWORD = 'demo-password';
 
@@ -555,9 +561,142 @@ async function seedLedger(
   return posted;
 }
 
+/**
+ * The demo's bank: the operating account on 1000 Cash, a rule for its fees, a CSV mapping, and
+ * one statement. The loan and the equipment purchase are matched to the seed's entries, the fee
+ * is booked by the rule, and a customer's transfer quoting an open invoice's payment reference
+ * waits for the accountant with its suggestion. Seeded once.
+ */
+async function seedBanking(
+  orm: MikroORM,
+  services: DomainServices,
+  viewerFor: (email: string) => Promise<Viewer>,
+): Promise<number> {
+  const em = orm.em.fork();
+  if ((await em.count(BankAccount, {})) > 0) return 0;
+  const accountant = await viewerFor('accountant@example.com');
+  const cash = await services.ledger.accountId(em, StandardAccount.CASH);
+  const fees = await services.ledger.accountId(em, StandardAccount.OPERATING_EXPENSES);
+  const { bankAccount } = await services.banking.createBankAccount({ em }, accountant, {
+    name: 'Operating account',
+    ledgerAccountId: cash,
+    currency: BOOK_CURRENCY,
+    iban: 'DE89370400440532013000',
+    bic: 'COBADEFFXXX',
+  });
+  const { rule } = await services.banking.createBankRule({ em }, accountant, {
+    name: 'Bank fees',
+    direction: BankRuleDirection.DEBIT,
+    textContains: 'account fee',
+    maxAmount: '100.00',
+    accountId: fees,
+    memo: 'Bank charges',
+  });
+  const { csvMapping } = await services.banking.createCsvMapping({ em }, accountant, {
+    name: 'Demo bank CSV export',
+    dateColumn: 'Date',
+    amountColumn: 'Amount',
+    counterpartyColumn: 'Counterparty',
+    referenceColumn: 'Reference',
+    remittanceColumn: 'Text',
+    idColumn: 'Id',
+    currency: BOOK_CURRENCY,
+  });
+  const open = await em.findOne(
+    Invoice,
+    { status: SettlementStatus.OPEN },
+    { orderBy: { id: 'asc' }, populate: ['customer'] },
+  );
+  const date = today();
+  // The transfer waiting for the accountant comes first: the first page shows its suggestion.
+  const rows = [
+    ...(open
+      ? [
+          [
+            'DEMO-4',
+            date,
+            open.customer.name,
+            creditorReference(open.number),
+            'Thank you',
+            formatMinorUnits(open.totalMinor),
+          ],
+        ]
+      : []),
+    ['DEMO-1', date, 'Demo Bank Loans', '', 'Loan disbursement', '25000.00'],
+    ['DEMO-2', date, 'Shelving Supplies Inc', '', 'Shelving and forklift', '-8400.00'],
+    ['DEMO-3', date, '', '', 'Monthly account fee', '-4.90'],
+  ];
+  const csv = ['Id,Date,Counterparty,Reference,Text,Amount', ...rows.map((row) => row.join(','))];
+  const { statements } = await services.statementImport.importStatement({ em }, accountant, {
+    bankAccountId: bankAccount.id,
+    format: 'CSV',
+    content: `${csv.join('\n')}\n`,
+    csvMappingId: csvMapping.id,
+  });
+  const lines = await services.banking.statementLines(em, statements[0].id);
+  const line = (id: string) => lines.find((l) => l.bankReference === id)?.id ?? 0;
+  const entryId = async (memo: string) =>
+    (await em.findOneOrFail(JournalEntry, { memo, source: 'MANUAL' })).id;
+  await services.reconciliation.reconcileLine({ em }, accountant, {
+    lineId: line('DEMO-1'),
+    matches: [{ journalEntryId: await entryId(DEMO_ENTRIES[0].memo), amount: '25000.00' }],
+  });
+  await services.reconciliation.reconcileLine({ em }, accountant, {
+    lineId: line('DEMO-2'),
+    matches: [{ journalEntryId: await entryId(DEMO_ENTRIES[1].memo), amount: '8400.00' }],
+  });
+  await services.reconciliation.reconcileLine({ em }, accountant, {
+    lineId: line('DEMO-3'),
+    matches: [{ ruleId: rule.id, amount: '4.90' }],
+  });
+  return lines.length;
+}
+
 /** Whether the database holds no data yet (a fresh install). */
 export async function isEmptyDatabase(orm: MikroORM): Promise<boolean> {
   return (await orm.em.fork().count(Employee, {})) === 0;
+}
+
+/** The demo's default dunning policy: a reminder, then fees and 8% interest. Seeded once. */
+async function seedDunningPolicy(
+  orm: MikroORM,
+  services: DomainServices,
+  viewerFor: (email: string) => Promise<Viewer>,
+): Promise<number> {
+  const em = orm.em.fork();
+  if ((await em.count(DunningPolicy, {})) > 0) return 0;
+  const accountant = await viewerFor('accountant@example.com');
+  await services.collections.setDunningPolicy({ em }, accountant, {
+    name: 'Standard',
+    isDefault: true,
+    levels: [
+      {
+        level: 1,
+        daysOverdue: 7,
+        fee: '0.00',
+        annualInterestRate: '0.00',
+        letterText:
+          'This is a friendly reminder that the invoices below are past due. If you have already paid, please ignore this letter.',
+      },
+      {
+        level: 2,
+        daysOverdue: 21,
+        fee: '5.00',
+        annualInterestRate: '8.00',
+        letterText:
+          'The invoices below are still unpaid. We have charged a late fee and interest; please pay the total due now.',
+      },
+      {
+        level: 3,
+        daysOverdue: 45,
+        fee: '15.00',
+        annualInterestRate: '8.00',
+        letterText:
+          'Final notice: unless the total due reaches us within 10 days, we will pass the matter to a collection agency.',
+      },
+    ],
+  });
+  return 1;
 }
 
 /**
@@ -574,5 +713,10 @@ export async function seedDemoData(orm: MikroORM, logger: Logger): Promise<void>
   const tickets = await seedTickets(orm, services, viewerFor);
   const macros = await seedMacros(orm, services, viewerFor);
   const entries = await seedLedger(orm, services, viewerFor);
-  logger.info({ employees, ...business, tickets, macros, entries }, 'demo data seeded');
+  const dunningPolicies = await seedDunningPolicy(orm, services, viewerFor);
+  const bankLines = await seedBanking(orm, services, viewerFor);
+  logger.info(
+    { employees, ...business, tickets, macros, entries, dunningPolicies, bankLines },
+    'demo data seeded',
+  );
 }

@@ -26,6 +26,9 @@ import { PayslipDocuments } from './employees/payslip-document';
 import { BankingService } from './banking/banking.service';
 import { ReconciliationService } from './banking/reconciliation.service';
 import { StatementImportService } from './banking/statement-import.service';
+import { CollectionsService } from './collections/collections.service';
+import { DunningNoticeDocuments } from './collections/dunning-notice-document';
+import { DunningNoticeSending } from './collections/dunning-jobs';
 
 /** The business services, wired to each other. They need nothing from the outside. */
 export interface DomainServices {
@@ -48,6 +51,8 @@ export interface DomainServices {
   statementImport: StatementImportService;
   /** Bank lines matched to invoices, bills, entries and rules, and undone. */
   reconciliation: ReconciliationService;
+  /** Collections: dunning policies, disputes, runs and waivers. */
+  collections: CollectionsService;
 }
 
 /** Every service, created once per process and shared by every request. */
@@ -61,6 +66,10 @@ export interface Services extends DomainServices {
   invoiceSending: InvoiceSending;
   /** Payslip PDFs (`/documents/payslips/…`). */
   payslipDocuments: PayslipDocuments;
+  /** Dunning notice PDFs (`/documents/dunning-notices/…`). */
+  dunningNoticeDocuments: DunningNoticeDocuments;
+  /** Mailing dunning notices, and the daily dunning run. */
+  dunningNoticeSending: DunningNoticeSending;
 }
 
 export interface DomainSettings {
@@ -102,6 +111,7 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
     banking: new BankingService(ledger, reconciliation),
     statementImport: new StatementImportService(),
     reconciliation,
+    collections: new CollectionsService(receivables, customers, clock),
   };
 }
 
@@ -159,5 +169,29 @@ export function createServices(deps: {
     deps.attachments.links,
     clock,
   );
-  return { ...domain, auth, attachments, invoiceDocuments, invoiceSending, payslipDocuments };
+  const dunningNoticeDocuments = new DunningNoticeDocuments(
+    domain.customers,
+    company,
+    deps.attachments.links,
+    clock,
+  );
+  const dunningNoticeSending = new DunningNoticeSending(
+    jobs,
+    deps.mail.outbox,
+    dunningNoticeDocuments,
+    domain.customers,
+    company,
+    clock,
+  );
+  domain.collections.onNoticeIssued(dunningNoticeSending);
+  return {
+    ...domain,
+    auth,
+    attachments,
+    invoiceDocuments,
+    invoiceSending,
+    payslipDocuments,
+    dunningNoticeDocuments,
+    dunningNoticeSending,
+  };
 }

@@ -13,9 +13,10 @@ import { answerRefusal, contentDisposition, pathOf } from './attachment-http';
  * Documents over plain HTTP, since a browser cannot send a bearer token on a link:
  * - `GET /documents/invoices/<Invoice ID>.pdf`
  * - `GET /documents/payslips/<Payslip ID>.pdf`
+ * - `GET /documents/dunning-notices/<DunningNotice ID>.pdf`
  * each with `Authorization: Bearer <token>` or the signed query of its `pdfUrl`
  * (`?expires=…&signature=…`). Who may read what is the modules' rule (InvoiceDocuments,
- * PayslipDocuments); this file reads requests and writes answers: 200 with the stored bytes and
+ * PayslipDocuments, DunningNoticeDocuments); this file reads requests and writes answers: 200 with the stored bytes and
  * an ETag of their sha256, 304 when the client has them, or `{ error: { code, message } }`.
  */
 
@@ -25,7 +26,11 @@ const STATUS_OF: Record<DocumentRefusalReason, number> = {
   NOT_FOUND: 404,
 };
 
-const KINDS = { invoices: 'Invoice', payslips: 'Payslip' } as const;
+const KINDS = {
+  invoices: 'Invoice',
+  payslips: 'Payslip',
+  'dunning-notices': 'DunningNotice',
+} as const;
 type Kind = keyof typeof KINDS;
 
 /** `/documents/` and everything under it. */
@@ -35,7 +40,9 @@ export function isDocumentRequest(req: IncomingMessage): boolean {
 
 /** The kind and numeric id from `/documents/<kind>/<ID>.pdf`, or undefined. */
 function targetOf(path: string): { kind: Kind; id: number } | undefined {
-  const match = /^\/documents\/(invoices|payslips)\/([A-Za-z0-9_-]+)\.pdf$/.exec(path);
+  const match = /^\/documents\/(invoices|payslips|dunning-notices)\/([A-Za-z0-9_-]+)\.pdf$/.exec(
+    path,
+  );
   if (!match) return undefined;
   const kind = match[1] as Kind;
   const decoded = decodeGlobalId(match[2]);
@@ -77,7 +84,12 @@ export function documentEndpoint(deps: {
     const document: StoredDocument =
       target.kind === 'invoices'
         ? await services.invoiceDocuments.download({ em }, viewer, { invoiceId: target.id, link })
-        : await services.payslipDocuments.download({ em }, viewer, { payslipId: target.id, link });
+        : target.kind === 'payslips'
+          ? await services.payslipDocuments.download({ em }, viewer, { payslipId: target.id, link })
+          : await services.dunningNoticeDocuments.download({ em }, viewer, {
+              noticeId: target.id,
+              link,
+            });
     const etag = `"${document.sha256}"`;
     res.setHeader('etag', etag);
     res.setHeader('cache-control', 'private, no-cache');

@@ -134,6 +134,8 @@ async function openBackOffice(
     jobs.define(
       services.invoiceSending.sweepJob(database.orm, config.documents.invoiceSweepMinutes),
     );
+    jobs.define(services.dunningNoticeSending.sendJob(database.orm));
+    jobs.define(services.dunningNoticeSending.runJob(database.orm, services.collections));
     jobs.define(new SlaSweep(database.orm, services.support, jobs, clock).definition());
     jobs.define(
       new PendingAutoSolve(

@@ -627,6 +627,8 @@ export type OutboundEmailFilter = {
 
 /** What an outbound email is for. */
 export type OutboundEmailKind =
+  /** A dunning notice mailed to its customer, with its PDF letter attached. */
+  | 'DUNNING_NOTICE'
   /** An invoice mailed to its customer, with its PDF attached. */
   | 'INVOICE'
   /** The one-question satisfaction survey sent when an agent solves a ticket. */
@@ -1206,6 +1208,7 @@ export type AttachmentNodeQuery = { node:
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
    | null };
 
 export type LoginMutationVariables = Exact<{
@@ -1260,6 +1263,7 @@ export type NodeByIdQuery = { node:
     | { __typename: 'CsvMapping', id: string }
     | { __typename: 'Customer', id: string }
     | { __typename: 'Department', id: string }
+    | { __typename: 'DunningNotice', id: string }
     | { __typename: 'Employee', email: string, id: string }
     | { __typename: 'Invoice', id: string }
     | { __typename: 'JournalEntry', id: string }
@@ -1291,6 +1295,7 @@ export type NodesByIdsQuery = { nodes: Array<
     | { __typename: 'CsvMapping', id: string }
     | { __typename: 'Customer', id: string }
     | { __typename: 'Department', id: string }
+    | { __typename: 'DunningNotice', id: string }
     | { __typename: 'Employee', id: string }
     | { __typename: 'Invoice', id: string }
     | { __typename: 'JournalEntry', id: string }

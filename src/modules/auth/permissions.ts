@@ -44,6 +44,12 @@ export const Permissions = {
     /** Importing statements, reconciling, rules and mappings. */
     write: [ACCOUNTANT],
   },
+  collections: {
+    /** Dunning policies, notices, disputes. */
+    read: [ACCOUNTANT, REPORTING],
+    /** Policies, runs, disputes and waivers. */
+    write: [ACCOUNTANT],
+  },
   support: {
     read: [...SUPPORT, REPORTING],
     /** Working tickets: replies, notes, status, tags, assigning to oneself. */

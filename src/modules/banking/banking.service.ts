@@ -314,6 +314,11 @@ export class BankingService {
     }
   }
 
+  /** A statement's lines, in order (for the demo seed and scripts). */
+  statementLines(em: EntityManager, statementId: number): Promise<BankStatementLine[]> {
+    return em.find(BankStatementLine, { statementId }, { orderBy: { lineNo: 'asc' } });
+  }
+
   /** Suggestions for a page of lines (the `suggestions` field's loader). */
   async suggestions(
     em: EntityManager,

@@ -41,6 +41,8 @@ export const StandardAccount = {
   COST_OF_GOODS_SOLD: '5000',
   SALARIES_EXPENSE: '6000',
   OPERATING_EXPENSES: '6100',
+  /** Dunning fees and interest charged to customers (collections). */
+  LATE_FEES_AND_INTEREST: '4900',
 } as const;
 
 /** One line of a posting, in minor units; exactly one side is positive. */

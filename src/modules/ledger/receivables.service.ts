@@ -701,4 +701,134 @@ export class ReceivablesService implements ShipmentListener {
     });
     return { journalEntryId: entry.id };
   }
+
+  /**
+   * Collections: bills a dunning notice's fee and interest as a charge invoice (no order) in the
+   * caller's transaction, posted Dr Accounts Receivable for the customer / Cr 4900 Late fees and
+   * interest. It is not mailed on its own: the notice that caused it carries it.
+   */
+  async issueChargeInvoice(
+    tx: EntityManager,
+    charge: {
+      customerId: number;
+      amountMinor: bigint;
+      date: string;
+      memo: string;
+      actorId: number | null;
+    },
+  ): Promise<Invoice> {
+    const customer = await this.customers.requireExisting(tx, charge.customerId, []);
+    const number = await this.ledger.nextNumber(tx, 'invoice', 'INV');
+    const [ar, lateFees] = await this.ledger.accountIdsOf(tx, [
+      StandardAccount.ACCOUNTS_RECEIVABLE,
+      StandardAccount.LATE_FEES_AND_INTEREST,
+    ]);
+    const entry = await this.ledger.post(tx, {
+      date: charge.date,
+      memo: `Invoice ${number}: ${charge.memo}`,
+      source: 'DUNNING_CHARGE',
+      actorId: charge.actorId,
+      lines: [
+        { accountId: ar, debitMinor: charge.amountMinor, creditMinor: 0n, customerId: customer.id },
+        { accountId: lateFees, debitMinor: 0n, creditMinor: charge.amountMinor },
+      ],
+    });
+    const invoice = tx.create(Invoice, {
+      number,
+      customer: customer.id,
+      orderId: null,
+      totalMinor: charge.amountMinor,
+      issueDate: charge.date,
+      dueDate: addDays(charge.date, customer.paymentTermsDays),
+      journalEntryId: entry.id,
+      // Its notice's letter is its mail: the invoice sweep must not mail it again on its own.
+      sentAt: new Date(),
+    });
+    await tx.flush();
+    await recordEvent(tx, {
+      streamType: 'Invoice',
+      streamId: invoice.id,
+      type: 'ISSUED',
+      payload: {
+        number,
+        customerId: customer.id,
+        total: charge.amountMinor.toString(),
+        dunningCharge: true,
+      },
+      actorId: charge.actorId,
+    });
+    return invoice;
+  }
+
+  /**
+   * Collections: waives what is open on a charge invoice, in the caller's transaction. The
+   * reversal is posted Dr 4900 Late fees and interest / Cr Accounts Receivable, and recorded as a
+   * settlement of the invoice (a `Payment` whose journal entry is that reversal, referenced
+   * `Waiver: …`), so its status, the aging as of a date and the customer's balance agree.
+   * Answers the amount waived (0 when nothing was open).
+   */
+  async waiveChargeInvoice(
+    tx: EntityManager,
+    waiver: { invoiceId: number; date: string; reason: string; actorId: number | null },
+  ): Promise<bigint> {
+    const invoice = await tx.findOneOrFail(
+      Invoice,
+      { id: waiver.invoiceId },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+    const openMinor = invoice.totalMinor - invoice.amountPaidMinor;
+    if (openMinor <= 0n) return 0n;
+    const [ar, lateFees] = await this.ledger.accountIdsOf(tx, [
+      StandardAccount.ACCOUNTS_RECEIVABLE,
+      StandardAccount.LATE_FEES_AND_INTEREST,
+    ]);
+    const entry = await this.ledger.post(tx, {
+      date: waiver.date,
+      memo: `Waiver of invoice ${invoice.number}: ${waiver.reason}`,
+      source: 'DUNNING_WAIVER',
+      actorId: waiver.actorId,
+      lines: [
+        { accountId: lateFees, debitMinor: openMinor, creditMinor: 0n },
+        { accountId: ar, debitMinor: 0n, creditMinor: openMinor, customerId: invoice.customer.id },
+      ],
+    });
+    const payment = tx.create(Payment, {
+      customer: invoice.customer.id,
+      amountMinor: openMinor,
+      receivedOn: waiver.date,
+      reference: `Waiver: ${waiver.reason}`.slice(0, 200),
+      journalEntryId: entry.id,
+      createdById: waiver.actorId,
+    });
+    tx.create(PaymentAllocation, {
+      payment,
+      invoice,
+      amountMinor: openMinor,
+      appliedOn: waiver.date,
+    });
+    invoice.amountPaidMinor += openMinor;
+    invoice.status = settlementStatus(invoice.amountPaidMinor, invoice.totalMinor);
+    await tx.flush();
+    await recordEvent(tx, {
+      streamType: 'Invoice',
+      streamId: invoice.id,
+      type: 'WAIVED',
+      payload: { number: invoice.number, amount: openMinor.toString(), reason: waiver.reason },
+      actorId: waiver.actorId,
+    });
+    return openMinor;
+  }
+
+  /**
+   * Collections: locks invoices (id order, like every invoice writer) in the caller's
+   * transaction and answers them as they are now, so a dunning run or a dispute and a payment
+   * take turns.
+   */
+  lockInvoices(tx: EntityManager, ids: readonly number[]): Promise<Invoice[]> {
+    return tx.find(
+      Invoice,
+      { id: { $in: [...ids] } },
+      { orderBy: { id: 'asc' }, lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+    );
+  }
 }

@@ -15,6 +15,9 @@ registerEnumType(OutboundEmailKind, {
       description: 'The one-question satisfaction survey sent when an agent solves a ticket.',
     },
     INVOICE: { description: 'An invoice mailed to its customer, with its PDF attached.' },
+    DUNNING_NOTICE: {
+      description: 'A dunning notice mailed to its customer, with its PDF letter attached.',
+    },
   },
 });
 

@@ -79,6 +79,8 @@ export type OutboundEmailFilter = {
 
 /** What an outbound email is for. */
 export type OutboundEmailKind =
+  /** A dunning notice mailed to its customer, with its PDF letter attached. */
+  | 'DUNNING_NOTICE'
   /** An invoice mailed to its customer, with its PDF attached. */
   | 'INVOICE'
   /** The one-question satisfaction survey sent when an agent solves a ticket. */
