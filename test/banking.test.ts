@@ -179,6 +179,18 @@ async function linesOf(filter: BankStatementLineFilter, token = accountant) {
   return result.data?.bankStatementLines.nodes ?? [];
 }
 
+interface DirectView {
+  receipts: { amount: string };
+  payments: { amount: string };
+  netChange: { amount: string };
+  rows: {
+    category: string;
+    source: string | null;
+    amount: { amount: string };
+    account: { code: string } | null;
+  }[];
+}
+
 type Line = BankStatementLinesQuery['bankStatementLines']['nodes'][number];
 
 async function reconcile(lineId: string, matches: BankMatchInput[]) {
@@ -506,6 +518,24 @@ describe('a month reconciled end to end', () => {
       [await lineKey(lines[5].id)],
     );
     expect(booked.debit_minor).toBe('1250');
+
+    // The direct view of the cash flow reads what the lines were matched to.
+    const flow = await server.raw(
+      `query($day: Date!) { cashFlowStatement(from: $day, to: $day) { direct {
+         receipts { amount } payments { amount } netChange { amount }
+         rows { category source amount { amount } account { code } } } } }`,
+      { day: TODAY },
+      reports,
+    );
+    expect(flow.errors).toBeUndefined();
+    const direct = (flow.data?.cashFlowStatement as { direct: DirectView }).direct;
+    const rowOf = (category: string) => direct.rows.find((row) => row.category === category);
+    expect(rowOf('CUSTOMER_RECEIPTS')?.amount.amount).toBe('850.00');
+    expect(rowOf('VENDOR_PAYMENTS')?.amount.amount).toBe('-300.00');
+    const cents = (amount: string) => BigInt(amount.replace('.', ''));
+    expect(cents(direct.netChange.amount)).toBe(
+      cents(direct.receipts.amount) + cents(direct.payments.amount),
+    );
   });
 
   it('imports the same file again and adds nothing', async () => {

@@ -52,6 +52,7 @@ import {
   BankStatementLineResolver,
   BankStatementResolver,
   CsvMappingResolver,
+  DirectCashFlowResolver,
 } from './banking/banking.resolver';
 import {
   CustomerDunningResolver,
@@ -107,6 +108,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   BankLineMatchResolver,
   BankRuleResolver,
   CsvMappingResolver,
+  DirectCashFlowResolver,
   DunningPolicyResolver,
   DunningNoticeResolver,
   InvoiceDunningResolver,

@@ -15,6 +15,7 @@ import { EmployeeObject } from '../employees/employee.types';
 import {
   AccountObject,
   BillObject,
+  CashFlowStatement,
   InvoiceObject,
   JournalEntryObject,
 } from '../ledger/ledger.types';
@@ -78,6 +79,7 @@ import {
   CreateCsvMappingInput,
   CreateCsvMappingPayload,
   CsvMappingObject,
+  DirectCashFlowObject,
   ImportBankStatementInput,
   ImportBankStatementPayload,
   ReconcileBankLineInput,
@@ -689,5 +691,35 @@ export class CsvMappingResolver extends NodeResolver(CsvMappingObject, 'CsvMappi
   @FieldResolver(() => String, { description: 'The mapping as JSON.' })
   mapping(@Root() record: Row<CsvMappingRecord>) {
     return JSON.stringify(record.mapping);
+  }
+}
+
+@Resolver(() => CashFlowStatement)
+export class DirectCashFlowResolver {
+  @FieldResolver(() => DirectCashFlowObject, {
+    description:
+      "The direct view: what the books-currency bank accounts' reconciled lines received and paid in the period, by kind; what is not reconciled yet is shown apart.",
+  })
+  async direct(
+    @Root() statement: { from: string; to: string },
+    @Ctx() context: RequestContext,
+  ): Promise<DirectCashFlowObject> {
+    const flow = await context.services.banking.directCashFlow(
+      context.em,
+      statement.from,
+      statement.to,
+    );
+    return {
+      rows: flow.rows.map((row) => ({
+        category: row.category,
+        account: row.accountId === null ? null : accountRows.byId(context, row.accountId),
+        source: row.source,
+        amount: Money.fromMinor(row.amountMinor),
+      })),
+      receipts: Money.fromMinor(flow.receiptsMinor),
+      payments: Money.fromMinor(flow.paymentsMinor),
+      netChange: Money.fromMinor(flow.receiptsMinor + flow.paymentsMinor),
+      unreconciled: Money.fromMinor(flow.unreconciledMinor),
+    };
   }
 }

@@ -17,6 +17,7 @@ import {
   CsvMappingRecord,
 } from './bank.entity';
 import type { CsvMapping } from './formats/statement-file';
+import { directCashFlow, type DirectCashFlow } from './direct-cash-flow';
 import { suggestMatches, type MatchSuggestion } from './match-suggestions';
 import type { ReconciliationService } from './reconciliation.service';
 
@@ -312,6 +313,11 @@ export class BankingService {
       if (isUniqueViolation(error, 'csv_mapping_name_unique')) throw taken;
       throw error;
     }
+  }
+
+  /** The direct cash-flow view of a period (see direct-cash-flow.ts). */
+  directCashFlow(em: EntityManager, from: string, to: string): Promise<DirectCashFlow> {
+    return directCashFlow(em, from, to);
   }
 
   /** A statement's lines, in order (for the demo seed and scripts). */

@@ -12,6 +12,7 @@ import {
   JournalEntryObject,
 } from '../ledger/ledger.types';
 import { BankLineStatus, BankMatchKind, BankRuleDirection } from './bank.entity';
+import { DirectCashFlowCategory } from './direct-cash-flow';
 
 const READERS = 'Requires one of: ACCOUNTANT, REPORTING, ADMIN.';
 
@@ -899,4 +900,56 @@ export class CreateCsvMappingPayload {
 
   @Field(() => [UserError], { description: 'Why it was refused (`INVALID_INPUT`, `NAME_TAKEN`).' })
   userErrors!: UserError[];
+}
+
+registerEnumType(DirectCashFlowCategory, {
+  name: 'DirectCashFlowCategory',
+  description: 'What reconciled bank lines paid or received, in the direct cash-flow view.',
+  valuesConfig: {
+    CUSTOMER_RECEIPTS: { description: 'Customer receipts matched to invoices.' },
+    VENDOR_PAYMENTS: { description: 'Vendor bills paid.' },
+    BOOKED: { description: 'Booked by a rule or by hand to an account (`account`).' },
+    RECORDED_ENTRIES: { description: 'Entries already in the books, by their source (`source`).' },
+  },
+});
+
+@ObjectType('DirectCashFlowRow', { description: 'One kind of cash movement in the direct view.' })
+export class DirectCashFlowRowObject {
+  @Field(() => DirectCashFlowCategory, { description: 'What it was.' })
+  category!: DirectCashFlowCategory;
+
+  @Field(() => AccountObject, { nullable: true, description: 'The account booked to (BOOKED).' })
+  account!: unknown;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The cleared entries' source, such as PAYROLL or MANUAL (RECORDED_ENTRIES).",
+  })
+  source!: string | null;
+
+  @Field(() => Money, { description: 'Signed: money in positive, money out negative.' })
+  amount!: Money;
+}
+
+@ObjectType('DirectCashFlow', {
+  description:
+    "The direct view of a period's cash flow: what the books-currency bank accounts' reconciled lines, booked in the period, received and paid.",
+})
+export class DirectCashFlowObject {
+  @Field(() => [DirectCashFlowRowObject], { description: 'By category (and account or source).' })
+  rows!: DirectCashFlowRowObject[];
+
+  @Field(() => Money, { description: 'Money in.' })
+  receipts!: Money;
+
+  @Field(() => Money, { description: 'Money out (negative).' })
+  payments!: Money;
+
+  @Field(() => Money, { description: 'Receipts plus payments.' })
+  netChange!: Money;
+
+  @Field(() => Money, {
+    description: "What the period's bank lines hold that is not matched yet (not in the rows).",
+  })
+  unreconciled!: Money;
 }
