@@ -705,7 +705,7 @@ export class DirectCashFlowResolver {
     @Ctx() context: RequestContext,
   ): Promise<DirectCashFlowObject> {
     const flow = await context.services.banking.directCashFlow(
-      context.em,
+      context,
       statement.from,
       statement.to,
     );

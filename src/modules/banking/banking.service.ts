@@ -316,7 +316,7 @@ export class BankingService {
   }
 
   /** The direct cash-flow view of a period (see direct-cash-flow.ts). */
-  directCashFlow(em: EntityManager, from: string, to: string): Promise<DirectCashFlow> {
+  directCashFlow({ em }: RequestScope, from: string, to: string): Promise<DirectCashFlow> {
     return directCashFlow(em, from, to);
   }
 
