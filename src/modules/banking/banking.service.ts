@@ -21,6 +21,9 @@ import { directCashFlow, type DirectCashFlow } from './direct-cash-flow';
 import { suggestMatches, type MatchSuggestion } from './match-suggestions';
 import type { ReconciliationService } from './reconciliation.service';
 
+/** Lines `autoReconcile` matches at once, each in its own transaction. */
+const AUTO_RECONCILE_CONCURRENCY = 4;
+
 const field = (...path: string[]) => ['input', ...path];
 
 /** A US ABA routing number: nine digits whose weighted sum (3, 7, 1) is a multiple of ten. */
@@ -382,6 +385,7 @@ export class BankingService {
       if (lines.length === 0) break;
       afterId = lines[lines.length - 1].id;
       const suggestions = await this.suggestions(scope, lines);
+      const work: { lineId: number; planned: ReturnType<ReconciliationService['plan']> }[] = [];
       for (const line of lines) {
         const [best, second] = suggestions.get(line.id) ?? [];
         const open = line.amountMinor - line.matchedMinor;
@@ -390,25 +394,37 @@ export class BankingService {
           skipped += 1;
           continue;
         }
-        const planned = this.reconciliation.plan([
-          {
-            invoiceId: best.invoiceId,
-            billId: best.billId,
-            journalEntryId: best.journalEntryId,
-            ruleId: best.ruleId,
-            amount: formatMinorUnits(best.amountMinor),
-          },
-        ]);
-        try {
-          await inTransaction(scope.fork(), (tx) =>
-            this.reconciliation.reconcileIn(tx, viewer.employeeId, line.id, planned),
-          );
-          matched += 1;
-        } catch (error) {
-          if (!(error instanceof BusinessRuleError)) throw error;
-          skipped += 1;
-        }
+        work.push({
+          lineId: line.id,
+          planned: this.reconciliation.plan([
+            {
+              invoiceId: best.invoiceId,
+              billId: best.billId,
+              journalEntryId: best.journalEntryId,
+              ruleId: best.ruleId,
+              amount: formatMinorUnits(best.amountMinor),
+            },
+          ]),
+        });
       }
+      // A few lines at once: each waits mostly on the database. Two lines that pay the same
+      // invoice take turns on its row lock, and the second is refused (OVERPAYMENT) and skipped.
+      let next = 0;
+      const worker = async () => {
+        while (next < work.length) {
+          const { lineId, planned } = work[next++];
+          try {
+            await inTransaction(scope.fork(), (tx) =>
+              this.reconciliation.reconcileIn(tx, viewer.employeeId, lineId, planned),
+            );
+            matched += 1;
+          } catch (error) {
+            if (!(error instanceof BusinessRuleError)) throw error;
+            skipped += 1;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: AUTO_RECONCILE_CONCURRENCY }, worker));
     }
     return { matched, skipped, statementId: input.statementId };
   }

@@ -269,10 +269,17 @@ export class ReceivablesService implements ShipmentListener {
       'input',
       'customerId',
     ]);
-    // Lock the customer's open invoices (id order, like every invoice writer) before the accounts.
+    // Lock the invoices it may pay (id order, like every invoice writer) before the accounts: the
+    // named ones, or all the customer's open ones when it pays oldest first.
     const open = await tx.find(
       Invoice,
-      { customer: customer.id, status: { $ne: SettlementStatus.PAID } },
+      {
+        customer: customer.id,
+        status: { $ne: SettlementStatus.PAID },
+        ...(receipt.allocations === null
+          ? {}
+          : { id: { $in: receipt.allocations.map((allocation) => allocation.invoiceId) } }),
+      },
       { orderBy: { id: 'asc' }, lockMode: LockMode.PESSIMISTIC_WRITE },
     );
     const openOf = (invoice: Invoice) => invoice.totalMinor - invoice.amountPaidMinor;
