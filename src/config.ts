@@ -47,6 +47,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** Flat payroll withholding rate, in basis points (2000 = 20%). */
   payrollWithholdingBasisPoints: number;
+  /** The ISO 4217 currency the books are kept in (BOOKS_CURRENCY, default USD). */
+  booksCurrency: string;
   /** Days of events kept replayable for resuming subscriptions; older ones are archived. */
   eventRetentionDays: number;
   /** Events buffered for one subscriber before it is dropped as too slow. */
@@ -168,6 +170,14 @@ function parseRate(name: string, raw: string | undefined, fallback: number): num
   return Number(match[1].padEnd(4, '0'));
 }
 
+function parseCurrency(name: string, raw: string | undefined, fallback: string): string {
+  if (raw === undefined || raw === '') return fallback;
+  const code = raw.trim().toUpperCase();
+  if (!/^[A-Z]{3}$/.test(code))
+    throw new ConfigError(`${name} must be an ISO 4217 currency code such as USD, got "${raw}"`);
+  return code;
+}
+
 const LOG_LEVELS: readonly LogLevel[] = [
   'fatal',
   'error',
@@ -225,6 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       env.PAYROLL_WITHHOLDING_RATE,
       2000,
     ),
+    booksCurrency: parseCurrency('BOOKS_CURRENCY', env.BOOKS_CURRENCY, 'USD'),
     eventRetentionDays: parseInteger('EVENT_RETENTION_DAYS', env.EVENT_RETENTION_DAYS, 30, 1, 3650),
     limits: {
       maxDepth: parseInteger(

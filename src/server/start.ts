@@ -33,6 +33,7 @@ import { startInboundSmtp, type InboundSmtpListener } from '../mail/smtp-listene
 import { EmailChannel } from '../modules/support/email-channel';
 import { SurveyTokens } from '../modules/support/survey-tokens';
 import { SEND_UNSENT_INVOICES_JOB } from '../modules/ledger/invoice-sending';
+import { useBookCurrency } from '../modules/common/money';
 
 export interface Backdesk {
   server: RunningServer;
@@ -95,6 +96,7 @@ async function openBackOffice(
       domain: addresses.domain,
       now: () => clock.now(),
     });
+    useBookCurrency(config.booksCurrency);
     const services = createServices({
       sessions: new SessionTokens(jwt.secret, config.sessionTtlSeconds),
       settings: {

@@ -77,6 +77,10 @@ export type AutoAssignMode =
 
 /** Match a statement automatically from its suggestions. */
 export type AutoReconcileBankStatementInput = {
+  /** Go on after this line: the previous call's `lastLine`. */
+  after?: string | number | null | undefined;
+  /** How many open lines to look at in this call (1,000 by default, at most 10,000). */
+  first?: number | null | undefined;
   /** The lowest score matched (90 by default: our references and document numbers only). */
   minimumScore?: number | null | undefined;
   /** The statement. */

@@ -419,7 +419,7 @@ export class BankStatementLineResolver extends NodeResolver(
   @Authorized(...WRITE)
   @Mutation(() => AutoReconcileBankStatementPayload, {
     description:
-      'Matches each open line of a statement whose best suggestion is sure enough and unambiguous, for its whole amount.',
+      'Matches the next open lines of a statement (`first`, after `after`) whose best suggestion is sure enough and unambiguous, for their whole amount; `hasMore` says whether to call again with `after: lastLine.id`.',
   })
   async autoReconcileBankStatement(
     @Arg('input', () => AutoReconcileBankStatementInput, { description: 'The statement.' })
@@ -432,8 +432,19 @@ export class BankStatementLineResolver extends NodeResolver(
       const result = await context.services.banking.autoReconcile(context, viewer, {
         statementId,
         minimumScore: input.minimumScore,
+        first: input.first,
+        afterLineId: input.after
+          ? parseGlobalId(input.after, 'BankStatementLine', 'input.after')
+          : null,
       });
-      return { ...result, statement: await readById(context, BankStatement, statementId) };
+      return {
+        ...result,
+        statement: await readById(context, BankStatement, statementId),
+        lastLine:
+          result.lastLineId === null
+            ? null
+            : await readById(context, BankStatementLine, result.lastLineId),
+      };
     });
   }
 

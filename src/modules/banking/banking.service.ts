@@ -350,7 +350,7 @@ export class BankingService {
   }
 
   /**
-   * Matches every open line of a statement whose best suggestion scores at least `minimumScore`
+   * Matches the open lines of a statement (the next `first` of them) whose best suggestion scores at least `minimumScore`
    * and is the only one with that score, for its whole open amount. Each line is matched in its
    * own transaction: a line whose match a rule refuses (the invoice was paid meanwhile) stays open
    * and is counted as skipped, and never undoes the others.
@@ -358,11 +358,27 @@ export class BankingService {
   async autoReconcile(
     { em }: RequestScope,
     viewer: Viewer,
-    input: { statementId: number; minimumScore?: number | null },
-  ): Promise<{ matched: number; skipped: number; statementId: number }> {
+    input: {
+      statementId: number;
+      minimumScore?: number | null;
+      /** Open lines looked at, at most (one request stays short); 1,000 by default. */
+      first?: number | null;
+      /** Go on after this line (the `lastLineId` of the call before). */
+      afterLineId?: number | null;
+    },
+  ): Promise<{
+    matched: number;
+    skipped: number;
+    statementId: number;
+    lastLineId: number | null;
+    hasMore: boolean;
+  }> {
     const minimumScore = integerInRange(input.minimumScore ?? 90, field('minimumScore'), 1, 100);
+    const first = integerInRange(input.first ?? 1000, field('first'), 1, 10_000);
     const BATCH = 200;
-    let afterId = 0;
+    let afterId = input.afterLineId ?? 0;
+    let examined = 0;
+    let hasMore = false;
     let matched = 0;
     let skipped = 0;
     if (!(await em.fork().count(BankStatementLine, { statementId: input.statementId })))
@@ -373,6 +389,7 @@ export class BankingService {
       );
     for (;;) {
       const scope = em.fork();
+      const wanted = Math.min(BATCH, first - examined);
       const lines = await scope.find(
         BankStatementLine,
         {
@@ -380,9 +397,12 @@ export class BankingService {
           status: { $ne: BankLineStatus.MATCHED },
           id: { $gt: afterId },
         },
-        { orderBy: { id: 'asc' }, limit: BATCH },
+        { orderBy: { id: 'asc' }, limit: wanted + 1 },
       );
+      hasMore = lines.length > wanted;
+      lines.splice(wanted);
       if (lines.length === 0) break;
+      examined += lines.length;
       afterId = lines[lines.length - 1].id;
       const suggestions = await this.suggestions(scope, lines);
       const work: { lineId: number; planned: ReturnType<ReconciliationService['plan']> }[] = [];
@@ -425,7 +445,14 @@ export class BankingService {
         }
       };
       await Promise.all(Array.from({ length: AUTO_RECONCILE_CONCURRENCY }, worker));
+      if (!hasMore || examined >= first) break;
     }
-    return { matched, skipped, statementId: input.statementId };
+    return {
+      matched,
+      skipped,
+      statementId: input.statementId,
+      lastLineId: examined > 0 ? afterId : null,
+      hasMore,
+    };
   }
 }

@@ -697,6 +697,21 @@ export class AutoReconcileBankStatementInput {
   })
   @IsOptional()
   minimumScore?: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'How many open lines to look at in this call (1,000 by default, at most 10,000).',
+  })
+  @IsOptional()
+  first?: number | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: "Go on after this line: the previous call's `lastLine`.",
+  })
+  @IsOptional()
+  @IsString()
+  after?: string | null;
 }
 
 @ObjectType({ description: 'The result of `autoReconcileBankStatement`.' })
@@ -712,6 +727,18 @@ export class AutoReconcileBankStatementPayload {
     description: 'Open lines left for the accountant (no suggestion sure enough, or a tie).',
   })
   skipped?: number;
+
+  @Field(() => BankStatementLineObject, {
+    nullable: true,
+    description: 'The last line looked at: pass it as `after` to go on.',
+  })
+  lastLine?: unknown;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Whether open lines are left after `lastLine`.',
+  })
+  hasMore?: boolean;
 
   @Field(() => [UserError], { description: 'Why it was refused (`NOT_FOUND`, `INVALID_INPUT`).' })
   userErrors!: UserError[];

@@ -1,5 +1,13 @@
-/** The company's book currency. Amounts are stored as integer minor units (cents). */
-export const BOOK_CURRENCY = 'USD';
+/**
+ * The company's book currency (BOOKS_CURRENCY): every amount of the ledger is in it, stored as
+ * integer minor units (cents). Set once at start (`useBookCurrency`), before any request: the
+ * books cannot change currency while they hold amounts.
+ */
+export let BOOK_CURRENCY = 'USD';
+
+export function useBookCurrency(code: string): void {
+  BOOK_CURRENCY = code;
+}
 const MINOR_DIGITS = 2;
 const MINOR_PER_UNIT = 10n ** BigInt(MINOR_DIGITS);
 
