@@ -62,6 +62,7 @@ const EMAIL_KIND_LABELS: Record<OutboundEmailKind, string> = {
   SLA_BREACH_ALERT: 'SLA alert',
   SATISFACTION_SURVEY: 'Satisfaction survey',
   INVOICE: 'Invoice',
+  DUNNING_NOTICE: 'Dunning notice',
 };
 
 export const statusLabel = (status: TicketStatus): string => STATUS_LABELS[status];
