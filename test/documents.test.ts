@@ -4,7 +4,7 @@ import { SignedLinks } from '../src/modules/common/signed-links';
 import { SEND_INVOICE_JOB, SWEEP_WINDOW_DAYS } from '../src/modules/ledger/invoice-sending';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
 import { startTestServer, TEST_JWT_SECRET, type TestServer } from './support/test-server';
-import { uniqueSuffix } from './support/fixtures';
+import { dataOf, uniqueSuffix } from './support/fixtures';
 import { pdfText } from './support/pdf-text';
 import { until } from './support/until';
 
@@ -70,11 +70,8 @@ describe('documents: invoice and payslip PDFs, and invoices by email', () => {
     await sink?.close();
   });
 
-  async function gql<T>(query: string, variables: Record<string, unknown>, token: string) {
-    const result = await server.raw(query, variables, token);
-    if (result.errors) throw new Error(JSON.stringify(result.errors));
-    return result.data as T;
-  }
+  const gql = <T>(query: string, variables: Record<string, unknown>, token: string) =>
+    dataOf<T>(server, query, variables, token);
 
   /** The first email the sink received for `address` (waiting for it). */
   async function mailTo(address: string) {

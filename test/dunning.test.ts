@@ -2,7 +2,7 @@ import { RUN_DUNNING_CRON, RUN_DUNNING_JOB } from '../src/modules/collections/du
 import { ManualClock } from './support/manual-clock';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
 import { startTestServer, type TestServer } from './support/test-server';
-import { uniqueSuffix } from './support/fixtures';
+import { dataOf, uniqueSuffix } from './support/fixtures';
 import { pdfText } from './support/pdf-text';
 import { until } from './support/until';
 
@@ -125,11 +125,8 @@ describe('collections: dunning policies, runs, interest, charges, waivers and no
     await sink?.close();
   });
 
-  async function gql<T>(query: string, variables: Record<string, unknown>, token: string) {
-    const result = await server.raw(query, variables, token);
-    if (result.errors) throw new Error(JSON.stringify(result.errors));
-    return result.data as T;
-  }
+  const gql = <T>(query: string, variables: Record<string, unknown>, token: string) =>
+    dataOf<T>(server, query, variables, token);
 
   const sql = <T extends object>(text: string, params: unknown[] = []) =>
     server.backdesk.database.orm.em.fork().execute<T[]>(text, params);

@@ -48,6 +48,18 @@ export async function createProduct(
   return id;
 }
 
+/** Runs a raw GraphQL document and answers its data; any GraphQL error fails the test. */
+export async function dataOf<T>(
+  server: TestServer,
+  query: string,
+  variables: Record<string, unknown>,
+  token: string,
+): Promise<T> {
+  const result = await server.raw(query, variables, token);
+  if (result.errors) throw new Error(JSON.stringify(result.errors));
+  return result.data as T;
+}
+
 export function errorCode(result: {
   errors?: { extensions?: Record<string, unknown> }[];
 }): unknown {

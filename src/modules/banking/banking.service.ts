@@ -4,7 +4,7 @@ import { inTransaction, isUniqueViolation } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
 import { BusinessRuleError, UserErrorCode } from '../common/errors';
 import { integerInRange, optionalText, positiveAmount, requiredText } from '../common/input-rules';
-import { formatMinorUnits } from '../common/money';
+import { absMinor, formatMinorUnits } from '../common/money';
 import type { RequestScope } from '../common/scope';
 import type { Viewer } from '../common/viewer';
 import type { LedgerService } from '../ledger/ledger.service';
@@ -114,8 +114,6 @@ export class BankingService {
     try {
       return await inTransaction(em, async (tx) => {
         await this.ledger.claimForBank(tx, input.ledgerAccountId, viewer.employeeId);
-        if (await tx.count(BankAccount, { ledgerAccountId: input.ledgerAccountId }))
-          throw taken('ledgerAccountId');
         const bankAccount = tx.create(BankAccount, {
           name,
           ledgerAccountId: input.ledgerAccountId,
@@ -409,7 +407,7 @@ export class BankingService {
       for (const line of lines) {
         const [best, second] = suggestions.get(line.id) ?? [];
         const open = line.amountMinor - line.matchedMinor;
-        const whole = best && (open < 0n ? -open : open) === best.amountMinor;
+        const whole = best && absMinor(open) === best.amountMinor;
         if (!best || best.score < minimumScore || second?.score === best.score || !whole) {
           skipped += 1;
           continue;

@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { runSql } from '../../db/sql';
 import { BOOK_CURRENCY } from '../common/money';
-import { BankMatchKind } from './bank.entity';
 
 export enum DirectCashFlowCategory {
   CUSTOMER_RECEIPTS = 'CUSTOMER_RECEIPTS',
@@ -27,14 +26,6 @@ export interface DirectCashFlow {
   unreconciledMinor: bigint;
 }
 
-const CATEGORY_OF: Record<BankMatchKind, DirectCashFlowCategory> = {
-  [BankMatchKind.INVOICE]: DirectCashFlowCategory.CUSTOMER_RECEIPTS,
-  [BankMatchKind.BILL]: DirectCashFlowCategory.VENDOR_PAYMENTS,
-  [BankMatchKind.RULE]: DirectCashFlowCategory.BOOKED,
-  [BankMatchKind.ACCOUNT]: DirectCashFlowCategory.BOOKED,
-  [BankMatchKind.JOURNAL_ENTRY]: DirectCashFlowCategory.RECORDED_ENTRIES,
-};
-
 /**
  * The direct view of the cash-flow statement: cash in and out of the books-currency bank
  * accounts over a period, from what their lines (booked in the period) are matched to. Matches
@@ -45,17 +36,21 @@ export async function directCashFlow(
   from: string,
   to: string,
 ): Promise<DirectCashFlow> {
+  // One row per category, and per account (bookings) or source (entries already in the books).
   const matched = await runSql<{
-    kind: BankMatchKind;
+    category: DirectCashFlowCategory;
     account_id: string | null;
-    source: string;
+    source: string | null;
     amount: string;
     inflow: string;
     outflow: string;
   }>(
     em,
-    `SELECT m.kind, CASE WHEN m.kind IN ('RULE', 'ACCOUNT') THEN m.account_id END AS account_id,
-            e.source, sum(m.amount_minor) AS amount,
+    `SELECT CASE m.kind WHEN 'INVOICE' THEN 'CUSTOMER_RECEIPTS' WHEN 'BILL' THEN 'VENDOR_PAYMENTS'
+                        WHEN 'JOURNAL_ENTRY' THEN 'RECORDED_ENTRIES' ELSE 'BOOKED' END AS category,
+            CASE WHEN m.kind IN ('RULE', 'ACCOUNT') THEN m.account_id END AS account_id,
+            CASE WHEN m.kind = 'JOURNAL_ENTRY' THEN e.source END AS source,
+            sum(m.amount_minor) AS amount,
             coalesce(sum(m.amount_minor) FILTER (WHERE m.amount_minor > 0), 0) AS inflow,
             coalesce(sum(m.amount_minor) FILTER (WHERE m.amount_minor < 0), 0) AS outflow
        FROM bank_match m
@@ -74,24 +69,17 @@ export async function directCashFlow(
       WHERE l.booking_date BETWEEN ?::date AND ?::date AND b.currency = ?`,
     [from, to, BOOK_CURRENCY],
   );
-  const byKey = new Map<string, DirectCashFlowRow>();
-  let receiptsMinor = 0n;
-  let paymentsMinor = 0n;
-  for (const row of matched) {
-    receiptsMinor += BigInt(row.inflow);
-    paymentsMinor += BigInt(row.outflow);
-    const category = CATEGORY_OF[row.kind];
-    const accountId = row.account_id === null ? null : Number(row.account_id);
-    const source = category === DirectCashFlowCategory.RECORDED_ENTRIES ? row.source : null;
-    const key = `${category}|${accountId}|${source}`;
-    const existing = byKey.get(key);
-    if (existing) existing.amountMinor += BigInt(row.amount);
-    else byKey.set(key, { category, accountId, source, amountMinor: BigInt(row.amount) });
-  }
+  const sum = (pick: (row: (typeof matched)[number]) => string) =>
+    matched.reduce((total, row) => total + BigInt(pick(row)), 0n);
   return {
-    rows: [...byKey.values()],
-    receiptsMinor,
-    paymentsMinor,
+    rows: matched.map((row) => ({
+      category: row.category,
+      accountId: row.account_id === null ? null : Number(row.account_id),
+      source: row.source,
+      amountMinor: BigInt(row.amount),
+    })),
+    receiptsMinor: sum((row) => row.inflow),
+    paymentsMinor: sum((row) => row.outflow),
     unreconciledMinor: BigInt(open.amount),
   };
 }

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { runSql } from '../../db/sql';
-import { formatMinorUnits } from '../common/money';
+import { absMinor, formatMinorUnits } from '../common/money';
 import { creditorReferenceBody } from '../ledger/payment-reference';
 import { BankRuleDirection, type BankRule } from './bank.entity';
 
@@ -69,9 +69,7 @@ interface UnclearedLine {
   openMinor: bigint;
 }
 
-const abs = (value: bigint) => (value < 0n ? -value : value);
 const min = (a: bigint, b: bigint) => (a < b ? a : b);
-const money = (minor: bigint) => formatMinorUnits(minor);
 const daysBetween = (a: string, b: string) =>
   Math.abs(Date.parse(`${a}T00:00:00Z`) - Date.parse(`${b}T00:00:00Z`)) / 86_400_000;
 
@@ -127,7 +125,7 @@ function ruleApplies(rule: BankRule, line: SuggestibleLine): boolean {
   if (rule.bankAccountId !== null && rule.bankAccountId !== line.bankAccountId) return false;
   if (rule.direction === BankRuleDirection.CREDIT && line.amountMinor < 0n) return false;
   if (rule.direction === BankRuleDirection.DEBIT && line.amountMinor > 0n) return false;
-  const amount = abs(line.amountMinor);
+  const amount = absMinor(line.amountMinor);
   if (rule.minAmountMinor !== null && amount < rule.minAmountMinor) return false;
   if (rule.maxAmountMinor !== null && amount > rule.maxAmountMinor) return false;
   if (rule.textContains) {
@@ -156,7 +154,7 @@ export async function suggestMatches(
   if (open.length === 0) return result;
   const incoming = open.filter((line) => line.amountMinor > 0n);
   const outgoing = open.filter((line) => line.amountMinor < 0n);
-  const openOf = (line: SuggestibleLine) => abs(line.amountMinor - line.matchedMinor);
+  const openOf = (line: SuggestibleLine) => absMinor(line.amountMinor - line.matchedMinor);
 
   const accounts = [...new Set(open.map((l) => l.counterpartyAccount).filter((a) => a !== null))];
   const known = new Map(
@@ -230,7 +228,7 @@ export async function suggestMatches(
           score: SCORES.KNOWN_ACCOUNT_AND_AMOUNT,
           amountMinor: amount,
           [key]: document.id,
-          reason: `${document.partyName} paid from this account before, and ${noun} ${document.number} is open for exactly ${money(lineOpen)}`,
+          reason: `${document.partyName} paid from this account before, and ${noun} ${document.number} is open for exactly ${formatMinorUnits(lineOpen)}`,
         });
       else if (
         exact &&
@@ -240,21 +238,21 @@ export async function suggestMatches(
           score: SCORES.NAME_AND_AMOUNT,
           amountMinor: amount,
           [key]: document.id,
-          reason: `The counterparty is ${document.partyName}, and ${noun} ${document.number} is open for exactly ${money(lineOpen)}`,
+          reason: `The counterparty is ${document.partyName}, and ${noun} ${document.number} is open for exactly ${formatMinorUnits(lineOpen)}`,
         });
       else if (knownPartyId === document.partyId)
         add({
           score: SCORES.KNOWN_ACCOUNT,
           amountMinor: amount,
           [key]: document.id,
-          reason: `${document.partyName} paid from this account before; ${noun} ${document.number} has ${money(document.openMinor)} open`,
+          reason: `${document.partyName} paid from this account before; ${noun} ${document.number} has ${formatMinorUnits(document.openMinor)} open`,
         });
       else if (exact)
         add({
           score: SCORES.AMOUNT_ONLY,
           amountMinor: amount,
           [key]: document.id,
-          reason: `${noun[0].toUpperCase()}${noun.slice(1)} ${document.number} (${document.partyName}) is open for exactly ${money(lineOpen)}`,
+          reason: `${noun[0].toUpperCase()}${noun.slice(1)} ${document.number} (${document.partyName}) is open for exactly ${formatMinorUnits(lineOpen)}`,
         });
     }
     const ledgerAccount = ledgerAccountOf.get(line.bankAccountId);
@@ -272,7 +270,7 @@ export async function suggestMatches(
         score: days <= 3 ? SCORES.BOOKED_ENTRY_NEAR : SCORES.BOOKED_ENTRY,
         amountMinor: lineOpen,
         journalEntryId: booked.entryId,
-        reason: `Entry ${booked.entryNumber} of ${booked.date} moved exactly ${money(lineOpen)} through this bank's account and is not yet cleared`,
+        reason: `Entry ${booked.entryNumber} of ${booked.date} moved exactly ${formatMinorUnits(lineOpen)} through this bank's account and is not yet cleared`,
       });
     }
     for (const rule of rules)

@@ -5,7 +5,7 @@ import { inTransaction } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
 import { BusinessRuleError, UserErrorCode } from '../common/errors';
 import { optionalText, positiveAmount } from '../common/input-rules';
-import { BOOK_CURRENCY, formatMinorUnits } from '../common/money';
+import { absMinor, BOOK_CURRENCY, formatMinorUnits } from '../common/money';
 import type { RequestScope } from '../common/scope';
 import type { Viewer } from '../common/viewer';
 import type { LedgerService } from '../ledger/ledger.service';
@@ -46,9 +46,6 @@ const TARGETS = [
   ['ruleId', BankMatchKind.RULE],
   ['accountId', BankMatchKind.ACCOUNT],
 ] as const;
-
-const abs = (value: bigint) => (value < 0n ? -value : value);
-const money = (minor: bigint) => formatMinorUnits(minor);
 
 function lineStatus(amountMinor: bigint, matchedMinor: bigint): BankLineStatus {
   if (matchedMinor === 0n) return BankLineStatus.UNMATCHED;
@@ -134,12 +131,12 @@ export class ReconciliationService {
         ['input', 'lineId'],
       );
     const sign = line.amountMinor < 0n ? -1n : 1n;
-    const openMinor = abs(line.amountMinor - line.matchedMinor);
+    const openMinor = absMinor(line.amountMinor - line.matchedMinor);
     const total = planned.reduce((sum, part) => sum + part.amountMinor, 0n);
     if (total > openMinor)
       throw new BusinessRuleError(
         UserErrorCode.MATCH_EXCEEDS_LINE,
-        `The matches add up to ${money(total)}, but only ${money(openMinor)} is open on the line`,
+        `The matches add up to ${formatMinorUnits(total)}, but only ${formatMinorUnits(openMinor)} is open on the line`,
         ['input', 'matches'],
       );
     const moneyIn = sign > 0n;
@@ -346,7 +343,7 @@ export class ReconciliationService {
     }
     throw new BusinessRuleError(
       UserErrorCode.ALREADY_CLEARED,
-      `That entry's bank line has less than ${money(part.amountMinor)} left to clear`,
+      `That entry's bank line has less than ${formatMinorUnits(part.amountMinor)} left to clear`,
       part.field,
     );
   }
@@ -505,7 +502,7 @@ export class ReconciliationService {
         await runSql(
           tx,
           'UPDATE journal_line_clearing SET cleared_minor = cleared_minor - ? WHERE journal_line_id = ?',
-          [abs(match.amountMinor).toString(), match.clearedLineId],
+          [absMinor(match.amountMinor).toString(), match.clearedLineId],
         );
         match.undoneAt = new Date();
         match.undoneById = viewer.employeeId;

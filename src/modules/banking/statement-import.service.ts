@@ -38,7 +38,6 @@ export interface StatementImportResult {
 /** Lines inserted per statement: bounded so a 100,000-line file never builds one huge statement. */
 const INSERT_CHUNK = 5000;
 
-const money = (minor: bigint) => formatMinorUnits(minor);
 const sum = (entries: readonly ParsedEntry[]) =>
   entries.reduce((total, entry) => total + entry.amountMinor, 0n);
 
@@ -244,7 +243,7 @@ export class StatementImportService {
     if (account.closingBalanceMinor !== null && opening !== account.closingBalanceMinor)
       throw new BusinessRuleError(
         UserErrorCode.STATEMENT_GAP,
-        `Statement ${statement.statementId ?? statement.location} opens at ${money(opening)} ${account.currency}, but the previous statement closed at ${money(account.closingBalanceMinor)}: a difference of ${money(opening - account.closingBalanceMinor)}. Import the missing statement first.`,
+        `Statement ${statement.statementId ?? statement.location} opens at ${formatMinorUnits(opening)} ${account.currency}, but the previous statement closed at ${formatMinorUnits(account.closingBalanceMinor)}: a difference of ${formatMinorUnits(opening - account.closingBalanceMinor)}. Import the missing statement first.`,
         field('content'),
       );
     const warnings = [...statement.warnings];

@@ -6,7 +6,7 @@ import { PdfLayout, type PdfColumn } from '../../documents/pdf-layout';
 import { toGlobalId } from '../../graphql/global-id';
 import { Permissions } from '../auth/permissions';
 import type { Clock } from '../common/clock';
-import { BOOK_CURRENCY, formatMinorUnits } from '../common/money';
+import { formatBookAmount, formatMinorUnits } from '../common/money';
 import type { RequestScope } from '../common/scope';
 import type { SignedLinks } from '../common/signed-links';
 import { hasAnyRole, type Viewer } from '../common/viewer';
@@ -31,7 +31,6 @@ const COLUMNS: PdfColumn[] = [
   { header: 'Interest', share: 0.18, align: 'right' },
 ];
 
-const money = (minor: bigint) => `${formatMinorUnits(minor)} ${BOOK_CURRENCY}`;
 /** Basis points as a percentage with two decimals (800 → "8.00%"). */
 const percent = (basisPoints: number) => `${formatMinorUnits(BigInt(basisPoints))}%`;
 const dateOf = (day: string) => new Date(`${day}T00:00:00.000Z`);
@@ -120,15 +119,15 @@ export class DunningNoticeDocuments {
             line.invoice.number,
             line.invoice.dueDate,
             String(line.daysOverdue),
-            money(line.openMinor),
-            money(line.feeMinor),
-            money(line.interestMinor),
+            formatBookAmount(line.openMinor),
+            formatBookAmount(line.feeMinor),
+            formatBookAmount(line.interestMinor),
           ]),
           [
-            ['Amount open', money(openMinor)],
-            ['Fee', money(notice.feeMinor)],
-            ['Interest', money(notice.interestMinor)],
-            ['Total due', money(openMinor + chargesMinor)],
+            ['Amount open', formatBookAmount(openMinor)],
+            ['Fee', formatBookAmount(notice.feeMinor)],
+            ['Interest', formatBookAmount(notice.interestMinor)],
+            ['Total due', formatBookAmount(openMinor + chargesMinor)],
           ],
         );
         const computed = lines.filter((line) => line.segments.length > 0);
@@ -140,16 +139,16 @@ export class DunningNoticeDocuments {
           for (const line of computed) {
             const parts = line.segments.map(
               (segment) =>
-                `${money(BigInt(segment.outstandingMinor))} x ${percent(line.interestBasisPoints)} x ${segment.days} / 365 (${segment.from} to ${segment.to})`,
+                `${formatBookAmount(BigInt(segment.outstandingMinor))} x ${percent(line.interestBasisPoints)} x ${segment.days} / 365 (${segment.from} to ${segment.to})`,
             );
             pdf.paragraph(
-              `${line.invoice.number}: ${parts.join(' + ')} = ${money(line.interestMinor)}`,
+              `${line.invoice.number}: ${parts.join(' + ')} = ${formatBookAmount(line.interestMinor)}`,
             );
           }
         }
         if (charge)
           pdf.paragraph(
-            `The fee and interest (${money(chargesMinor)}) are billed on invoice ${charge.number}, due ${charge.dueDate}.`,
+            `The fee and interest (${formatBookAmount(chargesMinor)}) are billed on invoice ${charge.number}, due ${charge.dueDate}.`,
           );
         pdf.heading('How to pay');
         pdf.paragraph(paymentTerms);

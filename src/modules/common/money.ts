@@ -11,6 +11,16 @@ export function useBookCurrency(code: string): void {
 const MINOR_DIGITS = 2;
 const MINOR_PER_UNIT = 10n ** BigInt(MINOR_DIGITS);
 
+/** |minor|. */
+export function absMinor(minor: bigint): bigint {
+  return minor < 0n ? -minor : minor;
+}
+
+/** 123456n → "1234.56 USD": an amount of the books, as documents print it. */
+export function formatBookAmount(minor: bigint): string {
+  return `${formatMinorUnits(minor)} ${BOOK_CURRENCY}`;
+}
+
 /** 123456n → "1234.56"; -5n → "-0.05". */
 export function formatMinorUnits(minor: bigint): string {
   const negative = minor < 0n;

@@ -5,7 +5,7 @@ import { DocumentRefusal, storedDocument } from '../../documents/document-store'
 import { PdfLayout } from '../../documents/pdf-layout';
 import { toGlobalId } from '../../graphql/global-id';
 import type { Clock } from '../common/clock';
-import { BOOK_CURRENCY, formatMinorUnits } from '../common/money';
+import { formatBookAmount } from '../common/money';
 import type { RequestScope } from '../common/scope';
 import type { SignedLinks } from '../common/signed-links';
 import type { Viewer } from '../common/viewer';
@@ -21,7 +21,6 @@ export function payslipPdfPath(payslipId: number): string {
   return `/documents/payslips/${toGlobalId('Payslip', payslipId)}.pdf`;
 }
 
-const money = (minor: bigint) => `${formatMinorUnits(minor)} ${BOOK_CURRENCY}`;
 
 /**
  * Payslip PDFs, rendered once per payslip and kept (documents/). They answer the readers of
@@ -114,10 +113,10 @@ export class PayslipDocuments {
             { header: 'Amount', share: 0.4, align: 'right' },
           ],
           [
-            ['Gross pay', money(payslip.grossMinor)],
-            ['Withholding', `-${money(payslip.withholdingMinor)}`],
+            ['Gross pay', formatBookAmount(payslip.grossMinor)],
+            ['Withholding', `-${formatBookAmount(payslip.withholdingMinor)}`],
           ],
-          [['Net pay', money(payslip.netMinor)]],
+          [['Net pay', formatBookAmount(payslip.netMinor)]],
         );
       },
     );

@@ -7,7 +7,7 @@ import { PdfLayout, type PdfColumn } from '../../documents/pdf-layout';
 import { toGlobalId } from '../../graphql/global-id';
 import { Permissions } from '../auth/permissions';
 import type { Clock } from '../common/clock';
-import { BOOK_CURRENCY, formatMinorUnits } from '../common/money';
+import { formatBookAmount } from '../common/money';
 import { creditorReference } from './payment-reference';
 import type { RequestScope } from '../common/scope';
 import type { SignedLinks } from '../common/signed-links';
@@ -39,7 +39,6 @@ export const INVOICE_LINE_COLUMNS: PdfColumn[] = [
   { header: 'Line total', share: 0.19, align: 'right' },
 ];
 
-const money = (minor: bigint) => `${formatMinorUnits(minor)} ${BOOK_CURRENCY}`;
 
 /** A calendar date as the document's own timestamp (midnight UTC): never the time of rendering. */
 const dateOf = (day: string) => new Date(`${day}T00:00:00.000Z`);
@@ -130,13 +129,13 @@ export class InvoiceDocuments {
             line.productName,
             line.sku,
             String(line.quantity),
-            money(line.unitPriceMinor),
-            money(line.totalMinor),
+            formatBookAmount(line.unitPriceMinor),
+            formatBookAmount(line.totalMinor),
           ]),
           [
-            ['Total', money(invoice.totalMinor)],
-            ['Amount paid', money(invoice.amountPaidMinor)],
-            ['Amount due', money(invoice.totalMinor - invoice.amountPaidMinor)],
+            ['Total', formatBookAmount(invoice.totalMinor)],
+            ['Amount paid', formatBookAmount(invoice.amountPaidMinor)],
+            ['Amount due', formatBookAmount(invoice.totalMinor - invoice.amountPaidMinor)],
           ],
         );
         pdf.heading('How to pay');

@@ -8,11 +8,11 @@
  * - every oddity we accept is a warning on the statement, every one we refuse names the element:
  *   nothing is dropped or changed silently.
  */
+import { formatMinorUnits } from '../../common/money';
 import {
   addUpWarning,
   collapse,
   isoDate,
-  money,
   normaliseAccount,
   unsignedDecimalToMinor,
 } from './values';
@@ -227,7 +227,7 @@ function readEntry(node: XmlValue, context: EntryContext): ParsedEntry[] {
   if (textAt(node, 'RvslInd') === 'true')
     warnings.push(
       `${location}: the bank marks this entry as a reversal (RvslInd); it is imported as the ` +
-        `${indicator === 'DBIT' ? 'debit' : 'credit'} of ${money(written.amountMinor)} the bank booked.`,
+        `${indicator === 'DBIT' ? 'debit' : 'credit'} of ${formatMinorUnits(written.amountMinor)} the bank booked.`,
     );
   let bookingDate = dateChoice(node, 'BookgDt', path);
   const valueDate = dateChoice(node, 'ValDt', path);
@@ -257,8 +257,8 @@ function readEntry(node: XmlValue, context: EntryContext): ParsedEntry[] {
         `${path}/Amt`,
       );
     warnings.push(
-      `${location}: the entry is written as ${written.currency} ${money(written.amountMinor)}; the ` +
-        `${converted.label} of ${currency} ${money(converted.amountMinor)} given in the file is imported.`,
+      `${location}: the entry is written as ${written.currency} ${formatMinorUnits(written.amountMinor)}; the ` +
+        `${converted.label} of ${currency} ${formatMinorUnits(converted.amountMinor)} given in the file is imported.`,
     );
     amountMinor = converted.amountMinor;
   }
@@ -287,7 +287,7 @@ function readEntry(node: XmlValue, context: EntryContext): ParsedEntry[] {
       `${location}: the ${details.length} transaction details ` +
         (split.amounts === null
           ? `do not all give an amount in ${written.currency}`
-          : `add up to ${money(total ?? 0n)}, not to the entry's ${money(sign * amountMinor)}`) +
+          : `add up to ${formatMinorUnits(total ?? 0n)}, not to the entry's ${formatMinorUnits(sign * amountMinor)}`) +
         '; the entry is imported as one line.',
     );
   }

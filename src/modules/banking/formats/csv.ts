@@ -7,8 +7,9 @@
  * '12,5' when '.' is the decimal separator), spaces or currency signs is refused, naming the line,
  * the column and the value.
  */
+import { formatMinorUnits } from '../../common/money';
 import { CsvError, parse } from 'csv-parse/sync';
-import { collapse, isoDate, money, normaliseAccount, toMinor } from './values';
+import { collapse, isoDate, normaliseAccount, toMinor } from './values';
 import {
   type CsvMapping,
   type ParsedEntry,
@@ -322,7 +323,7 @@ function balancesFrom(
   const latest = entries[0].bookingDate <= entries[last].bookingDate ? last : 0;
   warnings.push(
     'The balance column does not follow from the amounts line by line; the opening balance is ' +
-      `unknown and the closing balance ${money(values[latest])} is taken from ${entries[latest].location}.`,
+      `unknown and the closing balance ${formatMinorUnits(values[latest])} is taken from ${entries[latest].location}.`,
   );
   return { opening: null, closing: values[latest] };
 }

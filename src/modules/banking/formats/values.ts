@@ -1,4 +1,5 @@
 /** Small value readers shared by the statement parsers: amounts, dates, text. */
+import { isCalendarDate } from '../../../graphql/scalars';
 import { formatMinorUnits, parseMinorUnits } from '../../common/money';
 import { StatementFileError } from './statement-types';
 
@@ -28,22 +29,10 @@ export function toMinor(plain: string, raw: string, where: string, what = 'amoun
   throw new StatementFileError(`${where}: the ${what} "${raw}" is not a number.`, where);
 }
 
-/** 123456n → '1234.56' (for messages). */
-export function money(minor: bigint): string {
-  return formatMinorUnits(minor);
-}
-
-/** True when y-m-d is a real calendar day. */
-export function isRealDate(year: number, month: number, day: number): boolean {
-  if (month < 1 || month > 12 || day < 1 || year < 1900 || year > 2999) return false;
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
-
 /** 'YYYY-MM-DD' from year, month and day strings, or null when that day does not exist. */
 export function isoDate(year: string, month: string, day: string): string | null {
-  if (!isRealDate(Number(year), Number(month), Number(day))) return null;
-  return `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
+  const date = `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
+  return isCalendarDate(date) ? date : null;
 }
 
 /** Collapses runs of whitespace (newlines and indentation included) to one space; '' → null. */
@@ -75,8 +64,8 @@ export function addUpWarning(
   const computed = opening + movement;
   if (computed === closing) return null;
   return (
-    `The entries do not add up to the closing balance: opening balance ${money(opening)} ` +
-    `plus the entries (${money(movement)}) gives ${money(computed)}, but the bank's closing ` +
-    `balance is ${money(closing)} (difference ${money(closing - computed)}).`
+    `The entries do not add up to the closing balance: opening balance ${formatMinorUnits(opening)} ` +
+    `plus the entries (${formatMinorUnits(movement)}) gives ${formatMinorUnits(computed)}, but the bank's closing ` +
+    `balance is ${formatMinorUnits(closing)} (difference ${formatMinorUnits(closing - computed)}).`
   );
 }
