@@ -21,7 +21,6 @@ export function payslipPdfPath(payslipId: number): string {
   return `/documents/payslips/${toGlobalId('Payslip', payslipId)}.pdf`;
 }
 
-
 /**
  * Payslip PDFs, rendered once per payslip and kept (documents/). They answer the readers of
  * `Employee.salary`: HR, ADMIN and the employee themself (EmployeeService.mayReadPay); a read of

@@ -39,7 +39,6 @@ export const INVOICE_LINE_COLUMNS: PdfColumn[] = [
   { header: 'Line total', share: 0.19, align: 'right' },
 ];
 
-
 /** A calendar date as the document's own timestamp (midnight UTC): never the time of rendering. */
 const dateOf = (day: string) => new Date(`${day}T00:00:00.000Z`);
 
