@@ -188,7 +188,8 @@ describe('the read pipeline', () => {
     const admin = new Client({ connectionString: database.url });
     await admin.connect();
     try {
-      await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+      // With a timeout, it returns once the backend has exited.
+      await admin.query('SELECT pg_terminate_backend($1, 10000)', [pid]);
     } finally {
       await admin.end();
     }
@@ -197,6 +198,20 @@ describe('the read pipeline', () => {
     await backendOf(2).catch(() => undefined);
     const next = await backendOf(3);
     expect(next).toEqual({ pid: expect.any(Number), n: 3 });
+    expect(next.pid).not.toBe(pid);
+  });
+
+  it('takes no statement on a connection whose backend answered FATAL', async () => {
+    const { pid } = await backendOf(1);
+    // The backend ends itself: its answer to this statement is the FATAL, and the socket closes
+    // after it. The next statement, written before the socket reports that, goes elsewhere.
+    const ended = await runSql(orm.em.fork(), 'SELECT pg_terminate_backend(pg_backend_pid())').then(
+      () => 'answered',
+      (error: { code?: string }) => error.code,
+    );
+    expect(ended).toBe('57P01');
+    const next = await backendOf(2);
+    expect(next).toEqual({ pid: expect.any(Number), n: 2 });
     expect(next.pid).not.toBe(pid);
   });
 });

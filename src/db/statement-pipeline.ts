@@ -51,6 +51,8 @@ interface Lane {
   sentAt: number[];
   /** Taken by this turn: what is written to it is held back until the turn ends, to go out in one write. */
   takenThisTurn: boolean;
+  /** Takes no new statements, and ends once the ones written to it are answered. */
+  retired: boolean;
 }
 
 /** pg's socket, which it keeps on its connection object. */
@@ -89,6 +91,16 @@ function submit<T>(client: Client, statement: PipelinedStatement): Promise<T[]> 
   });
 }
 
+/**
+ * Whether a statement's error means its connection is gone: PostgreSQL's FATAL or PANIC (the
+ * backend ends after sending it), or an error of the connection itself, which has no SQLSTATE.
+ */
+function endsTheConnection(error: unknown): boolean {
+  const { severity, code } = error as { severity?: string; code?: string };
+  if (severity === 'FATAL' || severity === 'PANIC') return true;
+  return typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code);
+}
+
 export class StatementPipeline {
   private readonly lanes: Lane[] = [];
   private closing = false;
@@ -121,9 +133,13 @@ export class StatementPipeline {
       await lane.connected;
       this.events.emit('query', { sql: statement.text });
       return await submit<T>(lane.client, statement);
+    } catch (error) {
+      if (endsTheConnection(error)) this.drop(lane);
+      throw error;
     } finally {
       lane.sentAt.shift();
-      this.closeIfSurplus(lane);
+      if (!lane.retired) this.closeIfSurplus(lane);
+      else if (lane.sentAt.length === 0) void lane.client.end().catch(() => undefined);
     }
   }
 
@@ -162,24 +178,37 @@ export class StatementPipeline {
     const now = performance.now();
     const index = this.lanes.indexOf(lane);
     if (index < 0 || this.lanes.some((other) => this.isStalled(other, now))) return;
-    this.lanes.splice(index, 1);
-    void lane.client.end().catch(() => undefined);
+    this.drop(lane);
   }
 
   private openLane(): Lane {
     const client = new Client({ ...this.settings(), pipeline: true } as ClientConfig);
-    const lane: Lane = { client, connected: client.connect(), sentAt: [], takenThisTurn: false };
-    const drop = () => {
-      const index = this.lanes.indexOf(lane);
-      if (index >= 0) this.lanes.splice(index, 1);
+    const lane: Lane = {
+      client,
+      connected: client.connect(),
+      sentAt: [],
+      takenThisTurn: false,
+      retired: false,
     };
-    // A connection that fails (or never connects) is dropped: its statements fail with the
-    // error, and the next statement opens a new one.
+    const drop = () => this.drop(lane);
     lane.connected.catch(drop);
     client.on('error', drop);
     client.on('end', drop);
     this.lanes.push(lane);
     return lane;
+  }
+
+  /**
+   * A connection that fails (or never connects) takes no more statements: the ones written to it
+   * fail with the error, and the next statement opens a new one. It is dropped on the first sign,
+   * which may be a statement's own error (the FATAL a terminated backend answers with) before the
+   * socket reports anything. It ends once the statements written to it are answered.
+   */
+  private drop(lane: Lane): void {
+    const index = this.lanes.indexOf(lane);
+    if (index >= 0) this.lanes.splice(index, 1);
+    lane.retired = true;
+    if (lane.sentAt.length === 0) void lane.client.end().catch(() => undefined);
   }
 
   private holdUntilTurnEnds(lane: Lane): void {
