@@ -5,6 +5,7 @@ export enum DocumentKind {
   INVOICE = 'INVOICE',
   PAYSLIP = 'PAYSLIP',
   DUNNING_NOTICE = 'DUNNING_NOTICE',
+  YEAR_END_STATEMENT = 'YEAR_END_STATEMENT',
 }
 
 /**

@@ -4,6 +4,7 @@ import { Product, StockLevel, StockMovement } from './catalog/product.entity';
 import { Customer } from './customers/customer.entity';
 import { Department, Employee, SalaryAccess, SalaryChange } from './employees/employee.entity';
 import { PayrollRun, Payslip } from './employees/payroll.entity';
+import { EmployeeDocument, YearEndStatement } from './employees/employee-document.entity';
 import {
   Account,
   JournalEntry,
@@ -86,6 +87,8 @@ export const ENTITIES = [
   SalaryAccess,
   PayrollRun,
   Payslip,
+  YearEndStatement,
+  EmployeeDocument,
   Ticket,
   TicketMessage,
   TicketSearchDocument,
