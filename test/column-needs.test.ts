@@ -76,6 +76,10 @@ async function data(query: string, variables: Record<string, unknown> = {}) {
   return response.data as Record<string, { id: string; f: unknown }[] & { nodes: unknown[] }>;
 }
 
+/** Rows with signed links cut to their paths: a signature expires per second, read to read. */
+const unsigned = (rows: unknown): unknown =>
+  JSON.parse(JSON.stringify(rows).replace(/\?expires=\d+&signature=[0-9a-f]+/g, ''));
+
 describe('pages that read only the columns their fields need', () => {
   it('cover every list root field', () => {
     expect(rootPages().map(([root]) => root)).toEqual(
@@ -106,10 +110,14 @@ describe('pages that read only the columns their fields need', () => {
         `query ($ids: [ID!]!) { nodes(ids: $ids) { ... on ${typeName} @include(if: true) { id f: ${selection} } } }`,
         { ids: rows.map((row) => row.id) },
       );
-      expect({ selection, rows }).toEqual({ selection, rows: whole.nodes });
+      expect({ selection, rows: unsigned(rows) }).toEqual({
+        selection,
+        rows: unsigned(whole.nodes),
+      });
     }
   };
 
+  // One request per field of every list: minutes on a busy machine, not a measure of speed.
   it('answer every field of every list root field as whole rows do', async () => {
     for (const [root, typeName] of rootPages()) {
       const probe = await data(`{ page: ${root}(first: 1) { nodes { id } } }`);
@@ -119,7 +127,7 @@ describe('pages that read only the columns their fields need', () => {
         return (page.page as unknown as { nodes: { id: string; f: unknown }[] }).nodes;
       });
     }
-  });
+  }, 300_000);
 
   it.each(PAGES_PER_PARENT)(
     'answer every field of %s.%s as whole rows do',

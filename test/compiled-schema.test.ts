@@ -359,7 +359,8 @@ describe('promise-bearing properties', () => {
       .map(([key]) => key)
       .filter((key) => !answered.has(key));
     expect(missed).toEqual([]);
-  });
+    // Two requests per root field of the whole schema: minutes on a busy machine.
+  }, 300_000);
 });
 
 /** Where two JSON values first differ, with both values there; undefined when they are equal. */
