@@ -15,7 +15,6 @@ import {
 import { signedIn } from '../../graphql/auth-checker';
 import { parseGlobalId } from '../../graphql/global-id';
 import { Money } from '../../graphql/money';
-import { registerNodeType } from '../../graphql/node-registry';
 import { ConnectionArgs, NodeResolver } from '../../graphql/relay';
 import { asQueryInput, toPayload } from '../../graphql/user-error';
 import { readById, type Row } from '../../read';
@@ -42,28 +41,11 @@ import {
   postedPayslipPage,
   yearEndStatementRows,
 } from './employee.reads';
-import { authorisePayRead } from './employee.resolver';
-import { mayReadPay } from './employee.service';
+import { authorisePayRead, registerPayNode } from './employee.resolver';
 import { EmployeeObject, PAY_FIELD_RULE, PayslipConnection, PayslipObject } from './employee.types';
 
-registerNodeType({
-  typeName: 'YearEndStatement',
-  entity: YearEndStatement,
-  roles: [],
-  load: async (context, id) => {
-    const statement = await yearEndStatementRows.byId(context, id);
-    return statement && mayReadPay(signedIn(context), statement.employee.id) ? statement : null;
-  },
-});
-registerNodeType({
-  typeName: 'EmployeeDocument',
-  entity: EmployeeDocument,
-  roles: [],
-  load: async (context, id) => {
-    const document = await employeeDocumentRows.byId(context, id);
-    return document && mayReadPay(signedIn(context), document.employee.id) ? document : null;
-  },
-});
+registerPayNode('YearEndStatement', YearEndStatement, yearEndStatementRows);
+registerPayNode('EmployeeDocument', EmployeeDocument, employeeDocumentRows);
 
 /** The signed-in employee behind the request; an API token speaks for nobody's pay. */
 function ownEmployeeId(context: RequestContext): number {

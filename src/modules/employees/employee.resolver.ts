@@ -16,6 +16,7 @@ import {
 import { loadHistory } from '../../events/history';
 import { HistoryEntry } from '../../events/history.types';
 import { signedIn } from '../../graphql/auth-checker';
+import type { GraphQLContext } from '../../graphql/context';
 import type { RequestContext } from '../context';
 import type { Viewer } from '../common/viewer';
 import { parseGlobalId } from '../../graphql/global-id';
@@ -356,15 +357,24 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
   }
 }
 
-registerNodeType({
-  typeName: 'Payslip',
-  entity: Payslip,
-  roles: [],
-  load: async (context, id) => {
-    const slip = await payslipRows.byId(context, id);
-    return slip && mayReadPay(signedIn(context), slip.employee.id) ? slip : null;
-  },
-});
+/** Registers a type that states someone's pay: `node(id:)` answers it only to its readers. */
+export function registerPayNode<T extends { employee: { id: number } }>(
+  typeName: string,
+  entity: abstract new (...args: never[]) => T,
+  rows: { byId(context: GraphQLContext, id: number): Promise<T | null> },
+): void {
+  registerNodeType({
+    typeName,
+    entity,
+    roles: [],
+    load: async (context, id) => {
+      const row = await rows.byId(context, id);
+      return row && mayReadPay(signedIn(context), row.employee.id) ? row : null;
+    },
+  });
+}
+
+registerPayNode('Payslip', Payslip, payslipRows);
 
 @Resolver(() => PayslipObject)
 export class PayslipResolver extends NodeResolver(PayslipObject, 'Payslip') {
