@@ -11,29 +11,44 @@ import {
 } from './generated/graphql';
 import { errorCode, uniqueSuffix } from './support/fixtures';
 import { pdfText } from './support/pdf-text';
+import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
 import { startTestServer, type TestServer } from './support/test-server';
 
 /** Year-end statements, year to date, and the employee's own payslips and documents. */
 
+let sink: SmtpSink;
 let server: TestServer;
 let hr: string;
 let agent: string;
 const PASSWORD = 'a-long-enough-password';
 
 beforeAll(async () => {
-  server = await startTestServer();
+  sink = await startSmtpSink();
+  server = await startTestServer({ SMTP_URL: sink.url, JOB_POLL_MS: '500' });
   hr = await server.login('hr@example.com');
   agent = await server.login('agent@example.com');
 });
 
 afterAll(async () => {
   await server?.close();
+  await sink?.close();
 });
+
+const emails: string[] = [];
+
+/** The mails the sink received for `address` once there are `count` (waiting for them). */
+async function mailsTo(address: string, count: number) {
+  const got = await sink.waitFor(
+    (received) => received.filter((m) => m.rcptTo.includes(address)).length >= count,
+  );
+  return got.filter((m) => m.rcptTo.includes(address));
+}
 
 const cents = (amount: string) => BigInt(amount.replace('.', ''));
 
 async function hire(hireDate: string, salary: string) {
   const email = `paid-${uniqueSuffix()}@example.com`;
+  emails.push(email);
   const result = await server.request(
     HireEmployeeDocument,
     {
@@ -254,9 +269,36 @@ describe('year-end statements and employee documents', () => {
     expect((await download(path)).status).toBe(401);
     expect((await download(statementDocument?.pdfUrl as string)).status).toBe(200);
 
-    // The agent's own lists hold none of it.
+    // The agent's own lists hold none of it (and the employee's mail went to them alone).
     const theirs = (await server.request(MyDocumentsDocument, { first: 50 }, agent)).data
       ?.myDocuments.nodes;
     expect(theirs?.some((d) => d.id === statementDocument?.id)).toBe(false);
+  });
+
+  it('mails each payslip of a posted run and each final statement to its employee once, with the PDF', async () => {
+    // November and December payslips, then the final 2023 statement versions 1 and 2, and the
+    // January payslip: five mails, each once, whatever the job retries.
+    const address = emails[0];
+    const mails = await mailsTo(address, 5);
+    const subjects = mails.map((m) => m.parsed.subject).sort();
+    expect(subjects).toEqual([
+      expect.stringMatching(/^Payslip 2023-11-01 to 2023-11-30 from /),
+      expect.stringMatching(/^Payslip 2023-12-01 to 2023-12-31 from /),
+      expect.stringMatching(/^Payslip 2024-01-01 to 2024-01-31 from /),
+      expect.stringMatching(/^Year-end pay statement 2023 \(version 2\) from /),
+      expect.stringMatching(/^Year-end pay statement 2023 from /),
+    ]);
+    const statement = mails.find((m) => m.parsed.subject?.includes('(version 2)'));
+    expect(statement?.parsed.attachments).toHaveLength(1);
+    expect(await pdfText(statement?.parsed.attachments[0].content as Buffer)).toContain(
+      'corrects version 1',
+    );
+    const [{ count }] = await server.backdesk.database.orm.em
+      .fork()
+      .execute<{ count: number }[]>(
+        "SELECT count(*)::int AS count FROM outbound_email WHERE to_address = ? AND kind = 'EMPLOYEE_DOCUMENT'",
+        [address],
+      );
+    expect(count).toBe(5);
   });
 });

@@ -30,6 +30,8 @@ export enum OutboundEmailKind {
   INVOICE = 'INVOICE',
   /** A dunning notice mailed to its customer, with its PDF letter attached. */
   DUNNING_NOTICE = 'DUNNING_NOTICE',
+  /** A payslip or final year-end statement mailed to its employee, with its PDF attached. */
+  EMPLOYEE_DOCUMENT = 'EMPLOYEE_DOCUMENT',
 }
 
 /**

@@ -25,6 +25,7 @@ import { InvoiceDocuments, type CompanyDetails } from './ledger/invoice-document
 import { InvoiceSending } from './ledger/invoice-sending';
 import { PayslipDocuments } from './employees/payslip-document';
 import { YearEndStatementDocuments } from './employees/year-end-statement-document';
+import { EmployeeDocumentSending } from './employees/employee-document-sending';
 import { BankingService } from './banking/banking.service';
 import { ReconciliationService } from './banking/reconciliation.service';
 import { StatementImportService } from './banking/statement-import.service';
@@ -72,6 +73,8 @@ export interface Services extends DomainServices {
   payslipDocuments: PayslipDocuments;
   /** Year-end pay statement PDFs (`/documents/year-end-statements/…`). */
   yearEndStatementDocuments: YearEndStatementDocuments;
+  /** Mailing payslips and final year-end statements to their employees. */
+  employeeDocumentSending: EmployeeDocumentSending;
   /** Dunning notice PDFs (`/documents/dunning-notices/…`). */
   dunningNoticeDocuments: DunningNoticeDocuments;
   /** Mailing dunning notices, and the daily dunning run. */
@@ -188,6 +191,15 @@ export function createServices(deps: {
     deps.attachments.links,
     clock,
   );
+  const employeeDocumentSending = new EmployeeDocumentSending(
+    jobs,
+    deps.mail.outbox,
+    payslipDocuments,
+    yearEndStatementDocuments,
+    company,
+    clock,
+  );
+  domain.employeeDocuments.onIssued(employeeDocumentSending);
   const dunningNoticeDocuments = new DunningNoticeDocuments(
     domain.customers,
     company,
@@ -211,6 +223,7 @@ export function createServices(deps: {
     invoiceSending,
     payslipDocuments,
     yearEndStatementDocuments,
+    employeeDocumentSending,
     dunningNoticeDocuments,
     dunningNoticeSending,
   };

@@ -137,6 +137,8 @@ async function openBackOffice(
       services.invoiceSending.sweepJob(database.orm, config.documents.invoiceSweepMinutes),
     );
     jobs.define(services.dunningNoticeSending.sendJob(database.orm));
+    jobs.define(services.employeeDocumentSending.sendPayslipsJob(database.orm));
+    jobs.define(services.employeeDocumentSending.sendDocumentJob(database.orm));
     jobs.define(services.dunningNoticeSending.runJob(database.orm, services.collections));
     jobs.define(new SlaSweep(database.orm, services.support, jobs, clock).definition());
     jobs.define(

@@ -82,7 +82,7 @@ export enum EmployeeDocumentKind {
   expression: 'num_nonnulls(payslip_id, year_end_statement_id) = 1',
 })
 export class EmployeeDocument {
-  [OptionalProps]?: 'payslip' | 'yearEndStatement' | 'createdAt';
+  [OptionalProps]?: 'payslip' | 'yearEndStatement' | 'sentAt' | 'createdAt';
 
   @PrimaryKey({ type: new BigIntType('number'), autoincrement: true })
   id!: number;
@@ -106,6 +106,10 @@ export class EmployeeDocument {
 
   @OneToOne(() => YearEndStatement, { nullable: true, deleteRule: 'restrict', owner: true })
   yearEndStatement: YearEndStatement | null = null;
+
+  /** When it was mailed to the employee (EmployeeDocumentSending); null until then. */
+  @Property({ type: 'timestamptz', nullable: true })
+  sentAt: Date | null = null;
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();

@@ -34,6 +34,14 @@ const totalsOf = (row: TotalsRow): PayTotals => ({
   payslipCount: Number(row.payslip_count),
 });
 
+/** What must happen when documents are issued to employees (they are mailed to them). */
+export interface DocumentsIssuedListener {
+  /** A run's payslips were posted. */
+  payslipsIssued(tx: EntityManager, runId: number): Promise<void>;
+  /** A final year-end statement version was issued (`documentId` is its EmployeeDocument). */
+  statementIssued(tx: EntityManager, documentId: number): Promise<void>;
+}
+
 /** The first and last tax years a statement may be asked for. */
 const TAX_YEARS = { first: 1, last: 9999 } as const;
 
@@ -43,7 +51,14 @@ const TAX_YEARS = { first: 1, last: 9999 } as const;
  * runs, and a payslip belongs to the tax year of its run's `periodEnd`.
  */
 export class EmployeeDocumentsService {
+  private readonly issuedListeners: DocumentsIssuedListener[] = [];
+
   constructor(private readonly clock: Clock) {}
+
+  /** Told, inside the issuing transaction, of documents issued to employees (to mail them). */
+  onIssued(listener: DocumentsIssuedListener): void {
+    this.issuedListeners.push(listener);
+  }
 
   /** The payslips of a run being posted become their employees' documents, in that transaction. */
   async payslipsPosted(tx: EntityManager, runId: number): Promise<void> {
@@ -54,6 +69,7 @@ export class EmployeeDocumentsService {
         WHERE s.run_id = ?`,
       [EmployeeDocumentKind.PAYSLIP, runId],
     );
+    for (const listener of this.issuedListeners) await listener.payslipsIssued(tx, runId);
   }
 
   /**
@@ -174,7 +190,7 @@ export class EmployeeDocumentsService {
       final,
       issuedAt: now,
     });
-    tx.create(EmployeeDocument, {
+    const document = tx.create(EmployeeDocument, {
       employee: employeeId,
       kind: EmployeeDocumentKind.YEAR_END_STATEMENT,
       title: `Year-end pay statement ${taxYear}${statement.version > 1 ? ` (version ${statement.version})` : ''}${final ? '' : ' (provisional)'}`,
@@ -189,6 +205,9 @@ export class EmployeeDocumentsService {
       payload: { taxYear, version: statement.version, final },
       actorId,
     });
+    // A provisional statement is listed but not mailed: the final one is the tax document.
+    if (final)
+      for (const listener of this.issuedListeners) await listener.statementIssued(tx, document.id);
     return statement;
   }
 }

@@ -18,6 +18,10 @@ registerEnumType(OutboundEmailKind, {
     DUNNING_NOTICE: {
       description: 'A dunning notice mailed to its customer, with its PDF letter attached.',
     },
+    EMPLOYEE_DOCUMENT: {
+      description:
+        'A payslip or final year-end statement mailed to its employee, with its PDF attached.',
+    },
   },
 });
 

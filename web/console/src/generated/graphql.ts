@@ -81,6 +81,8 @@ export type OutboundEmailFilter = {
 export type OutboundEmailKind =
   /** A dunning notice mailed to its customer, with its PDF letter attached. */
   | 'DUNNING_NOTICE'
+  /** A payslip or final year-end statement mailed to its employee, with its PDF attached. */
+  | 'EMPLOYEE_DOCUMENT'
   /** An invoice mailed to its customer, with its PDF attached. */
   | 'INVOICE'
   /** The one-question satisfaction survey sent when an agent solves a ticket. */
