@@ -30,6 +30,8 @@ export enum OutboundEmailKind {
   INVOICE = 'INVOICE',
   /** A dunning notice mailed to its customer, with its PDF letter attached. */
   DUNNING_NOTICE = 'DUNNING_NOTICE',
+  /** A reminder to an employee that a training certification expires (30, 7 and 0 days ahead). */
+  TRAINING_EXPIRY_REMINDER = 'TRAINING_EXPIRY_REMINDER',
 }
 
 /**

@@ -138,6 +138,7 @@ async function openBackOffice(
     );
     jobs.define(services.dunningNoticeSending.sendJob(database.orm));
     jobs.define(services.dunningNoticeSending.runJob(database.orm, services.collections));
+    jobs.define(services.trainingReminders.definition(database.orm));
     jobs.define(new SlaSweep(database.orm, services.support, jobs, clock).definition());
     jobs.define(
       new PendingAutoSolve(

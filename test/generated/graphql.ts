@@ -642,7 +642,9 @@ export type OutboundEmailKind =
   /** The acknowledgement of a ticket that arrived by email. */
   | 'TICKET_ACKNOWLEDGEMENT'
   /** An agent's public reply, mailed to the ticket's customer. */
-  | 'TICKET_REPLY';
+  | 'TICKET_REPLY'
+  /** A reminder to an employee that a training certification expires in 30 or 7 days, or today. */
+  | 'TRAINING_EXPIRY_REMINDER';
 
 /** The order being picked that is now packed. */
 export type PackOrderInput = {
@@ -1110,6 +1112,8 @@ export type UserErrorCode =
   | 'ALREADY_REVERSED'
   /** The API token was already revoked. */
   | 'ALREADY_REVOKED'
+  /** A blocking item of the checklist is still open: it must be done before the last of the other items. */
+  | 'CHECKLIST_BLOCKED'
   /** Another account already uses this code. */
   | 'CODE_TAKEN'
   /** The amounts are in different currencies: a statement and its bank account, or a bank line and the books. */
@@ -1213,6 +1217,11 @@ export type AttachmentNodeQuery = { node:
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
    | null };
 
 export type LoginMutationVariables = Exact<{
@@ -1264,6 +1273,10 @@ export type NodeByIdQuery = { node:
     | { __typename: 'BankStatement', id: string }
     | { __typename: 'BankStatementLine', id: string }
     | { __typename: 'Bill', id: string }
+    | { __typename: 'Checklist', id: string }
+    | { __typename: 'ChecklistItem', id: string }
+    | { __typename: 'ChecklistTemplate', id: string }
+    | { __typename: 'Course', id: string }
     | { __typename: 'CsvMapping', id: string }
     | { __typename: 'Customer', id: string }
     | { __typename: 'Department', id: string }
@@ -1278,6 +1291,7 @@ export type NodeByIdQuery = { node:
     | { __typename: 'Product', id: string }
     | { __typename: 'Ticket', id: string }
     | { __typename: 'TicketMessage', id: string }
+    | { __typename: 'TrainingCompletion', id: string }
     | { __typename: 'Vendor', id: string }
    | null };
 
@@ -1296,6 +1310,10 @@ export type NodesByIdsQuery = { nodes: Array<
     | { __typename: 'BankStatement', id: string }
     | { __typename: 'BankStatementLine', id: string }
     | { __typename: 'Bill', id: string }
+    | { __typename: 'Checklist', id: string }
+    | { __typename: 'ChecklistItem', id: string }
+    | { __typename: 'ChecklistTemplate', id: string }
+    | { __typename: 'Course', id: string }
     | { __typename: 'CsvMapping', id: string }
     | { __typename: 'Customer', id: string }
     | { __typename: 'Department', id: string }
@@ -1310,6 +1328,7 @@ export type NodesByIdsQuery = { nodes: Array<
     | { __typename: 'Product', id: string }
     | { __typename: 'Ticket', id: string }
     | { __typename: 'TicketMessage', id: string }
+    | { __typename: 'TrainingCompletion', id: string }
     | { __typename: 'Vendor', id: string }
    | null> };
 

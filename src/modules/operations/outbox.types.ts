@@ -18,6 +18,10 @@ registerEnumType(OutboundEmailKind, {
     DUNNING_NOTICE: {
       description: 'A dunning notice mailed to its customer, with its PDF letter attached.',
     },
+    TRAINING_EXPIRY_REMINDER: {
+      description:
+        'A reminder to an employee that a training certification expires in 30 or 7 days, or today.',
+    },
   },
 });
 
