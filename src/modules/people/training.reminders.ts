@@ -102,11 +102,11 @@ export class TrainingReminders {
     });
     await tx.flush();
     await recordEvent(tx, {
-      streamType: 'Employee',
-      streamId: candidate.employeeId,
-      type: 'TRAINING_REMINDER_SENT',
+      streamType: 'TrainingCompletion',
+      streamId: candidate.completionId,
+      type: 'REMINDER_SENT',
       payload: {
-        completionId: candidate.completionId,
+        employeeId: candidate.employeeId,
         daysBefore: stage,
         expiresOn: candidate.expiresOn,
         emailId: email.id,

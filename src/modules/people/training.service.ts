@@ -213,11 +213,11 @@ export class TrainingService {
       });
       await tx.flush();
       await recordEvent(tx, {
-        streamType: 'Employee',
-        streamId: draft.employeeId,
-        type: 'TRAINING_COMPLETED',
+        streamType: 'TrainingCompletion',
+        streamId: completion.id,
+        type: 'RECORDED',
         payload: {
-          completionId: completion.id,
+          employeeId: draft.employeeId,
           courseId: course.id,
           completedOn: draft.completedOn,
           expiresOn,
