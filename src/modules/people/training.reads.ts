@@ -1,5 +1,7 @@
-import { defineGroupLoader, readList, rowReader, type ReadContext } from '../../read';
+import { defineGroupLoader, defineLoader, readList, rowReader, type ReadContext } from '../../read';
+import type { RequestContext } from '../context';
 import { Course, CourseDepartment, TrainingCompletion } from './training.entity';
+import type { TrainingMatrixRow } from './training.service';
 
 /** How courses and training completions read. */
 
@@ -34,3 +36,26 @@ export const completionsOfEmployee = defineGroupLoader<TrainingCompletion>(
 
 export const courseRows = rowReader(Course);
 export const completionRows = rowReader(TrainingCompletion);
+
+/**
+ * The courses required for each employee asked about in a request, with status, keyed
+ * `<employeeId>:<dueWithinDays>` (one statement per due window).
+ */
+export const requiredTrainingOf = defineLoader<string, TrainingMatrixRow[], RequestContext>(
+  'people.requiredTrainingOf',
+  async (context, keys) => {
+    const byWindow = new Map<number, number[]>();
+    for (const key of keys) {
+      const [employeeId, days] = key.split(':').map(Number);
+      byWindow.set(days, [...(byWindow.get(days) ?? []), employeeId]);
+    }
+    const rows = new Map<string, TrainingMatrixRow[]>();
+    for (const [days, employeeIds] of byWindow) {
+      for (const row of await context.services.training.matrix(context, { employeeIds }, days)) {
+        const key = `${row.employeeId}:${days}`;
+        rows.set(key, [...(rows.get(key) ?? []), row]);
+      }
+    }
+    return keys.map((key) => rows.get(key) ?? []);
+  },
+);

@@ -15,7 +15,7 @@ import { parseGlobalId } from '../../graphql/global-id';
 import { registerNodeType } from '../../graphql/node-registry';
 import { NodeResolver } from '../../graphql/relay';
 import { asQueryInput, toPayload } from '../../graphql/user-error';
-import { defineLoader, readById, ReadsKeyOnly, type Row, type RowOf } from '../../read';
+import { readById, ReadsKeyOnly, type Row, type RowOf } from '../../read';
 import { Permissions } from '../auth/permissions';
 import { hasAnyRole } from '../common/viewer';
 import type { RequestContext } from '../context';
@@ -29,6 +29,7 @@ import {
   courseList,
   courseRows,
   departmentsOfCourse,
+  requiredTrainingOf,
 } from './training.reads';
 import { DEFAULT_DUE_WITHIN_DAYS, windowDays, type TrainingMatrixRow } from './training.service';
 import {
@@ -79,26 +80,6 @@ function entryView(row: TrainingMatrixRow, context: RequestContext): TrainingMat
     expiresOn: row.expiresOn,
   };
 }
-
-/** The courses required for each employee asked about in a request, with status (one statement per due window). */
-const requiredTrainingOf = defineLoader<string, TrainingMatrixRow[], RequestContext>(
-  'people.requiredTrainingOf',
-  async (context, keys) => {
-    const byWindow = new Map<number, number[]>();
-    for (const key of keys) {
-      const [employeeId, days] = key.split(':').map(Number);
-      byWindow.set(days, [...(byWindow.get(days) ?? []), employeeId]);
-    }
-    const rows = new Map<string, TrainingMatrixRow[]>();
-    for (const [days, employeeIds] of byWindow) {
-      for (const row of await context.services.training.matrix(context.em, { employeeIds }, days)) {
-        const key = `${row.employeeId}:${days}`;
-        rows.set(key, [...(rows.get(key) ?? []), row]);
-      }
-    }
-    return keys.map((key) => rows.get(key) ?? []);
-  },
-);
 
 @Resolver(() => CourseObject)
 export class CourseResolver extends NodeResolver(CourseObject, 'Course') {
@@ -182,7 +163,7 @@ export class TrainingCompletionResolver extends NodeResolver(
   ) {
     const days = await asQueryInput(async () => windowDays(dueWithinDays, 'dueWithinDays'));
     const rows = await context.services.training.matrix(
-      context.em,
+      context,
       {
         departmentId: filter?.departmentId
           ? parseGlobalId(filter.departmentId, 'Department', 'filter.departmentId')
@@ -213,7 +194,7 @@ export class TrainingCompletionResolver extends NodeResolver(
     @Ctx() context: RequestContext,
   ) {
     const days = await asQueryInput(async () => windowDays(withinDays, 'withinDays'));
-    const ids = await context.services.training.expiringIds(context.em, days);
+    const ids = await context.services.training.expiringIds(context, days);
     return Promise.all(ids.map((id) => completionRows.byId(context, id)));
   }
 

@@ -230,7 +230,7 @@ export class TrainingService {
 
   /** The employees and the courses required for them, with status, by employee name then course name. */
   async matrix(
-    em: EntityManager,
+    { em }: RequestScope,
     filter: TrainingMatrixFilter,
     dueWithinDays: number,
   ): Promise<TrainingMatrixRow[]> {
@@ -301,7 +301,7 @@ export class TrainingService {
    * The completions in force (latest per employee and course, employees not terminated) that
    * expire within `withinDays` from today, including those already expired: by expiry, then id.
    */
-  async expiringIds(em: EntityManager, withinDays: number): Promise<number[]> {
+  async expiringIds({ em }: RequestScope, withinDays: number): Promise<number[]> {
     const today = this.today();
     const rows = await runSql<{ id: string }>(
       em,
