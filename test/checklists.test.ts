@@ -387,6 +387,30 @@ describe('blocking items', () => {
     expect(Number(completed.count)).toBe(1);
   });
 
+  it('lets one of two concurrent last items through while a blocking item is open', async () => {
+    const leaver = await hire({ hireDate: '2029-09-03' });
+    await server.request(
+      TerminateEmployeeDocument,
+      { input: { employeeId: leaver.id, date: '2031-03-21', reason: 'Retiring' } },
+      hr,
+    );
+    const checklist = await checklistOf(leaver.id, 'OFFBOARDING');
+    const others = checklist.items.filter((item) => !item.blocking);
+    for (const item of others.slice(0, -2)) await complete(item.id, hr);
+    const raced = await Promise.all(others.slice(-2).map((item) => complete(item.id, hr)));
+    expect(
+      raced
+        .map((result) => result.data?.completeChecklistItem.userErrors[0]?.code ?? 'DONE')
+        .sort(),
+    ).toEqual(['CHECKLIST_BLOCKED', 'DONE']);
+    const [open] = await sql<{ blocking: number; other: number }>(
+      `SELECT count(*) FILTER (WHERE blocking)::int AS blocking, count(*) FILTER (WHERE NOT blocking)::int AS other
+         FROM checklist_item WHERE checklist_id = ? AND done_at IS NULL`,
+      [numericId(checklist.id)],
+    );
+    expect(open).toEqual({ blocking: 1, other: 1 });
+  });
+
   it('lists overdue blocking onboarding items for HR', async () => {
     clock.set('2031-03-10T09:00:00Z');
     const late = await hire({ hireDate: '2031-03-02' });
