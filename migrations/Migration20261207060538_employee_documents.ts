@@ -49,7 +49,7 @@ export class Migration20261207060538_employee_documents extends Migration {
     this.addSql(`alter table "document" drop constraint if exists "document_kind_check";`);
 
     this.addSql(
-      `alter table "outbound_email" add constraint "outbound_email_kind_check" check("kind" in ('TICKET_REPLY', 'TICKET_ACKNOWLEDGEMENT', 'SLA_BREACH_ALERT', 'SATISFACTION_SURVEY', 'INVOICE', 'DUNNING_NOTICE', 'EMPLOYEE_DOCUMENT'));`,
+      `alter table "outbound_email" add constraint "outbound_email_kind_check" check("kind" in ('TICKET_REPLY', 'TICKET_ACKNOWLEDGEMENT', 'SLA_BREACH_ALERT', 'SATISFACTION_SURVEY', 'INVOICE', 'DUNNING_NOTICE', 'EMPLOYEE_DOCUMENT', 'TRAINING_EXPIRY_REMINDER'));`,
     );
 
     this.addSql(
@@ -77,7 +77,7 @@ export class Migration20261207060538_employee_documents extends Migration {
     );
 
     this.addSql(
-      `alter table "outbound_email" add constraint "outbound_email_kind_check" check("kind" in ('TICKET_REPLY', 'TICKET_ACKNOWLEDGEMENT', 'SLA_BREACH_ALERT', 'SATISFACTION_SURVEY', 'INVOICE', 'DUNNING_NOTICE'));`,
+      `alter table "outbound_email" add constraint "outbound_email_kind_check" check("kind" in ('TICKET_REPLY', 'TICKET_ACKNOWLEDGEMENT', 'SLA_BREACH_ALERT', 'SATISFACTION_SURVEY', 'INVOICE', 'DUNNING_NOTICE', 'TRAINING_EXPIRY_REMINDER'));`,
     );
   }
 }

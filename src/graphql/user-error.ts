@@ -52,6 +52,8 @@ const USER_ERROR_CODE_DESCRIPTIONS: Record<UserErrorCode, string> = {
   ALREADY_CLEARED:
     'That ledger line is already cleared by bank lines (or has less left than the match).',
   NOT_RECONCILED: 'The bank line has no matches to undo.',
+  CHECKLIST_BLOCKED:
+    'A blocking item of the checklist is still open: it must be done before the last of the other items.',
 };
 
 registerEnumType(UserErrorCode, {

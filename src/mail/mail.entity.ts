@@ -32,6 +32,8 @@ export enum OutboundEmailKind {
   DUNNING_NOTICE = 'DUNNING_NOTICE',
   /** A payslip or final year-end statement mailed to its employee, with its PDF attached. */
   EMPLOYEE_DOCUMENT = 'EMPLOYEE_DOCUMENT',
+  /** A reminder to an employee that a training certification expires (30, 7 and 0 days ahead). */
+  TRAINING_EXPIRY_REMINDER = 'TRAINING_EXPIRY_REMINDER',
 }
 
 /**

@@ -53,6 +53,18 @@ import {
   DunningPolicy,
   InvoiceDunning,
 } from './collections/collections.entity';
+import {
+  Checklist,
+  ChecklistItem,
+  ChecklistTemplate,
+  ChecklistTemplateItem,
+} from './people/checklist.entity';
+import {
+  Course,
+  CourseDepartment,
+  TrainingCompletion,
+  TrainingReminder,
+} from './people/training.entity';
 
 /**
  * Every table Backdesk maps, handed to the ORM when it opens (db/orm.ts). A new entity is added
@@ -116,4 +128,12 @@ export const ENTITIES = [
   InvoiceDunning,
   DunningNotice,
   DunningNoticeLine,
+  ChecklistTemplate,
+  ChecklistTemplateItem,
+  Checklist,
+  ChecklistItem,
+  Course,
+  CourseDepartment,
+  TrainingCompletion,
+  TrainingReminder,
 ];

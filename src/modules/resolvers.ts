@@ -65,6 +65,16 @@ import {
   DunningPolicyResolver,
   InvoiceDunningResolver,
 } from './collections/collections.resolver';
+import {
+  ChecklistItemResolver,
+  ChecklistResolver,
+  ChecklistTemplateResolver,
+} from './people/checklist.resolver';
+import {
+  CourseResolver,
+  EmployeeTrainingResolver,
+  TrainingCompletionResolver,
+} from './people/training.resolver';
 
 /** Every resolver in the schema. A new module's resolvers are added here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -121,4 +131,10 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   DunningNoticeResolver,
   InvoiceDunningResolver,
   CustomerDunningResolver,
+  ChecklistTemplateResolver,
+  ChecklistResolver,
+  ChecklistItemResolver,
+  CourseResolver,
+  TrainingCompletionResolver,
+  EmployeeTrainingResolver,
 ];

@@ -25,6 +25,7 @@ import { Invoice, SettlementStatus } from './ledger/receivables.entity';
 import { StandardAccount } from './ledger/ledger.service';
 import { creditorReference } from './ledger/payment-reference';
 import { BOOK_CURRENCY, formatMinorUnits } from './common/money';
+import { seedChecklistsAndTraining } from './people/training.seed';
 
 export const DEMO_PASSWORD = 'demo-password';
 
@@ -741,8 +742,24 @@ export async function seedDemoData(orm: MikroORM, logger: Logger): Promise<void>
   const dunningPolicies = await seedDunningPolicy(orm, services, viewerFor);
   const bankLines = await seedBanking(orm, services, viewerFor);
   const payrollRuns = await seedPayroll(orm, services, viewerFor);
+  const courses = await seedChecklistsAndTraining(
+    orm,
+    services,
+    viewerFor,
+    DEMO_EMPLOYEES.map((e) => e.email),
+  );
   logger.info(
-    { employees, ...business, tickets, macros, entries, dunningPolicies, bankLines, payrollRuns },
+    {
+      employees,
+      ...business,
+      tickets,
+      macros,
+      entries,
+      dunningPolicies,
+      bankLines,
+      payrollRuns,
+      courses,
+    },
     'demo data seeded',
   );
 }

@@ -32,6 +32,9 @@ import { StatementImportService } from './banking/statement-import.service';
 import { CollectionsService } from './collections/collections.service';
 import { DunningNoticeDocuments } from './collections/dunning-notice-document';
 import { DunningNoticeSending } from './collections/dunning-jobs';
+import { ChecklistService } from './people/checklist.service';
+import { TrainingService } from './people/training.service';
+import { TrainingReminders } from './people/training.reminders';
 
 /** The business services, wired to each other. They need nothing from the outside. */
 export interface DomainServices {
@@ -58,6 +61,10 @@ export interface DomainServices {
   reconciliation: ReconciliationService;
   /** Collections: dunning policies, disputes, runs and waivers. */
   collections: CollectionsService;
+  /** Onboarding and offboarding checklists: made by hires and terminations, and their templates. */
+  checklists: ChecklistService;
+  /** Courses, completions, the training matrix and expiring certifications. */
+  training: TrainingService;
 }
 
 /** Every service, created once per process and shared by every request. */
@@ -79,6 +86,8 @@ export interface Services extends DomainServices {
   dunningNoticeDocuments: DunningNoticeDocuments;
   /** Mailing dunning notices, and the daily dunning run. */
   dunningNoticeSending: DunningNoticeSending;
+  /** The daily training expiry reminders. */
+  trainingReminders: TrainingReminders;
 }
 
 export interface DomainSettings {
@@ -101,6 +110,9 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
   const employees = new EmployeeService();
   const support = new SupportService(clock, customers, orders, employees);
   employees.onTermination(support);
+  const checklists = new ChecklistService(employees, clock);
+  employees.onHire(checklists);
+  employees.onTermination(checklists);
   const satisfaction = new SatisfactionService(clock, customers, settings.csatSurveys ?? true);
   support.onSolve(satisfaction);
   const reconciliation = new ReconciliationService(ledger, receivables);
@@ -127,6 +139,8 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
     statementImport: new StatementImportService(),
     reconciliation,
     collections: new CollectionsService(receivables, customers, clock),
+    checklists,
+    training: new TrainingService(employees, clock),
   };
 }
 
@@ -226,5 +240,6 @@ export function createServices(deps: {
     employeeDocumentSending,
     dunningNoticeDocuments,
     dunningNoticeSending,
+    trainingReminders: new TrainingReminders(deps.mail.outbox, domain.training),
   };
 }

@@ -140,6 +140,7 @@ async function openBackOffice(
     jobs.define(services.employeeDocumentSending.sendPayslipsJob(database.orm));
     jobs.define(services.employeeDocumentSending.sendDocumentJob(database.orm));
     jobs.define(services.dunningNoticeSending.runJob(database.orm, services.collections));
+    jobs.define(services.trainingReminders.definition(database.orm));
     jobs.define(new SlaSweep(database.orm, services.support, jobs, clock).definition());
     jobs.define(
       new PendingAutoSolve(

@@ -68,4 +68,10 @@ export const Permissions = {
     manage: [HR],
     payroll: [HR],
   },
+  people: {
+    /** Checklist templates, every employee's checklists, and completing any checklist item. */
+    checklists: [HR],
+    /** Courses, recording completions, the training matrix and expiring certifications. */
+    training: [HR],
+  },
 } as const;

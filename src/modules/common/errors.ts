@@ -42,6 +42,8 @@ export enum UserErrorCode {
   ALREADY_CLEARED = 'ALREADY_CLEARED',
   /** Undoing the matches of a bank line that has none. */
   NOT_RECONCILED = 'NOT_RECONCILED',
+  /** The checklist's last open non-blocking item, while a blocking item is still open. */
+  CHECKLIST_BLOCKED = 'CHECKLIST_BLOCKED',
 }
 
 /**

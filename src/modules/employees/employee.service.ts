@@ -53,7 +53,21 @@ export interface EmployeeListFilter {
 
 /** Things other modules must do when someone leaves (the support desk unassigns their tickets). */
 export interface TerminationListener {
-  employeeTerminated(tx: EntityManager, employeeId: number, actorId: number): Promise<void>;
+  employeeTerminated(
+    tx: EntityManager,
+    employeeId: number,
+    actorId: number,
+    lastDay: string,
+  ): Promise<void>;
+}
+
+/** Things other modules must do when someone is hired (people makes their onboarding checklist). */
+export interface HireListener {
+  employeeHired(
+    tx: EntityManager,
+    employee: { id: number; hireDate: string },
+    actorId: number | null,
+  ): Promise<void>;
 }
 
 /** Whether an employee in this status may sign in and keep using their tokens. */
@@ -80,10 +94,16 @@ function date(value: string, path: string[]): string {
 
 export class EmployeeService {
   private readonly terminationListeners: TerminationListener[] = [];
+  private readonly hireListeners: HireListener[] = [];
   private readonly accessListeners: ((employeeId: number) => void)[] = [];
 
   onTermination(listener: TerminationListener): void {
     this.terminationListeners.push(listener);
+  }
+
+  /** Called in every hire's transaction (`create`), whichever mutation hires. */
+  onHire(listener: HireListener): void {
+    this.hireListeners.push(listener);
   }
 
   /** Told once a change that may affect who can sign in, or with which roles, has committed. */
@@ -159,6 +179,8 @@ export class EmployeeService {
         effectiveFrom: hireDate,
         createdById: actorId,
       });
+    for (const listener of this.hireListeners)
+      await listener.employeeHired(tx, { id: employee.id, hireDate }, actorId);
     await recordEvent(tx, {
       streamType: 'Employee',
       streamId: employee.id,
@@ -363,7 +385,7 @@ export class EmployeeService {
       employee.terminationDate = terminationDate;
       employee.terminationReason = why;
       for (const listener of this.terminationListeners)
-        await listener.employeeTerminated(tx, id, viewer.employeeId);
+        await listener.employeeTerminated(tx, id, viewer.employeeId, terminationDate);
       await recordEvent(tx, {
         streamType: 'Employee',
         streamId: id,

@@ -22,6 +22,10 @@ registerEnumType(OutboundEmailKind, {
       description:
         'A payslip or final year-end statement mailed to its employee, with its PDF attached.',
     },
+    TRAINING_EXPIRY_REMINDER: {
+      description:
+        'A reminder to an employee that a training certification expires in 30 or 7 days, or today.',
+    },
   },
 });
 

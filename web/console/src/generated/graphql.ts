@@ -92,7 +92,9 @@ export type OutboundEmailKind =
   /** The acknowledgement of a ticket that arrived by email. */
   | 'TICKET_ACKNOWLEDGEMENT'
   /** An agent's public reply, mailed to the ticket's customer. */
-  | 'TICKET_REPLY';
+  | 'TICKET_REPLY'
+  /** A reminder to an employee that a training certification expires in 30 or 7 days, or today. */
+  | 'TRAINING_EXPIRY_REMINDER';
 
 /** What a viewer is doing on a ticket. */
 export type PresenceActivity =
@@ -280,6 +282,8 @@ export type UserErrorCode =
   | 'ALREADY_REVERSED'
   /** The API token was already revoked. */
   | 'ALREADY_REVOKED'
+  /** A blocking item of the checklist is still open: it must be done before the last of the other items. */
+  | 'CHECKLIST_BLOCKED'
   /** Another account already uses this code. */
   | 'CODE_TAKEN'
   /** The amounts are in different currencies: a statement and its bank account, or a bank line and the books. */

@@ -64,6 +64,7 @@ const EMAIL_KIND_LABELS: Record<OutboundEmailKind, string> = {
   INVOICE: 'Invoice',
   DUNNING_NOTICE: 'Dunning notice',
   EMPLOYEE_DOCUMENT: 'Payslip or pay statement',
+  TRAINING_EXPIRY_REMINDER: 'Training reminder',
 };
 
 export const statusLabel = (status: TicketStatus): string => STATUS_LABELS[status];
