@@ -52,6 +52,10 @@ const USER_ERROR_CODE_DESCRIPTIONS: Record<UserErrorCode, string> = {
   ALREADY_CLEARED:
     'That ledger line is already cleared by bank lines (or has less left than the match).',
   NOT_RECONCILED: 'The bank line has no matches to undo.',
+  EMPLOYEE_BANK_ACCOUNT_MISSING:
+    'Employees the payment file would pay have no bank account of its kind in force on its execution date (the message names them).',
+  PAYMENT_FILE_EXISTS:
+    'The payroll run already has a live payment file of that format, or every payslip of it is paid or being paid.',
 };
 
 registerEnumType(UserErrorCode, {

@@ -30,6 +30,8 @@ export enum OutboundEmailKind {
   INVOICE = 'INVOICE',
   /** A dunning notice mailed to its customer, with its PDF letter attached. */
   DUNNING_NOTICE = 'DUNNING_NOTICE',
+  /** To an employee: the bank account their pay goes to was changed (masked), so a hijack is noticed. */
+  EMPLOYEE_BANK_ACCOUNT_CHANGED = 'EMPLOYEE_BANK_ACCOUNT_CHANGED',
 }
 
 /**

@@ -4,6 +4,8 @@ import { Product, StockLevel, StockMovement } from './catalog/product.entity';
 import { Customer } from './customers/customer.entity';
 import { Department, Employee, SalaryAccess, SalaryChange } from './employees/employee.entity';
 import { PayrollRun, Payslip } from './employees/payroll.entity';
+import { EmployeeBankAccount } from './employees/employee-bank-account.entity';
+import { PaymentFile, PaymentFileItem } from './employees/payment-file.entity';
 import {
   Account,
   JournalEntry,
@@ -113,4 +115,7 @@ export const ENTITIES = [
   InvoiceDunning,
   DunningNotice,
   DunningNoticeLine,
+  EmployeeBankAccount,
+  PaymentFile,
+  PaymentFileItem,
 ];

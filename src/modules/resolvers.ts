@@ -60,6 +60,11 @@ import {
   DunningPolicyResolver,
   InvoiceDunningResolver,
 } from './collections/collections.resolver';
+import {
+  EmployeeBankAccountResolver,
+  PaymentFileItemResolver,
+  PaymentFileResolver,
+} from './employees/payment-file.resolver';
 
 /** Every resolver in the schema. A new module's resolvers are added here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -113,4 +118,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   DunningNoticeResolver,
   InvoiceDunningResolver,
   CustomerDunningResolver,
+  EmployeeBankAccountResolver,
+  PaymentFileResolver,
+  PaymentFileItemResolver,
 ];

@@ -23,6 +23,8 @@ import type { JobQueue } from '../jobs/job-queue';
 import { InvoiceDocuments, type CompanyDetails } from './ledger/invoice-document';
 import { InvoiceSending } from './ledger/invoice-sending';
 import { PayslipDocuments } from './employees/payslip-document';
+import { EmployeeBankAccountService } from './employees/employee-bank-account.service';
+import { PaymentFileService } from './employees/payment-file.service';
 import { BankingService } from './banking/banking.service';
 import { ReconciliationService } from './banking/reconciliation.service';
 import { StatementImportService } from './banking/statement-import.service';
@@ -70,6 +72,10 @@ export interface Services extends DomainServices {
   dunningNoticeDocuments: DunningNoticeDocuments;
   /** Mailing dunning notices, and the daily dunning run. */
   dunningNoticeSending: DunningNoticeSending;
+  /** Employees' effective-dated bank accounts; a change mails the employee. */
+  employeeBankAccounts: EmployeeBankAccountService;
+  /** Payment files of posted payroll runs (`/documents/payment-files/…`), settled and returned. */
+  paymentFiles: PaymentFileService;
 }
 
 export interface DomainSettings {
@@ -184,6 +190,19 @@ export function createServices(deps: {
     clock,
   );
   domain.collections.onNoticeIssued(dunningNoticeSending);
+  const employeeBankAccounts = new EmployeeBankAccountService(
+    domain.employees,
+    deps.mail.outbox,
+    clock,
+  );
+  const paymentFiles = new PaymentFileService(
+    domain.ledger,
+    domain.banking,
+    employeeBankAccounts,
+    company,
+    deps.attachments.links,
+    clock,
+  );
   return {
     ...domain,
     auth,
@@ -193,5 +212,7 @@ export function createServices(deps: {
     payslipDocuments,
     dunningNoticeDocuments,
     dunningNoticeSending,
+    employeeBankAccounts,
+    paymentFiles,
   };
 }

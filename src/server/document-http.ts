@@ -14,6 +14,7 @@ import { answerRefusal, contentDisposition, pathOf } from './attachment-http';
  * - `GET /documents/invoices/<Invoice ID>.pdf`
  * - `GET /documents/payslips/<Payslip ID>.pdf`
  * - `GET /documents/dunning-notices/<DunningNotice ID>.pdf`
+ * - `GET /documents/payment-files/<PaymentFile ID>.xml` (pain.001) or `.ach` (NACHA)
  * each with `Authorization: Bearer <token>` or the signed query of its `pdfUrl`
  * (`?expires=…&signature=…`). Who may read what is the modules' rule (InvoiceDocuments,
  * PayslipDocuments, DunningNoticeDocuments); this file reads requests and writes answers: 200 with the stored bytes and
@@ -30,6 +31,7 @@ const KINDS = {
   invoices: 'Invoice',
   payslips: 'Payslip',
   'dunning-notices': 'DunningNotice',
+  'payment-files': 'PaymentFile',
 } as const;
 type Kind = keyof typeof KINDS;
 
@@ -38,13 +40,15 @@ export function isDocumentRequest(req: IncomingMessage): boolean {
   return pathOf(req).startsWith('/documents/');
 }
 
-/** The kind and numeric id from `/documents/<kind>/<ID>.pdf`, or undefined. */
+/** The kind and numeric id from `/documents/<kind>/<ID>.<pdf, or xml or ach for payment files>`, or undefined. */
 function targetOf(path: string): { kind: Kind; id: number } | undefined {
-  const match = /^\/documents\/(invoices|payslips|dunning-notices)\/([A-Za-z0-9_-]+)\.pdf$/.exec(
-    path,
-  );
+  const match =
+    /^\/documents\/(invoices|payslips|dunning-notices|payment-files)\/([A-Za-z0-9_-]+)\.(pdf|xml|ach)$/.exec(
+      path,
+    );
   if (!match) return undefined;
   const kind = match[1] as Kind;
+  if ((kind === 'payment-files') === (match[3] === 'pdf')) return undefined;
   const decoded = decodeGlobalId(match[2]);
   if (!decoded || decoded.typeName !== KINDS[kind] || !/^[1-9]\d{0,15}$/.test(decoded.key))
     return undefined;
@@ -86,10 +90,15 @@ export function documentEndpoint(deps: {
         ? await services.invoiceDocuments.download({ em }, viewer, { invoiceId: target.id, link })
         : target.kind === 'payslips'
           ? await services.payslipDocuments.download({ em }, viewer, { payslipId: target.id, link })
-          : await services.dunningNoticeDocuments.download({ em }, viewer, {
-              noticeId: target.id,
-              link,
-            });
+          : target.kind === 'dunning-notices'
+            ? await services.dunningNoticeDocuments.download({ em }, viewer, {
+                noticeId: target.id,
+                link,
+              })
+            : await services.paymentFiles.download({ em }, viewer, {
+                paymentFileId: target.id,
+                link,
+              });
     const etag = `"${document.sha256}"`;
     res.setHeader('etag', etag);
     res.setHeader('cache-control', 'private, no-cache');

@@ -68,4 +68,12 @@ export const Permissions = {
     manage: [HR],
     payroll: [HR],
   },
+  people: {
+    payments: {
+      /** Employee bank accounts of others (everyone sets their own), payment files made and voided. */
+      manage: [HR],
+      /** Payment files listed without their content; settled and returned: the books' side of paying. */
+      settle: [HR, ACCOUNTANT],
+    },
+  },
 } as const;

@@ -42,6 +42,10 @@ export enum UserErrorCode {
   ALREADY_CLEARED = 'ALREADY_CLEARED',
   /** Undoing the matches of a bank line that has none. */
   NOT_RECONCILED = 'NOT_RECONCILED',
+  /** Employees a payment file would pay who have no bank account of its kind in force on its execution date. */
+  EMPLOYEE_BANK_ACCOUNT_MISSING = 'EMPLOYEE_BANK_ACCOUNT_MISSING',
+  /** A run already has a live (created, unsettled) file of that format, or nothing left to pay. */
+  PAYMENT_FILE_EXISTS = 'PAYMENT_FILE_EXISTS',
 }
 
 /**

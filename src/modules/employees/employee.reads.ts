@@ -3,6 +3,8 @@ import { signedIn } from '../../graphql/auth-checker';
 import type { RequestContext } from '../context';
 import { defineGroupLoader, defineLoader, readPage, type PageArgs, rowReader } from '../../read';
 import { Department, Employee, SalaryChange } from './employee.entity';
+import { EmployeeBankAccount } from './employee-bank-account.entity';
+import { PaymentFile, PaymentFileItem } from './payment-file.entity';
 import { PayrollRun, Payslip } from './payroll.entity';
 
 /** How employees, departments and payroll read. */
@@ -20,7 +22,7 @@ export function payrollRunPage(context: RequestContext, args: PageArgs) {
 }
 
 /** The fields that show someone's pay; each read of one by another person is recorded. */
-export type PayField = 'salary' | 'salaryHistory' | 'payslips';
+export type PayField = 'salary' | 'salaryHistory' | 'payslips' | 'bankAccount';
 
 function payReadsRecorder(field: PayField) {
   return defineLoader<number, true, RequestContext>(
@@ -42,7 +44,37 @@ export const payReadsRecorded: Record<PayField, ReturnType<typeof payReadsRecord
   salary: payReadsRecorder('salary'),
   salaryHistory: payReadsRecorder('salaryHistory'),
   payslips: payReadsRecorder('payslips'),
+  bankAccount: payReadsRecorder('bankAccount'),
 };
+
+/** The bank account an employee's pay goes to today (null: none on record). */
+export const bankAccountToday = defineLoader<number, EmployeeBankAccount | null, RequestContext>(
+  'employees.bankAccountToday',
+  async (context, ids) => {
+    const accounts = await context.services.employeeBankAccounts.inForceToday(context.em, ids);
+    return ids.map((id) => accounts.get(id) ?? null);
+  },
+);
+
+/** Payment files, newest first. */
+export function paymentFilePage(
+  context: RequestContext,
+  where: FilterQuery<PaymentFile>,
+  args: PageArgs,
+) {
+  return readPage(context, PaymentFile, where, args, { orderBy: { id: 'desc' } });
+}
+
+export const itemsOfPaymentFile = defineGroupLoader<PaymentFileItem>(
+  'employees.itemsOfPaymentFile',
+  (context, ids) =>
+    context.em.find(
+      PaymentFileItem,
+      { file: { $in: [...ids] } },
+      { populate: ['file', 'bankAccount'], orderBy: { file: 'asc', employee: 'asc', id: 'asc' } },
+    ),
+  (item) => item.file.id,
+);
 
 /** An employee's annual salary in effect today, in minor units (null: none on record). */
 export const salaryToday = defineLoader<number, bigint | null, RequestContext>(

@@ -107,7 +107,7 @@ function payForbidden(): GraphQLError {
 }
 
 /** Checks the viewer may read this employee's pay, and records the read (batched per request). */
-async function authorisePayRead(
+export async function authorisePayRead(
   context: RequestContext,
   subjectId: number,
   field: PayField,

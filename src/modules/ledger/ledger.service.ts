@@ -36,6 +36,8 @@ export const StandardAccount = {
   INVENTORY: '1200',
   ACCOUNTS_PAYABLE: '2000',
   PAYROLL_LIABILITIES: '2100',
+  /** Net pay posted by payroll and not yet paid out by a settled payment file. */
+  NET_PAY_CLEARING: '2110',
   OWNERS_EQUITY: '3000',
   SALES_REVENUE: '4000',
   COST_OF_GOODS_SOLD: '5000',

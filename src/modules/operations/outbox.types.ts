@@ -18,6 +18,10 @@ registerEnumType(OutboundEmailKind, {
     DUNNING_NOTICE: {
       description: 'A dunning notice mailed to its customer, with its PDF letter attached.',
     },
+    EMPLOYEE_BANK_ACCOUNT_CHANGED: {
+      description:
+        'To an employee: the bank account their pay goes to was changed (masked number and date).',
+    },
   },
 });
 

@@ -63,6 +63,7 @@ const EMAIL_KIND_LABELS: Record<OutboundEmailKind, string> = {
   SATISFACTION_SURVEY: 'Satisfaction survey',
   INVOICE: 'Invoice',
   DUNNING_NOTICE: 'Dunning notice',
+  EMPLOYEE_BANK_ACCOUNT_CHANGED: 'Bank account changed',
 };
 
 export const statusLabel = (status: TicketStatus): string => STATUS_LABELS[status];
