@@ -252,7 +252,7 @@ export class PaymentFileResolver extends NodeResolver(PaymentFileObject, 'Paymen
     description: `The file's text exactly as stored (XML or NACHA records). ${PAYMENT_FILE_CONTENT_READERS}`,
   })
   async content(@Root() file: Row<PaymentFile>, @Ctx() context: RequestContext): Promise<string> {
-    const document = await context.services.paymentFiles.content(context.em, file.id);
+    const document = await context.services.paymentFiles.content(context, file.id);
     return document.content.toString('utf8');
   }
 

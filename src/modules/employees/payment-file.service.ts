@@ -21,7 +21,12 @@ import { requiredText } from '../common/input-rules';
 import { BOOK_CURRENCY } from '../common/money';
 import type { RequestScope } from '../common/scope';
 import { hasAnyRole, type Viewer } from '../common/viewer';
-import { StandardAccount, type LedgerService, type PostingLine } from '../ledger/ledger.service';
+import {
+  StandardAccount,
+  posting,
+  type LedgerService,
+  type PostingLine,
+} from '../ledger/ledger.service';
 import {
   AchAccountType,
   EmployeeBankAccountKind,
@@ -65,17 +70,6 @@ function refuse(code: UserErrorCode, message: string, path: string[]): never {
   throw new BusinessRuleError(code, message, path);
 }
 
-/** Runs a posting; a closed period is reported on the caller's own date field. */
-async function posting<T>(path: string[], post: () => Promise<T>): Promise<T> {
-  try {
-    return await post();
-  } catch (error) {
-    if (error instanceof BusinessRuleError && error.code === UserErrorCode.PERIOD_CLOSED)
-      throw new BusinessRuleError(error.code, error.message, path);
-    throw error;
-  }
-}
-
 /** What one credit of a new file pays. */
 interface Credit {
   payslip: Payslip;
@@ -115,7 +109,7 @@ export class PaymentFileService {
   }
 
   /** The stored bytes of a file, as they were written. */
-  async content(em: EntityManager, paymentFileId: number): Promise<StoredDocument> {
+  async content({ em }: RequestScope, paymentFileId: number): Promise<StoredDocument> {
     const document = await findStoredDocument(em, `payment-file:${paymentFileId}`);
     if (!document) throw new Error(`payment file ${paymentFileId} has no stored bytes`);
     return document;
@@ -136,7 +130,7 @@ export class PaymentFileService {
     );
     if (!(await em.count(PaymentFile, { id: request.paymentFileId })))
       throw new DocumentRefusal('NOT_FOUND', 'No such payment file');
-    return this.content(em, request.paymentFileId);
+    return this.content({ em }, request.paymentFileId);
   }
 
   /** The signed path of a file's bytes (15 minutes); handed only to those who may read them. */
@@ -303,15 +297,10 @@ export class PaymentFileService {
   ): Promise<{ paymentFile: PaymentFile }> {
     const reason = requiredText(input.reason, field('reason'), 1000);
     return inTransaction(em, async (tx) => {
-      const file = await this.lockFile(tx, input.paymentFileId);
-      if (file.status !== PaymentFileStatus.CREATED)
-        refuse(
-          UserErrorCode.INVALID_TRANSITION,
-          file.status === PaymentFileStatus.SETTLED
-            ? 'A settled file is not voided: return its credits instead'
-            : 'The file is void already',
-          field('paymentFileId'),
-        );
+      const file = await this.lockCreated(tx, input.paymentFileId, {
+        SETTLED: 'A settled file is not voided: return its credits instead',
+        VOID: 'The file is void already',
+      });
       file.status = PaymentFileStatus.VOID;
       file.voidedAt = this.clock.now();
       file.voidReason = reason;
@@ -341,15 +330,10 @@ export class PaymentFileService {
     if (!isCalendarDate(input.settledOn))
       refuse(UserErrorCode.INVALID_INPUT, 'Not a calendar date', field('settledOn'));
     return inTransaction(em, async (tx) => {
-      const file = await this.lockFile(tx, input.paymentFileId);
-      if (file.status !== PaymentFileStatus.CREATED)
-        refuse(
-          UserErrorCode.INVALID_TRANSITION,
-          file.status === PaymentFileStatus.SETTLED
-            ? 'The file was settled already'
-            : 'A void file is not settled',
-          field('paymentFileId'),
-        );
+      const file = await this.lockCreated(tx, input.paymentFileId, {
+        SETTLED: 'The file was settled already',
+        VOID: 'A void file is not settled',
+      });
       const clearing = await this.ledger.accountId(tx, StandardAccount.NET_PAY_CLEARING);
       const entry = await posting(field('settledOn'), () =>
         this.ledger.post(tx, {
@@ -547,6 +531,18 @@ export class PaymentFileService {
         individualName: account.holderName,
       })),
     });
+  }
+
+  /** A file locked and still CREATED; otherwise refused with the message for its status. */
+  private async lockCreated(
+    tx: EntityManager,
+    id: number,
+    refusals: Record<PaymentFileStatus.SETTLED | PaymentFileStatus.VOID, string>,
+  ): Promise<PaymentFile> {
+    const file = await this.lockFile(tx, id);
+    if (file.status !== PaymentFileStatus.CREATED)
+      refuse(UserErrorCode.INVALID_TRANSITION, refusals[file.status], field('paymentFileId'));
+    return file;
   }
 
   private async lockFile(tx: EntityManager, id: number): Promise<PaymentFile> {

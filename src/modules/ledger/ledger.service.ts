@@ -104,6 +104,20 @@ function periodClosed(closedThrough: string): BusinessRuleError {
   );
 }
 
+/**
+ * Runs a posting for a mutation whose date is not `input.date`: a closed period is reported on the
+ * caller's own input field.
+ */
+export async function posting<T>(field: string[], post: () => Promise<T>): Promise<T> {
+  try {
+    return await post();
+  } catch (error) {
+    if (error instanceof BusinessRuleError && error.code === UserErrorCode.PERIOD_CLOSED)
+      throw new BusinessRuleError(error.code, error.message, field);
+    throw error;
+  }
+}
+
 /** Today's accounting date (UTC). */
 export function today(): string {
   return new Date().toISOString().slice(0, 10);
