@@ -716,6 +716,50 @@ describe('NACHA PPD in USD books, and who sees bank details', () => {
     const next = created(await createFile(scene, 'NACHA_PPD'));
     expect(next.content.split('\n')[0].slice(33, 34)).toBe('B');
     expect(next.totalAmount.amount).toBe(scene.run.totalNet);
+
+    // Concurrent requests: one new file, one settlement.
+    await server.request(
+      VoidPaymentFileDocument,
+      { input: { paymentFileId: next.id, reason: 'Racing' } },
+      hr,
+    );
+    const racing = await Promise.all(
+      Array.from({ length: 5 }, () => createFile(scene, 'NACHA_PPD')),
+    );
+    const winners = racing.filter((result) => result.data?.createPaymentFile.paymentFile);
+    expect(winners).toHaveLength(1);
+    expect(
+      racing.flatMap(
+        (result) => result.data?.createPaymentFile.userErrors.map((e) => e.code) ?? [],
+      ),
+    ).toEqual(Array(4).fill('PAYMENT_FILE_EXISTS'));
+    const winner = created(winners[0]);
+    const settles = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        server.request(
+          SettlePaymentFileDocument,
+          { input: { paymentFileId: winner.id, settledOn: '2027-03-01' } },
+          scene.accountant,
+        ),
+      ),
+    );
+    expect(
+      settles.filter((result) => result.data?.settlePaymentFile.paymentFile?.status === 'SETTLED'),
+    ).toHaveLength(1);
+    const [paying] = await server.backdesk.database.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ included: string; payslips: string; settlements: string }[]>(
+        `SELECT (SELECT count(*) FROM payment_file_item WHERE status = 'INCLUDED') AS included,
+                (SELECT count(DISTINCT payslip_id) FROM payment_file_item WHERE status = 'INCLUDED') AS payslips,
+                (SELECT count(*) FROM journal_entry WHERE source = 'PAYMENT_FILE') AS settlements`,
+      );
+    expect(paying).toEqual({
+      included: String(paid(scene).length),
+      payslips: String(paid(scene).length),
+      settlements: '1',
+    });
+    expect((await balances(scene)).get('2110')).toBe(0n);
   });
 
   it('pays only posted runs, from an account in the books currency', async () => {
