@@ -76,7 +76,7 @@ export class Migration20261207052909_payment_files extends Migration {
     );
 
     this.addSql(
-      `alter table "document" add constraint "document_kind_check" check("kind" in ('INVOICE', 'PAYSLIP', 'DUNNING_NOTICE', 'PAYMENT_FILE'));`,
+      `alter table "document" add constraint "document_kind_check" check("kind" in ('INVOICE', 'PAYSLIP', 'DUNNING_NOTICE', 'YEAR_END_STATEMENT', 'PAYMENT_FILE'));`,
     );
 
     this.addSql(
@@ -110,7 +110,7 @@ export class Migration20261207052909_payment_files extends Migration {
     );
 
     this.addSql(
-      `alter table "document" add constraint "document_kind_check" check("kind" in ('INVOICE', 'PAYSLIP', 'DUNNING_NOTICE'));`,
+      `alter table "document" add constraint "document_kind_check" check("kind" in ('INVOICE', 'PAYSLIP', 'DUNNING_NOTICE', 'YEAR_END_STATEMENT'));`,
     );
 
     this.addSql(

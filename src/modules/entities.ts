@@ -4,6 +4,7 @@ import { Product, StockLevel, StockMovement } from './catalog/product.entity';
 import { Customer } from './customers/customer.entity';
 import { Department, Employee, SalaryAccess, SalaryChange } from './employees/employee.entity';
 import { PayrollRun, Payslip } from './employees/payroll.entity';
+import { EmployeeDocument, YearEndStatement } from './employees/employee-document.entity';
 import { EmployeeBankAccount } from './employees/employee-bank-account.entity';
 import { PaymentFile, PaymentFileItem } from './employees/payment-file.entity';
 import {
@@ -88,6 +89,8 @@ export const ENTITIES = [
   SalaryAccess,
   PayrollRun,
   Payslip,
+  YearEndStatement,
+  EmployeeDocument,
   Ticket,
   TicketMessage,
   TicketSearchDocument,

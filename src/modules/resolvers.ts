@@ -12,6 +12,11 @@ import {
   PayslipResolver,
 } from './employees/employee.resolver';
 import {
+  EmployeeDocumentResolver,
+  EmployeeDocumentsFieldResolver,
+  YearEndStatementResolver,
+} from './employees/employee-documents.resolver';
+import {
   AccountResolver,
   BillResolver,
   CashFlowResolver,
@@ -91,6 +96,9 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   DepartmentResolver,
   PayrollResolver,
   PayslipResolver,
+  YearEndStatementResolver,
+  EmployeeDocumentResolver,
+  EmployeeDocumentsFieldResolver,
   HistoryActorResolver,
   TicketResolver,
   TicketMessageResolver,

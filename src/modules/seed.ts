@@ -6,6 +6,7 @@ import { Role } from './common/role';
 import { Product } from './catalog/product.entity';
 import { Customer } from './customers/customer.entity';
 import { Department, Employee } from './employees/employee.entity';
+import { PayrollRun } from './employees/payroll.entity';
 import type { EmployeeService } from './employees/employee.service';
 import { Order, OrderStatus } from './orders/order.entity';
 import {
@@ -700,6 +701,30 @@ async function seedDunningPolicy(
 }
 
 /**
+ * The demo's payroll: last year's November and December, posted, and last year's year-end
+ * statements issued, so every demo employee has payslips and documents. Seeded once.
+ */
+async function seedPayroll(
+  orm: MikroORM,
+  services: DomainServices,
+  viewerFor: (email: string) => Promise<Viewer>,
+): Promise<number> {
+  const em = orm.em.fork();
+  if ((await em.count(PayrollRun, {})) > 0) return 0;
+  const hr = await viewerFor('hr@example.com');
+  const lastYear = new Date().getUTCFullYear() - 1;
+  for (const [periodStart, periodEnd] of [
+    [`${lastYear}-11-01`, `${lastYear}-11-30`],
+    [`${lastYear}-12-01`, `${lastYear}-12-31`],
+  ]) {
+    const { payrollRun } = await services.payroll.run({ em }, hr, { periodStart, periodEnd });
+    await services.payroll.post({ em }, hr, payrollRun.id);
+  }
+  await services.employeeDocuments.issueYearEndStatements({ em }, hr, lastYear);
+  return 2;
+}
+
+/**
  * Fills the database with demo data. Idempotent: running it again adds only what is missing.
  */
 export async function seedDemoData(orm: MikroORM, logger: Logger): Promise<void> {
@@ -715,8 +740,9 @@ export async function seedDemoData(orm: MikroORM, logger: Logger): Promise<void>
   const entries = await seedLedger(orm, services, viewerFor);
   const dunningPolicies = await seedDunningPolicy(orm, services, viewerFor);
   const bankLines = await seedBanking(orm, services, viewerFor);
+  const payrollRuns = await seedPayroll(orm, services, viewerFor);
   logger.info(
-    { employees, ...business, tickets, macros, entries, dunningPolicies, bankLines },
+    { employees, ...business, tickets, macros, entries, dunningPolicies, bankLines, payrollRuns },
     'demo data seeded',
   );
 }

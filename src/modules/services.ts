@@ -4,6 +4,7 @@ import { CatalogService } from './catalog/catalog.service';
 import { CustomerService } from './customers/customer.service';
 import { EmployeeService } from './employees/employee.service';
 import { PayrollService } from './employees/payroll.service';
+import { EmployeeDocumentsService } from './employees/employee-documents.service';
 import { LedgerService } from './ledger/ledger.service';
 import { ReceivablesService } from './ledger/receivables.service';
 import { StatementsService } from './ledger/statements.service';
@@ -23,6 +24,7 @@ import type { JobQueue } from '../jobs/job-queue';
 import { InvoiceDocuments, type CompanyDetails } from './ledger/invoice-document';
 import { InvoiceSending } from './ledger/invoice-sending';
 import { PayslipDocuments } from './employees/payslip-document';
+import { YearEndStatementDocuments } from './employees/year-end-statement-document';
 import { EmployeeBankAccountService } from './employees/employee-bank-account.service';
 import { PaymentFileService } from './employees/payment-file.service';
 import { BankingService } from './banking/banking.service';
@@ -43,6 +45,8 @@ export interface DomainServices {
   reporting: ReportingService;
   employees: EmployeeService;
   payroll: PayrollService;
+  /** Employees' documents (payslips, year-end statements) and their year-to-date sums. */
+  employeeDocuments: EmployeeDocumentsService;
   support: SupportService;
   supportMetrics: SupportMetricsService;
   /** Satisfaction surveys: made when an agent solves a ticket, answered through their link. */
@@ -68,6 +72,8 @@ export interface Services extends DomainServices {
   invoiceSending: InvoiceSending;
   /** Payslip PDFs (`/documents/payslips/…`). */
   payslipDocuments: PayslipDocuments;
+  /** Year-end pay statement PDFs (`/documents/year-end-statements/…`). */
+  yearEndStatementDocuments: YearEndStatementDocuments;
   /** Dunning notice PDFs (`/documents/dunning-notices/…`). */
   dunningNoticeDocuments: DunningNoticeDocuments;
   /** Mailing dunning notices, and the daily dunning run. */
@@ -101,6 +107,7 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
   const satisfaction = new SatisfactionService(clock, customers, settings.csatSurveys ?? true);
   support.onSolve(satisfaction);
   const reconciliation = new ReconciliationService(ledger, receivables);
+  const employeeDocuments = new EmployeeDocumentsService(clock);
   return {
     customers,
     catalog,
@@ -110,7 +117,12 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
     receivables,
     reporting: new ReportingService(),
     employees,
-    payroll: new PayrollService(ledger, settings.payrollWithholdingBasisPoints ?? 2000),
+    payroll: new PayrollService(
+      ledger,
+      employeeDocuments,
+      settings.payrollWithholdingBasisPoints ?? 2000,
+    ),
+    employeeDocuments,
     support,
     supportMetrics: new SupportMetricsService(clock),
     satisfaction,
@@ -171,6 +183,13 @@ export function createServices(deps: {
   domain.receivables.onInvoiceIssued(invoiceSending);
   const payslipDocuments = new PayslipDocuments(
     domain.employees,
+    domain.employeeDocuments,
+    company,
+    deps.attachments.links,
+    clock,
+  );
+  const yearEndStatementDocuments = new YearEndStatementDocuments(
+    domain.employees,
     company,
     deps.attachments.links,
     clock,
@@ -210,6 +229,7 @@ export function createServices(deps: {
     invoiceDocuments,
     invoiceSending,
     payslipDocuments,
+    yearEndStatementDocuments,
     dunningNoticeDocuments,
     dunningNoticeSending,
     employeeBankAccounts,

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { DocumentLink } from '../documents/document-access';
 import type { StoredDocument } from '../documents/document.entity';
 import { DocumentRefusal, type DocumentRefusalReason } from '../documents/document-store';
@@ -7,17 +7,19 @@ import { isDatabaseUnavailable, serviceUnavailable } from '../graphql/errors';
 import { decodeGlobalId } from '../graphql/global-id';
 import type { Logger } from '../logger';
 import type { Services } from '../modules/services';
+import type { Viewer } from '../modules/common/viewer';
 import { answerRefusal, contentDisposition, pathOf } from './attachment-http';
 
 /**
  * Documents over plain HTTP, since a browser cannot send a bearer token on a link:
  * - `GET /documents/invoices/<Invoice ID>.pdf`
  * - `GET /documents/payslips/<Payslip ID>.pdf`
+ * - `GET /documents/year-end-statements/<YearEndStatement ID>.pdf`
  * - `GET /documents/dunning-notices/<DunningNotice ID>.pdf`
  * - `GET /documents/payment-files/<PaymentFile ID>.xml` (pain.001) or `.ach` (NACHA)
  * each with `Authorization: Bearer <token>` or the signed query of its `pdfUrl`
  * (`?expires=…&signature=…`). Who may read what is the modules' rule (InvoiceDocuments,
- * PayslipDocuments, DunningNoticeDocuments); this file reads requests and writes answers: 200 with the stored bytes and
+ * PayslipDocuments, YearEndStatementDocuments, DunningNoticeDocuments); this file reads requests and writes answers: 200 with the stored bytes and
  * an ETag of their sha256, 304 when the client has them, or `{ error: { code, message } }`.
  */
 
@@ -27,11 +29,44 @@ const STATUS_OF: Record<DocumentRefusalReason, number> = {
   NOT_FOUND: 404,
 };
 
+interface DownloadRequest {
+  em: EntityManager;
+  viewer: Viewer | undefined;
+  id: number;
+  link: DocumentLink | undefined;
+}
+
+/**
+ * Each kind of document: the type its ID names, the extensions its path takes (`pdf` when not
+ * said), and the module's download (which authorizes).
+ */
 const KINDS = {
-  invoices: 'Invoice',
-  payslips: 'Payslip',
-  'dunning-notices': 'DunningNotice',
-  'payment-files': 'PaymentFile',
+  invoices: {
+    typeName: 'Invoice',
+    download: (services: Services, { em, viewer, id, link }: DownloadRequest) =>
+      services.invoiceDocuments.download({ em }, viewer, { invoiceId: id, link }),
+  },
+  payslips: {
+    typeName: 'Payslip',
+    download: (services: Services, { em, viewer, id, link }: DownloadRequest) =>
+      services.payslipDocuments.download({ em }, viewer, { payslipId: id, link }),
+  },
+  'year-end-statements': {
+    typeName: 'YearEndStatement',
+    download: (services: Services, { em, viewer, id, link }: DownloadRequest) =>
+      services.yearEndStatementDocuments.download({ em }, viewer, { statementId: id, link }),
+  },
+  'dunning-notices': {
+    typeName: 'DunningNotice',
+    download: (services: Services, { em, viewer, id, link }: DownloadRequest) =>
+      services.dunningNoticeDocuments.download({ em }, viewer, { noticeId: id, link }),
+  },
+  'payment-files': {
+    typeName: 'PaymentFile',
+    extensions: ['xml', 'ach'],
+    download: (services: Services, { em, viewer, id, link }: DownloadRequest) =>
+      services.paymentFiles.download({ em }, viewer, { paymentFileId: id, link }),
+  },
 } as const;
 type Kind = keyof typeof KINDS;
 
@@ -40,17 +75,16 @@ export function isDocumentRequest(req: IncomingMessage): boolean {
   return pathOf(req).startsWith('/documents/');
 }
 
-/** The kind and numeric id from `/documents/<kind>/<ID>.<pdf, or xml or ach for payment files>`, or undefined. */
+/** The kind and numeric id from `/documents/<kind>/<ID>.<extension>`, or undefined. */
 function targetOf(path: string): { kind: Kind; id: number } | undefined {
-  const match =
-    /^\/documents\/(invoices|payslips|dunning-notices|payment-files)\/([A-Za-z0-9_-]+)\.(pdf|xml|ach)$/.exec(
-      path,
-    );
-  if (!match) return undefined;
+  const match = /^\/documents\/([a-z-]+)\/([A-Za-z0-9_-]+)\.([a-z]+)$/.exec(path);
+  if (!match || !Object.hasOwn(KINDS, match[1])) return undefined;
   const kind = match[1] as Kind;
-  if ((kind === 'payment-files') === (match[3] === 'pdf')) return undefined;
+  const spec = KINDS[kind];
+  const extensions: readonly string[] = 'extensions' in spec ? spec.extensions : ['pdf'];
+  if (!extensions.includes(match[3])) return undefined;
   const decoded = decodeGlobalId(match[2]);
-  if (!decoded || decoded.typeName !== KINDS[kind] || !/^[1-9]\d{0,15}$/.test(decoded.key))
+  if (!decoded || decoded.typeName !== KINDS[kind].typeName || !/^[1-9]\d{0,15}$/.test(decoded.key))
     return undefined;
   return { kind, id: Number(decoded.key) };
 }
@@ -85,20 +119,12 @@ export function documentEndpoint(deps: {
         : { expires: expires ?? '', signature: signature ?? '' };
     const em = orm.em.fork();
     const { viewer } = await services.auth.authenticate(em, req.headers.authorization);
-    const document: StoredDocument =
-      target.kind === 'invoices'
-        ? await services.invoiceDocuments.download({ em }, viewer, { invoiceId: target.id, link })
-        : target.kind === 'payslips'
-          ? await services.payslipDocuments.download({ em }, viewer, { payslipId: target.id, link })
-          : target.kind === 'dunning-notices'
-            ? await services.dunningNoticeDocuments.download({ em }, viewer, {
-                noticeId: target.id,
-                link,
-              })
-            : await services.paymentFiles.download({ em }, viewer, {
-                paymentFileId: target.id,
-                link,
-              });
+    const document: StoredDocument = await KINDS[target.kind].download(services, {
+      em,
+      viewer,
+      id: target.id,
+      link,
+    });
     const etag = `"${document.sha256}"`;
     res.setHeader('etag', etag);
     res.setHeader('cache-control', 'private, no-cache');

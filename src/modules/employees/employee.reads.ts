@@ -5,7 +5,13 @@ import { defineGroupLoader, defineLoader, readPage, type PageArgs, rowReader } f
 import { Department, Employee, SalaryChange } from './employee.entity';
 import { EmployeeBankAccount } from './employee-bank-account.entity';
 import { PaymentFile, PaymentFileItem } from './payment-file.entity';
-import { PayrollRun, Payslip } from './payroll.entity';
+import { PayrollRun, PayrollRunStatus, Payslip } from './payroll.entity';
+import {
+  EmployeeDocument,
+  type EmployeeDocumentKind,
+  YearEndStatement,
+} from './employee-document.entity';
+import type { PayTotals } from './employee-documents.service';
 
 /** How employees, departments and payroll read. */
 
@@ -22,7 +28,7 @@ export function payrollRunPage(context: RequestContext, args: PageArgs) {
 }
 
 /** The fields that show someone's pay; each read of one by another person is recorded. */
-export type PayField = 'salary' | 'salaryHistory' | 'payslips' | 'bankAccount';
+export type PayField = 'salary' | 'salaryHistory' | 'payslips' | 'documents' | 'bankAccount';
 
 function payReadsRecorder(field: PayField) {
   return defineLoader<number, true, RequestContext>(
@@ -44,6 +50,7 @@ export const payReadsRecorded: Record<PayField, ReturnType<typeof payReadsRecord
   salary: payReadsRecorder('salary'),
   salaryHistory: payReadsRecorder('salaryHistory'),
   payslips: payReadsRecorder('payslips'),
+  documents: payReadsRecorder('documents'),
   bankAccount: payReadsRecorder('bankAccount'),
 };
 
@@ -139,6 +146,51 @@ export const employeesOfDepartment = defineGroupLoader<Employee>(
     context.em.find(Employee, { department: { $in: [...ids] } }, { orderBy: { name: 'asc' } }),
   (employee) => employee.department?.id ?? 0,
 );
+
+/** An employee's payslips of posted runs, newest first. */
+export function postedPayslipPage(context: RequestContext, employeeId: number, args: PageArgs) {
+  return readPage(
+    context,
+    Payslip,
+    { employee: employeeId, run: { status: PayrollRunStatus.POSTED } },
+    args,
+    { orderBy: { id: 'desc' } },
+  );
+}
+
+/** An employee's documents, newest first. */
+export function employeeDocumentPage(
+  context: RequestContext,
+  employeeId: number,
+  kind: EmployeeDocumentKind | null,
+  args: PageArgs,
+) {
+  return readPage(
+    context,
+    EmployeeDocument,
+    kind === null ? { employee: employeeId } : { employee: employeeId, kind },
+    args,
+    { orderBy: { issuedOn: 'desc', id: 'desc' } },
+  );
+}
+
+/** Each payslip's year to date (EmployeeDocumentsService.yearToDate), batched per request. */
+export const yearToDateOfPayslip = defineLoader<number, PayTotals, RequestContext>(
+  'employees.yearToDateOfPayslip',
+  async (context, ids) => {
+    const totals = await context.services.employeeDocuments.yearToDate(context.em, ids);
+    return ids.map((id) => {
+      const found = totals.get(id);
+      if (!found) throw new Error(`Payslip ${id} has no year to date`);
+      return found;
+    });
+  },
+);
+
+export const payrollRunRows = rowReader(PayrollRun);
+export const payslipRows = rowReader(Payslip);
+export const yearEndStatementRows = rowReader(YearEndStatement);
+export const employeeDocumentRows = rowReader(EmployeeDocument);
 
 /** How other modules read employees: by id, or as what a many-to-one points to. */
 export const employeeRows = rowReader(Employee);

@@ -6,6 +6,7 @@ import {
   Ctx,
   FieldResolver,
   ID,
+  Int,
   Mutation,
   Query,
   Resolver,
@@ -21,11 +22,13 @@ import { parseGlobalId } from '../../graphql/global-id';
 import { Money } from '../../graphql/money';
 import { registerNodeType } from '../../graphql/node-registry';
 import { ConnectionArgs, NodeResolver } from '../../graphql/relay';
-import { DecimalScalar } from '../../graphql/scalars';
+import { CalendarDateScalar, DecimalScalar } from '../../graphql/scalars';
 import { toPayload } from '../../graphql/user-error';
 import { Permissions } from '../auth/permissions';
 import { Department, Employee, SalaryAccess } from './employee.entity';
-import { PayrollRun, Payslip } from './payroll.entity';
+import { PayrollRun, PayrollRunStatus, Payslip } from './payroll.entity';
+import type { PayTotals } from './employee-documents.service';
+import { mayReadPay } from './employee.service';
 import {
   ChangeEmployeeRolesInput,
   ChangeEmployeeRolesPayload,
@@ -43,6 +46,7 @@ import {
   PayrollRunConnection,
   PayrollRunObject,
   PayslipObject,
+  PayTotalsObject,
   PostPayrollRunInput,
   PostPayrollRunPayload,
   RunPayrollInput,
@@ -70,6 +74,9 @@ import {
   employeesOfDepartment,
   payReadsRecorded,
   payrollRunPage,
+  payrollRunRows,
+  payslipRows,
+  yearToDateOfPayslip,
   payslipsOfEmployee,
   payslipsOfRun,
   reportsOfManager,
@@ -107,6 +114,7 @@ function payForbidden(): GraphQLError {
 }
 
 /** Checks the viewer may read this employee's pay, and records the read (batched per request). */
+/** Refuses a viewer who may not read this employee's pay, and records a read of someone else's. */
 export async function authorisePayRead(
   context: RequestContext,
   subjectId: number,
@@ -316,8 +324,7 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
   })
   async payslips(@Root() employee: Row<Employee>, @Ctx() context: RequestContext) {
     await authorisePayRead(context, employee.id, 'payslips');
-    const slips = await payslipsOfEmployee.load(context, employee.id);
-    return slips.map(payslipView);
+    return payslipsOfEmployee.load(context, employee.id);
   }
 
   @FieldResolver(() => DepartmentObject, { nullable: true, description: 'Their department.' })
@@ -349,36 +356,95 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
   }
 }
 
-function payslipView(slip: Payslip) {
-  return {
-    id: slip.id,
-    employee: slip.employee,
-    daysWorked: slip.daysWorked,
-    gross: Money.fromMinor(slip.grossMinor),
-    withholding: Money.fromMinor(slip.withholdingMinor),
-    net: Money.fromMinor(slip.netMinor),
-    periodStart: slip.run.periodStart,
-    periodEnd: slip.run.periodEnd,
-  };
-}
+registerNodeType({
+  typeName: 'Payslip',
+  entity: Payslip,
+  roles: [],
+  load: async (context, id) => {
+    const slip = await payslipRows.byId(context, id);
+    return slip && mayReadPay(signedIn(context), slip.employee.id) ? slip : null;
+  },
+});
 
 @Resolver(() => PayslipObject)
-export class PayslipResolver {
+export class PayslipResolver extends NodeResolver(PayslipObject, 'Payslip') {
   @FieldResolver(() => EmployeeObject, { description: 'Who is paid.' })
-  employee(@Root() slip: { employee: Employee }, @Ctx() context: RequestContext) {
+  employee(@Root() slip: Row<Payslip>, @Ctx() context: RequestContext) {
     return readById(context, Employee, slip.employee.id);
+  }
+
+  @FieldResolver(() => Money, { description: 'Pay before withholding.' })
+  gross(@Root() slip: Row<Payslip>): Money {
+    return Money.fromMinor(slip.grossMinor);
+  }
+
+  @FieldResolver(() => Money, { description: 'Tax withheld.' })
+  withholding(@Root() slip: Row<Payslip>): Money {
+    return Money.fromMinor(slip.withholdingMinor);
+  }
+
+  @FieldResolver(() => Money, { description: 'Paid out: gross minus withholding.' })
+  net(@Root() slip: Row<Payslip>): Money {
+    return Money.fromMinor(slip.netMinor);
+  }
+
+  @FieldResolver(() => CalendarDateScalar, { description: 'First day of the period.' })
+  async periodStart(@Root() slip: Row<Payslip>, @Ctx() context: RequestContext) {
+    return (await runOf(context, slip)).periodStart;
+  }
+
+  @FieldResolver(() => CalendarDateScalar, { description: 'Last day of the period.' })
+  async periodEnd(@Root() slip: Row<Payslip>, @Ctx() context: RequestContext) {
+    return (await runOf(context, slip)).periodEnd;
+  }
+
+  @FieldResolver(() => Int, {
+    description: "The tax year it belongs to: the year of its run's period end.",
+  })
+  async taxYear(@Root() slip: Row<Payslip>, @Ctx() context: RequestContext) {
+    return Number((await runOf(context, slip)).periodEnd.slice(0, 4));
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Whether its payroll run is posted (final).' })
+  async posted(@Root() slip: Row<Payslip>, @Ctx() context: RequestContext) {
+    return (await runOf(context, slip)).status === PayrollRunStatus.POSTED;
+  }
+
+  @FieldResolver(() => PayTotalsObject, {
+    description:
+      'This payslip and the earlier payslips of posted runs in the same tax year, summed.',
+  })
+  async yearToDate(
+    @Root() slip: Row<Payslip>,
+    @Ctx() context: RequestContext,
+  ): Promise<PayTotalsObject> {
+    await authorisePayRead(context, slip.employee.id, 'payslips');
+    return payTotalsView(await yearToDateOfPayslip.load(context, slip.id));
   }
 
   @FieldResolver(() => String, {
     description: `Where its PDF downloads: a path on this server, signed for 15 minutes (it also answers a bearer token of HR, ADMIN or the employee). ${PAY_FIELD_RULE}`,
   })
-  async pdfUrl(
-    @Root() slip: { id: number; employee: Employee },
-    @Ctx() context: RequestContext,
-  ): Promise<string> {
+  async pdfUrl(@Root() slip: Row<Payslip>, @Ctx() context: RequestContext): Promise<string> {
     await authorisePayRead(context, slip.employee.id, 'payslips');
     return context.services.payslipDocuments.pdfUrl(slip.id);
   }
+}
+
+async function runOf(context: RequestContext, slip: Row<Payslip>): Promise<Row<PayrollRun>> {
+  const run = await payrollRunRows.of(context, slip.run);
+  if (!run) throw new Error(`Payslip ${slip.id} has no payroll run`);
+  return run;
+}
+
+/** Sums of pay as GraphQL shows them. */
+export function payTotalsView(totals: PayTotals): PayTotalsObject {
+  return {
+    gross: Money.fromMinor(totals.grossMinor),
+    withholding: Money.fromMinor(totals.withholdingMinor),
+    net: Money.fromMinor(totals.netMinor),
+    payslipCount: totals.payslipCount,
+  };
 }
 
 /** The employee behind a change in any object's history (events/ knows only their id). */
@@ -511,7 +577,6 @@ export class PayrollResolver extends NodeResolver(PayrollRunObject, 'PayrollRun'
     description: 'One payslip per employee paid, by employee.',
   })
   async payslips(@Root() run: Row<PayrollRun>, @Ctx() context: RequestContext) {
-    const slips = await payslipsOfRun.load(context, run.id);
-    return slips.map(payslipView);
+    return payslipsOfRun.load(context, run.id);
   }
 }

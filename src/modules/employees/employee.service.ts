@@ -63,6 +63,11 @@ export function maySignIn(status: EmployeeStatus): boolean {
 
 /** Who may see an employee's pay: HR, ADMIN, and the employee themself. */
 export const PAY_READERS: readonly Role[] = [Role.HR];
+
+/** Whether a viewer may see this employee's pay (PAY_READERS, or their own). */
+export function mayReadPay(viewer: Viewer, employeeId: number): boolean {
+  return viewer.employeeId === employeeId || hasAnyRole(viewer, PAY_READERS);
+}
 export const MIN_PASSWORD_LENGTH = 10;
 
 const field = (name: string) => ['input', name];
@@ -92,7 +97,7 @@ export class EmployeeService {
 
   /** Whether a viewer may see this employee's pay. */
   mayReadPay(viewer: Viewer, employeeId: number): boolean {
-    return viewer.employeeId === employeeId || hasAnyRole(viewer, PAY_READERS);
+    return mayReadPay(viewer, employeeId);
   }
 
   /** Records reads of other people's pay (batched: one insert per request and field). */

@@ -122,8 +122,26 @@ export class EmployeeObject extends Node {
 
 export const EmployeeConnection = Connection(EmployeeObject, 'Employee', 'employee');
 
-@ObjectType('Payslip', { description: `One employee's pay for a payroll run. ${PAY_FIELD_RULE}` })
-export class PayslipObject {
+@ObjectType('PayTotals', { description: 'Pay summed over payslips.' })
+export class PayTotalsObject {
+  @Field(() => Money, { description: 'Pay before withholding.' })
+  gross!: Money;
+
+  @Field(() => Money, { description: 'Tax withheld.' })
+  withholding!: Money;
+
+  @Field(() => Money, { description: 'Paid out: gross minus withholding.' })
+  net!: Money;
+
+  @Field(() => Int, { description: 'How many payslips the sums cover.' })
+  payslipCount!: number;
+}
+
+@ObjectType('Payslip', {
+  implements: Node,
+  description: `One employee's pay for a payroll run. ${PAY_FIELD_RULE}`,
+})
+export class PayslipObject extends Node {
   @Field(() => EmployeeObject, { description: 'Who is paid.' })
   employee!: unknown;
 
@@ -145,11 +163,27 @@ export class PayslipObject {
   @Field(() => CalendarDateScalar, { description: 'Last day of the period.' })
   periodEnd!: string;
 
+  @Field(() => Int, {
+    description: "The tax year it belongs to: the year of its run's period end.",
+  })
+  taxYear!: number;
+
+  @Field(() => Boolean, { description: 'Whether its payroll run is posted (final).' })
+  posted!: boolean;
+
+  @Field(() => PayTotalsObject, {
+    description:
+      'This payslip and the earlier payslips of posted runs in the same tax year, summed.',
+  })
+  yearToDate!: PayTotalsObject;
+
   @Field(() => String, {
     description: `Where its PDF downloads: a path on this server, signed for 15 minutes (it also answers a bearer token of HR, ADMIN or the employee). ${PAY_FIELD_RULE}`,
   })
   pdfUrl!: string;
 }
+
+export const PayslipConnection = Connection(PayslipObject, 'Payslip', 'payslip');
 
 @ObjectType('PayrollRun', {
   implements: Node,

@@ -11,6 +11,7 @@ import { Employee } from './employee.entity';
 import { grossPay, withholding, type SalaryStep } from './payroll-calculation';
 import { PayrollRun, PayrollRunStatus, Payslip } from './payroll.entity';
 import type { RequestScope } from '../common/scope';
+import type { EmployeeDocumentsService } from './employee-documents.service';
 
 const MAX_PERIOD_DAYS = 366;
 
@@ -18,6 +19,7 @@ const MAX_PERIOD_DAYS = 366;
 export class PayrollService {
   constructor(
     private readonly ledger: LedgerService,
+    private readonly documents: EmployeeDocumentsService,
     private readonly withholdingBasisPoints: number,
   ) {}
 
@@ -181,6 +183,7 @@ export class PayrollService {
         lines,
       });
       run.journalEntryId = entry.id;
+      await this.documents.payslipsPosted(tx, run.id);
       return { payrollRun: run };
     });
   }

@@ -11,6 +11,7 @@ import type { SignedLinks } from '../common/signed-links';
 import type { Viewer } from '../common/viewer';
 import type { CompanyDetails } from '../ledger/invoice-document';
 import type { EmployeeService } from './employee.service';
+import type { EmployeeDocumentsService, PayTotals } from './employee-documents.service';
 import { Payslip } from './payroll.entity';
 
 /** What a signed link names: only a payslip's link opens a payslip. */
@@ -22,6 +23,37 @@ export function payslipPdfPath(payslipId: number): string {
 }
 
 /**
+ * Who may download a document about someone's pay: a holder of a valid signed link, or a viewer
+ * who may read that employee's pay (EmployeeService.mayReadPay). A viewer's read of someone
+ * else's is recorded like a read of their salary. `subjectId` is undefined when the object does
+ * not exist (the caller answers NOT_FOUND after this check, so existence is not disclosed).
+ */
+export async function authorizePayDocument(
+  em: EntityManager,
+  employees: EmployeeService,
+  links: SignedLinks,
+  request: {
+    resource: string;
+    link: DocumentLink | undefined;
+    viewer: Viewer | undefined;
+    subjectId: number | undefined;
+    field: string;
+  },
+): Promise<void> {
+  const { resource, link, viewer, subjectId } = request;
+  authorizeDocument(
+    links,
+    resource,
+    link,
+    viewer,
+    (reader) => subjectId === undefined || employees.mayReadPay(reader, subjectId),
+  );
+  const linkValid = link && links.check(resource, link.expires, link.signature) === 'valid';
+  if (viewer && !linkValid && subjectId !== undefined)
+    await employees.recordPayReads(em, viewer, [subjectId], request.field);
+}
+
+/**
  * Payslip PDFs, rendered once per payslip and kept (documents/). They answer the readers of
  * `Employee.salary`: HR, ADMIN and the employee themself (EmployeeService.mayReadPay); a read of
  * someone else's is recorded like a read of their salary.
@@ -29,6 +61,7 @@ export function payslipPdfPath(payslipId: number): string {
 export class PayslipDocuments {
   constructor(
     private readonly employees: EmployeeService,
+    private readonly payTotals: EmployeeDocumentsService,
     private readonly company: Pick<CompanyDetails, 'companyName' | 'companyAddress'>,
     private readonly links: SignedLinks,
     private readonly clock: Clock,
@@ -42,7 +75,11 @@ export class PayslipDocuments {
       key: `payslip:${payslip.id}`,
       filename: `payslip-${payslip.run.periodEnd}-${payslip.employee.number}.pdf`,
       contentType: 'application/pdf',
-      render: () => this.render(payslip),
+      render: async () => {
+        const yearToDate = (await this.payTotals.yearToDate(em, [payslip.id])).get(payslip.id);
+        if (!yearToDate) throw new Error(`Payslip ${payslip.id} has no year to date`);
+        return this.render(payslip, yearToDate);
+      },
       createdAt: this.clock.now(),
     });
   }
@@ -58,24 +95,14 @@ export class PayslipDocuments {
       { id: request.payslipId },
       { populate: ['run', 'employee'] },
     );
-    const subjectId = payslip?.employee.id;
-    authorizeDocument(
-      this.links,
-      payslipResource(request.payslipId),
-      request.link,
+    await authorizePayDocument(em, this.employees, this.links, {
+      resource: payslipResource(request.payslipId),
+      link: request.link,
       viewer,
-      (reader) => subjectId === undefined || this.employees.mayReadPay(reader, subjectId),
-    );
+      subjectId: payslip?.employee.id,
+      field: 'payslipPdf',
+    });
     if (!payslip) throw new DocumentRefusal('NOT_FOUND', 'No such payslip');
-    const linkValid =
-      request.link &&
-      this.links.check(
-        payslipResource(request.payslipId),
-        request.link.expires,
-        request.link.signature,
-      ) === 'valid';
-    if (viewer && !linkValid)
-      await this.employees.recordPayReads(em, viewer, [payslip.employee.id], 'payslipPdf');
     return this.document(em, payslip);
   }
 
@@ -84,7 +111,7 @@ export class PayslipDocuments {
     return `${payslipPdfPath(payslipId)}?${this.links.sign(payslipResource(payslipId))}`;
   }
 
-  private render(payslip: Payslip): Promise<Buffer> {
+  private render(payslip: Payslip, yearToDate: PayTotals): Promise<Buffer> {
     const { run, employee } = payslip;
     const period = `${run.periodStart} to ${run.periodEnd}`;
     return PdfLayout.render(
@@ -116,6 +143,18 @@ export class PayslipDocuments {
             ['Withholding', `-${formatBookAmount(payslip.withholdingMinor)}`],
           ],
           [['Net pay', formatBookAmount(payslip.netMinor)]],
+        );
+        pdf.heading(`Year to date (${run.periodEnd.slice(0, 4)})`);
+        pdf.table(
+          [
+            { header: 'Item', share: 0.6 },
+            { header: 'Amount', share: 0.4, align: 'right' },
+          ],
+          [
+            ['Gross pay', formatBookAmount(yearToDate.grossMinor)],
+            ['Withholding', `-${formatBookAmount(yearToDate.withholdingMinor)}`],
+          ],
+          [['Net pay', formatBookAmount(yearToDate.netMinor)]],
         );
       },
     );
