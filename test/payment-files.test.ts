@@ -54,6 +54,8 @@ interface Scene {
   run: { id: string; totalNet: string; payslips: { employeeId: string; net: string }[] };
   bankAccountId: string;
   bankLedgerCode: string;
+  /** 2110 Net pay clearing before the run was posted (the demo's own runs are never paid). */
+  clearingBefore: bigint;
 }
 
 async function hire(server: TestServer, hr: string, name: string, hireDate: string) {
@@ -94,6 +96,7 @@ async function postedMonth(
     hr,
   );
   expect(terminated.data?.terminateEmployee.userErrors).toEqual([]);
+  const clearingBefore = await clearingBalance(server);
   const drafted = await server.request(RunPayrollDocument, { input: PERIOD }, hr);
   const draft = drafted.data?.runPayroll.payrollRun;
   if (!draft) throw new Error(JSON.stringify(drafted));
@@ -143,7 +146,17 @@ async function postedMonth(
     },
     bankAccountId: created.data?.createBankAccount.bankAccount?.id as string,
     bankLedgerCode,
+    clearingBefore,
   };
+}
+
+/** The balance of 2110 Net pay clearing (debits minus credits, minor units). */
+async function clearingBalance(server: TestServer): Promise<bigint> {
+  const [row] = await server.backdesk.database.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ balance_minor: string }[]>(`SELECT balance_minor FROM account WHERE code = '2110'`);
+  return BigInt(row.balance_minor);
 }
 
 async function setAccount(
@@ -225,7 +238,9 @@ describe('SEPA pain.001.001.09 in EUR books', () => {
       expect.arrayContaining([joiner.id, leaver.id]),
     );
     // Posting put net pay on 2110 clearing, not on cash.
-    expect((await balances(scene)).get('2110')).toBe(-cents(scene.run.totalNet));
+    expect((await balances(scene)).get('2110')).toBe(
+      scene.clearingBefore - cents(scene.run.totalNet),
+    );
 
     // Everyone paid gets an IBAN account but the leaver; the joiner sets their own.
     const joinerToken = await server.login(joiner.email, PASSWORD);
@@ -428,7 +443,7 @@ describe('SEPA pain.001.001.09 in EUR books', () => {
     });
     const after = await balances(scene);
     const total = cents(scene.run.totalNet);
-    expect(after.get('2110')).toBe(0n);
+    expect(after.get('2110')).toBe(scene.clearingBefore);
     expect(after.get(scene.bankLedgerCode)).toBe((before.get(scene.bankLedgerCode) ?? 0n) - total);
     const settleTwice = await server.request(
       SettlePaymentFileDocument,
@@ -462,7 +477,7 @@ describe('SEPA pain.001.001.09 in EUR books', () => {
     );
     expect(returned.data?.returnPayment.userErrors).toEqual([]);
     const afterReturn = await balances(scene);
-    expect(afterReturn.get('2110')).toBe(-joinerNet);
+    expect(afterReturn.get('2110')).toBe(scene.clearingBefore - joinerNet);
     expect(afterReturn.get(scene.bankLedgerCode)).toBe(
       (before.get(scene.bankLedgerCode) ?? 0n) - total + joinerNet,
     );
@@ -759,7 +774,7 @@ describe('NACHA PPD in USD books, and who sees bank details', () => {
       payslips: String(paid(scene).length),
       settlements: '1',
     });
-    expect((await balances(scene)).get('2110')).toBe(0n);
+    expect((await balances(scene)).get('2110')).toBe(scene.clearingBefore);
   });
 
   it('pays only posted runs, from an account in the books currency', async () => {
