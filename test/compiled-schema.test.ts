@@ -223,6 +223,35 @@ describe('promise-bearing properties', () => {
     await change(
       `replyToTicket(input: { ticketId: "${mailedTicketId}", body: "We are on it" }) { userErrors { code } }`,
     );
+    // Paying people: a US bank account for everyone the demo's latest posted run pays (and the
+    // admin, whom `me` reads), and a NACHA file paying that run.
+    const runs = await server.raw(
+      '{ payrollRuns(first: 10) { nodes { id status payslips { employee { id } } } } }',
+      {},
+      token,
+    );
+    const run = (
+      runs.data as {
+        payrollRuns: {
+          nodes: { id: string; status: string; payslips: { employee: { id: string } }[] }[];
+        };
+      }
+    ).payrollRuns.nodes.find((candidate) => candidate.status === 'POSTED');
+    if (!run) throw new Error('the demo posts payroll runs');
+    const payees = new Set([adminId, ...run.payslips.map((slip) => slip.employee.id)]);
+    for (const employeeId of payees)
+      await change(
+        `setEmployeeBankAccount(input: { employeeId: "${employeeId}", holderName: "Demo Holder", routingNumber: "021000021", accountNumber: "12345678", effectiveFrom: "2020-01-01" }) { userErrors { code } }`,
+      );
+    const payingLedger = (await change(
+      'createAccount(input: { code: "1987", name: "Payroll bank", type: ASSET }) { account { id } userErrors { code } }',
+    )) as { account: { id: string } };
+    const paying = (await change(
+      `createBankAccount(input: { name: "Payroll bank", ledgerAccountId: "${payingLedger.account.id}", currency: "USD", accountNumber: "000123456789", routingNumber: "021000021", achCompanyId: "1234567890" }) { bankAccount { id } userErrors { code } }`,
+    )) as { bankAccount: { id: string } };
+    await change(
+      `createPaymentFile(input: { payrollRunId: "${run.id}", format: NACHA_PPD, executionDate: "${new Date().toISOString().slice(0, 10)}", bankAccountId: "${paying.bankAccount.id}" }) { userErrors { code } }`,
+    );
     await server.backdesk.jobs.enqueue(undefined, SLA_SWEEP_JOB, {});
   });
 

@@ -344,18 +344,18 @@ describe('payroll', () => {
     const [entry] = await server.backdesk.database.orm.em
       .fork()
       .getConnection()
-      .execute<{ debits: string; credits: string; d6000: string; c2100: string; c1000: string }[]>(
+      .execute<{ debits: string; credits: string; d6000: string; c2100: string; c2110: string }[]>(
         `SELECT sum(l.debit_minor) AS debits, sum(l.credit_minor) AS credits,
                 sum(l.debit_minor) FILTER (WHERE a.code = '6000') AS d6000,
                 sum(l.credit_minor) FILTER (WHERE a.code = '2100') AS c2100,
-                sum(l.credit_minor) FILTER (WHERE a.code = '1000') AS c1000
+                sum(l.credit_minor) FILTER (WHERE a.code = '2110') AS c2110
            FROM journal_entry e JOIN journal_line l ON l.entry_id = e.id JOIN account a ON a.id = l.account_id
           WHERE e.source = 'PAYROLL' AND e.date = '2027-02-28'`,
       );
     expect(entry.debits).toBe(entry.credits);
     expect(BigInt(entry.d6000)).toBe(cents(run?.totalGross.amount as string));
     expect(BigInt(entry.c2100)).toBe(cents(run?.totalWithholding.amount as string));
-    expect(BigInt(entry.c1000)).toBe(cents(run?.totalNet.amount as string));
+    expect(BigInt(entry.c2110)).toBe(cents(run?.totalNet.amount as string));
 
     const twice = await server.request(
       PostPayrollRunDocument,

@@ -6,6 +6,8 @@ export enum DocumentKind {
   PAYSLIP = 'PAYSLIP',
   DUNNING_NOTICE = 'DUNNING_NOTICE',
   YEAR_END_STATEMENT = 'YEAR_END_STATEMENT',
+  /** A bank payment file (pain.001 XML or NACHA), written once when the file is created. */
+  PAYMENT_FILE = 'PAYMENT_FILE',
 }
 
 /**

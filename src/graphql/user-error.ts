@@ -54,6 +54,10 @@ const USER_ERROR_CODE_DESCRIPTIONS: Record<UserErrorCode, string> = {
   NOT_RECONCILED: 'The bank line has no matches to undo.',
   CHECKLIST_BLOCKED:
     'A blocking item of the checklist is still open: it must be done before the last of the other items.',
+  EMPLOYEE_BANK_ACCOUNT_MISSING:
+    'Employees the payment file would pay have no bank account of its kind in force on its execution date (the message names them).',
+  PAYMENT_FILE_EXISTS:
+    'The payroll run already has a live payment file of that format, or every payslip of it is paid or being paid.',
 };
 
 registerEnumType(UserErrorCode, {

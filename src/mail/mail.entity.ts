@@ -34,6 +34,8 @@ export enum OutboundEmailKind {
   EMPLOYEE_DOCUMENT = 'EMPLOYEE_DOCUMENT',
   /** A reminder to an employee that a training certification expires (30, 7 and 0 days ahead). */
   TRAINING_EXPIRY_REMINDER = 'TRAINING_EXPIRY_REMINDER',
+  /** To an employee: the bank account their pay goes to was changed (masked), so a hijack is noticed. */
+  EMPLOYEE_BANK_ACCOUNT_CHANGED = 'EMPLOYEE_BANK_ACCOUNT_CHANGED',
 }
 
 /**

@@ -5,6 +5,8 @@ import { Customer } from './customers/customer.entity';
 import { Department, Employee, SalaryAccess, SalaryChange } from './employees/employee.entity';
 import { PayrollRun, Payslip } from './employees/payroll.entity';
 import { EmployeeDocument, YearEndStatement } from './employees/employee-document.entity';
+import { EmployeeBankAccount } from './employees/employee-bank-account.entity';
+import { PaymentFile, PaymentFileItem } from './employees/payment-file.entity';
 import {
   Account,
   JournalEntry,
@@ -136,4 +138,7 @@ export const ENTITIES = [
   CourseDepartment,
   TrainingCompletion,
   TrainingReminder,
+  EmployeeBankAccount,
+  PaymentFile,
+  PaymentFileItem,
 ];

@@ -75,6 +75,11 @@ import {
   EmployeeTrainingResolver,
   TrainingCompletionResolver,
 } from './people/training.resolver';
+import {
+  EmployeeBankAccountResolver,
+  PaymentFileItemResolver,
+  PaymentFileResolver,
+} from './employees/payment-file.resolver';
 
 /** Every resolver in the schema. A new module's resolvers are added here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -137,4 +142,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   CourseResolver,
   TrainingCompletionResolver,
   EmployeeTrainingResolver,
+  EmployeeBankAccountResolver,
+  PaymentFileResolver,
+  PaymentFileItemResolver,
 ];

@@ -26,6 +26,8 @@ import { InvoiceSending } from './ledger/invoice-sending';
 import { PayslipDocuments } from './employees/payslip-document';
 import { YearEndStatementDocuments } from './employees/year-end-statement-document';
 import { EmployeeDocumentSending } from './employees/employee-document-sending';
+import { EmployeeBankAccountService } from './employees/employee-bank-account.service';
+import { PaymentFileService } from './employees/payment-file.service';
 import { BankingService } from './banking/banking.service';
 import { ReconciliationService } from './banking/reconciliation.service';
 import { StatementImportService } from './banking/statement-import.service';
@@ -88,6 +90,10 @@ export interface Services extends DomainServices {
   dunningNoticeSending: DunningNoticeSending;
   /** The daily training expiry reminders. */
   trainingReminders: TrainingReminders;
+  /** Employees' effective-dated bank accounts; a change mails the employee. */
+  employeeBankAccounts: EmployeeBankAccountService;
+  /** Payment files of posted payroll runs (`/documents/payment-files/…`), settled and returned. */
+  paymentFiles: PaymentFileService;
 }
 
 export interface DomainSettings {
@@ -229,6 +235,19 @@ export function createServices(deps: {
     clock,
   );
   domain.collections.onNoticeIssued(dunningNoticeSending);
+  const employeeBankAccounts = new EmployeeBankAccountService(
+    domain.employees,
+    deps.mail.outbox,
+    clock,
+  );
+  const paymentFiles = new PaymentFileService(
+    domain.ledger,
+    domain.banking,
+    employeeBankAccounts,
+    company,
+    deps.attachments.links,
+    clock,
+  );
   return {
     ...domain,
     auth,
@@ -241,5 +260,7 @@ export function createServices(deps: {
     dunningNoticeDocuments,
     dunningNoticeSending,
     trainingReminders: new TrainingReminders(deps.mail.outbox, domain.training),
+    employeeBankAccounts,
+    paymentFiles,
   };
 }

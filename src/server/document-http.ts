@@ -16,6 +16,7 @@ import { answerRefusal, contentDisposition, pathOf } from './attachment-http';
  * - `GET /documents/payslips/<Payslip ID>.pdf`
  * - `GET /documents/year-end-statements/<YearEndStatement ID>.pdf`
  * - `GET /documents/dunning-notices/<DunningNotice ID>.pdf`
+ * - `GET /documents/payment-files/<PaymentFile ID>.xml` (pain.001) or `.ach` (NACHA)
  * each with `Authorization: Bearer <token>` or the signed query of its `pdfUrl`
  * (`?expires=…&signature=…`). Who may read what is the modules' rule (InvoiceDocuments,
  * PayslipDocuments, YearEndStatementDocuments, DunningNoticeDocuments); this file reads requests and writes answers: 200 with the stored bytes and
@@ -35,7 +36,10 @@ interface DownloadRequest {
   link: DocumentLink | undefined;
 }
 
-/** Each kind of document: the type its ID names, and the module's download (which authorizes). */
+/**
+ * Each kind of document: the type its ID names, the extensions its path takes (`pdf` when not
+ * said), and the module's download (which authorizes).
+ */
 const KINDS = {
   invoices: {
     typeName: 'Invoice',
@@ -57,6 +61,12 @@ const KINDS = {
     download: (services: Services, { em, viewer, id, link }: DownloadRequest) =>
       services.dunningNoticeDocuments.download({ em }, viewer, { noticeId: id, link }),
   },
+  'payment-files': {
+    typeName: 'PaymentFile',
+    extensions: ['xml', 'ach'],
+    download: (services: Services, { em, viewer, id, link }: DownloadRequest) =>
+      services.paymentFiles.download({ em }, viewer, { paymentFileId: id, link }),
+  },
 } as const;
 type Kind = keyof typeof KINDS;
 
@@ -65,11 +75,14 @@ export function isDocumentRequest(req: IncomingMessage): boolean {
   return pathOf(req).startsWith('/documents/');
 }
 
-/** The kind and numeric id from `/documents/<kind>/<ID>.pdf`, or undefined. */
+/** The kind and numeric id from `/documents/<kind>/<ID>.<extension>`, or undefined. */
 function targetOf(path: string): { kind: Kind; id: number } | undefined {
-  const match = /^\/documents\/([a-z-]+)\/([A-Za-z0-9_-]+)\.pdf$/.exec(path);
+  const match = /^\/documents\/([a-z-]+)\/([A-Za-z0-9_-]+)\.([a-z]+)$/.exec(path);
   if (!match || !Object.hasOwn(KINDS, match[1])) return undefined;
   const kind = match[1] as Kind;
+  const spec = KINDS[kind];
+  const extensions: readonly string[] = 'extensions' in spec ? spec.extensions : ['pdf'];
+  if (!extensions.includes(match[3])) return undefined;
   const decoded = decodeGlobalId(match[2]);
   if (!decoded || decoded.typeName !== KINDS[kind].typeName || !/^[1-9]\d{0,15}$/.test(decoded.key))
     return undefined;

@@ -73,5 +73,11 @@ export const Permissions = {
     checklists: [HR],
     /** Courses, recording completions, the training matrix and expiring certifications. */
     training: [HR],
+    payments: {
+      /** Employee bank accounts of others (everyone sets their own), payment files made and voided. */
+      manage: [HR],
+      /** Payment files listed without their content; settled and returned: the books' side of paying. */
+      settle: [HR, ACCOUNTANT],
+    },
   },
 } as const;

@@ -1,7 +1,7 @@
-import { electronicFormatIBAN, isValidBIC, isValidIBAN } from 'ibantools';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inTransaction, isUniqueViolation } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
+import { isValidRoutingNumber, validBic, validIban } from '../common/bank-identifiers';
 import { BusinessRuleError, UserErrorCode } from '../common/errors';
 import { integerInRange, optionalText, positiveAmount, requiredText } from '../common/input-rules';
 import { absMinor, formatMinorUnits } from '../common/money';
@@ -25,13 +25,6 @@ import type { ReconciliationService } from './reconciliation.service';
 const AUTO_RECONCILE_CONCURRENCY = 4;
 
 const field = (...path: string[]) => ['input', ...path];
-
-/** A US ABA routing number: nine digits whose weighted sum (3, 7, 1) is a multiple of ten. */
-export function isValidRoutingNumber(value: string): boolean {
-  if (!/^\d{9}$/.test(value)) return false;
-  const d = [...value].map(Number);
-  return (3 * (d[0] + d[3] + d[6]) + 7 * (d[1] + d[4] + d[7]) + (d[2] + d[5] + d[8])) % 10 === 0;
-}
 
 const CSV_DATE_FORMATS = ['YYYY-MM-DD', 'DD.MM.YYYY', 'DD/MM/YYYY', 'MM/DD/YYYY'] as const;
 
@@ -64,8 +57,8 @@ export class BankingService {
         'A currency is an ISO 4217 code such as "EUR"',
         field('currency'),
       );
-    const iban = input.iban ? (electronicFormatIBAN(input.iban) ?? '') : null;
-    if (iban !== null && !isValidIBAN(iban))
+    const iban = input.iban ? validIban(input.iban) : null;
+    if (input.iban && iban === null)
       throw new BusinessRuleError(
         UserErrorCode.INVALID_INPUT,
         `${input.iban} is not a valid IBAN (its length or check digits are wrong)`,
@@ -91,8 +84,8 @@ export class BankingService {
         `${routingNumber} is not a valid ABA routing number (nine digits with a check digit)`,
         field('routingNumber'),
       );
-    const bic = input.bic ? input.bic.replace(/\s+/g, '').toUpperCase() : null;
-    if (bic !== null && !isValidBIC(bic))
+    const bic = input.bic ? validBic(input.bic) : null;
+    if (input.bic && bic === null)
       throw new BusinessRuleError(
         UserErrorCode.INVALID_INPUT,
         `${input.bic} is not a valid BIC`,
@@ -141,6 +134,11 @@ export class BankingService {
         throw taken('ledgerAccountId');
       throw error;
     }
+  }
+
+  /** A bank account as it is stored (other modules read paying details through here), or null. */
+  findBankAccount(em: EntityManager, id: number): Promise<BankAccount | null> {
+    return em.findOne(BankAccount, { id });
   }
 
   async createBankRule(

@@ -13,6 +13,7 @@ import type { RequestScope } from '../common/scope';
 import type { Viewer } from '../common/viewer';
 import type { CustomerService } from '../customers/customer.service';
 import type { Invoice } from '../ledger/receivables.entity';
+import { posting } from '../ledger/ledger.service';
 import type { ReceivablesService } from '../ledger/receivables.service';
 import {
   CustomerDunningPolicy,
@@ -50,17 +51,6 @@ const CUSTOMER_RUN_LOCK = 0x64756e02;
 
 function refuse(code: UserErrorCode, message: string, field: string[]): never {
   throw new BusinessRuleError(code, message, field);
-}
-
-/** Runs a posting; a closed period is reported on the caller's own input field. */
-async function posting<T>(field: string[], post: () => Promise<T>): Promise<T> {
-  try {
-    return await post();
-  } catch (error) {
-    if (error instanceof BusinessRuleError && error.code === UserErrorCode.PERIOD_CLOSED)
-      throw new BusinessRuleError(error.code, error.message, field);
-    throw error;
-  }
 }
 
 /** A percentage with at most two decimals ("8.00"), as basis points (800). */

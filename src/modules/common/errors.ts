@@ -44,6 +44,10 @@ export enum UserErrorCode {
   NOT_RECONCILED = 'NOT_RECONCILED',
   /** The checklist's last open non-blocking item, while a blocking item is still open. */
   CHECKLIST_BLOCKED = 'CHECKLIST_BLOCKED',
+  /** Employees a payment file would pay who have no bank account of its kind in force on its execution date. */
+  EMPLOYEE_BANK_ACCOUNT_MISSING = 'EMPLOYEE_BANK_ACCOUNT_MISSING',
+  /** A run already has a live (created, unsettled) file of that format, or nothing left to pay. */
+  PAYMENT_FILE_EXISTS = 'PAYMENT_FILE_EXISTS',
 }
 
 /**

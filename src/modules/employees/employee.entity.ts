@@ -161,7 +161,7 @@ export class SalaryAccess {
   @Property({ type: new BigIntType('number') })
   subjectId!: number;
 
-  /** What was read: 'salary', 'salaryHistory' or 'payslips'. */
+  /** What was read: 'salary', 'salaryHistory', 'payslips', 'payslipPdf' or 'bankAccount'. */
   @Property({ type: 'text' })
   field!: string;
 

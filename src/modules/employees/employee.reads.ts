@@ -3,6 +3,8 @@ import { signedIn } from '../../graphql/auth-checker';
 import type { RequestContext } from '../context';
 import { defineGroupLoader, defineLoader, readPage, type PageArgs, rowReader } from '../../read';
 import { Department, Employee, SalaryChange } from './employee.entity';
+import { EmployeeBankAccount } from './employee-bank-account.entity';
+import { PaymentFile, PaymentFileItem } from './payment-file.entity';
 import { PayrollRun, PayrollRunStatus, Payslip } from './payroll.entity';
 import {
   EmployeeDocument,
@@ -26,7 +28,7 @@ export function payrollRunPage(context: RequestContext, args: PageArgs) {
 }
 
 /** The fields that show someone's pay; each read of one by another person is recorded. */
-export type PayField = 'salary' | 'salaryHistory' | 'payslips' | 'documents';
+export type PayField = 'salary' | 'salaryHistory' | 'payslips' | 'documents' | 'bankAccount';
 
 function payReadsRecorder(field: PayField) {
   return defineLoader<number, true, RequestContext>(
@@ -49,7 +51,37 @@ export const payReadsRecorded: Record<PayField, ReturnType<typeof payReadsRecord
   salaryHistory: payReadsRecorder('salaryHistory'),
   payslips: payReadsRecorder('payslips'),
   documents: payReadsRecorder('documents'),
+  bankAccount: payReadsRecorder('bankAccount'),
 };
+
+/** The bank account an employee's pay goes to today (null: none on record). */
+export const bankAccountToday = defineLoader<number, EmployeeBankAccount | null, RequestContext>(
+  'employees.bankAccountToday',
+  async (context, ids) => {
+    const accounts = await context.services.employeeBankAccounts.inForceToday(context.em, ids);
+    return ids.map((id) => accounts.get(id) ?? null);
+  },
+);
+
+/** Payment files, newest first. */
+export function paymentFilePage(
+  context: RequestContext,
+  where: FilterQuery<PaymentFile>,
+  args: PageArgs,
+) {
+  return readPage(context, PaymentFile, where, args, { orderBy: { id: 'desc' } });
+}
+
+export const itemsOfPaymentFile = defineGroupLoader<PaymentFileItem>(
+  'employees.itemsOfPaymentFile',
+  (context, ids) =>
+    context.em.find(
+      PaymentFileItem,
+      { file: { $in: [...ids] } },
+      { populate: ['file', 'bankAccount'], orderBy: { file: 'asc', employee: 'asc', id: 'asc' } },
+    ),
+  (item) => item.file.id,
+);
 
 /** An employee's annual salary in effect today, in minor units (null: none on record). */
 export const salaryToday = defineLoader<number, bigint | null, RequestContext>(

@@ -233,7 +233,9 @@ export class SalaryAccessObject {
   @Field(() => EmployeeObject, { description: 'Whose pay was read.' })
   subject!: unknown;
 
-  @Field(() => String, { description: 'What was read: salary, salaryHistory or payslips.' })
+  @Field(() => String, {
+    description: 'What was read: salary, salaryHistory, payslips, payslipPdf or bankAccount.',
+  })
   field!: string;
 
   @Field(() => Date, { description: 'When.' })

@@ -117,7 +117,10 @@ export class PayrollService {
     });
   }
 
-  /** Posts a draft run: Dr 6000 gross / Cr 2100 withholding / Cr 1000 net, dated the period's last day. */
+  /**
+   * Posts a draft run: Dr 6000 gross / Cr 2100 withholding / Cr 2110 net pay clearing, dated the
+   * period's last day. Net pay leaves clearing when a payment file settles (PaymentFileService).
+   */
   async post(
     { em }: RequestScope,
     viewer: Viewer,
@@ -150,17 +153,17 @@ export class PayrollService {
           ['input', 'payrollRunId'],
         );
       }
-      const [salaries, liabilities, cash] = await this.ledger.accountIdsOf(tx, [
+      const [salaries, liabilities, clearing] = await this.ledger.accountIdsOf(tx, [
         StandardAccount.SALARIES_EXPENSE,
         StandardAccount.PAYROLL_LIABILITIES,
-        StandardAccount.CASH,
+        StandardAccount.NET_PAY_CLEARING,
       ]);
       const lines = [
         { accountId: salaries, debitMinor: run.totalGrossMinor, creditMinor: 0n },
         ...(run.totalWithholdingMinor > 0n
           ? [{ accountId: liabilities, debitMinor: 0n, creditMinor: run.totalWithholdingMinor }]
           : []),
-        { accountId: cash, debitMinor: 0n, creditMinor: run.totalNetMinor },
+        { accountId: clearing, debitMinor: 0n, creditMinor: run.totalNetMinor },
       ];
       run.status = PayrollRunStatus.POSTED;
       run.postedAt = new Date();

@@ -36,6 +36,8 @@ export const StandardAccount = {
   INVENTORY: '1200',
   ACCOUNTS_PAYABLE: '2000',
   PAYROLL_LIABILITIES: '2100',
+  /** Net pay posted by payroll and not yet paid out by a settled payment file. */
+  NET_PAY_CLEARING: '2110',
   OWNERS_EQUITY: '3000',
   SALES_REVENUE: '4000',
   COST_OF_GOODS_SOLD: '5000',
@@ -100,6 +102,20 @@ function periodClosed(closedThrough: string): BusinessRuleError {
     `The books are closed through ${closedThrough}`,
     ['input', 'date'],
   );
+}
+
+/**
+ * Runs a posting for a mutation whose date is not `input.date`: a closed period is reported on the
+ * caller's own input field.
+ */
+export async function posting<T>(field: string[], post: () => Promise<T>): Promise<T> {
+  try {
+    return await post();
+  } catch (error) {
+    if (error instanceof BusinessRuleError && error.code === UserErrorCode.PERIOD_CLOSED)
+      throw new BusinessRuleError(error.code, error.message, field);
+    throw error;
+  }
 }
 
 /** Today's accounting date (UTC). */

@@ -26,6 +26,10 @@ registerEnumType(OutboundEmailKind, {
       description:
         'A reminder to an employee that a training certification expires in 30 or 7 days, or today.',
     },
+    EMPLOYEE_BANK_ACCOUNT_CHANGED: {
+      description:
+        'To an employee: the bank account their pay goes to was changed (masked number and date).',
+    },
   },
 });
 

@@ -81,6 +81,8 @@ export type OutboundEmailFilter = {
 export type OutboundEmailKind =
   /** A dunning notice mailed to its customer, with its PDF letter attached. */
   | 'DUNNING_NOTICE'
+  /** To an employee: the bank account their pay goes to was changed (masked number and date). */
+  | 'EMPLOYEE_BANK_ACCOUNT_CHANGED'
   /** A payslip or final year-end statement mailed to its employee, with its PDF attached. */
   | 'EMPLOYEE_DOCUMENT'
   /** An invoice mailed to its customer, with its PDF attached. */
@@ -292,6 +294,8 @@ export type UserErrorCode =
   | 'CUSTOMER_INACTIVE'
   /** Another record already uses this email address (compared case-insensitively). */
   | 'EMAIL_TAKEN'
+  /** Employees the payment file would pay have no bank account of its kind in force on its execution date (the message names them). */
+  | 'EMPLOYEE_BANK_ACCOUNT_MISSING'
   /** The idempotency key was already used with different input; use a new key for a new request. */
   | 'IDEMPOTENCY_KEY_REUSED'
   /** The adjustment would take on-hand stock below what is reserved (or below zero). */
@@ -324,6 +328,8 @@ export type UserErrorCode =
   | 'OUT_OF_STOCK'
   /** The amount is more than what is owed. */
   | 'OVERPAYMENT'
+  /** The payroll run already has a live payment file of that format, or every payslip of it is paid or being paid. */
+  | 'PAYMENT_FILE_EXISTS'
   /** The period overlaps a payroll run that was already posted. */
   | 'PAYROLL_PERIOD_OVERLAP'
   /** The books are closed through a date on or after the posting date; post on an open date. */

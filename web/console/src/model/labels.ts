@@ -65,6 +65,7 @@ const EMAIL_KIND_LABELS: Record<OutboundEmailKind, string> = {
   DUNNING_NOTICE: 'Dunning notice',
   EMPLOYEE_DOCUMENT: 'Payslip or pay statement',
   TRAINING_EXPIRY_REMINDER: 'Training reminder',
+  EMPLOYEE_BANK_ACCOUNT_CHANGED: 'Bank account changed',
 };
 
 export const statusLabel = (status: TicketStatus): string => STATUS_LABELS[status];
