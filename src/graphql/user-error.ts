@@ -52,6 +52,11 @@ const USER_ERROR_CODE_DESCRIPTIONS: Record<UserErrorCode, string> = {
   ALREADY_CLEARED:
     'That ledger line is already cleared by bank lines (or has less left than the match).',
   NOT_RECONCILED: 'The bank line has no matches to undo.',
+  STALE_APPLICATION:
+    'The application changed since you loaded `expectedVersion`; reload it and try again, so two people never move it over each other.',
+  OPENING_CLOSED: 'The job opening is closed: it takes no applications.',
+  ALREADY_APPLIED: 'This candidate (by normalised email) already applied to this opening.',
+  HEADCOUNT_FILLED: 'The job opening has already hired as many people as its headcount.',
 };
 
 registerEnumType(UserErrorCode, {

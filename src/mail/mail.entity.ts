@@ -30,6 +30,8 @@ export enum OutboundEmailKind {
   INVOICE = 'INVOICE',
   /** A dunning notice mailed to its customer, with its PDF letter attached. */
   DUNNING_NOTICE = 'DUNNING_NOTICE',
+  /** An email to a job candidate (an interview invitation, an offer); never sent once they are rejected. */
+  CANDIDATE_EMAIL = 'CANDIDATE_EMAIL',
 }
 
 /**

@@ -7,7 +7,7 @@ import type { JobDefinition, JobRun } from '../jobs/job-queue';
 import type { Logger } from '../logger';
 import { StoredDocument } from '../documents/document.entity';
 import { Attachment, OutboundEmail, OutboundEmailStatus } from './mail.entity';
-import { SEND_EMAIL_JOB, type SendEmailJob } from './outbox';
+import { SEND_EMAIL_JOB, type Outbox, type SendEmailJob } from './outbox';
 
 /**
  * Sends at once per process: each holds a database connection while the SMTP server answers. It
@@ -47,6 +47,7 @@ function reasonOf(error: unknown): string {
 export class MailSender {
   private readonly transport: Transporter;
   readonly transportName: 'smtp' | 'outbox';
+  private checks: Pick<Outbox, 'withholdReason'> | undefined;
 
   constructor(
     private readonly orm: MikroORM,
@@ -67,6 +68,11 @@ export class MailSender {
       this.transport = nodemailer.createTransport({ streamTransport: true, buffer: true });
       this.transportName = 'outbox';
     }
+  }
+
+  /** Asks the outbox's send checks before each send (an email a module withholds is not sent). */
+  checkSendsWith(outbox: Pick<Outbox, 'withholdReason'>): void {
+    this.checks = outbox;
   }
 
   definition(): JobDefinition<SendEmailJob> {
@@ -95,6 +101,12 @@ export class MailSender {
         { lockMode: LockMode.PESSIMISTIC_WRITE, populate: ['raw'] },
       );
       if (!email || email.status !== OutboundEmailStatus.QUEUED) return undefined;
+      const withheld = await this.checks?.withholdReason(tx, email);
+      if (withheld) {
+        email.status = OutboundEmailStatus.FAILED;
+        email.error = `Withheld: ${withheld}`;
+        return undefined;
+      }
       const attachments = email.attachmentIds.length
         ? await tx.find(
             Attachment,

@@ -52,6 +52,17 @@ import {
   DunningPolicy,
   InvoiceDunning,
 } from './collections/collections.entity';
+import {
+  Application,
+  ApplicationStageChange,
+  Candidate,
+  CandidateEmail,
+  Interview,
+  InterviewInterviewer,
+  JobOpening,
+  Offer,
+  Scorecard,
+} from './people/recruiting.entity';
 
 /**
  * Every table Backdesk maps, handed to the ORM when it opens (db/orm.ts). A new entity is added
@@ -113,4 +124,13 @@ export const ENTITIES = [
   InvoiceDunning,
   DunningNotice,
   DunningNoticeLine,
+  JobOpening,
+  Candidate,
+  Application,
+  ApplicationStageChange,
+  Interview,
+  InterviewInterviewer,
+  Scorecard,
+  Offer,
+  CandidateEmail,
 ];

@@ -60,6 +60,14 @@ import {
   DunningPolicyResolver,
   InvoiceDunningResolver,
 } from './collections/collections.resolver';
+import {
+  ApplicationResolver,
+  CandidateResolver,
+  InterviewResolver,
+  JobOpeningResolver,
+  OfferResolver,
+  ScorecardResolver,
+} from './people/recruiting.resolver';
 
 /** Every resolver in the schema. A new module's resolvers are added here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -113,4 +121,10 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   DunningNoticeResolver,
   InvoiceDunningResolver,
   CustomerDunningResolver,
+  JobOpeningResolver,
+  CandidateResolver,
+  ApplicationResolver,
+  InterviewResolver,
+  ScorecardResolver,
+  OfferResolver,
 ];

@@ -24,6 +24,7 @@ import { Invoice, SettlementStatus } from './ledger/receivables.entity';
 import { StandardAccount } from './ledger/ledger.service';
 import { creditorReference } from './ledger/payment-reference';
 import { BOOK_CURRENCY, formatMinorUnits } from './common/money';
+import { seedRecruiting } from './people/recruiting-seed';
 
 export const DEMO_PASSWORD = 'demo-password';
 
@@ -715,8 +716,9 @@ export async function seedDemoData(orm: MikroORM, logger: Logger): Promise<void>
   const entries = await seedLedger(orm, services, viewerFor);
   const dunningPolicies = await seedDunningPolicy(orm, services, viewerFor);
   const bankLines = await seedBanking(orm, services, viewerFor);
+  const applications = await seedRecruiting(orm, services.recruiting, viewerFor);
   logger.info(
-    { employees, ...business, tickets, macros, entries, dunningPolicies, bankLines },
+    { employees, ...business, tickets, macros, entries, dunningPolicies, bankLines, applications },
     'demo data seeded',
   );
 }

@@ -29,6 +29,8 @@ import { StatementImportService } from './banking/statement-import.service';
 import { CollectionsService } from './collections/collections.service';
 import { DunningNoticeDocuments } from './collections/dunning-notice-document';
 import { DunningNoticeSending } from './collections/dunning-jobs';
+import { RecruitingService } from './people/recruiting.service';
+import { CandidateMail } from './people/candidate-email';
 
 /** The business services, wired to each other. They need nothing from the outside. */
 export interface DomainServices {
@@ -53,6 +55,8 @@ export interface DomainServices {
   reconciliation: ReconciliationService;
   /** Collections: dunning policies, disputes, runs and waivers. */
   collections: CollectionsService;
+  /** Recruiting: openings, applications, interviews, offers, hires and retention. */
+  recruiting: RecruitingService;
 }
 
 /** Every service, created once per process and shared by every request. */
@@ -79,6 +83,8 @@ export interface DomainSettings {
   clock?: Clock;
   /** Make a satisfaction survey when an agent solves a ticket (CSAT_SURVEYS; default true). */
   csatSurveys?: boolean;
+  /** Days a rejected candidate's data is kept (RECRUITING_RETENTION_DAYS; default 180). */
+  recruitingRetentionDays?: number;
 }
 
 export function createDomainServices(settings: DomainSettings = {}): DomainServices {
@@ -112,6 +118,7 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
     statementImport: new StatementImportService(),
     reconciliation,
     collections: new CollectionsService(receivables, customers, clock),
+    recruiting: new RecruitingService(employees, clock, settings.recruitingRetentionDays ?? 180),
   };
 }
 
@@ -184,6 +191,7 @@ export function createServices(deps: {
     clock,
   );
   domain.collections.onNoticeIssued(dunningNoticeSending);
+  domain.recruiting.mailCandidatesWith(new CandidateMail(deps.mail.outbox));
   return {
     ...domain,
     auth,

@@ -68,4 +68,12 @@ export const Permissions = {
     manage: [HR],
     payroll: [HR],
   },
+  people: {
+    /**
+     * Recruiting: openings, applications, interviews, offers (with their salaries) and hiring.
+     * Interviewers, whatever their roles, see only the applications they are on (checked by the
+     * reads); an offer outside its opening's band is approved by ADMIN alone (`admin`).
+     */
+    recruiting: [HR],
+  },
 } as const;

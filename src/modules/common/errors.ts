@@ -42,6 +42,14 @@ export enum UserErrorCode {
   ALREADY_CLEARED = 'ALREADY_CLEARED',
   /** Undoing the matches of a bank line that has none. */
   NOT_RECONCILED = 'NOT_RECONCILED',
+  /** An application changed since the version the client read (`expectedVersion`). */
+  STALE_APPLICATION = 'STALE_APPLICATION',
+  /** A job opening that is closed takes no applications. */
+  OPENING_CLOSED = 'OPENING_CLOSED',
+  /** The candidate (by normalised email) already applied to this opening. */
+  ALREADY_APPLIED = 'ALREADY_APPLIED',
+  /** The opening has hired as many people as its headcount. */
+  HEADCOUNT_FILLED = 'HEADCOUNT_FILLED',
 }
 
 /**

@@ -18,6 +18,10 @@ registerEnumType(OutboundEmailKind, {
     DUNNING_NOTICE: {
       description: 'A dunning notice mailed to its customer, with its PDF letter attached.',
     },
+    CANDIDATE_EMAIL: {
+      description:
+        'An email to a job candidate (an interview invitation, an offer); withheld once the application is rejected.',
+    },
   },
 });
 

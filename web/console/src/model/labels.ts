@@ -63,6 +63,7 @@ const EMAIL_KIND_LABELS: Record<OutboundEmailKind, string> = {
   SATISFACTION_SURVEY: 'Satisfaction survey',
   INVOICE: 'Invoice',
   DUNNING_NOTICE: 'Dunning notice',
+  CANDIDATE_EMAIL: 'Candidate email',
 };
 
 export const statusLabel = (status: TicketStatus): string => STATUS_LABELS[status];
