@@ -339,6 +339,9 @@ export class CandidateEmail {
   @PrimaryKey({ type: new BigIntType('number'), autoincrement: false })
   emailId!: number;
 
-  @ManyToOne(() => Application, { deleteRule: 'restrict', index: 'candidate_email_application_idx' })
+  @ManyToOne(() => Application, {
+    deleteRule: 'restrict',
+    index: 'candidate_email_application_idx',
+  })
   application!: Application;
 }

@@ -302,11 +302,7 @@ export class ApplicationResolver extends NodeResolver(ApplicationObject, 'Applic
     @Ctx() context: RequestContext,
   ) {
     const viewer = signedIn(context);
-    const applicationId = parseGlobalId(
-      input.applicationId,
-      'Application',
-      'input.applicationId',
-    );
+    const applicationId = parseGlobalId(input.applicationId, 'Application', 'input.applicationId');
     return toPayload(async () => ({
       application: await context.services.recruiting.moveApplication(context, viewer, {
         ...input,
@@ -326,11 +322,7 @@ export class ApplicationResolver extends NodeResolver(ApplicationObject, 'Applic
     @Ctx() context: RequestContext,
   ) {
     const viewer = signedIn(context);
-    const applicationId = parseGlobalId(
-      input.applicationId,
-      'Application',
-      'input.applicationId',
-    );
+    const applicationId = parseGlobalId(input.applicationId, 'Application', 'input.applicationId');
     const interviewerIds = input.interviewerIds.map((id, index) =>
       parseGlobalId(id, 'Employee', `input.interviewerIds.${index}`),
     );
@@ -354,11 +346,7 @@ export class ApplicationResolver extends NodeResolver(ApplicationObject, 'Applic
     @Ctx() context: RequestContext,
   ) {
     const viewer = signedIn(context);
-    const applicationId = parseGlobalId(
-      input.applicationId,
-      'Application',
-      'input.applicationId',
-    );
+    const applicationId = parseGlobalId(input.applicationId, 'Application', 'input.applicationId');
     return toPayload(async () => ({
       offer: await context.services.recruiting.makeOffer(context, viewer, {
         ...input,
@@ -378,11 +366,7 @@ export class ApplicationResolver extends NodeResolver(ApplicationObject, 'Applic
     @Ctx() context: RequestContext,
   ) {
     const viewer = signedIn(context);
-    const applicationId = parseGlobalId(
-      input.applicationId,
-      'Application',
-      'input.applicationId',
-    );
+    const applicationId = parseGlobalId(input.applicationId, 'Application', 'input.applicationId');
     return toPayload(async () => {
       const { employeeId } = await context.services.recruiting.hireApplicant(context, viewer, {
         applicationId,

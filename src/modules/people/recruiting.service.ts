@@ -189,8 +189,7 @@ export class RecruitingService {
           { id: draft.jobOpeningId },
           { lockMode: LockMode.PESSIMISTIC_READ },
         );
-        if (!opening)
-          refuse(UserErrorCode.NOT_FOUND, 'No such job opening', field('jobOpeningId'));
+        if (!opening) refuse(UserErrorCode.NOT_FOUND, 'No such job opening', field('jobOpeningId'));
         if (opening.status !== JobOpeningStatus.OPEN)
           refuse(
             UserErrorCode.OPENING_CLOSED,
@@ -621,11 +620,7 @@ export class RecruitingService {
           'Hiring needs an accepted offer',
           field('applicationId'),
         );
-      const opening = await this.lockOpening(
-        tx,
-        application.jobOpening.id,
-        field('applicationId'),
-      );
+      const opening = await this.lockOpening(tx, application.jobOpening.id, field('applicationId'));
       if (opening.hiredCount >= opening.headcount)
         refuse(
           UserErrorCode.HEADCOUNT_FILLED,
@@ -662,8 +657,7 @@ export class RecruitingService {
         payload: { employeeId: employee.id, jobOpeningId: opening.id, hireDate: offer.startDate },
         actorId: viewer.employeeId,
       });
-      if (key !== null)
-        await completeIdempotencyKey(tx, 'hireApplicant', key, String(employee.id));
+      if (key !== null) await completeIdempotencyKey(tx, 'hireApplicant', key, String(employee.id));
       return { employeeId: employee.id };
     });
   }

@@ -60,8 +60,7 @@ registerEnumType(OfferStatus, {
       description: "Outside the opening's salary band: waits for an ADMIN's approval. Live.",
     },
     EXTENDED: {
-      description:
-        'Approved (in-band offers when made) and sent, waiting for the candidate. Live.',
+      description: 'Approved (in-band offers when made) and sent, waiting for the candidate. Live.',
     },
     ACCEPTED: { description: 'Accepted by the candidate: the applicant may be hired. Live.' },
     DECLINED: { description: 'Declined by the candidate (the application was rejected).' },
@@ -310,7 +309,10 @@ export class ApplicationFilter {
   @IsString()
   jobOpeningId?: string | null;
 
-  @Field(() => ApplicationStage, { nullable: true, description: 'Only applications at this stage.' })
+  @Field(() => ApplicationStage, {
+    nullable: true,
+    description: 'Only applications at this stage.',
+  })
   @IsOptional()
   stage?: ApplicationStage | null;
 }
