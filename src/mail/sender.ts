@@ -33,7 +33,8 @@ function reasonOf(error: unknown): string {
 }
 
 /**
- * The `mail.send` job. It locks the email's row, sends it unless it is already SENT, and records
+ * The `mail.send` job. It locks the email's row, sends it unless it is already SENT or the
+ * outbox's send check for its kind withholds it (then it is FAILED, never tried again), and records
  * SENT in that same transaction, straight after the SMTP server accepted it. A second runner of
  * the same email (an expired run retried) waits for the lock and then finds it SENT.
  *

@@ -141,8 +141,7 @@ export class EmployeeService {
       email,
       name: requiredText(draft.name, field('name'), 200),
       title: optionalText(draft.title, field('title'), 200),
-      passwordHash:
-        draft.password === null ? NO_PASSWORD_HASH : await hashPassword(draft.password),
+      passwordHash: draft.password === null ? NO_PASSWORD_HASH : await hashPassword(draft.password),
       roles,
       department,
       manager,
@@ -512,11 +511,7 @@ export class EmployeeService {
   }
 
   /** A department that exists (how other modules check a department key they are given). */
-  async requireDepartment(
-    tx: EntityManager,
-    id: number,
-    path: string[],
-  ): Promise<Department> {
+  async requireDepartment(tx: EntityManager, id: number, path: string[]): Promise<Department> {
     const department = await tx.findOne(Department, { id });
     if (!department)
       throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such department', path);

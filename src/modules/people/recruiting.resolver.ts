@@ -88,6 +88,10 @@ import {
 
 const RECRUITING = Permissions.people.recruiting;
 
+/** The application a mutation's input names. */
+const applicationIdOf = (input: { applicationId: string }) =>
+  parseGlobalId(input.applicationId, 'Application', 'input.applicationId');
+
 registerNodeType({
   typeName: 'JobOpening',
   entity: JobOpening,
@@ -302,7 +306,7 @@ export class ApplicationResolver extends NodeResolver(ApplicationObject, 'Applic
     @Ctx() context: RequestContext,
   ) {
     const viewer = signedIn(context);
-    const applicationId = parseGlobalId(input.applicationId, 'Application', 'input.applicationId');
+    const applicationId = applicationIdOf(input);
     return toPayload(async () => ({
       application: await context.services.recruiting.moveApplication(context, viewer, {
         ...input,
@@ -322,7 +326,7 @@ export class ApplicationResolver extends NodeResolver(ApplicationObject, 'Applic
     @Ctx() context: RequestContext,
   ) {
     const viewer = signedIn(context);
-    const applicationId = parseGlobalId(input.applicationId, 'Application', 'input.applicationId');
+    const applicationId = applicationIdOf(input);
     const interviewerIds = input.interviewerIds.map((id, index) =>
       parseGlobalId(id, 'Employee', `input.interviewerIds.${index}`),
     );
@@ -346,7 +350,7 @@ export class ApplicationResolver extends NodeResolver(ApplicationObject, 'Applic
     @Ctx() context: RequestContext,
   ) {
     const viewer = signedIn(context);
-    const applicationId = parseGlobalId(input.applicationId, 'Application', 'input.applicationId');
+    const applicationId = applicationIdOf(input);
     return toPayload(async () => ({
       offer: await context.services.recruiting.makeOffer(context, viewer, {
         ...input,
@@ -366,7 +370,7 @@ export class ApplicationResolver extends NodeResolver(ApplicationObject, 'Applic
     @Ctx() context: RequestContext,
   ) {
     const viewer = signedIn(context);
-    const applicationId = parseGlobalId(input.applicationId, 'Application', 'input.applicationId');
+    const applicationId = applicationIdOf(input);
     return toPayload(async () => {
       const { employeeId } = await context.services.recruiting.hireApplicant(context, viewer, {
         applicationId,

@@ -222,13 +222,13 @@ export class RecruitingService {
         await tx.flush();
         this.appendHistory(tx, application, null, ApplicationStage.APPLIED, null, viewer);
         await tx.flush();
-        await recordEvent(tx, {
-          streamType: 'Application',
-          streamId: application.id,
-          type: 'APPLIED',
-          payload: { jobOpeningId: opening.id, candidateId: candidate.id },
-          actorId: viewer.employeeId,
-        });
+        await this.recordApplicationEvent(
+          tx,
+          application,
+          'APPLIED',
+          { jobOpeningId: opening.id, candidateId: candidate.id },
+          viewer,
+        );
         return application;
       });
     } catch (error) {
@@ -330,17 +330,17 @@ export class RecruitingService {
       for (const employeeId of interviewerIds)
         tx.create(InterviewInterviewer, { interview, employee: employeeId });
       await tx.flush();
-      await recordEvent(tx, {
-        streamType: 'Application',
-        streamId: application.id,
-        type: 'INTERVIEW_SCHEDULED',
-        payload: {
+      await this.recordApplicationEvent(
+        tx,
+        application,
+        'INTERVIEW_SCHEDULED',
+        {
           interviewId: interview.id,
           interviewerIds,
           scheduledAt: input.scheduledAt.toISOString(),
         },
-        actorId: viewer.employeeId,
-      });
+        viewer,
+      );
       const candidate = await this.candidateOf(tx, application);
       const opening = await tx.findOneOrFail(JobOpening, { id: application.jobOpening.id });
       if (candidate.email)
@@ -415,13 +415,13 @@ export class RecruitingService {
         });
         this.touch(application);
         await tx.flush();
-        await recordEvent(tx, {
-          streamType: 'Application',
-          streamId: application.id,
-          type: 'SCORECARD_SUBMITTED',
-          payload: { interviewId: found.id, rating, recommendation: input.recommendation },
-          actorId: viewer.employeeId,
-        });
+        await this.recordApplicationEvent(
+          tx,
+          application,
+          'SCORECARD_SUBMITTED',
+          { interviewId: found.id, rating, recommendation: input.recommendation },
+          viewer,
+        );
         return scorecard;
       });
     } catch (error) {
@@ -490,13 +490,13 @@ export class RecruitingService {
         });
         await tx.flush();
         // The amount is pay data: the event log says an offer was made, not for how much.
-        await recordEvent(tx, {
-          streamType: 'Application',
-          streamId: application.id,
-          type: 'OFFER_MADE',
-          payload: { offerId: offer.id, withinBand, startDate: input.startDate },
-          actorId: viewer.employeeId,
-        });
+        await this.recordApplicationEvent(
+          tx,
+          application,
+          'OFFER_MADE',
+          { offerId: offer.id, withinBand, startDate: input.startDate },
+          viewer,
+        );
         if (withinBand) await this.mailOffer(tx, application, opening, offer);
         return offer;
       });
@@ -526,13 +526,13 @@ export class RecruitingService {
       offer.approvedAt = this.clock.now();
       this.touch(application);
       await tx.flush();
-      await recordEvent(tx, {
-        streamType: 'Application',
-        streamId: application.id,
-        type: 'OFFER_APPROVED',
-        payload: { offerId: offer.id },
-        actorId: viewer.employeeId,
-      });
+      await this.recordApplicationEvent(
+        tx,
+        application,
+        'OFFER_APPROVED',
+        { offerId: offer.id },
+        viewer,
+      );
       const opening = await tx.findOneOrFail(JobOpening, { id: application.jobOpening.id });
       await this.mailOffer(tx, application, opening, offer);
       return offer;
@@ -562,13 +562,13 @@ export class RecruitingService {
       offer.respondedAt = this.clock.now();
       offer.responseReason = reason;
       await tx.flush();
-      await recordEvent(tx, {
-        streamType: 'Application',
-        streamId: application.id,
-        type: input.accept ? 'OFFER_ACCEPTED' : 'OFFER_DECLINED',
-        payload: { offerId: offer.id, reason },
-        actorId: viewer.employeeId,
-      });
+      await this.recordApplicationEvent(
+        tx,
+        application,
+        input.accept ? 'OFFER_ACCEPTED' : 'OFFER_DECLINED',
+        { offerId: offer.id, reason },
+        viewer,
+      );
       if (input.accept) this.touch(application);
       else
         await this.move(
@@ -650,13 +650,13 @@ export class RecruitingService {
       application.hiredEmployee = employee;
       await this.move(tx, application, ApplicationStage.HIRED, null, viewer);
       await tx.flush();
-      await recordEvent(tx, {
-        streamType: 'Application',
-        streamId: application.id,
-        type: 'HIRED',
-        payload: { employeeId: employee.id, jobOpeningId: opening.id, hireDate: offer.startDate },
-        actorId: viewer.employeeId,
-      });
+      await this.recordApplicationEvent(
+        tx,
+        application,
+        'HIRED',
+        { employeeId: employee.id, jobOpeningId: opening.id, hireDate: offer.startDate },
+        viewer,
+      );
       if (key !== null) await completeIdempotencyKey(tx, 'hireApplicant', key, String(employee.id));
       return { employeeId: employee.id };
     });
@@ -806,11 +806,28 @@ export class RecruitingService {
     }
     this.appendHistory(tx, application, from, to, reason, viewer);
     await tx.flush();
-    await recordEvent(tx, {
+    await this.recordApplicationEvent(
+      tx,
+      application,
+      'STAGE_CHANGED',
+      { from, to, reason, version: application.version },
+      viewer,
+    );
+  }
+
+  /** An event on the application's stream, in the caller's transaction. */
+  private recordApplicationEvent(
+    tx: EntityManager,
+    application: Application,
+    type: string,
+    payload: Record<string, unknown>,
+    viewer: Viewer,
+  ): Promise<void> {
+    return recordEvent(tx, {
       streamType: 'Application',
       streamId: application.id,
-      type: 'STAGE_CHANGED',
-      payload: { from, to, reason, version: application.version },
+      type,
+      payload,
       actorId: viewer.employeeId,
     });
   }
