@@ -447,6 +447,11 @@ describe('recruiting: openings, applications, interviews, offers, hires and rete
       ),
     );
 
+    // The key belongs to that hire: with another application it is refused.
+    expect((await hire(other.id, `hire-${application.id}`))?.userErrors).toEqual([
+      expect.objectContaining({ code: 'IDEMPOTENCY_KEY_REUSED' }),
+    ]);
+
     // Past the headcount: the second applicant's hire is refused.
     await schedule(other.id);
     const second = await offer(other.id, '65000.00');

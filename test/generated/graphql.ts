@@ -995,7 +995,7 @@ export type ScheduleInterviewInput = {
   applicationId: string | number;
   /** The interviewers (1 to 10 employees, whatever their roles). */
   interviewerIds: Array<string | number>;
-  /** When it takes place (in the future). */
+  /** When it takes place; a time in the past records an interview held (no invitation is mailed). */
   scheduledAt: string;
 };
 

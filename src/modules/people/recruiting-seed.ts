@@ -1,12 +1,15 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Viewer } from '../common/viewer';
-import { ApplicationStage, JobOpening } from './recruiting.entity';
+import { ApplicationStage, JobOpening, Recommendation } from './recruiting.entity';
 import { departmentIdNamed } from './recruiting.reads';
 import type { RecruitingService } from './recruiting.service';
 
+const DAY = 86_400_000;
+
 /**
- * The demo's recruiting: one open position with two applications, one just received and one in
- * screening. Made through the service, as HR; seeded once (nothing when an opening exists).
+ * The demo's recruiting: one open position with two applications, one just received and one
+ * interviewed (a scorecard) with an offer in the band. Made through the service, as HR and the
+ * interviewer; seeded once (nothing when an opening exists).
  */
 export async function seedRecruiting(
   orm: MikroORM,
@@ -46,6 +49,25 @@ export async function seedRecruiting(
     stage: ApplicationStage.SCREENING,
     expectedVersion: screened.version,
     reason: 'Strong resume',
+  });
+  // The second one was interviewed two days ago, scored, and has an offer in the band.
+  const lead = await viewerFor('lead@example.com');
+  const now = Date.now();
+  const interview = await recruiting.scheduleInterview({ em }, hr, {
+    applicationId: screened.id,
+    interviewerIds: [lead.employeeId],
+    scheduledAt: new Date(now - 2 * DAY),
+  });
+  await recruiting.submitScorecard({ em }, lead, {
+    interviewId: interview.id,
+    rating: 4,
+    recommendation: Recommendation.YES,
+    notes: 'Calm under pressure; knows our tooling.',
+  });
+  await recruiting.makeOffer({ em }, hr, {
+    applicationId: screened.id,
+    salary: '60000.00',
+    startDate: new Date(now + 30 * DAY).toISOString().slice(0, 10),
   });
   return 2;
 }

@@ -318,7 +318,7 @@ export class ApplicationResolver extends NodeResolver(ApplicationObject, 'Applic
   @Authorized(...RECRUITING)
   @Mutation(() => ScheduleInterviewPayload, {
     description:
-      'Schedules an interview (the application moves to INTERVIEW) and emails the candidate an invitation; never for a rejected or hired applicant (`INVALID_INPUT`, `NOT_FOUND`, `INVALID_TRANSITION`). Requires one of: HR, ADMIN.',
+      'Schedules an interview (the application moves to INTERVIEW) and, for a time to come, emails the candidate an invitation; never for a rejected or hired applicant (`INVALID_INPUT`, `NOT_FOUND`, `INVALID_TRANSITION`). Requires one of: HR, ADMIN.',
   })
   scheduleInterview(
     @Arg('input', () => ScheduleInterviewInput, { description: 'The interview.' })

@@ -290,11 +290,8 @@ export class RecruitingService {
         `An interview has 1 to ${MAX_INTERVIEWERS} interviewers`,
         field('interviewerIds'),
       );
-    if (Number.isNaN(input.scheduledAt.getTime()) || input.scheduledAt <= this.clock.now())
-      refuse(UserErrorCode.INVALID_INPUT, 'An interview is scheduled in the future', [
-        'input',
-        'scheduledAt',
-      ]);
+    if (Number.isNaN(input.scheduledAt.getTime()))
+      refuse(UserErrorCode.INVALID_INPUT, 'Not a time', ['input', 'scheduledAt']);
     return inTransaction(em, async (tx) => {
       const application = await this.lockApplication(tx, input.applicationId);
       this.refuseFinal(application, 'an interview');
@@ -343,7 +340,8 @@ export class RecruitingService {
       );
       const candidate = await this.candidateOf(tx, application);
       const opening = await tx.findOneOrFail(JobOpening, { id: application.jobOpening.id });
-      if (candidate.email)
+      // An interview recorded after it took place invites nobody.
+      if (candidate.email && input.scheduledAt > this.clock.now())
         await this.mail?.queue(tx, {
           applicationId: application.id,
           to: candidate.email,

@@ -462,7 +462,10 @@ export class ScheduleInterviewInput {
   @IsString({ each: true })
   interviewerIds!: string[];
 
-  @Field(() => Date, { description: 'When it takes place (in the future).' })
+  @Field(() => Date, {
+    description:
+      'When it takes place; a time in the past records an interview held (no invitation is mailed).',
+  })
   scheduledAt!: Date;
 }
 
