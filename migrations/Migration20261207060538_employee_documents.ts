@@ -2,6 +2,8 @@ import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261207060538_employee_documents extends Migration {
   override async up(): Promise<void> {
+    // The kind checks list every kind of the People issue's migrations (checklists, payment
+    // files, recruiting and this one), which each re-created them with their own.
     this.addSql(
       `create table "year_end_statement" ("id" bigserial primary key, "employee_id" bigint not null, "tax_year" int not null, "version" int not null, "gross_minor" bigint not null, "withholding_minor" bigint not null, "net_minor" bigint not null, "payslip_count" int not null, "final" boolean not null, "issued_at" timestamptz not null default now(), constraint year_end_statement_sum_check check (gross_minor = withholding_minor + net_minor and payslip_count >= 1));`,
     );
@@ -49,11 +51,11 @@ export class Migration20261207060538_employee_documents extends Migration {
     this.addSql(`alter table "document" drop constraint if exists "document_kind_check";`);
 
     this.addSql(
-      `alter table "outbound_email" add constraint "outbound_email_kind_check" check("kind" in ('TICKET_REPLY', 'TICKET_ACKNOWLEDGEMENT', 'SLA_BREACH_ALERT', 'SATISFACTION_SURVEY', 'INVOICE', 'DUNNING_NOTICE', 'EMPLOYEE_DOCUMENT', 'TRAINING_EXPIRY_REMINDER'));`,
+      `alter table "outbound_email" add constraint "outbound_email_kind_check" check("kind" in ('TICKET_REPLY', 'TICKET_ACKNOWLEDGEMENT', 'SLA_BREACH_ALERT', 'SATISFACTION_SURVEY', 'INVOICE', 'DUNNING_NOTICE', 'EMPLOYEE_DOCUMENT', 'TRAINING_EXPIRY_REMINDER', 'EMPLOYEE_BANK_ACCOUNT_CHANGED', 'CANDIDATE_EMAIL'));`,
     );
 
     this.addSql(
-      `alter table "document" add constraint "document_kind_check" check("kind" in ('INVOICE', 'PAYSLIP', 'DUNNING_NOTICE', 'YEAR_END_STATEMENT'));`,
+      `alter table "document" add constraint "document_kind_check" check("kind" in ('INVOICE', 'PAYSLIP', 'DUNNING_NOTICE', 'YEAR_END_STATEMENT', 'PAYMENT_FILE'));`,
     );
   }
 
@@ -73,11 +75,11 @@ export class Migration20261207060538_employee_documents extends Migration {
     );
 
     this.addSql(
-      `alter table "document" add constraint "document_kind_check" check("kind" in ('INVOICE', 'PAYSLIP', 'DUNNING_NOTICE'));`,
+      `alter table "document" add constraint "document_kind_check" check("kind" in ('INVOICE', 'PAYSLIP', 'DUNNING_NOTICE', 'YEAR_END_STATEMENT', 'PAYMENT_FILE'));`,
     );
 
     this.addSql(
-      `alter table "outbound_email" add constraint "outbound_email_kind_check" check("kind" in ('TICKET_REPLY', 'TICKET_ACKNOWLEDGEMENT', 'SLA_BREACH_ALERT', 'SATISFACTION_SURVEY', 'INVOICE', 'DUNNING_NOTICE', 'TRAINING_EXPIRY_REMINDER'));`,
+      `alter table "outbound_email" add constraint "outbound_email_kind_check" check("kind" in ('TICKET_REPLY', 'TICKET_ACKNOWLEDGEMENT', 'SLA_BREACH_ALERT', 'SATISFACTION_SURVEY', 'INVOICE', 'DUNNING_NOTICE', 'CANDIDATE_EMAIL'));`,
     );
   }
 }

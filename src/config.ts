@@ -51,6 +51,11 @@ export interface Config {
   booksCurrency: string;
   /** Days of events kept replayable for resuming subscriptions; older ones are archived. */
   eventRetentionDays: number;
+  /**
+   * Days a rejected candidate's personal data is kept before it is anonymised, unless they
+   * consented to be kept (RECRUITING_RETENTION_DAYS, default 180).
+   */
+  recruitingRetentionDays: number;
   /** Events buffered for one subscriber before it is dropped as too slow. */
   subscriberQueueLimit: number;
   limits: QueryLimits;
@@ -237,6 +242,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ),
     booksCurrency: parseCurrency('BOOKS_CURRENCY', env.BOOKS_CURRENCY, 'USD'),
     eventRetentionDays: parseInteger('EVENT_RETENTION_DAYS', env.EVENT_RETENTION_DAYS, 30, 1, 3650),
+    recruitingRetentionDays: parseInteger(
+      'RECRUITING_RETENTION_DAYS',
+      env.RECRUITING_RETENTION_DAYS,
+      180,
+      1,
+      3650,
+    ),
     limits: {
       maxDepth: parseInteger(
         'MAX_QUERY_DEPTH',

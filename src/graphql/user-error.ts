@@ -58,6 +58,11 @@ const USER_ERROR_CODE_DESCRIPTIONS: Record<UserErrorCode, string> = {
     'Employees the payment file would pay have no bank account of its kind in force on its execution date (the message names them).',
   PAYMENT_FILE_EXISTS:
     'The payroll run already has a live payment file of that format, or every payslip of it is paid or being paid.',
+  STALE_APPLICATION:
+    'The application changed since you loaded `expectedVersion`; reload it and try again, so two people never move it over each other.',
+  OPENING_CLOSED: 'The job opening is closed: it takes no applications.',
+  ALREADY_APPLIED: 'This candidate (by normalised email) already applied to this opening.',
+  HEADCOUNT_FILLED: 'The job opening has already hired as many people as its headcount.',
 };
 
 registerEnumType(UserErrorCode, {

@@ -36,6 +36,8 @@ export enum OutboundEmailKind {
   TRAINING_EXPIRY_REMINDER = 'TRAINING_EXPIRY_REMINDER',
   /** To an employee: the bank account their pay goes to was changed (masked), so a hijack is noticed. */
   EMPLOYEE_BANK_ACCOUNT_CHANGED = 'EMPLOYEE_BANK_ACCOUNT_CHANGED',
+  /** An email to a job candidate (an interview invitation, an offer); never sent once they are rejected. */
+  CANDIDATE_EMAIL = 'CANDIDATE_EMAIL',
 }
 
 /**

@@ -3,6 +3,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { JobQueue } from '../jobs/job-queue';
 import { OutboundEmail, type OutboundEmailKind } from './mail.entity';
 
+/**
+ * Asked by the send job in its transaction, which holds the email's row lock, just before an
+ * email of its kind goes out: a reason to withhold it for good (it then shows FAILED with that
+ * reason and is never tried again), or null to send it.
+ */
+export type SendCheck = (tx: EntityManager, emailId: number) => Promise<string | null>;
+
 /** The job that sends one outbound email (mail/sender.ts). */
 export const SEND_EMAIL_JOB = 'mail.send';
 
@@ -37,10 +44,23 @@ export const OWN_MESSAGE_ID_PREFIX = 'backdesk.';
  * send carries the same Message-ID.
  */
 export class Outbox {
+  private readonly sendChecks = new Map<OutboundEmailKind, SendCheck>();
+
   constructor(
     private readonly jobs: JobQueue,
     private readonly settings: { from: string; domain: string; now: () => Date },
   ) {}
+
+  /** The module that writes emails of this kind decides, at send time, whether each may still go. */
+  checkBeforeSending(kind: OutboundEmailKind, check: SendCheck): void {
+    this.sendChecks.set(kind, check);
+  }
+
+  /** Why this email must not be sent (see `SendCheck`), or null. */
+  withholdReason(tx: EntityManager, email: OutboundEmail): Promise<string | null> {
+    const check = this.sendChecks.get(email.kind);
+    return check ? check(tx, email.id) : Promise.resolve(null);
+  }
 
   async queue(tx: EntityManager, draft: EmailDraft): Promise<OutboundEmail> {
     const email = tx.create(OutboundEmail, {

@@ -7,7 +7,7 @@ import type { JobDefinition, JobRun } from '../jobs/job-queue';
 import type { Logger } from '../logger';
 import { StoredDocument } from '../documents/document.entity';
 import { Attachment, OutboundEmail, OutboundEmailStatus } from './mail.entity';
-import { SEND_EMAIL_JOB, type SendEmailJob } from './outbox';
+import { SEND_EMAIL_JOB, type Outbox, type SendEmailJob } from './outbox';
 
 /**
  * Sends at once per process: each holds a database connection while the SMTP server answers. It
@@ -33,7 +33,8 @@ function reasonOf(error: unknown): string {
 }
 
 /**
- * The `mail.send` job. It locks the email's row, sends it unless it is already SENT, and records
+ * The `mail.send` job. It locks the email's row, sends it unless it is already SENT or the
+ * outbox's send check for its kind withholds it (then it is FAILED, never tried again), and records
  * SENT in that same transaction, straight after the SMTP server accepted it. A second runner of
  * the same email (an expired run retried) waits for the lock and then finds it SENT.
  *
@@ -47,6 +48,7 @@ function reasonOf(error: unknown): string {
 export class MailSender {
   private readonly transport: Transporter;
   readonly transportName: 'smtp' | 'outbox';
+  private checks: Pick<Outbox, 'withholdReason'> | undefined;
 
   constructor(
     private readonly orm: MikroORM,
@@ -67,6 +69,11 @@ export class MailSender {
       this.transport = nodemailer.createTransport({ streamTransport: true, buffer: true });
       this.transportName = 'outbox';
     }
+  }
+
+  /** Asks the outbox's send checks before each send (an email a module withholds is not sent). */
+  checkSendsWith(outbox: Pick<Outbox, 'withholdReason'>): void {
+    this.checks = outbox;
   }
 
   definition(): JobDefinition<SendEmailJob> {
@@ -95,6 +102,12 @@ export class MailSender {
         { lockMode: LockMode.PESSIMISTIC_WRITE, populate: ['raw'] },
       );
       if (!email || email.status !== OutboundEmailStatus.QUEUED) return undefined;
+      const withheld = await this.checks?.withholdReason(tx, email);
+      if (withheld) {
+        email.status = OutboundEmailStatus.FAILED;
+        email.error = `Withheld: ${withheld}`;
+        return undefined;
+      }
       const attachments = email.attachmentIds.length
         ? await tx.find(
             Attachment,

@@ -67,6 +67,17 @@ import {
   TrainingCompletion,
   TrainingReminder,
 } from './people/training.entity';
+import {
+  Application,
+  ApplicationStageChange,
+  Candidate,
+  CandidateEmail,
+  Interview,
+  InterviewInterviewer,
+  JobOpening,
+  Offer,
+  Scorecard,
+} from './people/recruiting.entity';
 
 /**
  * Every table Backdesk maps, handed to the ORM when it opens (db/orm.ts). A new entity is added
@@ -141,4 +152,13 @@ export const ENTITIES = [
   EmployeeBankAccount,
   PaymentFile,
   PaymentFileItem,
+  JobOpening,
+  Candidate,
+  Application,
+  ApplicationStageChange,
+  Interview,
+  InterviewInterviewer,
+  Scorecard,
+  Offer,
+  CandidateEmail,
 ];

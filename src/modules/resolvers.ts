@@ -80,6 +80,14 @@ import {
   PaymentFileItemResolver,
   PaymentFileResolver,
 } from './employees/payment-file.resolver';
+import {
+  ApplicationResolver,
+  CandidateResolver,
+  InterviewResolver,
+  JobOpeningResolver,
+  OfferResolver,
+  ScorecardResolver,
+} from './people/recruiting.resolver';
 
 /** Every resolver in the schema. A new module's resolvers are added here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -145,4 +153,10 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   EmployeeBankAccountResolver,
   PaymentFileResolver,
   PaymentFileItemResolver,
+  JobOpeningResolver,
+  CandidateResolver,
+  ApplicationResolver,
+  InterviewResolver,
+  ScorecardResolver,
+  OfferResolver,
 ];

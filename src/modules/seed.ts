@@ -26,6 +26,7 @@ import { StandardAccount } from './ledger/ledger.service';
 import { creditorReference } from './ledger/payment-reference';
 import { BOOK_CURRENCY, formatMinorUnits } from './common/money';
 import { seedChecklistsAndTraining } from './people/training.seed';
+import { seedRecruiting } from './people/recruiting-seed';
 
 export const DEMO_PASSWORD = 'demo-password';
 
@@ -748,6 +749,7 @@ export async function seedDemoData(orm: MikroORM, logger: Logger): Promise<void>
     viewerFor,
     DEMO_EMPLOYEES.map((e) => e.email),
   );
+  const applications = await seedRecruiting(orm, services.recruiting, viewerFor);
   logger.info(
     {
       employees,
@@ -759,6 +761,7 @@ export async function seedDemoData(orm: MikroORM, logger: Logger): Promise<void>
       bankLines,
       payrollRuns,
       courses,
+      applications,
     },
     'demo data seeded',
   );

@@ -37,6 +37,8 @@ import { DunningNoticeSending } from './collections/dunning-jobs';
 import { ChecklistService } from './people/checklist.service';
 import { TrainingService } from './people/training.service';
 import { TrainingReminders } from './people/training.reminders';
+import { RecruitingService } from './people/recruiting.service';
+import { CandidateMail } from './people/candidate-email';
 
 /** The business services, wired to each other. They need nothing from the outside. */
 export interface DomainServices {
@@ -67,6 +69,8 @@ export interface DomainServices {
   checklists: ChecklistService;
   /** Courses, completions, the training matrix and expiring certifications. */
   training: TrainingService;
+  /** Recruiting: openings, applications, interviews, offers, hires and retention. */
+  recruiting: RecruitingService;
 }
 
 /** Every service, created once per process and shared by every request. */
@@ -103,6 +107,8 @@ export interface DomainSettings {
   clock?: Clock;
   /** Make a satisfaction survey when an agent solves a ticket (CSAT_SURVEYS; default true). */
   csatSurveys?: boolean;
+  /** Days a rejected candidate's data is kept (RECRUITING_RETENTION_DAYS; default 180). */
+  recruitingRetentionDays?: number;
 }
 
 export function createDomainServices(settings: DomainSettings = {}): DomainServices {
@@ -147,6 +153,7 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
     collections: new CollectionsService(receivables, customers, clock),
     checklists,
     training: new TrainingService(employees, clock),
+    recruiting: new RecruitingService(employees, clock, settings.recruitingRetentionDays ?? 180),
   };
 }
 
@@ -248,6 +255,7 @@ export function createServices(deps: {
     deps.attachments.links,
     clock,
   );
+  domain.recruiting.mailCandidatesWith(new CandidateMail(deps.mail.outbox));
   return {
     ...domain,
     auth,

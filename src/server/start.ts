@@ -23,6 +23,7 @@ import { RequestGuards } from './guards';
 import { JobQueue } from '../jobs/job-queue';
 import { MailSender } from '../mail/sender';
 import { Outbox } from '../mail/outbox';
+import { recruitingRetentionJob } from '../modules/people/recruiting-retention';
 import { ReplyAddresses } from '../mail/reply-address';
 import { systemClock } from '../modules/common/clock';
 import { SignedLinks } from '../modules/common/signed-links';
@@ -96,6 +97,7 @@ async function openBackOffice(
       domain: addresses.domain,
       now: () => clock.now(),
     });
+    sender.checkSendsWith(outbox);
     useBookCurrency(config.booksCurrency);
     const services = createServices({
       sessions: new SessionTokens(jwt.secret, config.sessionTtlSeconds),
@@ -103,6 +105,7 @@ async function openBackOffice(
         payrollWithholdingBasisPoints: config.payrollWithholdingBasisPoints,
         clock: options.clock,
         csatSurveys: config.csat.surveys,
+        recruitingRetentionDays: config.recruitingRetentionDays,
       },
       mail: { outbox, addresses, publicUrl: config.mail.publicUrl },
       surveyTokens: new SurveyTokens(
@@ -141,6 +144,7 @@ async function openBackOffice(
     jobs.define(services.employeeDocumentSending.sendDocumentJob(database.orm));
     jobs.define(services.dunningNoticeSending.runJob(database.orm, services.collections));
     jobs.define(services.trainingReminders.definition(database.orm));
+    jobs.define(recruitingRetentionJob(database.orm, services.recruiting));
     jobs.define(new SlaSweep(database.orm, services.support, jobs, clock).definition());
     jobs.define(
       new PendingAutoSolve(

@@ -6,7 +6,7 @@ import { recordEvent } from '../../events/event-log';
 import type { Employee, EmployeeStatus } from '../employees/employee.entity';
 import { maySignIn, type EmployeeService } from '../employees/employee.service';
 import { ApiToken } from './api-token.entity';
-import { decoyPasswordHash, verifyPassword } from './password';
+import { decoyPasswordHash, isPasswordSet, verifyPassword } from './password';
 import {
   API_TOKEN_PREFIX,
   hashApiToken,
@@ -54,9 +54,12 @@ export class AuthService {
     password: string,
   ): Promise<{ token: string; employee: Employee }> {
     const employee = await this.employees.findForSignIn(em, email);
+    // Without a password of their own, the decoy is checked: the same refusal, in the same time.
     const passwordMatches = await verifyPassword(
       password,
-      employee?.passwordHash ?? (await decoyPasswordHash()),
+      employee && isPasswordSet(employee.passwordHash)
+        ? employee.passwordHash
+        : await decoyPasswordHash(),
     );
     if (!employee || !passwordMatches || !maySignIn(employee.status)) {
       throw new BusinessRuleError(

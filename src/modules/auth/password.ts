@@ -24,6 +24,17 @@ export async function hashPassword(password: string): Promise<string> {
   );
 }
 
+/**
+ * Stored for an employee who has no password yet (hired from recruiting): no password matches
+ * it, so they cannot sign in until one is set.
+ */
+export const NO_PASSWORD_HASH = '!';
+
+/** Whether a stored hash is a password (not `NO_PASSWORD_HASH`). */
+export function isPasswordSet(stored: string): boolean {
+  return stored !== NO_PASSWORD_HASH;
+}
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;

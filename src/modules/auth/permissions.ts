@@ -79,5 +79,11 @@ export const Permissions = {
       /** Payment files listed without their content; settled and returned: the books' side of paying. */
       settle: [HR, ACCOUNTANT],
     },
+    /**
+     * Recruiting: openings, applications, interviews, offers (with their salaries) and hiring.
+     * Interviewers, whatever their roles, see only the applications they are on (checked by the
+     * reads); an offer outside its opening's band is approved by ADMIN alone (`admin`).
+     */
+    recruiting: [HR],
   },
 } as const;

@@ -48,6 +48,14 @@ export enum UserErrorCode {
   EMPLOYEE_BANK_ACCOUNT_MISSING = 'EMPLOYEE_BANK_ACCOUNT_MISSING',
   /** A run already has a live (created, unsettled) file of that format, or nothing left to pay. */
   PAYMENT_FILE_EXISTS = 'PAYMENT_FILE_EXISTS',
+  /** An application changed since the version the client read (`expectedVersion`). */
+  STALE_APPLICATION = 'STALE_APPLICATION',
+  /** A job opening that is closed takes no applications. */
+  OPENING_CLOSED = 'OPENING_CLOSED',
+  /** The candidate (by normalised email) already applied to this opening. */
+  ALREADY_APPLIED = 'ALREADY_APPLIED',
+  /** The opening has hired as many people as its headcount. */
+  HEADCOUNT_FILLED = 'HEADCOUNT_FILLED',
 }
 
 /**

@@ -6,7 +6,7 @@ import { recordEvent } from '../../events/event-log';
 import { type Viewer, hasAnyRole } from '../common/viewer';
 import { isCalendarDate } from '../../graphql/scalars';
 import { BusinessRuleError, UserErrorCode } from '../common/errors';
-import { hashPassword } from '../auth/password';
+import { hashPassword, NO_PASSWORD_HASH } from '../auth/password';
 import { Role } from '../common/role';
 import {
   emailAddress,
@@ -33,7 +33,8 @@ export interface HireDraft {
   hireDate: string;
   salary?: string | null;
   roles: Role[];
-  password: string;
+  /** Null: no password yet (`NO_PASSWORD_HASH`), so they cannot sign in until one is set. */
+  password: string | null;
 }
 
 export interface EmployeeChanges {
@@ -137,7 +138,7 @@ export class EmployeeService {
   /** Creates an employee inside the caller's transaction (also used by the demo seed). */
   async create(tx: EntityManager, draft: HireDraft, actorId: number | null): Promise<Employee> {
     const email = emailAddress(draft.email, field('email'));
-    if (draft.password.length < MIN_PASSWORD_LENGTH) {
+    if (draft.password !== null && draft.password.length < MIN_PASSWORD_LENGTH) {
       throw new BusinessRuleError(
         UserErrorCode.INVALID_INPUT,
         `A password has at least ${MIN_PASSWORD_LENGTH} characters`,
@@ -165,7 +166,7 @@ export class EmployeeService {
       email,
       name: requiredText(draft.name, field('name'), 200),
       title: optionalText(draft.title, field('title'), 200),
-      passwordHash: await hashPassword(draft.password),
+      passwordHash: draft.password === null ? NO_PASSWORD_HASH : await hashPassword(draft.password),
       roles,
       department,
       manager,
@@ -536,11 +537,8 @@ export class EmployeeService {
     return employee;
   }
 
-  private async requireDepartment(
-    tx: EntityManager,
-    id: number,
-    path: string[],
-  ): Promise<Department> {
+  /** A department that exists (how other modules check a department key they are given). */
+  async requireDepartment(tx: EntityManager, id: number, path: string[]): Promise<Department> {
     const department = await tx.findOne(Department, { id });
     if (!department)
       throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such department', path);

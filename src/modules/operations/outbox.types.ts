@@ -30,6 +30,10 @@ registerEnumType(OutboundEmailKind, {
       description:
         'To an employee: the bank account their pay goes to was changed (masked number and date).',
     },
+    CANDIDATE_EMAIL: {
+      description:
+        'An email to a job candidate (an interview invitation, an offer); withheld once the application is rejected.',
+    },
   },
 });
 

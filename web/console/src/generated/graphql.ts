@@ -79,6 +79,8 @@ export type OutboundEmailFilter = {
 
 /** What an outbound email is for. */
 export type OutboundEmailKind =
+  /** An email to a job candidate (an interview invitation, an offer); withheld once the application is rejected. */
+  | 'CANDIDATE_EMAIL'
   /** A dunning notice mailed to its customer, with its PDF letter attached. */
   | 'DUNNING_NOTICE'
   /** To an employee: the bank account their pay goes to was changed (masked number and date). */
@@ -276,6 +278,8 @@ export type UpdateTicketStatusInput = {
 export type UserErrorCode =
   /** The statement is for another bank account (its IBAN or number is not this account's). */
   | 'ACCOUNT_MISMATCH'
+  /** This candidate (by normalised email) already applied to this opening. */
+  | 'ALREADY_APPLIED'
   /** That ledger line is already cleared by bank lines (or has less left than the match). */
   | 'ALREADY_CLEARED'
   /** The payroll run was already posted to the ledger. */
@@ -296,6 +300,8 @@ export type UserErrorCode =
   | 'EMAIL_TAKEN'
   /** Employees the payment file would pay have no bank account of its kind in force on its execution date (the message names them). */
   | 'EMPLOYEE_BANK_ACCOUNT_MISSING'
+  /** The job opening has already hired as many people as its headcount. */
+  | 'HEADCOUNT_FILLED'
   /** The idempotency key was already used with different input; use a new key for a new request. */
   | 'IDEMPOTENCY_KEY_REUSED'
   /** The adjustment would take on-hand stock below what is reserved (or below zero). */
@@ -324,6 +330,8 @@ export type UserErrorCode =
   | 'NOT_RECONCILED'
   /** The customer has no email address to send it to; add one and try again. */
   | 'NO_EMAIL_ADDRESS'
+  /** The job opening is closed: it takes no applications. */
+  | 'OPENING_CLOSED'
   /** Not enough stock is available for an order line; `field` names the line. Nothing was reserved. */
   | 'OUT_OF_STOCK'
   /** The amount is more than what is owed. */
@@ -338,6 +346,8 @@ export type UserErrorCode =
   | 'PRODUCT_UNAVAILABLE'
   /** Another product already uses this SKU (compared case-insensitively). */
   | 'SKU_TAKEN'
+  /** The application changed since you loaded `expectedVersion`; reload it and try again, so two people never move it over each other. */
+  | 'STALE_APPLICATION'
   /** The ticket changed since you loaded `expectedVersion`; reload it and try again, so two agents never answer over each other. */
   | 'STALE_TICKET'
   /** The statement does not open at the previous statement's closing balance; the message names the difference. */

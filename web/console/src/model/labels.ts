@@ -66,6 +66,7 @@ const EMAIL_KIND_LABELS: Record<OutboundEmailKind, string> = {
   EMPLOYEE_DOCUMENT: 'Payslip or pay statement',
   TRAINING_EXPIRY_REMINDER: 'Training reminder',
   EMPLOYEE_BANK_ACCOUNT_CHANGED: 'Bank account changed',
+  CANDIDATE_EMAIL: 'Candidate email',
 };
 
 export const statusLabel = (status: TicketStatus): string => STATUS_LABELS[status];
