@@ -10,6 +10,7 @@ import {
   ApplicationsDocument,
   ApproveOfferDocument,
   CandidateApplicationsDocument,
+  ChecklistsDocument,
   CloseJobOpeningDocument,
   DepartmentsDocument,
   EmployeesDocument,
@@ -23,6 +24,7 @@ import {
   OpenJobOpeningDocument,
   RespondToOfferDocument,
   ScheduleInterviewDocument,
+  SetEmployeePasswordDocument,
   SubmitScorecardDocument,
   type ApplicationStage,
 } from './generated/graphql';
@@ -417,6 +419,39 @@ describe('recruiting: openings, applications, interviews, offers, hires and rete
       token: null,
       userErrors: [expect.objectContaining({ code: 'INVALID_CREDENTIALS' })],
     });
+
+    // The hire made the onboarding checklist; once HR sets a password, the new employee signs
+    // in and sees it, and may change the password only with the current one.
+    const [onboarding] =
+      (await server.request(ChecklistsDocument, { filter: { employeeId, kind: 'ONBOARDING' } }, hr))
+        .data?.checklists ?? [];
+    expect(onboarding).toMatchObject({ anchorDate: dayAfter(14), complete: false });
+    expect(onboarding?.items.length).toBeGreaterThan(0);
+    const password = 'a-long-enough-password';
+    const set = await server.request(
+      SetEmployeePasswordDocument,
+      { input: { employeeId, password } },
+      hr,
+    );
+    expect(set.data?.setEmployeePassword.userErrors).toEqual([]);
+    const newcomer = await server.login('casey.hire+jobs@example.org', password);
+    const own = await server.request(ChecklistsDocument, { filter: { employeeId } }, newcomer);
+    expect(own.data?.checklists.map((c) => c.id)).toEqual([onboarding?.id]);
+    const wrongCurrent = await server.request(
+      SetEmployeePasswordDocument,
+      { input: { employeeId, password: 'another-long-password', currentPassword: 'nope' } },
+      newcomer,
+    );
+    expect(wrongCurrent.errors).toBeUndefined();
+    expect(wrongCurrent.data?.setEmployeePassword.userErrors).toEqual([
+      expect.objectContaining({ code: 'INVALID_CREDENTIALS', field: ['input', 'currentPassword'] }),
+    ]);
+    const someoneElse = await server.request(
+      SetEmployeePasswordDocument,
+      { input: { employeeId: agentId, password } },
+      newcomer,
+    );
+    expect(someoneElse.data?.setEmployeePassword.userErrors[0]?.code).toBe('NOT_FOUND');
 
     const repeat = await hire(application.id, `hire-${application.id}`);
     expect(repeat).toEqual({ employee: hired?.employee, userErrors: [] });

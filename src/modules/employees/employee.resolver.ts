@@ -54,6 +54,8 @@ import {
   RunPayrollPayload,
   SalaryAccessObject,
   SalaryStepObject,
+  SetEmployeePasswordInput,
+  SetEmployeePasswordPayload,
   TerminateEmployeeInput,
   TerminateEmployeePayload,
   UpdateEmployeeInput,
@@ -246,6 +248,27 @@ export class EmployeeResolver extends NodeResolver(EmployeeObject, 'Employee') {
         input.annualSalary,
         input.effectiveFrom,
       ),
+    );
+  }
+
+  @Authorized()
+  @Mutation(() => SetEmployeePasswordPayload, {
+    description:
+      "Sets an employee's password: HR and ADMIN for anyone (a hire from recruiting signs in once it is set), every employee for themself with their current one; others' are NOT_FOUND.",
+  })
+  setEmployeePassword(
+    @Arg('input', () => SetEmployeePasswordInput, { description: 'Whose, and the new one.' })
+    input: SetEmployeePasswordInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = signedIn(context);
+    const employeeId = parseGlobalId(input.employeeId, 'Employee', 'input.employeeId');
+    return toPayload(() =>
+      context.services.employees.setPassword(context, viewer, {
+        employeeId,
+        password: input.password,
+        currentPassword: input.currentPassword,
+      }),
     );
   }
 

@@ -6,7 +6,7 @@ import { recordEvent } from '../../events/event-log';
 import { type Viewer, hasAnyRole } from '../common/viewer';
 import { isCalendarDate } from '../../graphql/scalars';
 import { BusinessRuleError, UserErrorCode } from '../common/errors';
-import { hashPassword, NO_PASSWORD_HASH } from '../auth/password';
+import { hashPassword, NO_PASSWORD_HASH, verifyPassword } from '../auth/password';
 import { Role } from '../common/role';
 import {
   emailAddress,
@@ -351,6 +351,55 @@ export class EmployeeService {
   }
 
   /** Ends employment: sign-in, tokens and live connections stop; others' follow-up runs in the same transaction. */
+  /**
+   * Sets an employee's password: HR and ADMIN for anyone (a new hire from recruiting has none
+   * until then, and a forgotten one is replaced), an employee for themself only with their
+   * current one. A terminated employee's stays as it is.
+   */
+  async setPassword(
+    { em }: RequestScope,
+    viewer: Viewer,
+    input: { employeeId: number; password: string; currentPassword?: string | null },
+  ): Promise<{ employee: Employee }> {
+    const byHr = hasAnyRole(viewer, [Role.HR]);
+    if (!byHr && viewer.employeeId !== input.employeeId)
+      throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such employee', field('employeeId'));
+    if (input.password.length < MIN_PASSWORD_LENGTH)
+      throw new BusinessRuleError(
+        UserErrorCode.INVALID_INPUT,
+        `A password has at least ${MIN_PASSWORD_LENGTH} characters`,
+        field('password'),
+      );
+    const passwordHash = await hashPassword(input.password);
+    return inTransaction(em, async (tx) => {
+      const employee = await this.lockEmployee(tx, input.employeeId);
+      if (employee.status === EmployeeStatus.TERMINATED)
+        throw new BusinessRuleError(
+          UserErrorCode.INVALID_TRANSITION,
+          `${employee.name} no longer works here`,
+          field('employeeId'),
+        );
+      const ownChange = viewer.employeeId === employee.id;
+      // The hash is a lazy property: read only for this check.
+      if (ownChange) await tx.populate(employee, ['passwordHash']);
+      if (ownChange && !(await verifyPassword(input.currentPassword ?? '', employee.passwordHash)))
+        throw new BusinessRuleError(
+          UserErrorCode.INVALID_CREDENTIALS,
+          'The current password is wrong',
+          field('currentPassword'),
+        );
+      employee.passwordHash = passwordHash;
+      await recordEvent(tx, {
+        streamType: 'Employee',
+        streamId: employee.id,
+        type: 'PASSWORD_SET',
+        payload: { byThemself: ownChange },
+        actorId: viewer.employeeId,
+      });
+      return { employee };
+    });
+  }
+
   async terminate(
     { em }: RequestScope,
     viewer: Viewer,

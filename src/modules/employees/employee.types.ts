@@ -379,6 +379,27 @@ export class ChangeSalaryInput {
   effectiveFrom!: string;
 }
 
+@InputType({ description: "An employee's new password." })
+export class SetEmployeePasswordInput {
+  @Field(() => ID, { description: 'The employee.' })
+  @IsString()
+  employeeId!: string;
+
+  @Field(() => String, { description: 'The new password (at least 10 characters).' })
+  @IsString()
+  @MaxLength(1024)
+  password!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Their current password: needed when employees change their own.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  currentPassword?: string | null;
+}
+
 @InputType({ description: 'The end of an employment.' })
 export class TerminateEmployeeInput {
   @Field(() => ID, { description: 'The employee.' })
@@ -466,6 +487,10 @@ export const ChangeEmployeeRolesPayload = employeePayload(
 export const ChangeSalaryPayload = employeePayload(
   'ChangeSalaryPayload',
   '`NOT_FOUND`, `INVALID_INPUT`',
+);
+export const SetEmployeePasswordPayload = employeePayload(
+  'SetEmployeePasswordPayload',
+  '`INVALID_CREDENTIALS` (the current password), `INVALID_TRANSITION` (terminated), `NOT_FOUND`, `INVALID_INPUT`',
 );
 export const TerminateEmployeePayload = employeePayload(
   'TerminateEmployeePayload',
