@@ -10,7 +10,8 @@
  * with the demo seed. The employees are written by SQL (one INSERT: hashing a password per hire
  * would be most of the time); their bank accounts go through `setEmployeeBankAccount`, four
  * requests at a time: a US checking account from the hire date (paid by the NACHA file), then
- * an IBAN from the 15th (paid by the pain.001, executed later). Every step is timed once; the
+ * an IBAN from the 15th (paid by the pain.001, executed later, once the NACHA file is voided:
+ * a payslip is paid by one live file at a time). Every step is timed once; the
  * employee's documents BENCH_PAYROLL_READS (200) times after 10 unmeasured reads.
  *
  * Fails loudly (exit 1) on any error, when a file's total or count differs from the posted run,
@@ -33,7 +34,8 @@ import {
 const EMPLOYEES = Number(process.env.BENCH_PAYROLL_EMPLOYEES ?? 2000);
 const READS = Number(process.env.BENCH_PAYROLL_READS ?? 200);
 const AT_ONCE = 4;
-const YEAR = 2025;
+/** Before the demo's own payroll (last year's November and December). */
+const YEAR = 2024;
 const PERIOD = { periodStart: `${YEAR}-11-01`, periodEnd: `${YEAR}-11-30` };
 /** Routing numbers with a valid ABA check digit. */
 const ROUTING_NUMBERS = ['011000015', '021000021', '026009593', '121000358'];
@@ -146,7 +148,7 @@ async function main(): Promise<void> {
           name: 'Payroll bank',
           ledgerAccountId: createAccount.account.id,
           currency: 'USD',
-          iban: 'DE89370400440532013000',
+          iban: composeIBAN({ countryCode: 'DE', bban: '500105175407324931' }),
           bic: 'COBADEFFXXX',
           accountNumber: '123456789',
           routingNumber: '021000021',
@@ -180,11 +182,16 @@ async function main(): Promise<void> {
       const made = await timed(() =>
         ask<{
           createPaymentFile: {
-            paymentFile: { totalAmount: { amount: string }; count: number; content: string };
+            paymentFile: {
+              id: string;
+              totalAmount: { amount: string };
+              count: number;
+              content: string;
+            };
           };
         }>(
           hr,
-          'mutation($input: CreatePaymentFileInput!) { createPaymentFile(input: $input) { paymentFile { totalAmount { amount } count content } userErrors { code message } } }',
+          'mutation($input: CreatePaymentFileInput!) { createPaymentFile(input: $input) { paymentFile { id totalAmount { amount } count content } userErrors { code message } } }',
           { input: { payrollRunId, format, executionDate, bankAccountId } },
         ),
       );
@@ -193,9 +200,17 @@ async function main(): Promise<void> {
         throw new Error(
           `${format}: ${file.count} credits of ${file.totalAmount.amount}, the run pays ${paid[0].count} of ${totalNet.amount}`,
         );
-      return { ms: made.ms, bytes: Buffer.byteLength(file.content) };
+      return { id: file.id, ms: made.ms, bytes: Buffer.byteLength(file.content) };
     };
     const nacha = await paymentFile('NACHA_PPD', `${YEAR}-12-01`);
+    // A payslip is paid by one live file at a time: the NACHA file is voided, the pain.001 pays.
+    const voided = await timed(() =>
+      ask(
+        hr,
+        'mutation($input: VoidPaymentFileInput!) { voidPaymentFile(input: $input) { paymentFile { id } userErrors { message } } }',
+        { input: { paymentFileId: nacha.id, reason: 'Benchmark: paid by transfer instead' } },
+      ),
+    );
     const pain001 = await paymentFile('SEPA_PAIN_001', `${YEAR}-12-16`);
 
     const statements = await timed(() =>
@@ -237,6 +252,7 @@ async function main(): Promise<void> {
       postPayrollRunMs: post.ms,
       nachaMs: nacha.ms,
       nachaBytes: nacha.bytes,
+      voidPaymentFileMs: voided.ms,
       pain001Ms: pain001.ms,
       pain001Bytes: pain001.bytes,
       issueYearEndStatementsMs: statements.ms,

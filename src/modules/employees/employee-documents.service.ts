@@ -127,8 +127,12 @@ export class EmployeeDocumentsService {
     refuseUnknownTaxYear(taxYear);
     return inTransaction(em, async (tx) => {
       const statements: YearEndStatement[] = [];
-      for (const [employeeId, totals] of await this.postedTotals(tx, taxYear, null))
+      for (const [employeeId, totals] of await this.postedTotals(tx, taxYear, null)) {
         statements.push(await this.issue(tx, employeeId, taxYear, totals, viewer.employeeId));
+        // Each flush compares every entity the manager holds: with the issued ones let go, a
+        // year of thousands of employees costs each the same instead of ever more.
+        tx.clear();
+      }
       return statements;
     });
   }
