@@ -637,19 +637,26 @@ describe('recruiting: openings, applications, interviews, offers, hires and rete
   });
 
   it('anonymises rejected candidates after the retention period, unless they consented', async () => {
-    const [schedule] = await sql<{ cron: string }>(
-      'SELECT cron FROM pgboss.schedule WHERE name = ?',
-      [RECRUITING_RETENTION_JOB],
-    );
-    expect(schedule?.cron).toBe(RECRUITING_RETENTION_CRON);
+    const [cron] = await sql<{ cron: string }>('SELECT cron FROM pgboss.schedule WHERE name = ?', [
+      RECRUITING_RETENTION_JOB,
+    ]);
+    expect(cron?.cron).toBe(RECRUITING_RETENTION_CRON);
     const opening = await openOpening();
     const forgotten = await applied(opening.id, false);
     const consenting = await applied(opening.id, true);
+    // The forgotten candidate was invited (an email in the outbox) before the rejection.
+    expect((await schedule(forgotten.id))?.userErrors).toEqual([]);
     for (const application of [forgotten, consenting])
       expect(
-        (await move(application.id, 'REJECTED', application.version, 'Position filled'))
+        (await move(application.id, 'REJECTED', await version(application.id), 'Position filled'))
           ?.userErrors,
       ).toEqual([]);
+    const mailsTo = (address: string) =>
+      sql<{ count: number }>(
+        'SELECT count(*)::int AS count FROM outbound_email WHERE to_address = ? OR text_body LIKE ?',
+        [address, `%${forgotten.candidate.name}%`],
+      ).then(([row]) => row.count);
+    expect(await mailsTo(forgotten.candidate.email as string)).toBeGreaterThan(0);
     const rejectedAt = clock.now().getTime();
     const runRetention = async () => {
       const id = await server.backdesk.jobs.enqueue(undefined, RECRUITING_RETENTION_JOB, {});
@@ -677,6 +684,15 @@ describe('recruiting: openings, applications, interviews, offers, hires and rete
         stage: 'REJECTED',
       });
       expect((await candidateOf(forgotten.id))?.candidate.anonymizedAt).not.toBeNull();
+      // The invitation stays listed, without their address or text.
+      expect(await mailsTo(forgotten.candidate.email as string)).toBe(0);
+      const redacted = await sql<{ subject: string; text_body: string }>(
+        "SELECT subject, text_body FROM outbound_email WHERE to_address = 'redacted@invalid'",
+      );
+      expect(redacted.length).toBeGreaterThan(0);
+      expect(redacted.every((row) => row.subject === '(redacted)' && row.text_body === '')).toBe(
+        true,
+      );
       expect(await candidateOf(consenting.id)).toMatchObject({
         candidate: { name: consenting.candidate.name, email: consenting.candidate.email },
         resumeText: 'Ten years of support work.',

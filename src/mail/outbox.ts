@@ -62,6 +62,25 @@ export class Outbox {
     return check ? check(tx, email.id) : Promise.resolve(null);
   }
 
+  /**
+   * Removes what identifies the recipient from emails kept in the outbox (the address, subject,
+   * bodies and the message as written), for a module whose retention rule says so. The row stays
+   * (status, times and Message-ID), so the outbox still shows that an email went out; one still
+   * QUEUED is withheld, never sent.
+   */
+  async redact(tx: EntityManager, emailIds: readonly number[], reason: string): Promise<void> {
+    if (emailIds.length === 0) return;
+    await tx.execute(
+      `UPDATE outbound_email
+          SET to_address = 'redacted@invalid', reply_to = NULL, subject = '(redacted)',
+              text_body = '', html_body = NULL, raw = NULL,
+              status = CASE WHEN status = 'QUEUED' THEN 'FAILED' ELSE status END,
+              error = CASE WHEN status = 'QUEUED' THEN ? ELSE error END
+        WHERE id = ANY(?::bigint[])`,
+      [`Withheld: ${reason}`, `{${emailIds.join(',')}}`],
+    );
+  }
+
   async queue(tx: EntityManager, draft: EmailDraft): Promise<OutboundEmail> {
     const email = tx.create(OutboundEmail, {
       kind: draft.kind,

@@ -46,6 +46,21 @@ export class CandidateMail {
     await tx.flush();
   }
 
+  /** The emails to these candidates lose their address and text (the retention rule). */
+  async redactFor(tx: EntityManager, candidateIds: readonly number[]): Promise<void> {
+    const rows = await runSql<{ email_id: string }>(
+      tx,
+      `SELECT e.email_id FROM candidate_email e JOIN application a ON a.id = e.application_id
+        WHERE a.candidate_id = ANY(?) ORDER BY e.email_id`,
+      [candidateIds],
+    );
+    await this.outbox.redact(
+      tx,
+      rows.map((row) => Number(row.email_id)),
+      "the candidate's data was anonymised",
+    );
+  }
+
   /** Why a queued candidate email must not go out now, or null. */
   async withholdReason(tx: EntityManager, emailId: number): Promise<string | null> {
     const [row] = await runSql<{ stage: ApplicationStage; anonymized: boolean }>(

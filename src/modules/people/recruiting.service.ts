@@ -663,7 +663,8 @@ export class RecruitingService {
   /**
    * The retention run: candidates whose every application was rejected more than
    * `retentionDays` ago (by the clock), and who never consented to be kept, lose their name,
-   * email, phone, resumes, scorecard notes and offer answers. Answers how many were anonymised.
+   * email, phone, resumes, scorecard notes and offer answers, and the emails sent to them their
+   * address and text. Answers how many were anonymised.
    */
   async anonymiseExpired({ em }: RequestScope): Promise<number> {
     const now = this.clock.now();
@@ -705,6 +706,7 @@ export class RecruitingService {
           WHERE o.application_id = a.id AND a.candidate_id = ANY(?)`,
         [ids],
       );
+      await this.mail?.redactFor(tx, ids);
       for (const id of ids)
         await recordEvent(tx, {
           streamType: 'Candidate',
