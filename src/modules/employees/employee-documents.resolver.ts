@@ -147,7 +147,7 @@ export class EmployeeDocumentResolver extends NodeResolver(
   @Authorized()
   @Query(() => PayslipConnection, {
     description:
-      "The signed-in employee's payslips of posted payroll runs, newest first. An API token that is no employee gets FORBIDDEN.",
+      "The signed-in employee's payslips of posted payroll runs, the latest run made first. An API token that is no employee gets FORBIDDEN.",
   })
   myPayslips(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() context: RequestContext) {
     return postedPayslipPage(context, ownEmployeeId(context), args);

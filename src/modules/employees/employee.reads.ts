@@ -147,7 +147,7 @@ export const employeesOfDepartment = defineGroupLoader<Employee>(
   (employee) => employee.department?.id ?? 0,
 );
 
-/** An employee's payslips of posted runs, newest first. */
+/** An employee's payslips of posted runs, the latest run made first (payslip ids follow runs). */
 export function postedPayslipPage(context: RequestContext, employeeId: number, args: PageArgs) {
   return readPage(
     context,
