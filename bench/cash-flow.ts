@@ -20,7 +20,7 @@ import 'reflect-metadata';
 import os from 'node:os';
 import { Client } from 'pg';
 import { formatMinorUnits } from '../src/modules/common/money';
-import { addDays } from '../src/modules/ledger/ledger.service';
+import { addDays } from '../src/modules/common/calendar-dates';
 import { benchDatabaseName, buildBenchData } from './data-set';
 import {
   adminDatabase,

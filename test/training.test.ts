@@ -2,7 +2,7 @@ import {
   TRAINING_REMINDERS_CRON,
   TRAINING_REMINDERS_JOB,
 } from '../src/modules/people/training.reminders';
-import { addMonths } from '../src/modules/people/training.service';
+import { addMonths } from '../src/modules/common/calendar-dates';
 import {
   CertificationsExpiringDocument,
   CoursesDocument,

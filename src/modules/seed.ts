@@ -18,7 +18,7 @@ import {
 } from './support/ticket.entity';
 import { createDomainServices, type DomainServices } from './services';
 import { Account, AccountType, CashFlowSection, JournalEntry } from './ledger/ledger.entity';
-import { today } from './ledger/ledger.service';
+import { today } from './common/calendar-dates';
 import { DunningPolicy } from './collections/collections.entity';
 import { BankAccount, BankRuleDirection } from './banking/bank.entity';
 import { Invoice, SettlementStatus } from './ledger/receivables.entity';

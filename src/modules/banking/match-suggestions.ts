@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { runSql } from '../../db/sql';
+import { daysBetween } from '../common/calendar-dates';
 import { absMinor, formatMinorUnits } from '../common/money';
 import { creditorReferenceBody } from '../ledger/payment-reference';
 import { BankRuleDirection, type BankRule } from './bank.entity';
@@ -70,8 +71,6 @@ interface UnclearedLine {
 }
 
 const min = (a: bigint, b: bigint) => (a < b ? a : b);
-const daysBetween = (a: string, b: string) =>
-  Math.abs(Date.parse(`${a}T00:00:00Z`) - Date.parse(`${b}T00:00:00Z`)) / 86_400_000;
 
 /** Document numbers (INV-000042, BILL-000007) a text mentions, in our own format. */
 function mentionedNumbers(text: string | null): string[] {
@@ -264,7 +263,7 @@ export async function suggestMatches(
         booked.openMinor !== lineOpen
       )
         continue;
-      const days = daysBetween(booked.date, line.bookingDate);
+      const days = Math.abs(daysBetween(booked.date, line.bookingDate));
       if (days > ENTRY_WINDOW_DAYS) continue;
       add({
         score: days <= 3 ? SCORES.BOOKED_ENTRY_NEAR : SCORES.BOOKED_ENTRY,

@@ -9,7 +9,7 @@ import { absMinor, BOOK_CURRENCY, formatMinorUnits } from '../common/money';
 import type { RequestScope } from '../common/scope';
 import type { Viewer } from '../common/viewer';
 import type { LedgerService } from '../ledger/ledger.service';
-import { today } from '../ledger/ledger.service';
+import { today } from '../common/calendar-dates';
 import type { ReceivablesService } from '../ledger/receivables.service';
 import {
   BankAccount,

@@ -6,7 +6,7 @@ import { inTransaction, isUniqueViolation } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
 import { isCalendarDate } from '../../graphql/scalars';
 import type { Clock } from '../common/clock';
-import { BusinessRuleError, UserErrorCode } from '../common/errors';
+import { BusinessRuleError, refuse, UserErrorCode } from '../common/errors';
 import { integerInRange, nonNegativeAmount, requiredText } from '../common/input-rules';
 import { parseMinorUnits } from '../common/money';
 import type { RequestScope } from '../common/scope';
@@ -24,7 +24,8 @@ import {
   InvoiceDunning,
   type InterestSegment,
 } from './collections.entity';
-import { daysBetween, interestOver, type AppliedPayment } from './interest';
+import { daysBetween } from '../common/calendar-dates';
+import { interestOver, type AppliedPayment } from './interest';
 
 /** Called in the transaction that writes a notice (the notice mailer enqueues its job). */
 export interface NoticeIssuedListener {
@@ -48,10 +49,6 @@ const MAX_RATE_BASIS_POINTS = 10_000;
 /** Advisory lock namespaces (`pg_advisory_xact_lock(namespace, key)`). */
 const POLICY_LOCK = 0x64756e01;
 const CUSTOMER_RUN_LOCK = 0x64756e02;
-
-function refuse(code: UserErrorCode, message: string, field: string[]): never {
-  throw new BusinessRuleError(code, message, field);
-}
 
 /** A percentage with at most two decimals ("8.00"), as basis points (800). */
 function ratePercent(value: string, field: string[]): number {

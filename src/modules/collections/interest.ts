@@ -1,9 +1,5 @@
+import { daysBetween } from '../common/calendar-dates';
 import type { InterestSegment } from './collections.entity';
-
-/** Days from one calendar date to another (`to` − `from`). */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
 
 /** A payment applied to the invoice: `amountMinor` off what is open from `appliedOn` on. */
 export interface AppliedPayment {

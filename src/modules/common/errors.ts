@@ -73,3 +73,8 @@ export class BusinessRuleError extends Error {
     this.name = 'BusinessRuleError';
   }
 }
+
+/** Refuses a request on a business rule: a user error naming the field; nothing is written. */
+export function refuse(code: UserErrorCode, message: string, field: string[] | null = null): never {
+  throw new BusinessRuleError(code, message, field);
+}

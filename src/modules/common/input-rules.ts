@@ -1,20 +1,21 @@
 import { isEmail } from 'class-validator';
-import { BusinessRuleError, UserErrorCode } from './errors';
+import { refuse, UserErrorCode } from './errors';
 import { parseMinorUnits } from './money';
 
 /**
  * Business-level input rules shared by services. A breach is a user error naming the field, so a
  * form can show it next to the input; nothing is written.
  */
-function refuse(field: string[], message: string): never {
-  throw new BusinessRuleError(UserErrorCode.INVALID_INPUT, message, field);
+/** Refuses a request as INVALID_INPUT, naming the field. */
+export function refuseInput(message: string, field: string[]): never {
+  return refuse(UserErrorCode.INVALID_INPUT, message, field);
 }
 
 /** Trimmed text of 1..max characters. */
 export function requiredText(value: string, field: string[], max: number): string {
   const text = value.trim();
-  if (text.length === 0) refuse(field, 'Must not be empty');
-  if (text.length > max) refuse(field, `At most ${max} characters`);
+  if (text.length === 0) refuseInput('Must not be empty', field);
+  if (text.length > max) refuseInput(`At most ${max} characters`, field);
   return text;
 }
 
@@ -26,20 +27,20 @@ export function optionalText(
 ): string | null {
   if (value === null || value === undefined) return null;
   const text = value.trim();
-  if (text.length > max) refuse(field, `At most ${max} characters`);
+  if (text.length > max) refuseInput(`At most ${max} characters`, field);
   return text.length === 0 ? null : text;
 }
 
 /** A valid email address, lower-cased. */
 export function emailAddress(value: string, field: string[]): string {
   const email = value.trim().toLowerCase();
-  if (!isEmail(email) || email.length > 320) refuse(field, 'Not a valid email address');
+  if (!isEmail(email) || email.length > 320) refuseInput('Not a valid email address', field);
   return email;
 }
 
 export function integerInRange(value: number, field: string[], min: number, max: number): number {
   if (!Number.isSafeInteger(value) || value < min || value > max)
-    refuse(field, `Must be a whole number from ${min} to ${max}`);
+    refuseInput(`Must be a whole number from ${min} to ${max}`, field);
   return value;
 }
 
@@ -54,7 +55,7 @@ export function positiveAmount(decimal: string, field: string[]): bigint {
     zero: 'Must be more than zero',
     too_large: 'Too large',
   } as const;
-  return refuse(field, reasons[parsed.reason]);
+  return refuseInput(reasons[parsed.reason], field);
 }
 
 /** A money amount that may be zero (prices, costs). */

@@ -6,8 +6,7 @@ import { OutboundEmailKind } from '../../mail/mail.entity';
 import type { Outbox } from '../../mail/outbox';
 import { isValidRoutingNumber, validBic, validIban } from '../common/bank-identifiers';
 import type { Clock } from '../common/clock';
-import { BusinessRuleError, UserErrorCode } from '../common/errors';
-import { optionalText, requiredText } from '../common/input-rules';
+import { optionalText, refuseInput, requiredText } from '../common/input-rules';
 import type { RequestScope } from '../common/scope';
 import type { Viewer } from '../common/viewer';
 import {
@@ -30,10 +29,6 @@ export interface EmployeeBankAccountDraft {
 }
 
 const field = (name: string) => ['input', name];
-
-function refuse(message: string, path: string[]): never {
-  throw new BusinessRuleError(UserErrorCode.INVALID_INPUT, message, path);
-}
 
 /**
  * What may be shown of an account: an IBAN's country and check digits and its last four
@@ -69,7 +64,8 @@ export class EmployeeBankAccountService {
     draft: EmployeeBankAccountDraft,
   ): Promise<{ bankAccount: EmployeeBankAccount }> {
     const holderName = requiredText(draft.holderName, field('holderName'), 140);
-    if (!isCalendarDate(draft.effectiveFrom)) refuse('Not a calendar date', field('effectiveFrom'));
+    if (!isCalendarDate(draft.effectiveFrom))
+      refuseInput('Not a calendar date', field('effectiveFrom'));
     const details = this.details(draft);
     return inTransaction(em, async (tx) => {
       const employee = await this.employees.requireExisting(
@@ -151,25 +147,29 @@ export class EmployeeBankAccountService {
     const accountNumber = optionalText(draft.accountNumber, field('accountNumber'), 17);
     if (iban !== null) {
       if (routingNumber !== null || accountNumber !== null || draft.accountType != null)
-        refuse('Give an IBAN or a US routing and account number, not both', field('iban'));
+        refuseInput('Give an IBAN or a US routing and account number, not both', field('iban'));
       const valid = validIban(iban);
       if (valid === null)
-        refuse(`${iban} is not a valid IBAN (its length or check digits are wrong)`, field('iban'));
+        refuseInput(
+          `${iban} is not a valid IBAN (its length or check digits are wrong)`,
+          field('iban'),
+        );
       const bicText = optionalText(draft.bic, field('bic'), 11);
       const bic = bicText === null ? null : validBic(bicText);
-      if (bicText !== null && bic === null) refuse(`${bicText} is not a valid BIC`, field('bic'));
+      if (bicText !== null && bic === null)
+        refuseInput(`${bicText} is not a valid BIC`, field('bic'));
       return { kind: EmployeeBankAccountKind.IBAN, iban: valid, bic };
     }
     if (routingNumber === null && accountNumber === null)
-      refuse('Give an IBAN, or a US routing and account number', field('iban'));
-    if (draft.bic != null) refuse('A BIC goes with an IBAN', field('bic'));
+      refuseInput('Give an IBAN, or a US routing and account number', field('iban'));
+    if (draft.bic != null) refuseInput('A BIC goes with an IBAN', field('bic'));
     if (routingNumber === null || !isValidRoutingNumber(routingNumber))
-      refuse(
+      refuseInput(
         'A routing number has nine digits, the last a check digit (ABA)',
         field('routingNumber'),
       );
     if (accountNumber === null || !/^\d{4,17}$/.test(accountNumber))
-      refuse('An account number has 4 to 17 digits', field('accountNumber'));
+      refuseInput('An account number has 4 to 17 digits', field('accountNumber'));
     return {
       kind: EmployeeBankAccountKind.US_ACH,
       routingNumber,

@@ -20,11 +20,7 @@ import { asQueryInput, toPayload } from '../../graphql/user-error';
 import { readById, type Row } from '../../read';
 import { Permissions } from '../auth/permissions';
 import type { RequestContext } from '../context';
-import {
-  EmployeeDocument,
-  EmployeeDocumentKind,
-  YearEndStatement,
-} from './employee-document.entity';
+import { EmployeeDocument, YearEndStatement } from './employee-document.entity';
 import {
   EmployeeDocumentConnection,
   EmployeeDocumentFilter,
@@ -179,8 +175,7 @@ export class EmployeeDocumentResolver extends NodeResolver(
   ): Promise<string> {
     await authorisePayRead(context, document.employee.id, 'documents');
     const { services } = context;
-    if (document.kind === EmployeeDocumentKind.PAYSLIP && document.payslip)
-      return services.payslipDocuments.pdfUrl(document.payslip.id);
+    if (document.payslip) return services.payslipDocuments.pdfUrl(document.payslip.id);
     if (document.yearEndStatement)
       return services.yearEndStatementDocuments.pdfUrl(document.yearEndStatement.id);
     throw new Error(`Employee document ${document.id} names nothing`);

@@ -124,7 +124,7 @@ export async function authorisePayRead(
   field: PayField,
 ): Promise<Viewer> {
   const viewer = signedIn(context);
-  if (!context.services.employees.mayReadPay(viewer, subjectId)) throw payForbidden();
+  if (!mayReadPay(viewer, subjectId)) throw payForbidden();
   await payReadsRecorded[field].load(context, subjectId);
   return viewer;
 }

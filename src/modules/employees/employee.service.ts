@@ -116,11 +116,6 @@ export class EmployeeService {
     for (const listener of this.accessListeners) listener(employeeId);
   }
 
-  /** Whether a viewer may see this employee's pay. */
-  mayReadPay(viewer: Viewer, employeeId: number): boolean {
-    return mayReadPay(viewer, employeeId);
-  }
-
   /** Records reads of other people's pay (batched: one insert per request and field). */
   async recordPayReads(
     em: EntityManager,

@@ -16,7 +16,7 @@ import type { BankAccount } from '../banking/bank.entity';
 import type { BankingService } from '../banking/banking.service';
 import type { Clock } from '../common/clock';
 import type { SignedLinks } from '../common/signed-links';
-import { BusinessRuleError, UserErrorCode } from '../common/errors';
+import { refuse, UserErrorCode } from '../common/errors';
 import { requiredText } from '../common/input-rules';
 import { BOOK_CURRENCY } from '../common/money';
 import type { RequestScope } from '../common/scope';
@@ -64,10 +64,6 @@ export const paymentFileResource = (paymentFileId: number) =>
 export function paymentFilePath(paymentFileId: number, format: PaymentFileFormat): string {
   const extension = format === PaymentFileFormat.NACHA_PPD ? 'ach' : 'xml';
   return `/documents/payment-files/${toGlobalId('PaymentFile', paymentFileId)}.${extension}`;
-}
-
-function refuse(code: UserErrorCode, message: string, path: string[]): never {
-  throw new BusinessRuleError(code, message, path);
 }
 
 /** What one credit of a new file pays. */

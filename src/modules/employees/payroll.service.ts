@@ -10,6 +10,7 @@ import { StandardAccount, type LedgerService } from '../ledger/ledger.service';
 import { Employee } from './employee.entity';
 import { grossPay, withholding, type SalaryStep } from './payroll-calculation';
 import { PayrollRun, PayrollRunStatus, Payslip } from './payroll.entity';
+import { daysBetween } from '../common/calendar-dates';
 import type { RequestScope } from '../common/scope';
 import type { EmployeeDocumentsService } from './employee-documents.service';
 
@@ -41,7 +42,7 @@ export class PayrollService {
         ['input', 'periodEnd'],
       );
     }
-    if ((Date.parse(periodEnd) - Date.parse(periodStart)) / 86_400_000 >= MAX_PERIOD_DAYS) {
+    if (daysBetween(periodStart, periodEnd) >= MAX_PERIOD_DAYS) {
       throw new BusinessRuleError(
         UserErrorCode.INVALID_INPUT,
         `A period is at most ${MAX_PERIOD_DAYS} days`,

@@ -10,7 +10,7 @@ import type { RequestScope } from '../common/scope';
 import type { SignedLinks } from '../common/signed-links';
 import type { Viewer } from '../common/viewer';
 import type { CompanyDetails } from '../ledger/invoice-document';
-import type { EmployeeService } from './employee.service';
+import { mayReadPay, type EmployeeService } from './employee.service';
 import type { EmployeeDocumentsService, PayTotals } from './employee-documents.service';
 import { Payslip } from './payroll.entity';
 
@@ -46,7 +46,7 @@ export async function authorizePayDocument(
     resource,
     link,
     viewer,
-    (reader) => subjectId === undefined || employees.mayReadPay(reader, subjectId),
+    (reader) => subjectId === undefined || mayReadPay(reader, subjectId),
   );
   const linkValid = link && links.check(resource, link.expires, link.signature) === 'valid';
   if (viewer && !linkValid && subjectId !== undefined)

@@ -11,6 +11,7 @@ import {
 } from '../../db/transaction';
 import { eventInsert, recordEvent } from '../../events/event-log';
 import type { Viewer } from '../common/viewer';
+import { today } from '../common/calendar-dates';
 import { parseMinorUnits } from '../common/money';
 import { isCalendarDate } from '../../graphql/scalars';
 import { BusinessRuleError, UserErrorCode } from '../common/errors';
@@ -116,15 +117,6 @@ export async function posting<T>(field: string[], post: () => Promise<T>): Promi
       throw new BusinessRuleError(error.code, error.message, field);
     throw error;
   }
-}
-
-/** Today's accounting date (UTC). */
-export function today(): string {
-  return new Date().toISOString().slice(0, 10);
-}
-
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 function lineSide(value: string | null | undefined, field: string[]): bigint {

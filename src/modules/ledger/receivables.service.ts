@@ -17,7 +17,8 @@ import type { CustomerService } from '../customers/customer.service';
 import type { Order, OrderLine } from '../orders/order.entity';
 import type { ShipmentListener } from '../orders/order.service';
 import { Account } from './ledger.entity';
-import { addDays, StandardAccount, today, type LedgerService } from './ledger.service';
+import { addDays, today } from '../common/calendar-dates';
+import { StandardAccount, type LedgerService } from './ledger.service';
 import {
   Bill,
   BillPayment,

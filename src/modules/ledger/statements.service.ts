@@ -8,7 +8,7 @@ import {
   NormalBalance,
 } from './ledger.entity';
 import { isCalendarDate } from '../../graphql/scalars';
-import { addDays } from './ledger.service';
+import { addDays, daysBetween } from '../common/calendar-dates';
 import { runSql } from '../../db/sql';
 import { rowMapper, selectListOf } from '../../read';
 import type { RequestScope } from '../common/scope';
@@ -104,7 +104,7 @@ export class UnclassifiedAccountsError extends Error {
 
 /** The period of equal length that ends the day before `from` (a statement's comparison). */
 export function previousPeriod(period: { from: string; to: string }): { from: string; to: string } {
-  const days = Math.round((Date.parse(period.to) - Date.parse(period.from)) / 86_400_000) + 1;
+  const days = daysBetween(period.from, period.to) + 1;
   return { from: addDays(period.from, -days), to: addDays(period.from, -1) };
 }
 

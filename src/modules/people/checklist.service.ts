@@ -13,7 +13,7 @@ import type {
   HireListener,
   TerminationListener,
 } from '../employees/employee.service';
-import { addDays } from '../ledger/ledger.service';
+import { addDays } from '../common/calendar-dates';
 import {
   Checklist,
   ChecklistAssigneeRole,

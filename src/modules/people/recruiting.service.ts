@@ -6,7 +6,7 @@ import { inTransaction, isUniqueViolation } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
 import { isCalendarDate } from '../../graphql/scalars';
 import type { Clock } from '../common/clock';
-import { BusinessRuleError, UserErrorCode } from '../common/errors';
+import { BusinessRuleError, refuse, UserErrorCode } from '../common/errors';
 import {
   emailAddress,
   integerInRange,
@@ -42,10 +42,6 @@ import { isFinalStage, stageMove } from './recruiting-stages';
 export const ANONYMISED_NAME = 'Anonymised candidate';
 /** At most this many interviewers on one interview. */
 const MAX_INTERVIEWERS = 10;
-
-function refuse(code: UserErrorCode, message: string, field: string[] | null): never {
-  throw new BusinessRuleError(code, message, field);
-}
 
 const field = (name: string) => ['input', name];
 

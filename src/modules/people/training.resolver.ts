@@ -11,6 +11,7 @@ import {
   Root,
 } from 'type-graphql';
 import { signedIn } from '../../graphql/auth-checker';
+import { daysBetween } from '../common/calendar-dates';
 import { parseGlobalId } from '../../graphql/global-id';
 import { registerNodeType } from '../../graphql/node-registry';
 import { NodeResolver } from '../../graphql/relay';
@@ -219,10 +220,7 @@ export class TrainingCompletionResolver extends NodeResolver(
   ): number | null {
     if (completion.expiresOn === null) return null;
     const today = context.services.training.today();
-    return Math.round(
-      (Date.parse(`${completion.expiresOn}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) /
-        86_400_000,
-    );
+    return daysBetween(today, completion.expiresOn);
   }
 
   @FieldResolver(() => EmployeeObject, { nullable: true, description: 'Who recorded it.' })

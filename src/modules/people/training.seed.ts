@@ -1,11 +1,10 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Role } from '../common/role';
 import type { Viewer } from '../common/viewer';
-import { addDays } from '../ledger/ledger.service';
 import type { DomainServices } from '../services';
 import { ChecklistItem } from './checklist.entity';
 import { Course } from './training.entity';
-import { addMonths } from './training.service';
+import { addDays, addMonths } from '../common/calendar-dates';
 
 /** The demo employee whose onboarding is left unfinished (its blocking item is overdue). */
 const UNFINISHED_ONBOARDING = 'agent@example.com';

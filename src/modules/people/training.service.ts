@@ -10,7 +10,7 @@ import type { Role } from '../common/role';
 import type { RequestScope } from '../common/scope';
 import type { Viewer } from '../common/viewer';
 import type { EmployeeService } from '../employees/employee.service';
-import { addDays } from '../ledger/ledger.service';
+import { addDays, addMonths } from '../common/calendar-dates';
 import { Course, CourseDepartment, TrainingCompletion } from './training.entity';
 
 /** Where an employee stands on a course required for them. */
@@ -84,17 +84,6 @@ const SUBTREES = `subtree(root_id, department_id) AS (
     SELECT id, id FROM department
     UNION
     SELECT s.root_id, d.id FROM department d JOIN subtree s ON d.parent_id = s.department_id)`;
-
-/** A calendar date `months` after `date`; a day past the target month's end becomes its last day. */
-export function addMonths(date: string, months: number): string {
-  const [year, month, day] = date.split('-').map(Number);
-  const index = year * 12 + (month - 1) + months;
-  const targetYear = Math.floor(index / 12);
-  const targetMonth = index % 12;
-  const lastDay = new Date(Date.UTC(targetYear, targetMonth + 1, 0)).getUTCDate();
-  const pad = (value: number, width: number) => String(value).padStart(width, '0');
-  return `${pad(targetYear, 4)}-${pad(targetMonth + 1, 2)}-${pad(Math.min(day, lastDay), 2)}`;
-}
 
 /** The status of a completion (or none) on `today`, with `dueWithinDays` as the due window. */
 export function trainingStatus(
