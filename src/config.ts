@@ -56,6 +56,12 @@ export interface Config {
    * consented to be kept (RECRUITING_RETENTION_DAYS, default 180).
    */
   recruitingRetentionDays: number;
+  /**
+   * Purchase orders totalling more than this, in minor units, wait in DRAFT for an ADMIN or
+   * ACCOUNTANT to approve them; at or under it they are approved when created
+   * (PO_APPROVAL_THRESHOLD, a decimal amount, default 1000.00).
+   */
+  poApprovalThresholdMinor: bigint;
   /** Events buffered for one subscriber before it is dropped as too slow. */
   subscriberQueueLimit: number;
   limits: QueryLimits;
@@ -175,6 +181,16 @@ function parseRate(name: string, raw: string | undefined, fallback: number): num
   return Number(match[1].padEnd(4, '0'));
 }
 
+function parseAmount(name: string, raw: string | undefined, fallback: bigint): bigint {
+  if (raw === undefined || raw === '') return fallback;
+  const match = /^(\d{1,13})(?:\.(\d{1,2}))?$/.exec(raw.trim());
+  if (!match)
+    throw new ConfigError(
+      `${name} must be an amount with at most two decimals, such as 1000.00, got "${raw}"`,
+    );
+  return BigInt(match[1]) * 100n + BigInt((match[2] ?? '').padEnd(2, '0'));
+}
+
 function parseCurrency(name: string, raw: string | undefined, fallback: string): string {
   if (raw === undefined || raw === '') return fallback;
   const code = raw.trim().toUpperCase();
@@ -248,6 +264,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       180,
       1,
       3650,
+    ),
+    poApprovalThresholdMinor: parseAmount(
+      'PO_APPROVAL_THRESHOLD',
+      env.PO_APPROVAL_THRESHOLD,
+      100_000n,
     ),
     limits: {
       maxDepth: parseInteger(

@@ -63,6 +63,12 @@ const USER_ERROR_CODE_DESCRIPTIONS: Record<UserErrorCode, string> = {
   OPENING_CLOSED: 'The job opening is closed: it takes no applications.',
   ALREADY_APPLIED: 'This candidate (by normalised email) already applied to this opening.',
   HEADCOUNT_FILLED: 'The job opening has already hired as many people as its headcount.',
+  MATCH_EXCEPTION:
+    'The bill does not match its purchase order (quantity or price): it is paid only after approveBillVariance.',
+  RECEIPT_TOLERANCE_EXCEEDED:
+    'More units than the purchase order line allows: its quantity plus the receipt tolerance.',
+  APPROVAL_REQUIRED:
+    'The purchase order is above PO_APPROVAL_THRESHOLD: an ADMIN or ACCOUNTANT approves it.',
 };
 
 registerEnumType(UserErrorCode, {

@@ -78,6 +78,14 @@ import {
   Offer,
   Scorecard,
 } from './people/recruiting.entity';
+import {
+  GoodsReceipt,
+  GoodsReceiptLine,
+  PurchaseBillLine,
+  PurchaseOrder,
+  PurchaseOrderLine,
+  ReorderRule,
+} from './purchasing/purchase-order.entity';
 
 /**
  * Every table Backdesk maps, handed to the ORM when it opens (db/orm.ts). A new entity is added
@@ -107,6 +115,12 @@ export const ENTITIES = [
   Vendor,
   Bill,
   BillPayment,
+  PurchaseOrder,
+  PurchaseOrderLine,
+  GoodsReceipt,
+  GoodsReceiptLine,
+  PurchaseBillLine,
+  ReorderRule,
   Department,
   SalaryChange,
   SalaryAccess,

@@ -39,6 +39,7 @@ import { TrainingService } from './people/training.service';
 import { TrainingReminders } from './people/training.reminders';
 import { RecruitingService } from './people/recruiting.service';
 import { CandidateMail } from './people/candidate-email';
+import { PurchaseOrderService } from './purchasing/purchase-order.service';
 
 /** The business services, wired to each other. They need nothing from the outside. */
 export interface DomainServices {
@@ -71,6 +72,8 @@ export interface DomainServices {
   training: TrainingService;
   /** Recruiting: openings, applications, interviews, offers, hires and retention. */
   recruiting: RecruitingService;
+  /** Purchase orders, goods receipts and bills matched three ways against them. */
+  purchaseOrders: PurchaseOrderService;
 }
 
 /** Every service, created once per process and shared by every request. */
@@ -109,6 +112,8 @@ export interface DomainSettings {
   csatSurveys?: boolean;
   /** Days a rejected candidate's data is kept (RECRUITING_RETENTION_DAYS; default 180). */
   recruitingRetentionDays?: number;
+  /** Purchase orders above this, in minor units, wait for approval (PO_APPROVAL_THRESHOLD; default 1000.00). */
+  poApprovalThresholdMinor?: bigint;
 }
 
 export function createDomainServices(settings: DomainSettings = {}): DomainServices {
@@ -154,6 +159,13 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
     checklists,
     training: new TrainingService(employees, clock),
     recruiting: new RecruitingService(employees, clock, settings.recruitingRetentionDays ?? 180),
+    purchaseOrders: new PurchaseOrderService(
+      catalog,
+      ledger,
+      receivables,
+      clock,
+      settings.poApprovalThresholdMinor ?? 100_000n,
+    ),
   };
 }
 

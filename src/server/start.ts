@@ -106,6 +106,7 @@ async function openBackOffice(
         clock: options.clock,
         csatSurveys: config.csat.surveys,
         recruitingRetentionDays: config.recruitingRetentionDays,
+        poApprovalThresholdMinor: config.poApprovalThresholdMinor,
       },
       mail: { outbox, addresses, publicUrl: config.mail.publicUrl },
       surveyTokens: new SurveyTokens(

@@ -86,4 +86,19 @@ export const Permissions = {
      */
     recruiting: [HR],
   },
+  purchasing: {
+    /** Purchase orders, receipts, reorder rules and vendors' purchasing terms. */
+    read: [ACCOUNTANT, FULFILLMENT, REPORTING],
+    /**
+     * Writing purchase orders and reorder rules, running replenishment, cancelling and closing;
+     * approving an order at or under PO_APPROVAL_THRESHOLD. Above it, `approve` (checked by the
+     * service, APPROVAL_REQUIRED).
+     */
+    order: [ACCOUNTANT, FULFILLMENT],
+    approve: [ACCOUNTANT],
+    /** Receiving goods into stock. */
+    receive: [FULFILLMENT],
+    /** Bills against purchase orders, approving their variances, and vendors' terms. */
+    bill: [ACCOUNTANT],
+  },
 } as const;

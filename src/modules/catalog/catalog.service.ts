@@ -272,6 +272,64 @@ export class CatalogService {
   }
 
   /**
+   * Takes units a vendor delivered into stock, inside the caller's transaction (purchasing's goods
+   * receipt): on hand rises at once, so the units are available to the next order, each product
+   * records a RECEIPT movement and a STOCK_RECEIVED event for stock readers. Rows are locked in
+   * product-id order, as everywhere.
+   */
+  async receiveStock(
+    tx: EntityManager,
+    receipt: {
+      goodsReceiptId: number;
+      purchaseOrderId: number;
+      lines: readonly { productId: number; quantity: number }[];
+      actorId: number | null;
+    },
+  ): Promise<void> {
+    const lines = receipt.lines.filter((line) => line.quantity > 0);
+    if (lines.length === 0) return;
+    await this.lockStock(
+      tx,
+      lines.map((line) => line.productId),
+    );
+    const levels = await tx.execute<LockedStock[]>(
+      `UPDATE stock_level AS s
+          SET on_hand = s.on_hand + v.quantity, updated_at = now()
+         FROM (VALUES ${lines.map(() => '(?::bigint, ?::int)').join(', ')}) AS v(product_id, quantity)
+        WHERE s.product_id = v.product_id
+       RETURNING s.product_id, s.on_hand, s.reserved`,
+      lines.flatMap((line) => [line.productId, line.quantity]),
+    );
+    const level = new Map(levels.map((row) => [Number(row.product_id), row]));
+    for (const line of lines) {
+      const after = level.get(line.productId);
+      if (!after) throw new Error(`product ${line.productId} has no stock level`);
+      tx.create(StockMovement, {
+        product: tx.getReference(Product, line.productId),
+        kind: StockMovementKind.RECEIPT,
+        onHandDelta: line.quantity,
+        reservedDelta: 0,
+        reason: `Goods receipt ${receipt.goodsReceiptId}`,
+        goodsReceiptId: receipt.goodsReceiptId,
+        actorId: receipt.actorId,
+      });
+      await recordEvent(tx, {
+        streamType: 'Product',
+        streamId: line.productId,
+        type: 'STOCK_RECEIVED',
+        payload: {
+          quantityDelta: line.quantity,
+          onHand: after.on_hand,
+          reserved: after.reserved,
+          goodsReceiptId: receipt.goodsReceiptId,
+          purchaseOrderId: receipt.purchaseOrderId,
+        },
+        actorId: receipt.actorId,
+      });
+    }
+  }
+
+  /**
    * Releases or ships an order's reserved units inside the caller's transaction (placing reserves
    * them, in `stock_reserve_for_order`). Rows are locked in product-id order, as there, so
    * concurrent orders queue instead of deadlocking.

@@ -76,13 +76,15 @@ export enum StockMovementKind {
   RESERVATION = 'RESERVATION',
   RELEASE = 'RELEASE',
   SHIPMENT = 'SHIPMENT',
+  /** Units a vendor delivered against a purchase order (purchasing's goods receipt). */
+  RECEIPT = 'RECEIPT',
 }
 
 /** Every change of stock, with who, when and why. */
 @Entity({ tableName: 'stock_movement' })
 @Index({ name: 'stock_movement_product_idx', properties: ['product', 'id'] })
 export class StockMovement {
-  [OptionalProps]?: 'reason' | 'orderId' | 'createdAt';
+  [OptionalProps]?: 'reason' | 'orderId' | 'goodsReceiptId' | 'createdAt';
 
   @PrimaryKey({ type: new BigIntType('number'), autoincrement: true })
   id!: number;
@@ -105,6 +107,10 @@ export class StockMovement {
   /** The order that caused it, for reservations, releases and shipments. */
   @Property({ type: new BigIntType('number'), nullable: true })
   orderId: number | null = null;
+
+  /** The goods receipt that delivered it, for receipts. */
+  @Property({ type: new BigIntType('number'), nullable: true })
+  goodsReceiptId: number | null = null;
 
   @Property({ type: new BigIntType('number'), nullable: true })
   actorId!: number | null;

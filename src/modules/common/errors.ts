@@ -56,6 +56,12 @@ export enum UserErrorCode {
   ALREADY_APPLIED = 'ALREADY_APPLIED',
   /** The opening has hired as many people as its headcount. */
   HEADCOUNT_FILLED = 'HEADCOUNT_FILLED',
+  /** A bill whose three-way match found an exception, paid before `approveBillVariance`. */
+  MATCH_EXCEPTION = 'MATCH_EXCEPTION',
+  /** Receiving more of a purchase order line than its quantity plus the receipt tolerance. */
+  RECEIPT_TOLERANCE_EXCEEDED = 'RECEIPT_TOLERANCE_EXCEEDED',
+  /** A purchase order above PO_APPROVAL_THRESHOLD, approved by someone who is not ADMIN or ACCOUNTANT. */
+  APPROVAL_REQUIRED = 'APPROVAL_REQUIRED',
 }
 
 /**

@@ -36,12 +36,16 @@ export const StandardAccount = {
   ACCOUNTS_RECEIVABLE: '1100',
   INVENTORY: '1200',
   ACCOUNTS_PAYABLE: '2000',
+  /** Goods received from vendors and not yet billed (purchasing's receipts credit it, bills clear it). */
+  GOODS_RECEIVED_NOT_INVOICED: '2150',
   PAYROLL_LIABILITIES: '2100',
   /** Net pay posted by payroll and not yet paid out by a settled payment file. */
   NET_PAY_CLEARING: '2110',
   OWNERS_EQUITY: '3000',
   SALES_REVENUE: '4000',
   COST_OF_GOODS_SOLD: '5000',
+  /** What vendors billed above (or below) the purchase order's price. */
+  PURCHASE_PRICE_VARIANCE: '5100',
   SALARIES_EXPENSE: '6000',
   OPERATING_EXPENSES: '6100',
   /** Dunning fees and interest charged to customers (collections). */

@@ -128,8 +128,19 @@ export class PaymentAllocation {
 
 /** Someone we buy from. */
 @Entity({ tableName: 'vendor' })
+@Check({
+  name: 'vendor_tolerance_check',
+  expression:
+    'receipt_tolerance_basis_points >= 0 and receipt_tolerance_basis_points <= 10000 and price_tolerance_basis_points >= 0 and price_tolerance_basis_points <= 10000 and price_tolerance_amount_minor >= 0',
+})
 export class Vendor {
-  [OptionalProps]?: 'email' | 'paymentTermsDays' | 'createdAt';
+  [OptionalProps]?:
+    | 'email'
+    | 'paymentTermsDays'
+    | 'receiptToleranceBasisPoints'
+    | 'priceToleranceBasisPoints'
+    | 'priceToleranceAmountMinor'
+    | 'createdAt';
 
   @PrimaryKey({ type: new BigIntType('number'), autoincrement: true })
   id!: number;
@@ -144,8 +155,33 @@ export class Vendor {
   @Property({ type: 'integer' })
   paymentTermsDays: number = 30;
 
+  /**
+   * Purchasing's default tolerances for this vendor's orders (copied onto each order): units may
+   * be received up to the ordered quantity plus this share (1000 = 10%)…
+   */
+  @Property({ type: 'integer', default: 1000 })
+  receiptToleranceBasisPoints: number = 1000;
+
+  /** …and a billed price matches within the greater of this share (500 = 5%)… */
+  @Property({ type: 'integer', default: 500 })
+  priceToleranceBasisPoints: number = 500;
+
+  /** …and this amount per bill line, in minor units. */
+  @Property({ type: new BigIntType('bigint'), default: 500 })
+  priceToleranceAmountMinor: bigint = 500n;
+
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();
+}
+
+/** How a bill compares with the purchase order it bills (three-way match). */
+export enum BillMatchStatus {
+  /** It bills no purchase order. */
+  NONE = 'NONE',
+  /** Every line is within what was received and within the price tolerance. */
+  MATCHED = 'MATCHED',
+  /** A line bills more than was received, or a price outside the tolerance: not paid until approved. */
+  EXCEPTION = 'EXCEPTION',
 }
 
 /** A vendor's bill: what we owe, posted Dr expense / Cr accounts payable. */
@@ -156,7 +192,16 @@ export class Vendor {
   expression: 'amount_paid_minor >= 0 and amount_paid_minor <= amount_minor',
 })
 export class Bill {
-  [OptionalProps]?: 'status' | 'amountPaidMinor' | 'memo' | 'createdAt';
+  [OptionalProps]?:
+    | 'status'
+    | 'amountPaidMinor'
+    | 'memo'
+    | 'matchStatus'
+    | 'matchExceptions'
+    | 'varianceApprovedById'
+    | 'varianceApprovedAt'
+    | 'varianceApprovalReason'
+    | 'createdAt';
 
   @PrimaryKey({ type: new BigIntType('number'), autoincrement: true })
   id!: number;
@@ -191,6 +236,24 @@ export class Bill {
 
   @Property({ type: new BigIntType('number') })
   journalEntryId!: number;
+
+  /** How it compares with its purchase order (NONE: it has none). */
+  @Enum({ items: () => BillMatchStatus, type: 'text', default: BillMatchStatus.NONE })
+  matchStatus: BillMatchStatus = BillMatchStatus.NONE;
+
+  /** Why an EXCEPTION bill did not match, one reason per line at fault. */
+  @Property({ type: 'text[]', default: '{}' })
+  matchExceptions: string[] = [];
+
+  /** Who let an EXCEPTION bill be paid (`approveBillVariance`), when, and why. */
+  @Property({ type: new BigIntType('number'), nullable: true })
+  varianceApprovedById: number | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  varianceApprovedAt: Date | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  varianceApprovalReason: string | null = null;
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();

@@ -18,9 +18,10 @@ import type { Order, OrderLine } from '../orders/order.entity';
 import type { ShipmentListener } from '../orders/order.service';
 import { Account } from './ledger.entity';
 import { addDays, today } from '../common/calendar-dates';
-import { StandardAccount, type LedgerService } from './ledger.service';
+import { StandardAccount, type LedgerService, type PostingLine } from './ledger.service';
 import {
   Bill,
+  BillMatchStatus,
   BillPayment,
   Invoice,
   Payment,
@@ -477,56 +478,146 @@ export class ReceivablesService implements ShipmentListener {
         if (!claim.fresh)
           return { bill: await tx.findOneOrFail(Bill, { id: Number(claim.resultId) }) };
       }
-      const vendor = await tx.findOne(Vendor, { id: input.vendorId });
-      if (!vendor)
-        throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such vendor', [
-          'input',
-          'vendorId',
-        ]);
-      const dueDate =
-        input.dueDate == null
-          ? addDays(billDate, vendor.paymentTermsDays)
-          : postingDate(input.dueDate, ['input', 'dueDate']);
-      if (dueDate < billDate)
-        throw new BusinessRuleError(UserErrorCode.INVALID_INPUT, 'Due before the bill date', [
-          'input',
-          'dueDate',
-        ]);
       const expense = await tx.findOne(Account, { id: input.expenseAccountId });
       if (!expense)
         throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such account', [
           'input',
           'expenseAccountId',
         ]);
-      const number = await this.ledger.nextNumber(tx, 'bill', 'BILL');
-      const ap = await this.ledger.accountId(tx, StandardAccount.ACCOUNTS_PAYABLE);
-      const entry = await this.ledger.post(tx, {
-        date: billDate,
-        memo: `Bill ${number} from ${vendor.name}${memo ? `: ${memo}` : ''}`,
-        source: 'BILL',
-        actorId: viewer.employeeId,
-        lines: [
-          { accountId: expense.id, debitMinor: amountMinor, creditMinor: 0n },
-          { accountId: ap, debitMinor: 0n, creditMinor: amountMinor, vendorId: vendor.id },
-        ],
-      });
-      const bill = tx.create(Bill, {
-        number,
-        vendor,
-        expenseAccount: expense,
-        amountMinor,
+      const bill = await this.recordBillIn(tx, {
+        vendorId: input.vendorId,
         billDate,
-        dueDate,
+        dueDate: input.dueDate ?? null,
         memo,
-        journalEntryId: entry.id,
+        debitAccountId: expense.id,
+        debits: [{ accountId: expense.id, debitMinor: amountMinor, creditMinor: 0n }],
+        actorId: viewer.employeeId,
       });
-      await tx.flush();
       if (key !== null) await completeIdempotencyKey(tx, 'recordBill', key, bill.id);
+      return { bill };
+    });
+  }
+
+  /**
+   * The one path by which a bill is recorded, in the caller's transaction: its debit lines (an
+   * expense, or purchasing's goods-received clearing and price variance), credited in total to
+   * 2000 Accounts Payable for the vendor, under the next BILL number. Purchasing passes the
+   * three-way match result; a bill without one is NONE.
+   */
+  async recordBillIn(
+    tx: EntityManager,
+    draft: {
+      vendorId: number;
+      billDate: string;
+      /** The vendor's payment terms from the bill date when null. */
+      dueDate: string | null;
+      memo: string | null;
+      /** The account the bill is shown as debited to (`Bill.expenseAccount`). */
+      debitAccountId: number;
+      /** Debit lines (a credit on one of them, such as a favourable variance, nets against AP). */
+      debits: PostingLine[];
+      match?: { status: BillMatchStatus; exceptions: string[] };
+      actorId: number | null;
+    },
+  ): Promise<Bill> {
+    const vendor = await tx.findOne(Vendor, { id: draft.vendorId });
+    if (!vendor)
+      throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such vendor', ['input', 'vendorId']);
+    const { billDate, memo } = draft;
+    const dueDate =
+      draft.dueDate === null
+        ? addDays(billDate, vendor.paymentTermsDays)
+        : postingDate(draft.dueDate, ['input', 'dueDate']);
+    if (dueDate < billDate)
+      throw new BusinessRuleError(UserErrorCode.INVALID_INPUT, 'Due before the bill date', [
+        'input',
+        'dueDate',
+      ]);
+    const amountMinor = draft.debits.reduce(
+      (sum, line) => sum + line.debitMinor - line.creditMinor,
+      0n,
+    );
+    if (amountMinor <= 0n)
+      throw new BusinessRuleError(UserErrorCode.INVALID_INPUT, 'A bill is for a positive amount', [
+        'input',
+        'lines',
+      ]);
+    const number = await this.ledger.nextNumber(tx, 'bill', 'BILL');
+    const ap = await this.ledger.accountId(tx, StandardAccount.ACCOUNTS_PAYABLE);
+    const entry = await this.ledger.post(tx, {
+      date: billDate,
+      memo: `Bill ${number} from ${vendor.name}${memo ? `: ${memo}` : ''}`,
+      source: 'BILL',
+      actorId: draft.actorId,
+      lines: [
+        ...draft.debits,
+        { accountId: ap, debitMinor: 0n, creditMinor: amountMinor, vendorId: vendor.id },
+      ],
+    });
+    const match = draft.match ?? { status: BillMatchStatus.NONE, exceptions: [] };
+    const bill = tx.create(Bill, {
+      number,
+      vendor,
+      expenseAccount: tx.getReference(Account, draft.debitAccountId),
+      amountMinor,
+      billDate,
+      dueDate,
+      memo,
+      journalEntryId: entry.id,
+      matchStatus: match.status,
+      matchExceptions: match.exceptions,
+    });
+    await tx.flush();
+    await recordEvent(tx, {
+      streamType: 'Bill',
+      streamId: bill.id,
+      type: 'RECORDED',
+      payload: { number, amount: amountMinor.toString(), matchStatus: match.status },
+      actorId: draft.actorId,
+    });
+    return bill;
+  }
+
+  /**
+   * `approveBillVariance`: lets an EXCEPTION bill be paid, recording who, when and why. A bill
+   * without an exception, or one already approved, is refused (`INVALID_TRANSITION`).
+   */
+  async approveBillVariance(
+    { em }: RequestScope,
+    viewer: Viewer,
+    billId: number,
+    reason: string,
+  ): Promise<{ bill: Bill }> {
+    const why = requiredText(reason, ['input', 'reason'], 1000);
+    return inTransaction(em, async (tx) => {
+      const bill = await tx.findOne(
+        Bill,
+        { id: billId },
+        { lockMode: LockMode.PESSIMISTIC_WRITE },
+      );
+      if (!bill)
+        throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such bill', ['input', 'billId']);
+      if (bill.matchStatus !== BillMatchStatus.EXCEPTION)
+        throw new BusinessRuleError(
+          UserErrorCode.INVALID_TRANSITION,
+          `Bill ${bill.number} has no match exception to approve`,
+          ['input', 'billId'],
+        );
+      if (bill.varianceApprovedAt !== null)
+        throw new BusinessRuleError(
+          UserErrorCode.INVALID_TRANSITION,
+          `Bill ${bill.number}'s variance is already approved`,
+          ['input', 'billId'],
+        );
+      bill.varianceApprovedById = viewer.employeeId;
+      bill.varianceApprovedAt = new Date();
+      bill.varianceApprovalReason = why;
+      await tx.flush();
       await recordEvent(tx, {
         streamType: 'Bill',
         streamId: bill.id,
-        type: 'RECORDED',
-        payload: { number, amount: amountMinor.toString() },
+        type: 'VARIANCE_APPROVED',
+        payload: { reason: why, exceptions: bill.matchExceptions },
         actorId: viewer.employeeId,
       });
       return { bill };
@@ -591,6 +682,12 @@ export class ReceivablesService implements ShipmentListener {
       { lockMode: LockMode.PESSIMISTIC_WRITE, populate: ['vendor'] },
     );
     if (!bill) throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such bill', payment.field);
+    if (bill.matchStatus === BillMatchStatus.EXCEPTION && bill.varianceApprovedAt === null)
+      throw new BusinessRuleError(
+        UserErrorCode.MATCH_EXCEPTION,
+        `Bill ${bill.number} does not match its purchase order (${bill.matchExceptions.join('; ')}): approveBillVariance first`,
+        payment.field,
+      );
     const dueMinor = bill.amountMinor - bill.amountPaidMinor;
     if (amountMinor > dueMinor) {
       throw new BusinessRuleError(
