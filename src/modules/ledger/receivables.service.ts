@@ -590,11 +590,7 @@ export class ReceivablesService implements ShipmentListener {
   ): Promise<{ bill: Bill }> {
     const why = requiredText(reason, ['input', 'reason'], 1000);
     return inTransaction(em, async (tx) => {
-      const bill = await tx.findOne(
-        Bill,
-        { id: billId },
-        { lockMode: LockMode.PESSIMISTIC_WRITE },
-      );
+      const bill = await tx.findOne(Bill, { id: billId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!bill)
         throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such bill', ['input', 'billId']);
       if (bill.matchStatus !== BillMatchStatus.EXCEPTION)
