@@ -32,6 +32,14 @@ import { ReportingResolver } from './reporting/reporting.resolver';
 import { OutboundEmailResolver } from './operations/outbox.resolver';
 import { JobsResolver } from './operations/jobs.resolver';
 import { OrderLiveResolver } from './orders/order-live.resolver';
+import {
+  BillPurchaseLineResolver,
+  BillPurchasingResolver,
+  GoodsReceiptLineResolver,
+  GoodsReceiptResolver,
+  PurchaseOrderLineResolver,
+  PurchaseOrderResolver,
+} from './purchasing/purchasing.resolver';
 import { TicketLiveResolver } from './support/ticket-live.resolver';
 import {
   CustomerTicketsResolver,
@@ -159,4 +167,10 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   InterviewResolver,
   ScorecardResolver,
   OfferResolver,
+  PurchaseOrderResolver,
+  PurchaseOrderLineResolver,
+  GoodsReceiptResolver,
+  GoodsReceiptLineResolver,
+  BillPurchasingResolver,
+  BillPurchaseLineResolver,
 ];

@@ -218,6 +218,16 @@ export type BankStatementLineFilter = {
   status?: Array<BankLineStatus> | null | undefined;
 };
 
+/** One product a vendor bills against a purchase order line. */
+export type BillLineInput = {
+  /** The product (a line of the purchase order). */
+  productId: string | number;
+  /** Units billed. */
+  quantity: number;
+  /** The vendor's price per unit. */
+  unitCost: string;
+};
+
 /** The order to cancel, and why. */
 export type CancelOrderInput = {
   /** The order. */
@@ -1023,20 +1033,24 @@ export type ReconcileBankLineInput = {
 
 /** A vendor's bill. */
 export type RecordBillInput = {
-  /** The billed amount. */
-  amount: string;
+  /** The billed amount. Required without a purchase order; with one it is the sum of the lines (and, when given, must equal it). */
+  amount?: string | null | undefined;
   /** The bill date; today by default. */
   billDate?: string | null | undefined;
   /** When payment is due; the vendor's terms by default. */
   dueDate?: string | null | undefined;
-  /** The expense (or asset) account to debit. */
-  expenseAccountId: string | number;
+  /** The expense (or asset) account to debit. Required without a purchase order; with one, the bill clears 2150 Goods received not invoiced instead. */
+  expenseAccountId?: string | number | null | undefined;
   /** Makes retries safe. */
   idempotencyKey?: string | null | undefined;
+  /** With a purchase order: what is billed, per product of the order. */
+  lines?: Array<BillLineInput> | null | undefined;
   /** What it is for. */
   memo?: string | null | undefined;
-  /** Who billed us. */
-  vendorId: string | number;
+  /** The purchase order billed: the bill is matched three ways against what was ordered and received (`Bill.matchStatus`). */
+  purchaseOrderId?: string | number | null | undefined;
+  /** Who billed us; with a purchase order, the order's vendor (optional, checked). */
+  vendorId?: string | number | null | undefined;
 };
 
 /** A customer's payment. */
@@ -1268,6 +1282,7 @@ export type StartPickingInput = {
 export type StockMovementKind =
   /** Units received, counted or written off by hand (`adjustStock`). */
   | 'ADJUSTMENT'
+  | 'RECEIPT'
   /** A reservation released by a cancelled order. */
   | 'RELEASE'
   /** Units reserved for a placed order. */
@@ -1533,6 +1548,8 @@ export type UserErrorCode =
   | 'ALREADY_REVERSED'
   /** The API token was already revoked. */
   | 'ALREADY_REVOKED'
+  /** The purchase order is above PO_APPROVAL_THRESHOLD: an ADMIN or ACCOUNTANT approves it. */
+  | 'APPROVAL_REQUIRED'
   /** A blocking item of the checklist is still open: it must be done before the last of the other items. */
   | 'CHECKLIST_BLOCKED'
   /** Another account already uses this code. */
@@ -1567,6 +1584,8 @@ export type UserErrorCode =
   | 'MANAGER_CYCLE'
   /** The matches add up to more than what is open on the bank line. */
   | 'MATCH_EXCEEDS_LINE'
+  /** The bill does not match its purchase order (quantity or price): it is paid only after approveBillVariance. */
+  | 'MATCH_EXCEPTION'
   /** Another record already uses this name. */
   | 'NAME_TAKEN'
   /** A referenced record does not exist or is not visible to you; `field` names the reference. */
@@ -1589,6 +1608,8 @@ export type UserErrorCode =
   | 'PERIOD_CLOSED'
   /** The product is inactive and cannot be ordered; `field` names the order line. */
   | 'PRODUCT_UNAVAILABLE'
+  /** More units than the purchase order line allows: its quantity plus the receipt tolerance. */
+  | 'RECEIPT_TOLERANCE_EXCEEDED'
   /** Another product already uses this SKU (compared case-insensitively). */
   | 'SKU_TAKEN'
   /** The application changed since you loaded `expectedVersion`; reload it and try again, so two people never move it over each other. */
@@ -1636,6 +1657,8 @@ export type AttachmentNodeQuery = { node:
     | { id: string }
     | { id: string }
     | { id: string, filename: string, contentType: string, size: number, url: string, inline: boolean, createdAt: string }
+    | { id: string }
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }
@@ -1733,6 +1756,7 @@ export type NodeByIdQuery = { node:
     | { __typename: 'DunningNotice', id: string }
     | { __typename: 'Employee', email: string, id: string }
     | { __typename: 'EmployeeDocument', id: string }
+    | { __typename: 'GoodsReceipt', id: string }
     | { __typename: 'Interview', id: string }
     | { __typename: 'Invoice', id: string }
     | { __typename: 'JobOpening', id: string }
@@ -1745,6 +1769,7 @@ export type NodeByIdQuery = { node:
     | { __typename: 'PayrollRun', id: string }
     | { __typename: 'Payslip', id: string }
     | { __typename: 'Product', id: string }
+    | { __typename: 'PurchaseOrder', id: string }
     | { __typename: 'Ticket', id: string }
     | { __typename: 'TicketMessage', id: string }
     | { __typename: 'TrainingCompletion', id: string }
@@ -1779,6 +1804,7 @@ export type NodesByIdsQuery = { nodes: Array<
     | { __typename: 'DunningNotice', id: string }
     | { __typename: 'Employee', id: string }
     | { __typename: 'EmployeeDocument', id: string }
+    | { __typename: 'GoodsReceipt', id: string }
     | { __typename: 'Interview', id: string }
     | { __typename: 'Invoice', id: string }
     | { __typename: 'JobOpening', id: string }
@@ -1791,6 +1817,7 @@ export type NodesByIdsQuery = { nodes: Array<
     | { __typename: 'PayrollRun', id: string }
     | { __typename: 'Payslip', id: string }
     | { __typename: 'Product', id: string }
+    | { __typename: 'PurchaseOrder', id: string }
     | { __typename: 'Ticket', id: string }
     | { __typename: 'TicketMessage', id: string }
     | { __typename: 'TrainingCompletion', id: string }
@@ -2364,7 +2391,9 @@ export type EmployeeDocumentNodeQuery = { node:
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
     | { periodEnd: string, id: string }
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }
@@ -2794,6 +2823,7 @@ export type PaymentFileFullQuery = { node:
     | { __typename: 'DunningNotice' }
     | { __typename: 'Employee' }
     | { __typename: 'EmployeeDocument' }
+    | { __typename: 'GoodsReceipt' }
     | { __typename: 'Interview' }
     | { __typename: 'Invoice' }
     | { __typename: 'JobOpening' }
@@ -2806,6 +2836,7 @@ export type PaymentFileFullQuery = { node:
     | { __typename: 'PayrollRun' }
     | { __typename: 'Payslip' }
     | { __typename: 'Product' }
+    | { __typename: 'PurchaseOrder' }
     | { __typename: 'Ticket' }
     | { __typename: 'TicketMessage' }
     | { __typename: 'TrainingCompletion' }

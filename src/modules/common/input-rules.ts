@@ -65,6 +65,16 @@ export function nonNegativeAmount(decimal: string, field: string[]): bigint {
   return positiveAmount(decimal, field);
 }
 
+/**
+ * A percentage from 0 to 100 with at most two decimals ("10.00"), in basis points (1000). The
+ * inverse of `percentFromBasisPoints`.
+ */
+export function percentage(decimal: string, field: string[]): number {
+  const basisPoints = nonNegativeAmount(decimal, field);
+  if (basisPoints > 10_000n) refuseInput('At most 100 percent', field);
+  return Number(basisPoints);
+}
+
 /** A case-insensitive "contains" pattern for ILIKE, with LIKE wildcards escaped ("50%" finds "50%"). */
 export function likePattern(search: string): string {
   return `%${search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -30,6 +30,11 @@ export function formatMinorUnits(minor: bigint): string {
   return `${negative ? '-' : ''}${units}.${cents}`;
 }
 
+/** 1000 basis points → "10.00" (percent, two decimals). */
+export function percentFromBasisPoints(basisPoints: number): string {
+  return formatMinorUnits(BigInt(basisPoints));
+}
+
 export type MinorUnitsResult =
   | { ok: true; minor: bigint }
   | { ok: false; reason: 'format' | 'precision' | 'negative' | 'zero' | 'too_large' };

@@ -23,7 +23,7 @@ import { CalendarDateScalar } from '../../graphql/scalars';
 import { asQueryInput, toPayload } from '../../graphql/user-error';
 import { Permissions } from '../auth/permissions';
 import type { Customer } from '../customers/customer.entity';
-import { likePattern } from '../common/input-rules';
+import { likePattern, refuseInput } from '../common/input-rules';
 import { CustomerObject } from '../customers/customer.types';
 import { EmployeeObject } from '../employees/employee.types';
 import type { Order } from '../orders/order.entity';
@@ -63,6 +63,9 @@ import {
   JournalEntryFilter,
   JournalEntryObject,
   JournalLineObject,
+  ApproveBillVarianceInput,
+  ApproveBillVariancePayload,
+  BillVarianceApproval,
   PayBillInput,
   PayBillPayload,
   PaymentObject,
@@ -792,25 +795,79 @@ export class BillResolver extends NodeResolver(BillObject, 'Bill') {
 
   @Authorized(...Permissions.ledger.post)
   @Mutation(() => RecordBillPayload, {
-    description: "Records a vendor's bill: Dr the expense account / Cr 2000 Accounts Payable.",
+    description:
+      "Records a vendor's bill. Without a purchase order: Dr the expense account / Cr 2000 Accounts Payable (vendorId, expenseAccountId and amount required). With `purchaseOrderId` and `lines`: matched three ways against what was ordered and received (MATCHED or EXCEPTION), posted Dr 2150 Goods received not invoiced at PO cost, Dr or Cr 5100 Purchase price variance / Cr 2000. Requires one of: ACCOUNTANT, ADMIN.",
   })
   recordBill(
     @Arg('input', () => RecordBillInput, { description: 'The bill.' }) input: RecordBillInput,
     @Ctx() context: RequestContext,
   ) {
     const viewer = signedIn(context);
-    const vendorId = parseGlobalId(input.vendorId, 'Vendor', 'input.vendorId');
-    const expenseAccountId = parseGlobalId(
-      input.expenseAccountId,
-      'Account',
-      'input.expenseAccountId',
-    );
-    return toPayload(() =>
-      context.services.receivables.recordBill(context, viewer, {
+    const vendorId = input.vendorId
+      ? parseGlobalId(input.vendorId, 'Vendor', 'input.vendorId')
+      : null;
+    if (input.purchaseOrderId) {
+      const purchaseOrderId = parseGlobalId(
+        input.purchaseOrderId,
+        'PurchaseOrder',
+        'input.purchaseOrderId',
+      );
+      const lines = (input.lines ?? []).map((line, index) => ({
+        ...line,
+        productId: parseGlobalId(line.productId, 'Product', `input.lines.${index}.productId`),
+      }));
+      return toPayload(() =>
+        context.services.purchaseOrders.recordPurchaseBill(context, viewer, {
+          ...input,
+          vendorId,
+          purchaseOrderId,
+          lines,
+        }),
+      );
+    }
+    return toPayload(async () => {
+      if (vendorId === null)
+        refuseInput('Name the vendor (or a purchase order)', ['input', 'vendorId']);
+      if (!input.expenseAccountId)
+        refuseInput('Name the expense account (or a purchase order)', [
+          'input',
+          'expenseAccountId',
+        ]);
+      if (input.amount == null)
+        refuseInput('Give the amount (or a purchase order)', ['input', 'amount']);
+      if (input.lines?.length)
+        refuseInput('Bill lines name products of a purchase order: give purchaseOrderId', [
+          'input',
+          'lines',
+        ]);
+      const expenseAccountId = parseGlobalId(
+        input.expenseAccountId,
+        'Account',
+        'input.expenseAccountId',
+      );
+      return context.services.receivables.recordBill(context, viewer, {
         ...input,
+        amount: input.amount,
         vendorId,
         expenseAccountId,
-      }),
+      });
+    });
+  }
+
+  @Authorized(...Permissions.purchasing.bill)
+  @Mutation(() => ApproveBillVariancePayload, {
+    description:
+      'Lets a bill whose three-way match found an EXCEPTION be paid, keeping who, when and why. Requires one of: ACCOUNTANT, ADMIN.',
+  })
+  approveBillVariance(
+    @Arg('input', () => ApproveBillVarianceInput, { description: 'The bill and why.' })
+    input: ApproveBillVarianceInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = signedIn(context);
+    const billId = parseGlobalId(input.billId, 'Bill', 'input.billId');
+    return toPayload(() =>
+      context.services.receivables.approveBillVariance(context, viewer, billId, input.reason),
     );
   }
 
@@ -852,6 +909,22 @@ export class BillResolver extends NodeResolver(BillObject, 'Bill') {
   @FieldResolver(() => Money, { description: 'What is still due.' })
   amountDue(@Root() bill: Row<Bill>): Money {
     return Money.fromMinor(bill.amountMinor - bill.amountPaidMinor);
+  }
+
+  @FieldResolver(() => BillVarianceApproval, {
+    nullable: true,
+    description: 'Who let an EXCEPTION bill be paid, when and why; null until then.',
+  })
+  varianceApproval(@Root() bill: Row<Bill>, @Ctx() context: RequestContext) {
+    if (bill.varianceApprovedAt === null) return null;
+    return {
+      approvedBy:
+        bill.varianceApprovedById === null
+          ? null
+          : employeeRows.byId(context, bill.varianceApprovedById),
+      approvedAt: bill.varianceApprovedAt,
+      reason: bill.varianceApprovalReason ?? '',
+    };
   }
 }
 

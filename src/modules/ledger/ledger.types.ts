@@ -1,4 +1,11 @@
-import { ArrayMaxSize, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsInt,
+  IsOptional,
+  IsString,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Money } from '../../graphql/money';
 import { Connection, Node } from '../../graphql/relay';
@@ -7,7 +14,7 @@ import { UserError } from '../../graphql/user-error';
 import { CustomerObject } from '../customers/customer.types';
 import { EmployeeObject } from '../employees/employee.types';
 import { AccountType, CashFlowActivity, CashFlowSection, NormalBalance } from './ledger.entity';
-import { SettlementStatus } from './receivables.entity';
+import { BillMatchStatus, SettlementStatus } from './receivables.entity';
 
 registerEnumType(AccountType, {
   name: 'AccountType',
@@ -471,6 +478,33 @@ export class VendorObject extends Node {
 
 export const VendorConnection = Connection(VendorObject, 'Vendor', 'vendor');
 
+registerEnumType(BillMatchStatus, {
+  name: 'BillMatchStatus',
+  description: "A bill's three-way match against its purchase order and what was received.",
+  valuesConfig: {
+    NONE: { description: 'It bills no purchase order.' },
+    MATCHED: {
+      description: 'Every line is within what was received and within the price tolerance.',
+    },
+    EXCEPTION: {
+      description:
+        'A line bills more than was received, or a price outside the tolerance: payBill refuses it (`MATCH_EXCEPTION`) until approveBillVariance.',
+    },
+  },
+});
+
+@ObjectType({ description: "Who accepted a bill's match exception, and why." })
+export class BillVarianceApproval {
+  @Field(() => EmployeeObject, { nullable: true, description: 'Who approved it.' })
+  approvedBy!: unknown;
+
+  @Field(() => Date, { description: 'When.' })
+  approvedAt!: Date;
+
+  @Field(() => String, { description: 'Why.' })
+  reason!: string;
+}
+
 @ObjectType('Bill', {
   implements: Node,
   description: `A vendor's bill: what we owe them. ${ACCOUNTANT_ONLY}`,
@@ -505,6 +539,23 @@ export class BillObject extends Node {
 
   @Field(() => String, { nullable: true, description: 'What it is for.' })
   memo!: string | null;
+
+  @Field(() => BillMatchStatus, {
+    description:
+      'How it compares with its purchase order: MATCHED, EXCEPTION (not paid until approveBillVariance) or NONE (no purchase order).',
+  })
+  matchStatus!: BillMatchStatus;
+
+  @Field(() => [String], {
+    description: 'Why an EXCEPTION bill did not match, one reason per line at fault.',
+  })
+  matchExceptions!: string[];
+
+  @Field(() => BillVarianceApproval, {
+    nullable: true,
+    description: 'Who let an EXCEPTION bill be paid, when and why; null until then.',
+  })
+  varianceApproval!: unknown;
 }
 
 export const BillConnection = Connection(BillObject, 'Bill', 'bill');
@@ -846,16 +897,48 @@ export class CreateVendorInput {
 
 @InputType({ description: "A vendor's bill." })
 export class RecordBillInput {
-  @Field(() => ID, { description: 'Who billed us.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: "Who billed us; with a purchase order, the order's vendor (optional, checked).",
+  })
+  @IsOptional()
   @IsString()
-  vendorId!: string;
+  vendorId?: string | null;
 
-  @Field(() => ID, { description: 'The expense (or asset) account to debit.' })
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'The expense (or asset) account to debit. Required without a purchase order; with one, the bill clears 2150 Goods received not invoiced instead.',
+  })
+  @IsOptional()
   @IsString()
-  expenseAccountId!: string;
+  expenseAccountId?: string | null;
 
-  @Field(() => DecimalScalar, { description: 'The billed amount.' })
-  amount!: string;
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description:
+      'The billed amount. Required without a purchase order; with one it is the sum of the lines (and, when given, must equal it).',
+  })
+  @IsOptional()
+  amount?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'The purchase order billed: the bill is matched three ways against what was ordered and received (`Bill.matchStatus`).',
+  })
+  @IsOptional()
+  @IsString()
+  purchaseOrderId?: string | null;
+
+  @Field(() => [BillLineInput], {
+    nullable: true,
+    description: 'With a purchase order: what is billed, per product of the order.',
+  })
+  @IsOptional()
+  @ValidateNested({ each: true })
+  @ArrayMaxSize(500)
+  lines?: BillLineInput[] | null;
 
   @Field(() => CalendarDateScalar, {
     nullable: true,
@@ -882,6 +965,43 @@ export class RecordBillInput {
   @IsString()
   @MaxLength(200)
   idempotencyKey?: string | null;
+}
+
+@InputType({ description: 'One product a vendor bills against a purchase order line.' })
+export class BillLineInput {
+  @Field(() => ID, { description: 'The product (a line of the purchase order).' })
+  @IsString()
+  productId!: string;
+
+  @Field(() => Int, { description: 'Units billed.' })
+  @IsInt()
+  quantity!: number;
+
+  @Field(() => DecimalScalar, { description: "The vendor's price per unit." })
+  unitCost!: string;
+}
+
+@InputType({ description: 'Lets an EXCEPTION bill be paid.' })
+export class ApproveBillVarianceInput {
+  @Field(() => ID, { description: 'The bill.' })
+  @IsString()
+  billId!: string;
+
+  @Field(() => String, { description: 'Why the variance is accepted (kept with the bill).' })
+  @IsString()
+  @MaxLength(1000)
+  reason!: string;
+}
+
+@ObjectType({ description: 'The result of approveBillVariance.' })
+export class ApproveBillVariancePayload {
+  @Field(() => BillObject, { nullable: true, description: 'The bill, now payable.' })
+  bill?: unknown;
+
+  @Field(() => [UserError], {
+    description: 'Why it was refused (`NOT_FOUND`, `INVALID_TRANSITION`, `INVALID_INPUT`).',
+  })
+  userErrors!: UserError[];
 }
 
 @InputType({ description: 'A payment of a bill.' })

@@ -288,6 +288,8 @@ export type UserErrorCode =
   | 'ALREADY_REVERSED'
   /** The API token was already revoked. */
   | 'ALREADY_REVOKED'
+  /** The purchase order is above PO_APPROVAL_THRESHOLD: an ADMIN or ACCOUNTANT approves it. */
+  | 'APPROVAL_REQUIRED'
   /** A blocking item of the checklist is still open: it must be done before the last of the other items. */
   | 'CHECKLIST_BLOCKED'
   /** Another account already uses this code. */
@@ -322,6 +324,8 @@ export type UserErrorCode =
   | 'MANAGER_CYCLE'
   /** The matches add up to more than what is open on the bank line. */
   | 'MATCH_EXCEEDS_LINE'
+  /** The bill does not match its purchase order (quantity or price): it is paid only after approveBillVariance. */
+  | 'MATCH_EXCEPTION'
   /** Another record already uses this name. */
   | 'NAME_TAKEN'
   /** A referenced record does not exist or is not visible to you; `field` names the reference. */
@@ -344,6 +348,8 @@ export type UserErrorCode =
   | 'PERIOD_CLOSED'
   /** The product is inactive and cannot be ordered; `field` names the order line. */
   | 'PRODUCT_UNAVAILABLE'
+  /** More units than the purchase order line allows: its quantity plus the receipt tolerance. */
+  | 'RECEIPT_TOLERANCE_EXCEEDED'
   /** Another product already uses this SKU (compared case-insensitively). */
   | 'SKU_TAKEN'
   /** The application changed since you loaded `expectedVersion`; reload it and try again, so two people never move it over each other. */
