@@ -27,6 +27,7 @@ import { creditorReference } from './ledger/payment-reference';
 import { BOOK_CURRENCY, formatMinorUnits } from './common/money';
 import { seedChecklistsAndTraining } from './people/training.seed';
 import { seedRecruiting } from './people/recruiting-seed';
+import { seedPurchasing } from './purchasing/purchasing-seed';
 
 export const DEMO_PASSWORD = 'demo-password';
 
@@ -750,6 +751,7 @@ export async function seedDemoData(orm: MikroORM, logger: Logger): Promise<void>
     DEMO_EMPLOYEES.map((e) => e.email),
   );
   const applications = await seedRecruiting(orm, services.recruiting, viewerFor);
+  const purchaseOrders = await seedPurchasing(orm, services, viewerFor);
   logger.info(
     {
       employees,
@@ -762,6 +764,7 @@ export async function seedDemoData(orm: MikroORM, logger: Logger): Promise<void>
       payrollRuns,
       courses,
       applications,
+      purchaseOrders,
     },
     'demo data seeded',
   );

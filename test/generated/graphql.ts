@@ -1407,6 +1407,7 @@ export type StartPickingInput = {
 export type StockMovementKind =
   /** Units received, counted or written off by hand (`adjustStock`). */
   | 'ADJUSTMENT'
+  /** Units a vendor delivered against a purchase order (`receiveGoods`). */
   | 'RECEIPT'
   /** A reservation released by a cancelled order. */
   | 'RELEASE'
