@@ -314,7 +314,12 @@ export class LedgerService {
     return entry;
   }
 
-  private async allocateEntryId(tx: EntityManager): Promise<number> {
+  /**
+   * Reserves the id of an entry to be posted later in the same transaction, so the document that
+   * causes it can record the id first and the posting, which locks the accounts, runs last, just
+   * before commit (the accounts are the hottest rows: hold them for as short a time as possible).
+   */
+  async allocateEntryId(tx: EntityManager): Promise<number> {
     const [{ id }] = await runSql<{ id: string }>(
       tx,
       "SELECT nextval(pg_get_serial_sequence('journal_entry', 'id')) AS id",

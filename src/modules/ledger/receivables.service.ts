@@ -518,6 +518,8 @@ export class ReceivablesService implements ShipmentListener {
       debits: PostingLine[];
       match?: { status: BillMatchStatus; exceptions: string[] };
       actorId: number | null;
+      /** What the caller records with the bill, run before the posting, which runs last. */
+      beforePosting?: (bill: Bill) => Promise<void>;
     },
   ): Promise<Bill> {
     const vendor = await tx.findOne(Vendor, { id: draft.vendorId });
@@ -544,16 +546,7 @@ export class ReceivablesService implements ShipmentListener {
       ]);
     const number = await this.ledger.nextNumber(tx, 'bill', 'BILL');
     const ap = await this.ledger.accountId(tx, StandardAccount.ACCOUNTS_PAYABLE);
-    const entry = await this.ledger.post(tx, {
-      date: billDate,
-      memo: `Bill ${number} from ${vendor.name}${memo ? `: ${memo}` : ''}`,
-      source: 'BILL',
-      actorId: draft.actorId,
-      lines: [
-        ...draft.debits,
-        { accountId: ap, debitMinor: 0n, creditMinor: amountMinor, vendorId: vendor.id },
-      ],
-    });
+    const journalEntryId = await this.ledger.allocateEntryId(tx);
     const match = draft.match ?? { status: BillMatchStatus.NONE, exceptions: [] };
     const bill = tx.create(Bill, {
       number,
@@ -563,7 +556,7 @@ export class ReceivablesService implements ShipmentListener {
       billDate,
       dueDate,
       memo,
-      journalEntryId: entry.id,
+      journalEntryId,
       matchStatus: match.status,
       matchExceptions: match.exceptions,
     });
@@ -574,6 +567,18 @@ export class ReceivablesService implements ShipmentListener {
       type: 'RECORDED',
       payload: { number, amount: amountMinor.toString(), matchStatus: match.status },
       actorId: draft.actorId,
+    });
+    await draft.beforePosting?.(bill);
+    await this.ledger.post(tx, {
+      entryId: journalEntryId,
+      date: billDate,
+      memo: `Bill ${number} from ${vendor.name}${memo ? `: ${memo}` : ''}`,
+      source: 'BILL',
+      actorId: draft.actorId,
+      lines: [
+        ...draft.debits,
+        { accountId: ap, debitMinor: 0n, creditMinor: amountMinor, vendorId: vendor.id },
+      ],
     });
     return bill;
   }

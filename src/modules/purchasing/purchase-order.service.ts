@@ -591,30 +591,6 @@ export class PurchaseOrderService {
         lines,
         actorId: viewer.employeeId,
       });
-      if (valueMinor > 0n) {
-        const [inventory, goodsReceived] = await this.ledger.accountIdsOf(tx, [
-          StandardAccount.INVENTORY,
-          StandardAccount.GOODS_RECEIVED_NOT_INVOICED,
-        ]);
-        const entry = await posting(field('receivedOn'), () =>
-          this.ledger.post(tx, {
-            date: receivedOn,
-            memo: `Goods received on ${purchaseOrder.number} from ${purchaseOrder.vendor.name}`,
-            source: 'GOODS_RECEIPT',
-            actorId: viewer.employeeId,
-            lines: [
-              { accountId: inventory, debitMinor: valueMinor, creditMinor: 0n },
-              {
-                accountId: goodsReceived,
-                debitMinor: 0n,
-                creditMinor: valueMinor,
-                vendorId: purchaseOrder.vendor.id,
-              },
-            ],
-          }),
-        );
-        receipt.journalEntryId = entry.id;
-      }
       const from = purchaseOrder.status;
       purchaseOrder.status = statusAfterReceipt(
         locked.map((line) => ({
@@ -622,6 +598,7 @@ export class PurchaseOrderService {
           receivedQuantity: line.received_quantity,
         })),
       );
+      if (valueMinor > 0n) receipt.journalEntryId = await this.ledger.allocateEntryId(tx);
       await tx.flush();
       await recordEvent(tx, {
         streamType: 'PurchaseOrder',
@@ -641,6 +618,31 @@ export class PurchaseOrderService {
         actorId: viewer.employeeId,
       });
       if (key !== null) await completeIdempotencyKey(tx, 'receiveGoods', key, receipt.id);
+      // The posting locks the ledger's accounts, the hottest rows: it runs last.
+      if (receipt.journalEntryId !== null) {
+        const [inventory, goodsReceived] = await this.ledger.accountIdsOf(tx, [
+          StandardAccount.INVENTORY,
+          StandardAccount.GOODS_RECEIVED_NOT_INVOICED,
+        ]);
+        await posting(field('receivedOn'), () =>
+          this.ledger.post(tx, {
+            entryId: receipt.journalEntryId ?? undefined,
+            date: receivedOn,
+            memo: `Goods received on ${purchaseOrder.number} from ${purchaseOrder.vendor.name}`,
+            source: 'GOODS_RECEIPT',
+            actorId: viewer.employeeId,
+            lines: [
+              { accountId: inventory, debitMinor: valueMinor, creditMinor: 0n },
+              {
+                accountId: goodsReceived,
+                debitMinor: 0n,
+                creditMinor: valueMinor,
+                vendorId: purchaseOrder.vendor.id,
+              },
+            ],
+          }),
+        );
+      }
       return { purchaseOrder, receipt };
     });
   }
@@ -754,6 +756,41 @@ export class PurchaseOrderService {
             ]
           : []),
       ]);
+      // What purchasing records with the bill runs before its posting, which runs last.
+      const recordMatch = async (bill: Bill) => {
+        for (const { line, ordered, clearedMinor, varianceMinor } of matched) {
+          tx.create(PurchaseBillLine, {
+            bill,
+            purchaseOrderLine: Number(ordered.id),
+            quantity: line.quantity,
+            unitCostMinor: line.unitCostMinor,
+            clearedMinor,
+            varianceMinor,
+          });
+        }
+        await tx.flush();
+        await runSql(
+          tx,
+          `UPDATE purchase_order_line AS l SET billed_quantity = l.billed_quantity + v.quantity
+             FROM (VALUES ${matched.map(() => '(?::bigint, ?::int)').join(', ')}) AS v(id, quantity)
+            WHERE l.id = v.id`,
+          matched.flatMap(({ ordered, line }) => [ordered.id, line.quantity]),
+        );
+        await recordEvent(tx, {
+          streamType: 'PurchaseOrder',
+          streamId: purchaseOrder.id,
+          type: 'BILLED',
+          payload: {
+            billId: bill.id,
+            number: bill.number,
+            amount: bill.amountMinor.toString(),
+            matchStatus: bill.matchStatus,
+            exceptions,
+          },
+          actorId: viewer.employeeId,
+        });
+        if (key !== null) await completeIdempotencyKey(tx, 'recordBill', key, bill.id);
+      };
       const bill = await posting(field('billDate'), () =>
         this.receivables.recordBillIn(tx, {
           vendorId: purchaseOrder.vendor.id,
@@ -767,40 +804,9 @@ export class PurchaseOrderService {
             exceptions,
           },
           actorId: viewer.employeeId,
+          beforePosting: recordMatch,
         }),
       );
-      for (const { line, ordered, clearedMinor, varianceMinor } of matched) {
-        tx.create(PurchaseBillLine, {
-          bill,
-          purchaseOrderLine: Number(ordered.id),
-          quantity: line.quantity,
-          unitCostMinor: line.unitCostMinor,
-          clearedMinor,
-          varianceMinor,
-        });
-      }
-      await tx.flush();
-      await runSql(
-        tx,
-        `UPDATE purchase_order_line AS l SET billed_quantity = l.billed_quantity + v.quantity
-           FROM (VALUES ${matched.map(() => '(?::bigint, ?::int)').join(', ')}) AS v(id, quantity)
-          WHERE l.id = v.id`,
-        matched.flatMap(({ ordered, line }) => [ordered.id, line.quantity]),
-      );
-      await recordEvent(tx, {
-        streamType: 'PurchaseOrder',
-        streamId: purchaseOrder.id,
-        type: 'BILLED',
-        payload: {
-          billId: bill.id,
-          number: bill.number,
-          amount: bill.amountMinor.toString(),
-          matchStatus: bill.matchStatus,
-          exceptions,
-        },
-        actorId: viewer.employeeId,
-      });
-      if (key !== null) await completeIdempotencyKey(tx, 'recordBill', key, bill.id);
       return { bill };
     });
   }
