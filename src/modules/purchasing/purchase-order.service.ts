@@ -89,6 +89,15 @@ export interface PurchaseOrderApprovalListener {
   purchaseOrderApproved(tx: EntityManager, purchaseOrderId: number): Promise<void>;
 }
 
+/** How a refusal names each action. */
+const REFUSED_ACTION: Record<PurchaseOrderAction, string> = {
+  approve: 'be approved',
+  cancel: 'be cancelled',
+  receive: 'receive goods',
+  close: 'be closed',
+  bill: 'be billed',
+};
+
 const MAX_LINES = 500;
 const MAX_UNITS = 1_000_000;
 const field = (...path: (string | number)[]) => ['input', ...path.map(String)];
@@ -332,7 +341,7 @@ export class PurchaseOrderService {
     if (!allows(action, purchaseOrder.status))
       refuse(
         UserErrorCode.INVALID_TRANSITION,
-        `Purchase order ${purchaseOrder.number} is ${purchaseOrder.status}: it cannot ${action === 'bill' ? 'be billed' : action === 'receive' ? 'receive goods' : `be ${action === 'approve' ? 'approved' : action === 'cancel' ? 'cancelled' : 'closed'}`}`,
+        `Purchase order ${purchaseOrder.number} is ${purchaseOrder.status}: it cannot ${REFUSED_ACTION[action]}`,
         path,
       );
     return purchaseOrder;
