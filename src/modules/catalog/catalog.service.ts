@@ -246,6 +246,12 @@ export class CatalogService {
     );
   }
 
+  /** A product's id by SKU (any case), or null. */
+  async productIdBySku(em: EntityManager, sku: string): Promise<number | null> {
+    const product = await em.findOne(Product, { sku: sku.toUpperCase() }, { fields: ['id'] });
+    return product?.id ?? null;
+  }
+
   /** Products by id, as plain rows (read, not changed); missing ones are left out. */
   findProducts(em: EntityManager, ids: readonly number[]): Promise<Row<Product>[]> {
     return findRowsById(em, Product, ids);

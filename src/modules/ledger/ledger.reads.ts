@@ -18,6 +18,7 @@ export const accountRows = rowReader(Account);
 export const journalEntryRows = rowReader(JournalEntry);
 export const invoiceRows = rowReader(Invoice);
 export const billRows = rowReader(Bill);
+export const vendorRows = rowReader(Vendor);
 
 export function accountPage(context: RequestContext, where: FilterQuery<Account>, args: PageArgs) {
   return readPage(context, Account, where, args, { orderBy: { code: 'asc' } });

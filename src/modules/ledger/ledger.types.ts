@@ -14,7 +14,8 @@ import { UserError } from '../../graphql/user-error';
 import { CustomerObject } from '../customers/customer.types';
 import { EmployeeObject } from '../employees/employee.types';
 import { AccountType, CashFlowActivity, CashFlowSection, NormalBalance } from './ledger.entity';
-import { BillMatchStatus, SettlementStatus } from './receivables.entity';
+import { BillMatchStatus } from './bill-match';
+import { SettlementStatus } from './receivables.entity';
 
 registerEnumType(AccountType, {
   name: 'AccountType',

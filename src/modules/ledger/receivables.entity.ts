@@ -12,6 +12,7 @@ import {
 } from '@mikro-orm/core';
 import { Customer } from '../customers/customer.entity';
 import { Account } from './ledger.entity';
+import { BillMatchStatus } from './bill-match';
 
 export enum SettlementStatus {
   OPEN = 'OPEN',
@@ -172,16 +173,6 @@ export class Vendor {
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();
-}
-
-/** How a bill compares with the purchase order it bills (three-way match). */
-export enum BillMatchStatus {
-  /** It bills no purchase order. */
-  NONE = 'NONE',
-  /** Every line is within what was received and within the price tolerance. */
-  MATCHED = 'MATCHED',
-  /** A line bills more than was received, or a price outside the tolerance: not paid until approved. */
-  EXCEPTION = 'EXCEPTION',
 }
 
 /** A vendor's bill: what we owe, posted Dr expense / Cr accounts payable. */

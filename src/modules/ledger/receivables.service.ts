@@ -21,7 +21,6 @@ import { addDays, today } from '../common/calendar-dates';
 import { StandardAccount, type LedgerService, type PostingLine } from './ledger.service';
 import {
   Bill,
-  BillMatchStatus,
   BillPayment,
   Invoice,
   Payment,
@@ -30,6 +29,7 @@ import {
   Vendor,
 } from './receivables.entity';
 import { runKeyedSql } from '../../db/sql';
+import { BillMatchStatus } from './bill-match';
 import type { RequestScope } from '../common/scope';
 import { formatMinorUnits } from '../common/money';
 import type { InvoiceIssuedListener } from './invoice-sending';
@@ -409,6 +409,16 @@ export class ReceivablesService implements ShipmentListener {
       [ar, customerIds],
     );
     return new Map(rows.map((row) => [Number(row.customer_id), BigInt(row.balance)]));
+  }
+
+  /** A vendor (its terms), read for another module; null when there is none. */
+  findVendor(em: EntityManager, vendorId: number): Promise<Vendor | null> {
+    return em.findOne(Vendor, { id: vendorId });
+  }
+
+  /** A bill by id, for a repeated request that answers the bill it made. */
+  billById(em: EntityManager, billId: number): Promise<Bill> {
+    return em.findOneOrFail(Bill, { id: billId });
   }
 
   async createVendor(

@@ -19,7 +19,8 @@ import type { RequestScope } from '../common/scope';
 import { hasAnyRole, type Viewer } from '../common/viewer';
 import { Permissions } from '../auth/permissions';
 import { posting, StandardAccount, type LedgerService } from '../ledger/ledger.service';
-import { Bill, BillMatchStatus, Vendor } from '../ledger/receivables.entity';
+import { BillMatchStatus } from '../ledger/bill-match';
+import type { Bill } from '../ledger/receivables.entity';
 import type { ReceivablesService } from '../ledger/receivables.service';
 import {
   GoodsReceipt,
@@ -222,7 +223,7 @@ export class PurchaseOrderService {
       actor: Viewer | null;
     },
   ): Promise<PurchaseOrder> {
-    const vendor = await tx.findOne(Vendor, { id: order.vendorId });
+    const vendor = await this.receivables.findVendor(tx, order.vendorId);
     if (!vendor) refuse(UserErrorCode.NOT_FOUND, 'No such vendor', field('vendorId'));
     await this.requireProducts(tx, order.lines);
     const [{ id }] = await runSql<{ id: string }>(
@@ -705,7 +706,7 @@ export class PurchaseOrderService {
           requestHash({ ...draft, lines, billDate, memo }),
         );
         if (!claim.fresh)
-          return { bill: await tx.findOneOrFail(Bill, { id: Number(claim.resultId) }) };
+          return { bill: await this.receivables.billById(tx, Number(claim.resultId)) };
       }
       const purchaseOrder = await this.lockOrder(tx, draft.purchaseOrderId, 'bill');
       if (draft.vendorId != null && draft.vendorId !== purchaseOrder.vendor.id)

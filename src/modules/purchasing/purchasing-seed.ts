@@ -1,5 +1,4 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { Product } from '../catalog/product.entity';
 import type { Viewer } from '../common/viewer';
 import type { DomainServices } from '../services';
 import { PurchaseOrder } from './purchase-order.entity';
@@ -31,7 +30,11 @@ export async function seedPurchasing(
   const vendorIds: number[] = [];
   for (const vendor of DEMO_VENDORS)
     vendorIds.push((await services.receivables.createVendor({ em }, accountant, vendor)).vendor.id);
-  const productId = async (sku: string) => (await em.findOneOrFail(Product, { sku })).id;
+  const productId = async (sku: string) => {
+    const id = await services.catalog.productIdBySku(em, sku);
+    if (id === null) throw new Error(`the demo product ${sku} is missing`);
+    return id;
+  };
   const [lamp, dock, chair] = [
     await productId('LAMP-LED'),
     await productId('DOCK-TB4'),

@@ -28,9 +28,9 @@ import { percentFromBasisPoints } from '../common/money';
 import type { RequestContext } from '../context';
 import { employeeRows } from '../employees/employee.reads';
 import { EmployeeObject } from '../employees/employee.types';
-import { journalEntryRows } from '../ledger/ledger.reads';
+import { journalEntryRows, vendorRows } from '../ledger/ledger.reads';
 import { BillObject, JournalEntryObject, VendorObject } from '../ledger/ledger.types';
-import { Bill, Vendor } from '../ledger/receivables.entity';
+import type { Bill } from '../ledger/receivables.entity';
 import {
   GoodsReceipt,
   GoodsReceiptLine,
@@ -237,7 +237,7 @@ export class PurchaseOrderResolver extends NodeResolver(PurchaseOrderObject, 'Pu
   @FieldResolver(() => VendorObject, { description: 'Who we buy from.' })
   @Reads(PurchaseOrder, 'vendor')
   vendor(@Root() order: RowOf<PurchaseOrder, 'vendor'>, @Ctx() context: RequestContext) {
-    return readById(context, Vendor, order.vendor.id);
+    return vendorRows.of(context, order.vendor);
   }
 
   @FieldResolver(() => [PurchaseOrderLineObject], {
