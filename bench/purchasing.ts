@@ -28,7 +28,7 @@ import {
 
 const ORDERS = Number(process.env.BENCH_PURCHASING_ORDERS ?? 200);
 const RECEIPTS = Number(process.env.BENCH_PURCHASING_RECEIPTS ?? 2000);
-const CLIENTS = 8;
+const CLIENTS = Number(process.env.BENCH_PURCHASING_CLIENTS ?? 8);
 const BILLS_AT_ONCE = 4;
 
 const percentile = (sorted: number[], p: number) =>

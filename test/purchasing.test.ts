@@ -323,6 +323,45 @@ describe('three-way match exceptions', () => {
     expect(paid.data?.payBill.bill?.status).toBe('PAID');
   });
 
+  it('101 received of 100 ordered, within the tolerance, bills as 101 and matches', async () => {
+    const vendorId = await vendor();
+    const productId = await createProduct(server, admin, { stock: 0 });
+    const order = await purchaseOrder(vendorId, [{ productId, quantity: 100, unitCost: '1.00' }]);
+    const received = await receive({
+      purchaseOrderId: order.id,
+      lines: [{ productId, quantity: 101 }],
+    });
+    expect(received.data?.receiveGoods.purchaseOrder?.status).toBe('RECEIVED');
+    const billed = await server.request(
+      RecordPurchaseBillDocument,
+      {
+        input: {
+          purchaseOrderId: order.id,
+          lines: [{ productId, quantity: 101, unitCost: '1.00' }],
+        },
+      },
+      accountant,
+    );
+    expect(billed.data?.recordBill.bill).toMatchObject({
+      matchStatus: 'MATCHED',
+      amount: { amount: '101.00' },
+    });
+    // Billing the same units again is over-billing.
+    const again = await server.request(
+      RecordPurchaseBillDocument,
+      {
+        input: {
+          purchaseOrderId: order.id,
+          lines: [{ productId, quantity: 1, unitCost: '1.00' }],
+        },
+      },
+      accountant,
+    );
+    expect(again.data?.recordBill.bill?.matchExceptions).toEqual([
+      expect.stringContaining('102 billed in all, 101 received'),
+    ]);
+  });
+
   it('a price outside the tolerance is an EXCEPTION and posts its variance', async () => {
     const vendorId = await vendor();
     const productId = await createProduct(server, admin, { stock: 0 });
