@@ -45,6 +45,14 @@ const field = (name: string) => ['input', name];
 const RULE_LOCK = 0x72706c01; // per product: writes of its rule take turns
 const VENDOR_RUN_LOCK = 0x72706c02; // per vendor: replenishment runs take turns
 
+/** Takes the transaction's advisory lock on one id of a namespace. */
+async function advisoryLock(tx: EntityManager, namespace: number, id: number): Promise<void> {
+  await runSql(tx, 'SELECT pg_advisory_xact_lock(?::int, (?::bigint % 2147483647)::int)', [
+    namespace,
+    id,
+  ]);
+}
+
 /** What a run reads of one rule: the rule, the stock, what is on order and the cost to propose. */
 interface RuleSituation {
   product_id: string;
@@ -95,7 +103,7 @@ const { REPLENISHMENT } = PurchaseOrderOrigin;
 const ON_ORDER_STATUSES = [DRAFT, APPROVED, PARTIALLY_RECEIVED];
 
 /** The line a rule proposes: the maximum less the position, when the position is below the minimum. */
-export function proposedLine(rule: RuleSituation, asOf: string): PurchaseOrderLineValues | null {
+function proposedLine(rule: RuleSituation, asOf: string): PurchaseOrderLineValues | null {
   const position = rule.on_hand - rule.reserved + rule.on_order;
   if (position >= rule.minimum) return null;
   const proposal: ReplenishmentProposal = {
@@ -172,10 +180,7 @@ export class ReplenishmentService {
       MAX_LEAD_TIME_DAYS,
     );
     return inTransaction(em, async (tx) => {
-      await runSql(tx, 'SELECT pg_advisory_xact_lock(?::int, ?::int)', [
-        RULE_LOCK,
-        draft.productId,
-      ]);
+      await advisoryLock(tx, RULE_LOCK, draft.productId);
       const [product] = await this.catalog.findProducts(tx, [draft.productId]);
       if (!product) refuse(UserErrorCode.NOT_FOUND, 'No such product', field('productId'));
       if (!product.active)
@@ -220,7 +225,7 @@ export class ReplenishmentService {
     productId: number,
   ): Promise<{ productId: number }> {
     return inTransaction(em, async (tx) => {
-      await runSql(tx, 'SELECT pg_advisory_xact_lock(?::int, ?::int)', [RULE_LOCK, productId]);
+      await advisoryLock(tx, RULE_LOCK, productId);
       const rule = await tx.findOne(ReorderRule, { product: productId });
       if (!rule)
         refuse(UserErrorCode.NOT_FOUND, 'This product has no reorder rule', field('productId'));
@@ -315,7 +320,7 @@ export class ReplenishmentService {
     vendorId: number,
     asOf: string,
   ): Promise<PurchaseOrder | null> {
-    await runSql(tx, 'SELECT pg_advisory_xact_lock(?::int, ?::int)', [VENDOR_RUN_LOCK, vendorId]);
+    await advisoryLock(tx, VENDOR_RUN_LOCK, vendorId);
     const draft = await tx.findOne(
       PurchaseOrder,
       { vendor: vendorId, origin: REPLENISHMENT, status: DRAFT },
