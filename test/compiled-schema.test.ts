@@ -252,6 +252,15 @@ describe('promise-bearing properties', () => {
     await change(
       `createPaymentFile(input: { payrollRunId: "${run.id}", format: NACHA_PPD, executionDate: "${new Date().toISOString().slice(0, 10)}", bankAccountId: "${paying.bankAccount.id}" }) { userErrors { code } }`,
     );
+    // A reorder rule, and the replenishment draft it proposes from Paper Co (a purchase order
+    // with a line and its proposal).
+    const products = await server.raw('{ products(first: 1) { nodes { id } } }', {}, token);
+    const productId = (products.data as { products: { nodes: { id: string }[] } }).products.nodes[0]
+      .id;
+    await change(
+      `setReorderRule(input: { productId: "${productId}", minimum: 1000, maximum: 2000, vendorId: "${vendorId}", leadTimeDays: 5 }) { userErrors { code } }`,
+    );
+    await change('runReplenishment(input: {}) { userErrors { code } }');
     await server.backdesk.jobs.enqueue(undefined, SLA_SWEEP_JOB, {});
   });
 

@@ -40,6 +40,10 @@ import {
   PurchaseOrderLineResolver,
   PurchaseOrderResolver,
 } from './purchasing/purchasing.resolver';
+import {
+  ProductReorderRuleResolver,
+  ReorderRuleResolver,
+} from './purchasing/replenishment.resolver';
 import { TicketLiveResolver } from './support/ticket-live.resolver';
 import {
   CustomerTicketsResolver,
@@ -173,4 +177,6 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   GoodsReceiptLineResolver,
   BillPurchasingResolver,
   BillPurchaseLineResolver,
+  ReorderRuleResolver,
+  ProductReorderRuleResolver,
 ];

@@ -40,6 +40,7 @@ import { TrainingReminders } from './people/training.reminders';
 import { RecruitingService } from './people/recruiting.service';
 import { CandidateMail } from './people/candidate-email';
 import { PurchaseOrderService } from './purchasing/purchase-order.service';
+import { ReplenishmentService } from './purchasing/replenishment.service';
 
 /** The business services, wired to each other. They need nothing from the outside. */
 export interface DomainServices {
@@ -74,6 +75,8 @@ export interface DomainServices {
   recruiting: RecruitingService;
   /** Purchase orders, goods receipts and bills matched three ways against them. */
   purchaseOrders: PurchaseOrderService;
+  /** Reorder rules and the replenishment run (daily, and on demand). */
+  replenishment: ReplenishmentService;
 }
 
 /** Every service, created once per process and shared by every request. */
@@ -134,6 +137,13 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
   support.onSolve(satisfaction);
   const reconciliation = new ReconciliationService(ledger, receivables);
   const employeeDocuments = new EmployeeDocumentsService(clock);
+  const purchaseOrders = new PurchaseOrderService(
+    catalog,
+    ledger,
+    receivables,
+    clock,
+    settings.poApprovalThresholdMinor ?? 100_000n,
+  );
   return {
     customers,
     catalog,
@@ -159,13 +169,8 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
     checklists,
     training: new TrainingService(employees, clock),
     recruiting: new RecruitingService(employees, clock, settings.recruitingRetentionDays ?? 180),
-    purchaseOrders: new PurchaseOrderService(
-      catalog,
-      ledger,
-      receivables,
-      clock,
-      settings.poApprovalThresholdMinor ?? 100_000n,
-    ),
+    purchaseOrders,
+    replenishment: new ReplenishmentService(purchaseOrders, catalog, clock),
   };
 }
 

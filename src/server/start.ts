@@ -24,6 +24,7 @@ import { JobQueue } from '../jobs/job-queue';
 import { MailSender } from '../mail/sender';
 import { Outbox } from '../mail/outbox';
 import { recruitingRetentionJob } from '../modules/people/recruiting-retention';
+import { replenishmentJob } from '../modules/purchasing/replenishment.job';
 import { ReplyAddresses } from '../mail/reply-address';
 import { systemClock } from '../modules/common/clock';
 import { SignedLinks } from '../modules/common/signed-links';
@@ -146,6 +147,7 @@ async function openBackOffice(
     jobs.define(services.dunningNoticeSending.runJob(database.orm, services.collections));
     jobs.define(services.trainingReminders.definition(database.orm));
     jobs.define(recruitingRetentionJob(database.orm, services.recruiting));
+    jobs.define(replenishmentJob(database.orm, services.replenishment));
     jobs.define(new SlaSweep(database.orm, services.support, jobs, clock).definition());
     jobs.define(
       new PendingAutoSolve(

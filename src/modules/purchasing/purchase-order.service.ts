@@ -326,6 +326,23 @@ export class PurchaseOrderService {
     });
   }
 
+  /**
+   * Cancels a replenishment draft that has nothing left to propose, in the caller's transaction
+   * (the caller holds its lock), with the system as the actor.
+   */
+  async withdrawReplenishmentDraftIn(
+    tx: EntityManager,
+    purchaseOrder: PurchaseOrder,
+    reason: string,
+  ): Promise<PurchaseOrder> {
+    if (
+      purchaseOrder.status !== PurchaseOrderStatus.DRAFT ||
+      purchaseOrder.origin !== PurchaseOrderOrigin.REPLENISHMENT
+    )
+      throw new Error(`purchase order ${purchaseOrder.id} is not a replenishment draft`);
+    return this.end(tx, purchaseOrder, PurchaseOrderStatus.CANCELLED, reason, null);
+  }
+
   /** Locks an order (`FOR UPDATE`) and checks the action is allowed from its status. */
   private async lockOrder(
     tx: EntityManager,
@@ -453,7 +470,7 @@ export class PurchaseOrderService {
     purchaseOrder: PurchaseOrder,
     status: PurchaseOrderStatus.CLOSED | PurchaseOrderStatus.CANCELLED,
     reason: string | null,
-    viewer: Viewer,
+    viewer: Viewer | null,
   ): Promise<PurchaseOrder> {
     const from = purchaseOrder.status;
     purchaseOrder.status = status;
@@ -465,7 +482,7 @@ export class PurchaseOrderService {
       streamId: purchaseOrder.id,
       type: status,
       payload: { from, to: status, reason },
-      actorId: viewer.employeeId,
+      actorId: viewer?.employeeId ?? null,
     });
     return purchaseOrder;
   }
