@@ -14,7 +14,8 @@ const DEMO_VENDORS = [
 
 /**
  * The demo's purchasing: two vendors; a lamp order received in full and billed (MATCHED, unpaid),
- * a dock order half received, and a chair order above the approval threshold waiting in DRAFT.
+ * a dock order half received and billed in full (an EXCEPTION, approved), and a chair order above
+ * the approval threshold waiting in DRAFT.
  * Made through the services as the warehouse and the accountant; seeded once (nothing when a
  * purchase order exists).
  */
@@ -67,6 +68,18 @@ export async function seedPurchasing(
     purchaseOrderId: docks.id,
     lines: [{ productId: dock, quantity: 4 }],
   });
+  // Billed in full before the rest arrived: an exception the accountant let through.
+  const { bill: upfront } = await orders.recordPurchaseBill({ em }, accountant, {
+    purchaseOrderId: docks.id,
+    lines: [{ productId: dock, quantity: 8, unitCost: '120.00' }],
+    memo: 'Invoice CE-7710',
+  });
+  await services.receivables.approveBillVariance(
+    { em },
+    accountant,
+    upfront.id,
+    'Billed in full up front; the other four docks ship next week',
+  );
 
   await orders.createPurchaseOrder({ em }, warehouse, {
     vendorId: vendorIds[0],
