@@ -4,7 +4,9 @@
  * by 8 clients at once, first all on one order line (the worst case: every receipt waits for the
  * same row locks), then spread over every order; the same number of `adjustStock` calls spread the
  * same way, for comparison (a receipt also posts Dr 1200 / Cr 2150 and counts against the
- * tolerance); and a bill matched three ways per order, 4 at a time.
+ * tolerance); a bill matched three ways per order, 4 at a time; then a reorder rule per product
+ * over ten vendors, every one below its minimum, and `runReplenishment` twice (the first run
+ * proposes a line per rule, the second nothing).
  *
  *   npm run bench:purchasing
  *
@@ -75,6 +77,11 @@ const ADJUST_STOCK = `mutation ($input: AdjustStockInput!) {
 const RECORD_BILL = `mutation ($input: RecordBillInput!) {
   recordBill(input: $input) { bill { id matchStatus } userErrors { code message } } }`;
 const TRIAL_BALANCE = '{ trialBalance { balanced } }';
+const SET_REORDER_RULE = `mutation ($input: SetReorderRuleInput!) {
+  setReorderRule(input: $input) { userErrors { code message } } }`;
+const RUN_REPLENISHMENT = `mutation ($input: RunReplenishmentInput!) {
+  runReplenishment(input: $input) { purchaseOrders { id lines { quantity } } userErrors { code message } } }`;
+const REPLENISHMENT_VENDORS = 10;
 
 async function main(): Promise<void> {
   const admin = await adminDatabase();
@@ -170,6 +177,47 @@ async function main(): Promise<void> {
       if (recordBill.bill.matchStatus !== 'MATCHED') throw new Error(`bill ${n} did not match`);
     });
 
+    // Replenishment: a rule per product over ten vendors, each below its minimum; run twice.
+    const replenishmentVendors: string[] = [];
+    for (let n = 0; n < REPLENISHMENT_VENDORS; n += 1) {
+      const { createVendor: made } = await ask<{ createVendor: { vendor: { id: string } } }>(
+        accountant,
+        CREATE_VENDOR,
+        { input: { name: `Bench Replenisher ${n}` } },
+      );
+      replenishmentVendors.push(made.vendor.id);
+    }
+    for (const [n, productId] of productIds.entries())
+      await ask(warehouse, SET_REORDER_RULE, {
+        input: {
+          productId,
+          minimum: 100_000,
+          maximum: 200_000,
+          vendorId: replenishmentVendors[n % REPLENISHMENT_VENDORS],
+          leadTimeDays: 7,
+        },
+      });
+    const replenish = () =>
+      ask<{ runReplenishment: { purchaseOrders: { lines: unknown[] }[] } }>(
+        warehouse,
+        RUN_REPLENISHMENT,
+        { input: { asOf: '2030-01-02' } },
+      );
+    const firstRunStarted = performance.now();
+    const firstRun = await replenish();
+    const firstRunMs = Math.round(performance.now() - firstRunStarted);
+    const secondRunStarted = performance.now();
+    const secondRun = await replenish();
+    const secondRunMs = Math.round(performance.now() - secondRunStarted);
+    const proposedLines = firstRun.runReplenishment.purchaseOrders.reduce(
+      (sum, order) => sum + order.lines.length,
+      0,
+    );
+    if (proposedLines !== ORDERS || secondRun.runReplenishment.purchaseOrders.length !== 0)
+      throw new Error(
+        `replenishment proposed ${proposedLines} lines, then ${secondRun.runReplenishment.purchaseOrders.length} orders again`,
+      );
+
     // Everything adds up: the lines, the stock, and the books.
     const { rows } = await sql.query<{ received: string; on_hand: string }>(
       `SELECT (SELECT sum(received_quantity) FROM purchase_order_line l JOIN product p ON p.id = l.product_id WHERE p.sku LIKE 'BENCH-PO-%') AS received,
@@ -200,6 +248,10 @@ async function main(): Promise<void> {
       adjustStockSpreadP50Ms: adjust.p50Ms,
       matchedBillsPerSecond: bills.perSecond,
       matchedBillP50Ms: bills.p50Ms,
+      replenishmentRules: ORDERS,
+      replenishmentVendors: REPLENISHMENT_VENDORS,
+      replenishmentFirstRunMs: firstRunMs,
+      replenishmentSecondRunMs: secondRunMs,
     };
     console.table(figures);
     const file = writeResult('purchasing', { machine: await machine(databaseUrl), figures });

@@ -353,7 +353,8 @@ export class PurchaseOrderService {
     const purchaseOrder = await tx.findOne(
       PurchaseOrder,
       { id: purchaseOrderId },
-      { lockMode: LockMode.PESSIMISTIC_WRITE, populate: ['vendor'] },
+      // The order's row alone: its vendor is never locked (every order of a vendor would queue).
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
     );
     if (!purchaseOrder) refuse(UserErrorCode.NOT_FOUND, 'No such purchase order', path);
     if (!allows(action, purchaseOrder.status))
@@ -600,6 +601,14 @@ export class PurchaseOrderService {
           rejectionReason: line.rejectionReason,
         });
       }
+      const from = purchaseOrder.status;
+      purchaseOrder.status = statusAfterReceipt(
+        locked.map((line) => ({
+          quantity: line.quantity,
+          receivedQuantity: line.received_quantity,
+        })),
+      );
+      if (valueMinor > 0n) receipt.journalEntryId = await this.ledger.allocateEntryId(tx);
       await tx.flush();
       await runSql(
         tx,
@@ -618,15 +627,6 @@ export class PurchaseOrderService {
         lines,
         actorId: viewer.employeeId,
       });
-      const from = purchaseOrder.status;
-      purchaseOrder.status = statusAfterReceipt(
-        locked.map((line) => ({
-          quantity: line.quantity,
-          receivedQuantity: line.received_quantity,
-        })),
-      );
-      if (valueMinor > 0n) receipt.journalEntryId = await this.ledger.allocateEntryId(tx);
-      await tx.flush();
       await recordEvent(tx, {
         streamType: 'PurchaseOrder',
         streamId: purchaseOrder.id,
@@ -655,7 +655,7 @@ export class PurchaseOrderService {
           this.ledger.post(tx, {
             entryId: receipt.journalEntryId ?? undefined,
             date: receivedOn,
-            memo: `Goods received on ${purchaseOrder.number} from ${purchaseOrder.vendor.name}`,
+            memo: `Goods received on ${purchaseOrder.number}`,
             source: 'GOODS_RECEIPT',
             actorId: viewer.employeeId,
             lines: [
