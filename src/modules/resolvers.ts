@@ -40,6 +40,8 @@ import {
   PurchaseOrderLineResolver,
   PurchaseOrderResolver,
 } from './purchasing/purchasing.resolver';
+import { PurchasingLiveResolver } from './purchasing/purchasing-live.resolver';
+import { StockLiveResolver } from './catalog/stock-live.resolver';
 import { TicketLiveResolver } from './support/ticket-live.resolver';
 import {
   CustomerTicketsResolver,
@@ -173,4 +175,6 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   GoodsReceiptLineResolver,
   BillPurchasingResolver,
   BillPurchaseLineResolver,
+  PurchasingLiveResolver,
+  StockLiveResolver,
 ];

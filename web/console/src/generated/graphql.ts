@@ -89,6 +89,7 @@ export type OutboundEmailKind =
   | 'EMPLOYEE_DOCUMENT'
   /** An invoice mailed to its customer, with its PDF attached. */
   | 'INVOICE'
+  | 'PURCHASE_ORDER'
   /** The one-question satisfaction survey sent when an agent solves a ticket. */
   | 'SATISFACTION_SURVEY'
   /** A note to support leads that a ticket missed a target. */
