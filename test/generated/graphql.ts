@@ -893,6 +893,7 @@ export type OutboundEmailKind =
   | 'EMPLOYEE_DOCUMENT'
   /** An invoice mailed to its customer, with its PDF attached. */
   | 'INVOICE'
+  /** An approved purchase order mailed to its vendor, with its PDF attached; withheld if the order was cancelled before it left. */
   | 'PURCHASE_ORDER'
   /** The one-question satisfaction survey sent when an agent solves a ticket. */
   | 'SATISFACTION_SURVEY'
@@ -1289,6 +1290,7 @@ export type StartPickingInput = {
 export type StockMovementKind =
   /** Units received, counted or written off by hand (`adjustStock`). */
   | 'ADJUSTMENT'
+  /** Units a vendor delivered against a purchase order (`receiveGoods`). */
   | 'RECEIPT'
   /** A reservation released by a cancelled order. */
   | 'RELEASE'

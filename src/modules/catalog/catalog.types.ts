@@ -15,6 +15,7 @@ registerEnumType(StockMovementKind, {
     RESERVATION: { description: 'Units reserved for a placed order.' },
     RELEASE: { description: 'A reservation released by a cancelled order.' },
     SHIPMENT: { description: 'Units that left the warehouse with a shipped order.' },
+    RECEIPT: { description: 'Units a vendor delivered against a purchase order (`receiveGoods`).' },
   },
 });
 
