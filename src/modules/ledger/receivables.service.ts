@@ -486,15 +486,17 @@ export class ReceivablesService implements ShipmentListener {
     return new Map(rows.map((row) => [Number(row.customer_id), BigInt(row.balance)]));
   }
 
-  /**
-   * Adds a vendor with its terms: payment terms and purchasing's default tolerances (10%, 5% and
-   * 5.00 unless given), which each purchase order copies when it is made.
-   */
+  /** A vendor (its terms), read for another module; null when there is none. */
+  findVendor(em: EntityManager, vendorId: number): Promise<Vendor | null> {
+    return em.findOne(Vendor, { id: vendorId });
+  }
+
   async createVendor(
     { em }: RequestScope,
     viewer: Viewer,
     input: VendorTermsInput & { name: string },
   ): Promise<{ vendor: Vendor }> {
+    // Purchasing's tolerances default to 10%, 5% and 5.00; each order copies them when made.
     const name = requiredText(input.name, vendorField('name'), 200);
     const email = input.email ? emailAddress(input.email, vendorField('email')) : null;
     const terms = vendorTerms({
@@ -585,13 +587,6 @@ export class ReceivablesService implements ShipmentListener {
         throw vendorNameTaken(name);
       throw error;
     }
-  }
-
-  /** A vendor, read (not changed): for documents and mail about what we buy from them. */
-  async requireVendor(em: EntityManager, vendorId: number, field: string[]): Promise<Vendor> {
-    const vendor = await em.findOne(Vendor, { id: vendorId });
-    if (!vendor) throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such vendor', field);
-    return vendor;
   }
 
   /** Records a vendor's bill: Dr the expense account / Cr accounts payable. */

@@ -98,10 +98,9 @@ export class PurchaseOrderDocuments {
   }
 
   private async render(em: EntityManager, purchaseOrder: PurchaseOrder): Promise<Buffer> {
-    const vendor = await this.receivables.requireVendor(em, purchaseOrder.vendor.id, [
-      'input',
-      'purchaseOrderId',
-    ]);
+    const vendor = await this.receivables.findVendor(em, purchaseOrder.vendor.id);
+    // The order's vendor cannot be deleted (a restricting foreign key).
+    if (!vendor) throw new Error(`purchase order ${purchaseOrder.id} has no vendor`);
     const lines = await em.find(
       PurchaseOrderLine,
       { purchaseOrder: purchaseOrder.id },

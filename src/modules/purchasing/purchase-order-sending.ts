@@ -173,7 +173,8 @@ export class PurchaseOrderSending implements PurchaseOrderApprovalListener {
     if (!purchaseOrder) return 'NOT_FOUND';
     if (NOT_SENDABLE.includes(purchaseOrder.status)) return 'NOT_SENDABLE';
     if (purchaseOrder.sentAt && !again) return 'ALREADY_SENT';
-    const vendor = await this.receivables.requireVendor(tx, purchaseOrder.vendor.id, field);
+    const vendor = await this.receivables.findVendor(tx, purchaseOrder.vendor.id);
+    if (!vendor) throw new Error(`purchase order ${purchaseOrder.id} has no vendor`);
     const to = vendor.email?.trim();
     if (!to) return 'NO_EMAIL_ADDRESS';
     const pdf = await this.documents.document(tx, purchaseOrder);
