@@ -8,6 +8,8 @@ export enum DocumentKind {
   YEAR_END_STATEMENT = 'YEAR_END_STATEMENT',
   /** A bank payment file (pain.001 XML or NACHA), written once when the file is created. */
   PAYMENT_FILE = 'PAYMENT_FILE',
+  /** A purchase order as mailed to its vendor, rendered once when it is first sent or asked for. */
+  PURCHASE_ORDER = 'PURCHASE_ORDER',
 }
 
 /**

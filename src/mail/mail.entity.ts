@@ -38,6 +38,8 @@ export enum OutboundEmailKind {
   EMPLOYEE_BANK_ACCOUNT_CHANGED = 'EMPLOYEE_BANK_ACCOUNT_CHANGED',
   /** An email to a job candidate (an interview invitation, an offer); never sent once they are rejected. */
   CANDIDATE_EMAIL = 'CANDIDATE_EMAIL',
+  /** An approved purchase order mailed to its vendor, with its PDF attached; withheld if it was cancelled meanwhile. */
+  PURCHASE_ORDER = 'PURCHASE_ORDER',
 }
 
 /**

@@ -83,6 +83,7 @@ import {
   GoodsReceiptLine,
   PurchaseBillLine,
   PurchaseOrder,
+  PurchaseOrderEmail,
   PurchaseOrderLine,
   ReorderRule,
 } from './purchasing/purchase-order.entity';
@@ -121,6 +122,7 @@ export const ENTITIES = [
   GoodsReceiptLine,
   PurchaseBillLine,
   ReorderRule,
+  PurchaseOrderEmail,
   Department,
   SalaryChange,
   SalaryAccess,

@@ -44,6 +44,8 @@ import {
   ProductReorderRuleResolver,
   ReorderRuleResolver,
 } from './purchasing/replenishment.resolver';
+import { PurchasingLiveResolver } from './purchasing/purchasing-live.resolver';
+import { StockLiveResolver } from './catalog/stock-live.resolver';
 import { TicketLiveResolver } from './support/ticket-live.resolver';
 import {
   CustomerTicketsResolver,
@@ -179,4 +181,6 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   BillPurchaseLineResolver,
   ReorderRuleResolver,
   ProductReorderRuleResolver,
+  PurchasingLiveResolver,
+  StockLiveResolver,
 ];

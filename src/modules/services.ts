@@ -41,6 +41,8 @@ import { RecruitingService } from './people/recruiting.service';
 import { CandidateMail } from './people/candidate-email';
 import { PurchaseOrderService } from './purchasing/purchase-order.service';
 import { ReplenishmentService } from './purchasing/replenishment.service';
+import { PurchaseOrderDocuments } from './purchasing/purchase-order-document';
+import { PurchaseOrderSending } from './purchasing/purchase-order-sending';
 
 /** The business services, wired to each other. They need nothing from the outside. */
 export interface DomainServices {
@@ -104,6 +106,10 @@ export interface Services extends DomainServices {
   employeeBankAccounts: EmployeeBankAccountService;
   /** Payment files of posted payroll runs (`/documents/payment-files/…`), settled and returned. */
   paymentFiles: PaymentFileService;
+  /** Purchase order PDFs (`/documents/purchase-orders/…`). */
+  purchaseOrderDocuments: PurchaseOrderDocuments;
+  /** Mailing approved purchase orders to their vendors: the approval's job and `sendPurchaseOrder`. */
+  purchaseOrderSending: PurchaseOrderSending;
 }
 
 export interface DomainSettings {
@@ -273,6 +279,22 @@ export function createServices(deps: {
     clock,
   );
   domain.recruiting.mailCandidatesWith(new CandidateMail(deps.mail.outbox));
+  const purchaseOrderDocuments = new PurchaseOrderDocuments(
+    domain.receivables,
+    domain.catalog,
+    company,
+    deps.attachments.links,
+    clock,
+  );
+  const purchaseOrderSending = new PurchaseOrderSending(
+    jobs,
+    deps.mail.outbox,
+    purchaseOrderDocuments,
+    domain.receivables,
+    company,
+    clock,
+  );
+  domain.purchaseOrders.onApproval(purchaseOrderSending);
   return {
     ...domain,
     auth,
@@ -287,5 +309,7 @@ export function createServices(deps: {
     trainingReminders: new TrainingReminders(deps.mail.outbox, domain.training),
     employeeBankAccounts,
     paymentFiles,
+    purchaseOrderDocuments,
+    purchaseOrderSending,
   };
 }

@@ -17,9 +17,10 @@ import { answerRefusal, contentDisposition, pathOf } from './attachment-http';
  * - `GET /documents/year-end-statements/<YearEndStatement ID>.pdf`
  * - `GET /documents/dunning-notices/<DunningNotice ID>.pdf`
  * - `GET /documents/payment-files/<PaymentFile ID>.xml` (pain.001) or `.ach` (NACHA)
+ * - `GET /documents/purchase-orders/<PurchaseOrder ID>.pdf`
  * each with `Authorization: Bearer <token>` or the signed query of its `pdfUrl`
  * (`?expires=…&signature=…`). Who may read what is the modules' rule (InvoiceDocuments,
- * PayslipDocuments, YearEndStatementDocuments, DunningNoticeDocuments); this file reads requests and writes answers: 200 with the stored bytes and
+ * PayslipDocuments, YearEndStatementDocuments, DunningNoticeDocuments, PurchaseOrderDocuments); this file reads requests and writes answers: 200 with the stored bytes and
  * an ETag of their sha256, 304 when the client has them, or `{ error: { code, message } }`.
  */
 
@@ -66,6 +67,11 @@ const KINDS = {
     extensions: ['xml', 'ach'],
     download: (services: Services, { em, viewer, id, link }: DownloadRequest) =>
       services.paymentFiles.download({ em }, viewer, { paymentFileId: id, link }),
+  },
+  'purchase-orders': {
+    typeName: 'PurchaseOrder',
+    download: (services: Services, { em, viewer, id, link }: DownloadRequest) =>
+      services.purchaseOrderDocuments.download({ em }, viewer, { purchaseOrderId: id, link }),
   },
 } as const;
 type Kind = keyof typeof KINDS;

@@ -142,6 +142,7 @@ async function openBackOffice(
       services.invoiceSending.sweepJob(database.orm, config.documents.invoiceSweepMinutes),
     );
     jobs.define(services.dunningNoticeSending.sendJob(database.orm));
+    jobs.define(services.purchaseOrderSending.sendJob(database.orm, logger));
     jobs.define(services.employeeDocumentSending.sendPayslipsJob(database.orm));
     jobs.define(services.employeeDocumentSending.sendDocumentJob(database.orm));
     jobs.define(services.dunningNoticeSending.runJob(database.orm, services.collections));

@@ -593,6 +593,12 @@ export type CreateVendorInput = {
   name: string;
   /** Days between a bill and its due date (30 by default). */
   paymentTermsDays?: number | null | undefined;
+  /** Price tolerance as an amount per bill line ("5.00" by default). */
+  priceToleranceAmount?: string | null | undefined;
+  /** Price tolerance in percent of a bill line, 0 to 100 with at most two decimals ("5.00" by default). */
+  priceTolerancePercent?: string | null | undefined;
+  /** Receipt tolerance in percent, 0 to 100 with at most two decimals ("10.00" by default). */
+  receiptTolerancePercent?: string | null | undefined;
 };
 
 /** How dates are written in a CSV export. */
@@ -936,6 +942,8 @@ export type OutboundEmailKind =
   | 'EMPLOYEE_DOCUMENT'
   /** An invoice mailed to its customer, with its PDF attached. */
   | 'INVOICE'
+  /** An approved purchase order mailed to its vendor, with its PDF attached; withheld if the order was cancelled before it left. */
+  | 'PURCHASE_ORDER'
   /** The one-question satisfaction survey sent when an agent solves a ticket. */
   | 'SATISFACTION_SURVEY'
   /** A note to support leads that a ticket missed a target. */

@@ -24,8 +24,11 @@ export interface SmtpSink {
 }
 
 export interface SinkOptions {
-  /** Refuses a message after DATA: an SMTP code and text (451 temporary, 550 permanent). */
-  refuse?: (attempt: number) => { code: number; message: string } | null;
+  /**
+   * Refuses a message after DATA: an SMTP code and text (451 temporary, 550 permanent). Given the
+   * attempt's number and the envelope recipients.
+   */
+  refuse?: (attempt: number, rcptTo: string[]) => { code: number; message: string } | null;
   /** Answers DATA this many milliseconds late. */
   delayMs?: number;
 }
@@ -44,7 +47,11 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         attempts += 1;
-        const refusal = options.refuse?.(attempts) ?? null;
+        const refusal =
+          options.refuse?.(
+            attempts,
+            session.envelope.rcptTo.map((rcpt) => rcpt.address),
+          ) ?? null;
         const raw = Buffer.concat(chunks);
         const answer = async () => {
           if (refusal) {

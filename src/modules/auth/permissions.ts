@@ -25,7 +25,7 @@ export const Permissions = {
     cancel: [...SUPPORT, FULFILLMENT],
   },
   ledger: {
-    /** Accounts, journal entries, statements, aging, vendors and bills. */
+    /** Accounts, journal entries, statements, aging and bills (vendors: `vendors.read`). */
     read: [ACCOUNTANT],
     post: [ACCOUNTANT],
     /** The cash flow statement: accountants, and reporting tools read it. */
@@ -86,8 +86,20 @@ export const Permissions = {
      */
     recruiting: [HR],
   },
+  vendors: {
+    /**
+     * Vendors and their terms (email, payment terms, tolerances): the ledger's readers, and
+     * purchasing's (FULFILLMENT buys from them).
+     */
+    read: [ACCOUNTANT, FULFILLMENT, REPORTING],
+    /** createVendor and updateVendor. */
+    write: [ACCOUNTANT],
+  },
   purchasing: {
-    /** Purchase orders, receipts, reorder rules and vendors' purchasing terms. */
+    /**
+     * Purchase orders (their PDFs included), receipts, reorder rules and their live events;
+     * vendors through `vendors.read`.
+     */
     read: [ACCOUNTANT, FULFILLMENT, REPORTING],
     /**
      * Writing purchase orders and reorder rules, running replenishment, cancelling and closing;
@@ -98,7 +110,9 @@ export const Permissions = {
     approve: [ACCOUNTANT],
     /** Receiving goods into stock. */
     receive: [FULFILLMENT],
-    /** Bills against purchase orders, approving their variances, and vendors' terms. */
+    /** Mailing an approved order to its vendor again, on demand (`sendPurchaseOrder`). */
+    send: [ACCOUNTANT, FULFILLMENT],
+    /** Bills against purchase orders and approving their variances (vendors' terms: `vendors.write`). */
     bill: [ACCOUNTANT],
   },
 } as const;

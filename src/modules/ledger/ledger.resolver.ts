@@ -19,11 +19,12 @@ import { parseGlobalId } from '../../graphql/global-id';
 import { Money } from '../../graphql/money';
 import { registerNodeType } from '../../graphql/node-registry';
 import { ConnectionArgs, NodeResolver } from '../../graphql/relay';
-import { CalendarDateScalar } from '../../graphql/scalars';
+import { CalendarDateScalar, DecimalScalar } from '../../graphql/scalars';
 import { asQueryInput, toPayload } from '../../graphql/user-error';
 import { Permissions } from '../auth/permissions';
 import type { Customer } from '../customers/customer.entity';
 import { likePattern, refuseInput } from '../common/input-rules';
+import { percentFromBasisPoints } from '../common/money';
 import { CustomerObject } from '../customers/customer.types';
 import { EmployeeObject } from '../employees/employee.types';
 import type { Order } from '../orders/order.entity';
@@ -82,6 +83,8 @@ import {
   SetAccountCashFlowSectionInput,
   SetAccountCashFlowSectionPayload,
   TrialBalance,
+  UpdateVendorInput,
+  UpdateVendorPayload,
   VendorConnection,
   VendorObject,
 } from './ledger.types';
@@ -111,7 +114,7 @@ const RECEIVABLES = Permissions.receivables.read;
 for (const [typeName, entity, roles] of [
   ['Account', Account, LEDGER],
   ['JournalEntry', JournalEntry, LEDGER],
-  ['Vendor', Vendor, LEDGER],
+  ['Vendor', Vendor, Permissions.vendors.read],
   ['Bill', Bill, LEDGER],
   ['Invoice', Invoice, RECEIVABLES],
 ] as const) {
@@ -741,15 +744,18 @@ function paymentView(payment: Payment): PaymentObject {
 
 @Resolver(() => VendorObject)
 export class VendorResolver extends NodeResolver(VendorObject, 'Vendor') {
-  @Authorized(...LEDGER)
-  @Query(() => VendorConnection, { description: 'Vendors, by name.' })
+  @Authorized(...Permissions.vendors.read)
+  @Query(() => VendorConnection, {
+    description: 'Vendors, by name. Requires one of: ACCOUNTANT, FULFILLMENT, REPORTING, ADMIN.',
+  })
   vendors(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() context: RequestContext) {
     return vendorPage(context, args);
   }
 
-  @Authorized(...Permissions.ledger.post)
+  @Authorized(...Permissions.vendors.write)
   @Mutation(() => CreateVendorPayload, {
-    description: 'Adds a vendor (`NAME_TAKEN` when the name is in use).',
+    description:
+      'Adds a vendor with its terms (`NAME_TAKEN` when the name is in use). Tolerances default to 10%, 5% and 5.00. Requires one of: ACCOUNTANT, ADMIN.',
   })
   createVendor(
     @Arg('input', () => CreateVendorInput, { description: 'The new vendor.' })
@@ -758,6 +764,46 @@ export class VendorResolver extends NodeResolver(VendorObject, 'Vendor') {
   ) {
     const viewer = signedIn(context);
     return toPayload(() => context.services.receivables.createVendor(context, viewer, input));
+  }
+
+  @Authorized(...Permissions.vendors.write)
+  @Mutation(() => UpdateVendorPayload, {
+    description:
+      "Changes a vendor's name, email or terms; what is omitted stays (`NOT_FOUND`, `NAME_TAKEN`). New tolerances apply to purchase orders made afterwards, never to existing ones. Requires one of: ACCOUNTANT, ADMIN.",
+  })
+  updateVendor(
+    @Arg('input', () => UpdateVendorInput, { description: 'The vendor and its changes.' })
+    input: UpdateVendorInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = signedIn(context);
+    const { vendorId, ...changes } = input;
+    const id = parseGlobalId(vendorId, 'Vendor', 'input.vendorId');
+    return toPayload(() => context.services.receivables.updateVendor(context, viewer, id, changes));
+  }
+
+  @FieldResolver(() => DecimalScalar, {
+    description:
+      'Units may be received up to each line’s quantity plus this percentage of it, such as "10.00". Copied onto each purchase order when it is made.',
+  })
+  @Reads(Vendor, 'receiptToleranceBasisPoints')
+  receiptTolerancePercent(@Root() vendor: RowOf<Vendor, 'receiptToleranceBasisPoints'>): string {
+    return percentFromBasisPoints(vendor.receiptToleranceBasisPoints);
+  }
+
+  @FieldResolver(() => DecimalScalar, {
+    description:
+      'A billed line matches when its price variance is within the greater of this percentage of its ordered amount…',
+  })
+  @Reads(Vendor, 'priceToleranceBasisPoints')
+  priceTolerancePercent(@Root() vendor: RowOf<Vendor, 'priceToleranceBasisPoints'>): string {
+    return percentFromBasisPoints(vendor.priceToleranceBasisPoints);
+  }
+
+  @FieldResolver(() => Money, { description: '…and this amount, per bill line.' })
+  @Reads(Vendor, 'priceToleranceAmountMinor')
+  priceToleranceAmount(@Root() vendor: RowOf<Vendor, 'priceToleranceAmountMinor'>): Money {
+    return Money.fromMinor(vendor.priceToleranceAmountMinor);
   }
 
   @Authorized(...LEDGER)

@@ -465,16 +465,41 @@ export class InvoiceObject extends Node {
 
 export const InvoiceConnection = Connection(InvoiceObject, 'Invoice', 'invoice');
 
-@ObjectType('Vendor', { implements: Node, description: `Someone we buy from. ${ACCOUNTANT_ONLY}` })
+@ObjectType('Vendor', {
+  implements: Node,
+  description:
+    'Someone we buy from, and on what terms. Requires one of: ACCOUNTANT, FULFILLMENT, REPORTING, ADMIN.',
+})
 export class VendorObject extends Node {
   @Field(() => String, { description: 'Vendor name (unique).' })
   name!: string;
 
-  @Field(() => String, { nullable: true, description: 'Email address.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Email address: approved purchase orders are mailed here (none: not mailed).',
+  })
   email!: string | null;
 
   @Field(() => Int, { description: 'Days between a bill and its due date, by default.' })
   paymentTermsDays!: number;
+
+  @Field(() => DecimalScalar, {
+    description:
+      'Units may be received up to each line’s quantity plus this percentage of it, such as "10.00" (default). Copied onto each purchase order when it is made.',
+  })
+  receiptTolerancePercent!: string;
+
+  @Field(() => DecimalScalar, {
+    description:
+      'A billed line matches when its price variance is within the greater of this percentage of its ordered amount ("5.00" by default)… Copied onto each purchase order when it is made.',
+  })
+  priceTolerancePercent!: string;
+
+  @Field(() => Money, {
+    description:
+      '…and this amount, per bill line (5.00 by default). Copied onto each purchase order when it is made.',
+  })
+  priceToleranceAmount!: Money;
 }
 
 export const VendorConnection = Connection(VendorObject, 'Vendor', 'vendor');
@@ -894,6 +919,82 @@ export class CreateVendorInput {
   })
   @IsOptional()
   paymentTermsDays?: number | null;
+
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description:
+      'Receipt tolerance in percent, 0 to 100 with at most two decimals ("10.00" by default).',
+  })
+  @IsOptional()
+  receiptTolerancePercent?: string | null;
+
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description:
+      'Price tolerance in percent of a bill line, 0 to 100 with at most two decimals ("5.00" by default).',
+  })
+  @IsOptional()
+  priceTolerancePercent?: string | null;
+
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'Price tolerance as an amount per bill line ("5.00" by default).',
+  })
+  @IsOptional()
+  priceToleranceAmount?: string | null;
+}
+
+@InputType({
+  description:
+    'Changes to a vendor: what is omitted stays. New terms apply to purchase orders made afterwards; existing orders keep theirs.',
+})
+export class UpdateVendorInput {
+  @Field(() => ID, { description: 'The vendor.' })
+  @IsString()
+  vendorId!: string;
+
+  @Field(() => String, { nullable: true, description: 'New name (unique).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  name?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'New email address; null or "" removes it (orders are then not mailed).',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(320)
+  email?: string | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Days between a bill and its due date, 0 to 365.',
+  })
+  @IsOptional()
+  paymentTermsDays?: number | null;
+
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'Receipt tolerance in percent, 0 to 100 with at most two decimals.',
+  })
+  @IsOptional()
+  receiptTolerancePercent?: string | null;
+
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'Price tolerance in percent of a bill line, 0 to 100 with at most two decimals.',
+  })
+  @IsOptional()
+  priceTolerancePercent?: string | null;
+
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'Price tolerance as an amount per bill line.',
+  })
+  @IsOptional()
+  priceToleranceAmount?: string | null;
 }
 
 @InputType({ description: "A vendor's bill." })
@@ -1111,6 +1212,17 @@ export class CreateVendorPayload {
   vendor?: unknown;
 
   @Field(() => [UserError], { description: 'Why it was refused (`NAME_TAKEN`, `INVALID_INPUT`).' })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ description: 'The result of `updateVendor`.' })
+export class UpdateVendorPayload {
+  @Field(() => VendorObject, { nullable: true, description: 'The vendor as it is now.' })
+  vendor?: unknown;
+
+  @Field(() => [UserError], {
+    description: 'Why it was refused (`NOT_FOUND`, `NAME_TAKEN`, `INVALID_INPUT`).',
+  })
   userErrors!: UserError[];
 }
 

@@ -9,7 +9,9 @@ import { BusinessRuleError, UserErrorCode } from '../common/errors';
 import {
   emailAddress,
   integerInRange,
+  nonNegativeAmount,
   optionalText,
+  percentage,
   positiveAmount,
   requiredText,
 } from '../common/input-rules';
@@ -31,7 +33,7 @@ import {
 import { runKeyedSql } from '../../db/sql';
 import { BillMatchStatus } from './bill-match';
 import type { RequestScope } from '../common/scope';
-import { formatMinorUnits } from '../common/money';
+import { formatMinorUnits, percentFromBasisPoints } from '../common/money';
 import type { InvoiceIssuedListener } from './invoice-sending';
 
 export interface AgingRow {
@@ -101,6 +103,79 @@ function toAgingRows(rows: AgingSqlRow[]): AgingRow[] {
     over90Minor: BigInt(row.over_90),
     totalMinor: BigInt(row.total),
   }));
+}
+
+/** A vendor's terms as clients send them: each optional (unchanged or the default when omitted). */
+export interface VendorTermsInput {
+  email?: string | null;
+  paymentTermsDays?: number | null;
+  /** Percentages with at most two decimals, such as "10.00". */
+  receiptTolerancePercent?: string | null;
+  priceTolerancePercent?: string | null;
+  /** A Decimal amount, such as "5.00". */
+  priceToleranceAmount?: string | null;
+}
+
+const vendorField = (name: string) => ['input', name];
+
+function vendorNameTaken(name: string): BusinessRuleError {
+  return new BusinessRuleError(
+    UserErrorCode.NAME_TAKEN,
+    `A vendor named ${name} exists`,
+    vendorField('name'),
+  );
+}
+
+/** The terms given, checked and in the vendor's units (basis points, minor units). */
+function vendorTerms(
+  input: VendorTermsInput,
+): Partial<
+  Pick<
+    Vendor,
+    | 'paymentTermsDays'
+    | 'receiptToleranceBasisPoints'
+    | 'priceToleranceBasisPoints'
+    | 'priceToleranceAmountMinor'
+  >
+> {
+  return {
+    ...(input.paymentTermsDays != null && {
+      paymentTermsDays: integerInRange(
+        input.paymentTermsDays,
+        vendorField('paymentTermsDays'),
+        0,
+        365,
+      ),
+    }),
+    ...(input.receiptTolerancePercent != null && {
+      receiptToleranceBasisPoints: percentage(
+        input.receiptTolerancePercent,
+        vendorField('receiptTolerancePercent'),
+      ),
+    }),
+    ...(input.priceTolerancePercent != null && {
+      priceToleranceBasisPoints: percentage(
+        input.priceTolerancePercent,
+        vendorField('priceTolerancePercent'),
+      ),
+    }),
+    ...(input.priceToleranceAmount != null && {
+      priceToleranceAmountMinor: nonNegativeAmount(
+        input.priceToleranceAmount,
+        vendorField('priceToleranceAmount'),
+      ),
+    }),
+  };
+}
+
+/** A vendor's terms as events record them (percentages and amounts as decimal strings). */
+function vendorTermsPayload(vendor: Vendor) {
+  return {
+    paymentTermsDays: vendor.paymentTermsDays,
+    receiptTolerancePercent: percentFromBasisPoints(vendor.receiptToleranceBasisPoints),
+    priceTolerancePercent: percentFromBasisPoints(vendor.priceToleranceBasisPoints),
+    priceToleranceAmount: formatMinorUnits(vendor.priceToleranceAmountMinor),
+  };
 }
 
 /** Receivables (invoices, customer payments) and payables (vendors, bills), posted through the ledger. */
@@ -424,37 +499,97 @@ export class ReceivablesService implements ShipmentListener {
   async createVendor(
     { em }: RequestScope,
     viewer: Viewer,
-    input: { name: string; email?: string | null; paymentTermsDays?: number | null },
+    input: VendorTermsInput & { name: string },
   ): Promise<{ vendor: Vendor }> {
-    const name = requiredText(input.name, ['input', 'name'], 200);
-    const email = input.email ? emailAddress(input.email, ['input', 'email']) : null;
-    const paymentTermsDays = integerInRange(
-      input.paymentTermsDays ?? 30,
-      ['input', 'paymentTermsDays'],
-      0,
-      365,
-    );
-    const taken = () =>
-      new BusinessRuleError(UserErrorCode.NAME_TAKEN, `A vendor named ${name} exists`, [
-        'input',
-        'name',
-      ]);
+    // Purchasing's tolerances default to 10%, 5% and 5.00; each order copies them when made.
+    const name = requiredText(input.name, vendorField('name'), 200);
+    const email = input.email ? emailAddress(input.email, vendorField('email')) : null;
+    const terms = vendorTerms({
+      ...input,
+      paymentTermsDays: input.paymentTermsDays ?? 30,
+      receiptTolerancePercent: input.receiptTolerancePercent ?? '10.00',
+      priceTolerancePercent: input.priceTolerancePercent ?? '5.00',
+      priceToleranceAmount: input.priceToleranceAmount ?? '5.00',
+    });
     try {
       return await inTransaction(em, async (tx) => {
-        if (await tx.count(Vendor, { name })) throw taken();
-        const vendor = tx.create(Vendor, { name, email, paymentTermsDays });
+        if (await tx.count(Vendor, { name })) throw vendorNameTaken(name);
+        const vendor = tx.create(Vendor, { name, email, ...terms });
         await tx.flush();
         await recordEvent(tx, {
           streamType: 'Vendor',
           streamId: vendor.id,
           type: 'CREATED',
-          payload: { name },
+          payload: { name, email, ...vendorTermsPayload(vendor) },
           actorId: viewer.employeeId,
         });
         return { vendor };
       });
     } catch (error) {
-      if (isUniqueViolation(error, 'vendor_name_unique')) throw taken();
+      if (isUniqueViolation(error, 'vendor_name_unique')) throw vendorNameTaken(name);
+      throw error;
+    }
+  }
+
+  /**
+   * Changes a vendor's name, address or terms; what is not given stays (`email: null` or "" removes
+   * the address). Orders already made keep the tolerances they copied: the change applies to
+   * orders made after it. Records UPDATED with each change as `{ from, to }`.
+   */
+  async updateVendor(
+    { em }: RequestScope,
+    viewer: Viewer,
+    vendorId: number,
+    input: VendorTermsInput & { name?: string | null },
+  ): Promise<{ vendor: Vendor }> {
+    const name =
+      input.name == null ? undefined : requiredText(input.name, vendorField('name'), 200);
+    const email =
+      input.email === undefined
+        ? undefined
+        : input.email === null || input.email.trim() === ''
+          ? null
+          : emailAddress(input.email, vendorField('email'));
+    const terms = vendorTerms(input);
+    try {
+      return await inTransaction(em, async (tx) => {
+        const vendor = await tx.findOne(
+          Vendor,
+          { id: vendorId },
+          { lockMode: LockMode.PESSIMISTIC_WRITE },
+        );
+        if (!vendor)
+          throw new BusinessRuleError(
+            UserErrorCode.NOT_FOUND,
+            'No such vendor',
+            vendorField('vendorId'),
+          );
+        if (name !== undefined && name !== vendor.name && (await tx.count(Vendor, { name })))
+          throw vendorNameTaken(name);
+        const before = { name: vendor.name, email: vendor.email, ...vendorTermsPayload(vendor) };
+        if (name !== undefined) vendor.name = name;
+        if (email !== undefined) vendor.email = email;
+        Object.assign(vendor, terms);
+        const after = { name: vendor.name, email: vendor.email, ...vendorTermsPayload(vendor) };
+        const changes = Object.fromEntries(
+          (Object.keys(after) as (keyof typeof after)[])
+            .filter((key) => after[key] !== before[key])
+            .map((key) => [key, { from: before[key], to: after[key] }]),
+        );
+        if (Object.keys(changes).length === 0) return { vendor };
+        await tx.flush();
+        await recordEvent(tx, {
+          streamType: 'Vendor',
+          streamId: vendor.id,
+          type: 'UPDATED',
+          payload: { changes },
+          actorId: viewer.employeeId,
+        });
+        return { vendor };
+      });
+    } catch (error) {
+      if (name !== undefined && isUniqueViolation(error, 'vendor_name_unique'))
+        throw vendorNameTaken(name);
       throw error;
     }
   }

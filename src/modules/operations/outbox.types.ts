@@ -34,6 +34,10 @@ registerEnumType(OutboundEmailKind, {
       description:
         'An email to a job candidate (an interview invitation, an offer); withheld once the application is rejected.',
     },
+    PURCHASE_ORDER: {
+      description:
+        'An approved purchase order mailed to its vendor, with its PDF attached; withheld if the order was cancelled before it left.',
+    },
   },
 });
 

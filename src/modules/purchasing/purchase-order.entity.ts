@@ -298,6 +298,23 @@ export class PurchaseBillLine {
   varianceMinor!: bigint;
 }
 
+/**
+ * An email of a purchase order to its vendor, by its outbox row: the send job asks purchasing
+ * before sending it (purchase-order-sending.ts), and the mail of an order cancelled meanwhile is
+ * withheld.
+ */
+@Entity({ tableName: 'purchase_order_email' })
+export class PurchaseOrderEmail {
+  @PrimaryKey({ type: new BigIntType('number'), autoincrement: false })
+  emailId!: number;
+
+  @ManyToOne(() => PurchaseOrder, {
+    deleteRule: 'restrict',
+    index: 'purchase_order_email_purchase_order_idx',
+  })
+  purchaseOrder!: PurchaseOrder;
+}
+
 /** How a product is kept in stock: replenished from `vendor` when it falls below `minimum`. */
 @Entity({ tableName: 'reorder_rule' })
 @Index({ name: 'reorder_rule_vendor_idx', properties: ['vendor'] })

@@ -38,6 +38,7 @@ import {
   PurchaseOrder,
   PurchaseOrderLine,
 } from './purchase-order.entity';
+import { hasDocument } from './purchase-order-document';
 import {
   linesOfPurchaseOrder,
   linesOfReceipt,
@@ -64,6 +65,8 @@ import {
   PURCHASING_READERS,
   ReceiveGoodsInput,
   ReceiveGoodsPayload,
+  SendPurchaseOrderInput,
+  SendPurchaseOrderPayload,
 } from './purchasing.types';
 const READ = Permissions.purchasing.read;
 const ORDER = Permissions.purchasing.order;
@@ -232,6 +235,35 @@ export class PurchaseOrderResolver extends NodeResolver(PurchaseOrderObject, 'Pu
         lines,
       }),
     );
+  }
+
+  @Authorized(...Permissions.purchasing.send)
+  @Mutation(() => SendPurchaseOrderPayload, {
+    description:
+      'Emails an approved purchase order to its vendor with its PDF now: the first time (a vendor without an address then), or again as a new email (`NOT_FOUND`, `INVALID_TRANSITION` for a draft or cancelled order, `NO_EMAIL_ADDRESS`). Requires one of: ACCOUNTANT, FULFILLMENT, ADMIN.',
+  })
+  sendPurchaseOrder(
+    @Arg('input', () => SendPurchaseOrderInput, { description: 'The purchase order.' })
+    input: SendPurchaseOrderInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = signedIn(context);
+    const id = parseGlobalId(input.purchaseOrderId, 'PurchaseOrder', 'input.purchaseOrderId');
+    return toPayload(() => context.services.purchaseOrderSending.sendNow(context, viewer, id));
+  }
+
+  @Authorized(...READ)
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      'Where its PDF (as mailed to the vendor) downloads: a path on this server, signed for 15 minutes; it also answers a bearer token that may read purchase orders. Null until it is approved.',
+  })
+  @Reads(PurchaseOrder, 'approvedAt')
+  pdfUrl(
+    @Root() order: RowOf<PurchaseOrder, 'approvedAt'>,
+    @Ctx() context: RequestContext,
+  ): string | null {
+    return hasDocument(order) ? context.services.purchaseOrderDocuments.pdfUrl(order.id) : null;
   }
 
   @FieldResolver(() => VendorObject, { description: 'Who we buy from.' })

@@ -189,6 +189,13 @@ export class PurchaseOrderObject extends Node {
   })
   sentAt!: Date | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Where its PDF (as mailed to the vendor) downloads: a path on this server, signed for 15 minutes; it also answers a bearer token that may read purchase orders. Null until it is approved. Requires one of: ACCOUNTANT, FULFILLMENT, REPORTING, ADMIN.',
+  })
+  pdfUrl!: string | null;
+
   @Field(() => Date, { description: 'When it was created.' })
   createdAt!: Date;
 
@@ -449,6 +456,30 @@ export class PurchaseOrderPayload {
   @Field(() => [UserError], {
     description:
       'Why it was refused (`NOT_FOUND`, `INVALID_TRANSITION`, `APPROVAL_REQUIRED`, `INVALID_INPUT`).',
+  })
+  userErrors!: UserError[];
+}
+
+@InputType({ description: 'A purchase order to mail to its vendor.' })
+export class SendPurchaseOrderInput {
+  @Field(() => ID, {
+    description: 'The purchase order (approved, or further along; not cancelled).',
+  })
+  @IsString()
+  purchaseOrderId!: string;
+}
+
+@ObjectType({ description: 'The result of sendPurchaseOrder.' })
+export class SendPurchaseOrderPayload {
+  @Field(() => PurchaseOrderObject, {
+    nullable: true,
+    description: 'The order as it is now (`sentAt` keeps the first send).',
+  })
+  purchaseOrder?: unknown;
+
+  @Field(() => [UserError], {
+    description:
+      'Why it was refused (`NOT_FOUND`, `INVALID_TRANSITION` for a draft or a cancelled order, `NO_EMAIL_ADDRESS` when the vendor has none).',
   })
   userErrors!: UserError[];
 }

@@ -89,6 +89,8 @@ export type OutboundEmailKind =
   | 'EMPLOYEE_DOCUMENT'
   /** An invoice mailed to its customer, with its PDF attached. */
   | 'INVOICE'
+  /** An approved purchase order mailed to its vendor, with its PDF attached; withheld if the order was cancelled before it left. */
+  | 'PURCHASE_ORDER'
   /** The one-question satisfaction survey sent when an agent solves a ticket. */
   | 'SATISFACTION_SURVEY'
   /** A note to support leads that a ticket missed a target. */

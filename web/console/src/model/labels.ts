@@ -67,6 +67,7 @@ const EMAIL_KIND_LABELS: Record<OutboundEmailKind, string> = {
   TRAINING_EXPIRY_REMINDER: 'Training reminder',
   EMPLOYEE_BANK_ACCOUNT_CHANGED: 'Bank account changed',
   CANDIDATE_EMAIL: 'Candidate email',
+  PURCHASE_ORDER: 'Purchase order',
 };
 
 export const statusLabel = (status: TicketStatus): string => STATUS_LABELS[status];
