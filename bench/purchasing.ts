@@ -125,7 +125,7 @@ async function main(): Promise<void> {
       );
       productIds.push(createProduct.product.id);
     }
-    // A unit cost of 0.50 keeps every order under the approval threshold: approved when made.
+    // A unit cost of 0.25 keeps every order under the approval threshold: approved when made.
     const orderIds: string[] = [];
     const perOrder = Math.ceil(RECEIPTS / ORDERS);
     const createOrders = await load(ORDERS, 1, async (n) => {
@@ -138,7 +138,7 @@ async function main(): Promise<void> {
             {
               productId: productIds[n],
               quantity: n === 0 ? RECEIPTS + perOrder : perOrder,
-              unitCost: '0.50',
+              unitCost: '0.25',
             },
           ],
         },
@@ -170,7 +170,7 @@ async function main(): Promise<void> {
         {
           input: {
             purchaseOrderId: orderIds[n],
-            lines: [{ productId: productIds[n], quantity: 1, unitCost: '0.50' }],
+            lines: [{ productId: productIds[n], quantity: 1, unitCost: '0.25' }],
           },
         },
       );
