@@ -822,12 +822,15 @@ export class ReceivablesService implements ShipmentListener {
     },
   ): Promise<{ bill: Bill; journalEntryId: number }> {
     const { amountMinor, paidOn } = payment;
+    // The bill's row alone: a joined populate would lock its vendor too, and every payment and
+    // bill of that vendor would queue behind this one.
     const bill = await tx.findOne(
       Bill,
       { id: payment.billId },
-      { lockMode: LockMode.PESSIMISTIC_WRITE, populate: ['vendor'] },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
     );
     if (!bill) throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such bill', payment.field);
+    await tx.populate(bill, ['vendor']);
     if (bill.matchStatus === BillMatchStatus.EXCEPTION && bill.varianceApprovedAt === null)
       throw new BusinessRuleError(
         UserErrorCode.MATCH_EXCEPTION,
