@@ -114,6 +114,19 @@ interface LockedLine {
   billed_quantity: number;
 }
 
+/**
+ * Refuses a product named on two lines of one list (`what`: "a receipt"): a purchase order has a
+ * line per product, and receipts and bills name its lines by product.
+ */
+function refuseRepeatedProducts(lines: readonly { productId: number }[], what: string): void {
+  const seen = new Set<number>();
+  lines.forEach((line, index) => {
+    if (seen.has(line.productId))
+      refuseInput(`A product appears once on ${what}`, field('lines', index, 'productId'));
+    seen.add(line.productId);
+  });
+}
+
 function calendarDate(value: string | null | undefined, path: string[]): string | null {
   if (value == null) return null;
   if (!isCalendarDate(value)) refuseInput('Not a calendar date', path);
@@ -190,21 +203,13 @@ export class PurchaseOrderService {
     if (lines.length === 0) refuseInput('A purchase order has at least one line', field('lines'));
     if (lines.length > MAX_LINES)
       refuseInput(`A purchase order has at most ${MAX_LINES} lines`, field('lines'));
-    const seen = new Set<number>();
-    return lines.map((line, index) => {
-      if (seen.has(line.productId))
-        refuseInput(
-          'A product appears once on a purchase order',
-          field('lines', index, 'productId'),
-        );
-      seen.add(line.productId);
-      return {
-        productId: line.productId,
-        quantity: integerInRange(line.quantity, field('lines', index, 'quantity'), 1, MAX_UNITS),
-        unitCostMinor: nonNegativeAmount(line.unitCost, field('lines', index, 'unitCost')),
-        expectedDate: calendarDate(line.expectedDate, field('lines', index, 'expectedDate')),
-      };
-    });
+    refuseRepeatedProducts(lines, 'a purchase order');
+    return lines.map((line, index) => ({
+      productId: line.productId,
+      quantity: integerInRange(line.quantity, field('lines', index, 'quantity'), 1, MAX_UNITS),
+      unitCostMinor: nonNegativeAmount(line.unitCost, field('lines', index, 'unitCost')),
+      expectedDate: calendarDate(line.expectedDate, field('lines', index, 'expectedDate')),
+    }));
   }
 
   /**
@@ -515,11 +520,8 @@ export class PurchaseOrderService {
     const receivedOn = calendarDate(draft.receivedOn, field('receivedOn')) ?? this.today();
     const note = optionalText(draft.note, field('note'), 2000);
     if (draft.lines.length === 0) refuseInput('A receipt has at least one line', field('lines'));
-    const seen = new Set<number>();
+    refuseRepeatedProducts(draft.lines, 'a receipt');
     const lines = draft.lines.map((line, index) => {
-      if (seen.has(line.productId))
-        refuseInput('A product appears once on a receipt', field('lines', index, 'productId'));
-      seen.add(line.productId);
       const quantity = integerInRange(
         line.quantity,
         field('lines', index, 'quantity'),
@@ -690,18 +692,13 @@ export class PurchaseOrderService {
     if (draft.lines.length === 0) refuseInput('A bill has at least one line', field('lines'));
     if (draft.lines.length > MAX_LINES)
       refuseInput(`A bill has at most ${MAX_LINES} lines`, field('lines'));
-    const seen = new Set<number>();
-    const lines = draft.lines.map((line, index) => {
-      if (seen.has(line.productId))
-        refuseInput('A product appears once on a bill', field('lines', index, 'productId'));
-      seen.add(line.productId);
-      return {
-        productId: line.productId,
-        quantity: integerInRange(line.quantity, field('lines', index, 'quantity'), 1, MAX_UNITS),
-        unitCostMinor: nonNegativeAmount(line.unitCost, field('lines', index, 'unitCost')),
-        index,
-      };
-    });
+    refuseRepeatedProducts(draft.lines, 'a bill');
+    const lines = draft.lines.map((line, index) => ({
+      productId: line.productId,
+      quantity: integerInRange(line.quantity, field('lines', index, 'quantity'), 1, MAX_UNITS),
+      unitCostMinor: nonNegativeAmount(line.unitCost, field('lines', index, 'unitCost')),
+      index,
+    }));
     const totalMinor = lines.reduce(
       (sum, line) => sum + BigInt(line.quantity) * line.unitCostMinor,
       0n,
