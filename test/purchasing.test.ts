@@ -13,6 +13,7 @@ import {
   RecordBillDocument,
   RecordPurchaseBillDocument,
   TrialBalanceDocument,
+  UpdatePurchaseOrderDocument,
   type ReceiveGoodsMutationVariables,
 } from './generated/graphql';
 import { createCustomer, createProduct, errorCode, uniqueSuffix } from './support/fixtures';
@@ -601,6 +602,104 @@ describe('the life of an order', () => {
       { productId, quantity: 200, unitCost: '5.00' },
     ]);
     expect(atThreshold.status).toBe('APPROVED');
+  });
+
+  it('changes a draft before approval; a replenishment draft someone changed becomes theirs', async () => {
+    const vendorId = await vendor();
+    const productId = await createProduct(server, admin, { cost: '5.00', stock: 0 });
+    const draft = await purchaseOrder(vendorId, [{ productId, quantity: 300, unitCost: '5.00' }]);
+    expect(draft.status).toBe('DRAFT');
+    const changed = await server.request(
+      UpdatePurchaseOrderDocument,
+      {
+        input: {
+          purchaseOrderId: draft.id,
+          lines: [{ productId, quantity: 100, unitCost: '4.50' }],
+          note: 'Smaller first batch',
+        },
+      },
+      warehouse,
+    );
+    expect(changed.data?.updatePurchaseOrder.purchaseOrder).toMatchObject({
+      status: 'DRAFT',
+      total: { amount: '450.00' },
+      note: 'Smaller first batch',
+      expectedDate: '2026-12-20',
+      lines: [{ quantity: 100, unitCost: { amount: '4.50' } }],
+    });
+    // Now under the threshold, the warehouse may approve it; then it no longer changes.
+    const approved = await server.request(
+      ApprovePurchaseOrderDocument,
+      { input: { purchaseOrderId: draft.id } },
+      warehouse,
+    );
+    expect(approved.data?.approvePurchaseOrder.purchaseOrder?.status).toBe('APPROVED');
+    const late = await server.request(
+      UpdatePurchaseOrderDocument,
+      { input: { purchaseOrderId: draft.id, note: 'Too late' } },
+      warehouse,
+    );
+    expect(late.data?.updatePurchaseOrder.userErrors[0]?.code).toBe('INVALID_TRANSITION');
+
+    // A replenishment draft, changed by hand: later runs count it and leave it alone.
+    const other = await vendor();
+    const restocked = await createProduct(server, admin, { cost: '2.00', stock: 0 });
+    const ask = async <T>(query: string, input: Record<string, unknown>) => {
+      const result = await server.raw(query, { input }, warehouse);
+      if (result.errors) throw new Error(JSON.stringify(result.errors));
+      return result.data as T;
+    };
+    await ask(
+      'mutation($input: SetReorderRuleInput!) { setReorderRule(input: $input) { userErrors { code } } }',
+      { productId: restocked, minimum: 10, maximum: 50, vendorId: other, leadTimeDays: 3 },
+    );
+    const replenish = () =>
+      ask<{
+        runReplenishment: {
+          purchaseOrders: { id: string; origin: string; lines: { quantity: number }[] }[];
+        };
+      }>(
+        'mutation($input: RunReplenishmentInput!) { runReplenishment(input: $input) { purchaseOrders { id origin lines { quantity } } } }',
+        { asOf: '2026-12-21' },
+      ).then((data) => data.runReplenishment.purchaseOrders);
+    const [proposed] = await replenish();
+    expect(proposed).toMatchObject({ origin: 'REPLENISHMENT', lines: [{ quantity: 50 }] });
+    const takenOver = await server.request(
+      UpdatePurchaseOrderDocument,
+      {
+        input: {
+          purchaseOrderId: proposed.id,
+          lines: [{ productId: restocked, quantity: 30, unitCost: '2.00' }],
+        },
+      },
+      warehouse,
+    );
+    expect(takenOver.data?.updatePurchaseOrder.purchaseOrder).toMatchObject({
+      origin: 'MANUAL',
+      lines: [{ quantity: 30 }],
+    });
+    // 0 on hand + 30 on the changed draft ≥ 10: nothing to propose, and the draft is untouched.
+    expect(await replenish()).toEqual([]);
+    await server.request(
+      UpdatePurchaseOrderDocument,
+      {
+        input: {
+          purchaseOrderId: proposed.id,
+          lines: [{ productId: restocked, quantity: 5, unitCost: '2.00' }],
+        },
+      },
+      warehouse,
+    );
+    // 5 < 10: a new replenishment draft tops up to 50 − 5; the person's draft keeps its 5.
+    const [topUp] = await replenish();
+    expect(topUp.id).not.toBe(proposed.id);
+    expect(topUp.lines).toEqual([{ quantity: 45 }]);
+    const detail = await server.request(
+      PurchaseOrderDetailDocument,
+      { id: proposed.id },
+      warehouse,
+    );
+    expect(detail.data?.purchaseOrder?.lines[0].quantity).toBe(5);
   });
 
   it('cancels before anything arrived, and closes short only with a reason', async () => {

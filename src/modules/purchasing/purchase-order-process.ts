@@ -5,6 +5,7 @@ const { DRAFT, APPROVED, PARTIALLY_RECEIVED, RECEIVED, CLOSED } = PurchaseOrderS
 /**
  * What each action may do from each status: the one place that says it. A status not listed for
  * an action is refused with INVALID_TRANSITION.
+ * - edit: only a draft's lines, dates and note change; an approved order is what the vendor has;
  * - approve: a draft becomes an order the vendor is sent;
  * - cancel: nothing has arrived yet;
  * - receive: goods arrive, up to the tolerance even once everything ordered arrived;
@@ -12,6 +13,7 @@ const { DRAFT, APPROVED, PARTIALLY_RECEIVED, RECEIVED, CLOSED } = PurchaseOrderS
  * - bill: a vendor's bill may arrive before, during or after delivery, and after closing.
  */
 export const PURCHASE_ORDER_ACTIONS = {
+  edit: [DRAFT],
   approve: [DRAFT],
   cancel: [DRAFT, APPROVED],
   receive: [APPROVED, PARTIALLY_RECEIVED, RECEIVED],

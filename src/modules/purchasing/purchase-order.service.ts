@@ -92,6 +92,7 @@ export interface PurchaseOrderApprovalListener {
 
 /** How a refusal names each action. */
 const REFUSED_ACTION: Record<PurchaseOrderAction, string> = {
+  edit: 'be changed',
   approve: 'be approved',
   cancel: 'be cancelled',
   receive: 'receive goods',
@@ -317,17 +318,69 @@ export class PurchaseOrderService {
   ): Promise<void> {
     if (purchaseOrder.status !== PurchaseOrderStatus.DRAFT)
       throw new Error(`purchase order ${purchaseOrder.id} is not a draft`);
-    await this.requireProducts(tx, lines);
-    await tx.nativeDelete(PurchaseOrderLine, { purchaseOrder: purchaseOrder.id });
-    lines.forEach((line) => this.addLine(tx, purchaseOrder, line));
-    purchaseOrder.totalMinor = orderTotal(lines);
-    await tx.flush();
+    await this.writeLines(tx, purchaseOrder, lines);
     await recordEvent(tx, {
       streamType: 'PurchaseOrder',
       streamId: purchaseOrder.id,
       type: 'LINES_PROPOSED',
       payload: { total: purchaseOrder.totalMinor.toString(), lines: lines.length },
       actorId: null,
+    });
+  }
+
+  /** A draft's lines and total, written anew. */
+  private async writeLines(
+    tx: EntityManager,
+    purchaseOrder: PurchaseOrder,
+    lines: readonly PurchaseOrderLineValues[],
+  ): Promise<void> {
+    await this.requireProducts(tx, lines);
+    await tx.nativeDelete(PurchaseOrderLine, { purchaseOrder: purchaseOrder.id });
+    lines.forEach((line) => this.addLine(tx, purchaseOrder, line));
+    purchaseOrder.totalMinor = orderTotal(lines);
+    await tx.flush();
+  }
+
+  /**
+   * `updatePurchaseOrder`: a person changes a draft before it is approved (its lines, expected
+   * date or note). A replenishment draft someone changed becomes theirs (origin MANUAL): later
+   * runs leave it alone and count it as on order, so they never undo the change.
+   */
+  async updatePurchaseOrder(
+    { em }: RequestScope,
+    viewer: Viewer,
+    changes: {
+      purchaseOrderId: number;
+      lines?: PurchaseOrderLineDraft[] | null;
+      expectedDate?: string | null;
+      note?: string | null;
+    },
+  ): Promise<{ purchaseOrder: PurchaseOrder }> {
+    const lines = changes.lines == null ? null : this.checkLines(changes.lines);
+    const expectedDate = calendarDate(changes.expectedDate, field('expectedDate'));
+    const note = optionalText(changes.note, field('note'), 2000);
+    return inTransaction(em, async (tx) => {
+      const purchaseOrder = await this.lockOrder(tx, changes.purchaseOrderId, 'edit');
+      const origin = purchaseOrder.origin;
+      if (lines !== null) await this.writeLines(tx, purchaseOrder, lines);
+      if (changes.expectedDate !== undefined) purchaseOrder.expectedDate = expectedDate;
+      if (changes.note !== undefined) purchaseOrder.note = note;
+      purchaseOrder.origin = PurchaseOrderOrigin.MANUAL;
+      await tx.flush();
+      await recordEvent(tx, {
+        streamType: 'PurchaseOrder',
+        streamId: purchaseOrder.id,
+        type: 'UPDATED',
+        payload: {
+          total: purchaseOrder.totalMinor.toString(),
+          lines: lines?.length ?? null,
+          expectedDate: purchaseOrder.expectedDate,
+          note: purchaseOrder.note,
+          origin: { from: origin, to: purchaseOrder.origin },
+        },
+        actorId: viewer.employeeId,
+      });
+      return { purchaseOrder };
     });
   }
 

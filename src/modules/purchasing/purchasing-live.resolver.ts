@@ -28,6 +28,7 @@ import { GoodsReceiptObject, PurchaseOrderObject, PURCHASING_READERS } from './p
 /** What happened to a purchase order: the types of its events in the event log. */
 export enum PurchaseOrderEventType {
   CREATED = 'CREATED',
+  UPDATED = 'UPDATED',
   APPROVED = 'APPROVED',
   LINES_PROPOSED = 'LINES_PROPOSED',
   SENT = 'SENT',
@@ -43,6 +44,10 @@ registerEnumType(PurchaseOrderEventType, {
   description: 'What happened to a purchase order.',
   valuesConfig: {
     CREATED: { description: 'It was made (by someone, or proposed by replenishment).' },
+    UPDATED: {
+      description:
+        "Someone changed the draft's lines, expected date or note (updatePurchaseOrder).",
+    },
     APPROVED: { description: 'DRAFT → APPROVED: it is ordered.' },
     LINES_PROPOSED: { description: 'Replenishment changed the lines of its draft.' },
     SENT: { description: 'It was emailed to the vendor with its PDF (or emailed again).' },

@@ -67,6 +67,7 @@ import {
   ReceiveGoodsPayload,
   SendPurchaseOrderInput,
   SendPurchaseOrderPayload,
+  UpdatePurchaseOrderInput,
 } from './purchasing.types';
 const READ = Permissions.purchasing.read;
 const ORDER = Permissions.purchasing.order;
@@ -147,6 +148,35 @@ export class PurchaseOrderResolver extends NodeResolver(PurchaseOrderObject, 'Pu
       context.services.purchaseOrders.createPurchaseOrder(context, viewer, {
         ...input,
         vendorId,
+        lines,
+      }),
+    );
+  }
+
+  @Authorized(...ORDER)
+  @Mutation(() => PurchaseOrderPayload, {
+    description:
+      "Changes a DRAFT's lines, expected date or note (`INVALID_TRANSITION` once approved). A replenishment draft someone changed becomes theirs (origin MANUAL): later runs leave it alone and count it as on order. Requires one of: ACCOUNTANT, FULFILLMENT, ADMIN.",
+  })
+  updatePurchaseOrder(
+    @Arg('input', () => UpdatePurchaseOrderInput, { description: 'The draft and its changes.' })
+    input: UpdatePurchaseOrderInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = signedIn(context);
+    const purchaseOrderId = parseGlobalId(
+      input.purchaseOrderId,
+      'PurchaseOrder',
+      'input.purchaseOrderId',
+    );
+    const lines = input.lines?.map((line, index) => ({
+      ...line,
+      productId: parseGlobalId(line.productId, 'Product', `input.lines.${index}.productId`),
+    }));
+    return toPayload(() =>
+      context.services.purchaseOrders.updatePurchaseOrder(context, viewer, {
+        ...input,
+        purchaseOrderId,
         lines,
       }),
     );

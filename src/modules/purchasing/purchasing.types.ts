@@ -329,6 +329,35 @@ export class CreatePurchaseOrderInput {
   idempotencyKey?: string | null;
 }
 
+@InputType({ description: 'Changes to a draft purchase order; what is left out stays as it is.' })
+export class UpdatePurchaseOrderInput {
+  @Field(() => ID, { description: 'The draft.' })
+  @IsString()
+  purchaseOrderId!: string;
+
+  @Field(() => [PurchaseOrderLineInput], {
+    nullable: true,
+    description: 'Its lines, all of them (they replace the current ones): 1 to 500.',
+  })
+  @IsOptional()
+  @ValidateNested({ each: true })
+  @ArrayMaxSize(500)
+  lines?: PurchaseOrderLineInput[] | null;
+
+  @Field(() => CalendarDateScalar, {
+    nullable: true,
+    description: 'When the goods are expected (null clears it).',
+  })
+  @IsOptional()
+  expectedDate?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'A note for the vendor (null clears it).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  note?: string | null;
+}
+
 @InputType({ description: 'A purchase order to act on.' })
 export class PurchaseOrderIdInput {
   @Field(() => ID, { description: 'The purchase order.' })
