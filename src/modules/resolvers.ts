@@ -44,7 +44,10 @@ import {
   ProductReorderRuleResolver,
   ReorderRuleResolver,
 } from './purchasing/replenishment.resolver';
-import { PurchasingLiveResolver } from './purchasing/purchasing-live.resolver';
+import {
+  PurchasingLiveResolver,
+  StockEventPurchasingResolver,
+} from './purchasing/purchasing-live.resolver';
 import { StockLiveResolver } from './catalog/stock-live.resolver';
 import { TicketLiveResolver } from './support/ticket-live.resolver';
 import {
@@ -183,4 +186,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ProductReorderRuleResolver,
   PurchasingLiveResolver,
   StockLiveResolver,
+  StockEventPurchasingResolver,
 ];

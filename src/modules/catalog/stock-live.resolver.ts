@@ -4,7 +4,6 @@ import {
   Authorized,
   Ctx,
   Field,
-  FieldResolver,
   ID,
   InputType,
   Int,
@@ -24,8 +23,6 @@ import { Permissions } from '../auth/permissions';
 import type { RequestContext } from '../context';
 import { employeeRows } from '../employees/employee.reads';
 import { EmployeeObject } from '../employees/employee.types';
-import { purchaseOrderRows } from '../purchasing/purchasing.reads';
-import { PurchaseOrderObject } from '../purchasing/purchasing.types';
 import { ProductObject } from './catalog.types';
 import { Product } from './product.entity';
 
@@ -97,14 +94,10 @@ export class StockEvent {
   })
   reason!: string | null;
 
-  @Field(() => PurchaseOrderObject, {
-    nullable: true,
-    description:
-      'The purchase order delivered against (STOCK_RECEIVED; null otherwise). Requires one of: ACCOUNTANT, FULFILLMENT, REPORTING, ADMIN.',
-  })
-  purchaseOrder!: unknown;
-
-  /** The purchase order's id, for the `purchaseOrder` field (its readers only). */
+  /**
+   * The purchase order of a STOCK_RECEIVED event, for the `purchaseOrder` field that purchasing
+   * adds (its readers only).
+   */
   purchaseOrderId!: number | null;
 }
 
@@ -180,20 +173,7 @@ export class StockLiveResolver {
       reserved,
       available: onHand - reserved,
       reason: payload.reason ?? null,
-      purchaseOrder: null,
       purchaseOrderId: typeof payload.purchaseOrderId === 'number' ? payload.purchaseOrderId : null,
     };
-  }
-
-  @Authorized(...Permissions.purchasing.read)
-  @FieldResolver(() => PurchaseOrderObject, {
-    nullable: true,
-    description:
-      'The purchase order delivered against (STOCK_RECEIVED; null otherwise). Requires one of: ACCOUNTANT, FULFILLMENT, REPORTING, ADMIN.',
-  })
-  purchaseOrder(@Root() event: StockEvent, @Ctx() context: RequestContext) {
-    return event.purchaseOrderId === null
-      ? null
-      : purchaseOrderRows.byId(context, event.purchaseOrderId);
   }
 }

@@ -4,6 +4,7 @@ import {
   Authorized,
   Ctx,
   Field,
+  FieldResolver,
   ID,
   InputType,
   ObjectType,
@@ -18,12 +19,14 @@ import { LiveFeed } from '../../events/live-feed';
 import { parseCursor, requireLiveRole } from '../../events/live-stream';
 import { parseGlobalId } from '../../graphql/global-id';
 import { readById } from '../../read';
+import { StockEvent } from '../catalog/stock-live.resolver';
 import { Permissions } from '../auth/permissions';
 import type { RequestContext } from '../context';
 import { employeeRows } from '../employees/employee.reads';
 import { EmployeeObject } from '../employees/employee.types';
 import { GoodsReceipt, PurchaseOrder, PurchaseOrderStatus } from './purchase-order.entity';
 import { GoodsReceiptObject, PurchaseOrderObject, PURCHASING_READERS } from './purchasing.types';
+import { purchaseOrderRows } from './purchasing.reads';
 
 /** What happened to a purchase order: the types of its events in the event log. */
 export enum PurchaseOrderEventType {
@@ -202,5 +205,21 @@ export class PurchasingLiveResolver {
           ? readById(context, GoodsReceipt, payload.receiptId)
           : null,
     };
+  }
+}
+
+/** What purchasing adds to stock events: the order a delivery was received against. */
+@Resolver(() => StockEvent)
+export class StockEventPurchasingResolver {
+  @Authorized(...READ)
+  @FieldResolver(() => PurchaseOrderObject, {
+    nullable: true,
+    description:
+      'The purchase order delivered against (STOCK_RECEIVED; null otherwise). Requires one of: ACCOUNTANT, FULFILLMENT, REPORTING, ADMIN.',
+  })
+  purchaseOrder(@Root() event: StockEvent, @Ctx() context: RequestContext) {
+    return event.purchaseOrderId === null
+      ? null
+      : purchaseOrderRows.byId(context, event.purchaseOrderId);
   }
 }
