@@ -25,6 +25,7 @@ import {
   graphqlRequest,
   login,
   machine,
+  percentile,
   recreateDatabase,
   runScript,
   startBackdeskProcess,
@@ -38,8 +39,6 @@ const CUSTOMERS = 500;
 const IBAN = 'DE44500105175407324931';
 const DAY = '2026-11-30';
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 
 function invoiceNumber(n: number): string {

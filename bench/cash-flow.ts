@@ -28,6 +28,7 @@ import {
   graphqlRequest,
   login,
   machine,
+  percentile,
   runScript,
   startBackdeskProcess,
   withDatabase,
@@ -66,9 +67,6 @@ function parseScale(argv: string[]): number {
     throw new Error(`--scale takes a number from 0 to 100, got "${argv[index + 1]}"`);
   return scale;
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 /** The cash accounts' balance (debits minus credits) at the end of a day, summed in SQL. */
 async function cashAt(client: Client, day: string): Promise<string> {

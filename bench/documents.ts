@@ -12,7 +12,7 @@ import os from 'node:os';
 import { createHash } from 'node:crypto';
 import { PdfLayout } from '../src/documents/pdf-layout';
 import { INVOICE_LINE_COLUMNS } from '../src/modules/ledger/invoice-document';
-import { runScript, writeResult } from './lib';
+import { percentile, runScript, writeResult } from './lib';
 
 function invoice(lines: number): Promise<Buffer> {
   return PdfLayout.render(
@@ -41,9 +41,6 @@ function invoice(lines: number): Promise<Buffer> {
     },
   );
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 async function main(): Promise<void> {
   const renders = Number(process.env.BENCH_DOCUMENT_RENDERS ?? 200);

@@ -173,6 +173,30 @@ export async function graphqlRequest<T = Record<string, unknown>>(
   return (await response.json()) as GraphQLResult<T>;
 }
 
+/**
+ * Runs an operation and answers its data; fails the benchmark on a GraphQL error or on user
+ * errors in the first root field's payload (a benchmark measures only what succeeded).
+ */
+export async function requestOrFail<T>(
+  url: string,
+  token: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<T> {
+  const result = await graphqlRequest<T>(url, query, variables, token);
+  if (result.errors || !result.data) throw new Error(JSON.stringify(result.errors));
+  const payload = Object.values(result.data as Record<string, unknown>)[0] as {
+    userErrors?: unknown[];
+  } | null;
+  if (payload?.userErrors?.length) throw new Error(JSON.stringify(payload.userErrors));
+  return result.data;
+}
+
+/** The p-th percentile of ascending samples (nearest rank, rounded down). */
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
 /** Signs in as a demo employee and returns the bearer token. */
 export async function login(url: string, email: string): Promise<string> {
   const result = await graphqlRequest<{ login: { token: string | null } }>(

@@ -22,10 +22,11 @@ import { Client } from 'pg';
 import { composeIBAN } from 'ibantools';
 import {
   adminDatabase,
-  graphqlRequest,
   login,
   machine,
+  percentile,
   recreateDatabase,
+  requestOrFail,
   runScript,
   startBackdeskProcess,
   writeResult,
@@ -39,9 +40,6 @@ const YEAR = 2024;
 const PERIOD = { periodStart: `${YEAR}-11-01`, periodEnd: `${YEAR}-11-30` };
 /** Routing numbers with a valid ABA check digit. */
 const ROUTING_NUMBERS = ['011000015', '021000021', '026009593', '121000358'];
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 async function timed<T>(action: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const started = performance.now();
@@ -62,19 +60,8 @@ async function main(): Promise<void> {
     const url = server.graphqlUrl;
     const hr = await login(url, 'hr@example.com');
     const accountant = await login(url, 'accountant@example.com');
-    const ask = async <T>(
-      token: string,
-      query: string,
-      variables: Record<string, unknown> = {},
-    ) => {
-      const result = await graphqlRequest<T>(url, query, variables, token);
-      if (result.errors || !result.data) throw new Error(JSON.stringify(result.errors));
-      const payload = Object.values(result.data as Record<string, unknown>)[0] as {
-        userErrors?: unknown[];
-      } | null;
-      if (payload?.userErrors?.length) throw new Error(JSON.stringify(payload.userErrors));
-      return result.data;
-    };
+    const ask = <T>(token: string, query: string, variables: Record<string, unknown> = {}) =>
+      requestOrFail<T>(url, token, query, variables);
 
     // The employees, hired before the period, with the demo password (login works for them).
     await sql.query(

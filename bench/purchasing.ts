@@ -19,10 +19,11 @@ import 'reflect-metadata';
 import { Client } from 'pg';
 import {
   adminDatabase,
-  graphqlRequest,
   login,
   machine,
+  percentile,
   recreateDatabase,
+  requestOrFail,
   runScript,
   startBackdeskProcess,
   writeResult,
@@ -32,9 +33,6 @@ const ORDERS = Number(process.env.BENCH_PURCHASING_ORDERS ?? 200);
 const RECEIPTS = Number(process.env.BENCH_PURCHASING_RECEIPTS ?? 2000);
 const CLIENTS = Number(process.env.BENCH_PURCHASING_CLIENTS ?? 8);
 const BILLS_AT_ONCE = 4;
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 /** Runs `count` calls, `clients` at a time; answers per second and latency percentiles. */
 async function load(
@@ -96,19 +94,8 @@ async function main(): Promise<void> {
     const url = server.graphqlUrl;
     const warehouse = await login(url, 'warehouse@example.com');
     const accountant = await login(url, 'accountant@example.com');
-    const ask = async <T>(
-      token: string,
-      query: string,
-      variables: Record<string, unknown> = {},
-    ) => {
-      const result = await graphqlRequest<T>(url, query, variables, token);
-      if (result.errors || !result.data) throw new Error(JSON.stringify(result.errors));
-      const payload = Object.values(result.data as Record<string, unknown>)[0] as {
-        userErrors?: unknown[];
-      } | null;
-      if (payload?.userErrors?.length) throw new Error(JSON.stringify(payload.userErrors));
-      return result.data as T;
-    };
+    const ask = <T>(token: string, query: string, variables: Record<string, unknown> = {}) =>
+      requestOrFail<T>(url, token, query, variables);
 
     const { createVendor } = await ask<{ createVendor: { vendor: { id: string } } }>(
       accountant,

@@ -176,7 +176,7 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
     training: new TrainingService(employees, clock),
     recruiting: new RecruitingService(employees, clock, settings.recruitingRetentionDays ?? 180),
     purchaseOrders,
-    replenishment: new ReplenishmentService(purchaseOrders, catalog, clock),
+    replenishment: new ReplenishmentService(purchaseOrders, catalog, receivables, clock),
   };
 }
 

@@ -1,4 +1,5 @@
 import { LockMode } from '@mikro-orm/core';
+import { today } from '../common/calendar-dates';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { inTransaction } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
@@ -69,7 +70,7 @@ export class DunningNoticeSending implements NoticeIssuedListener {
       policy: 'singleton',
       cron: RUN_DUNNING_CRON,
       handle: async () => {
-        const asOf = this.clock.now().toISOString().slice(0, 10);
+        const asOf = today(this.clock);
         await collections.runDunning({ em: orm.em.fork() }, null, { asOf });
       },
     };

@@ -1,3 +1,5 @@
+import { systemClock, type Clock } from './clock';
+
 /**
  * Calendar dates (`YYYY-MM-DD`, the `Date` scalar) as the books and HR count them: whole days in
  * UTC, with no time of day.
@@ -7,9 +9,9 @@ const DAY_MS = 86_400_000;
 
 const dayStart = (date: string) => Date.parse(`${date}T00:00:00Z`);
 
-/** Today's calendar date (UTC). */
-export function today(): string {
-  return new Date().toISOString().slice(0, 10);
+/** Today's calendar date (UTC), by the given clock (the services' injected one; real time by default). */
+export function today(clock: Clock = systemClock): string {
+  return clock.now().toISOString().slice(0, 10);
 }
 
 /** The date `days` after `date` (before, when negative). */

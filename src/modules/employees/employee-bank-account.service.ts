@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { today } from '../common/calendar-dates';
 import { inTransaction } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
 import { isCalendarDate } from '../../graphql/scalars';
@@ -137,7 +138,7 @@ export class EmployeeBankAccountService {
     em: EntityManager,
     employeeIds: readonly number[],
   ): Promise<Map<number, EmployeeBankAccount>> {
-    return this.inForce(em, employeeIds, this.clock.now().toISOString().slice(0, 10));
+    return this.inForce(em, employeeIds, today(this.clock));
   }
 
   /** The validated columns of one kind of account. */

@@ -1,4 +1,5 @@
 import { LockMode } from '@mikro-orm/core';
+import { today } from '../common/calendar-dates';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { authorizeDocument, type DocumentLink } from '../../documents/document-access';
 import { DocumentKind, type StoredDocument } from '../../documents/document.entity';
@@ -365,7 +366,7 @@ export class PaymentFileService {
     input: { paymentFileId: number; employeeId: number; reason: string; returnedOn: string | null },
   ): Promise<{ paymentFile: PaymentFile; item: PaymentFileItem }> {
     const reason = requiredText(input.reason, field('reason'), 1000);
-    const returnedOn = input.returnedOn ?? this.clock.now().toISOString().slice(0, 10);
+    const returnedOn = input.returnedOn ?? today(this.clock);
     if (!isCalendarDate(returnedOn))
       refuse(UserErrorCode.INVALID_INPUT, 'Not a calendar date', field('returnedOn'));
     return inTransaction(em, async (tx) => {

@@ -13,7 +13,7 @@ import type {
   HireListener,
   TerminationListener,
 } from '../employees/employee.service';
-import { addDays } from '../common/calendar-dates';
+import { addDays, today } from '../common/calendar-dates';
 import {
   Checklist,
   ChecklistAssigneeRole,
@@ -121,7 +121,7 @@ export class ChecklistService implements HireListener, TerminationListener {
 
   /** Today, by the clock (UTC): items due before it are overdue. */
   today(): string {
-    return this.clock.now().toISOString().slice(0, 10);
+    return today(this.clock);
   }
 
   employeeHired(

@@ -10,7 +10,7 @@ import type { Role } from '../common/role';
 import type { RequestScope } from '../common/scope';
 import type { Viewer } from '../common/viewer';
 import type { EmployeeService } from '../employees/employee.service';
-import { addDays, addMonths } from '../common/calendar-dates';
+import { addDays, addMonths, today } from '../common/calendar-dates';
 import { Course, CourseDepartment, TrainingCompletion } from './training.entity';
 
 /** Where an employee stands on a course required for them. */
@@ -117,7 +117,7 @@ export class TrainingService {
 
   /** Today, by the clock (UTC). */
   today(): string {
-    return this.clock.now().toISOString().slice(0, 10);
+    return today(this.clock);
   }
 
   async createCourse({ em }: RequestScope, viewer: Viewer, draft: CourseDraft): Promise<Course> {

@@ -1,4 +1,5 @@
 import { LockMode } from '@mikro-orm/core';
+import { today } from '../common/calendar-dates';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { claimIdempotencyKey, completeIdempotencyKey, requestHash } from '../../db/idempotency';
 import { runSql } from '../../db/sql';
@@ -160,7 +161,7 @@ export class PurchaseOrderService {
   }
 
   private today(): string {
-    return this.clock.now().toISOString().slice(0, 10);
+    return today(this.clock);
   }
 
   async createPurchaseOrder(

@@ -13,7 +13,8 @@ import { inTransaction } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
 import { isCalendarDate } from '../../graphql/scalars';
 import type { CatalogService } from '../catalog/catalog.service';
-import { addDays } from '../common/calendar-dates';
+import type { ReceivablesService } from '../ledger/receivables.service';
+import { addDays, today } from '../common/calendar-dates';
 import type { Clock } from '../common/clock';
 import { refuse, UserErrorCode } from '../common/errors';
 import { integerInRange, refuseInput } from '../common/input-rules';
@@ -161,6 +162,7 @@ export class ReplenishmentService {
   constructor(
     private readonly purchaseOrders: PurchaseOrderService,
     private readonly catalog: CatalogService,
+    private readonly receivables: ReceivablesService,
     private readonly clock: Clock,
   ) {}
 
@@ -189,8 +191,7 @@ export class ReplenishmentService {
           `${product.sku} is inactive: it is not replenished`,
           field('productId'),
         );
-      const vendors = await runSql(tx, 'SELECT id FROM vendor WHERE id = ?', [draft.vendorId]);
-      if (vendors.length === 0)
+      if (!(await this.receivables.findVendor(tx, draft.vendorId)))
         refuse(UserErrorCode.NOT_FOUND, 'No such vendor', field('vendorId'));
       const values = { minimum, maximum, vendorId: draft.vendorId, leadTimeDays };
       const existing = await tx.findOne(ReorderRule, { product: product.id });
@@ -245,7 +246,7 @@ export class ReplenishmentService {
 
   /** Today by the clock (the daily run's day). */
   today(): string {
-    return this.clock.now().toISOString().slice(0, 10);
+    return today(this.clock);
   }
 
   /**
