@@ -29,6 +29,7 @@ const DEMO_BY_ROLE: Record<Role, string> = {
   HR: 'hr@example.com',
   FULFILLMENT: 'warehouse@example.com',
   REPORTING: 'reports@example.com',
+  IT_SUPPORT: 'it@example.com',
 };
 
 let server: TestServer;

@@ -24,6 +24,10 @@ registerEnumType(Role, {
     HR: { description: 'Manages employees, departments, salaries and payroll.' },
     FULFILLMENT: { description: 'Works the warehouse: stock, picking, packing, shipping.' },
     REPORTING: { description: 'Read-only access for reporting tools.' },
+    IT_SUPPORT: {
+      description:
+        "Keeps the company's equipment: assets, custody, maintenance, service contracts and the internal IT desk.",
+    },
   },
 });
 

@@ -104,12 +104,22 @@ export const DEMO_EMPLOYEES: readonly {
     manager: 'accountant@example.com',
     salary: '61000.00',
   },
+  {
+    email: 'it@example.com',
+    name: 'Ian IT',
+    title: 'IT Support Specialist',
+    roles: [Role.IT_SUPPORT],
+    department: 'IT',
+    manager: 'admin@example.com',
+    salary: '64000.00',
+  },
 ];
 
 const DEMO_DEPARTMENTS: readonly { name: string; parent: string | null }[] = [
   { name: 'Operations', parent: null },
   { name: 'Customer Support', parent: 'Operations' },
   { name: 'Warehouse', parent: 'Operations' },
+  { name: 'IT', parent: 'Operations' },
   { name: 'Finance', parent: null },
   { name: 'People', parent: null },
 ];

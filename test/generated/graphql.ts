@@ -1299,6 +1299,8 @@ export type Role =
   | 'FULFILLMENT'
   /** Manages employees, departments, salaries and payroll. */
   | 'HR'
+  /** Keeps the company's equipment: assets, custody, maintenance, service contracts and the internal IT desk. */
+  | 'IT_SUPPORT'
   /** Read-only access for reporting tools. */
   | 'REPORTING'
   /** Works support tickets; reads customers and orders, places and cancels orders for customers. */

@@ -1,6 +1,6 @@
 import { Role } from '../common/role';
 
-const { SUPPORT_AGENT, SUPPORT_LEAD, ACCOUNTANT, HR, FULFILLMENT, REPORTING } = Role;
+const { SUPPORT_AGENT, SUPPORT_LEAD, ACCOUNTANT, HR, FULFILLMENT, REPORTING, IT_SUPPORT } = Role;
 const SUPPORT = [SUPPORT_AGENT, SUPPORT_LEAD] as const;
 
 /**
@@ -114,5 +114,20 @@ export const Permissions = {
     send: [ACCOUNTANT, FULFILLMENT],
     /** Bills against purchase orders and approving their variances (vendors' terms: `vendors.write`). */
     bill: [ACCOUNTANT],
+  },
+  assets: {
+    /**
+     * Assets, who holds them, audits, service contracts, maintenance plans and work orders: IT
+     * support, accountants (cost, contracts), HR (what leaving employees hold) and reporting.
+     */
+    read: [IT_SUPPORT, ACCOUNTANT, HR, REPORTING],
+    /** Creating and changing assets, custody, audits, contracts, plans and work orders. */
+    manage: [IT_SUPPORT],
+  },
+  itDesk: {
+    /** The IT queue: tickets employees report about their equipment and accounts. */
+    read: [IT_SUPPORT, REPORTING],
+    /** Working IT tickets: replies, notes, status, assignment. */
+    work: [IT_SUPPORT],
   },
 } as const;

@@ -7,6 +7,7 @@ export enum Role {
   HR = 'HR',
   FULFILLMENT = 'FULFILLMENT',
   REPORTING = 'REPORTING',
+  IT_SUPPORT = 'IT_SUPPORT',
 }
 
 export const ALL_ROLES: readonly Role[] = Object.values(Role);
