@@ -48,6 +48,7 @@ import {
   PurchasingLiveResolver,
   StockEventPurchasingResolver,
 } from './purchasing/purchasing-live.resolver';
+import { AssetAuditResolver, AssetResolver } from './assets/assets.resolver';
 import { StockLiveResolver } from './catalog/stock-live.resolver';
 import { TicketLiveResolver } from './support/ticket-live.resolver';
 import {
@@ -187,4 +188,6 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   PurchasingLiveResolver,
   StockLiveResolver,
   StockEventPurchasingResolver,
+  AssetResolver,
+  AssetAuditResolver,
 ];

@@ -43,6 +43,7 @@ import { PurchaseOrderService } from './purchasing/purchase-order.service';
 import { ReplenishmentService } from './purchasing/replenishment.service';
 import { PurchaseOrderDocuments } from './purchasing/purchase-order-document';
 import { PurchaseOrderSending } from './purchasing/purchase-order-sending';
+import { AssetService } from './assets/asset.service';
 
 /** The business services, wired to each other. They need nothing from the outside. */
 export interface DomainServices {
@@ -79,6 +80,8 @@ export interface DomainServices {
   purchaseOrders: PurchaseOrderService;
   /** Reorder rules and the replenishment run (daily, and on demand). */
   replenishment: ReplenishmentService;
+  /** Assets, their status, custody, audits and service contracts. */
+  assets: AssetService;
 }
 
 /** Every service, created once per process and shared by every request. */
@@ -177,6 +180,7 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
     recruiting: new RecruitingService(employees, clock, settings.recruitingRetentionDays ?? 180),
     purchaseOrders,
     replenishment: new ReplenishmentService(purchaseOrders, catalog, receivables, clock),
+    assets: new AssetService(receivables, purchaseOrders, clock),
   };
 }
 

@@ -1698,6 +1698,10 @@ export type UserErrorCode =
   | 'ALREADY_REVOKED'
   /** The purchase order is above PO_APPROVAL_THRESHOLD: an ADMIN or ACCOUNTANT approves it. */
   | 'APPROVAL_REQUIRED'
+  /** The employee still holds company equipment: it is checked in (or reported lost) before offboarding completes. */
+  | 'ASSETS_OUTSTANDING'
+  /** The asset cannot do this in its current state: only an IN_STOCK asset is checked out, an ASSIGNED one checked in, and a RETIRED one is final. */
+  | 'ASSET_UNAVAILABLE'
   /** A blocking item of the checklist is still open: it must be done before the last of the other items. */
   | 'CHECKLIST_BLOCKED'
   /** Another account already uses this code. */
@@ -1768,6 +1772,8 @@ export type UserErrorCode =
   | 'STATEMENT_GAP'
   /** The survey no longer takes answers: an answer can be given or changed for 7 days after the survey was sent. */
   | 'SURVEY_CLOSED'
+  /** Another asset already has this tag. */
+  | 'TAG_TAKEN'
   /** The journal entry's debits do not equal its credits. */
   | 'UNBALANCED';
 
@@ -1804,7 +1810,10 @@ export type AttachmentNodeQuery = { node:
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
+    | { id: string }
     | { id: string, filename: string, contentType: string, size: number, url: string, inline: boolean, createdAt: string }
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }
@@ -1886,6 +1895,8 @@ export type NodeByIdQuery = { node:
     | { __typename: 'Account', id: string }
     | { __typename: 'ApiToken', id: string }
     | { __typename: 'Application', id: string }
+    | { __typename: 'Asset', id: string }
+    | { __typename: 'AssetAssignment', id: string }
     | { __typename: 'Attachment', id: string }
     | { __typename: 'BankAccount', id: string }
     | { __typename: 'BankLineMatch', id: string }
@@ -1918,6 +1929,7 @@ export type NodeByIdQuery = { node:
     | { __typename: 'Payslip', id: string }
     | { __typename: 'Product', id: string }
     | { __typename: 'PurchaseOrder', id: string }
+    | { __typename: 'ServiceContract', id: string }
     | { __typename: 'Ticket', id: string }
     | { __typename: 'TicketMessage', id: string }
     | { __typename: 'TrainingCompletion', id: string }
@@ -1934,6 +1946,8 @@ export type NodesByIdsQuery = { nodes: Array<
     | { __typename: 'Account', id: string }
     | { __typename: 'ApiToken', id: string }
     | { __typename: 'Application', id: string }
+    | { __typename: 'Asset', id: string }
+    | { __typename: 'AssetAssignment', id: string }
     | { __typename: 'Attachment', id: string }
     | { __typename: 'BankAccount', id: string }
     | { __typename: 'BankLineMatch', id: string }
@@ -1966,6 +1980,7 @@ export type NodesByIdsQuery = { nodes: Array<
     | { __typename: 'Payslip', id: string }
     | { __typename: 'Product', id: string }
     | { __typename: 'PurchaseOrder', id: string }
+    | { __typename: 'ServiceContract', id: string }
     | { __typename: 'Ticket', id: string }
     | { __typename: 'TicketMessage', id: string }
     | { __typename: 'TrainingCompletion', id: string }
@@ -2528,6 +2543,8 @@ export type EmployeeDocumentNodeQuery = { node:
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
+    | { id: string }
     | { kind: EmployeeDocumentKind, id: string }
     | { id: string }
     | { id: string }
@@ -2541,6 +2558,7 @@ export type EmployeeDocumentNodeQuery = { node:
     | { id: string }
     | { id: string }
     | { periodEnd: string, id: string }
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }
@@ -2953,6 +2971,8 @@ export type PaymentFileFullQuery = { node:
     | { __typename: 'Account' }
     | { __typename: 'ApiToken' }
     | { __typename: 'Application' }
+    | { __typename: 'Asset' }
+    | { __typename: 'AssetAssignment' }
     | { __typename: 'Attachment' }
     | { __typename: 'BankAccount' }
     | { __typename: 'BankLineMatch' }
@@ -2985,6 +3005,7 @@ export type PaymentFileFullQuery = { node:
     | { __typename: 'Payslip' }
     | { __typename: 'Product' }
     | { __typename: 'PurchaseOrder' }
+    | { __typename: 'ServiceContract' }
     | { __typename: 'Ticket' }
     | { __typename: 'TicketMessage' }
     | { __typename: 'TrainingCompletion' }
