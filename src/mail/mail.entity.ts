@@ -40,6 +40,8 @@ export enum OutboundEmailKind {
   CANDIDATE_EMAIL = 'CANDIDATE_EMAIL',
   /** An approved purchase order mailed to its vendor, with its PDF attached; withheld if it was cancelled meanwhile. */
   PURCHASE_ORDER = 'PURCHASE_ORDER',
+  /** To IT support staff: a maintenance plan opened a work order that fell due. */
+  WORK_ORDER_OPENED = 'WORK_ORDER_OPENED',
 }
 
 /**

@@ -336,6 +336,88 @@ export class CatalogService {
   }
 
   /**
+   * Takes parts out of stock for maintenance, inside the caller's transaction (a completed work
+   * order), one line per product: never below what is reserved for orders (INSUFFICIENT_STOCK
+   * naming the line; the caller's transaction then writes nothing). Each product records a
+   * MAINTENANCE movement and a STOCK_ISSUED event. Answers each line's unit cost: the product's
+   * cost now. Rows are locked in product-id order, as everywhere.
+   */
+  async issueStock(
+    tx: EntityManager,
+    issue: { lines: readonly StockRequest[]; reason: string; actorId: number | null },
+  ): Promise<{ productId: number; quantity: number; unitCostMinor: bigint }[]> {
+    const { lines } = issue;
+    if (lines.length === 0) return [];
+    const products = new Map(
+      (
+        await findRowsById(
+          tx,
+          Product,
+          lines.map((line) => line.productId),
+        )
+      ).map((product) => [product.id, product]),
+    );
+    for (const line of lines)
+      if (!products.has(line.productId))
+        throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such product', [
+          ...line.field,
+          'productId',
+        ]);
+    const locked = await this.lockStock(
+      tx,
+      lines.map((line) => line.productId),
+    );
+    const before = new Map(locked.map((row) => [Number(row.product_id), row]));
+    for (const line of lines) {
+      const stock = before.get(line.productId);
+      const available = (stock?.on_hand ?? 0) - (stock?.reserved ?? 0);
+      if (line.quantity > available)
+        throw new BusinessRuleError(
+          UserErrorCode.INSUFFICIENT_STOCK,
+          `${products.get(line.productId)?.sku}: ${Math.max(available, 0)} units available (on hand less reserved for orders), ${line.quantity} asked`,
+          line.field,
+        );
+    }
+    const levels = await tx.execute<LockedStock[]>(
+      `UPDATE stock_level AS s
+          SET on_hand = s.on_hand - v.quantity, updated_at = now()
+         FROM (VALUES ${lines.map(() => '(?::bigint, ?::int)').join(', ')}) AS v(product_id, quantity)
+        WHERE s.product_id = v.product_id
+       RETURNING s.product_id, s.on_hand, s.reserved`,
+      lines.flatMap((line) => [line.productId, line.quantity]),
+    );
+    const after = new Map(levels.map((row) => [Number(row.product_id), row]));
+    for (const line of lines) {
+      const level = after.get(line.productId);
+      tx.create(StockMovement, {
+        product: tx.getReference(Product, line.productId),
+        kind: StockMovementKind.MAINTENANCE,
+        onHandDelta: -line.quantity,
+        reservedDelta: 0,
+        reason: issue.reason,
+        actorId: issue.actorId,
+      });
+      await recordEvent(tx, {
+        streamType: 'Product',
+        streamId: line.productId,
+        type: 'STOCK_ISSUED',
+        payload: {
+          quantityDelta: -line.quantity,
+          onHand: level?.on_hand,
+          reserved: level?.reserved,
+          reason: issue.reason,
+        },
+        actorId: issue.actorId,
+      });
+    }
+    return lines.map((line) => ({
+      productId: line.productId,
+      quantity: line.quantity,
+      unitCostMinor: products.get(line.productId)?.costMinor ?? 0n,
+    }));
+  }
+
+  /**
    * Releases or ships an order's reserved units inside the caller's transaction (placing reserves
    * them, in `stock_reserve_for_order`). Rows are locked in product-id order, as there, so
    * concurrent orders queue instead of deadlocking.

@@ -16,6 +16,9 @@ registerEnumType(StockMovementKind, {
     RELEASE: { description: 'A reservation released by a cancelled order.' },
     SHIPMENT: { description: 'Units that left the warehouse with a shipped order.' },
     RECEIPT: { description: 'Units a vendor delivered against a purchase order (`receiveGoods`).' },
+    MAINTENANCE: {
+      description: 'Parts taken out of stock for a maintenance work order (`completeWorkOrder`).',
+    },
   },
 });
 

@@ -78,6 +78,8 @@ export enum StockMovementKind {
   SHIPMENT = 'SHIPMENT',
   /** Units a vendor delivered against a purchase order (purchasing's goods receipt). */
   RECEIPT = 'RECEIPT',
+  /** Parts taken out of stock for a maintenance work order (completeWorkOrder). */
+  MAINTENANCE = 'MAINTENANCE',
 }
 
 /** Every change of stock, with who, when and why. */

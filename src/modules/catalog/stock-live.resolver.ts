@@ -30,6 +30,7 @@ import { Product } from './product.entity';
 export enum StockEventType {
   STOCK_ADJUSTED = 'STOCK_ADJUSTED',
   STOCK_RECEIVED = 'STOCK_RECEIVED',
+  STOCK_ISSUED = 'STOCK_ISSUED',
 }
 
 registerEnumType(StockEventType, {
@@ -39,6 +40,10 @@ registerEnumType(StockEventType, {
     STOCK_ADJUSTED: { description: 'Someone adjusted it (adjustStock), with a reason.' },
     STOCK_RECEIVED: {
       description: 'A delivery against a purchase order was received into stock (receiveGoods).',
+    },
+    STOCK_ISSUED: {
+      description:
+        'Parts were taken out of stock for a maintenance work order (completeWorkOrder).',
     },
   },
 });
@@ -90,7 +95,8 @@ export class StockEvent {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Why it was adjusted (STOCK_ADJUSTED; null otherwise).',
+    description:
+      'Why it was adjusted (STOCK_ADJUSTED) or taken out (STOCK_ISSUED); null otherwise.',
   })
   reason!: string | null;
 
@@ -136,7 +142,7 @@ export class StockLiveResolver {
   @Authorized(...READ)
   @Subscription(() => StockEvent, {
     description:
-      'Stock changes as they commit: adjustments and goods received from vendors. With `after`, first every event missed since that cursor, then live ones. A cursor older than the retained history ends with RESYNC_REQUIRED. Requires one of: SUPPORT_AGENT, SUPPORT_LEAD, FULFILLMENT, ACCOUNTANT, REPORTING, ADMIN.',
+      'Stock changes as they commit: adjustments, goods received from vendors and parts taken for maintenance. With `after`, first every event missed since that cursor, then live ones. A cursor older than the retained history ends with RESYNC_REQUIRED. Requires one of: SUPPORT_AGENT, SUPPORT_LEAD, FULFILLMENT, ACCOUNTANT, REPORTING, ADMIN.',
     subscribe: stockEventFeed,
   })
   stockEvents(

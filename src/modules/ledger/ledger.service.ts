@@ -48,6 +48,8 @@ export const StandardAccount = {
   PURCHASE_PRICE_VARIANCE: '5100',
   SALARIES_EXPENSE: '6000',
   OPERATING_EXPENSES: '6100',
+  /** What maintenance work orders cost: parts taken from stock and internal labour. */
+  MAINTENANCE_EXPENSE: '6150',
   /** Dunning fees and interest charged to customers (collections). */
   LATE_FEES_AND_INTEREST: '4900',
 } as const;

@@ -38,6 +38,9 @@ registerEnumType(OutboundEmailKind, {
       description:
         'An approved purchase order mailed to its vendor, with its PDF attached; withheld if the order was cancelled before it left.',
     },
+    WORK_ORDER_OPENED: {
+      description: 'To IT support staff: a maintenance plan opened a work order that fell due.',
+    },
   },
 });
 

@@ -68,6 +68,7 @@ const EMAIL_KIND_LABELS: Record<OutboundEmailKind, string> = {
   EMPLOYEE_BANK_ACCOUNT_CHANGED: 'Bank account changed',
   CANDIDATE_EMAIL: 'Candidate email',
   PURCHASE_ORDER: 'Purchase order',
+  WORK_ORDER_OPENED: 'Work order opened',
 };
 
 export const statusLabel = (status: TicketStatus): string => STATUS_LABELS[status];
