@@ -62,6 +62,11 @@ export interface Config {
    * (PO_APPROVAL_THRESHOLD, a decimal amount, default 1000.00).
    */
   poApprovalThresholdMinor: bigint;
+  /**
+   * What an hour of internal maintenance labour costs, in minor units: completed work orders
+   * post their labour at it (MAINTENANCE_LABOUR_RATE, a decimal amount, default 50.00).
+   */
+  maintenanceLabourRateMinor: bigint;
   /** Events buffered for one subscriber before it is dropped as too slow. */
   subscriberQueueLimit: number;
   limits: QueryLimits;
@@ -269,6 +274,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'PO_APPROVAL_THRESHOLD',
       env.PO_APPROVAL_THRESHOLD,
       100_000n,
+    ),
+    maintenanceLabourRateMinor: parseAmount(
+      'MAINTENANCE_LABOUR_RATE',
+      env.MAINTENANCE_LABOUR_RATE,
+      5_000n,
     ),
     limits: {
       maxDepth: parseInteger(

@@ -96,6 +96,12 @@ import {
   ServiceContract,
   ServiceContractAsset,
 } from './assets/asset.entity';
+import {
+  MaintenancePlan,
+  MaintenanceSchedule,
+  WorkOrder,
+  WorkOrderPart,
+} from './assets/maintenance.entity';
 
 /**
  * Every table Backdesk maps, handed to the ORM when it opens (db/orm.ts). A new entity is added
@@ -138,6 +144,10 @@ export const ENTITIES = [
   CustodyTerms,
   ServiceContract,
   ServiceContractAsset,
+  MaintenancePlan,
+  MaintenanceSchedule,
+  WorkOrder,
+  WorkOrderPart,
   PurchaseOrderEmail,
   Department,
   SalaryChange,

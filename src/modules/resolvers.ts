@@ -49,6 +49,12 @@ import {
   StockEventPurchasingResolver,
 } from './purchasing/purchasing-live.resolver';
 import { AssetAuditResolver, AssetResolver } from './assets/assets.resolver';
+import {
+  AssetMaintenanceResolver,
+  MaintenancePlanResolver,
+  WorkOrderPartResolver,
+  WorkOrderResolver,
+} from './assets/maintenance.resolver';
 import { StockLiveResolver } from './catalog/stock-live.resolver';
 import { TicketLiveResolver } from './support/ticket-live.resolver';
 import {
@@ -190,4 +196,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   StockEventPurchasingResolver,
   AssetResolver,
   AssetAuditResolver,
+  MaintenancePlanResolver,
+  WorkOrderResolver,
+  WorkOrderPartResolver,
+  AssetMaintenanceResolver,
 ];

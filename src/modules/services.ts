@@ -44,6 +44,8 @@ import { ReplenishmentService } from './purchasing/replenishment.service';
 import { PurchaseOrderDocuments } from './purchasing/purchase-order-document';
 import { PurchaseOrderSending } from './purchasing/purchase-order-sending';
 import { AssetService } from './assets/asset.service';
+import { MaintenanceService } from './assets/maintenance.service';
+import { MaintenanceMail } from './assets/maintenance-mail';
 
 /** The business services, wired to each other. They need nothing from the outside. */
 export interface DomainServices {
@@ -82,6 +84,8 @@ export interface DomainServices {
   replenishment: ReplenishmentService;
   /** Assets, their status, custody, audits and service contracts. */
   assets: AssetService;
+  /** Maintenance plans, their scheduler (daily, and on demand) and work orders. */
+  maintenance: MaintenanceService;
 }
 
 /** Every service, created once per process and shared by every request. */
@@ -126,6 +130,8 @@ export interface DomainSettings {
   recruitingRetentionDays?: number;
   /** Purchase orders above this, in minor units, wait for approval (PO_APPROVAL_THRESHOLD; default 1000.00). */
   poApprovalThresholdMinor?: bigint;
+  /** An hour of internal maintenance labour, in minor units (MAINTENANCE_LABOUR_RATE; default 50.00). */
+  maintenanceLabourRateMinor?: bigint;
 }
 
 export function createDomainServices(settings: DomainSettings = {}): DomainServices {
@@ -153,6 +159,7 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
     clock,
     settings.poApprovalThresholdMinor ?? 100_000n,
   );
+  const assets = new AssetService(receivables, purchaseOrders, clock);
   return {
     customers,
     catalog,
@@ -180,7 +187,14 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
     recruiting: new RecruitingService(employees, clock, settings.recruitingRetentionDays ?? 180),
     purchaseOrders,
     replenishment: new ReplenishmentService(purchaseOrders, catalog, receivables, clock),
-    assets: new AssetService(receivables, purchaseOrders, clock),
+    assets,
+    maintenance: new MaintenanceService(
+      assets,
+      catalog,
+      ledger,
+      clock,
+      settings.maintenanceLabourRateMinor ?? 5_000n,
+    ),
   };
 }
 
@@ -299,6 +313,7 @@ export function createServices(deps: {
     clock,
   );
   domain.purchaseOrders.onApproval(purchaseOrderSending);
+  domain.maintenance.notifyWith(new MaintenanceMail(deps.mail.outbox, domain.employees));
   return {
     ...domain,
     auth,

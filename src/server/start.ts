@@ -25,6 +25,7 @@ import { MailSender } from '../mail/sender';
 import { Outbox } from '../mail/outbox';
 import { recruitingRetentionJob } from '../modules/people/recruiting-retention';
 import { replenishmentJob } from '../modules/purchasing/replenishment.job';
+import { maintenanceDueJob } from '../modules/assets/maintenance.job';
 import { ReplyAddresses } from '../mail/reply-address';
 import { systemClock } from '../modules/common/clock';
 import { SignedLinks } from '../modules/common/signed-links';
@@ -108,6 +109,7 @@ async function openBackOffice(
         csatSurveys: config.csat.surveys,
         recruitingRetentionDays: config.recruitingRetentionDays,
         poApprovalThresholdMinor: config.poApprovalThresholdMinor,
+        maintenanceLabourRateMinor: config.maintenanceLabourRateMinor,
       },
       mail: { outbox, addresses, publicUrl: config.mail.publicUrl },
       surveyTokens: new SurveyTokens(
@@ -149,6 +151,7 @@ async function openBackOffice(
     jobs.define(services.trainingReminders.definition(database.orm));
     jobs.define(recruitingRetentionJob(database.orm, services.recruiting));
     jobs.define(replenishmentJob(database.orm, services.replenishment));
+    jobs.define(maintenanceDueJob(database.orm, services.maintenance));
     jobs.define(new SlaSweep(database.orm, services.support, jobs, clock).definition());
     jobs.define(
       new PendingAutoSolve(

@@ -100,7 +100,9 @@ export type OutboundEmailKind =
   /** An agent's public reply, mailed to the ticket's customer. */
   | 'TICKET_REPLY'
   /** A reminder to an employee that a training certification expires in 30 or 7 days, or today. */
-  | 'TRAINING_EXPIRY_REMINDER';
+  | 'TRAINING_EXPIRY_REMINDER'
+  /** To IT support staff: a maintenance plan opened a work order that fell due. */
+  | 'WORK_ORDER_OPENED';
 
 /** What a viewer is doing on a ticket. */
 export type PresenceActivity =
