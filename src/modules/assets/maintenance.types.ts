@@ -485,14 +485,18 @@ export class RunMaintenanceSchedulerInput {
 @ObjectType({ description: 'What a run of the maintenance scheduler did.' })
 export class RunMaintenanceSchedulerPayload {
   @Field(() => [WorkOrderObject], {
-    description: 'The work orders it opened (one per plan and asset that fell due).',
+    nullable: true,
+    description:
+      'The work orders it opened (one per plan and asset that fell due); null when refused.',
   })
-  workOrders!: unknown[];
+  workOrders?: unknown[];
 
   @Field(() => [WorkOrderObject], {
-    description: 'Work orders already open on which it noted occurrences as skipped.',
+    nullable: true,
+    description:
+      'Work orders already open on which it noted occurrences as skipped; null when refused.',
   })
-  notedWorkOrders!: unknown[];
+  notedWorkOrders?: unknown[];
 
   @Field(() => [UserError], { description: 'Why it was refused (`INVALID_INPUT`).' })
   userErrors!: UserError[];
