@@ -48,7 +48,15 @@ import {
   PurchasingLiveResolver,
   StockEventPurchasingResolver,
 } from './purchasing/purchasing-live.resolver';
-import { AssetAuditResolver, AssetResolver } from './assets/assets.resolver';
+import {
+  AssetAssignmentLineResolver,
+  AssetAssignmentResolver,
+  AssetAuditResolver,
+  AssetResolver,
+  ChecklistItemAssetResolver,
+  EmployeeAssetsResolver,
+  ServiceContractResolver,
+} from './assets/assets.resolver';
 import { StockLiveResolver } from './catalog/stock-live.resolver';
 import { TicketLiveResolver } from './support/ticket-live.resolver';
 import {
@@ -190,4 +198,9 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   StockEventPurchasingResolver,
   AssetResolver,
   AssetAuditResolver,
+  AssetAssignmentResolver,
+  AssetAssignmentLineResolver,
+  ServiceContractResolver,
+  EmployeeAssetsResolver,
+  ChecklistItemAssetResolver,
 ];

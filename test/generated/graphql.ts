@@ -305,7 +305,7 @@ export type ChecklistAssigneeRole =
   | 'EMPLOYEE'
   /** HR. */
   | 'HR'
-  /** IT support; done by HR until a sign-in role for IT support exists. */
+  /** IT support (IT_SUPPORT; HR may too). */
   | 'IT_SUPPORT'
   /** The employee's manager. */
   | 'MANAGER';
@@ -1766,6 +1766,8 @@ export type UserErrorCode =
   | 'SKU_TAKEN'
   /** The application changed since you loaded `expectedVersion`; reload it and try again, so two people never move it over each other. */
   | 'STALE_APPLICATION'
+  /** The asset changed since you loaded `expectedVersion`; reload it and try again. */
+  | 'STALE_ASSET'
   /** The ticket changed since you loaded `expectedVersion`; reload it and try again, so two agents never answer over each other. */
   | 'STALE_TICKET'
   /** The statement does not open at the previous statement's closing balance; the message names the difference. */
