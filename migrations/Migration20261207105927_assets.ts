@@ -2,8 +2,8 @@ import { Migration } from '@mikro-orm/migrations';
 
 /**
  * IT assets: the asset register, custody (check-outs in batches with their acceptance, one open
- * assignment per asset), audits, versioned custody terms (version 1 inserted here) and service
- * contracts over assets.
+ * assignment per asset), audits, versioned custody terms (version 1 inserted here), service
+ * contracts over assets, and offboarding checklist items that wait for an asset.
  */
 export class Migration20261207105927_assets extends Migration {
   override async up(): Promise<void> {
@@ -96,6 +96,9 @@ export class Migration20261207105927_assets extends Migration {
       `alter table "asset_assignment_line" add constraint "asset_assignment_line_asset_id_foreign" foreign key ("asset_id") references "asset" ("id") on update cascade on delete restrict;`,
     );
 
+    // Offboarding items that wait for an asset to come back (completed by the assets module).
+    this.addSql(`alter table "checklist_item" add column "asset_id" bigint null;`);
+
     // The first custody terms: what an employee accepts with the equipment they take.
     this.addSql(`with terms(text) as (values (
         'I have received the equipment listed. It belongs to the company. I will use it for work, keep it safe, '
@@ -107,6 +110,8 @@ export class Migration20261207105927_assets extends Migration {
   }
 
   override async down(): Promise<void> {
+    this.addSql(`alter table "checklist_item" drop column "asset_id";`);
+
     this.addSql(
       `alter table "asset_assignment_line" drop constraint "asset_assignment_line_assignment_id_foreign";`,
     );

@@ -4,11 +4,13 @@ import {
   AssetMaintenanceDocument,
   CancelWorkOrderDocument,
   CompleteWorkOrderDocument,
+  CreateAssetDocument,
   CreateMaintenancePlanDocument,
   CreateWorkOrderDocument,
-  MaintenanceCreateAssetDocument,
   MaintenancePlansDocument,
   ProductWithMovementsDocument,
+  ReportAssetLostDocument,
+  RetireAssetDocument,
   RunMaintenanceSchedulerDocument,
   StartWorkOrderDocument,
   UpdateMaintenancePlanDocument,
@@ -67,7 +69,7 @@ async function runDay(day: string): Promise<void> {
 
 async function asset(type: AssetType, tag = `MT-${uniqueSuffix()}`) {
   const result = await server.request(
-    MaintenanceCreateAssetDocument,
+    CreateAssetDocument,
     { input: { tag, type, model: 'Model X' } },
     support,
   );
@@ -267,9 +269,19 @@ describe('a plan per asset type', () => {
     const [chairA, chairB, retired, lost] = await Promise.all(
       ['A', 'B', 'R', 'L'].map((letter) => asset('FURNITURE', `CH-${letter}-${uniqueSuffix()}`)),
     );
-    // Retired and lost assets get no work orders (set here as the asset's own service would).
-    await sql(`UPDATE asset SET status = 'RETIRED' WHERE id = ?`, [numericId(retired.id)]);
-    await sql(`UPDATE asset SET status = 'LOST' WHERE id = ?`, [numericId(lost.id)]);
+    // Retired and lost assets get no work orders.
+    const retiring = await server.request(
+      RetireAssetDocument,
+      { input: { assetId: retired.id, reason: 'Broken' } },
+      support,
+    );
+    expect(retiring.data?.retireAsset.asset?.status).toBe('RETIRED');
+    const losing = await server.request(
+      ReportAssetLostDocument,
+      { input: { assetId: lost.id, reason: 'Not found at the audit' } },
+      support,
+    );
+    expect(losing.data?.reportAssetLost.asset?.status).toBe('LOST');
     const chairs = await plan({
       assetType: 'FURNITURE',
       rrule: 'FREQ=MONTHLY;BYMONTHDAY=1',

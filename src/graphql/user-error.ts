@@ -72,6 +72,7 @@ const USER_ERROR_CODE_DESCRIPTIONS: Record<UserErrorCode, string> = {
   TAG_TAKEN: 'Another asset already has this tag.',
   ASSET_UNAVAILABLE:
     'The asset cannot do this in its current state: only an IN_STOCK asset is checked out, an ASSIGNED one checked in, and a RETIRED one is final.',
+  STALE_ASSET: 'The asset changed since you loaded `expectedVersion`; reload it and try again.',
   ASSETS_OUTSTANDING:
     'The employee still holds company equipment: it is checked in (or reported lost) before offboarding completes.',
 };

@@ -48,7 +48,15 @@ import {
   PurchasingLiveResolver,
   StockEventPurchasingResolver,
 } from './purchasing/purchasing-live.resolver';
-import { AssetAuditResolver, AssetResolver } from './assets/assets.resolver';
+import {
+  AssetAssignmentLineResolver,
+  AssetAssignmentResolver,
+  AssetAuditResolver,
+  AssetResolver,
+  ChecklistItemAssetResolver,
+  EmployeeAssetsResolver,
+  ServiceContractResolver,
+} from './assets/assets.resolver';
 import {
   AssetMaintenanceResolver,
   MaintenancePlanResolver,
@@ -196,6 +204,11 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   StockEventPurchasingResolver,
   AssetResolver,
   AssetAuditResolver,
+  AssetAssignmentResolver,
+  AssetAssignmentLineResolver,
+  ServiceContractResolver,
+  EmployeeAssetsResolver,
+  ChecklistItemAssetResolver,
   MaintenancePlanResolver,
   WorkOrderResolver,
   WorkOrderPartResolver,

@@ -44,6 +44,8 @@ import { ReplenishmentService } from './purchasing/replenishment.service';
 import { PurchaseOrderDocuments } from './purchasing/purchase-order-document';
 import { PurchaseOrderSending } from './purchasing/purchase-order-sending';
 import { AssetService } from './assets/asset.service';
+import { CustodyService } from './assets/custody.service';
+import { ServiceContractService } from './assets/service-contract.service';
 import { MaintenanceService } from './assets/maintenance.service';
 import { MaintenanceMail } from './assets/maintenance-mail';
 
@@ -82,8 +84,12 @@ export interface DomainServices {
   purchaseOrders: PurchaseOrderService;
   /** Reorder rules and the replenishment run (daily, and on demand). */
   replenishment: ReplenishmentService;
-  /** Assets, their status, custody, audits and service contracts. */
+  /** Assets and their status. */
   assets: AssetService;
+  /** Who holds what: check-outs, acceptances, check-ins, losses, audits and custody terms. */
+  custody: CustodyService;
+  /** Vendors' service contracts over assets. */
+  serviceContracts: ServiceContractService;
   /** Maintenance plans, their scheduler (daily, and on demand) and work orders. */
   maintenance: MaintenanceService;
 }
@@ -160,6 +166,9 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
     settings.poApprovalThresholdMinor ?? 100_000n,
   );
   const assets = new AssetService(receivables, purchaseOrders, clock);
+  const custody = new CustodyService(assets, employees, checklists, clock);
+  // After the checklists' listener: the offboarding checklist exists when custody adds to it.
+  employees.onTermination(custody);
   return {
     customers,
     catalog,
@@ -188,6 +197,8 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
     purchaseOrders,
     replenishment: new ReplenishmentService(purchaseOrders, catalog, receivables, clock),
     assets,
+    custody,
+    serviceContracts: new ServiceContractService(assets, receivables, clock),
     maintenance: new MaintenanceService(
       assets,
       catalog,

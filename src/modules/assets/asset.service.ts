@@ -38,6 +38,17 @@ export interface AssetDraft {
   notes?: string | null;
 }
 
+export interface AssetChanges {
+  expectedVersion?: number | null;
+  model?: string | null;
+  serialNumber?: string | null;
+  location?: string | null;
+  notes?: string | null;
+  dataBearing?: boolean | null;
+  warrantyEnd?: string | null;
+  auditIntervalDays?: number | null;
+}
+
 /** Where an asset's purchase date and cost come from: the input, or a bill in the books. */
 interface Purchase {
   purchaseDate: string | null;
@@ -144,6 +155,65 @@ export class AssetService {
         );
       throw error;
     }
+  }
+
+  /**
+   * Changes what is known about an asset (not its status, custody or purchase, which have their
+   * own operations). `expectedVersion`, when given, refuses a change over someone else's
+   * (`STALE_ASSET`).
+   */
+  async updateAsset(
+    { em }: RequestScope,
+    viewer: Viewer,
+    assetId: number,
+    changes: AssetChanges,
+  ): Promise<{ asset: Asset }> {
+    return inTransaction(em, async (tx) => {
+      const [asset] = await this.lockAssets(tx, [assetId], field('assetId'));
+      this.requireAllowed(asset, 'edit', field('assetId'));
+      if (changes.expectedVersion != null && changes.expectedVersion !== asset.version)
+        refuse(
+          UserErrorCode.STALE_ASSET,
+          `${asset.tag} changed since version ${changes.expectedVersion} (now ${asset.version})`,
+          field('expectedVersion'),
+        );
+      const changed: Record<string, unknown> = {};
+      const set = <K extends keyof Asset>(key: K, value: Asset[K]) => {
+        if (asset[key] === value) return;
+        asset[key] = value;
+        changed[key as string] = value;
+      };
+      if (changes.model != null) set('model', requiredText(changes.model, field('model'), 200));
+      if (changes.serialNumber !== undefined)
+        set('serialNumber', optionalText(changes.serialNumber, field('serialNumber'), 200));
+      if (changes.location !== undefined)
+        set('location', optionalText(changes.location, field('location'), 200));
+      if (changes.notes !== undefined)
+        set('notes', optionalText(changes.notes, field('notes'), 4000));
+      if (changes.dataBearing != null) set('dataBearing', changes.dataBearing);
+      if (changes.warrantyEnd !== undefined)
+        set('warrantyEnd', optionalDate(changes.warrantyEnd, field('warrantyEnd')));
+      if (changes.auditIntervalDays != null)
+        set(
+          'auditIntervalDays',
+          integerInRange(changes.auditIntervalDays, field('auditIntervalDays'), 1, 3660),
+        );
+      if (Object.keys(changed).length === 0) return { asset };
+      this.touch(asset);
+      try {
+        await tx.flush();
+      } catch (error) {
+        if (isUniqueViolation(error, 'asset_serial_unique'))
+          refuse(
+            UserErrorCode.INVALID_INPUT,
+            `Another ${asset.model} has serial number ${asset.serialNumber}`,
+            field('serialNumber'),
+          );
+        throw error;
+      }
+      await this.recordHistory(tx, asset.id, 'UPDATED', viewer.employeeId, changed);
+      return { asset };
+    });
   }
 
   /** An asset that exists, read (not locked) for another module; NOT_FOUND names the field. */

@@ -1,7 +1,9 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { GraphQLResolveInfo } from 'graphql';
+import { ChecklistItem } from '../people/checklist.entity';
 import {
   defineGroupLoader,
+  defineLoader,
   readPage,
   readRows,
   rowReader,
@@ -118,4 +120,87 @@ export const custodyTermsRows = {
   byVersion: (context: ReadContext, version: number) =>
     context.em.findOne(CustodyTerms, { version }),
 };
+
+/** The custody terms in force: the newest version (the migration writes version 1). */
+export async function custodyTermsInForce(context: ReadContext): Promise<CustodyTerms> {
+  const [terms] = await context.em.find(
+    CustodyTerms,
+    {},
+    { orderBy: { version: 'desc' }, limit: 1 },
+  );
+  return terms;
+}
 export const serviceContractRows = rowReader(ServiceContract);
+
+/** Assets still in use whose warranty ends between two days, soonest first (at most 500). */
+export function assetsWithWarrantyEnding(context: ReadContext, from: string, to: string) {
+  return readRows(context, Asset, {
+    alias: 'a',
+    rest: `WHERE a.warranty_end BETWEEN ?::date AND ?::date AND a.status NOT IN ('RETIRED', 'LOST')
+           ORDER BY a.warranty_end, a.id LIMIT 500`,
+    params: [from, to],
+  });
+}
+
+/**
+ * Assets still in use due for audit by a day: last seen (or recorded) plus their interval, most
+ * overdue first (at most 500).
+ */
+export function assetsDueForAuditBy(context: ReadContext, by: string) {
+  return readRows(context, Asset, {
+    alias: 'a',
+    rest: `WHERE a.status NOT IN ('RETIRED', 'LOST')
+             AND (coalesce(a.last_audited_at, a.created_at) AT TIME ZONE 'UTC')::date + a.audit_interval_days <= ?::date
+           ORDER BY (coalesce(a.last_audited_at, a.created_at) AT TIME ZONE 'UTC')::date + a.audit_interval_days, a.id
+           LIMIT 500`,
+    params: [by],
+  });
+}
+
+/** The check-outs of an employee, newest first; only those not accepted yet when asked. */
+export function assignmentsOfEmployee(
+  context: ReadContext,
+  employeeId: number,
+  pendingOnly: boolean,
+) {
+  return context.em.find(
+    AssetAssignment,
+    {
+      employee: employeeId,
+      ...(pendingOnly ? { acceptedAt: null, closedAt: null } : {}),
+    },
+    { orderBy: { id: 'desc' }, limit: 200 },
+  );
+}
+
+/** The assets an employee holds, by tag. */
+export const assetsHeldBy = defineGroupLoader<Asset>(
+  'assets.assetsHeldBy',
+  (context, employeeIds) =>
+    readRows(context, Asset, {
+      alias: 'a',
+      rest: "WHERE a.assignee_id = ANY(?) AND a.status = 'ASSIGNED' ORDER BY a.assignee_id, a.tag",
+      params: [employeeIds],
+    }),
+  (asset) => (asset.assignee as { id: number }).id,
+);
+
+/** The asset a checklist item waits for (offboarding items made by custody); null for others. */
+export const assetOfChecklistItem = defineLoader<number, Asset | null>(
+  'assets.assetOfChecklistItem',
+  async (context, itemIds) => {
+    const items = await readRows(context, ChecklistItem, {
+      alias: 'i',
+      rest: 'WHERE i.id = ANY(?) AND i.asset_id IS NOT NULL',
+      params: [itemIds],
+    });
+    const assetIdOf = new Map(items.map((item) => [item.id, item.assetId]));
+    const assets = await Promise.all(
+      itemIds.map((id) => {
+        const assetId = assetIdOf.get(id);
+        return assetId == null ? null : assetRows.byId(context, assetId);
+      }),
+    );
+    return assets;
+  },
+);

@@ -546,3 +546,198 @@ export class CheckInAssetInput {
   @MaxLength(2000)
   note?: string | null;
 }
+
+@InputType({ description: 'Changes to what is known about an asset (omitted fields stay).' })
+export class UpdateAssetInput {
+  @Field(() => ID, { description: 'The asset.' })
+  @IsString()
+  assetId!: string;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'The version you loaded; a change since is refused (`STALE_ASSET`).',
+  })
+  @IsOptional()
+  @IsInt()
+  expectedVersion?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Make and model.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  model?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Serial number ("" clears it).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  serialNumber?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Where it is ("" clears it).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  location?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether it holds data.' })
+  @IsOptional()
+  @IsBoolean()
+  dataBearing?: boolean | null;
+
+  @Field(() => CalendarDateScalar, { nullable: true, description: 'When its warranty ends.' })
+  @IsOptional()
+  warrantyEnd?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Days between audits.' })
+  @IsOptional()
+  @IsInt()
+  auditIntervalDays?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Free notes ("" clears them).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  notes?: string | null;
+}
+
+@InputType({ description: 'An asset and why.' })
+export class AssetReasonInput {
+  @Field(() => ID, { description: 'The asset.' })
+  @IsString()
+  assetId!: string;
+
+  @Field(() => String, { description: 'Why (kept in its history).' })
+  @IsString()
+  @MaxLength(1000)
+  reason!: string;
+}
+
+@InputType({ description: 'A lost asset turned up.' })
+export class MarkAssetFoundInput {
+  @Field(() => ID, { description: 'The asset (LOST).' })
+  @IsString()
+  assetId!: string;
+
+  @Field(() => String, { nullable: true, description: 'Where it is now.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  location?: string | null;
+}
+
+@InputType({ description: 'Someone saw an asset somewhere.' })
+export class RecordAssetAuditInput {
+  @Field(() => ID, { description: 'The asset.' })
+  @IsString()
+  assetId!: string;
+
+  @Field(() => String, { description: 'Where it was seen; its location becomes this.' })
+  @IsString()
+  @MaxLength(200)
+  location!: string;
+
+  @Field(() => AssetCondition, { nullable: true, description: 'In what state.' })
+  @IsOptional()
+  condition?: AssetCondition | null;
+
+  @Field(() => String, { nullable: true, description: 'A note.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  note?: string | null;
+}
+
+@ObjectType({ description: 'The result of recordAssetAudit.' })
+export class RecordAssetAuditPayload {
+  @Field(() => AssetObject, { nullable: true, description: 'The asset as it is now.' })
+  asset?: unknown;
+
+  @Field(() => AssetAuditObject, { nullable: true, description: 'The audit recorded.' })
+  audit?: unknown;
+
+  @Field(() => [UserError], {
+    description: 'Why it was refused (`INVALID_INPUT`, `NOT_FOUND`, `ASSET_UNAVAILABLE`).',
+  })
+  userErrors!: UserError[];
+}
+
+@InputType({ description: 'New custody terms.' })
+export class SetCustodyTermsInput {
+  @Field(() => String, { description: 'The text employees accept with their equipment.' })
+  @IsString()
+  @MaxLength(20_000)
+  text!: string;
+}
+
+@ObjectType({ description: 'The result of setCustodyTerms.' })
+export class SetCustodyTermsPayload {
+  @Field(() => CustodyTermsObject, {
+    nullable: true,
+    description: 'The new version, in force for later check-outs.',
+  })
+  terms?: unknown;
+
+  @Field(() => [UserError], { description: 'Why it was refused (`INVALID_INPUT`).' })
+  userErrors!: UserError[];
+}
+
+@InputType({ description: 'A new service contract.' })
+export class CreateServiceContractInput {
+  @Field(() => String, { description: 'What it is called.' })
+  @IsString()
+  @MaxLength(200)
+  name!: string;
+
+  @Field(() => ID, { description: 'Who provides the service.' })
+  @IsString()
+  vendorId!: string;
+
+  @Field(() => String, { nullable: true, description: "The vendor's contract number." })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  reference?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'What it covers and how to claim.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  description?: string | null;
+
+  @Field(() => CalendarDateScalar, { description: 'First day covered.' })
+  startsOn!: string;
+
+  @Field(() => CalendarDateScalar, { description: 'Last day covered (on or after startsOn).' })
+  endsOn!: string;
+
+  @Field(() => DecimalScalar, { description: 'What it costs over its term.' })
+  cost!: string;
+
+  @Field(() => [ID], { description: 'The assets it covers (up to 1,000).' })
+  @IsString({ each: true })
+  @ArrayMaxSize(1000)
+  assetIds!: string[];
+}
+
+@InputType({ description: 'The assets a service contract covers, replacing the list.' })
+export class SetServiceContractAssetsInput {
+  @Field(() => ID, { description: 'The contract.' })
+  @IsString()
+  serviceContractId!: string;
+
+  @Field(() => [ID], { description: 'The assets it covers from now on (up to 1,000).' })
+  @IsString({ each: true })
+  @ArrayMaxSize(1000)
+  assetIds!: string[];
+}
+
+@ObjectType({ description: 'The result of a service contract mutation.' })
+export class ServiceContractPayload {
+  @Field(() => ServiceContractObject, { nullable: true, description: 'The contract.' })
+  serviceContract?: unknown;
+
+  @Field(() => [UserError], {
+    description: 'Why it was refused (`INVALID_INPUT`, `NOT_FOUND`).',
+  })
+  userErrors!: UserError[];
+}

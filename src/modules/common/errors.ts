@@ -66,6 +66,8 @@ export enum UserErrorCode {
   TAG_TAKEN = 'TAG_TAKEN',
   /** An asset that cannot be checked out (not IN_STOCK) or acted on in its current state. */
   ASSET_UNAVAILABLE = 'ASSET_UNAVAILABLE',
+  /** The asset changed since the version the client loaded. */
+  STALE_ASSET = 'STALE_ASSET',
   /** Offboarding waits for equipment the employee still holds. */
   ASSETS_OUTSTANDING = 'ASSETS_OUTSTANDING',
 }

@@ -364,6 +364,8 @@ export type UserErrorCode =
   | 'SKU_TAKEN'
   /** The application changed since you loaded `expectedVersion`; reload it and try again, so two people never move it over each other. */
   | 'STALE_APPLICATION'
+  /** The asset changed since you loaded `expectedVersion`; reload it and try again. */
+  | 'STALE_ASSET'
   /** The ticket changed since you loaded `expectedVersion`; reload it and try again, so two agents never answer over each other. */
   | 'STALE_TICKET'
   /** The statement does not open at the previous statement's closing balance; the message names the difference. */
