@@ -139,7 +139,11 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
   const checklists = new ChecklistService(employees, clock);
   employees.onHire(checklists);
   employees.onTermination(checklists);
-  const satisfaction = new SatisfactionService(clock, customers, settings.csatSurveys ?? true);
+  const satisfaction = new SatisfactionService(
+    clock,
+    support.correspondents,
+    settings.csatSurveys ?? true,
+  );
   support.onSolve(satisfaction);
   const reconciliation = new ReconciliationService(ledger, receivables);
   const employeeDocuments = new EmployeeDocumentsService(clock);
@@ -196,7 +200,7 @@ export function createServices(deps: {
   const ticketMail = new TicketMail(
     deps.mail.outbox,
     deps.mail.addresses,
-    domain.customers,
+    domain.support.correspondents,
     domain.employees,
     deps.mail.publicUrl,
   );
