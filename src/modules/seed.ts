@@ -14,6 +14,7 @@ import {
   Ticket,
   TicketChannel,
   TicketPriority,
+  TicketQueue,
   TicketStatus,
 } from './support/ticket.entity';
 import { createDomainServices, type DomainServices } from './services';
@@ -460,6 +461,70 @@ async function seedTickets(
   return scripts.length;
 }
 
+/** Employees' IT reports on the IT queue, one answered and solved. Seeded once. */
+async function seedItTickets(
+  orm: MikroORM,
+  services: DomainServices,
+  viewerFor: (email: string) => Promise<Viewer>,
+): Promise<number> {
+  const em = orm.em.fork();
+  if ((await em.count(Ticket, { queue: TicketQueue.IT })) > 0) return 0;
+  const it = await viewerFor('it@example.com');
+  const { support } = services;
+  const reports: {
+    from: string;
+    subject: string;
+    body: string;
+    priority: TicketPriority;
+    steps: (id: number) => Promise<unknown>;
+  }[] = [
+    {
+      from: 'hr@example.com',
+      subject: 'VPN drops every few minutes',
+      body: 'Since this morning the VPN disconnects every few minutes, so the payroll system logs me out.',
+      priority: TicketPriority.HIGH,
+      steps: async (id) => {
+        await support.assign({ em }, it, id, it.employeeId);
+        await support.reply({ em }, it, {
+          ticketId: id,
+          body: 'Could you tell me which Wi-Fi network you are on? I will push a new VPN profile meanwhile.',
+        });
+        await support.updateStatus({ em }, it, id, TicketStatus.PENDING);
+      },
+    },
+    {
+      from: 'warehouse@example.com',
+      subject: 'Label printer jams',
+      body: 'The label printer at packing station 2 jams on every third label.',
+      priority: TicketPriority.NORMAL,
+      steps: async () => undefined,
+    },
+    {
+      from: 'accountant@example.com',
+      subject: 'Second monitor',
+      body: 'Could I get a second monitor for reconciliations?',
+      priority: TicketPriority.LOW,
+      steps: async (id) => {
+        await support.assign({ em }, it, id, it.employeeId);
+        await support.reply({ em }, it, {
+          ticketId: id,
+          body: 'A 27" monitor is on your desk. Enjoy!',
+        });
+        await support.updateStatus({ em }, it, id, TicketStatus.SOLVED);
+      },
+    },
+  ];
+  for (const report of reports) {
+    const { ticket } = await support.reportItIssue({ em }, await viewerFor(report.from), {
+      subject: report.subject,
+      body: report.body,
+      priority: report.priority,
+    });
+    await report.steps(ticket.id);
+  }
+  return reports.length;
+}
+
 /** Canned responses an agent applies from the console; each is seeded once, by name. */
 const DEMO_MACROS: readonly {
   name: string;
@@ -749,6 +814,7 @@ export async function seedDemoData(orm: MikroORM, logger: Logger): Promise<void>
   };
   const business = await seedBusiness(orm, services, viewerFor);
   const tickets = await seedTickets(orm, services, viewerFor);
+  const itTickets = await seedItTickets(orm, services, viewerFor);
   const macros = await seedMacros(orm, services, viewerFor);
   const entries = await seedLedger(orm, services, viewerFor);
   const dunningPolicies = await seedDunningPolicy(orm, services, viewerFor);
@@ -767,6 +833,7 @@ export async function seedDemoData(orm: MikroORM, logger: Logger): Promise<void>
       employees,
       ...business,
       tickets,
+      itTickets,
       macros,
       entries,
       dunningPolicies,

@@ -15,7 +15,7 @@ export type ApplyMacroInput = {
 
 /** Who works a ticket. */
 export type AssignTicketInput = {
-  /** An active support agent; null unassigns. */
+  /** An active member of the queue's staff (a support agent or lead; IT_SUPPORT for IT tickets); null unassigns. */
   assigneeId?: string | number | null | undefined;
   /** Refuse (`STALE_TICKET`) if the ticket changed since this version. */
   expectedVersion?: number | null | undefined;
@@ -45,7 +45,9 @@ export type MessageAuthorKind =
   /** A member of staff. */
   | 'AGENT'
   /** The customer. */
-  | 'CUSTOMER';
+  | 'CUSTOMER'
+  /** The employee who reported an IT ticket (its `author`). */
+  | 'REQUESTER';
 
 /** What happened to an order. */
 export type OrderEventType =
@@ -178,7 +180,7 @@ export type TicketChannel =
   | 'CHAT'
   /** By email. */
   | 'EMAIL'
-  /** Raised by staff; its first message is an internal note. */
+  /** Raised inside the company: by staff on the customer queue (its first message is an internal note), or an employee's IT report (its first message is theirs). */
   | 'INTERNAL'
   /** By phone, written down by an agent. */
   | 'PHONE'
@@ -214,6 +216,8 @@ export type TicketFilter = {
   customerId?: string | number | null | undefined;
   /** One of these priorities. */
   priority?: Array<TicketPriority> | null | undefined;
+  /** The customer or the IT queue; none: every queue the viewer reads. A queue the viewer may not read is FORBIDDEN. */
+  queue?: TicketQueue | null | undefined;
   /** Words in the subject, the customer's name or any message the viewer may read (internal notes only for note readers), in any form ("refunds" finds "refund"). Web search syntax: "quoted phrase", `or`, `-word` to exclude; the last word also matches as a prefix while it is being typed (3 letters or more). */
   search?: string | null | undefined;
   /** One of these statuses. */
@@ -236,6 +240,13 @@ export type TicketPriority =
   | 'NORMAL'
   /** Default targets: first response 1 h, resolution 4 h. */
   | 'URGENT';
+
+/** Which desk a ticket belongs to; fixed for its life. */
+export type TicketQueue =
+  /** A customer's request: read by SUPPORT_AGENT, SUPPORT_LEAD and REPORTING, worked by SUPPORT_AGENT and SUPPORT_LEAD. */
+  | 'CUSTOMER'
+  /** An employee's IT report (`reportItIssue`): read by IT_SUPPORT and REPORTING, worked by IT_SUPPORT; its requester reads it through `myItTickets`. */
+  | 'IT';
 
 /** Where a ticket stands. NEW until the first agent action; CLOSED is final. */
 export type TicketStatus =
@@ -371,7 +382,7 @@ export type ConsoleEmployeeFragment = { id: string, name: string, email: string 
 
 export type ConsoleUserErrorFragment = { code: UserErrorCode, field: Array<string> | null, message: string };
 
-export type ConsoleQueueTicketFragment = { id: string, number: string, version: number, subject: string, status: TicketStatus, priority: TicketPriority, nextDueAt: string | null, slaBreached: boolean, updatedAt: string, customer: { id: string, name: string }, assignee: { id: string, name: string, email: string } | null };
+export type ConsoleQueueTicketFragment = { id: string, number: string, version: number, subject: string, status: TicketStatus, priority: TicketPriority, nextDueAt: string | null, slaBreached: boolean, updatedAt: string, customer: { id: string, name: string } | null, assignee: { id: string, name: string, email: string } | null };
 
 export type ConsoleDeliveryFragment = { status: EmailDeliveryStatus, sentAt: string | null, error: string | null, messageId: string, attempts: number };
 
@@ -379,7 +390,7 @@ export type ConsoleAttachmentFragment = { id: string, filename: string, contentT
 
 export type ConsoleMessageFragment = { id: string, body: string, internal: boolean, authorKind: MessageAuthorKind, createdAt: string, author: { id: string, name: string, email: string } | null, delivery: { status: EmailDeliveryStatus, sentAt: string | null, error: string | null, messageId: string, attempts: number } | null, attachments: Array<{ id: string, filename: string, contentType: string, size: number, url: string }> };
 
-export type ConsoleTicketDetailFragment = { channel: TicketChannel, tags: Array<string>, createdAt: string, firstResponseDueAt: string, resolutionDueAt: string, firstRespondedAt: string | null, solvedAt: string | null, id: string, number: string, version: number, subject: string, status: TicketStatus, priority: TicketPriority, nextDueAt: string | null, slaBreached: boolean, updatedAt: string, order: { id: string, number: string, status: OrderStatus } | null, mergedInto: { id: string, number: string } | null, satisfaction: { rating: number, comment: string | null, respondedAt: string } | null, customer: { id: string, name: string }, assignee: { id: string, name: string, email: string } | null };
+export type ConsoleTicketDetailFragment = { channel: TicketChannel, tags: Array<string>, createdAt: string, firstResponseDueAt: string, resolutionDueAt: string, firstRespondedAt: string | null, solvedAt: string | null, id: string, number: string, version: number, subject: string, status: TicketStatus, priority: TicketPriority, nextDueAt: string | null, slaBreached: boolean, updatedAt: string, order: { id: string, number: string, status: OrderStatus } | null, mergedInto: { id: string, number: string } | null, satisfaction: { rating: number, comment: string | null, respondedAt: string } | null, customer: { id: string, name: string } | null, assignee: { id: string, name: string, email: string } | null };
 
 export type ConsoleHistoryEntryFragment = { cursor: string, type: string, occurredAt: string, data: Record<string, unknown>, actor: { id: string, name: string, email: string } | null };
 
@@ -418,7 +429,7 @@ export type ConsoleQueueQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleQueueQuery = { tickets: { totalCount: number, nodes: Array<{ id: string, number: string, version: number, subject: string, status: TicketStatus, priority: TicketPriority, nextDueAt: string | null, slaBreached: boolean, updatedAt: string, customer: { id: string, name: string }, assignee: { id: string, name: string, email: string } | null }> } };
+export type ConsoleQueueQuery = { tickets: { totalCount: number, nodes: Array<{ id: string, number: string, version: number, subject: string, status: TicketStatus, priority: TicketPriority, nextDueAt: string | null, slaBreached: boolean, updatedAt: string, customer: { id: string, name: string } | null, assignee: { id: string, name: string, email: string } | null }> } };
 
 export type ConsoleQueueEventsSubscriptionVariables = Exact<{
   filter: TicketFilter;
@@ -426,14 +437,14 @@ export type ConsoleQueueEventsSubscriptionVariables = Exact<{
 }>;
 
 
-export type ConsoleQueueEventsSubscription = { ticketEvents: { cursor: string, type: TicketEventType, queue: QueueMovement, occurredAt: string, changes: Record<string, unknown>, actor: { id: string, name: string, email: string } | null, ticket: { id: string, number: string, version: number, subject: string, status: TicketStatus, priority: TicketPriority, nextDueAt: string | null, slaBreached: boolean, updatedAt: string, customer: { id: string, name: string }, assignee: { id: string, name: string, email: string } | null } } };
+export type ConsoleQueueEventsSubscription = { ticketEvents: { cursor: string, type: TicketEventType, queue: QueueMovement, occurredAt: string, changes: Record<string, unknown>, actor: { id: string, name: string, email: string } | null, ticket: { id: string, number: string, version: number, subject: string, status: TicketStatus, priority: TicketPriority, nextDueAt: string | null, slaBreached: boolean, updatedAt: string, customer: { id: string, name: string } | null, assignee: { id: string, name: string, email: string } | null } } };
 
 export type ConsoleTicketQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ConsoleTicketQuery = { ticket: { channel: TicketChannel, tags: Array<string>, createdAt: string, firstResponseDueAt: string, resolutionDueAt: string, firstRespondedAt: string | null, solvedAt: string | null, id: string, number: string, version: number, subject: string, status: TicketStatus, priority: TicketPriority, nextDueAt: string | null, slaBreached: boolean, updatedAt: string, messages: { totalCount: number, pageInfo: { hasPreviousPage: boolean }, nodes: Array<{ id: string, body: string, internal: boolean, authorKind: MessageAuthorKind, createdAt: string, author: { id: string, name: string, email: string } | null, delivery: { status: EmailDeliveryStatus, sentAt: string | null, error: string | null, messageId: string, attempts: number } | null, attachments: Array<{ id: string, filename: string, contentType: string, size: number, url: string }> }> }, history: Array<{ cursor: string, type: string, occurredAt: string, data: Record<string, unknown>, actor: { id: string, name: string, email: string } | null }>, order: { id: string, number: string, status: OrderStatus } | null, mergedInto: { id: string, number: string } | null, satisfaction: { rating: number, comment: string | null, respondedAt: string } | null, customer: { id: string, name: string }, assignee: { id: string, name: string, email: string } | null } | null };
+export type ConsoleTicketQuery = { ticket: { channel: TicketChannel, tags: Array<string>, createdAt: string, firstResponseDueAt: string, resolutionDueAt: string, firstRespondedAt: string | null, solvedAt: string | null, id: string, number: string, version: number, subject: string, status: TicketStatus, priority: TicketPriority, nextDueAt: string | null, slaBreached: boolean, updatedAt: string, messages: { totalCount: number, pageInfo: { hasPreviousPage: boolean }, nodes: Array<{ id: string, body: string, internal: boolean, authorKind: MessageAuthorKind, createdAt: string, author: { id: string, name: string, email: string } | null, delivery: { status: EmailDeliveryStatus, sentAt: string | null, error: string | null, messageId: string, attempts: number } | null, attachments: Array<{ id: string, filename: string, contentType: string, size: number, url: string }> }> }, history: Array<{ cursor: string, type: string, occurredAt: string, data: Record<string, unknown>, actor: { id: string, name: string, email: string } | null }>, order: { id: string, number: string, status: OrderStatus } | null, mergedInto: { id: string, number: string } | null, satisfaction: { rating: number, comment: string | null, respondedAt: string } | null, customer: { id: string, name: string } | null, assignee: { id: string, name: string, email: string } | null } | null };
 
 export type ConsoleTicketEventsSubscriptionVariables = Exact<{
   ticketId: string | number;
@@ -441,7 +452,7 @@ export type ConsoleTicketEventsSubscriptionVariables = Exact<{
 }>;
 
 
-export type ConsoleTicketEventsSubscription = { ticketEvents: { cursor: string, type: TicketEventType, occurredAt: string, changes: Record<string, unknown>, actor: { id: string, name: string, email: string } | null, ticket: { channel: TicketChannel, tags: Array<string>, createdAt: string, firstResponseDueAt: string, resolutionDueAt: string, firstRespondedAt: string | null, solvedAt: string | null, id: string, number: string, version: number, subject: string, status: TicketStatus, priority: TicketPriority, nextDueAt: string | null, slaBreached: boolean, updatedAt: string, order: { id: string, number: string, status: OrderStatus } | null, mergedInto: { id: string, number: string } | null, satisfaction: { rating: number, comment: string | null, respondedAt: string } | null, customer: { id: string, name: string }, assignee: { id: string, name: string, email: string } | null }, message: { id: string, body: string, internal: boolean, authorKind: MessageAuthorKind, createdAt: string, author: { id: string, name: string, email: string } | null, delivery: { status: EmailDeliveryStatus, sentAt: string | null, error: string | null, messageId: string, attempts: number } | null, attachments: Array<{ id: string, filename: string, contentType: string, size: number, url: string }> } | null } };
+export type ConsoleTicketEventsSubscription = { ticketEvents: { cursor: string, type: TicketEventType, occurredAt: string, changes: Record<string, unknown>, actor: { id: string, name: string, email: string } | null, ticket: { channel: TicketChannel, tags: Array<string>, createdAt: string, firstResponseDueAt: string, resolutionDueAt: string, firstRespondedAt: string | null, solvedAt: string | null, id: string, number: string, version: number, subject: string, status: TicketStatus, priority: TicketPriority, nextDueAt: string | null, slaBreached: boolean, updatedAt: string, order: { id: string, number: string, status: OrderStatus } | null, mergedInto: { id: string, number: string } | null, satisfaction: { rating: number, comment: string | null, respondedAt: string } | null, customer: { id: string, name: string } | null, assignee: { id: string, name: string, email: string } | null }, message: { id: string, body: string, internal: boolean, authorKind: MessageAuthorKind, createdAt: string, author: { id: string, name: string, email: string } | null, delivery: { status: EmailDeliveryStatus, sentAt: string | null, error: string | null, messageId: string, attempts: number } | null, attachments: Array<{ id: string, filename: string, contentType: string, size: number, url: string }> } | null } };
 
 export type ConsoleMessageDeliveriesQueryVariables = Exact<{
   ids: Array<string | number> | string | number;
@@ -482,35 +493,35 @@ export type ConsoleReplyMutationVariables = Exact<{
 }>;
 
 
-export type ConsoleReplyMutation = { replyToTicket: { ticket: { channel: TicketChannel, tags: Array<string>, createdAt: string, firstResponseDueAt: string, resolutionDueAt: string, firstRespondedAt: string | null, solvedAt: string | null, id: string, number: string, version: number, subject: string, status: TicketStatus, priority: TicketPriority, nextDueAt: string | null, slaBreached: boolean, updatedAt: string, order: { id: string, number: string, status: OrderStatus } | null, mergedInto: { id: string, number: string } | null, satisfaction: { rating: number, comment: string | null, respondedAt: string } | null, customer: { id: string, name: string }, assignee: { id: string, name: string, email: string } | null } | null, message: { id: string, body: string, internal: boolean, authorKind: MessageAuthorKind, createdAt: string, author: { id: string, name: string, email: string } | null, delivery: { status: EmailDeliveryStatus, sentAt: string | null, error: string | null, messageId: string, attempts: number } | null, attachments: Array<{ id: string, filename: string, contentType: string, size: number, url: string }> } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+export type ConsoleReplyMutation = { replyToTicket: { ticket: { channel: TicketChannel, tags: Array<string>, createdAt: string, firstResponseDueAt: string, resolutionDueAt: string, firstRespondedAt: string | null, solvedAt: string | null, id: string, number: string, version: number, subject: string, status: TicketStatus, priority: TicketPriority, nextDueAt: string | null, slaBreached: boolean, updatedAt: string, order: { id: string, number: string, status: OrderStatus } | null, mergedInto: { id: string, number: string } | null, satisfaction: { rating: number, comment: string | null, respondedAt: string } | null, customer: { id: string, name: string } | null, assignee: { id: string, name: string, email: string } | null } | null, message: { id: string, body: string, internal: boolean, authorKind: MessageAuthorKind, createdAt: string, author: { id: string, name: string, email: string } | null, delivery: { status: EmailDeliveryStatus, sentAt: string | null, error: string | null, messageId: string, attempts: number } | null, attachments: Array<{ id: string, filename: string, contentType: string, size: number, url: string }> } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
 
 export type ConsoleAssignMutationVariables = Exact<{
   input: AssignTicketInput;
 }>;
 
 
-export type ConsoleAssignMutation = { assignTicket: { ticket: { channel: TicketChannel, tags: Array<string>, createdAt: string, firstResponseDueAt: string, resolutionDueAt: string, firstRespondedAt: string | null, solvedAt: string | null, id: string, number: string, version: number, subject: string, status: TicketStatus, priority: TicketPriority, nextDueAt: string | null, slaBreached: boolean, updatedAt: string, order: { id: string, number: string, status: OrderStatus } | null, mergedInto: { id: string, number: string } | null, satisfaction: { rating: number, comment: string | null, respondedAt: string } | null, customer: { id: string, name: string }, assignee: { id: string, name: string, email: string } | null } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+export type ConsoleAssignMutation = { assignTicket: { ticket: { channel: TicketChannel, tags: Array<string>, createdAt: string, firstResponseDueAt: string, resolutionDueAt: string, firstRespondedAt: string | null, solvedAt: string | null, id: string, number: string, version: number, subject: string, status: TicketStatus, priority: TicketPriority, nextDueAt: string | null, slaBreached: boolean, updatedAt: string, order: { id: string, number: string, status: OrderStatus } | null, mergedInto: { id: string, number: string } | null, satisfaction: { rating: number, comment: string | null, respondedAt: string } | null, customer: { id: string, name: string } | null, assignee: { id: string, name: string, email: string } | null } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
 
 export type ConsoleUpdateTicketMutationVariables = Exact<{
   input: UpdateTicketInput;
 }>;
 
 
-export type ConsoleUpdateTicketMutation = { updateTicket: { ticket: { channel: TicketChannel, tags: Array<string>, createdAt: string, firstResponseDueAt: string, resolutionDueAt: string, firstRespondedAt: string | null, solvedAt: string | null, id: string, number: string, version: number, subject: string, status: TicketStatus, priority: TicketPriority, nextDueAt: string | null, slaBreached: boolean, updatedAt: string, order: { id: string, number: string, status: OrderStatus } | null, mergedInto: { id: string, number: string } | null, satisfaction: { rating: number, comment: string | null, respondedAt: string } | null, customer: { id: string, name: string }, assignee: { id: string, name: string, email: string } | null } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+export type ConsoleUpdateTicketMutation = { updateTicket: { ticket: { channel: TicketChannel, tags: Array<string>, createdAt: string, firstResponseDueAt: string, resolutionDueAt: string, firstRespondedAt: string | null, solvedAt: string | null, id: string, number: string, version: number, subject: string, status: TicketStatus, priority: TicketPriority, nextDueAt: string | null, slaBreached: boolean, updatedAt: string, order: { id: string, number: string, status: OrderStatus } | null, mergedInto: { id: string, number: string } | null, satisfaction: { rating: number, comment: string | null, respondedAt: string } | null, customer: { id: string, name: string } | null, assignee: { id: string, name: string, email: string } | null } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
 
 export type ConsoleUpdateStatusMutationVariables = Exact<{
   input: UpdateTicketStatusInput;
 }>;
 
 
-export type ConsoleUpdateStatusMutation = { updateTicketStatus: { ticket: { channel: TicketChannel, tags: Array<string>, createdAt: string, firstResponseDueAt: string, resolutionDueAt: string, firstRespondedAt: string | null, solvedAt: string | null, id: string, number: string, version: number, subject: string, status: TicketStatus, priority: TicketPriority, nextDueAt: string | null, slaBreached: boolean, updatedAt: string, order: { id: string, number: string, status: OrderStatus } | null, mergedInto: { id: string, number: string } | null, satisfaction: { rating: number, comment: string | null, respondedAt: string } | null, customer: { id: string, name: string }, assignee: { id: string, name: string, email: string } | null } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+export type ConsoleUpdateStatusMutation = { updateTicketStatus: { ticket: { channel: TicketChannel, tags: Array<string>, createdAt: string, firstResponseDueAt: string, resolutionDueAt: string, firstRespondedAt: string | null, solvedAt: string | null, id: string, number: string, version: number, subject: string, status: TicketStatus, priority: TicketPriority, nextDueAt: string | null, slaBreached: boolean, updatedAt: string, order: { id: string, number: string, status: OrderStatus } | null, mergedInto: { id: string, number: string } | null, satisfaction: { rating: number, comment: string | null, respondedAt: string } | null, customer: { id: string, name: string } | null, assignee: { id: string, name: string, email: string } | null } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
 
 export type ConsoleApplyMacroMutationVariables = Exact<{
   input: ApplyMacroInput;
 }>;
 
 
-export type ConsoleApplyMacroMutation = { applyMacro: { ticket: { channel: TicketChannel, tags: Array<string>, createdAt: string, firstResponseDueAt: string, resolutionDueAt: string, firstRespondedAt: string | null, solvedAt: string | null, id: string, number: string, version: number, subject: string, status: TicketStatus, priority: TicketPriority, nextDueAt: string | null, slaBreached: boolean, updatedAt: string, order: { id: string, number: string, status: OrderStatus } | null, mergedInto: { id: string, number: string } | null, satisfaction: { rating: number, comment: string | null, respondedAt: string } | null, customer: { id: string, name: string }, assignee: { id: string, name: string, email: string } | null } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+export type ConsoleApplyMacroMutation = { applyMacro: { ticket: { channel: TicketChannel, tags: Array<string>, createdAt: string, firstResponseDueAt: string, resolutionDueAt: string, firstRespondedAt: string | null, solvedAt: string | null, id: string, number: string, version: number, subject: string, status: TicketStatus, priority: TicketPriority, nextDueAt: string | null, slaBreached: boolean, updatedAt: string, order: { id: string, number: string, status: OrderStatus } | null, mergedInto: { id: string, number: string } | null, satisfaction: { rating: number, comment: string | null, respondedAt: string } | null, customer: { id: string, name: string } | null, assignee: { id: string, name: string, email: string } | null } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
 
 export type ConsoleCustomerPanelQueryVariables = Exact<{
   customerId: string | number;
