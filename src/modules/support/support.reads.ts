@@ -208,15 +208,22 @@ export function messagesOfTicket(
   );
 }
 
-/** A ticket's latest message: the one its page read beside it, or loaded with the request's others. */
+/**
+ * A ticket's latest message: the one its page read beside it (with or without notes as the page
+ * decided for its queues), or loaded with the request's others, with notes as `withNotes` says
+ * (asked only then).
+ */
 export function lastMessageOf(
   context: ReadContext,
   ticket: RowOf<Ticket>,
-  withNotes: boolean,
+  withNotes: () => boolean | Promise<boolean>,
 ): TicketMessage | null | Promise<TicketMessage | null> {
   const joined = (ticket as { lastMessage?: TicketMessage | null }).lastMessage;
   if (joined !== undefined) return joined;
-  return lastMessageOfTicket[notes(withNotes)].load(context, ticket.id);
+  const notesRead = withNotes();
+  const load = (withThem: boolean) =>
+    lastMessageOfTicket[notes(withThem)].load(context, ticket.id);
+  return typeof notesRead === 'boolean' ? load(notesRead) : notesRead.then(load);
 }
 
 /**

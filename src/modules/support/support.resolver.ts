@@ -467,10 +467,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
   })
   @ReadsKeyOnly()
   lastMessage(@Root() ticket: RowOf<Ticket>, @Ctx() context: RequestContext) {
-    const withNotes = readsNotesOnTicket(context, ticket.id);
-    return typeof withNotes === 'boolean'
-      ? lastMessageOf(context, ticket, withNotes)
-      : withNotes.then((notes) => lastMessageOf(context, ticket, notes));
+    return lastMessageOf(context, ticket, () => readsNotesOnTicket(context, ticket.id));
   }
 
   @FieldResolver(() => Date, {
