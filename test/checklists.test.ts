@@ -10,6 +10,7 @@ import {
   UpdateChecklistTemplateDocument,
   type ChecklistFieldsFragment,
 } from './generated/graphql';
+import { DEMO_EMPLOYEES } from '../src/modules/seed';
 import { errorCode, uniqueSuffix } from './support/fixtures';
 import { ManualClock } from './support/manual-clock';
 import { startTestServer, type TestServer } from './support/test-server';
@@ -452,7 +453,7 @@ describe('blocking items', () => {
     const demo = (result.data?.checklists ?? []).filter(
       (c) => c.employee.email.endsWith('@example.com') && !c.employee.email.startsWith('joiner-'),
     );
-    expect(demo).toHaveLength(7);
+    expect(demo).toHaveLength(DEMO_EMPLOYEES.length);
     const agentChecklist = demo.find((c) => c.employee.email === 'agent@example.com');
     expect(agentChecklist?.complete).toBe(false);
     expect(agentChecklist?.items.filter((i) => !i.done).map((i) => i.blocking)).toEqual([
@@ -460,6 +461,6 @@ describe('blocking items', () => {
       false,
       false,
     ]);
-    expect(demo.filter((c) => c.complete)).toHaveLength(6);
+    expect(demo.filter((c) => c.complete)).toHaveLength(DEMO_EMPLOYEES.length - 1);
   });
 });

@@ -69,6 +69,12 @@ const USER_ERROR_CODE_DESCRIPTIONS: Record<UserErrorCode, string> = {
     'More units than the purchase order line allows: its quantity plus the receipt tolerance.',
   APPROVAL_REQUIRED:
     'The purchase order is above PO_APPROVAL_THRESHOLD: an ADMIN or ACCOUNTANT approves it.',
+  TAG_TAKEN: 'Another asset already has this tag.',
+  ASSET_UNAVAILABLE:
+    'The asset cannot do this in its current state: only an IN_STOCK asset is checked out, an ASSIGNED one checked in, and a RETIRED one is final.',
+  STALE_ASSET: 'The asset changed since you loaded `expectedVersion`; reload it and try again.',
+  ASSETS_OUTSTANDING:
+    'The employee still holds company equipment: it is checked in (or reported lost) before offboarding completes.',
 };
 
 registerEnumType(UserErrorCode, {

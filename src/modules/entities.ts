@@ -87,6 +87,15 @@ import {
   PurchaseOrderLine,
   ReorderRule,
 } from './purchasing/purchase-order.entity';
+import {
+  Asset,
+  AssetAssignment,
+  AssetAssignmentLine,
+  AssetAudit,
+  CustodyTerms,
+  ServiceContract,
+  ServiceContractAsset,
+} from './assets/asset.entity';
 
 /**
  * Every table Backdesk maps, handed to the ORM when it opens (db/orm.ts). A new entity is added
@@ -122,6 +131,13 @@ export const ENTITIES = [
   GoodsReceiptLine,
   PurchaseBillLine,
   ReorderRule,
+  Asset,
+  AssetAssignment,
+  AssetAssignmentLine,
+  AssetAudit,
+  CustodyTerms,
+  ServiceContract,
+  ServiceContractAsset,
   PurchaseOrderEmail,
   Department,
   SalaryChange,

@@ -48,6 +48,15 @@ import {
   PurchasingLiveResolver,
   StockEventPurchasingResolver,
 } from './purchasing/purchasing-live.resolver';
+import {
+  AssetAssignmentLineResolver,
+  AssetAssignmentResolver,
+  AssetAuditResolver,
+  AssetResolver,
+  ChecklistItemAssetResolver,
+  EmployeeAssetsResolver,
+  ServiceContractResolver,
+} from './assets/assets.resolver';
 import { StockLiveResolver } from './catalog/stock-live.resolver';
 import { TicketLiveResolver } from './support/ticket-live.resolver';
 import {
@@ -187,4 +196,11 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   PurchasingLiveResolver,
   StockLiveResolver,
   StockEventPurchasingResolver,
+  AssetResolver,
+  AssetAuditResolver,
+  AssetAssignmentResolver,
+  AssetAssignmentLineResolver,
+  ServiceContractResolver,
+  EmployeeAssetsResolver,
+  ChecklistItemAssetResolver,
 ];

@@ -43,6 +43,9 @@ import { PurchaseOrderService } from './purchasing/purchase-order.service';
 import { ReplenishmentService } from './purchasing/replenishment.service';
 import { PurchaseOrderDocuments } from './purchasing/purchase-order-document';
 import { PurchaseOrderSending } from './purchasing/purchase-order-sending';
+import { AssetService } from './assets/asset.service';
+import { CustodyService } from './assets/custody.service';
+import { ServiceContractService } from './assets/service-contract.service';
 
 /** The business services, wired to each other. They need nothing from the outside. */
 export interface DomainServices {
@@ -79,6 +82,12 @@ export interface DomainServices {
   purchaseOrders: PurchaseOrderService;
   /** Reorder rules and the replenishment run (daily, and on demand). */
   replenishment: ReplenishmentService;
+  /** Assets and their status. */
+  assets: AssetService;
+  /** Who holds what: check-outs, acceptances, check-ins, losses, audits and custody terms. */
+  custody: CustodyService;
+  /** Vendors' service contracts over assets. */
+  serviceContracts: ServiceContractService;
 }
 
 /** Every service, created once per process and shared by every request. */
@@ -154,6 +163,10 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
     clock,
     settings.poApprovalThresholdMinor ?? 100_000n,
   );
+  const assets = new AssetService(receivables, purchaseOrders, clock);
+  const custody = new CustodyService(assets, employees, checklists, clock);
+  // After the checklists' listener: the offboarding checklist exists when custody adds to it.
+  employees.onTermination(custody);
   return {
     customers,
     catalog,
@@ -181,6 +194,9 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
     recruiting: new RecruitingService(employees, clock, settings.recruitingRetentionDays ?? 180),
     purchaseOrders,
     replenishment: new ReplenishmentService(purchaseOrders, catalog, receivables, clock),
+    assets,
+    custody,
+    serviceContracts: new ServiceContractService(assets, receivables, clock),
   };
 }
 

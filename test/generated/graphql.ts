@@ -313,7 +313,7 @@ export type ChecklistAssigneeRole =
   | 'EMPLOYEE'
   /** HR. */
   | 'HR'
-  /** IT support; done by HR until a sign-in role for IT support exists. */
+  /** IT support (IT_SUPPORT; HR may too). */
   | 'IT_SUPPORT'
   /** The employee's manager. */
   | 'MANAGER';
@@ -1729,6 +1729,10 @@ export type UserErrorCode =
   | 'ALREADY_REVOKED'
   /** The purchase order is above PO_APPROVAL_THRESHOLD: an ADMIN or ACCOUNTANT approves it. */
   | 'APPROVAL_REQUIRED'
+  /** The employee still holds company equipment: it is checked in (or reported lost) before offboarding completes. */
+  | 'ASSETS_OUTSTANDING'
+  /** The asset cannot do this in its current state: only an IN_STOCK asset is checked out, an ASSIGNED one checked in, and a RETIRED one is final. */
+  | 'ASSET_UNAVAILABLE'
   /** A blocking item of the checklist is still open: it must be done before the last of the other items. */
   | 'CHECKLIST_BLOCKED'
   /** Another account already uses this code. */
@@ -1793,12 +1797,16 @@ export type UserErrorCode =
   | 'SKU_TAKEN'
   /** The application changed since you loaded `expectedVersion`; reload it and try again, so two people never move it over each other. */
   | 'STALE_APPLICATION'
+  /** The asset changed since you loaded `expectedVersion`; reload it and try again. */
+  | 'STALE_ASSET'
   /** The ticket changed since you loaded `expectedVersion`; reload it and try again, so two agents never answer over each other. */
   | 'STALE_TICKET'
   /** The statement does not open at the previous statement's closing balance; the message names the difference. */
   | 'STATEMENT_GAP'
   /** The survey no longer takes answers: an answer can be given or changed for 7 days after the survey was sent. */
   | 'SURVEY_CLOSED'
+  /** Another asset already has this tag. */
+  | 'TAG_TAKEN'
   /** The journal entry's debits do not equal its credits. */
   | 'UNBALANCED';
 
@@ -1835,7 +1843,10 @@ export type AttachmentNodeQuery = { node:
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
+    | { id: string }
     | { id: string, filename: string, contentType: string, size: number, url: string, inline: boolean, createdAt: string }
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }
@@ -1917,6 +1928,8 @@ export type NodeByIdQuery = { node:
     | { __typename: 'Account', id: string }
     | { __typename: 'ApiToken', id: string }
     | { __typename: 'Application', id: string }
+    | { __typename: 'Asset', id: string }
+    | { __typename: 'AssetAssignment', id: string }
     | { __typename: 'Attachment', id: string }
     | { __typename: 'BankAccount', id: string }
     | { __typename: 'BankLineMatch', id: string }
@@ -1949,6 +1962,7 @@ export type NodeByIdQuery = { node:
     | { __typename: 'Payslip', id: string }
     | { __typename: 'Product', id: string }
     | { __typename: 'PurchaseOrder', id: string }
+    | { __typename: 'ServiceContract', id: string }
     | { __typename: 'Ticket', id: string }
     | { __typename: 'TicketMessage', id: string }
     | { __typename: 'TrainingCompletion', id: string }
@@ -1965,6 +1979,8 @@ export type NodesByIdsQuery = { nodes: Array<
     | { __typename: 'Account', id: string }
     | { __typename: 'ApiToken', id: string }
     | { __typename: 'Application', id: string }
+    | { __typename: 'Asset', id: string }
+    | { __typename: 'AssetAssignment', id: string }
     | { __typename: 'Attachment', id: string }
     | { __typename: 'BankAccount', id: string }
     | { __typename: 'BankLineMatch', id: string }
@@ -1997,6 +2013,7 @@ export type NodesByIdsQuery = { nodes: Array<
     | { __typename: 'Payslip', id: string }
     | { __typename: 'Product', id: string }
     | { __typename: 'PurchaseOrder', id: string }
+    | { __typename: 'ServiceContract', id: string }
     | { __typename: 'Ticket', id: string }
     | { __typename: 'TicketMessage', id: string }
     | { __typename: 'TrainingCompletion', id: string }
@@ -2559,6 +2576,8 @@ export type EmployeeDocumentNodeQuery = { node:
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
+    | { id: string }
     | { kind: EmployeeDocumentKind, id: string }
     | { id: string }
     | { id: string }
@@ -2572,6 +2591,7 @@ export type EmployeeDocumentNodeQuery = { node:
     | { id: string }
     | { id: string }
     | { periodEnd: string, id: string }
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }
@@ -3017,6 +3037,8 @@ export type PaymentFileFullQuery = { node:
     | { __typename: 'Account' }
     | { __typename: 'ApiToken' }
     | { __typename: 'Application' }
+    | { __typename: 'Asset' }
+    | { __typename: 'AssetAssignment' }
     | { __typename: 'Attachment' }
     | { __typename: 'BankAccount' }
     | { __typename: 'BankLineMatch' }
@@ -3049,6 +3071,7 @@ export type PaymentFileFullQuery = { node:
     | { __typename: 'Payslip' }
     | { __typename: 'Product' }
     | { __typename: 'PurchaseOrder' }
+    | { __typename: 'ServiceContract' }
     | { __typename: 'Ticket' }
     | { __typename: 'TicketMessage' }
     | { __typename: 'TrainingCompletion' }

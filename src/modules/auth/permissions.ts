@@ -71,6 +71,8 @@ export const Permissions = {
   people: {
     /** Checklist templates, every employee's checklists, and completing any checklist item. */
     checklists: [HR],
+    /** Every employee's checklists, and their IT_SUPPORT items (equipment, accounts). */
+    itChecklistItems: [IT_SUPPORT],
     /** Courses, recording completions, the training matrix and expiring certifications. */
     training: [HR],
     payments: {

@@ -62,6 +62,14 @@ export enum UserErrorCode {
   RECEIPT_TOLERANCE_EXCEEDED = 'RECEIPT_TOLERANCE_EXCEEDED',
   /** A purchase order above PO_APPROVAL_THRESHOLD, approved by someone who is not ADMIN or ACCOUNTANT. */
   APPROVAL_REQUIRED = 'APPROVAL_REQUIRED',
+  /** Another asset already has this tag. */
+  TAG_TAKEN = 'TAG_TAKEN',
+  /** An asset that cannot be checked out (not IN_STOCK) or acted on in its current state. */
+  ASSET_UNAVAILABLE = 'ASSET_UNAVAILABLE',
+  /** The asset changed since the version the client loaded. */
+  STALE_ASSET = 'STALE_ASSET',
+  /** Offboarding waits for equipment the employee still holds. */
+  ASSETS_OUTSTANDING = 'ASSETS_OUTSTANDING',
 }
 
 /**

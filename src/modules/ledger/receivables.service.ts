@@ -491,6 +491,11 @@ export class ReceivablesService implements ShipmentListener {
     return em.findOne(Vendor, { id: vendorId });
   }
 
+  /** A bill, read for another module (assets bought on it); null when there is none. */
+  findBill(em: EntityManager, billId: number): Promise<Bill | null> {
+    return em.findOne(Bill, { id: billId });
+  }
+
   /** A bill by id, for a repeated request that answers the bill it made. */
   billById(em: EntityManager, billId: number): Promise<Bill> {
     return em.findOneOrFail(Bill, { id: billId });

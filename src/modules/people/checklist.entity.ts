@@ -20,8 +20,8 @@ export enum ChecklistKind {
 
 /**
  * Who does a checklist item. A checklist role, not a sign-in `Role`: HR items are done by HR,
- * MANAGER items by the employee's manager, EMPLOYEE items by the employee, and IT_SUPPORT items
- * by HR until a sign-in role for IT support exists.
+ * MANAGER items by the employee's manager, EMPLOYEE items by the employee, IT_SUPPORT items by
+ * IT support (and HR).
  */
 export enum ChecklistAssigneeRole {
   HR = 'HR',
@@ -139,7 +139,7 @@ export class Checklist {
   expression: '(done_at is null) = (done_by_id is null)',
 })
 export class ChecklistItem {
-  [OptionalProps]?: 'doneAt' | 'doneById';
+  [OptionalProps]?: 'doneAt' | 'doneById' | 'assetId';
 
   @PrimaryKey({ type: new BigIntType('number'), autoincrement: true })
   id!: number;
@@ -167,4 +167,12 @@ export class ChecklistItem {
 
   @Property({ type: new BigIntType('number'), nullable: true })
   doneById: number | null = null;
+
+  /**
+   * The asset this item waits for (offboarding: one item per asset the employee holds). Only the
+   * assets module completes it, when the asset is checked in or reported lost; by hand it is
+   * ASSETS_OUTSTANDING.
+   */
+  @Property({ type: new BigIntType('number'), nullable: true })
+  assetId: number | null = null;
 }

@@ -7,7 +7,6 @@ import { NodeResolver } from '../../graphql/relay';
 import { toPayload } from '../../graphql/user-error';
 import { readById, type Row } from '../../read';
 import { Permissions } from '../auth/permissions';
-import { hasAnyRole } from '../common/viewer';
 import type { RequestContext } from '../context';
 import { employeeRows } from '../employees/employee.reads';
 import { EmployeeObject } from '../employees/employee.types';
@@ -25,7 +24,7 @@ import {
   overdueItems,
   templateList,
 } from './checklist.reads';
-import { ChecklistItemForbidden } from './checklist.service';
+import { ChecklistItemForbidden, seesAllChecklists } from './checklist.service';
 import {
   ChecklistFilter,
   ChecklistItemObject,
@@ -154,7 +153,7 @@ export class ChecklistResolver extends NodeResolver(ChecklistObject, 'Checklist'
   @Authorized()
   @Query(() => [ChecklistObject], {
     description:
-      "Checklists, by employee name: HR and ADMIN see everyone's, others their own and their direct reports'.",
+      "Checklists, by employee name: HR, IT_SUPPORT and ADMIN see everyone's, others their own and their direct reports'.",
   })
   checklists(
     @Arg('filter', () => ChecklistFilter, { nullable: true, description: 'Which checklists.' })
@@ -171,7 +170,7 @@ export class ChecklistResolver extends NodeResolver(ChecklistObject, 'Checklist'
         ...(employeeId === null ? {} : { employee: employeeId }),
         ...(filter?.kind ? { kind: filter.kind } : {}),
       },
-      hasAnyRole(viewer, HR) ? null : viewer.employeeId,
+      seesAllChecklists(viewer) ? null : viewer.employeeId,
     );
   }
 

@@ -57,7 +57,7 @@ export class ChecklistItemForbidden extends Error {
       `Not allowed: this ${assigneeRole} item is done by ${
         {
           HR: 'HR',
-          IT_SUPPORT: 'IT support (HR for now)',
+          IT_SUPPORT: 'IT support',
           MANAGER: "the employee's manager",
           EMPLOYEE: 'the employee',
         }[assigneeRole]
@@ -72,24 +72,33 @@ const MAX_ITEMS = 50;
 /** Advisory lock namespace for changing the default template of a kind. */
 const DEFAULT_TEMPLATE_LOCK = 0x636b6c01;
 const HR = Permissions.people.checklists;
+const IT = Permissions.people.itChecklistItems;
 
 const field = (...path: string[]) => ['input', ...path];
 
-/** Whether the viewer may see an employee's checklists: HR and ADMIN, the employee, their manager. */
+/** Whether the viewer sees every employee's checklists: HR, IT support and ADMIN. */
+export function seesAllChecklists(viewer: Viewer): boolean {
+  return hasAnyRole(viewer, [...HR, ...IT]);
+}
+
+/**
+ * Whether the viewer may see an employee's checklists: HR, IT support and ADMIN, the employee,
+ * their manager.
+ */
 export function mayViewChecklistsOf(
   viewer: Viewer,
   employee: { id: number; manager: { id: number } | null },
 ): boolean {
   return (
-    hasAnyRole(viewer, HR) ||
+    seesAllChecklists(viewer) ||
     viewer.employeeId === employee.id ||
     employee.manager?.id === viewer.employeeId
   );
 }
 
 /**
- * Who does an item: HR and ADMIN any item (IT_SUPPORT items too, until a sign-in role for IT
- * support exists); the employee's manager MANAGER items; the employee EMPLOYEE items.
+ * Who does an item: HR and ADMIN any item; IT support IT_SUPPORT items; the employee's manager
+ * MANAGER items; the employee EMPLOYEE items.
  */
 export function mayActOnItem(
   viewer: Viewer,
@@ -97,6 +106,7 @@ export function mayActOnItem(
   employee: { id: number; manager: { id: number } | null },
 ): boolean {
   if (hasAnyRole(viewer, HR)) return true;
+  if (role === ChecklistAssigneeRole.IT_SUPPORT) return hasAnyRole(viewer, IT);
   if (role === ChecklistAssigneeRole.MANAGER) return employee.manager?.id === viewer.employeeId;
   if (role === ChecklistAssigneeRole.EMPLOYEE) return employee.id === viewer.employeeId;
   return false;
@@ -284,6 +294,12 @@ export class ChecklistService implements HireListener, TerminationListener {
       if (!item) throw notFound();
       if (!mayActOnItem(viewer, item.assigneeRole, employee))
         throw new ChecklistItemForbidden(item.assigneeRole);
+      if (item.assetId !== null)
+        throw new BusinessRuleError(
+          UserErrorCode.ASSETS_OUTSTANDING,
+          `${item.title}: this item is done by checking the asset in (or reporting it lost)`,
+          field('itemId'),
+        );
       const now = this.clock.now();
       if (action === 'complete') {
         if (item.doneAt)
@@ -346,6 +362,93 @@ export class ChecklistService implements HireListener, TerminationListener {
         });
       return checklist;
     });
+  }
+
+  /**
+   * Adds items to an employee's offboarding checklist (made now if they have none), each waiting
+   * for an asset: blocking, for IT support, due on the last day. The assets module calls this when
+   * someone leaves holding equipment.
+   */
+  async addOffboardingItems(
+    tx: EntityManager,
+    employeeId: number,
+    lastDay: string,
+    items: { title: string; assetId: number }[],
+    actorId: number | null,
+  ): Promise<void> {
+    const checklist = await this.make(tx, employeeId, ChecklistKind.OFFBOARDING, lastDay, actorId);
+    await tx.findOneOrFail(
+      Checklist,
+      { id: checklist.id },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+    const [last] = await tx.find(
+      ChecklistItem,
+      { checklist: checklist.id },
+      { orderBy: { position: 'desc' }, limit: 1 },
+    );
+    let position = (last?.position ?? -1) + 1;
+    for (const item of items)
+      tx.create(ChecklistItem, {
+        checklist,
+        position: position++,
+        title: item.title,
+        assigneeRole: ChecklistAssigneeRole.IT_SUPPORT,
+        dueDate: lastDay,
+        blocking: true,
+        assetId: item.assetId,
+      });
+    checklist.completedAt = null;
+    await tx.flush();
+    await recordEvent(tx, {
+      streamType: 'Checklist',
+      streamId: checklist.id,
+      type: 'ITEMS_ADDED',
+      payload: { employeeId, items: items.map((item) => item.title) },
+      actorId,
+    });
+  }
+
+  /**
+   * The asset an open offboarding item waits for is back (or reported lost): the item is done, by
+   * whoever checked it in, and the checklist completes if it was the last.
+   */
+  async completeAssetItem(
+    tx: EntityManager,
+    employeeId: number,
+    assetId: number,
+    actorId: number,
+  ): Promise<void> {
+    const checklist = await tx.findOne(
+      Checklist,
+      { employee: employeeId, kind: ChecklistKind.OFFBOARDING, completedAt: null },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+    if (!checklist) return;
+    const items = await tx.find(ChecklistItem, { checklist: checklist.id });
+    const item = items.find((candidate) => candidate.assetId === assetId && !candidate.doneAt);
+    if (!item) return;
+    const now = this.clock.now();
+    item.doneAt = now;
+    item.doneById = actorId;
+    const complete = items.every((candidate) => candidate.doneAt);
+    if (complete) checklist.completedAt = now;
+    await tx.flush();
+    await recordEvent(tx, {
+      streamType: 'Checklist',
+      streamId: checklist.id,
+      type: 'ITEM_COMPLETED',
+      payload: { itemId: item.id, title: item.title, assigneeRole: item.assigneeRole, employeeId },
+      actorId,
+    });
+    if (complete)
+      await recordEvent(tx, {
+        streamType: 'Checklist',
+        streamId: checklist.id,
+        type: 'COMPLETED',
+        payload: { kind: checklist.kind, employeeId },
+        actorId,
+      });
   }
 
   /** Makes an employee's checklist of a kind from the default template, unless they have one. */

@@ -38,7 +38,7 @@ registerEnumType(ChecklistAssigneeRole, {
   valuesConfig: {
     HR: { description: 'HR.' },
     IT_SUPPORT: {
-      description: 'IT support; done by HR until a sign-in role for IT support exists.',
+      description: 'IT support (IT_SUPPORT; HR may too).',
     },
     MANAGER: { description: "The employee's manager." },
     EMPLOYEE: { description: 'The employee themself.' },

@@ -164,6 +164,30 @@ export class PurchaseOrderService {
     return today(this.clock);
   }
 
+  /**
+   * A bill's lines matched to purchase order lines, with their products: what other modules
+   * (assets bought through purchasing) read of a bill. Empty for a bill without a purchase order.
+   */
+  async billLines(
+    tx: EntityManager,
+    billId: number,
+  ): Promise<{ id: number; productId: number; quantity: number; unitCostMinor: bigint }[]> {
+    const rows = await tx.execute<
+      { id: string; product_id: string; quantity: number; unit_cost_minor: string }[]
+    >(
+      `SELECT b.id, l.product_id, b.quantity, b.unit_cost_minor
+         FROM purchase_bill_line b JOIN purchase_order_line l ON l.id = b.purchase_order_line_id
+        WHERE b.bill_id = ? ORDER BY b.id`,
+      [billId],
+    );
+    return rows.map((row) => ({
+      id: Number(row.id),
+      productId: Number(row.product_id),
+      quantity: row.quantity,
+      unitCostMinor: BigInt(row.unit_cost_minor),
+    }));
+  }
+
   async createPurchaseOrder(
     { em }: RequestScope,
     viewer: Viewer,

@@ -305,6 +305,10 @@ export type UserErrorCode =
   | 'ALREADY_REVOKED'
   /** The purchase order is above PO_APPROVAL_THRESHOLD: an ADMIN or ACCOUNTANT approves it. */
   | 'APPROVAL_REQUIRED'
+  /** The employee still holds company equipment: it is checked in (or reported lost) before offboarding completes. */
+  | 'ASSETS_OUTSTANDING'
+  /** The asset cannot do this in its current state: only an IN_STOCK asset is checked out, an ASSIGNED one checked in, and a RETIRED one is final. */
+  | 'ASSET_UNAVAILABLE'
   /** A blocking item of the checklist is still open: it must be done before the last of the other items. */
   | 'CHECKLIST_BLOCKED'
   /** Another account already uses this code. */
@@ -369,12 +373,16 @@ export type UserErrorCode =
   | 'SKU_TAKEN'
   /** The application changed since you loaded `expectedVersion`; reload it and try again, so two people never move it over each other. */
   | 'STALE_APPLICATION'
+  /** The asset changed since you loaded `expectedVersion`; reload it and try again. */
+  | 'STALE_ASSET'
   /** The ticket changed since you loaded `expectedVersion`; reload it and try again, so two agents never answer over each other. */
   | 'STALE_TICKET'
   /** The statement does not open at the previous statement's closing balance; the message names the difference. */
   | 'STATEMENT_GAP'
   /** The survey no longer takes answers: an answer can be given or changed for 7 days after the survey was sent. */
   | 'SURVEY_CLOSED'
+  /** Another asset already has this tag. */
+  | 'TAG_TAKEN'
   /** The journal entry's debits do not equal its credits. */
   | 'UNBALANCED';
 
