@@ -143,7 +143,15 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
   const receivables = new ReceivablesService(ledger, customers);
   orders.onShipment(receivables);
   const employees = new EmployeeService();
-  const support = new SupportService(clock, customers, orders, employees);
+  const purchaseOrders = new PurchaseOrderService(
+    catalog,
+    ledger,
+    receivables,
+    clock,
+    settings.poApprovalThresholdMinor ?? 100_000n,
+  );
+  const assets = new AssetService(receivables, purchaseOrders, clock);
+  const support = new SupportService(clock, customers, orders, employees, assets);
   employees.onTermination(support);
   const checklists = new ChecklistService(employees, clock);
   employees.onHire(checklists);
@@ -156,14 +164,6 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
   support.onSolve(satisfaction);
   const reconciliation = new ReconciliationService(ledger, receivables);
   const employeeDocuments = new EmployeeDocumentsService(clock);
-  const purchaseOrders = new PurchaseOrderService(
-    catalog,
-    ledger,
-    receivables,
-    clock,
-    settings.poApprovalThresholdMinor ?? 100_000n,
-  );
-  const assets = new AssetService(receivables, purchaseOrders, clock);
   const custody = new CustodyService(assets, employees, checklists, clock);
   // After the checklists' listener: the offboarding checklist exists when custody adds to it.
   employees.onTermination(custody);

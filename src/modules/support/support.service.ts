@@ -7,6 +7,7 @@ import { type Viewer, hasAnyRole } from '../common/viewer';
 import { BusinessRuleError, UserErrorCode } from '../common/errors';
 import type { Clock } from '../common/clock';
 import { integerInRange, requiredText } from '../common/input-rules';
+import type { AssetService } from '../assets/asset.service';
 import type { CustomerService } from '../customers/customer.service';
 import type { Employee } from '../employees/employee.entity';
 import type { EmployeeService, TerminationListener } from '../employees/employee.service';
@@ -62,6 +63,8 @@ const MAX_TAGS = 20;
 export interface TicketDraft {
   customerId?: number | null;
   requesterId?: number | null;
+  /** The equipment an IT report is about (IT queue only). */
+  assetId?: number | null;
   subject: string;
   body: string;
   priority?: TicketPriority | null;
@@ -219,10 +222,11 @@ export class SupportService implements TerminationListener {
 
   constructor(
     private readonly clock: Clock,
-    /** Customers, orders and employees are read through their own services. */
+    /** Customers, orders, employees and assets are read through their own services. */
     private readonly customers: CustomerService,
     private readonly orders: OrderService,
     private readonly employees: EmployeeService,
+    private readonly assets: AssetService,
   ) {
     this.correspondents = new TicketCorrespondents(customers, employees);
   }
@@ -253,9 +257,10 @@ export class SupportService implements TerminationListener {
 
   /**
    * An employee's IT report: a ticket on the IT queue with the viewer as its requester, channel
-   * INTERNAL, and their words as its first (public) message. Any signed-in employee reports; an
-   * API token is a tool, not an employee, and is refused. `idempotencyKey` makes a retried report
-   * return the first ticket.
+   * INTERNAL, and their words as its first (public) message, optionally about an asset (any of
+   * the company's, such as a shared printer). Any signed-in employee reports; an API token is a
+   * tool, not an employee, and is refused. `idempotencyKey` makes a retried report return the
+   * first ticket.
    */
   async reportItIssue(
     { em }: RequestScope,
@@ -264,6 +269,7 @@ export class SupportService implements TerminationListener {
       subject: string;
       body: string;
       priority?: TicketPriority | null;
+      assetId?: number | null;
       idempotencyKey?: string | null;
     },
   ): Promise<{ ticket: Ticket }> {
@@ -273,6 +279,7 @@ export class SupportService implements TerminationListener {
       subject: input.subject,
       body: input.body,
       priority: input.priority ?? null,
+      assetId: input.assetId ?? null,
       channel: TicketChannel.INTERNAL,
     };
     const key = input.idempotencyKey ?? null;
@@ -282,6 +289,7 @@ export class SupportService implements TerminationListener {
       subject: draft.subject,
       body: draft.body,
       priority: draft.priority ?? TicketPriority.NORMAL,
+      assetId: draft.assetId,
     });
     const replayed = await inTransaction(em, async (tx) => {
       const claim = await claimIdempotencyKey(tx, scope, key, hash);
@@ -319,6 +327,16 @@ export class SupportService implements TerminationListener {
         ? null
         : await this.customers.requireExisting(tx, draft.customerId, ['input', 'customerId']);
     if (requesterId !== null) await this.employees.requireExisting(tx, requesterId, null);
+    const assetId = draft.assetId ?? null;
+    if (assetId !== null) {
+      if (queue !== TicketQueue.IT)
+        throw new BusinessRuleError(
+          UserErrorCode.INVALID_INPUT,
+          'Only an IT report names an asset',
+          ['input', 'assetId'],
+        );
+      await this.assets.requireAsset(tx, assetId, ['input', 'assetId']);
+    }
     let order: Row<Order> | null = null;
     if (draft.orderId != null) {
       order = await this.orders.requireExisting(tx, draft.orderId, ['input', 'orderId']);
@@ -342,6 +360,7 @@ export class SupportService implements TerminationListener {
       queue,
       customer: customer?.id ?? null,
       requester: requesterId,
+      asset: assetId,
       order: order?.id ?? null,
       priority,
       priorityRank: PRIORITY_RANK[priority],
@@ -386,6 +405,7 @@ export class SupportService implements TerminationListener {
         subject,
         channel,
         orderId: order?.id ?? null,
+        ...(assetId === null ? {} : { assetId }),
         before: null,
         after: snapshotOf(ticket, now),
       },

@@ -11,6 +11,7 @@ import {
   Property,
   Unique,
 } from '@mikro-orm/core';
+import { Asset } from '../assets/asset.entity';
 import { Customer } from '../customers/customer.entity';
 import { Employee } from '../employees/employee.entity';
 import { Order } from '../orders/order.entity';
@@ -80,6 +81,8 @@ export const RESOLUTION_WATCHED =
 @Index({ name: 'ticket_assignee_idx', properties: ['assignee', 'status'] })
 @Index({ name: 'ticket_customer_idx', properties: ['customer', 'id'] })
 @Index({ name: 'ticket_requester_idx', properties: ['requester', 'id'] })
+@Index({ name: 'ticket_asset_idx', properties: ['asset', 'id'] })
+@Check({ name: 'ticket_asset_check', expression: "asset_id is null or queue = 'IT'" })
 /** The IT queue by SLA due, as the console lists it (IT tickets are a small share of all). */
 @Index({
   name: 'ticket_it_queue_due_idx',
@@ -101,6 +104,7 @@ export class Ticket {
     | 'tags'
     | 'customer'
     | 'requester'
+    | 'asset'
     | 'queue'
     | 'order'
     | 'assignee'
@@ -137,6 +141,10 @@ export class Ticket {
 
   @Enum({ items: () => TicketQueue, type: 'text' })
   queue: TicketQueue = TicketQueue.CUSTOMER;
+
+  /** The equipment an IT report is about, when the employee named it (IT queue only). */
+  @ManyToOne(() => Asset, { nullable: true, deleteRule: 'restrict' })
+  asset: Asset | null = null;
 
   @ManyToOne(() => Order, { nullable: true, deleteRule: 'restrict', index: 'ticket_order_idx' })
   order: Order | null = null;
