@@ -344,6 +344,132 @@ describe('the IT desk', () => {
     ]);
   });
 
+  it('takes a report about an asset: the ticket shows the asset and the contracts covering it that day, the asset its tickets', async () => {
+    const accountant = await server.login('accountant@example.com');
+    const graphql = async <T>(query: string, variables: Record<string, unknown>, token: string) => {
+      const result = await server.raw(query, variables, token);
+      if (result.errors) throw new Error(JSON.stringify(result.errors));
+      return result.data as T;
+    };
+    const { createAsset } = await graphql<{ createAsset: { asset: { id: string } } }>(
+      `
+        mutation ($input: CreateAssetInput!) {
+          createAsset(input: $input) {
+            asset {
+              id
+            }
+            userErrors {
+              message
+            }
+          }
+        }
+      `,
+      { input: { tag: `LT-${uniqueSuffix()}`, type: 'LAPTOP', model: 'ThinkPad T14' } },
+      itStaff,
+    );
+    const assetId = createAsset.asset.id;
+    const { createVendor } = await graphql<{ createVendor: { vendor: { id: string } } }>(
+      `
+        mutation ($input: CreateVendorInput!) {
+          createVendor(input: $input) {
+            vendor {
+              id
+            }
+          }
+        }
+      `,
+      { input: { name: `Repairs ${uniqueSuffix()}` } },
+      accountant,
+    );
+    const day = (offset: number) =>
+      new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const contract = async (name: string, startsOn: string, endsOn: string) =>
+      (
+        await graphql<{ createServiceContract: { serviceContract: { id: string } } }>(
+          `
+            mutation ($input: CreateServiceContractInput!) {
+              createServiceContract(input: $input) {
+                serviceContract {
+                  id
+                }
+                userErrors {
+                  message
+                }
+              }
+            }
+          `,
+          {
+            input: {
+              vendorId: createVendor.vendor.id,
+              name,
+              startsOn,
+              endsOn,
+              cost: '120.00',
+              assetIds: [assetId],
+            },
+          },
+          itStaff,
+        )
+      ).createServiceContract.serviceContract.id;
+    const current = await contract('Next-day repair', day(-30), day(30));
+    await contract('Last year', day(-400), day(-35));
+
+    const reported = await server.request(
+      ReportItIssueDocument,
+      { input: { subject: 'Keyboard dead', body: 'No key works.', assetId } },
+      hr,
+    );
+    const ticketId = reported.data?.reportItIssue.ticket?.id;
+    expect(reported.data?.reportItIssue.userErrors).toEqual([]);
+    const seen = await graphql<{
+      ticket: { asset: { id: string }; serviceContracts: { id: string }[] };
+      asset: { tickets: { nodes: { id: string }[] } };
+    }>(
+      `
+        query ($ticketId: ID!, $assetId: ID!) {
+          ticket(id: $ticketId) {
+            asset {
+              id
+            }
+            serviceContracts {
+              id
+            }
+          }
+          asset(id: $assetId) {
+            tickets(first: 5) {
+              nodes {
+                id
+              }
+            }
+          }
+        }
+      `,
+      { ticketId, assetId },
+      itStaff,
+    );
+    expect(seen).toEqual({
+      ticket: { asset: { id: assetId }, serviceContracts: [{ id: current }] },
+      asset: { tickets: { nodes: [{ id: ticketId }] } },
+    });
+
+    const before = await writes();
+    const missing = await server.request(
+      ReportItIssueDocument,
+      {
+        input: {
+          subject: 'Mouse',
+          body: 'Broken',
+          assetId: Buffer.from('Asset:999999').toString('base64url'),
+        },
+      },
+      hr,
+    );
+    expect(missing.data?.reportItIssue.userErrors).toEqual([
+      expect.objectContaining({ code: 'NOT_FOUND', field: ['input', 'assetId'] }),
+    ]);
+    expect(await writes()).toEqual(before);
+  });
+
   it('refuses a report without a subject, one by an API token, and a merge across queues, writing nothing', async () => {
     const token = await server.request(
       CreateApiTokenDocument,

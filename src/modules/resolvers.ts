@@ -59,6 +59,7 @@ import {
 } from './assets/assets.resolver';
 import { StockLiveResolver } from './catalog/stock-live.resolver';
 import { TicketLiveResolver } from './support/ticket-live.resolver';
+import { AssetTicketsResolver, TicketAssetResolver } from './support/asset-tickets.resolver';
 import {
   CustomerTicketsResolver,
   MacroResolver,
@@ -152,6 +153,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   CustomerTicketsResolver,
   OrderTicketsResolver,
   TicketLiveResolver,
+  AssetTicketsResolver,
+  TicketAssetResolver,
   OrderLiveResolver,
   EventCursorResolver,
   JobsResolver,

@@ -1244,6 +1244,8 @@ export type ReplyToTicketInput = {
 
 /** A problem an employee reports to the IT desk. */
 export type ReportItIssueInput = {
+  /** The equipment it is about, if any (`NOT_FOUND` for no such asset). */
+  assetId?: string | number | null | undefined;
   /** The details: the ticket's first message. */
   body: string;
   /** The same key (per employee) with the same input returns the first report instead of a second one; with other input, `IDEMPOTENCY_KEY_REUSED`. */

@@ -168,6 +168,22 @@ export function itTicketsOfRequester(
   );
 }
 
+/** The IT tickets about an asset, newest first, one statement for every asset of the request. */
+export function ticketsOfAsset(
+  context: ReadContext,
+  assetId: number,
+  where: Where<Ticket>,
+  args: PageArgs,
+  info: GraphQLResolveInfo,
+  withNotes: boolean,
+) {
+  return readPagesPerParent(context, Ticket, { property: 'asset', id: assetId }, where, args, {
+    orderBy: TICKET_ORDERINGS[TicketOrder.CREATED],
+    info,
+    joinedFields: [lastMessageJoined[notes(withNotes)]],
+  });
+}
+
 /** A customer's tickets, newest first, one statement for every customer of the request. */
 export function ticketsOfCustomer(
   context: ReadContext,
@@ -221,8 +237,7 @@ export function lastMessageOf(
   const joined = (ticket as { lastMessage?: TicketMessage | null }).lastMessage;
   if (joined !== undefined) return joined;
   const notesRead = withNotes();
-  const load = (withThem: boolean) =>
-    lastMessageOfTicket[notes(withThem)].load(context, ticket.id);
+  const load = (withThem: boolean) => lastMessageOfTicket[notes(withThem)].load(context, ticket.id);
   return typeof notesRead === 'boolean' ? load(notesRead) : notesRead.then(load);
 }
 

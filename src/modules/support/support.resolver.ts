@@ -249,7 +249,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
   @Authorized()
   @Mutation(() => ReportItIssuePayload, {
     description:
-      "Reports a problem to the IT desk: a ticket on the IT queue with the signed-in employee as its requester (channel INTERNAL), SLA deadlines by its priority, and the desk's public replies mailed to the employee. Any signed-in employee; an API token is refused (`INVALID_INPUT`).",
+      "Reports a problem to the IT desk, optionally about an asset: a ticket on the IT queue with the signed-in employee as its requester (channel INTERNAL), SLA deadlines by its priority, and the desk's public replies mailed to the employee. Any signed-in employee; an API token is refused (`INVALID_INPUT`).",
   })
   reportItIssue(
     @Arg('input', () => ReportItIssueInput, { description: 'The problem.' })
@@ -257,7 +257,10 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     @Ctx() context: RequestContext,
   ) {
     const viewer = signedIn(context);
-    return toPayload(() => context.services.support.reportItIssue(context, viewer, input));
+    const assetId = input.assetId ? parseGlobalId(input.assetId, 'Asset', 'input.assetId') : null;
+    return toPayload(() =>
+      context.services.support.reportItIssue(context, viewer, { ...input, assetId }),
+    );
   }
 
   @Authorized()

@@ -519,6 +519,14 @@ export class ReportItIssueInput {
   @IsOptional()
   priority?: TicketPriority | null;
 
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The equipment it is about, if any (`NOT_FOUND` for no such asset).',
+  })
+  @IsOptional()
+  @IsString()
+  assetId?: string | null;
+
   @Field(() => String, {
     nullable: true,
     description:
@@ -787,7 +795,7 @@ export const MergeTicketPayload = ticketPayload(
 export const ApplyMacroPayload = ticketPayload('ApplyMacro', COMMON);
 export const ReportItIssuePayload = ticketPayload(
   'ReportItIssue',
-  '`INVALID_INPUT`, `IDEMPOTENCY_KEY_REUSED`',
+  '`INVALID_INPUT`, `NOT_FOUND`, `IDEMPOTENCY_KEY_REUSED`',
 );
 export const AddRequesterMessagePayload = ticketPayload(
   'AddRequesterMessage',
