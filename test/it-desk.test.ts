@@ -8,10 +8,12 @@ import {
   MeDocument,
   MergeTicketDocument,
   MyItTicketsDocument,
+  QueueMetricsDocument,
   ReplyToTicketDocument,
   ReportItIssueDocument,
   TicketDetailDocument,
   TicketQueueDocument,
+  UpdateTicketStatusDocument,
 } from './generated/graphql';
 import { uniqueSuffix } from './support/fixtures';
 import { subscribe, waitForSubscriptions, type Received } from './support/live-client';
@@ -342,6 +344,37 @@ describe('the IT desk', () => {
       false,
       false,
     ]);
+
+    // Solved by IT support: the satisfaction survey goes to the employee, and counts in the IT
+    // queue's figures, which REPORTING reads and a support lead may not.
+    const solved = await server.request(
+      UpdateTicketStatusDocument,
+      { input: { ticketId: report.id, status: 'SOLVED' } },
+      itStaff,
+    );
+    expect(solved.data?.updateTicketStatus.userErrors).toEqual([]);
+    const survey = await sunk('the survey to the employee', (got) =>
+      (got.parsed.subject ?? '').startsWith(`How did we do? [${report.number}]`),
+    );
+    expect(survey.rcptTo).toEqual(['hr@example.com']);
+    // A day either side: the report may have been made just before midnight (UTC).
+    const dayFrom = (offset: number) =>
+      new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const period = { from: dayFrom(-1), to: dayFrom(1) };
+    const figures = await server.request(
+      QueueMetricsDocument,
+      { ...period, queue: 'IT' as const },
+      reports,
+    );
+    expect(figures.data?.supportMetrics.csatSurveysSent).toBeGreaterThanOrEqual(1);
+    expect(figures.data?.supportMetrics.solved).toBeGreaterThanOrEqual(1);
+    const lead = await server.login('lead@example.com');
+    const refused = await server.request(
+      QueueMetricsDocument,
+      { ...period, queue: 'IT' as const },
+      lead,
+    );
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it('takes a report about an asset: the ticket shows the asset and the contracts covering it that day, the asset its tickets', async () => {

@@ -945,7 +945,7 @@ export class SupportService implements TerminationListener {
         authorKind: MessageAuthorKind.AGENT,
         authorId: null,
         internal: true,
-        body: `Solved automatically: the customer had not answered for ${days} ${days === 1 ? 'day' : 'days'}.`,
+        body: `Solved automatically: the ${ticket.queue === TicketQueue.IT ? 'requester' : 'customer'} had not answered for ${days} ${days === 1 ? 'day' : 'days'}.`,
         createdAt: now,
       });
       this.moveTo(ticket, TicketStatus.SOLVED);
