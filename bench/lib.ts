@@ -239,3 +239,31 @@ export function runAutocannon(options: autocannon.Options): Promise<autocannon.R
     );
   });
 }
+
+/** Runs `count` calls, `clients` at a time; answers per second and latency percentiles. */
+export async function runConcurrently(
+  count: number,
+  clients: number,
+  call: (index: number) => Promise<void>,
+): Promise<{ perSecond: number; p50Ms: number; p99Ms: number }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < count) {
+        const index = next++;
+        const begun = performance.now();
+        await call(index);
+        latencies.push(performance.now() - begun);
+      }
+    }),
+  );
+  const ms = performance.now() - started;
+  latencies.sort((a, b) => a - b);
+  return {
+    perSecond: Math.round((count * 1000) / ms),
+    p50Ms: Math.round(percentile(latencies, 50)),
+    p99Ms: Math.round(percentile(latencies, 99)),
+  };
+}

@@ -21,9 +21,9 @@ import {
   adminDatabase,
   login,
   machine,
-  percentile,
   recreateDatabase,
   requestOrFail,
+  runConcurrently as load,
   runScript,
   startBackdeskProcess,
   writeResult,
@@ -33,34 +33,6 @@ const ORDERS = Number(process.env.BENCH_PURCHASING_ORDERS ?? 200);
 const RECEIPTS = Number(process.env.BENCH_PURCHASING_RECEIPTS ?? 2000);
 const CLIENTS = Number(process.env.BENCH_PURCHASING_CLIENTS ?? 8);
 const BILLS_AT_ONCE = 4;
-
-/** Runs `count` calls, `clients` at a time; answers per second and latency percentiles. */
-async function load(
-  count: number,
-  clients: number,
-  call: (index: number) => Promise<void>,
-): Promise<{ perSecond: number; p50Ms: number; p99Ms: number }> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (next < count) {
-        const index = next++;
-        const begun = performance.now();
-        await call(index);
-        latencies.push(performance.now() - begun);
-      }
-    }),
-  );
-  const ms = performance.now() - started;
-  latencies.sort((a, b) => a - b);
-  return {
-    perSecond: Math.round((count * 1000) / ms),
-    p50Ms: Math.round(percentile(latencies, 50)),
-    p99Ms: Math.round(percentile(latencies, 99)),
-  };
-}
 
 const CREATE_PRODUCT = `mutation ($input: CreateProductInput!) {
   createProduct(input: $input) { product { id } userErrors { code message } } }`;

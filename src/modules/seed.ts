@@ -29,6 +29,7 @@ import { BOOK_CURRENCY, formatMinorUnits } from './common/money';
 import { seedChecklistsAndTraining } from './people/training.seed';
 import { seedRecruiting } from './people/recruiting-seed';
 import { seedPurchasing } from './purchasing/purchasing-seed';
+import { seedAssets } from './assets/assets-seed';
 
 export const DEMO_PASSWORD = 'demo-password';
 
@@ -828,6 +829,7 @@ export async function seedDemoData(orm: MikroORM, logger: Logger): Promise<void>
   );
   const applications = await seedRecruiting(orm, services.recruiting, viewerFor);
   const purchaseOrders = await seedPurchasing(orm, services, viewerFor);
+  const assets = await seedAssets(orm, services, viewerFor);
   logger.info(
     {
       employees,
@@ -842,6 +844,7 @@ export async function seedDemoData(orm: MikroORM, logger: Logger): Promise<void>
       courses,
       applications,
       purchaseOrders,
+      assets,
     },
     'demo data seeded',
   );

@@ -105,20 +105,19 @@ export class ServiceContractService {
       );
       if (!serviceContract)
         refuse(UserErrorCode.NOT_FOUND, 'No such service contract', field('serviceContractId'));
-      const before = await tx.find(ServiceContractAsset, { contract: contractId });
-      await tx.nativeDelete(ServiceContractAsset, { contract: contractId });
-      for (const link of before)
-        if (!assetIds.includes(link.asset.id))
-          await this.assets.recordHistory(
-            tx,
-            link.asset.id,
-            'CONTRACT_REMOVED',
-            viewer.employeeId,
-            {
-              serviceContractId: contractId,
-            },
-          );
-      const added = assetIds.filter((id) => !before.some((link) => link.asset.id === id));
+      // Plain ids, not entities: the links are deleted and written again in this transaction.
+      const before = (
+        await tx.execute<{ asset_id: string }[]>(
+          'DELETE FROM service_contract_asset WHERE contract_id = ? RETURNING asset_id',
+          [contractId],
+        )
+      ).map((row) => Number(row.asset_id));
+      for (const assetId of before)
+        if (!assetIds.includes(assetId))
+          await this.assets.recordHistory(tx, assetId, 'CONTRACT_REMOVED', viewer.employeeId, {
+            serviceContractId: contractId,
+          });
+      const added = assetIds.filter((id) => !before.includes(id));
       await this.cover(tx, viewer, serviceContract, assetIds, new Set(added));
       await recordEvent(tx, {
         streamType: 'ServiceContract',
