@@ -30,6 +30,7 @@ import { seedChecklistsAndTraining } from './people/training.seed';
 import { seedRecruiting } from './people/recruiting-seed';
 import { seedPurchasing } from './purchasing/purchasing-seed';
 import { seedAssets } from './assets/assets-seed';
+import { Asset } from './assets/asset.entity';
 
 export const DEMO_PASSWORD = 'demo-password';
 
@@ -462,7 +463,10 @@ async function seedTickets(
   return scripts.length;
 }
 
-/** Employees' IT reports on the IT queue, one answered and solved. Seeded once. */
+/**
+ * Employees' IT reports on the IT queue: one waiting for the employee, one about the demo's
+ * floor printer (covered by the repair contract), one solved. Seeded once, after the equipment.
+ */
 async function seedItTickets(
   orm: MikroORM,
   services: DomainServices,
@@ -477,6 +481,7 @@ async function seedItTickets(
     subject: string;
     body: string;
     priority: TicketPriority;
+    assetTag?: string;
     steps: (id: number) => Promise<unknown>;
   }[] = [
     {
@@ -495,9 +500,10 @@ async function seedItTickets(
     },
     {
       from: 'warehouse@example.com',
-      subject: 'Label printer jams',
-      body: 'The label printer at packing station 2 jams on every third label.',
+      subject: 'The floor 2 printer jams',
+      body: 'The printer in the floor 2 print corner jams on every third page.',
       priority: TicketPriority.NORMAL,
+      assetTag: 'PR-0001',
       steps: async () => undefined,
     },
     {
@@ -516,10 +522,12 @@ async function seedItTickets(
     },
   ];
   for (const report of reports) {
+    const asset = report.assetTag ? await em.findOne(Asset, { tag: report.assetTag }) : null;
     const { ticket } = await support.reportItIssue({ em }, await viewerFor(report.from), {
       subject: report.subject,
       body: report.body,
       priority: report.priority,
+      assetId: asset?.id ?? null,
     });
     await report.steps(ticket.id);
   }
@@ -815,7 +823,6 @@ export async function seedDemoData(orm: MikroORM, logger: Logger): Promise<void>
   };
   const business = await seedBusiness(orm, services, viewerFor);
   const tickets = await seedTickets(orm, services, viewerFor);
-  const itTickets = await seedItTickets(orm, services, viewerFor);
   const macros = await seedMacros(orm, services, viewerFor);
   const entries = await seedLedger(orm, services, viewerFor);
   const dunningPolicies = await seedDunningPolicy(orm, services, viewerFor);
@@ -830,6 +837,7 @@ export async function seedDemoData(orm: MikroORM, logger: Logger): Promise<void>
   const applications = await seedRecruiting(orm, services.recruiting, viewerFor);
   const purchaseOrders = await seedPurchasing(orm, services, viewerFor);
   const assets = await seedAssets(orm, services, viewerFor);
+  const itTickets = await seedItTickets(orm, services, viewerFor);
   logger.info(
     {
       employees,
