@@ -8,6 +8,7 @@ import {
   CompleteChecklistItemDocument,
   CreateAssetDocument,
   CreateServiceContractDocument,
+  CreatePurchaseOrderDocument,
   CreateVendorDocument,
   CustodyTermsDocument,
   EmployeeAssetsDocument,
@@ -17,6 +18,8 @@ import {
   OffboardingChecklistDocument,
   RecordAssetAuditDocument,
   RecordBillDocument,
+  RecordPurchaseBillDocument,
+  ReceiveGoodsDocument,
   ReportAssetLostDocument,
   RetireAssetDocument,
   ServiceContractsDocument,
@@ -28,7 +31,7 @@ import {
   type CreateAssetMutationVariables,
 } from './generated/graphql';
 import { decodeGlobalId, toGlobalId } from '../src/graphql/global-id';
-import { uniqueSuffix } from './support/fixtures';
+import { createProduct, uniqueSuffix } from './support/fixtures';
 import { startTestServer, type TestServer } from './support/test-server';
 
 let server: TestServer;
@@ -522,6 +525,78 @@ describe('the register', () => {
     // Who may not read bills sees the asset without them.
     const asIt = await server.request(AssetDetailDocument, { id: bought.id }, itStaff);
     expect(asIt.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('takes each unit of a purchase order bill line as one asset at the billed unit cost', async () => {
+    const vendor = await server.request(
+      CreateVendorDocument,
+      { input: { name: `Screens ${uniqueSuffix()}` } },
+      accountant,
+    );
+    const vendorId = vendor.data!.createVendor.vendor!.id;
+    const warehouse = await server.login('warehouse@example.com');
+    const productId = await createProduct(server, admin, { cost: '180.00', stock: 0 });
+    const order = await server.request(
+      CreatePurchaseOrderDocument,
+      { input: { vendorId, lines: [{ productId, quantity: 2, unitCost: '180.00' }] } },
+      warehouse,
+    );
+    const purchaseOrderId = order.data!.createPurchaseOrder.purchaseOrder!.id;
+    await server.request(
+      ReceiveGoodsDocument,
+      { input: { purchaseOrderId, lines: [{ productId, quantity: 2 }] } },
+      warehouse,
+    );
+    const billed = await server.request(
+      RecordPurchaseBillDocument,
+      {
+        input: {
+          purchaseOrderId,
+          lines: [{ productId, quantity: 2, unitCost: '182.50' }],
+          billDate: '2026-11-20',
+        },
+      },
+      accountant,
+    );
+    const billId = billed.data!.recordBill.bill!.id;
+    const screen = () =>
+      server.request(
+        CreateAssetDocument,
+        {
+          input: {
+            tag: `MO-${uniqueSuffix()}`,
+            type: 'MONITOR',
+            model: 'LG 27UP850',
+            billId,
+            productId,
+            warrantyMonths: 24,
+          },
+        },
+        itStaff,
+      );
+    const [first, second] = [await screen(), await screen()];
+    for (const made of [first, second])
+      expect(made.data?.createAsset.asset).toMatchObject({
+        purchaseDate: '2026-11-20',
+        cost: { amount: '182.50' },
+        warrantyEnd: '2028-11-20',
+      });
+    expect(errorCode(await screen())).toBe('INVALID_INPUT');
+    const otherProduct = await createProduct(server, admin, { stock: 0 });
+    const wrongLine = await server.request(
+      CreateAssetDocument,
+      {
+        input: {
+          tag: `MO-${uniqueSuffix()}`,
+          type: 'MONITOR',
+          model: 'X',
+          billId,
+          productId: otherProduct,
+        },
+      },
+      itStaff,
+    );
+    expect(errorCode(wrongLine)).toBe('INVALID_INPUT');
   });
 
   it('lists warranties expiring and assets due for audit, and an audit records who saw it where', async () => {

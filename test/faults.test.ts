@@ -4,7 +4,6 @@ import { PROJECT_ROOT } from '../src/config';
 import { openOrm } from '../src/db/orm';
 import { ENTITIES } from '../src/modules/entities';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded-postgres';
-import { seedDemoData } from '../src/modules/seed';
 import { graphql, login } from './support/live-client';
 import { startServerProcess, type ServerProcess } from './support/server-process';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -76,10 +75,7 @@ describe('a server killed in the middle of writes', () => {
   let server: ServerProcess | undefined;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const orm = await openOrm({ entities: ENTITIES, clientUrl: database.url, poolMax: 2 });
-    await seedDemoData(orm, pino({ level: 'silent' }));
-    await orm.close(true);
+    database = await createTestDatabase({ seeded: true });
   });
 
   afterAll(async () => {

@@ -129,7 +129,7 @@ describe('outbound mail across a SIGKILL', () => {
       killed = server?.exited;
     });
     const sinkPort = await sink.listen();
-    database = await createTestDatabase();
+    database = await createTestDatabase({ seeded: true });
     db = new Client({ connectionString: database.url });
     await db.connect();
     const env = {

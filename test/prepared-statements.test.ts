@@ -1,9 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import pino from 'pino';
 import { findRowsById } from '../src/read/rows';
 import { openOrm } from '../src/db/orm';
 import { ENTITIES } from '../src/modules/entities';
-import { seedDemoData } from '../src/modules/seed';
 import { runSql } from '../src/db/sql';
 import { sqlState } from '../src/db/transaction';
 import { Customer } from '../src/modules/customers/customer.entity';
@@ -16,9 +14,8 @@ describe('runSql', () => {
   let customerIds: number[];
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase({ seeded: true });
     orm = await openOrm({ entities: ENTITIES, clientUrl: database.url, poolMax: 2 });
-    await seedDemoData(orm, pino({ level: 'silent' }));
     customerIds = (
       await orm.em.fork().execute<{ id: string }[]>('SELECT id FROM customer ORDER BY id LIMIT 3')
     ).map((row) => Number(row.id));

@@ -1,10 +1,7 @@
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { print } from 'graphql';
-import pino from 'pino';
-import { openOrm } from '../src/db/orm';
-import { ENTITIES } from '../src/modules/entities';
-import { seedDemoData, DEMO_PASSWORD } from '../src/modules/seed';
+import { DEMO_PASSWORD } from '../src/modules/seed';
 import { LoginDocument } from './generated/graphql';
 import { startServerProcess, type ServerProcess } from './support/server-process';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -13,10 +10,7 @@ let database: TestDatabase;
 let server: ServerProcess | undefined;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  const orm = await openOrm({ entities: ENTITIES, clientUrl: database.url, poolMax: 2 });
-  await seedDemoData(orm, pino({ level: 'silent' }));
-  await orm.close(true);
+  database = await createTestDatabase({ seeded: true });
 });
 
 afterAll(async () => {

@@ -5,7 +5,9 @@ import { Client } from 'pg';
 import { PROJECT_ROOT } from '../../src/config';
 import { migrateUp, openOrm } from '../../src/db/orm';
 import { sqlFunctionNames, sqlFunctionSource } from '../../src/db/sql-functions';
+import pino from 'pino';
 import { ENTITIES } from '../../src/modules/entities';
+import { seedDemoData } from '../../src/modules/seed';
 
 /** Set by the global setup: a connection string with rights to create databases. */
 export function adminUrl(): string {
@@ -50,34 +52,54 @@ async function withAdmin<T>(action: (client: Client) => Promise<T>): Promise<T> 
 }
 
 /**
- * The migrated template every test database is cloned from, built once per migration set.
- * Workers race for it under an advisory lock.
+ * The templates test databases are cloned from, built once per migration set (the global setup
+ * drops them before each run): migrated, and migrated with the demo data seeded as `npm start`
+ * seeds it (the seed reads no configuration and the system clock, so one copy serves every test
+ * that would seed at start). Workers race for them under an advisory lock.
  */
-async function ensureTemplate(client: Client): Promise<string> {
-  const template = `backdesk_template_${migrationsFingerprint()}`;
+async function ensureTemplate(client: Client, seeded: boolean): Promise<string> {
+  const migrated = `backdesk_template_${migrationsFingerprint()}`;
+  const template = seeded ? `${migrated}_seeded` : migrated;
   await client.query('SELECT pg_advisory_lock($1)', [TEMPLATE_LOCK]);
   try {
-    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
-    if (exists.rowCount === 0) {
-      const building = `${template}_building`;
-      await client.query(`DROP DATABASE IF EXISTS ${building}`);
-      await client.query(`CREATE DATABASE ${building}`);
-      const orm = await openOrm({
-        entities: ENTITIES,
-        clientUrl: databaseUrl(building),
-        poolMax: 2,
-      });
-      try {
-        await migrateUp(orm);
-      } finally {
-        await orm.close(true);
-      }
-      await client.query(`ALTER DATABASE ${building} RENAME TO ${template}`);
-    }
+    await buildOnce(
+      client,
+      migrated,
+      () => client.query(`CREATE DATABASE ${migrated}_building`),
+      migrateUp,
+    );
+    if (seeded)
+      await buildOnce(
+        client,
+        template,
+        () => client.query(`CREATE DATABASE ${template}_building TEMPLATE ${migrated}`),
+        (orm) => seedDemoData(orm, pino({ level: 'silent' })),
+      );
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [TEMPLATE_LOCK]);
   }
   return template;
+}
+
+/** Makes a template unless it exists: created as `<name>_building`, filled, then renamed. */
+async function buildOnce(
+  client: Client,
+  template: string,
+  create: () => Promise<unknown>,
+  fill: (orm: Awaited<ReturnType<typeof openOrm>>) => Promise<unknown>,
+): Promise<void> {
+  const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
+  if (exists.rowCount !== 0) return;
+  const building = `${template}_building`;
+  await client.query(`DROP DATABASE IF EXISTS ${building}`);
+  await create();
+  const orm = await openOrm({ entities: ENTITIES, clientUrl: databaseUrl(building), poolMax: 2 });
+  try {
+    await fill(orm);
+  } finally {
+    await orm.close(true);
+  }
+  await client.query(`ALTER DATABASE ${building} RENAME TO ${template}`);
 }
 
 export interface TestDatabase {
@@ -86,10 +108,12 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated database of its own for one test file. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** A fresh, migrated database of its own for one test file; with the demo data when `seeded`. */
+export async function createTestDatabase(
+  options: { seeded?: boolean } = {},
+): Promise<TestDatabase> {
   return withAdmin(async (client) => {
-    const template = await ensureTemplate(client);
+    const template = await ensureTemplate(client, options.seeded ?? false);
     const name = `${TEST_DATABASE_PREFIX}${randomBytes(6).toString('hex')}`;
     await client.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
     return {

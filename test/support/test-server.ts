@@ -59,7 +59,11 @@ export async function startTestServer(
   env: Record<string, string> = {},
   options: { clock?: Clock } = {},
 ): Promise<TestServer> {
-  const database = await createTestDatabase();
+  // The demo seed is cloned from a seeded template unless the test changes what seeding reads (the
+  // books' currency) or asks for no seed; then the server seeds (or not) at start, as in production.
+  const database = await createTestDatabase({
+    seeded: env.DEMO_SEED !== 'false' && env.BOOKS_CURRENCY === undefined,
+  });
   const config = loadConfig({
     DATABASE_URL: database.url,
     PORT: '0',

@@ -340,26 +340,14 @@ export class ChecklistService implements HireListener, TerminationListener {
         item.doneById = null;
       }
       await tx.flush();
-      await recordEvent(tx, {
-        streamType: 'Checklist',
-        streamId: checklist.id,
-        type: action === 'complete' ? 'ITEM_COMPLETED' : 'ITEM_REOPENED',
-        payload: {
-          itemId: item.id,
-          title: item.title,
-          assigneeRole: item.assigneeRole,
-          employeeId: employee.id,
-        },
-        actorId: viewer.employeeId,
-      });
-      if (action === 'complete' && checklist.completedAt)
-        await recordEvent(tx, {
-          streamType: 'Checklist',
-          streamId: checklist.id,
-          type: 'COMPLETED',
-          payload: { kind: checklist.kind, employeeId: employee.id },
-          actorId: viewer.employeeId,
-        });
+      await this.recordItemChange(
+        tx,
+        checklist,
+        item,
+        employee.id,
+        action === 'complete' ? 'ITEM_COMPLETED' : 'ITEM_REOPENED',
+        viewer.employeeId,
+      );
       return checklist;
     });
   }
@@ -398,7 +386,6 @@ export class ChecklistService implements HireListener, TerminationListener {
         blocking: true,
         assetId: item.assetId,
       });
-    checklist.completedAt = null;
     await tx.flush();
     await recordEvent(tx, {
       streamType: 'Checklist',
@@ -434,14 +421,26 @@ export class ChecklistService implements HireListener, TerminationListener {
     const complete = items.every((candidate) => candidate.doneAt);
     if (complete) checklist.completedAt = now;
     await tx.flush();
+    await this.recordItemChange(tx, checklist, item, employeeId, 'ITEM_COMPLETED', actorId);
+  }
+
+  /** An item's change on the checklist's stream, and COMPLETED when it completed the checklist. */
+  private async recordItemChange(
+    tx: EntityManager,
+    checklist: Checklist,
+    item: ChecklistItem,
+    employeeId: number,
+    type: 'ITEM_COMPLETED' | 'ITEM_REOPENED',
+    actorId: number | null,
+  ): Promise<void> {
     await recordEvent(tx, {
       streamType: 'Checklist',
       streamId: checklist.id,
-      type: 'ITEM_COMPLETED',
+      type,
       payload: { itemId: item.id, title: item.title, assigneeRole: item.assigneeRole, employeeId },
       actorId,
     });
-    if (complete)
+    if (type === 'ITEM_COMPLETED' && checklist.completedAt)
       await recordEvent(tx, {
         streamType: 'Checklist',
         streamId: checklist.id,
