@@ -41,10 +41,12 @@ describe('demo seed', () => {
       const ticketStatuses = await orm.em
         .fork()
         .getConnection()
-        .execute<{ status: string; messages: string }[]>(
-          'SELECT t.status, (SELECT count(*) FROM ticket_message m WHERE m.ticket_id = t.id) AS messages FROM ticket t ORDER BY t.id',
+        .execute<{ status: string; queue: string; messages: string }[]>(
+          'SELECT t.status, t.queue, (SELECT count(*) FROM ticket_message m WHERE m.ticket_id = t.id) AS messages FROM ticket t ORDER BY t.id',
         );
-      expect(ticketStatuses.map((t) => t.status)).toEqual([
+      const statusesOf = (queue: string) =>
+        ticketStatuses.filter((t) => t.queue === queue).map((t) => t.status);
+      expect(statusesOf('CUSTOMER')).toEqual([
         'NEW',
         'OPEN',
         'PENDING',
@@ -52,6 +54,7 @@ describe('demo seed', () => {
         'SOLVED',
         'CLOSED',
       ]);
+      expect(statusesOf('IT')).toEqual(['PENDING', 'NEW', 'SOLVED']);
       expect(ticketStatuses.every((t) => Number(t.messages) >= 1)).toBe(true);
       expect(statuses.map((s) => s.status)).toEqual([
         'CANCELLED',

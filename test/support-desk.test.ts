@@ -549,8 +549,8 @@ describe('queues', () => {
     );
     expect(searched.data?.tickets.totalCount).toBeGreaterThan(0);
     const context = await server.request(TicketCustomerContextDocument, { id: ids[0] }, agent);
-    expect(context.data?.ticket?.customer.tickets.totalCount).toBeGreaterThan(1);
-    expect(context.data?.ticket?.customer.balance.amount).toBe('0.00');
+    expect(context.data?.ticket?.customer?.tickets.totalCount).toBeGreaterThan(1);
+    expect(context.data?.ticket?.customer?.balance.amount).toBe('0.00');
   });
 });
 

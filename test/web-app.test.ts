@@ -37,6 +37,7 @@ describe('the web app', () => {
     for (const route of [
       '/queues/mine',
       '/queues/open/tickets/VGlja2V0OjE',
+      '/it/queues/breached/tickets/VGlja2V0OjE',
       '/outbox',
       '/outbox/T3V0Ym91bmRFbWFpbDox',
     ]) {

@@ -65,6 +65,7 @@ import {
 } from './assets/maintenance.resolver';
 import { StockLiveResolver } from './catalog/stock-live.resolver';
 import { TicketLiveResolver } from './support/ticket-live.resolver';
+import { AssetTicketsResolver, TicketAssetResolver } from './support/asset-tickets.resolver';
 import {
   CustomerTicketsResolver,
   MacroResolver,
@@ -158,6 +159,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   CustomerTicketsResolver,
   OrderTicketsResolver,
   TicketLiveResolver,
+  AssetTicketsResolver,
+  TicketAssetResolver,
   OrderLiveResolver,
   EventCursorResolver,
   JobsResolver,

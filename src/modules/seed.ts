@@ -14,6 +14,7 @@ import {
   Ticket,
   TicketChannel,
   TicketPriority,
+  TicketQueue,
   TicketStatus,
 } from './support/ticket.entity';
 import { createDomainServices, type DomainServices } from './services';
@@ -29,6 +30,7 @@ import { seedChecklistsAndTraining } from './people/training.seed';
 import { seedRecruiting } from './people/recruiting-seed';
 import { seedPurchasing } from './purchasing/purchasing-seed';
 import { seedAssets } from './assets/assets-seed';
+import { Asset } from './assets/asset.entity';
 
 export const DEMO_PASSWORD = 'demo-password';
 
@@ -461,6 +463,77 @@ async function seedTickets(
   return scripts.length;
 }
 
+/**
+ * Employees' IT reports on the IT queue: one waiting for the employee, one about the demo's
+ * floor printer (covered by the repair contract), one solved. Seeded once, after the equipment.
+ */
+async function seedItTickets(
+  orm: MikroORM,
+  services: DomainServices,
+  viewerFor: (email: string) => Promise<Viewer>,
+): Promise<number> {
+  const em = orm.em.fork();
+  if ((await em.count(Ticket, { queue: TicketQueue.IT })) > 0) return 0;
+  const it = await viewerFor('it@example.com');
+  const { support } = services;
+  const reports: {
+    from: string;
+    subject: string;
+    body: string;
+    priority: TicketPriority;
+    assetTag?: string;
+    steps: (id: number) => Promise<unknown>;
+  }[] = [
+    {
+      from: 'hr@example.com',
+      subject: 'VPN drops every few minutes',
+      body: 'Since this morning the VPN disconnects every few minutes, so the payroll system logs me out.',
+      priority: TicketPriority.HIGH,
+      steps: async (id) => {
+        await support.assign({ em }, it, id, it.employeeId);
+        await support.reply({ em }, it, {
+          ticketId: id,
+          body: 'Could you tell me which Wi-Fi network you are on? I will push a new VPN profile meanwhile.',
+        });
+        await support.updateStatus({ em }, it, id, TicketStatus.PENDING);
+      },
+    },
+    {
+      from: 'warehouse@example.com',
+      subject: 'The floor 2 printer jams',
+      body: 'The printer in the floor 2 print corner jams on every third page.',
+      priority: TicketPriority.NORMAL,
+      assetTag: 'PR-0001',
+      steps: async () => undefined,
+    },
+    {
+      from: 'accountant@example.com',
+      subject: 'Second monitor',
+      body: 'Could I get a second monitor for reconciliations?',
+      priority: TicketPriority.LOW,
+      steps: async (id) => {
+        await support.assign({ em }, it, id, it.employeeId);
+        await support.reply({ em }, it, {
+          ticketId: id,
+          body: 'A 27" monitor is on your desk. Enjoy!',
+        });
+        await support.updateStatus({ em }, it, id, TicketStatus.SOLVED);
+      },
+    },
+  ];
+  for (const report of reports) {
+    const asset = report.assetTag ? await em.findOne(Asset, { tag: report.assetTag }) : null;
+    const { ticket } = await support.reportItIssue({ em }, await viewerFor(report.from), {
+      subject: report.subject,
+      body: report.body,
+      priority: report.priority,
+      assetId: asset?.id ?? null,
+    });
+    await report.steps(ticket.id);
+  }
+  return reports.length;
+}
+
 /** Canned responses an agent applies from the console; each is seeded once, by name. */
 const DEMO_MACROS: readonly {
   name: string;
@@ -764,11 +837,13 @@ export async function seedDemoData(orm: MikroORM, logger: Logger): Promise<void>
   const applications = await seedRecruiting(orm, services.recruiting, viewerFor);
   const purchaseOrders = await seedPurchasing(orm, services, viewerFor);
   const assets = await seedAssets(orm, services, viewerFor);
+  const itTickets = await seedItTickets(orm, services, viewerFor);
   logger.info(
     {
       employees,
       ...business,
       tickets,
+      itTickets,
       macros,
       entries,
       dunningPolicies,

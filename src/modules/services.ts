@@ -149,15 +149,6 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
   const receivables = new ReceivablesService(ledger, customers);
   orders.onShipment(receivables);
   const employees = new EmployeeService();
-  const support = new SupportService(clock, customers, orders, employees);
-  employees.onTermination(support);
-  const checklists = new ChecklistService(employees, clock);
-  employees.onHire(checklists);
-  employees.onTermination(checklists);
-  const satisfaction = new SatisfactionService(clock, customers, settings.csatSurveys ?? true);
-  support.onSolve(satisfaction);
-  const reconciliation = new ReconciliationService(ledger, receivables);
-  const employeeDocuments = new EmployeeDocumentsService(clock);
   const purchaseOrders = new PurchaseOrderService(
     catalog,
     ledger,
@@ -166,6 +157,19 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
     settings.poApprovalThresholdMinor ?? 100_000n,
   );
   const assets = new AssetService(receivables, purchaseOrders, clock);
+  const support = new SupportService(clock, customers, orders, employees, assets);
+  employees.onTermination(support);
+  const checklists = new ChecklistService(employees, clock);
+  employees.onHire(checklists);
+  employees.onTermination(checklists);
+  const satisfaction = new SatisfactionService(
+    clock,
+    support.correspondents,
+    settings.csatSurveys ?? true,
+  );
+  support.onSolve(satisfaction);
+  const reconciliation = new ReconciliationService(ledger, receivables);
+  const employeeDocuments = new EmployeeDocumentsService(clock);
   const custody = new CustodyService(assets, employees, checklists, clock);
   // After the checklists' listener: the offboarding checklist exists when custody adds to it.
   employees.onTermination(custody);
@@ -225,7 +229,7 @@ export function createServices(deps: {
   const ticketMail = new TicketMail(
     deps.mail.outbox,
     deps.mail.addresses,
-    domain.customers,
+    domain.support.correspondents,
     domain.employees,
     deps.mail.publicUrl,
   );

@@ -6,7 +6,7 @@ import { PROJECT_ROOT } from '../config';
 export const WEB_BUILD_DIR = path.join(PROJECT_ROOT, 'dist', 'web');
 
 /** Paths the console routes itself (reloads and bookmarks land on them): all get its page. */
-const CONSOLE_ROUTES = /^\/(?:(?:queues|outbox|metrics)(?:\/.*)?)?$/;
+const CONSOLE_ROUTES = /^\/(?:(?:queues|outbox|metrics|it)(?:\/.*)?)?$/;
 
 /**
  * What the pages may load: only this server's own files and its GraphQL endpoint (over HTTP and

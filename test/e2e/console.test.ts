@@ -5,12 +5,13 @@ import {
   HireEmployeeDocument,
   PackOrderDocument,
   PlaceOrderDocument,
+  ReportItIssueDocument,
   ShipOrderDocument,
   StartPickingDocument,
 } from '../generated/graphql';
 import { createProduct, uniqueSuffix } from '../support/fixtures';
 import { pdfText } from '../support/pdf-text';
-import { waitForSubscriptions } from '../support/live-client';
+import { openSubscriptions, waitForSubscriptions } from '../support/live-client';
 import { startTestServer, type TestServer } from '../support/test-server';
 import {
   launchBrowser,
@@ -353,5 +354,43 @@ describe('the customer panel', () => {
     await a.page.getByRole('heading', { level: 1 }).click(); // no focus ring in the picture
     await screenshot(a.page, 'ticket.png');
     await b.page.getByRole('textbox', { name: 'Reply' }).fill('');
+  });
+});
+
+describe('the IT desk at the console', () => {
+  it('opens the IT desk for IT support, where an employee’s report appears within a second with its requester', async () => {
+    const before = await openSubscriptions(server.baseUrl, 'ticketEvents');
+    const itConsole = await signedInConsole(browser, server.baseUrl, 'it@example.com');
+    try {
+      await itConsole.page.waitForURL(/\/it\/queues\/mine$/);
+      await showQueue(itConsole.page, 'All open');
+      await waitForSubscriptions(server.baseUrl, 'ticketEvents', before + 4);
+      const queueFeeds = itConsole.subscribes.filter(({ query }) =>
+        query.includes('subscription ConsoleQueueEvents'),
+      );
+      expect(queueFeeds.map(({ variables }) => variables?.filter)).toEqual(
+        Array(queueFeeds.length).fill(expect.objectContaining({ queue: 'IT' })),
+      );
+      const reported = await server.request(
+        ReportItIssueDocument,
+        { input: { subject: 'Docking station is dead', body: 'No power light at all.' } },
+        await server.login('hr@example.com'),
+      );
+      const ticket = reported.data?.reportItIssue.ticket;
+      if (!ticket) throw new Error(JSON.stringify(reported));
+      await queueRow(itConsole.page, ticket.number).waitFor({ timeout: WITHIN_A_SECOND });
+      await expect(queueRow(itConsole.page, ticket.number).textContent()).resolves.toContain(
+        'Hana HR',
+      );
+      await openTicket(itConsole.page, ticket.number);
+      await itConsole.page
+        .locator('.requester-panel h2', { hasText: 'Hana HR' })
+        .waitFor({ timeout: 5_000 });
+      // The support agents' desk never shows it.
+      expect(await queueRow(b.page, ticket.number).count()).toBe(0);
+      expect(itConsole.errors).toEqual([]);
+    } finally {
+      await itConsole.context.close();
+    }
   });
 });

@@ -127,9 +127,16 @@ export const Permissions = {
     manage: [IT_SUPPORT],
   },
   itDesk: {
-    /** The IT queue: tickets employees report about their equipment and accounts. */
+    /**
+     * The IT queue: tickets employees report about their equipment and accounts. (Every employee
+     * reports issues and reads their own reports, whatever their roles.)
+     */
     read: [IT_SUPPORT, REPORTING],
-    /** Working IT tickets: replies, notes, status, assignment. */
+    /** Working IT tickets: replies, notes, status, tags, assignment, macros, merges. */
     work: [IT_SUPPORT],
+    /** Internal notes on IT tickets; REPORTING reads the IT queue without them. */
+    internalNotes: [IT_SUPPORT],
+    /** Assigning IT tickets to colleagues (the IT desk has no lead: its staff dispatch). */
+    assignOthers: [IT_SUPPORT],
   },
 } as const;

@@ -30,19 +30,26 @@ export interface EmailChannelSettings {
   acknowledgeNewTickets: boolean;
 }
 
-/** Where an email goes: onto a ticket, or a new ticket (and why, when it was not the obvious place). */
+/**
+ * Where an email goes: onto a ticket, or a new ticket (and why, when it was not the obvious
+ * place); a new ticket is an IT follow-up for `requesterId` when it answers their closed IT ticket.
+ */
 type Destination =
-  { ticket: Ticket; reason: string | null } | { ticket: null; reason: string | null };
+  | { ticket: Ticket; reason: string | null }
+  | { ticket: null; reason: string | null; requesterId?: number };
 
 /**
- * The support desk's email channel: received mail becomes a customer's message.
+ * The support desk's email channel: received mail becomes a message from a ticket's
+ * correspondent (its customer, or the employee who reported an IT ticket).
  *
  * An answer finds its ticket by the signed reply address it was sent to (To, Cc, Delivered-To,
  * X-Original-To or the SMTP envelope), else by the Message-IDs it answers (In-Reply-To, then
  * References) among the emails of a ticket. It lands on that ticket (or the ticket it was
- * merged into) only when its sender is the ticket's customer; PENDING and SOLVED tickets reopen.
- * Anything else opens a new ticket for its sender, who becomes a customer if unknown: new mail,
- * a forged token, a sender who is not the ticket's customer, an answer to a CLOSED ticket.
+ * merged into) only when its sender is the ticket's correspondent (correspondent.ts); PENDING
+ * and SOLVED tickets reopen. Anything else opens a new ticket for its sender, who becomes a
+ * customer if unknown: new mail, a forged token, a sender who is not the ticket's
+ * correspondent. An answer to a CLOSED ticket opens a follow-up: an IT ticket for the same
+ * requester when it answers their closed IT ticket, otherwise a customer's ticket.
  *
  * Everything happens in the transaction the inbound processor gives, which also records where
  * the email went: a retried job finds that and adds nothing twice.
@@ -60,7 +67,7 @@ export class EmailChannel implements InboundMailHandler {
     const destination = await this.destinationOf(tx, mail);
     const body = bodyOf(mail);
     if (destination.ticket) {
-      const { message } = await this.support.receiveCustomerMessage(
+      const { message } = await this.support.receiveCorrespondentMessage(
         tx,
         destination.ticket.id,
         body,
@@ -74,20 +81,25 @@ export class EmailChannel implements InboundMailHandler {
         reason: joinReasons(destination.reason, skipped),
       };
     }
-    const customer = await this.customerOf(tx, mail);
+    const subject = (mail.subject || '(no subject)').slice(0, MAX_SUBJECT);
+    const requesterId = destination.requesterId ?? null;
+    const customer = requesterId === null ? await this.customerOf(tx, mail) : null;
     const { ticket, message } = await this.support.openTicket(
       tx,
       {
-        customerId: customer.id,
-        subject: (mail.subject || '(no subject)').slice(0, MAX_SUBJECT),
+        customerId: customer?.id ?? null,
+        requesterId,
+        subject,
         body,
         channel: TicketChannel.EMAIL,
       },
       null,
     );
     const skipped = await this.storeAttachments(tx, mail, ticket.id, message);
-    if (this.settings.acknowledgeNewTickets)
-      await this.acknowledge(tx, mail, ticket, { name: customer.name, email: customer.email });
+    if (this.settings.acknowledgeNewTickets) {
+      const sender = await this.support.correspondents.of(tx, ticket, ['ticket']);
+      await this.acknowledge(tx, mail, ticket, { name: sender.name, email: mail.from.address });
+    }
     return {
       outcome: InboundEmailOutcome.NEW_TICKET,
       ticketId: ticket.id,
@@ -118,16 +130,19 @@ export class EmailChannel implements InboundMailHandler {
     for (let hop = 0; ticket?.mergedIntoId && hop < MAX_MERGE_HOPS; hop += 1)
       ticket = await lockTicket(tx, ticket.mergedIntoId);
     if (!ticket) return { ticket: null, reason: `Answers ticket ${named}, which does not exist` };
-    const customer = await this.customers.requireExisting(tx, ticket.customer.id, ['ticket']);
-    if (customer.email.toLowerCase() !== mail.from.address)
+    const correspondent = await this.support.correspondents.of(tx, ticket, ['ticket']);
+    if (correspondent.email?.toLowerCase() !== mail.from.address)
       return {
         ticket: null,
-        reason: `Answers ${ticket.number} but comes from ${mail.from.address}, who is not its customer: opened a new ticket`,
+        reason: `Answers ${ticket.number} but comes from ${mail.from.address}, who is not its ${
+          correspondent.kind === 'REQUESTER' ? 'requester' : 'customer'
+        }: opened a new ticket`,
       };
     if (ticket.status === TicketStatus.CLOSED)
       return {
         ticket: null,
         reason: `Answers ${ticket.number}, which is closed: opened a follow-up ticket`,
+        ...(correspondent.kind === 'REQUESTER' ? { requesterId: correspondent.id } : {}),
       };
     const merged =
       first && first !== ticket ? `${first.number} was merged into ${ticket.number}` : null;

@@ -6,7 +6,7 @@ import type { Clock } from '../common/clock';
 import { BusinessRuleError, UserErrorCode } from '../common/errors';
 import { integerInRange, optionalText } from '../common/input-rules';
 import type { RequestScope } from '../common/scope';
-import type { CustomerService } from '../customers/customer.service';
+import type { TicketCorrespondents } from './correspondent';
 import { SatisfactionSurvey } from './satisfaction.entity';
 import { snapshotOf, type SolveListener } from './support.service';
 import type { SurveyTokens } from './survey-tokens';
@@ -42,12 +42,15 @@ const invalidToken = () =>
   );
 
 /**
- * Customer satisfaction: a one-question survey when an agent solves a ticket, and the answer.
+ * Satisfaction: a one-question survey when an agent solves a ticket, and the answer. It goes to
+ * the ticket's correspondent: the customer, or, on the IT queue, the employee who reported it
+ * (the IT desk is rated by its users as the support desk is by customers; `supportMetrics` gives
+ * each queue's figures apart).
  *
  * Rules a maintainer must keep:
  * - A survey is made only by a solve an agent (a person) makes, in that change's transaction and
  *   under the ticket's lock (SupportService tells its SolveListeners); the system's auto-solve and
- *   merges never make one, nor tickets whose customer has no email address.
+ *   merges never make one, nor tickets whose correspondent has no email address.
  * - Its email is queued in the same transaction; the link carries a signed token (SurveyTokens).
  * - One answer per survey, replaced by a later one until SURVEY_OPEN_DAYS after it was sent (by
  *   the injected clock); each answer that changes something records a SATISFACTION_RATED event.
@@ -58,7 +61,7 @@ export class SatisfactionService implements SolveListener {
 
   constructor(
     private readonly clock: Clock,
-    private readonly customers: CustomerService,
+    private readonly correspondents: TicketCorrespondents,
     /** CSAT_SURVEYS: false makes no surveys at all. */
     private readonly enabled: boolean,
   ) {}
@@ -76,11 +79,8 @@ export class SatisfactionService implements SolveListener {
 
   async ticketSolved(tx: EntityManager, ticket: Ticket, solverId: number): Promise<void> {
     if (!this.enabled) return;
-    const customer = await this.customers.requireExisting(tx, ticket.customer.id, [
-      'input',
-      'ticketId',
-    ]);
-    if (!customer.email) return;
+    const correspondent = await this.correspondents.of(tx, ticket);
+    if (!correspondent.email) return;
     const survey = tx.create(SatisfactionSurvey, {
       ticket,
       solveVersion: ticket.version,
@@ -89,7 +89,7 @@ export class SatisfactionService implements SolveListener {
     });
     await tx.flush();
     const token = this.tokens?.tokenFor(survey.id);
-    if (token) await this.mail?.satisfactionSurvey(tx, ticket, customer, token);
+    if (token) await this.mail?.satisfactionSurvey(tx, ticket, correspondent, token);
   }
 
   /** The survey of a ticket's latest solve, or null (the demo seed answers it). */

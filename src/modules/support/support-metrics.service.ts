@@ -2,6 +2,7 @@ import { BusinessRuleError, UserErrorCode } from '../common/errors';
 import type { Clock } from '../common/clock';
 import { BREACHED_SQL } from './sla';
 import type { RequestScope } from '../common/scope';
+import type { TicketQueue } from './ticket.entity';
 
 export interface SupportFigures {
   from: Date;
@@ -41,7 +42,8 @@ const figuresOf = (row: SurveyFigures): AgentFigures => ({
 });
 
 /**
- * Support desk figures over a period [from, to), computed in one SQL statement. Satisfaction
+ * One queue's figures over a period [from, to), computed in one SQL statement: its tickets, and
+ * the surveys of its tickets (the queues are rated apart). Satisfaction
  * counts the surveys sent in the period (whenever they were answered): the response rate is
  * answered / sent, the average is over the answered ones, both overall and per agent (one pass
  * over the period's surveys, by GROUPING SETS).
@@ -49,7 +51,12 @@ const figuresOf = (row: SurveyFigures): AgentFigures => ({
 export class SupportMetricsService {
   constructor(private readonly clock: Clock) {}
 
-  async metrics({ em }: RequestScope, fromDay: string, toDay: string): Promise<SupportFigures> {
+  async metrics(
+    { em }: RequestScope,
+    fromDay: string,
+    toDay: string,
+    queue: TicketQueue,
+  ): Promise<SupportFigures> {
     if (fromDay > toDay)
       throw new BusinessRuleError(UserErrorCode.INVALID_INPUT, '"from" must not be after "to"', [
         'from',
@@ -68,17 +75,25 @@ export class SupportMetricsService {
       }[]
     >(
       `SELECT
-         (SELECT count(*) FROM ticket WHERE created_at >= ? AND created_at < ?) AS created,
-         (SELECT count(*) FROM ticket WHERE solved_at >= ? AND solved_at < ?) AS solved,
-         (SELECT count(*) FROM ticket WHERE created_at < ? AND (solved_at IS NULL OR solved_at >= ?) AND (closed_at IS NULL OR closed_at >= ?)) AS backlog,
+         (SELECT count(*) FROM ticket WHERE queue = ? AND created_at >= ? AND created_at < ?) AS created,
+         (SELECT count(*) FROM ticket WHERE queue = ? AND solved_at >= ? AND solved_at < ?) AS solved,
+         (SELECT count(*) FROM ticket WHERE queue = ? AND created_at < ? AND (solved_at IS NULL OR solved_at >= ?) AND (closed_at IS NULL OR closed_at >= ?)) AS backlog,
          (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM first_responded_at - created_at) / 60)
-            FROM ticket WHERE created_at >= ? AND created_at < ? AND first_responded_at IS NOT NULL) AS median,
-         (SELECT avg(CASE WHEN ${BREACHED_SQL} THEN 1.0 ELSE 0.0 END) FROM ticket WHERE created_at >= ? AND created_at < ?) AS breach_rate,
+            FROM ticket WHERE queue = ? AND created_at >= ? AND created_at < ? AND first_responded_at IS NOT NULL) AS median,
+         (SELECT avg(CASE WHEN ${BREACHED_SQL} THEN 1.0 ELSE 0.0 END) FROM ticket WHERE queue = ? AND created_at >= ? AND created_at < ?) AS breach_rate,
          (SELECT json_agg(a ORDER BY a.agent_id NULLS FIRST) FROM (
-            SELECT agent_id, count(*) AS sent, count(rating) AS responses, avg(rating) AS average
-              FROM satisfaction_survey WHERE sent_at >= ? AND sent_at < ?
-             GROUP BY GROUPING SETS ((), (agent_id))) a) AS csat`,
-      [from, to, from, to, to, to, to, from, to, now, now, from, to, from, to],
+            SELECT s.agent_id, count(*) AS sent, count(s.rating) AS responses, avg(s.rating) AS average
+              FROM satisfaction_survey s JOIN ticket t ON t.id = s.ticket_id
+             WHERE t.queue = ? AND s.sent_at >= ? AND s.sent_at < ?
+             GROUP BY GROUPING SETS ((), (s.agent_id))) a) AS csat`,
+      [
+        ...[queue, from, to],
+        ...[queue, from, to],
+        ...[queue, to, to, to],
+        ...[queue, from, to],
+        ...[now, now, queue, from, to],
+        ...[queue, from, to],
+      ],
     );
     // The empty grouping set (agent_id null) is the whole period; it exists even with no surveys.
     const [total, ...perAgent] = row.csat.map(figuresOf);

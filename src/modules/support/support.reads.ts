@@ -5,6 +5,7 @@ import { Attachment } from '../../mail/mail.entity';
 import {
   defineGroupLoader,
   defineLoader,
+  readById,
   joinOne,
   readPage,
   readPagesPerParent,
@@ -16,10 +17,10 @@ import {
   type RowOf,
   type Where,
 } from '../../read';
-import { readsInternalNotes } from './support.service';
 import { RANKED_CANDIDATES, ticketScoreSql, ticketSearch } from './ticket-search';
 import { TicketOrder } from './support.types';
-import { Ticket, TicketMessage } from './ticket.entity';
+import { Ticket, TicketMessage, TicketQueue } from './ticket.entity';
+import { ALL_QUEUES, queuesOfList, readsNotesIn, readsNotesInAll } from './ticket-queues';
 import { OutboundEmail } from '../../mail/mail.entity';
 import { SatisfactionSurvey } from './satisfaction.entity';
 
@@ -27,6 +28,24 @@ import { SatisfactionSurvey } from './satisfaction.entity';
  * How tickets and their conversations read. Internal notes are read only for viewers who may
  * see them (`withNotes`): every read here that can reach a note takes that flag.
  */
+
+/**
+ * Whether the viewer reads the internal notes of one ticket, which they reached through a read
+ * that checked its queue (or as its requester): at once when the answer is the same for every
+ * queue, otherwise by the ticket's queue (its row, batched and usually loaded already).
+ */
+export function readsNotesOnTicket(
+  context: ReadContext & { viewer?: Viewer },
+  ticketId: number,
+): boolean | Promise<boolean> {
+  const { viewer } = context;
+  const noted = ALL_QUEUES.filter((queue) => readsNotesIn(viewer, queue));
+  if (noted.length === 0) return false;
+  if (noted.length === ALL_QUEUES.length) return true;
+  return readById(context, Ticket, ticketId).then(
+    (ticket) => ticket !== null && readsNotesIn(viewer, ticket.queue),
+  );
+}
 
 export const TICKET_ORDERINGS = {
   [TicketOrder.SLA_DUE]: { nextDueAt: 'asc', id: 'asc' },
@@ -124,6 +143,47 @@ export function ticketPage(
   });
 }
 
+/**
+ * The IT tickets an employee reported, newest first: what they read of their own reports (public
+ * messages only, unless they read the IT queue's notes anyway).
+ */
+export function itTicketsOfRequester(
+  context: ReadContext,
+  requesterId: number,
+  args: PageArgs,
+  info: GraphQLResolveInfo,
+  withNotes: boolean,
+) {
+  return readPagesPerParent(
+    context,
+    Ticket,
+    { property: 'requester', id: requesterId },
+    { queue: TicketQueue.IT },
+    args,
+    {
+      orderBy: TICKET_ORDERINGS[TicketOrder.CREATED],
+      info,
+      joinedFields: [lastMessageJoined[notes(withNotes)]],
+    },
+  );
+}
+
+/** The IT tickets about an asset, newest first, one statement for every asset of the request. */
+export function ticketsOfAsset(
+  context: ReadContext,
+  assetId: number,
+  where: Where<Ticket>,
+  args: PageArgs,
+  info: GraphQLResolveInfo,
+  withNotes: boolean,
+) {
+  return readPagesPerParent(context, Ticket, { property: 'asset', id: assetId }, where, args, {
+    orderBy: TICKET_ORDERINGS[TicketOrder.CREATED],
+    info,
+    joinedFields: [lastMessageJoined[notes(withNotes)]],
+  });
+}
+
 /** A customer's tickets, newest first, one statement for every customer of the request. */
 export function ticketsOfCustomer(
   context: ReadContext,
@@ -164,15 +224,21 @@ export function messagesOfTicket(
   );
 }
 
-/** A ticket's latest message: the one its page read beside it, or loaded with the request's others. */
+/**
+ * A ticket's latest message: the one its page read beside it (with or without notes as the page
+ * decided for its queues), or loaded with the request's others, with notes as `withNotes` says
+ * (asked only then).
+ */
 export function lastMessageOf(
   context: ReadContext,
   ticket: RowOf<Ticket>,
-  withNotes: boolean,
+  withNotes: () => boolean | Promise<boolean>,
 ): TicketMessage | null | Promise<TicketMessage | null> {
   const joined = (ticket as { lastMessage?: TicketMessage | null }).lastMessage;
   if (joined !== undefined) return joined;
-  return lastMessageOfTicket[notes(withNotes)].load(context, ticket.id);
+  const notesRead = withNotes();
+  const load = (withThem: boolean) => lastMessageOfTicket[notes(withThem)].load(context, ticket.id);
+  return typeof notesRead === 'boolean' ? load(notesRead) : notesRead.then(load);
 }
 
 /**
@@ -203,8 +269,9 @@ export const ticketsOfOrder = defineLoader<number, Ticket[]>(
   },
 );
 
-/** The filters of a queue that only the ticket's current row can answer. */
+/** The filters of a queue that only the ticket's current row can answer (and its queue). */
 interface RowFilter {
+  queue?: TicketQueue | null;
   breached?: boolean | null;
   search?: string | null;
 }
@@ -247,8 +314,10 @@ export const ticketPassesRowFilter = defineLoader<
   },
 );
 
+/** Viewers alike for a row filter: the same queues read, with or without their notes. */
 function groupKey(filter: RowFilter, viewer: Viewer): string {
-  return `${readsInternalNotes(viewer)}|${JSON.stringify(filter)}`;
+  const queues = queuesOfList(viewer, filter.queue);
+  return `${queues.join(',')}|${readsNotesInAll(viewer, queues)}|${JSON.stringify(filter)}`;
 }
 
 /** The email that carries a public reply (null for notes, customer messages, and replies not mailed). */

@@ -11,10 +11,10 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
-import type { GraphQLResolveInfo } from 'graphql';
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { loadHistory } from '../../events/history';
 import { HistoryEntry } from '../../events/history.types';
-import { requireRole, signedIn } from '../../graphql/auth-checker';
+import { forbidden, requireRole, signedIn } from '../../graphql/auth-checker';
 import type { Viewer } from '../common/viewer';
 import type { RequestContext } from '../context';
 import { parseGlobalId } from '../../graphql/global-id';
@@ -29,10 +29,21 @@ import { EmployeeObject } from '../employees/employee.types';
 import type { Order } from '../orders/order.entity';
 import { OrderObject } from '../orders/order.types';
 import { isBreached, SLA_COLUMNS, type SlaRow } from './sla';
-import { readsInternalNotes, type TicketListFilter } from './support.service';
+import type { TicketListFilter } from './support.service';
+import {
+  QUEUE_RULES,
+  TICKET_READERS,
+  TICKET_WORKERS,
+  mayReadQueue,
+  queuesOfList,
+  readsNotesIn,
+  readsNotesInAll,
+} from './ticket-queues';
 import {
   AddCustomerMessageInput,
   AddCustomerMessagePayload,
+  AddRequesterMessageInput,
+  AddRequesterMessagePayload,
   ApplyMacroInput,
   ApplyMacroPayload,
   AssignTicketInput,
@@ -47,6 +58,8 @@ import {
   MergeTicketPayload,
   ReplyToTicketInput,
   ReplyToTicketPayload,
+  ReportItIssueInput,
+  ReportItIssuePayload,
   SetAutoAssignmentInput,
   SetAutoAssignmentPayload,
   SlaPolicyObject,
@@ -72,6 +85,7 @@ import {
   SlaPolicy,
   Ticket,
   TicketMessage,
+  TicketQueue,
 } from './ticket.entity';
 import { readById, readList, readRoot, Reads, ReadsKeyOnly, type RowOf } from '../../read';
 import {
@@ -79,6 +93,8 @@ import {
   lastMessageOf,
   messagesOfTicket,
   defaultTicketOrder,
+  itTicketsOfRequester,
+  readsNotesOnTicket,
   ticketPage,
   ticketsOfCustomer,
   ticketsOfOrder,
@@ -87,32 +103,52 @@ import { employeeRows } from '../employees/employee.reads';
 import { orderRows } from '../orders/order.reads';
 import { customerRows } from '../customers/customer.reads';
 
-const READ = Permissions.support.read;
 const WORK = Permissions.support.work;
 const LEAD = Permissions.support.lead;
+
+/**
+ * A ticket the viewer reads by its queue (ticket-queues.ts), or null: a ticket of another queue
+ * does not exist for them, as an internal note does not for those who may not read notes.
+ */
+export async function readableTicket(
+  context: { viewer?: Viewer },
+  ticket: Promise<Ticket | null>,
+): Promise<Ticket | null> {
+  const row = await ticket;
+  return row && mayReadQueue(context.viewer, row.queue) ? row : null;
+}
 
 registerNodeType({
   typeName: 'Ticket',
   entity: Ticket,
-  roles: READ,
-  load: (context, id) => readById(context, Ticket, id),
+  roles: TICKET_READERS,
+  load: (context, id) => readableTicket(context, readById(context, Ticket, id)),
 });
 registerNodeType({
   typeName: 'TicketMessage',
   entity: TicketMessage,
-  roles: READ,
-  // An internal note exists only for viewers who may read notes.
+  roles: TICKET_READERS,
+  // A message exists only for viewers who read its ticket; an internal note only for those who
+  // read the notes of its ticket's queue.
   load: async (context, id) => {
     const message = await readById(context, TicketMessage, id);
-    return message?.internal && !readsInternalNotes(context.viewer) ? null : message;
+    if (!message) return null;
+    const ticket = await readableTicket(context, readById(context, Ticket, message.ticket.id));
+    if (!ticket) return null;
+    return message.internal && !readsNotesIn(context.viewer, ticket.queue) ? null : message;
   },
 });
 registerNodeType({
   typeName: 'Macro',
   entity: Macro,
-  roles: WORK,
+  roles: TICKET_WORKERS,
   load: (context, id) => readById(context, Macro, id),
 });
+
+/** FORBIDDEN when the viewer asks for a queue they may not read (none: all of theirs). */
+function requireQueue(context: { viewer?: Viewer }, queue: TicketQueue | null | undefined): void {
+  if (queue && !mayReadQueue(context.viewer, queue)) throw forbidden(QUEUE_RULES[queue].read);
+}
 
 /** Decodes a `TicketFilter` (global IDs) into the service's filter. */
 export function ticketListFilter(filter: TicketFilter | null | undefined): TicketListFilter {
@@ -133,17 +169,17 @@ function ticketMutation<T extends object>(
   ticketId: string,
   action: (viewer: Viewer, id: number) => Promise<T>,
 ) {
-  const viewer = requireRole(context.viewer, WORK);
+  const viewer = requireRole(context.viewer, TICKET_WORKERS);
   const id = parseGlobalId(ticketId, 'Ticket', 'input.ticketId');
   return toPayload(async () => action(viewer, id));
 }
 
 @Resolver(() => TicketObject)
 export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
-  @Authorized(...READ)
+  @Authorized(...TICKET_READERS)
   @Query(() => TicketConnection, {
     description:
-      'A ticket queue: filtered, sorted, keyset-paginated. Unless told otherwise, sorted by SLA due, or by RELEVANCE when `filter.search` is given.',
+      'A ticket queue: filtered, sorted, keyset-paginated. Unless told otherwise, sorted by SLA due, or by RELEVANCE when `filter.search` is given. `filter.queue` picks the customer or the IT queue (none: every queue the viewer reads; one they may not read is FORBIDDEN): SUPPORT_AGENT, SUPPORT_LEAD and REPORTING read the customer queue, IT_SUPPORT and REPORTING the IT queue.',
   })
   tickets(
     @Args(() => ConnectionArgs) args: ConnectionArgs,
@@ -157,6 +193,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     @Ctx() context: RequestContext,
     @Info() info: GraphQLResolveInfo,
   ) {
+    requireQueue(context, filter?.queue);
     const where = context.services.support.listWhere(ticketListFilter(filter), context.viewer);
     return ticketPage(
       context,
@@ -164,19 +201,83 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
       args,
       orderBy ?? defaultTicketOrder(filter?.search),
       info,
-      readsInternalNotes(context.viewer),
+      readsNotesInAll(context.viewer, queuesOfList(context.viewer, filter?.queue)),
       filter?.search,
     );
   }
 
-  @Authorized(...READ)
-  @Query(() => TicketObject, { nullable: true, description: 'One ticket by ID.' })
+  @Authorized(...TICKET_READERS)
+  @Query(() => TicketObject, {
+    nullable: true,
+    description: 'One ticket by ID; null for a ticket of a queue the viewer does not read.',
+  })
   ticket(
     @Arg('id', () => ID, { description: 'The ticket ID.' }) id: string,
     @Ctx() context: RequestContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return readRoot(context, info, Ticket, 'Ticket', parseGlobalId(id, 'Ticket'));
+    return readableTicket(
+      context,
+      readRoot(context, info, Ticket, 'Ticket', parseGlobalId(id, 'Ticket')),
+    );
+  }
+
+  @Authorized()
+  @Query(() => TicketConnection, {
+    description:
+      "The IT issues the signed-in employee reported, newest first, with the IT desk's public answers (internal notes only for IT_SUPPORT). Any signed-in employee; an API token is FORBIDDEN.",
+  })
+  myItTickets(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    const viewer = signedIn(context);
+    if (viewer.via !== 'session')
+      throw new GraphQLError('Only a signed-in employee has IT reports of their own', {
+        extensions: { code: 'FORBIDDEN' },
+      });
+    return itTicketsOfRequester(
+      context,
+      viewer.employeeId,
+      args,
+      info,
+      readsNotesIn(viewer, TicketQueue.IT),
+    );
+  }
+
+  @Authorized()
+  @Mutation(() => ReportItIssuePayload, {
+    description:
+      "Reports a problem to the IT desk, optionally about an asset: a ticket on the IT queue with the signed-in employee as its requester (channel INTERNAL), SLA deadlines by its priority, and the desk's public replies mailed to the employee. Any signed-in employee; an API token is refused (`INVALID_INPUT`).",
+  })
+  reportItIssue(
+    @Arg('input', () => ReportItIssueInput, { description: 'The problem.' })
+    input: ReportItIssueInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = signedIn(context);
+    const assetId = input.assetId ? parseGlobalId(input.assetId, 'Asset', 'input.assetId') : null;
+    return toPayload(() =>
+      context.services.support.reportItIssue(context, viewer, { ...input, assetId }),
+    );
+  }
+
+  @Authorized()
+  @Mutation(() => AddRequesterMessagePayload, {
+    description:
+      'The requester of an IT ticket answers in the app (as their emailed answer would): a PENDING or SOLVED ticket goes back to OPEN. Only on their own IT tickets (`NOT_FOUND` otherwise); an API token is refused (`INVALID_INPUT`).',
+  })
+  addRequesterMessage(
+    @Arg('input', () => AddRequesterMessageInput, { description: 'The message.' })
+    input: AddRequesterMessageInput,
+    @Ctx() context: RequestContext,
+  ) {
+    const viewer = signedIn(context);
+    const ticketId = parseGlobalId(input.ticketId, 'Ticket', 'input.ticketId');
+    return toPayload(() =>
+      context.services.support.addRequesterMessage(context, viewer, ticketId, input.body),
+    );
   }
 
   @Authorized(...WORK)
@@ -195,10 +296,10 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     );
   }
 
-  @Authorized(...WORK)
+  @Authorized(...TICKET_WORKERS)
   @Mutation(() => AssignTicketPayload, {
     description:
-      'Assigns a ticket (null unassigns). Agents take tickets for themselves; leads assign anyone (`INVALID_ASSIGNEE`).',
+      "Assigns a ticket (null unassigns) to an active member of its queue's staff: support agents and leads for customer tickets, IT_SUPPORT for IT tickets. Agents take customer tickets for themselves and leads assign anyone; IT_SUPPORT assign IT tickets to each other (`INVALID_ASSIGNEE`). A ticket of a queue the viewer does not work is `NOT_FOUND`, as for every ticket mutation.",
   })
   assignTicket(
     @Arg('input', () => AssignTicketInput, { description: 'Ticket and assignee.' })
@@ -213,7 +314,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     );
   }
 
-  @Authorized(...WORK)
+  @Authorized(...TICKET_WORKERS)
   @Mutation(() => UpdateTicketPayload, {
     description: 'Changes subject, priority (deadlines follow) or tags.',
   })
@@ -227,7 +328,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     );
   }
 
-  @Authorized(...WORK)
+  @Authorized(...TICKET_WORKERS)
   @Mutation(() => UpdateTicketStatusPayload, {
     description:
       'Moves a ticket to another status (`INVALID_TRANSITION`: CLOSED is final, nothing goes back to NEW).',
@@ -248,7 +349,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     );
   }
 
-  @Authorized(...WORK)
+  @Authorized(...TICKET_WORKERS)
   @Mutation(() => ReplyToTicketPayload, {
     description:
       'Posts a public reply (the first one answers the first-response clock) or an internal note.',
@@ -266,10 +367,10 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     );
   }
 
-  @Authorized(...WORK)
+  @Authorized(...TICKET_WORKERS)
   @Mutation(() => AddCustomerMessagePayload, {
     description:
-      "Adds a message from the customer's side; a PENDING or SOLVED ticket goes back to OPEN.",
+      "Adds a message from the correspondent's side (the customer, or an IT ticket's requester), such as one taken by phone; a PENDING or SOLVED ticket goes back to OPEN.",
   })
   addCustomerMessage(
     @Arg('input', () => AddCustomerMessageInput, { description: 'The message.' })
@@ -281,10 +382,10 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     );
   }
 
-  @Authorized(...WORK)
+  @Authorized(...TICKET_WORKERS)
   @Mutation(() => MergeTicketPayload, {
     description:
-      'Folds a duplicate into another ticket of the same customer: messages move, the duplicate closes with a link.',
+      'Folds a duplicate into another ticket of the same queue and customer (or requester): messages move, the duplicate closes with a link.',
   })
   mergeTicket(
     @Arg('input', () => MergeTicketInput, {
@@ -299,7 +400,7 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     return toPayload(() => context.services.support.merge(context, viewer, source, target));
   }
 
-  @Authorized(...WORK)
+  @Authorized(...TICKET_WORKERS)
   @Mutation(() => ApplyMacroPayload, {
     description:
       "Replies with a canned response filled in for this ticket, and applies the macro's status, priority and tags.",
@@ -316,12 +417,22 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
   }
 
   @FieldResolver(() => CustomerObject, {
+    nullable: true,
     description:
-      'Whose request it is; from here reach their other tickets, orders, invoices and balance.',
+      'Whose request it is, on the customer queue (null on the IT queue); from here reach their other tickets, orders, invoices and balance.',
   })
   @Reads(Ticket, 'customer')
   customer(@Root() ticket: RowOf<Ticket, 'customer'>, @Ctx() context: RequestContext) {
     return customerRows.of(context, ticket.customer);
+  }
+
+  @FieldResolver(() => EmployeeObject, {
+    nullable: true,
+    description: 'The employee who reported it, on the IT queue (null on the customer queue).',
+  })
+  @Reads(Ticket, 'requester')
+  requester(@Root() ticket: RowOf<Ticket, 'requester'>, @Ctx() context: RequestContext) {
+    return employeeRows.of(context, ticket.requester);
   }
 
   @FieldResolver(() => OrderObject, { nullable: true, description: 'The order it is about.' })
@@ -337,7 +448,8 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
   }
 
   @FieldResolver(() => TicketMessageConnection, {
-    description: 'The conversation, oldest first (internal notes only for support staff).',
+    description:
+      "The conversation, oldest first (internal notes only for the staff who work the ticket's queue).",
   })
   @ReadsKeyOnly()
   messages(
@@ -345,16 +457,20 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Ctx() context: RequestContext,
   ) {
-    return messagesOfTicket(context, ticket.id, args, readsInternalNotes(context.viewer));
+    const withNotes = readsNotesOnTicket(context, ticket.id);
+    return typeof withNotes === 'boolean'
+      ? messagesOfTicket(context, ticket.id, args, withNotes)
+      : withNotes.then((notes) => messagesOfTicket(context, ticket.id, args, notes));
   }
 
   @FieldResolver(() => TicketMessageObject, {
     nullable: true,
-    description: 'The latest message (internal notes only for support staff).',
+    description:
+      "The latest message (internal notes only for the staff who work the ticket's queue).",
   })
   @ReadsKeyOnly()
   lastMessage(@Root() ticket: RowOf<Ticket>, @Ctx() context: RequestContext) {
-    return lastMessageOf(context, ticket, readsInternalNotes(context.viewer));
+    return lastMessageOf(context, ticket, () => readsNotesOnTicket(context, ticket.id));
   }
 
   @FieldResolver(() => Date, {
@@ -397,7 +513,8 @@ export class TicketResolver extends NodeResolver(TicketObject, 'Ticket') {
 export class TicketMessageResolver extends NodeResolver(TicketMessageObject, 'TicketMessage') {
   @FieldResolver(() => EmployeeObject, {
     nullable: true,
-    description: 'The agent who wrote it; null for the customer.',
+    description:
+      "The agent who wrote it, or the IT ticket's requester for their own words; null for the customer.",
   })
   @Reads(TicketMessage, 'authorId')
   author(@Root() message: RowOf<TicketMessage, 'authorId'>, @Ctx() context: RequestContext) {
@@ -407,7 +524,7 @@ export class TicketMessageResolver extends NodeResolver(TicketMessageObject, 'Ti
   @FieldResolver(() => MessageDelivery, {
     nullable: true,
     description:
-      "How the reply is being mailed to the customer; null for internal notes, the customer's messages, and replies to customers without an email address.",
+      "How the reply is being mailed to the ticket's correspondent (the customer, or an IT ticket's requester); null for internal notes, the correspondent's messages, and replies to customers without an email address.",
   })
   @Reads(TicketMessage, 'authorKind', 'internal')
   delivery(
@@ -421,7 +538,7 @@ export class TicketMessageResolver extends NodeResolver(TicketMessageObject, 'Ti
 
 @Resolver(() => MacroObject)
 export class MacroResolver extends NodeResolver(MacroObject, 'Macro') {
-  @Authorized(...WORK)
+  @Authorized(...TICKET_WORKERS)
   @Query(() => [MacroObject], { description: 'Active canned responses, by name.' })
   macros(@Ctx() context: RequestContext) {
     return readList(context, Macro, { active: true }, { orderBy: { name: 'asc' } });
@@ -439,8 +556,10 @@ export class MacroResolver extends NodeResolver(MacroObject, 'Macro') {
     return toPayload(() => context.services.support.createMacro(context, viewer, input));
   }
 
-  @Authorized(...READ)
-  @Query(() => [SlaPolicyObject], { description: 'SLA targets per priority.' })
+  @Authorized(...TICKET_READERS)
+  @Query(() => [SlaPolicyObject], {
+    description: 'SLA targets per priority (of both queues).',
+  })
   slaPolicies(@Ctx() context: RequestContext) {
     return readList(context, SlaPolicy, {}, { orderBy: { firstResponseMinutes: 'asc' } });
   }
@@ -490,21 +609,30 @@ export class MacroResolver extends NodeResolver(MacroObject, 'Macro') {
   @Authorized(...Permissions.support.metrics)
   @Query(() => SupportMetrics, {
     description:
-      'Created, solved, backlog, median first response and SLA breach rate for the days from..to (UTC).',
+      "Created, solved, backlog, median first response, SLA breach rate and satisfaction of one queue's tickets for the days from..to (UTC). The IT queue's figures also need a role that reads the IT queue (REPORTING, ADMIN), else FORBIDDEN.",
   })
   async supportMetrics(
     @Arg('from', () => CalendarDateScalar, { description: 'First day.' }) from: string,
     @Arg('to', () => CalendarDateScalar, { description: 'Last day (inclusive).' }) to: string,
+    @Arg('queue', () => TicketQueue, {
+      nullable: true,
+      description: 'Whose figures: the customer queue (the default) or the IT queue.',
+    })
+    queue: TicketQueue | null,
     @Ctx() context: RequestContext,
   ): Promise<SupportMetrics> {
-    return asQueryInput(() => context.services.supportMetrics.metrics(context, from, to));
+    const which = queue ?? TicketQueue.CUSTOMER;
+    requireQueue(context, which);
+    return asQueryInput(() => context.services.supportMetrics.metrics(context, from, to, which));
   }
 }
 
-/** Tickets as seen from a customer and an order. */
+const CUSTOMER_QUEUE_READERS = QUEUE_RULES[TicketQueue.CUSTOMER].read;
+
+/** Tickets as seen from a customer and an order: all of them on the customer queue. */
 @Resolver(() => CustomerObject)
 export class CustomerTicketsResolver {
-  @Authorized(...READ)
+  @Authorized(...CUSTOMER_QUEUE_READERS)
   @FieldResolver(() => TicketConnection, {
     description:
       "The customer's tickets, newest first. Requires one of: SUPPORT_AGENT, SUPPORT_LEAD, REPORTING, ADMIN.",
@@ -522,7 +650,7 @@ export class CustomerTicketsResolver {
     @Info() info: GraphQLResolveInfo,
   ) {
     const where = context.services.support.listWhere(
-      { ...ticketListFilter(filter), customerId: null },
+      { ...ticketListFilter(filter), customerId: null, queue: TicketQueue.CUSTOMER },
       context.viewer,
     );
     return ticketsOfCustomer(
@@ -531,14 +659,14 @@ export class CustomerTicketsResolver {
       where,
       args,
       info,
-      readsInternalNotes(context.viewer),
+      readsNotesIn(context.viewer, TicketQueue.CUSTOMER),
     );
   }
 }
 
 @Resolver(() => OrderObject)
 export class OrderTicketsResolver {
-  @Authorized(...READ)
+  @Authorized(...CUSTOMER_QUEUE_READERS)
   @FieldResolver(() => [TicketObject], {
     description:
       'Tickets about this order, newest first. Requires one of: SUPPORT_AGENT, SUPPORT_LEAD, REPORTING, ADMIN.',

@@ -5,10 +5,9 @@ import { inTransaction, isUniqueViolation, pgArray } from '../../db/transaction'
 import { recordEvent } from '../../events/event-log';
 import { type Viewer, hasAnyRole } from '../common/viewer';
 import { BusinessRuleError, UserErrorCode } from '../common/errors';
-import { Permissions } from '../auth/permissions';
-import { Role } from '../common/role';
 import type { Clock } from '../common/clock';
 import { integerInRange, requiredText } from '../common/input-rules';
+import type { AssetService } from '../assets/asset.service';
 import type { CustomerService } from '../customers/customer.service';
 import type { Employee } from '../employees/employee.entity';
 import type { EmployeeService, TerminationListener } from '../employees/employee.service';
@@ -35,6 +34,7 @@ import {
   TicketChannel,
   TicketMessage,
   TicketPriority,
+  TicketQueue,
   TicketStatus,
 } from './ticket.entity';
 import { runSql } from '../../db/sql';
@@ -43,14 +43,28 @@ import type { RequestScope } from '../common/scope';
 import type { TicketMail } from './ticket-mail';
 import { attachUploads } from './ticket-attachments';
 import { ticketMatchesSql, ticketSearch } from './ticket-search';
+import {
+  ALL_QUEUES,
+  QUEUE_RULES,
+  mayWorkQueue,
+  queuesOfList,
+  readsNotesInAll,
+} from './ticket-queues';
+import { TicketCorrespondents } from './correspondent';
 
-export const SUPPORT_ROLES: readonly Role[] = [Role.SUPPORT_AGENT, Role.SUPPORT_LEAD];
 /** The longest message body kept (an email's longer text is cut to it). */
 export const MAX_BODY = 20_000;
 const MAX_TAGS = 20;
 
+/**
+ * A new ticket: a customer's (`customerId`, on the CUSTOMER queue) or an employee's IT report
+ * (`requesterId`, on the IT queue); exactly one of the two.
+ */
 export interface TicketDraft {
-  customerId: number;
+  customerId?: number | null;
+  requesterId?: number | null;
+  /** The equipment an IT report is about (IT queue only). */
+  assetId?: number | null;
   subject: string;
   body: string;
   priority?: TicketPriority | null;
@@ -59,12 +73,9 @@ export interface TicketDraft {
   tags?: string[] | null;
 }
 
-/** Whether a viewer reads internal notes: their text, and the tickets a search finds by it. */
-export function readsInternalNotes(viewer: Viewer | undefined): boolean {
-  return viewer !== undefined && hasAnyRole(viewer, Permissions.support.internalNotes);
-}
-
 export interface TicketListFilter {
+  /** One queue; none: every queue the viewer reads (ticket-queues.ts). */
+  queue?: TicketQueue | null;
   status?: TicketStatus[] | null;
   priority?: TicketPriority[] | null;
   assigneeId?: number | null;
@@ -78,10 +89,13 @@ export interface TicketListFilter {
 
 /** What a ticket looks like to queue filters; events carry it before and after each change. */
 export interface TicketSnapshot {
+  /** Absent in events recorded before there were queues: those are all CUSTOMER tickets. */
+  queue?: TicketQueue;
   status: TicketStatus;
   priority: TicketPriority;
   assigneeId: number | null;
-  customerId: number;
+  /** Null on the IT queue. */
+  customerId: number | null;
   tags: string[];
   /** Whether an SLA target was missed, as of the snapshot's time; absent in older events. */
   breached?: boolean;
@@ -90,13 +104,19 @@ export interface TicketSnapshot {
 /** The ticket as queue filters see it at `at` (`breached` depends on the time). */
 export function snapshotOf(ticket: Ticket, at: Date): TicketSnapshot {
   return {
+    queue: ticket.queue,
     status: ticket.status,
     priority: ticket.priority,
     assigneeId: ticket.assignee?.id ?? null,
-    customerId: ticket.customer.id,
+    customerId: ticket.customer?.id ?? null,
     tags: [...ticket.tags],
     breached: isBreached(ticket, at),
   };
+}
+
+/** The queue of a snapshot (events recorded before there were queues are CUSTOMER tickets'). */
+export function queueOfSnapshot(snapshot: Pick<TicketSnapshot, 'queue'>): TicketQueue {
+  return snapshot.queue ?? TicketQueue.CUSTOMER;
 }
 
 /**
@@ -122,7 +142,18 @@ interface TicketChangeOptions {
   /** An agent's change opens a NEW ticket; a customer's message does not. */
   agentAction?: boolean;
   idempotency?: { scope: string; key: string; hash: string };
+  /**
+   * Whether the actor may change this ticket; one they may not is refused as missing
+   * (NOT_FOUND), as its reads answer it. None: the system, which changes any ticket.
+   */
+  allowed?: (ticket: Ticket) => boolean;
 }
+
+/** A viewer's change: to tickets of the queues they work (ticket-queues.ts). */
+const workedBy = (viewer: Viewer) => (ticket: Ticket) => mayWorkQueue(viewer, ticket.queue);
+
+const noSuchTicket = (field: string) =>
+  new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such ticket', ['input', field]);
 
 interface TicketChange {
   type: 'UPDATED' | 'ASSIGNED' | 'STATUS_CHANGED' | 'MESSAGE_ADDED' | 'MERGED';
@@ -186,13 +217,19 @@ async function addMessage(
  * locks the ticket, checks the version the agent saw, bumps it, and records one event.
  */
 export class SupportService implements TerminationListener {
+  /** Who a ticket's conversation is with: its customer, or its requester (correspondent.ts). */
+  readonly correspondents: TicketCorrespondents;
+
   constructor(
     private readonly clock: Clock,
-    /** Customers, orders and employees are read through their own services. */
+    /** Customers, orders, employees and assets are read through their own services. */
     private readonly customers: CustomerService,
     private readonly orders: OrderService,
     private readonly employees: EmployeeService,
-  ) {}
+    private readonly assets: AssetService,
+  ) {
+    this.correspondents = new TicketCorrespondents(customers, employees);
+  }
 
   private mail: TicketMail | undefined;
   private readonly solveListeners: SolveListener[] = [];
@@ -202,7 +239,10 @@ export class SupportService implements TerminationListener {
     this.solveListeners.push(listener);
   }
 
-  /** Public replies go to the customer, and SLA alerts to leads, through this (none: the demo seed). */
+  /**
+   * Public replies go to the ticket's correspondent, and SLA alerts to the queue's staff, through
+   * this (none: the demo seed).
+   */
   mailRepliesWith(mail: TicketMail): void {
     this.mail = mail;
   }
@@ -213,6 +253,53 @@ export class SupportService implements TerminationListener {
     draft: TicketDraft,
   ): Promise<{ ticket: Ticket }> {
     return inTransaction(em, (tx) => this.openTicket(tx, draft, viewer.employeeId));
+  }
+
+  /**
+   * An employee's IT report: a ticket on the IT queue with the viewer as its requester, channel
+   * INTERNAL, and their words as its first (public) message, optionally about an asset (any of
+   * the company's, such as a shared printer). Any signed-in employee reports; an API token is a
+   * tool, not an employee, and is refused. `idempotencyKey` makes a retried report return the
+   * first ticket.
+   */
+  async reportItIssue(
+    { em }: RequestScope,
+    viewer: Viewer,
+    input: {
+      subject: string;
+      body: string;
+      priority?: TicketPriority | null;
+      assetId?: number | null;
+      idempotencyKey?: string | null;
+    },
+  ): Promise<{ ticket: Ticket }> {
+    const requesterId = requesterOf(viewer);
+    const draft: TicketDraft = {
+      requesterId,
+      subject: input.subject,
+      body: input.body,
+      priority: input.priority ?? null,
+      assetId: input.assetId ?? null,
+      channel: TicketChannel.INTERNAL,
+    };
+    const key = input.idempotencyKey ?? null;
+    if (key === null) return inTransaction(em, (tx) => this.openTicket(tx, draft, requesterId));
+    const scope = `reportItIssue:${requesterId}`;
+    const hash = requestHash({
+      subject: draft.subject,
+      body: draft.body,
+      priority: draft.priority ?? TicketPriority.NORMAL,
+      assetId: draft.assetId,
+    });
+    const replayed = await inTransaction(em, async (tx) => {
+      const claim = await claimIdempotencyKey(tx, scope, key, hash);
+      if (!claim.fresh) return Number(claim.resultId);
+      const { ticket } = await this.openTicket(tx, draft, requesterId);
+      await completeIdempotencyKey(tx, scope, key, ticket.id);
+      return ticket;
+    });
+    if (typeof replayed !== 'number') return { ticket: replayed };
+    return { ticket: await em.fork().findOneOrFail(Ticket, { id: replayed }) };
   }
 
   /**
@@ -228,16 +315,32 @@ export class SupportService implements TerminationListener {
     const body = requiredText(draft.body, ['input', 'body'], MAX_BODY);
     const tags = normaliseTags(draft.tags);
     const priority = draft.priority ?? TicketPriority.NORMAL;
-    const channel = draft.channel ?? TicketChannel.WEB;
-    // The customer and order are only checked; the ticket refers to them by key.
-    const customer = await this.customers.requireExisting(tx, draft.customerId, [
-      'input',
-      'customerId',
-    ]);
+    const requesterId = draft.requesterId ?? null;
+    const queue = requesterId === null ? TicketQueue.CUSTOMER : TicketQueue.IT;
+    if ((draft.customerId == null) === (requesterId === null))
+      throw new Error('A ticket is for a customer or for a requester, and never for both');
+    const channel =
+      draft.channel ?? (queue === TicketQueue.IT ? TicketChannel.INTERNAL : TicketChannel.WEB);
+    // The customer, requester and order are only checked; the ticket refers to them by key.
+    const customer =
+      draft.customerId == null
+        ? null
+        : await this.customers.requireExisting(tx, draft.customerId, ['input', 'customerId']);
+    if (requesterId !== null) await this.employees.requireExisting(tx, requesterId, null);
+    const assetId = draft.assetId ?? null;
+    if (assetId !== null) {
+      if (queue !== TicketQueue.IT)
+        throw new BusinessRuleError(
+          UserErrorCode.INVALID_INPUT,
+          'Only an IT report names an asset',
+          ['input', 'assetId'],
+        );
+      await this.assets.requireAsset(tx, assetId, ['input', 'assetId']);
+    }
     let order: Row<Order> | null = null;
     if (draft.orderId != null) {
       order = await this.orders.requireExisting(tx, draft.orderId, ['input', 'orderId']);
-      if (order.customer.id !== customer.id) {
+      if (order.customer.id !== customer?.id) {
         throw new BusinessRuleError(
           UserErrorCode.INVALID_INPUT,
           "The order is not this customer's",
@@ -254,7 +357,10 @@ export class SupportService implements TerminationListener {
     const ticket = tx.create(Ticket, {
       number,
       subject,
-      customer: customer.id,
+      queue,
+      customer: customer?.id ?? null,
+      requester: requesterId,
+      asset: assetId,
       order: order?.id ?? null,
       priority,
       priorityRank: PRIORITY_RANK[priority],
@@ -267,15 +373,29 @@ export class SupportService implements TerminationListener {
       updatedAt: now,
     });
     applyDeadlines(ticket, await this.policy(tx, priority));
-    ticket.assignee = await this.autoAssignee(tx);
+    ticket.assignee = await this.autoAssignee(tx, queue);
+    // The request itself: the requester's words on the IT queue; the customer's, or (INTERNAL)
+    // an internal note by the agent who raised it, on the customer queue.
     const fromCustomer = channel !== TicketChannel.INTERNAL;
-    const message = await addMessage(tx, ticket, {
-      authorKind: fromCustomer ? MessageAuthorKind.CUSTOMER : MessageAuthorKind.AGENT,
-      authorId: fromCustomer ? null : actorId,
-      internal: !fromCustomer,
-      body,
-      createdAt: now,
-    });
+    const message = await addMessage(
+      tx,
+      ticket,
+      requesterId !== null
+        ? {
+            authorKind: MessageAuthorKind.REQUESTER,
+            authorId: requesterId,
+            internal: false,
+            body,
+            createdAt: now,
+          }
+        : {
+            authorKind: fromCustomer ? MessageAuthorKind.CUSTOMER : MessageAuthorKind.AGENT,
+            authorId: fromCustomer ? null : actorId,
+            internal: !fromCustomer,
+            body,
+            createdAt: now,
+          },
+    );
     await recordEvent(tx, {
       streamType: 'Ticket',
       streamId: ticket.id,
@@ -285,6 +405,7 @@ export class SupportService implements TerminationListener {
         subject,
         channel,
         orderId: order?.id ?? null,
+        ...(assetId === null ? {} : { assetId }),
         before: null,
         after: snapshotOf(ticket, now),
       },
@@ -303,14 +424,17 @@ export class SupportService implements TerminationListener {
     return this.change(em, viewer, ticketId, expectedVersion, async (tx, ticket) => {
       const assignsOthers = assigneeId !== null && assigneeId !== viewer.employeeId;
       const takesFromOthers = ticket.assignee !== null && ticket.assignee.id !== viewer.employeeId;
-      if ((assignsOthers || takesFromOthers) && !hasAnyRole(viewer, [Role.SUPPORT_LEAD])) {
+      if (
+        (assignsOthers || takesFromOthers) &&
+        !hasAnyRole(viewer, QUEUE_RULES[ticket.queue].assignOthers)
+      ) {
         throw new BusinessRuleError(
           UserErrorCode.INVALID_ASSIGNEE,
           'Agents assign tickets to themselves; leads assign to others',
           ['input', 'assigneeId'],
         );
       }
-      if (assigneeId !== null) await this.requireAssignable(tx, assigneeId);
+      if (assigneeId !== null) await this.requireAssignable(tx, assigneeId, ticket.queue);
       const from = ticket.assignee?.id ?? null;
       ticket.assignee = assigneeId === null ? null : this.employees.reference(tx, assigneeId);
       return { type: 'ASSIGNED', payload: { from, to: assigneeId } };
@@ -436,7 +560,10 @@ export class SupportService implements TerminationListener {
     return { ticket, message: message as TicketMessage };
   }
 
-  /** A customer's message arriving (such as from an email gateway): PENDING or SOLVED tickets reopen. */
+  /**
+   * A message from the correspondent's side, entered by staff who work the ticket's queue (such
+   * as from an email gateway, or a phone call): PENDING or SOLVED tickets reopen.
+   */
   async addCustomerMessage(
     { em }: RequestScope,
     viewer: Viewer,
@@ -444,19 +571,43 @@ export class SupportService implements TerminationListener {
     text: string,
   ): Promise<{ ticket: Ticket; message: TicketMessage }> {
     return inTransaction(em, (tx) =>
-      this.receiveCustomerMessage(tx, ticketId, text, viewer.employeeId),
+      this.receiveCorrespondentMessage(tx, ticketId, text, viewer.employeeId, workedBy(viewer)),
     );
   }
 
   /**
-   * `addCustomerMessage` in the caller's transaction, recorded as `actorId`'s doing (null: the
-   * system, such as an email's answer).
+   * The requester of an IT ticket answering in the app: a message from their side, as an emailed
+   * answer is. Only on their own IT tickets; any other ticket is NOT_FOUND to them.
    */
-  async receiveCustomerMessage(
+  async addRequesterMessage(
+    { em }: RequestScope,
+    viewer: Viewer,
+    ticketId: number,
+    text: string,
+  ): Promise<{ ticket: Ticket; message: TicketMessage }> {
+    const requesterId = requesterOf(viewer);
+    return inTransaction(em, (tx) =>
+      this.receiveCorrespondentMessage(
+        tx,
+        ticketId,
+        text,
+        requesterId,
+        (ticket) => ticket.requester?.id === requesterId,
+      ),
+    );
+  }
+
+  /**
+   * A message from the ticket's correspondent (its customer, or its requester) in the caller's
+   * transaction, recorded as `actorId`'s doing (null: the system, such as an email's answer);
+   * `allowed` as in `change` (none: the system).
+   */
+  async receiveCorrespondentMessage(
     tx: EntityManager,
     ticketId: number,
     text: string,
     actorId: number | null,
+    allowed?: (ticket: Ticket) => boolean,
   ): Promise<{ ticket: Ticket; message: TicketMessage }> {
     const body = requiredText(text, ['input', 'body'], MAX_BODY);
     let message: TicketMessage | undefined;
@@ -468,8 +619,7 @@ export class SupportService implements TerminationListener {
       async (_tx, locked) => {
         const now = this.clock.now();
         message = await addMessage(tx, locked, {
-          authorKind: MessageAuthorKind.CUSTOMER,
-          authorId: null,
+          ...correspondentAuthor(locked),
           body,
           internal: false,
           createdAt: now,
@@ -482,13 +632,13 @@ export class SupportService implements TerminationListener {
           payload: {
             messageId: message.id,
             internal: false,
-            authorKind: MessageAuthorKind.CUSTOMER,
+            authorKind: message.authorKind,
             statusFrom: from,
             statusTo: locked.status,
           },
         };
       },
-      { agentAction: false },
+      { agentAction: false, allowed },
     );
     return { ticket, message: message as TicketMessage };
   }
@@ -513,18 +663,11 @@ export class SupportService implements TerminationListener {
         { id: { $in: [first, second] } },
         { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } },
       );
-      const source = locked.find((t) => t.id === sourceId);
-      const target = locked.find((t) => t.id === targetId);
-      if (!source)
-        throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such ticket', [
-          'input',
-          'sourceTicketId',
-        ]);
-      if (!target)
-        throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such ticket', [
-          'input',
-          'targetTicketId',
-        ]);
+      const works = workedBy(viewer);
+      const source = locked.find((t) => t.id === sourceId && works(t));
+      const target = locked.find((t) => t.id === targetId && works(t));
+      if (!source) throw noSuchTicket('sourceTicketId');
+      if (!target) throw noSuchTicket('targetTicketId');
       if (source.status === TicketStatus.CLOSED)
         throw new BusinessRuleError(
           UserErrorCode.INVALID_TRANSITION,
@@ -537,10 +680,21 @@ export class SupportService implements TerminationListener {
           `${target.number} is closed`,
           ['input', 'targetTicketId'],
         );
-      if (source.customer.id !== target.customer.id) {
+      if (source.queue !== target.queue)
         throw new BusinessRuleError(
           UserErrorCode.INVALID_INPUT,
-          'Both tickets must belong to the same customer',
+          'A ticket is merged only into a ticket of its own queue',
+          ['input', 'targetTicketId'],
+        );
+      if (
+        source.customer?.id !== target.customer?.id ||
+        source.requester?.id !== target.requester?.id
+      ) {
+        throw new BusinessRuleError(
+          UserErrorCode.INVALID_INPUT,
+          source.queue === TicketQueue.IT
+            ? 'Both tickets must have the same requester'
+            : 'Both tickets must belong to the same customer',
           ['input', 'targetTicketId'],
         );
       }
@@ -614,13 +768,13 @@ export class SupportService implements TerminationListener {
         throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such macro', ['input', 'macroId']);
       // One statement at a time on the transaction's connection.
       const ticketField = ['input', 'ticketId'];
-      const customer = await this.customers.requireExisting(tx, ticket.customer.id, ticketField);
+      const correspondent = await this.correspondents.of(tx, ticket, ticketField);
       const agent = await this.employees.requireExisting(tx, viewer.employeeId, null);
       const order = ticket.order
         ? await this.orders.requireExisting(tx, ticket.order.id, ticketField)
         : null;
       const body = renderMacro(macro.body, {
-        'customer.name': customer.name,
+        'customer.name': correspondent.name,
         'ticket.number': ticket.number,
         'ticket.subject': ticket.subject,
         'order.number': order?.number ?? '',
@@ -791,7 +945,7 @@ export class SupportService implements TerminationListener {
         authorKind: MessageAuthorKind.AGENT,
         authorId: null,
         internal: true,
-        body: `Solved automatically: the customer had not answered for ${days} ${days === 1 ? 'day' : 'days'}.`,
+        body: `Solved automatically: the ${ticket.queue === TicketQueue.IT ? 'requester' : 'customer'} had not answered for ${days} ${days === 1 ? 'day' : 'days'}.`,
         createdAt: now,
       });
       this.moveTo(ticket, TicketStatus.SOLVED);
@@ -934,17 +1088,22 @@ export class SupportService implements TerminationListener {
 
   /**
    * The `tickets` filter; built per query (it holds raw SQL fragments that serve one query each).
-   * A search (ticket-search.ts) reaches the text the viewer may read: internal notes only for
-   * those who read notes, or a search would reveal what a note says.
+   * It keeps to the queues the viewer reads (`filter.queue`, or all of theirs: ticket-queues.ts;
+   * the caller refuses a queue the viewer may not read). A search (ticket-search.ts) reaches the
+   * text the viewer may read: internal notes only for those who read the notes of every queue
+   * listed, or a search would reveal what a note says.
    */
   listWhere(
     filter: TicketListFilter | null | undefined,
     viewer: Viewer | undefined,
   ): () => Record<string, unknown> {
     const now = this.clock.now();
-    const withNotes = readsInternalNotes(viewer);
+    const queues = queuesOfList(viewer, filter?.queue);
+    const withNotes = readsNotesInAll(viewer, queues);
     return () => {
       const where: Record<string, unknown> = {};
+      // Every queue: no condition, so that the queue's own indexes serve as they always have.
+      if (queues.length < ALL_QUEUES.length) where.queue = { $in: queues };
       if (filter?.ticketId != null) where.id = filter.ticketId;
       if (filter?.status?.length) where.status = { $in: filter.status };
       if (filter?.priority?.length) where.priority = { $in: filter.priority };
@@ -990,8 +1149,12 @@ export class SupportService implements TerminationListener {
     apply: (tx: EntityManager, ticket: Ticket) => Promise<TicketChange | null>,
     options: TicketChangeOptions = {},
   ): Promise<{ ticket: Ticket; replayedResultId?: string }> {
+    const allowed = viewer ? workedBy(viewer) : undefined;
     return inTransaction(em, (tx) =>
-      this.changeIn(tx, viewer?.employeeId ?? null, ticketId, expectedVersion, apply, options),
+      this.changeIn(tx, viewer?.employeeId ?? null, ticketId, expectedVersion, apply, {
+        allowed,
+        ...options,
+      }),
     );
   }
 
@@ -1009,8 +1172,7 @@ export class SupportService implements TerminationListener {
       { id: ticketId },
       { lockMode: LockMode.PESSIMISTIC_WRITE },
     );
-    if (!ticket)
-      throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such ticket', ['input', 'ticketId']);
+    if (!ticket || (options.allowed && !options.allowed(ticket))) throw noSuchTicket('ticketId');
     if (options.idempotency) {
       // A repeat returns what the first attempt did (which passed the version check then).
       const { scope, key, hash } = options.idempotency;
@@ -1096,21 +1258,31 @@ export class SupportService implements TerminationListener {
     return policy ?? DEFAULT_SLA[priority];
   }
 
-  /** An active employee with a support role. */
-  private async requireAssignable(tx: EntityManager, employeeId: number): Promise<Row<Employee>> {
+  /** An active member of the queue's staff (support agents and leads; IT support for IT). */
+  private async requireAssignable(
+    tx: EntityManager,
+    employeeId: number,
+    queue: TicketQueue,
+  ): Promise<Row<Employee>> {
     const employee = await this.employees.requireExisting(tx, employeeId, ['input', 'assigneeId']);
-    if (!this.employees.isActiveInRole(employee, SUPPORT_ROLES)) {
+    if (!this.employees.isActiveInRole(employee, QUEUE_RULES[queue].staff)) {
       throw new BusinessRuleError(
         UserErrorCode.INVALID_ASSIGNEE,
-        `${employee.name} is not an active support agent`,
+        queue === TicketQueue.IT
+          ? `${employee.name} is not active IT support staff`
+          : `${employee.name} is not an active support agent`,
         ['input', 'assigneeId'],
       );
     }
     return employee;
   }
 
-  /** Who gets a new ticket when automatic assignment is on. */
-  private async autoAssignee(tx: EntityManager): Promise<Employee | null> {
+  /**
+   * Who gets a new ticket of the queue when automatic assignment is on: one of the queue's active
+   * staff. Both queues take turns from the one `lastAssignedId`: round-robin goes to the next of
+   * the queue's staff after it, so each queue still goes round its own staff.
+   */
+  private async autoAssignee(tx: EntityManager, queue: TicketQueue): Promise<Employee | null> {
     // Locked only while auto-assignment is on (FOR UPDATE locks only the rows it returns): the
     // lock keeps round-robin fair, and with it off, tickets must not be created one at a time.
     const [settings] = await tx.execute<
@@ -1119,7 +1291,7 @@ export class SupportService implements TerminationListener {
       "SELECT auto_assign, last_assigned_id FROM support_settings WHERE id = 1 AND auto_assign <> 'OFF' FOR UPDATE",
     );
     if (!settings) return null;
-    const agents = await this.employees.activeIdsInRole(tx, SUPPORT_ROLES);
+    const agents = await this.employees.activeIdsInRole(tx, QUEUE_RULES[queue].staff);
     if (agents.length === 0) return null;
     let chosen: number;
     if (settings.auto_assign === AutoAssignMode.ROUND_ROBIN) {
@@ -1133,6 +1305,27 @@ export class SupportService implements TerminationListener {
     await tx.nativeUpdate(SupportSettings, { id: 1 }, { lastAssignedId: chosen });
     return this.employees.reference(tx, chosen);
   }
+}
+
+/**
+ * The employee an IT report is from: the signed-in viewer. An API token is a tool acting for its
+ * creator, not an employee reporting a problem, and is refused.
+ */
+function requesterOf(viewer: Viewer): number {
+  if (viewer.via !== 'session')
+    throw new BusinessRuleError(
+      UserErrorCode.INVALID_INPUT,
+      'Only a signed-in employee reports IT issues and answers them; an API token cannot',
+      null,
+    );
+  return viewer.employeeId;
+}
+
+/** Who a message from the ticket's correspondent is by: its customer, or its requester. */
+function correspondentAuthor(ticket: Ticket): Pick<TicketMessage, 'authorKind' | 'authorId'> {
+  return ticket.requester
+    ? { authorKind: MessageAuthorKind.REQUESTER, authorId: ticket.requester.id }
+    : { authorKind: MessageAuthorKind.CUSTOMER, authorId: null };
 }
 
 /** Open (not solved or closed) tickets per assignee, of those given; one with none is not in the map. */

@@ -15,8 +15,24 @@ import {
   MessageAuthorKind,
   TicketChannel,
   TicketPriority,
+  TicketQueue,
   TicketStatus,
 } from './ticket.entity';
+
+registerEnumType(TicketQueue, {
+  name: 'TicketQueue',
+  description: 'Which desk a ticket belongs to; fixed for its life.',
+  valuesConfig: {
+    CUSTOMER: {
+      description:
+        "A customer's request: read by SUPPORT_AGENT, SUPPORT_LEAD and REPORTING, worked by SUPPORT_AGENT and SUPPORT_LEAD.",
+    },
+    IT: {
+      description:
+        "An employee's IT report (`reportItIssue`): read by IT_SUPPORT and REPORTING, worked by IT_SUPPORT; its requester reads it through `myItTickets`.",
+    },
+  },
+});
 
 registerEnumType(TicketStatus, {
   name: 'TicketStatus',
@@ -50,7 +66,10 @@ registerEnumType(TicketChannel, {
     PHONE: { description: 'By phone, written down by an agent.' },
     CHAT: { description: 'By live chat.' },
     WEB: { description: 'Through a web form.' },
-    INTERNAL: { description: 'Raised by staff; its first message is an internal note.' },
+    INTERNAL: {
+      description:
+        "Raised inside the company: by staff on the customer queue (its first message is an internal note), or an employee's IT report (its first message is theirs).",
+    },
   },
 });
 
@@ -64,7 +83,10 @@ registerEnumType(OutboundEmailStatus, {
   },
 });
 
-@ObjectType({ description: 'How a public reply is being mailed to the customer.' })
+@ObjectType({
+  description:
+    "How a public reply is being mailed to the ticket's correspondent (the customer, or an IT ticket's requester).",
+})
 export class MessageDelivery {
   @Field(() => OutboundEmailStatus, { description: 'Queued, sent or failed.' })
   status!: OutboundEmailStatus;
@@ -91,6 +113,7 @@ registerEnumType(MessageAuthorKind, {
   valuesConfig: {
     AGENT: { description: 'A member of staff.' },
     CUSTOMER: { description: 'The customer.' },
+    REQUESTER: { description: 'The employee who reported an IT ticket (its `author`).' },
   },
 });
 
@@ -135,12 +158,13 @@ registerEnumType(TicketOrder, {
   description: "A message in a ticket's conversation.",
 })
 export class TicketMessageObject extends Node {
-  @Field(() => MessageAuthorKind, { description: 'Staff or customer.' })
+  @Field(() => MessageAuthorKind, { description: "Staff, customer or the IT ticket's requester." })
   authorKind!: MessageAuthorKind;
 
   @Field(() => EmployeeObject, {
     nullable: true,
-    description: 'The agent who wrote it; null for the customer.',
+    description:
+      "The agent who wrote it, or the IT ticket's requester for their own words; null for the customer.",
   })
   author!: unknown;
 
@@ -161,7 +185,8 @@ export const TicketMessageConnection = Connection(TicketMessageObject, 'TicketMe
 
 @ObjectType('Ticket', {
   implements: Node,
-  description: "A customer's request and the conversation around it.",
+  description:
+    "A request and the conversation around it: a customer's (queue CUSTOMER) or an employee's IT report (queue IT).",
 })
 export class TicketObject extends Node {
   @Field(() => String, { description: 'Ticket number, such as T-000123.' })
@@ -188,11 +213,21 @@ export class TicketObject extends Node {
   @Field(() => [String], { description: 'Tags (lower-case).' })
   tags!: string[];
 
+  @Field(() => TicketQueue, { description: 'The desk it belongs to.' })
+  queue!: TicketQueue;
+
   @Field(() => CustomerObject, {
+    nullable: true,
     description:
-      'Whose request it is; from here reach their other tickets, orders, invoices and balance.',
+      'Whose request it is, on the customer queue (null on the IT queue); from here reach their other tickets, orders, invoices and balance.',
   })
   customer!: unknown;
+
+  @Field(() => EmployeeObject, {
+    nullable: true,
+    description: 'The employee who reported it, on the IT queue (null on the customer queue).',
+  })
+  requester!: unknown;
 
   @Field(() => OrderObject, { nullable: true, description: 'The order it is about.' })
   order!: unknown;
@@ -360,6 +395,14 @@ export class SupportMetrics {
   description: 'Which tickets a queue (or a subscription) holds. Every field narrows it.',
 })
 export class TicketFilter {
+  @Field(() => TicketQueue, {
+    nullable: true,
+    description:
+      'The customer or the IT queue; none: every queue the viewer reads. A queue the viewer may not read is FORBIDDEN.',
+  })
+  @IsOptional()
+  queue?: TicketQueue | null;
+
   @Field(() => [TicketStatus], { nullable: true, description: 'One of these statuses.' })
   @IsOptional()
   @ArrayMaxSize(6)
@@ -457,13 +500,67 @@ export class CreateTicketInput {
   tags?: string[] | null;
 }
 
+@InputType({ description: 'A problem an employee reports to the IT desk.' })
+export class ReportItIssueInput {
+  @Field(() => String, { description: 'What is wrong, in a line.' })
+  @IsString()
+  @MaxLength(300)
+  subject!: string;
+
+  @Field(() => String, { description: "The details: the ticket's first message." })
+  @IsString()
+  @MaxLength(20_000)
+  body!: string;
+
+  @Field(() => TicketPriority, {
+    nullable: true,
+    description: 'NORMAL by default; decides the SLA targets.',
+  })
+  @IsOptional()
+  priority?: TicketPriority | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The equipment it is about, if any (`NOT_FOUND` for no such asset).',
+  })
+  @IsOptional()
+  @IsString()
+  assetId?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The same key (per employee) with the same input returns the first report instead of a second one; with other input, `IDEMPOTENCY_KEY_REUSED`.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  idempotencyKey?: string | null;
+}
+
+@InputType({ description: "An IT ticket's requester answering in the app." })
+export class AddRequesterMessageInput {
+  @Field(() => ID, { description: 'Their IT ticket.' })
+  @IsString()
+  ticketId!: string;
+
+  @Field(() => String, { description: 'The text.' })
+  @IsString()
+  @MaxLength(20_000)
+  body!: string;
+}
+
 @InputType({ description: 'Who works a ticket.' })
 export class AssignTicketInput {
   @Field(() => ID, { description: 'The ticket.' })
   @IsString()
   ticketId!: string;
 
-  @Field(() => ID, { nullable: true, description: 'An active support agent; null unassigns.' })
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      "An active member of the queue's staff (a support agent or lead; IT_SUPPORT for IT tickets); null unassigns.",
+  })
   @IsOptional()
   @IsString()
   assigneeId?: string | null;
@@ -575,7 +672,10 @@ export class ReplyToTicketInput {
   expectedVersion?: number | null;
 }
 
-@InputType({ description: "A customer's message arriving, such as from an email gateway." })
+@InputType({
+  description:
+    "A message from the correspondent's side (the customer, or an IT ticket's requester), such as from an email gateway.",
+})
 export class AddCustomerMessageInput {
   @Field(() => ID, { description: 'The ticket.' })
   @IsString()
@@ -693,6 +793,14 @@ export const MergeTicketPayload = ticketPayload(
   '`INVALID_TRANSITION`, `NOT_FOUND`, `INVALID_INPUT`',
 );
 export const ApplyMacroPayload = ticketPayload('ApplyMacro', COMMON);
+export const ReportItIssuePayload = ticketPayload(
+  'ReportItIssue',
+  '`INVALID_INPUT`, `NOT_FOUND`, `IDEMPOTENCY_KEY_REUSED`',
+);
+export const AddRequesterMessagePayload = ticketPayload(
+  'AddRequesterMessage',
+  '`INVALID_TRANSITION`, `NOT_FOUND`, `INVALID_INPUT`',
+);
 
 @ObjectType({ description: 'The result of `replyToTicket`.' })
 export class ReplyToTicketPayload {

@@ -3,27 +3,30 @@ import { registerNodeType } from '../../graphql/node-registry';
 import { NodeResolver } from '../../graphql/relay';
 import { Attachment } from '../../mail/mail.entity';
 import { readById, Reads, ReadsKeyOnly, type RowOf } from '../../read';
-import { Permissions } from '../auth/permissions';
 import type { RequestContext } from '../context';
 import { attachmentsOfMessage } from './support.reads';
 import { TicketMessageObject } from './support.types';
 import { mayReadAttachment } from './ticket-attachments.service';
 import { AttachmentObject } from './ticket-attachments.types';
-import { TicketMessage } from './ticket.entity';
+import { Ticket, TicketMessage } from './ticket.entity';
+import { TICKET_READERS } from './ticket-queues';
 
 registerNodeType({
   typeName: 'Attachment',
   entity: Attachment,
-  roles: Permissions.support.read,
+  roles: TICKET_READERS,
   // An attachment exists only for viewers who may read it (as an internal note does).
   load: async (context, id) => {
     const attachment = await readById(context, Attachment, id);
     if (!attachment) return null;
-    const message =
+    const [message, ticket] = await Promise.all([
       attachment.ticketMessageId === null
         ? null
-        : await readById(context, TicketMessage, attachment.ticketMessageId);
-    return mayReadAttachment(context.viewer, attachment, message?.internal ?? null)
+        : readById(context, TicketMessage, attachment.ticketMessageId),
+      readById(context, Ticket, attachment.ticketId),
+    ]);
+    return ticket &&
+      mayReadAttachment(context.viewer, attachment, message?.internal ?? null, ticket.queue)
       ? attachment
       : null;
   },

@@ -2,13 +2,18 @@ import { inTransaction } from '../../db/transaction';
 import { toGlobalId } from '../../graphql/global-id';
 import { AttachmentRefused, storeAttachment } from '../../mail/attachments';
 import { Attachment } from '../../mail/mail.entity';
-import { Permissions } from '../auth/permissions';
 import type { Clock } from '../common/clock';
 import type { RequestScope } from '../common/scope';
 import { refusalWithoutViewer, type SignedLinks } from '../common/signed-links';
 import { hasAnyRole, type Viewer } from '../common/viewer';
-import { readsInternalNotes } from './support.service';
-import { Ticket, TicketMessage, TicketStatus } from './ticket.entity';
+import {
+  TICKET_READERS,
+  TICKET_WORKERS,
+  mayReadQueue,
+  mayWorkQueue,
+  readsNotesIn,
+} from './ticket-queues';
+import { Ticket, TicketMessage, TicketStatus, type TicketQueue } from './ticket.entity';
 
 /** Why a file was not taken or not handed out; the HTTP endpoint answers each with its status. */
 export type AttachmentRefusalReason =
@@ -48,18 +53,20 @@ export function attachmentPath(attachment: { id: number; filename: string }): st
 }
 
 /**
- * Who may read an attachment: staff who read tickets; one on an internal note only those who read
- * notes; an upload no message carries yet (it may become a note) only those who work tickets.
- * `internal` is whether its message is an internal note (null: it is on no message).
+ * Who may read an attachment: staff who read its ticket's queue; one on an internal note only
+ * those who read the queue's notes; an upload no message carries yet (it may become a note) only
+ * those who work the queue (ticket-queues.ts). `internal` is whether its message is an internal
+ * note (null: it is on no message).
  */
 export function mayReadAttachment(
   viewer: Viewer | undefined,
   attachment: { ticketMessageId: number | null },
   internal: boolean | null,
+  queue: TicketQueue,
 ): boolean {
-  if (!viewer || !hasAnyRole(viewer, Permissions.support.read)) return false;
-  if (attachment.ticketMessageId === null) return hasAnyRole(viewer, Permissions.support.work);
-  return internal ? readsInternalNotes(viewer) : true;
+  if (!viewer || !mayReadQueue(viewer, queue)) return false;
+  if (attachment.ticketMessageId === null) return mayWorkQueue(viewer, queue);
+  return internal ? readsNotesIn(viewer, queue) : true;
 }
 
 /**
@@ -75,10 +82,13 @@ export class TicketAttachmentService {
     private readonly clock: Clock,
   ) {}
 
-  /** The viewer, when they may upload: staff who work tickets. Checked before a body is read. */
+  /**
+   * The viewer, when they may upload: staff who work tickets (of some queue; the ticket's queue is
+   * checked with the ticket). Checked before a body is read.
+   */
   requireUploader(viewer: Viewer | undefined): Viewer {
     if (!viewer) throw new AttachmentRefusal('UNAUTHENTICATED', 'Sign in first');
-    if (!hasAnyRole(viewer, Permissions.support.work))
+    if (!hasAnyRole(viewer, TICKET_WORKERS))
       throw new AttachmentRefusal('FORBIDDEN', 'Only support staff upload attachments');
     return viewer;
   }
@@ -87,8 +97,13 @@ export class TicketAttachmentService {
   async upload({ em }: RequestScope, viewer: Viewer, draft: UploadDraft): Promise<Attachment> {
     this.requireUploader(viewer);
     return inTransaction(em, async (tx) => {
-      const ticket = await tx.findOne(Ticket, { id: draft.ticketId }, { fields: ['status'] });
-      if (!ticket) throw new AttachmentRefusal('NOT_FOUND', 'No such ticket');
+      const ticket = await tx.findOne(
+        Ticket,
+        { id: draft.ticketId },
+        { fields: ['status', 'queue'] },
+      );
+      if (!ticket || !mayWorkQueue(viewer, ticket.queue))
+        throw new AttachmentRefusal('NOT_FOUND', 'No such ticket');
       if (ticket.status === TicketStatus.CLOSED)
         throw new AttachmentRefusal(
           'TICKET_CLOSED',
@@ -142,7 +157,7 @@ export class TicketAttachmentService {
       const { reason, message } = refusalWithoutViewer(linkCheck);
       throw new AttachmentRefusal(reason, message);
     }
-    if (!hasAnyRole(viewer, Permissions.support.read))
+    if (!hasAnyRole(viewer, TICKET_READERS))
       throw new AttachmentRefusal('FORBIDDEN', 'Only staff who read tickets read attachments');
     const attachment = await em.findOne(Attachment, { id: attachmentId });
     if (!attachment) throw missing();
@@ -154,7 +169,9 @@ export class TicketAttachmentService {
             { id: attachment.ticketMessageId },
             { fields: ['internal'] },
           );
-    if (!mayReadAttachment(viewer, attachment, message?.internal ?? null)) throw missing();
+    const ticket = await em.findOne(Ticket, { id: attachment.ticketId }, { fields: ['queue'] });
+    if (!ticket || !mayReadAttachment(viewer, attachment, message?.internal ?? null, ticket.queue))
+      throw missing();
     await em.populate(attachment, ['content']);
     return attachment;
   }

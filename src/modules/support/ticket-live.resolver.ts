@@ -15,22 +15,30 @@ import {
   type SubscribeResolverData,
 } from 'type-graphql';
 import { IsString } from 'class-validator';
+import { GraphQLError } from 'graphql';
 import type { CommittedEvent } from '../../events/event-dispatcher';
 import { LiveFeed, type LiveDelivery } from '../../events/live-feed';
 import { abortable, parseCursor, requireLiveRole } from '../../events/live-stream';
 import { PresenceActivity } from '../../events/presence';
-import { requireRole, signedIn } from '../../graphql/auth-checker';
+import { forbidden, requireRole, signedIn } from '../../graphql/auth-checker';
 import type { Viewer } from '../common/viewer';
 import type { RequestContext } from '../context';
 import { parseGlobalId } from '../../graphql/global-id';
 import { UserError, toPayload } from '../../graphql/user-error';
 import { BusinessRuleError, UserErrorCode } from '../common/errors';
-import { Permissions } from '../auth/permissions';
 import { EmployeeObject } from '../employees/employee.types';
 import { ticketListFilter } from './support.resolver';
-import { readsInternalNotes, type TicketListFilter, type TicketSnapshot } from './support.service';
+import { queueOfSnapshot, type TicketListFilter, type TicketSnapshot } from './support.service';
+import {
+  QUEUE_RULES,
+  TICKET_READERS,
+  TICKET_WORKERS,
+  mayReadQueue,
+  mayWorkQueue,
+  readsNotesIn,
+} from './ticket-queues';
 import { TicketFilter, TicketMessageObject, TicketObject } from './support.types';
-import { Ticket, TicketMessage } from './ticket.entity';
+import { Ticket, TicketMessage, type TicketQueue } from './ticket.entity';
 import { readById } from '../../read';
 import { ticketPassesRowFilter } from './support.reads';
 import { employeeRows } from '../employees/employee.reads';
@@ -185,19 +193,32 @@ interface TicketEventArgs {
   after?: string | null;
 }
 
-const READ = Permissions.support.read;
+interface RowFilter {
+  queue: TicketQueue | null;
+  breached: boolean | null;
+  search: string | null;
+}
 
 /**
  * The filter fields that only the ticket's current row answers: a search, and `breached` for
  * events recorded before snapshots carried it (the others are answered by the event's snapshots).
+ * The queue goes with them: a search reaches the notes of the queues the subscription follows.
  */
 function rowFilterOf(
   filter: TicketListFilter,
   snapshot: TicketSnapshot | undefined,
-): { breached: boolean | null; search: string | null } | null {
+): RowFilter | null {
   const breached = snapshot?.breached === undefined ? (filter.breached ?? null) : null;
   const search = filter.search?.trim() ? filter.search : null;
-  return breached === null && search === null ? null : { breached, search };
+  return breached === null && search === null
+    ? null
+    : { queue: filter.queue ?? null, breached, search };
+}
+
+/** FORBIDDEN when the viewer (as they are now) may not read the queue the filter names. */
+function requireFilterQueue(viewer: Viewer, filter: TicketListFilter): void {
+  if (filter.queue && !mayReadQueue(viewer, filter.queue))
+    throw forbidden(QUEUE_RULES[filter.queue].read);
 }
 
 function matchesSnapshot(
@@ -206,6 +227,7 @@ function matchesSnapshot(
   snapshot: TicketSnapshot | null | undefined,
 ): boolean {
   if (!snapshot) return false;
+  if (filter.queue && queueOfSnapshot(snapshot) !== filter.queue) return false;
   if (filter.ticketId != null && filter.ticketId !== ticketId) return false;
   if (filter.status?.length && !filter.status.includes(snapshot.status)) return false;
   if (filter.priority?.length && !filter.priority.includes(snapshot.priority)) return false;
@@ -229,7 +251,7 @@ function matchesSnapshot(
 async function matchesRow(
   context: RequestContext,
   viewer: Viewer,
-  filter: { breached: boolean | null; search: string | null },
+  filter: RowFilter,
   ticketId: number,
 ): Promise<boolean> {
   return ticketPassesRowFilter.load(context, { ticketId, filter, viewer });
@@ -244,8 +266,8 @@ function ticketEventFeed({
   args,
   context,
 }: SubscribeResolverData<unknown, TicketEventArgs, RequestContext>): LiveFeed<RequestContext> {
-  requireLiveRole(context, READ);
   const filter = ticketListFilter(args.filter);
+  requireFilterQueue(requireLiveRole(context, TICKET_READERS), filter);
   const movement = (event: CommittedEvent, before: boolean, now: boolean): LiveDelivery | null => {
     if (!before && !now) return null;
     const queue =
@@ -260,13 +282,17 @@ function ticketEventFeed({
       event.streamType === 'Ticket' &&
       (filter.ticketId == null || Number(event.streamId) === filter.ticketId),
     select: (event, eventContext) => {
-      const viewer = requireLiveRole(eventContext, READ);
+      // The viewer's roles as they are now: each event is checked against its ticket's queue.
+      const viewer = requireLiveRole(eventContext, TICKET_READERS);
+      requireFilterQueue(viewer, filter);
       const payload = event.payload as {
         before?: TicketSnapshot | null;
         after?: TicketSnapshot;
         internal?: boolean;
       };
-      if (payload.internal && !readsInternalNotes(viewer)) return null;
+      const queue = queueOfSnapshot(payload.after ?? payload.before ?? {});
+      if (!mayReadQueue(viewer, queue)) return null;
+      if (payload.internal && !readsNotesIn(viewer, queue)) return null;
       const ticketId = Number(event.streamId);
       const before = matchesSnapshot(filter, ticketId, payload.before);
       const now = matchesSnapshot(filter, ticketId, payload.after);
@@ -284,8 +310,14 @@ async function* presenceStream(
   { args, context }: SubscribeResolverData<unknown, { ticketId: string }, RequestContext>,
   signal: AbortSignal,
 ): AsyncGenerator<number> {
-  const viewer = requireRole(context.viewer, Permissions.support.work);
+  const viewer = requireRole(context.viewer, TICKET_WORKERS);
   const ticketId = parseGlobalId(args.ticketId, 'Ticket', 'ticketId');
+  // Only on a ticket of a queue the viewer works; any other does not exist for them.
+  const ticket = await readById(context, Ticket, ticketId);
+  if (!ticket || !mayWorkQueue(viewer, ticket.queue))
+    throw new GraphQLError('No such ticket', {
+      extensions: { code: 'NOT_FOUND', argument: 'ticketId' },
+    });
   const { presence } = context.realtime;
   let changed: (() => void) | undefined;
   let pending = true; // the first snapshot goes out at once
@@ -314,10 +346,10 @@ async function* presenceStream(
 
 @Resolver(() => TicketEvent)
 export class TicketLiveResolver {
-  @Authorized(...READ)
+  @Authorized(...TICKET_READERS)
   @Subscription(() => TicketEvent, {
     description:
-      'Ticket changes as they commit, for the queue described by `filter` (the same filter as `tickets`). With `after`, first every event missed since that cursor, then live ones. Requires one of: SUPPORT_AGENT, SUPPORT_LEAD, REPORTING, ADMIN. A cursor older than the retained history ends with RESYNC_REQUIRED.',
+      "Ticket changes as they commit, for the queue described by `filter` (the same filter as `tickets`: `filter.queue` picks the customer or the IT queue, none follows every queue the viewer reads). With `after`, first every event missed since that cursor, then live ones. Each event is checked against the viewer's roles as they are then. Requires one of: SUPPORT_AGENT, SUPPORT_LEAD, REPORTING, IT_SUPPORT, ADMIN (SUPPORT_AGENT, SUPPORT_LEAD and REPORTING read the customer queue, IT_SUPPORT and REPORTING the IT queue). A cursor older than the retained history ends with RESYNC_REQUIRED.",
     subscribe: ticketEventFeed,
   })
   ticketEvents(
@@ -349,10 +381,10 @@ export class TicketLiveResolver {
     };
   }
 
-  @Authorized(...Permissions.support.work)
+  @Authorized(...TICKET_WORKERS)
   @Subscription(() => TicketPresence, {
     description:
-      'Who else is on a ticket, updated live. Subscribing marks you as viewing it; leaving, disconnecting or a missed heartbeat removes you. Requires one of: SUPPORT_AGENT, SUPPORT_LEAD, ADMIN.',
+      'Who else is on a ticket, updated live. Subscribing marks you as viewing it; leaving, disconnecting or a missed heartbeat removes you. Only on a ticket of a queue you work (NOT_FOUND otherwise). Requires one of: SUPPORT_AGENT, SUPPORT_LEAD, IT_SUPPORT, ADMIN.',
     subscribe: (data: SubscribeResolverData<unknown, { ticketId: string }, RequestContext>) =>
       abortable((signal) => presenceStream(data, signal)),
   })
@@ -371,7 +403,7 @@ export class TicketLiveResolver {
     };
   }
 
-  @Authorized(...Permissions.support.work)
+  @Authorized(...TICKET_WORKERS)
   @Mutation(() => SetTicketActivityPayload, {
     description:
       'Tells others on the ticket that you are viewing, typing a reply or typing a note (while subscribed to `ticketPresence` on this instance).',

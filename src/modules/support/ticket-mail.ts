@@ -5,14 +5,12 @@ import { OutboundEmailKind } from '../../mail/mail.entity';
 import type { Outbox } from '../../mail/outbox';
 import type { ReplyAddresses } from '../../mail/reply-address';
 import { threadHeaders } from '../../mail/thread';
-import type { Customer } from '../customers/customer.entity';
-import type { CustomerService } from '../customers/customer.service';
-import type { Row } from '../../read';
 import type { EmployeeService } from '../employees/employee.service';
-import { Role } from '../common/role';
+import type { Correspondent, TicketCorrespondents } from './correspondent';
 import { SlaTarget } from './sla';
+import { QUEUE_RULES } from './ticket-queues';
 import type { SlaBreach } from './support.service';
-import type { Ticket, TicketMessage } from './ticket.entity';
+import { TicketQueue, type Ticket, type TicketMessage } from './ticket.entity';
 
 /** Marks where the customer's answer ends; what follows it in their reply is our quote. */
 export const REPLY_ABOVE_LINE = '##- Please type your reply above this line -##';
@@ -30,15 +28,16 @@ const mailbox = (name: string | null, address: string) =>
   name ? `"${name.replace(/["\\]/g, '')}" <${address}>` : address;
 
 /**
- * The emails a ticket sends its customer, and its alerts to support leads. A public reply on a ticket whose customer has an
- * address is mailed, whatever the channel it came in by: queued in the reply's transaction, with
- * the ticket's threading headers and its signed reply address.
+ * The emails a ticket sends its correspondent (its customer, or the employee who reported an IT
+ * ticket), and its SLA alerts to the queue's staff. A public reply on a ticket whose
+ * correspondent has an address is mailed, whatever the channel it came in by: queued in the
+ * reply's transaction, with the ticket's threading headers and its signed reply address.
  */
 export class TicketMail {
   constructor(
     private readonly outbox: Outbox,
     private readonly addresses: ReplyAddresses,
-    private readonly customers: CustomerService,
+    private readonly correspondents: TicketCorrespondents,
     private readonly employees: EmployeeService,
     /** Where the server is reached from outside (`PUBLIC_URL`): links in mail start with it. */
     private readonly publicUrl: string,
@@ -55,11 +54,8 @@ export class TicketMail {
     message: TicketMessage,
     attachmentIds: readonly number[] = [],
   ): Promise<void> {
-    const customer = await this.customers.requireExisting(tx, ticket.customer.id, [
-      'input',
-      'ticketId',
-    ]);
-    if (!customer.email) return;
+    const correspondent = await this.correspondents.of(tx, ticket);
+    if (!correspondent.email) return;
     const agent =
       message.authorId === null
         ? null
@@ -82,7 +78,7 @@ export class TicketMail {
     ].join('\n');
     await this.outbox.queue(tx, {
       kind: OutboundEmailKind.TICKET_REPLY,
-      to: mailbox(customer.name, customer.email),
+      to: mailbox(correspondent.name, correspondent.email),
       subject: `Re: ${ticket.subject} [${ticket.number}]`,
       text,
       html,
@@ -93,7 +89,7 @@ export class TicketMail {
   }
 
   /**
-   * What puts an email to the customer in the ticket's thread: its threading headers, and the
+   * What puts an email to the correspondent in the ticket's thread: its threading headers, and the
    * signed reply address that brings an answer back to the ticket.
    */
   private async inThread(tx: EntityManager, ticketId: number) {
@@ -119,10 +115,10 @@ export class TicketMail {
   async satisfactionSurvey(
     tx: EntityManager,
     ticket: Ticket,
-    customer: Row<Customer>,
+    correspondent: Correspondent,
     token: string,
   ): Promise<void> {
-    if (!customer.email) return;
+    if (!correspondent.email) return;
     const link = this.surveyLink(token);
     const choices = [1, 2, 3, 4, 5].map((rating) => ({ rating, url: `${link}?rating=${rating}` }));
     const question = `How would you rate the help you got with "${ticket.subject}"?`;
@@ -149,7 +145,7 @@ export class TicketMail {
     ].join('\n');
     await this.outbox.queue(tx, {
       kind: OutboundEmailKind.SATISFACTION_SURVEY,
-      to: mailbox(customer.name, customer.email),
+      to: mailbox(correspondent.name, correspondent.email),
       subject: `How did we do? [${ticket.number}]`,
       text,
       html,
@@ -158,20 +154,32 @@ export class TicketMail {
     });
   }
 
-  /** The console's page of a ticket, in its breached queue (web/console/src/model/router.ts). */
-  consoleLink(ticketId: number): string {
-    return `${this.publicUrl}/queues/breached/tickets/${encodeURIComponent(toGlobalId('Ticket', ticketId))}`;
+  /**
+   * The console's page of a ticket, in its desk's breached queue (web/console/src/model/router.ts:
+   * the IT desk's paths start with /it).
+   */
+  consoleLink(ticketId: number, queue: TicketQueue = TicketQueue.CUSTOMER): string {
+    const desk = queue === TicketQueue.IT ? '/it' : '';
+    return `${this.publicUrl}${desk}/queues/breached/tickets/${encodeURIComponent(toGlobalId('Ticket', ticketId))}`;
   }
 
   /**
-   * Tells every active support lead of each breach just recorded: one email per lead and breach,
-   * queued in the transaction that recorded it (marked auto-submitted, so no one's autoresponder
-   * answers it).
+   * Tells the queue's breach watchers (ticket-queues.ts: active support leads for customer
+   * tickets, active IT support staff for IT tickets) of each breach just recorded: one email per
+   * person and breach, queued in the transaction that recorded it (marked auto-submitted, so no
+   * one's autoresponder answers it).
    */
   async slaBreached(tx: EntityManager, breaches: readonly SlaBreach[]): Promise<void> {
     if (breaches.length === 0) return;
-    const leads = await this.employees.activeInRole(tx, [Role.SUPPORT_LEAD]);
+    const watchers = new Map<TicketQueue, Awaited<ReturnType<EmployeeService['activeInRole']>>>();
+    for (const { ticket } of breaches)
+      if (!watchers.has(ticket.queue))
+        watchers.set(
+          ticket.queue,
+          await this.employees.activeInRole(tx, QUEUE_RULES[ticket.queue].breachAlerts),
+        );
     for (const { ticket, target, dueAt } of breaches) {
+      const leads = watchers.get(ticket.queue) ?? [];
       const what = TARGET_NAMES[target];
       const text = [
         `${ticket.number} "${ticket.subject}" missed its ${what} target.`,
@@ -181,7 +189,7 @@ export class TicketMail {
         `Priority: ${ticket.priority}`,
         `Status: ${ticket.status}`,
         '',
-        `Open it: ${this.consoleLink(ticket.id)}`,
+        `Open it: ${this.consoleLink(ticket.id, ticket.queue)}`,
       ].join('\n');
       for (const lead of leads) {
         await this.outbox.queue(tx, {

@@ -1,5 +1,6 @@
 import {
   BigIntType,
+  Check,
   Entity,
   Enum,
   Index,
@@ -10,6 +11,7 @@ import {
   Property,
   Unique,
 } from '@mikro-orm/core';
+import { Asset } from '../assets/asset.entity';
 import { Customer } from '../customers/customer.entity';
 import { Employee } from '../employees/employee.entity';
 import { Order } from '../orders/order.entity';
@@ -38,6 +40,16 @@ export enum TicketChannel {
   INTERNAL = 'INTERNAL',
 }
 
+/**
+ * Which desk a ticket belongs to: the customer support desk, or the internal IT desk where
+ * employees report problems with their equipment and accounts. Stored, and fixed for the
+ * ticket's life: who may read and work it follows from it (ticket-queues.ts).
+ */
+export enum TicketQueue {
+  CUSTOMER = 'CUSTOMER',
+  IT = 'IT',
+}
+
 /** Stands in for "no deadline" in `nextDueAt`, so the SLA queue order needs no NULL handling. */
 export const NO_DEADLINE = new Date('9999-12-31T00:00:00.000Z');
 
@@ -51,8 +63,16 @@ export const FIRST_RESPONSE_WATCHED =
 export const RESOLUTION_WATCHED =
   "resolution_breached_at IS NULL AND coalesce(solved_at, closed_at, paused_at, 'infinity'::timestamptz) > resolution_due_at";
 
-/** A customer's request and the conversation around it. */
+/**
+ * A request and the conversation around it: a customer's (queue CUSTOMER, with `customer`) or an
+ * employee's IT report (queue IT, with `requester`); the check keeps exactly that shape.
+ */
 @Entity({ tableName: 'ticket' })
+@Check({
+  name: 'ticket_correspondent_check',
+  expression:
+    "(queue = 'CUSTOMER' and customer_id is not null and requester_id is null) or (queue = 'IT' and requester_id is not null and customer_id is null)",
+})
 @Index({ name: 'ticket_queue_due_idx', properties: ['nextDueAt', 'id'] })
 @Index({ name: 'ticket_queue_priority_idx', properties: ['priorityRank', 'id'] })
 @Index({ name: 'ticket_created_idx', properties: ['createdAt', 'id'] })
@@ -60,6 +80,14 @@ export const RESOLUTION_WATCHED =
 @Index({ name: 'ticket_status_idx', properties: ['status', 'nextDueAt', 'id'] })
 @Index({ name: 'ticket_assignee_idx', properties: ['assignee', 'status'] })
 @Index({ name: 'ticket_customer_idx', properties: ['customer', 'id'] })
+@Index({ name: 'ticket_requester_idx', properties: ['requester', 'id'] })
+@Index({ name: 'ticket_asset_idx', properties: ['asset', 'id'] })
+@Check({ name: 'ticket_asset_check', expression: "asset_id is null or queue = 'IT'" })
+/** The IT queue by SLA due, as the console lists it (IT tickets are a small share of all). */
+@Index({
+  name: 'ticket_it_queue_due_idx',
+  expression: `create index "ticket_it_queue_due_idx" on "ticket" ("next_due_at", "id") where queue = 'IT'`,
+})
 @Index({
   name: 'ticket_first_response_watch_idx',
   expression: `create index "ticket_first_response_watch_idx" on "ticket" ("first_response_due_at") where ${FIRST_RESPONSE_WATCHED}`,
@@ -74,6 +102,10 @@ export class Ticket {
     | 'priority'
     | 'channel'
     | 'tags'
+    | 'customer'
+    | 'requester'
+    | 'asset'
+    | 'queue'
     | 'order'
     | 'assignee'
     | 'version'
@@ -99,8 +131,20 @@ export class Ticket {
   @Property({ type: 'text' })
   subject!: string;
 
-  @ManyToOne(() => Customer, { deleteRule: 'restrict' })
-  customer!: Customer;
+  /** Whose request it is, on the CUSTOMER queue; null on the IT queue. */
+  @ManyToOne(() => Customer, { nullable: true, deleteRule: 'restrict' })
+  customer: Customer | null = null;
+
+  /** The employee who reported it, on the IT queue; null on the CUSTOMER queue. */
+  @ManyToOne(() => Employee, { nullable: true, deleteRule: 'restrict' })
+  requester: Employee | null = null;
+
+  @Enum({ items: () => TicketQueue, type: 'text' })
+  queue: TicketQueue = TicketQueue.CUSTOMER;
+
+  /** The equipment an IT report is about, when the employee named it (IT queue only). */
+  @ManyToOne(() => Asset, { nullable: true, deleteRule: 'restrict' })
+  asset: Asset | null = null;
 
   @ManyToOne(() => Order, { nullable: true, deleteRule: 'restrict', index: 'ticket_order_idx' })
   order: Order | null = null;
@@ -180,9 +224,14 @@ export class Ticket {
 export enum MessageAuthorKind {
   AGENT = 'AGENT',
   CUSTOMER = 'CUSTOMER',
+  /** The employee who reported an IT ticket (`authorId` names them). */
+  REQUESTER = 'REQUESTER',
 }
 
-/** A message in a ticket's conversation: a public reply, an internal note, or the customer's words. */
+/**
+ * A message in a ticket's conversation: a public reply, an internal note, or the words of the
+ * ticket's correspondent (its customer, or the requester of an IT ticket).
+ */
 @Entity({ tableName: 'ticket_message' })
 @Index({ name: 'ticket_message_ticket_idx', properties: ['ticket', 'id'] })
 export class TicketMessage {
@@ -197,7 +246,7 @@ export class TicketMessage {
   @Enum({ items: () => MessageAuthorKind, type: 'text' })
   authorKind!: MessageAuthorKind;
 
-  /** The agent who wrote it; null for the customer. */
+  /** The agent (or the IT ticket's requester) who wrote it; null for the customer and the system. */
   @Property({ type: new BigIntType('number'), nullable: true })
   authorId: number | null = null;
 
@@ -214,10 +263,10 @@ export class TicketMessage {
 
 /**
  * The text search document of a ticket that every reader may search: subject (weight A), customer
- * name (B) and public messages (C), one row per ticket, kept by the triggers in `sql/`
+ * name (or the IT requester's, B) and public messages (C), one row per ticket, kept by the triggers in `sql/`
  * (ticket_search_*.sql) and never written from TypeScript. Apart from `ticket`, whose row changes
  * with every status or version bump: an update of this row re-enters its GIN entries, so it
- * changes only when the text does (a message, a subject, the customer's name, a merge). One text
+ * changes only when the text does (a message, a subject, the correspondent's name, a merge). One text
  * search configuration, `english` (SEARCH_CONFIG in ticket-search.ts), for documents and queries.
  */
 @Entity({ tableName: 'ticket_search' })
@@ -297,7 +346,10 @@ export class Macro {
   @Unique({ name: 'macro_name_unique' })
   name!: string;
 
-  /** Placeholders: {{customer.name}}, {{ticket.number}}, {{order.number}}, {{agent.name}}. */
+  /**
+   * Placeholders: {{customer.name}} (the correspondent: the customer, or an IT ticket's requester),
+   * {{ticket.number}}, {{order.number}}, {{agent.name}}.
+   */
   @Property({ type: 'text' })
   body!: string;
 

@@ -1,7 +1,8 @@
 -- The search documents of each ticket given, made again from its subject (weight A), its
--- customer's name (B), its public messages (C) and, in the staff document only, its internal
--- notes (D), in the one text search configuration, english (stemming: "refunds" finds "refund";
--- a name is stemmed alike on both sides, so it still matches). Inserted, or replacing the rows.
+-- customer's name or, on the IT queue, its requester's (B), its public messages (C) and, in the
+-- staff document only, its internal notes (D), in the one text search configuration, english
+-- (stemming: "refunds" finds "refund"; a name is stemmed alike on both sides, so it still
+-- matches). Inserted, or replacing the rows.
 -- Every trigger that cannot just append to the documents calls this; keep its weights and
 -- configuration in step with ticket_search_messages_added and with ticket-search.ts.
 
@@ -10,11 +11,15 @@ begin
   with made as (
     select t.id,
            setweight(to_tsvector('english', t.subject), 'A')
-             || setweight(to_tsvector('english', coalesce(c.name, '')), 'B')
+             || setweight(to_tsvector('english', coalesce(c.name, r.name, '')), 'B')
              || setweight(to_tsvector('english', coalesce(m.public_text, '')), 'C') as public_document,
            setweight(to_tsvector('english', coalesce(m.notes_text, '')), 'D') as notes_document
       from ticket t
       left join customer c on c.id = t.customer_id
+      -- The requester's key is read from the row as json: the migration that first filled the
+      -- documents runs this file before tickets had requesters (sql-functions.ts), where a
+      -- reference to the column itself would fail.
+      left join employee r on r.id = (to_jsonb(t) ->> 'requester_id')::bigint
       left join lateral (
         select string_agg(body, E'\n' order by id) filter (where not internal) as public_text,
                string_agg(body, E'\n' order by id) filter (where internal) as notes_text

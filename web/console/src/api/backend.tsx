@@ -1,6 +1,6 @@
 import { Provider as UrqlProvider, type Client } from 'urql';
 import { createContext, useContext, useSyncExternalStore, type ReactNode } from 'react';
-import type { ConsoleEmployeeFragment, Role } from '../generated/graphql';
+import type { ConsoleEmployeeFragment, Role, TicketQueue } from '../generated/graphql';
 import type { ConnectionStatus, LiveConnection } from './live-connection';
 import type { MissedChange, MissedChanges } from './missed-changes';
 
@@ -45,15 +45,35 @@ export function useMissedChanges(): readonly MissedChange[] {
   return useSyncExternalStore(missed.watch, missed.snapshot);
 }
 
-/** Leads may assign tickets to others; agents only to themselves. */
+/** Support leads (and administrators): the customer desk's metrics, and assigning its tickets to others. */
 export function isLead(viewer: Viewer): boolean {
   return viewer.roles.includes('SUPPORT_LEAD') || viewer.roles.includes('ADMIN');
 }
 
+/**
+ * The desks a viewer works, as the server's queue rules say (modules/support/ticket-queues.ts):
+ * support agents and leads the customer desk, IT support the IT desk, administrators both.
+ */
+export function desksOf(viewer: Viewer): TicketQueue[] {
+  const has = (role: Role) => viewer.roles.includes(role) || viewer.roles.includes('ADMIN');
+  const desks: TicketQueue[] = [];
+  if (has('SUPPORT_AGENT') || has('SUPPORT_LEAD')) desks.push('CUSTOMER');
+  if (has('IT_SUPPORT')) desks.push('IT');
+  return desks;
+}
+
 export function worksTickets(viewer: Viewer): boolean {
-  return viewer.roles.some(
-    (role) => role === 'SUPPORT_AGENT' || role === 'SUPPORT_LEAD' || role === 'ADMIN',
-  );
+  return desksOf(viewer).length > 0;
+}
+
+/** Where the console opens: the customer desk for agents (and administrators), else the IT desk. */
+export function defaultDesk(viewer: Viewer): TicketQueue {
+  return desksOf(viewer)[0] ?? 'CUSTOMER';
+}
+
+/** Who assigns a desk's tickets to others: support leads on the customer desk, IT support on the IT desk. */
+export function assignsOthers(viewer: Viewer, desk: TicketQueue): boolean {
+  return desk === 'IT' ? desksOf(viewer).includes('IT') : isLead(viewer);
 }
 
 /** The outbox (every email the desk sends) is for administrators. */

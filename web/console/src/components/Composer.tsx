@@ -271,7 +271,11 @@ export function Composer({
               boxes.current[key] = element;
             }}
             rows={4}
-            placeholder={MODES[key].placeholder}
+            placeholder={
+              key === 'reply' && ticket.queue === 'IT'
+                ? 'Write to the requester…'
+                : MODES[key].placeholder
+            }
             value={drafts[key]}
             disabled={closed}
             onChange={(event) => typed(key, event.target.value)}

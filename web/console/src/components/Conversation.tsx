@@ -12,9 +12,10 @@ export interface ConversationHandle {
 /** How close to the bottom (px) counts as reading the latest: new messages then scroll into view. */
 const FOLLOW_WITHIN = 80;
 
+/** A note, the correspondent's words (the customer's, or an IT ticket's requester's), or a reply. */
 function kindOf(message: TicketMessage): 'note' | 'customer' | 'reply' {
   if (message.internal) return 'note';
-  return message.authorKind === 'CUSTOMER' ? 'customer' : 'reply';
+  return message.authorKind === 'AGENT' ? 'reply' : 'customer';
 }
 
 const KIND_LABELS = { note: 'Internal note', customer: 'Customer', reply: 'Reply' } as const;
@@ -70,8 +71,11 @@ export function Conversation({
       {hasEarlierMessages && <li className="muted">Earlier messages are not shown.</li>}
       {messages.map((message) => {
         const kind = kindOf(message);
+        const requester = message.authorKind === 'REQUESTER';
         const author =
-          kind === 'customer' ? customerName : (message.author?.name ?? 'A former colleague');
+          kind === 'customer' && !requester
+            ? customerName
+            : (message.author?.name ?? 'A former colleague');
         return (
           <li
             key={message.id}
@@ -81,7 +85,7 @@ export function Conversation({
           >
             <header className="message-header">
               <span className="message-author">{author}</span>
-              <span className="message-kind">{KIND_LABELS[kind]}</span>
+              <span className="message-kind">{requester ? 'Requester' : KIND_LABELS[kind]}</span>
               <time dateTime={message.createdAt}>{formatTime(message.createdAt)}</time>
               {missedMessageIds.has(message.id) && (
                 <span className="badge badge--missed">Arrived while you were offline</span>

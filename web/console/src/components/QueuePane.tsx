@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { LiveSnapshot } from '../api/live-snapshot';
-import type { ConsoleQueueTicketFragment } from '../generated/graphql';
+import type { ConsoleQueueTicketFragment, TicketQueue } from '../generated/graphql';
 import { useShortcuts } from '../model/keyboard';
 import { priorityLabel, statusLabel } from '../model/labels';
 import { QUEUE_BY_KEY, QUEUES, type QueueKey, type QueueState } from '../model/queues';
@@ -8,13 +8,17 @@ import { navigate, pathOf, type Route } from '../model/router';
 import { useQueue } from '../model/use-queue';
 import { SlaCountdown } from './SlaCountdown';
 
-/** The four queues, each live (their counts move while another is shown), and the chosen one's list. */
+/**
+ * The four queues of the route's desk, each live (their counts move while another is shown), and
+ * the chosen one's list.
+ */
 export function QueuePane({ route }: { route: Route }) {
+  const { desk } = route;
   const queues: Record<QueueKey, LiveSnapshot<QueueState>> = {
-    mine: useQueue(QUEUE_BY_KEY.mine),
-    unassigned: useQueue(QUEUE_BY_KEY.unassigned),
-    open: useQueue(QUEUE_BY_KEY.open),
-    breached: useQueue(QUEUE_BY_KEY.breached),
+    mine: useQueue(QUEUE_BY_KEY.mine, desk),
+    unassigned: useQueue(QUEUE_BY_KEY.unassigned, desk),
+    open: useQueue(QUEUE_BY_KEY.open, desk),
+    breached: useQueue(QUEUE_BY_KEY.breached, desk),
   };
   const shown = queues[route.queue];
   const tickets = shown.state?.tickets ?? [];
@@ -28,7 +32,7 @@ export function QueuePane({ route }: { route: Route }) {
           ? 0
           : tickets.length - 1
         : Math.min(tickets.length - 1, Math.max(0, index + offset));
-    navigate({ queue: route.queue, ticketId: tickets[next].id });
+    navigate({ desk, queue: route.queue, ticketId: tickets[next].id });
   };
   useShortcuts({
     j: () => step(1),
@@ -36,13 +40,17 @@ export function QueuePane({ route }: { route: Route }) {
     ...Object.fromEntries(
       QUEUES.map((queue, index) => [
         String(index + 1),
-        () => navigate({ queue: queue.key, ticketId: route.ticketId }),
+        () => navigate({ desk, queue: queue.key, ticketId: route.ticketId }),
       ]),
     ),
   });
 
   return (
-    <section className="queue-pane" aria-label="Queues">
+    <section
+      className="queue-pane"
+      aria-label={desk === 'IT' ? 'IT desk queues' : 'Queues'}
+      data-desk={desk}
+    >
       <nav className="queue-tabs" aria-label="Queue">
         {QUEUES.map((queue, index) => {
           const count = queues[queue.key].state?.totalCount;
@@ -50,12 +58,12 @@ export function QueuePane({ route }: { route: Route }) {
           return (
             <a
               key={queue.key}
-              href={pathOf({ queue: queue.key })}
+              href={pathOf({ desk, queue: queue.key })}
               aria-current={current ? 'page' : undefined}
               aria-keyshortcuts={String(index + 1)}
               onClick={(event) => {
                 event.preventDefault();
-                navigate({ queue: queue.key, ticketId: route.ticketId });
+                navigate({ desk, queue: queue.key, ticketId: route.ticketId });
               }}
             >
               {queue.label}
@@ -77,6 +85,7 @@ export function QueuePane({ route }: { route: Route }) {
       {!shown.state && !shown.error && <p className="muted">Loading…</p>}
       {shown.state && (
         <QueueList
+          desk={desk}
           queueKey={route.queue}
           label={QUEUE_BY_KEY[route.queue].label}
           state={shown.state}
@@ -88,11 +97,13 @@ export function QueuePane({ route }: { route: Route }) {
 }
 
 function QueueList({
+  desk,
   queueKey,
   label,
   state,
   selectedId,
 }: {
+  desk: TicketQueue;
   queueKey: QueueKey;
   label: string;
   state: QueueState;
@@ -106,6 +117,7 @@ function QueueList({
         {state.tickets.map((ticket) => (
           <QueueRow
             key={ticket.id}
+            desk={desk}
             queueKey={queueKey}
             ticket={ticket}
             selected={ticket.id === selectedId}
@@ -122,10 +134,12 @@ function QueueList({
 }
 
 function QueueRow({
+  desk,
   queueKey,
   ticket,
   selected,
 }: {
+  desk: TicketQueue;
   queueKey: QueueKey;
   ticket: ConsoleQueueTicketFragment;
   selected: boolean;
@@ -134,7 +148,7 @@ function QueueRow({
   useEffect(() => {
     if (selected) row.current?.scrollIntoView({ block: 'nearest' });
   }, [selected]);
-  const route = { queue: queueKey, ticketId: ticket.id };
+  const route = { desk, queue: queueKey, ticketId: ticket.id };
   return (
     <li className="queue-item" data-ticket-number={ticket.number}>
       <a
@@ -155,7 +169,9 @@ function QueueRow({
         </span>
         <span className="queue-item-meta">
           <span className="ticket-number">{ticket.number}</span>
-          <span className="queue-item-customer">{ticket.customer.name}</span>
+          <span className="queue-item-customer">
+            {ticket.customer?.name ?? ticket.requester?.name}
+          </span>
           <span className="queue-item-assignee">{ticket.assignee?.name ?? 'Unassigned'}</span>
           <span className="queue-item-status">{statusLabel(ticket.status)}</span>
         </span>

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useQuery } from 'urql';
-import { isLead, useBackend } from '../api/backend';
+import { assignsOthers, useBackend } from '../api/backend';
 import { runMutation, type MutationOutcome } from '../api/requests';
 import {
   ConsoleApplyMacroDocument,
@@ -56,11 +56,17 @@ export function TicketControls({
     return true;
   };
 
+  // The ticket's desk's staff: support agents and leads, or IT support.
+  const deskStaff = !staff.data
+    ? []
+    : ticket.queue === 'IT'
+      ? staff.data.itStaff.nodes
+      : [...staff.data.agents.nodes, ...staff.data.leads.nodes];
   const assignees = assigneeChoices(
     viewer,
-    isLead(viewer),
+    assignsOthers(viewer, ticket.queue),
     ticket.assignee,
-    staff.data ? [...staff.data.agents.nodes, ...staff.data.leads.nodes] : [],
+    deskStaff,
   );
 
   const addTag = async (event: FormEvent) => {
@@ -230,16 +236,17 @@ export function TicketControls({
 }
 
 /**
- * Whom the assignee list offers: leads assign anyone in support, agents only themselves (the
- * server refuses the rest); the current assignee always shows.
+ * Whom the assignee list offers: those who assign others (support leads, IT support on the IT
+ * desk) anyone of the desk's staff, agents only themselves (the server refuses the rest); the
+ * current assignee always shows.
  */
 function assigneeChoices(
   viewer: ConsoleEmployeeFragment,
-  lead: boolean,
+  assignsOthers: boolean,
   current: ConsoleEmployeeFragment | null | undefined,
-  supportStaff: readonly ConsoleEmployeeFragment[],
+  deskStaff: readonly ConsoleEmployeeFragment[],
 ): ConsoleEmployeeFragment[] {
-  const candidates = lead ? [viewer, ...supportStaff] : [viewer];
+  const candidates = assignsOthers ? [viewer, ...deskStaff] : [viewer];
   if (current) candidates.push(current);
   const unique = new Map(candidates.map((employee) => [employee.id, employee]));
   return [...unique.values()].sort((a, b) => a.name.localeCompare(b.name));

@@ -1,6 +1,6 @@
 import { useRef } from 'react';
 import { statusLabel } from '../model/labels';
-import { useRoute } from '../model/router';
+import type { Route } from '../model/router';
 import { applyOwnChange, type TicketDetail, type TicketMessage } from '../model/ticket';
 import { useDeliveryUpdates } from '../model/use-deliveries';
 import { usePresence } from '../model/use-presence';
@@ -9,14 +9,17 @@ import { Composer } from './Composer';
 import { Conversation, type ConversationHandle } from './Conversation';
 import { CustomerPanel } from './CustomerPanel';
 import { PresenceList } from './PresenceList';
+import { RequesterPanel } from './RequesterPanel';
 import { SatisfactionBadge } from './SatisfactionBadge';
 import { SlaCountdown } from './SlaCountdown';
 import { TicketControls } from './TicketControls';
 
-/** The open ticket: its controls, conversation and composer, who else is on it, its customer. */
-export function TicketView({ ticketId }: { ticketId: string }) {
-  const route = useRoute();
-  const live = useTicket(ticketId, route.queue);
+/**
+ * The open ticket: its controls, conversation and composer, who else is on it, and its customer
+ * (or, for an IT ticket, the employee who reported it).
+ */
+export function TicketView({ ticketId, route }: { ticketId: string; route: Route }) {
+  const live = useTicket(ticketId, route);
   const presence = usePresence(ticketId);
   const conversation = useRef<ConversationHandle>(null);
   useDeliveryUpdates(live.state?.messages, live.update);
@@ -68,7 +71,7 @@ export function TicketView({ ticketId }: { ticketId: string }) {
         <Conversation
           ref={conversation}
           messages={messages}
-          customerName={ticket.customer.name}
+          customerName={ticket.customer?.name ?? ''}
           missedMessageIds={missedMessageIds}
           hasEarlierMessages={hasEarlierMessages}
         />
@@ -81,7 +84,11 @@ export function TicketView({ ticketId }: { ticketId: string }) {
           onReread={() => conversation.current?.showLatest()}
         />
       </section>
-      <CustomerPanel customerId={ticket.customer.id} queue={route.queue} />
+      {ticket.customer ? (
+        <CustomerPanel customerId={ticket.customer.id} queue={route.queue} />
+      ) : (
+        <RequesterPanel ticketId={ticket.id} />
+      )}
     </>
   );
 }

@@ -2,6 +2,7 @@ import type {
   ConsoleQueueEventsSubscription,
   ConsoleQueueTicketFragment,
   TicketFilter,
+  TicketQueue,
   TicketStatus,
 } from '../generated/graphql';
 
@@ -15,10 +16,16 @@ export interface QueueDefinition {
   key: QueueKey;
   label: string;
   /**
-   * The filter of both the list and its live feed: the queue shows exactly what it follows. A
-   * ticket that breaches as the clock passes enters the breached queue with its SLA_BREACHED event.
+   * The filter of both the list and its live feed, on one desk (`deskFilter`): the queue shows
+   * exactly what it follows. A ticket that breaches as the clock passes enters the breached
+   * queue with its SLA_BREACHED event.
    */
   filter(viewerId: string): TicketFilter;
+}
+
+/** A queue's filter on a desk: the customer desk's tickets, or the IT desk's. */
+export function deskFilter(queue: QueueDefinition, viewerId: string, desk: TicketQueue) {
+  return { ...queue.filter(viewerId), queue: desk };
 }
 
 export const QUEUES: readonly QueueDefinition[] = [

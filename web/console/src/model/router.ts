@@ -1,12 +1,15 @@
 import { useSyncExternalStore } from 'react';
+import type { TicketQueue } from '../generated/graphql';
 import { queueByKey, type QueueKey } from './queues';
 
 /**
- * The console's two levels of place, in the URL so that reloads and bookmarks keep them:
- * `/queues/<queue>` and `/queues/<queue>/tickets/<ticket id>`. The server answers every such
- * path with the console's page.
+ * The console's levels of place, in the URL so that reloads and bookmarks keep them: the desk
+ * (the customer desk, or the IT desk under `/it`), then `/queues/<queue>` and
+ * `/queues/<queue>/tickets/<ticket id>`. The server answers every such path with the console's
+ * page (the SLA alert mails link to them: modules/support/ticket-mail.ts).
  */
 export interface Route {
+  desk: TicketQueue;
   queue: QueueKey;
   ticketId?: string;
 }
@@ -19,7 +22,9 @@ export type Place =
   { page: 'queues'; route: Route } | { page: 'outbox'; emailId?: string } | { page: 'metrics' };
 
 const DEFAULT_QUEUE: QueueKey = 'mine';
-const PATTERN = /^\/queues\/([a-z]+)(?:\/tickets\/([^/]+))?\/?$/;
+const PATTERN = /^(\/it)?\/queues\/([a-z]+)(?:\/tickets\/([^/]+))?\/?$/;
+/** `/it` alone: the IT desk's default queue. */
+const IT_DESK_PATH = /^\/it\/?$/;
 /** `/outbox` and `/outbox/<email id>` (the server answers these with the console's page too). */
 const OUTBOX_PATTERN = /^\/outbox(?:\/([^/]+))?\/?$/;
 /** `/metrics`: the support figures (SUPPORT_LEAD, ADMIN). */
@@ -27,9 +32,15 @@ export const METRICS_PATH = '/metrics';
 
 export function parseRoute(pathname: string): Route {
   const match = PATTERN.exec(pathname);
-  const queue = queueByKey(match?.[1])?.key ?? DEFAULT_QUEUE;
-  const ticketId = match?.[2] ? decodeURIComponent(match[2]) : undefined;
-  return ticketId ? { queue, ticketId } : { queue };
+  const desk: TicketQueue = match?.[1] || IT_DESK_PATH.test(pathname) ? 'IT' : 'CUSTOMER';
+  const queue = queueByKey(match?.[2])?.key ?? DEFAULT_QUEUE;
+  const ticketId = match?.[3] ? decodeURIComponent(match[3]) : undefined;
+  return ticketId ? { desk, queue, ticketId } : { desk, queue };
+}
+
+/** Whether the path names a desk at all (the bare `/` does not: the viewer's own desk applies). */
+export function namesDesk(pathname: string): boolean {
+  return PATTERN.test(pathname) || IT_DESK_PATH.test(pathname);
 }
 
 export function parsePlace(pathname: string): Place {
@@ -42,7 +53,7 @@ export function parsePlace(pathname: string): Place {
 }
 
 export function pathOf(route: Route): string {
-  const base = `/queues/${route.queue}`;
+  const base = `${route.desk === 'IT' ? '/it' : ''}/queues/${route.queue}`;
   return route.ticketId ? `${base}/tickets/${encodeURIComponent(route.ticketId)}` : base;
 }
 

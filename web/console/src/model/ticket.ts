@@ -174,6 +174,7 @@ export function describeChange(
       return `${who} opened the ticket`;
     case 'MESSAGE_ADDED':
       if (data.authorKind === 'CUSTOMER') return 'The customer wrote';
+      if (data.authorKind === 'REQUESTER') return 'The requester wrote';
       return data.internal ? `${who} added an internal note` : `${who} replied to the customer`;
     case 'STATUS_CHANGED': {
       const { from, to } = fromTo(data);

@@ -1,8 +1,18 @@
 import { useBackend } from '../api/backend';
 import { useLiveSnapshot, type LiveSnapshot } from '../api/live-snapshot';
 import { fetchQuery } from '../api/requests';
-import { ConsoleQueueDocument, ConsoleQueueEventsDocument } from '../generated/graphql';
-import { applyQueueEvent, bySlaDue, type QueueDefinition, type QueueState } from './queues';
+import {
+  ConsoleQueueDocument,
+  ConsoleQueueEventsDocument,
+  type TicketQueue,
+} from '../generated/graphql';
+import {
+  applyQueueEvent,
+  bySlaDue,
+  deskFilter,
+  type QueueDefinition,
+  type QueueState,
+} from './queues';
 import { pathOf } from './router';
 import { describeChange } from './ticket';
 
@@ -10,15 +20,15 @@ import { describeChange } from './ticket';
 export const QUEUE_PAGE = 100;
 
 /**
- * One queue, live: its first page by SLA due, moved by every ENTERED, STAYED and LEFT. The
- * breached queue needs no re-reading: a ticket that breaches as time passes is announced by the
- * server's SLA sweep (SLA_BREACHED, ENTERED).
+ * One queue of a desk, live: its first page by SLA due, moved by every ENTERED, STAYED and LEFT.
+ * The breached queue needs no re-reading: a ticket that breaches as time passes is announced by
+ * the server's SLA sweep (SLA_BREACHED, ENTERED).
  */
-export function useQueue(queue: QueueDefinition): LiveSnapshot<QueueState> {
+export function useQueue(queue: QueueDefinition, desk: TicketQueue): LiveSnapshot<QueueState> {
   const { viewer } = useBackend();
-  const filter = queue.filter(viewer.id);
+  const filter = deskFilter(queue, viewer.id, desk);
   const snapshot = useLiveSnapshot({
-    key: `${queue.key}:${viewer.id}`,
+    key: `${desk}:${queue.key}:${viewer.id}`,
     load: async (client): Promise<{ state: QueueState }> => {
       const data = await fetchQuery(client, ConsoleQueueDocument, { filter, first: QUEUE_PAGE });
       return {
@@ -39,7 +49,7 @@ export function useQueue(queue: QueueDefinition): LiveSnapshot<QueueState> {
         { type: event.type, data: event.changes, actor: event.actor },
         event.ticket.assignee?.name,
       )}`,
-      path: pathOf({ queue: queue.key, ticketId: event.ticket.id }),
+      path: pathOf({ desk, queue: queue.key, ticketId: event.ticket.id }),
     }),
   });
 

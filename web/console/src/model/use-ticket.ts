@@ -1,8 +1,7 @@
 import { useLiveSnapshot, type LiveSnapshot } from '../api/live-snapshot';
 import { fetchQuery } from '../api/requests';
 import { ConsoleTicketDocument, ConsoleTicketEventsDocument } from '../generated/graphql';
-import type { QueueKey } from './queues';
-import { pathOf } from './router';
+import { pathOf, type Route } from './router';
 import {
   applyTicketEvent,
   describeChange,
@@ -17,7 +16,7 @@ const SNIPPET = 80;
  * One ticket, live: read with its history, then every event after the history's last cursor (so
  * nothing between the read and the subscription is lost).
  */
-export function useTicket(ticketId: string, queue: QueueKey): LiveSnapshot<TicketState> {
+export function useTicket(ticketId: string, route: Route): LiveSnapshot<TicketState> {
   return useLiveSnapshot({
     key: ticketId,
     startAfterSnapshot: true,
@@ -44,7 +43,7 @@ export function useTicket(ticketId: string, queue: QueueKey): LiveSnapshot<Ticke
         : '';
       return {
         text: `${event.ticket.number} “${event.ticket.subject}”: ${change}${quote}`,
-        path: pathOf({ queue, ticketId }),
+        path: pathOf({ desk: route.desk, queue: route.queue, ticketId }),
         detailed: true,
       };
     },
