@@ -835,8 +835,10 @@ export async function seedDemoData(orm: MikroORM, logger: Logger): Promise<void>
     DEMO_EMPLOYEES.map((e) => e.email),
   );
   const applications = await seedRecruiting(orm, services.recruiting, viewerFor);
-  const purchaseOrders = await seedPurchasing(orm, services, viewerFor);
+  // Assets before purchasing: purchasing's bills (matched, one with an approved variance) stay the
+  // newest, which the bill lists show first.
   const assets = await seedAssets(orm, services, viewerFor);
+  const purchaseOrders = await seedPurchasing(orm, services, viewerFor);
   const itTickets = await seedItTickets(orm, services, viewerFor);
   logger.info(
     {

@@ -9,8 +9,9 @@ import { Asset, AssetCondition, AssetType } from './asset.entity';
  * The demo's equipment: a laptop bought on a vendor bill (cost and warranty from the books) and
  * others recorded by hand; the agent holds a laptop and a phone (accepted), a printer stands on a
  * floor, a monitor came back worn, an old laptop is retired, and a repair contract covers the
- * printer and the laptops. Made through the services as IT support; seeded once (nothing when an
- * asset exists).
+ * printer and the laptops; the printer was audited; laptops have a quarterly check and the
+ * printer a 90-day service, whose first work order is done with a toner cartridge from stock.
+ * Made through the services as IT support; seeded once (nothing when an asset exists).
  */
 export async function seedAssets(
   orm: MikroORM,
@@ -22,6 +23,7 @@ export async function seedAssets(
   const it = await viewerFor('it@example.com');
   const accountant = await viewerFor('accountant@example.com');
   const agent = await viewerFor('agent@example.com');
+  const warehouse = await viewerFor('warehouse@example.com');
   const scope = { em };
   const day = today();
 
@@ -114,5 +116,46 @@ export async function seedAssets(
     cost: '1200.00',
     assetIds: [devLaptop.id, printer.id],
   });
+  await services.custody.audit(scope, it, {
+    assetId: printer.id,
+    location: 'Floor 2, print corner',
+    condition: AssetCondition.GOOD,
+    note: 'Paper tray label missing',
+  });
+
+  // Maintenance: laptops checked quarterly, the printer serviced every 90 days; the scheduler opens
+  // what is due today, and the printer's service is done with a toner cartridge from stock.
+  const { product: toner } = await services.catalog.createProduct(scope, warehouse, {
+    sku: 'TONER-TN3480',
+    name: 'Toner cartridge TN-3480',
+    price: '89.00',
+    cost: '54.00',
+  });
+  await services.catalog.adjustStock(scope, warehouse, toner.id, 12, 'Initial count');
+  await services.maintenance.createMaintenancePlan(scope, it, {
+    name: 'Quarterly laptop check',
+    assetType: AssetType.LAPTOP,
+    rrule: 'FREQ=MONTHLY;INTERVAL=3',
+    startsOn: addDays(day, -30),
+    instructions: 'Install OS and firmware updates, check the battery health, clean the fans.',
+    estimatedLabourMinutes: 30,
+  });
+  await services.maintenance.createMaintenancePlan(scope, it, {
+    name: 'Printer service',
+    assetId: printer.id,
+    intervalDays: 90,
+    startsOn: day,
+    instructions: 'Replace the toner if below 20%, clean the rollers, print a test page.',
+    estimatedLabourMinutes: 20,
+  });
+  const { opened } = await services.maintenance.runScheduler(scope, {});
+  const printerService = opened.find((order) => order.asset.id === printer.id);
+  if (printerService)
+    await services.maintenance.completeWorkOrder(scope, it, {
+      workOrderId: printerService.id,
+      parts: [{ productId: toner.id, quantity: 1 }],
+      labourMinutes: 25,
+      notes: 'Toner replaced; rollers cleaned',
+    });
   return 5;
 }
