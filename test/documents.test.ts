@@ -522,8 +522,13 @@ describe('the demo data', () => {
   let server: TestServer;
 
   beforeAll(async () => {
-    // No SMTP_URL: mail stays in the local outbox. The sweep on, as `npm start` runs it.
-    server = await startTestServer({ JOB_POLL_MS: '500', INVOICE_SWEEP_MINUTES: '10' });
+    // No SMTP_URL: mail stays in the local outbox. Seeded at start and the sweep on, as
+    // `npm start` runs them.
+    server = await startTestServer({
+      JOB_POLL_MS: '500',
+      INVOICE_SWEEP_MINUTES: '10',
+      DEMO_SEED: 'true',
+    });
   });
 
   afterAll(async () => {

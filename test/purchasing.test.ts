@@ -247,14 +247,12 @@ describe('a purchase order from order to paid bill', () => {
       receivedQuantity: 100,
       billedQuantity: 100,
     });
-    expect(detail.data?.purchaseOrder?.history.map((entry) => entry.type)).toEqual([
-      'CREATED',
-      'APPROVED',
-      'GOODS_RECEIVED',
-      'GOODS_RECEIVED',
-      'BILLED',
-      'CLOSED',
-    ]);
+    // The send job's SENT or SEND_SKIPPED lands on its own time (purchase-order-mail.test.ts).
+    expect(
+      detail.data?.purchaseOrder?.history
+        .map((entry) => entry.type)
+        .filter((type) => type !== 'SENT' && type !== 'SEND_SKIPPED'),
+    ).toEqual(['CREATED', 'APPROVED', 'GOODS_RECEIVED', 'GOODS_RECEIVED', 'BILLED', 'CLOSED']);
     expect(detail.data?.purchaseOrder?.receipts[0].journalEntry?.lines).toHaveLength(2);
   });
 });

@@ -59,10 +59,11 @@ export async function startTestServer(
   env: Record<string, string> = {},
   options: { clock?: Clock } = {},
 ): Promise<TestServer> {
-  // The demo seed is cloned from a seeded template unless the test changes what seeding reads (the
-  // books' currency) or asks for no seed; then the server seeds (or not) at start, as in production.
+  // The demo seed is cloned from a seeded template, unless the test says how to seed (DEMO_SEED:
+  // 'true' seeds at start, as `npm start` does, with what follows a seed; 'false' not at all) or
+  // changes what seeding reads (the books' currency).
   const database = await createTestDatabase({
-    seeded: env.DEMO_SEED !== 'false' && env.BOOKS_CURRENCY === undefined,
+    seeded: env.DEMO_SEED === undefined && env.BOOKS_CURRENCY === undefined,
   });
   const config = loadConfig({
     DATABASE_URL: database.url,

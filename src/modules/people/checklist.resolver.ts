@@ -201,7 +201,7 @@ export class ChecklistResolver extends NodeResolver(ChecklistObject, 'Checklist'
   @Authorized()
   @Mutation(() => CompleteChecklistItemPayload, {
     description:
-      "Marks a checklist item done. HR and ADMIN may do any item, the employee's manager MANAGER items, the employee EMPLOYEE items; anyone else who sees the checklist gets FORBIDDEN (`NOT_FOUND`, `INVALID_TRANSITION`, `CHECKLIST_BLOCKED`). Requires one of: HR, ADMIN, or being the employee or their manager.",
+      "Marks a checklist item done. HR and ADMIN may do any item, IT_SUPPORT the IT_SUPPORT items, the employee's manager MANAGER items, the employee EMPLOYEE items; anyone else who sees the checklist gets FORBIDDEN. An item that waits for an asset is done by checking the asset in (`ASSETS_OUTSTANDING`; also `NOT_FOUND`, `INVALID_TRANSITION`, `CHECKLIST_BLOCKED`). Requires one of: HR, IT_SUPPORT, ADMIN, or being the employee or their manager.",
   })
   completeChecklistItem(
     @Arg('input', () => CompleteChecklistItemInput, { description: 'The item.' })

@@ -278,7 +278,8 @@ export class CompleteChecklistItemPayload {
   checklist?: unknown;
 
   @Field(() => [UserError], {
-    description: 'Why it was refused (`NOT_FOUND`, `INVALID_TRANSITION`, `CHECKLIST_BLOCKED`).',
+    description:
+      'Why it was refused (`NOT_FOUND`, `INVALID_TRANSITION`, `CHECKLIST_BLOCKED`, `ASSETS_OUTSTANDING`).',
   })
   userErrors!: UserError[];
 }
