@@ -22,6 +22,7 @@ import {
   AssetStatus,
   CustodyTerms,
 } from './asset.entity';
+import type { AssetAction } from './asset-process';
 import type { AssetService } from './asset.service';
 
 export interface CheckOutDraft {
@@ -248,9 +249,7 @@ export class CustodyService implements TerminationListener {
     const wipeMethod = optionalText(draft.wipeMethod, field('wipeMethod'), 200);
     const location = optionalText(draft.location, field('location'), 200);
     const note = optionalText(draft.note, field('note'), 2000);
-    return inTransaction(em, async (tx) => {
-      const [asset] = await this.assets.lockAssets(tx, [draft.assetId], field('assetId'));
-      this.assets.requireAllowed(asset, 'checkIn', field('assetId'));
+    return this.changeOne(em, viewer, draft.assetId, 'checkIn', async (tx, asset) => {
       if (asset.dataBearing && draft.dataWiped !== true)
         refuse(
           UserErrorCode.INVALID_INPUT,
@@ -264,29 +263,28 @@ export class CustodyService implements TerminationListener {
         returnNote: note,
       });
       if (location !== null) asset.location = location;
-      await tx.flush();
-      await this.assets.recordHistory(tx, asset.id, 'CHECKED_IN', viewer.employeeId, {
-        assignmentId: line.assignment.id,
-        condition: draft.condition,
-        dataWiped: line.dataWiped,
-        wipeMethod,
-        location: asset.location,
-      });
-      return { asset };
+      return {
+        event: 'CHECKED_IN',
+        payload: {
+          assignmentId: line.assignment.id,
+          condition: draft.condition,
+          dataWiped: line.dataWiped,
+          wipeMethod,
+          location: asset.location,
+        },
+      };
     });
   }
 
   /** An asset is missing: its open assignment (if any) ends, and offboarding stops waiting for it. */
-  async markLost(
+  markLost(
     { em }: RequestScope,
     viewer: Viewer,
     assetId: number,
     reason: string,
   ): Promise<{ asset: Asset }> {
     const why = requiredText(reason, field('reason'), 1000);
-    return inTransaction(em, async (tx) => {
-      const [asset] = await this.assets.lockAssets(tx, [assetId], field('assetId'));
-      this.assets.requireAllowed(asset, 'markLost', field('assetId'));
+    return this.changeOne(em, viewer, assetId, 'markLost', async (tx, asset) => {
       const heldBy = asset.assignee?.id ?? null;
       if (asset.status === AssetStatus.ASSIGNED)
         await this.closeLine(tx, asset, viewer.employeeId, {
@@ -297,53 +295,38 @@ export class CustodyService implements TerminationListener {
         });
       this.assets.changeStatus(asset, AssetStatus.LOST);
       asset.statusReason = why;
-      await tx.flush();
-      await this.assets.recordHistory(tx, asset.id, 'LOST', viewer.employeeId, {
-        reason: why,
-        heldBy,
-      });
-      return { asset };
+      return { event: 'LOST', payload: { reason: why, heldBy } };
     });
   }
 
   /** A lost asset turns up: back IN_STOCK. */
-  async markFound(
+  markFound(
     { em }: RequestScope,
     viewer: Viewer,
     assetId: number,
     location: string | null,
   ): Promise<{ asset: Asset }> {
     const where = optionalText(location, field('location'), 200);
-    return inTransaction(em, async (tx) => {
-      const [asset] = await this.assets.lockAssets(tx, [assetId], field('assetId'));
-      this.assets.requireAllowed(asset, 'markFound', field('assetId'));
+    return this.changeOne(em, viewer, assetId, 'markFound', (_tx, asset) => {
       this.assets.changeStatus(asset, AssetStatus.IN_STOCK);
       asset.statusReason = 'Found';
       if (where !== null) asset.location = where;
-      await tx.flush();
-      await this.assets.recordHistory(tx, asset.id, 'FOUND', viewer.employeeId, {
-        location: asset.location,
-      });
-      return { asset };
+      return Promise.resolve({ event: 'FOUND', payload: { location: asset.location } });
     });
   }
 
   /** Out of use for good; final. */
-  async retire(
+  retire(
     { em }: RequestScope,
     viewer: Viewer,
     assetId: number,
     reason: string,
   ): Promise<{ asset: Asset }> {
     const why = requiredText(reason, field('reason'), 1000);
-    return inTransaction(em, async (tx) => {
-      const [asset] = await this.assets.lockAssets(tx, [assetId], field('assetId'));
-      this.assets.requireAllowed(asset, 'retire', field('assetId'));
+    return this.changeOne(em, viewer, assetId, 'retire', (_tx, asset) => {
       this.assets.changeStatus(asset, AssetStatus.RETIRED);
       asset.statusReason = why;
-      await tx.flush();
-      await this.assets.recordHistory(tx, asset.id, 'RETIRED', viewer.employeeId, { reason: why });
-      return { asset };
+      return Promise.resolve({ event: 'RETIRED', payload: { reason: why } });
     });
   }
 
@@ -355,30 +338,51 @@ export class CustodyService implements TerminationListener {
   ): Promise<{ asset: Asset; audit: AssetAudit }> {
     const location = requiredText(draft.location, field('location'), 200);
     const note = optionalText(draft.note, field('note'), 2000);
-    return inTransaction(em, async (tx) => {
-      const [asset] = await this.assets.lockAssets(tx, [draft.assetId], field('assetId'));
-      this.assets.requireAllowed(asset, 'audit', field('assetId'));
+    let audit: AssetAudit | undefined;
+    const { asset } = await this.changeOne(em, viewer, draft.assetId, 'audit', async (tx, seen) => {
       const now = this.clock.now();
-      const audit = tx.create(AssetAudit, {
-        asset,
+      audit = tx.create(AssetAudit, {
+        asset: seen,
         auditedById: viewer.employeeId,
         auditedAt: now,
         location,
         condition: draft.condition ?? null,
         note,
       });
-      const moved = asset.location !== location;
-      asset.location = location;
-      asset.lastAuditedAt = now;
-      this.assets.touch(asset);
+      const moved = seen.location !== location;
+      seen.location = location;
+      seen.lastAuditedAt = now;
+      this.assets.touch(seen);
       await tx.flush();
-      await this.assets.recordHistory(tx, asset.id, 'AUDITED', viewer.employeeId, {
-        auditId: audit.id,
-        location,
-        moved,
-        condition: draft.condition ?? null,
-      });
-      return { asset, audit };
+      return {
+        event: 'AUDITED',
+        payload: { auditId: audit.id, location, moved, condition: draft.condition ?? null },
+      };
+    });
+    return { asset, audit: audit as AssetAudit };
+  }
+
+  /**
+   * One change of one asset, in its own transaction: the asset locked and checked against what
+   * its status allows, changed, flushed, and its history event written.
+   */
+  private changeOne(
+    em: EntityManager,
+    viewer: Viewer,
+    assetId: number,
+    action: AssetAction,
+    change: (
+      tx: EntityManager,
+      asset: Asset,
+    ) => Promise<{ event: string; payload: Record<string, unknown> }>,
+  ): Promise<{ asset: Asset }> {
+    return inTransaction(em, async (tx) => {
+      const [asset] = await this.assets.lockAssets(tx, [assetId], field('assetId'));
+      this.assets.requireAllowed(asset, action, field('assetId'));
+      const { event, payload } = await change(tx, asset);
+      await tx.flush();
+      await this.assets.recordHistory(tx, asset.id, event, viewer.employeeId, payload);
+      return { asset };
     });
   }
 
