@@ -1,10 +1,12 @@
 /**
  * Equipment at scale, through the real server over HTTP: BENCH_ASSETS (1,000) assets recorded one
  * at a time; then BENCH_ASSETS check-outs to an employee followed by their check-ins, by 8
- * clients at once on distinct assets, beside the same number of `adjustStock` calls (the
- * simplest locked write) for comparison; rounds of 8 clients racing to check out one asset
- * (exactly one wins each round); and the reads an IT desk runs: a page of 100 assets with their
- * holders, `warrantiesExpiring` and `assetsDueForAudit` over every asset.
+ * clients at once on distinct assets, beside the same number of `adjustStock` calls spread over
+ * 100 products (the simplest locked write) for comparison; rounds of 8 clients racing to check out one asset
+ * (exactly one wins each round); the maintenance scheduler over a plan for every laptop, twice
+ * (the first run opens a work order per laptop, the second nothing); and the reads an IT desk
+ * runs: a page of 100 assets with their holders, `warrantiesExpiring` and `assetsDueForAudit`
+ * over every asset.
  *
  *   npm run bench:assets
  *
@@ -42,6 +44,10 @@ const CREATE_PRODUCT = `mutation ($input: CreateProductInput!) {
   createProduct(input: $input) { product { id } userErrors { code message } } }`;
 const ADJUST_STOCK = `mutation ($input: AdjustStockInput!) {
   adjustStock(input: $input) { product { id } userErrors { code message } } }`;
+const CREATE_PLAN = `mutation ($input: CreateMaintenancePlanInput!) {
+  createMaintenancePlan(input: $input) { maintenancePlan { id } userErrors { code message } } }`;
+const RUN_SCHEDULER = `mutation ($input: RunMaintenanceSchedulerInput!) {
+  runMaintenanceScheduler(input: $input) { workOrders { id } notedWorkOrders { id } userErrors { code message } } }`;
 const ASSET_PAGE = `{ assets(first: 100) { totalCount nodes { id tag status assignee { name } cost { amount } auditDueOn } } }`;
 const WARRANTIES = `{ warrantiesExpiring(withinDays: 3660) { id tag warrantyEnd } }`;
 const DUE_FOR_AUDIT = `{ assetsDueForAudit(withinDays: 3660) { id tag auditDueOn } }`;
@@ -107,14 +113,23 @@ async function main(): Promise<void> {
       if (checkInAsset.asset.status !== 'IN_STOCK') throw new Error(`check-in ${n} refused`);
     });
 
-    const { createProduct } = await ask<Payload<'createProduct', { product: { id: string } }>>(
-      warehouse,
-      CREATE_PRODUCT,
-      { input: { sku: 'BENCH-ASSET-STOCK', name: 'Bench stock', price: '1.00' } },
-    );
-    const adjust = await runConcurrently(ASSETS, CLIENTS, () =>
+    // adjustStock spread over as many rows as the check-outs' assets are, at most 100 products.
+    const productIds: string[] = [];
+    for (let n = 0; n < Math.min(ASSETS, 100); n += 1) {
+      const { createProduct } = await ask<Payload<'createProduct', { product: { id: string } }>>(
+        warehouse,
+        CREATE_PRODUCT,
+        { input: { sku: `BENCH-ASSET-STOCK-${n}`, name: `Bench stock ${n}`, price: '1.00' } },
+      );
+      productIds.push(createProduct.product.id);
+    }
+    const adjust = await runConcurrently(ASSETS, CLIENTS, (n) =>
       ask(warehouse, ADJUST_STOCK, {
-        input: { productId: createProduct.product.id, quantityDelta: 1, reason: 'Bench count' },
+        input: {
+          productId: productIds[n % productIds.length],
+          quantityDelta: 1,
+          reason: 'Bench count',
+        },
       }).then(() => undefined),
     );
 
@@ -148,6 +163,32 @@ async function main(): Promise<void> {
     );
     if (doubled.length > 0) throw new Error(`${doubled.length} assets with two open assignments`);
 
+    // A monthly check of every laptop, due today: the first run opens a work order per laptop
+    // (and queues IT support's mail), the second finds nothing to do.
+    await ask(it, CREATE_PLAN, {
+      input: {
+        name: 'Bench laptop check',
+        assetType: 'LAPTOP',
+        intervalDays: 30,
+        instructions: 'Update and inspect.',
+      },
+    });
+    type SchedulerRun = Payload<
+      'runMaintenanceScheduler',
+      { workOrders: unknown[]; notedWorkOrders: unknown[] }
+    >;
+    const schedule = async () => {
+      const started = performance.now();
+      const { runMaintenanceScheduler } = await ask<SchedulerRun>(it, RUN_SCHEDULER, { input: {} });
+      return { ms: Math.round(performance.now() - started), run: runMaintenanceScheduler };
+    };
+    const firstSchedule = await schedule();
+    const secondSchedule = await schedule();
+    if (firstSchedule.run.workOrders.length < ASSETS || secondSchedule.run.workOrders.length !== 0)
+      throw new Error(
+        `the scheduler opened ${firstSchedule.run.workOrders.length}, then ${secondSchedule.run.workOrders.length}`,
+      );
+
     const read = (query: string) =>
       runConcurrently(READS, CLIENTS, () => ask(it, query).then(() => undefined));
     const assetPage = await read(ASSET_PAGE);
@@ -170,6 +211,9 @@ async function main(): Promise<void> {
       assetPagePerSecond: assetPage.perSecond,
       warrantiesExpiringP50Ms: warranties.p50Ms,
       assetsDueForAuditP50Ms: dueForAudit.p50Ms,
+      schedulerWorkOrdersOpened: firstSchedule.run.workOrders.length,
+      schedulerFirstRunMs: firstSchedule.ms,
+      schedulerSecondRunMs: secondSchedule.ms,
     };
     const file = writeResult('assets', { machine: await machine(databaseUrl), figures });
     console.log(JSON.stringify(figures, null, 2));
