@@ -702,6 +702,22 @@ describe('the register', () => {
       itStaff,
     );
     expect(errorCode(backwards)).toBe('INVALID_INPUT');
+    const unnamed = await server.request(
+      CreateServiceContractDocument,
+      {
+        input: {
+          vendorId,
+          startsOn: '2027-01-01',
+          endsOn: '2027-12-31',
+          cost: '99.00',
+          assetIds: [],
+        },
+      },
+      itStaff,
+    );
+    expect(unnamed.data?.createServiceContract.serviceContract?.name).toBe(
+      `${vendor.data!.createVendor.vendor!.name}, 2027-01-01 to 2027-12-31`,
+    );
 
     const before = (await server.request(CustodyTermsDocument, {}, agent)).data?.custodyTerms;
     const terms = await server.request(

@@ -760,8 +760,8 @@ export type CreateServiceContractInput = {
   description?: string | null | undefined;
   /** Last day covered (on or after startsOn). */
   endsOn: string;
-  /** What it is called. */
-  name: string;
+  /** What it is called (default: the vendor and the dates). */
+  name?: string | null | undefined;
   /** The vendor's contract number. */
   reference?: string | null | undefined;
   /** First day covered. */

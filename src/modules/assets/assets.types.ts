@@ -683,10 +683,14 @@ export class SetCustodyTermsPayload {
 
 @InputType({ description: 'A new service contract.' })
 export class CreateServiceContractInput {
-  @Field(() => String, { description: 'What it is called.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'What it is called (default: the vendor and the dates).',
+  })
+  @IsOptional()
   @IsString()
   @MaxLength(200)
-  name!: string;
+  name?: string | null;
 
   @Field(() => ID, { description: 'Who provides the service.' })
   @IsString()

@@ -5,7 +5,7 @@ import { recordEvent } from '../../events/event-log';
 import { isCalendarDate } from '../../graphql/scalars';
 import type { Clock } from '../common/clock';
 import { refuse, UserErrorCode } from '../common/errors';
-import { nonNegativeAmount, optionalText, requiredText } from '../common/input-rules';
+import { nonNegativeAmount, optionalText } from '../common/input-rules';
 import { formatMinorUnits } from '../common/money';
 import type { RequestScope } from '../common/scope';
 import type { Viewer } from '../common/viewer';
@@ -14,7 +14,7 @@ import { ServiceContract, ServiceContractAsset } from './asset.entity';
 import type { AssetService } from './asset.service';
 
 export interface ServiceContractDraft {
-  name: string;
+  name?: string | null;
   vendorId: number;
   reference?: string | null;
   description?: string | null;
@@ -48,7 +48,7 @@ export class ServiceContractService {
     viewer: Viewer,
     draft: ServiceContractDraft,
   ): Promise<{ serviceContract: ServiceContract }> {
-    const name = requiredText(draft.name, field('name'), 200);
+    const typedName = optionalText(draft.name, field('name'), 200);
     const reference = optionalText(draft.reference, field('reference'), 200);
     const description = optionalText(draft.description, field('description'), 4000);
     const startsOn = date(draft.startsOn, field('startsOn'));
@@ -59,6 +59,7 @@ export class ServiceContractService {
     return inTransaction(em, async (tx) => {
       const vendor = await this.receivables.findVendor(tx, draft.vendorId);
       if (!vendor) refuse(UserErrorCode.NOT_FOUND, 'No such vendor', field('vendorId'));
+      const name = typedName ?? `${vendor.name}, ${startsOn} to ${endsOn}`;
       const serviceContract = tx.create(ServiceContract, {
         name,
         vendor,
