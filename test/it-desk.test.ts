@@ -357,6 +357,40 @@ describe('the IT desk', () => {
       (got.parsed.subject ?? '').startsWith(`How did we do? [${report.number}]`),
     );
     expect(survey.rcptTo).toEqual(['hr@example.com']);
+
+    // Closed, the report takes no more mail: the employee's answer opens an IT follow-up for them.
+    const closed = await server.request(
+      UpdateTicketStatusDocument,
+      { input: { ticketId: report.id, status: 'CLOSED' } },
+      itStaff,
+    );
+    expect(closed.data?.updateTicketStatus.userErrors).toEqual([]);
+    const followUpId = `${uniqueSuffix()}@example.com`;
+    const again = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: server.backdesk.inboundSmtp?.port,
+      secure: false,
+      ignoreTLS: true,
+    });
+    await again.sendMail({
+      from: 'Hana HR <hr@example.com>',
+      to: replyTo,
+      subject: `Re: ${mail.parsed.subject}`,
+      text: 'It is back again since this morning.',
+      messageId: `<${followUpId}>`,
+      inReplyTo: `<${mail.messageId}>`,
+    });
+    again.close();
+    const followUp = await inboundOutcome(followUpId);
+    expect(followUp.outcome).toBe('NEW_TICKET');
+    const [opened] = await server.backdesk.database.orm.em
+      .fork()
+      .execute<{ queue: string; requester: string; customer_id: string | null }[]>(
+        `SELECT t.queue, e.email AS requester, t.customer_id
+             FROM ticket t JOIN employee e ON e.id = t.requester_id WHERE t.id = ?`,
+        [followUp.ticket_id],
+      );
+    expect(opened).toEqual({ queue: 'IT', requester: 'hr@example.com', customer_id: null });
     // A day either side: the report may have been made just before midnight (UTC).
     const dayFrom = (offset: number) =>
       new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
@@ -514,6 +548,13 @@ describe('the IT desk', () => {
     const customerTicket = (
       await server.request(TicketQueueDocument, { first: 1, filter: { queue: 'CUSTOMER' } }, admin)
     ).data?.tickets.nodes[0]?.id;
+    const open = await server.request(
+      ReportItIssueDocument,
+      { input: { subject: `Printer jammed ${uniqueSuffix()}`, body: 'Paper stuck' } },
+      hr,
+    );
+    const openReport = open.data?.reportItIssue.ticket;
+    if (!openReport) throw new Error(JSON.stringify(open));
     const before = await writes();
     const empty = await server.request(
       ReportItIssueDocument,
@@ -535,7 +576,7 @@ describe('the IT desk', () => {
     });
     const merged = await server.request(
       MergeTicketDocument,
-      { input: { sourceTicketId: report.id, targetTicketId: customerTicket ?? '' } },
+      { input: { sourceTicketId: openReport.id, targetTicketId: customerTicket ?? '' } },
       admin,
     );
     expect(merged.data?.mergeTicket.userErrors).toEqual([

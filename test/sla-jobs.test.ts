@@ -10,6 +10,7 @@ import {
   CreateTicketDocument,
   HireEmployeeDocument,
   JobsDocument,
+  ReportItIssueDocument,
   TicketDetailDocument,
   UpdateTicketDocument,
   UpdateTicketStatusDocument,
@@ -380,6 +381,58 @@ describe('SLA breaches', () => {
       expect(new Set(alerts.map((alert) => `${alert.to} ${alert.subject}`)).size).toBe(
         alerts.length,
       );
+    }
+  });
+});
+
+describe('SLA breaches on the IT desk', () => {
+  it("announces an IT ticket's missed target live on the IT queue and alerts IT support, not the support leads", async () => {
+    clock.set('2030-03-05T09:00:00.000Z');
+    const [hr, itStaff] = await Promise.all([
+      server.login('hr@example.com'),
+      server.login('it@example.com'),
+    ]);
+    const reported = await server.request(
+      ReportItIssueDocument,
+      {
+        input: {
+          subject: `VPN drops ${uniqueSuffix()}`,
+          body: 'Every ten minutes',
+          priority: 'URGENT',
+        },
+      },
+      hr,
+    );
+    const ticket = reported.data?.reportItIssue.ticket;
+    if (!ticket) throw new Error(JSON.stringify(reported));
+    const cursor = await server.raw('{ eventCursor }', {}, itStaff);
+    const itBreached = await subscribe<TicketEventItem>(server.wsUrl, itStaff, TICKET_EVENTS, {
+      filter: { queue: 'IT', breached: true },
+      after: cursor.data?.eventCursor,
+    });
+    try {
+      await waitForSubscriptions(server.baseUrl, 'ticketEvents', 1);
+      clock.set('2030-03-05T10:00:30.000Z');
+      await runJob(SLA_SWEEP_JOB);
+      expect(await slaEvents(ticket.id)).toEqual([
+        { target: 'FIRST_RESPONSE', dueAt: '2030-03-05T10:00:00.000Z', actorId: null },
+      ]);
+      expect((await itBreached.waitFor(1))[0]).toMatchObject({
+        type: 'SLA_BREACHED',
+        queue: 'ENTERED',
+        ticket: { id: ticket.id, slaBreached: true },
+      });
+      const { rows } = await db.query<{ email: string }>(
+        "SELECT email FROM employee WHERE status = 'ACTIVE' AND 'IT_SUPPORT' = ANY(roles) ORDER BY email",
+      );
+      const alerts = await alertsOf(ticket.id);
+      expect(alerts.map((alert) => alert.to).sort()).toEqual(rows.map((row) => row.email));
+      expect(alerts.map((alert) => alert.to)).not.toContain('lead@example.com');
+      expect(alerts[0].text).toContain(
+        `${PUBLIC_URL}/it/queues/breached/tickets/${encodeURIComponent(ticket.id)}`,
+      );
+    } finally {
+      await itBreached.stop();
     }
   });
 });
