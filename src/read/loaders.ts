@@ -146,8 +146,14 @@ export function readRelated<T extends HasNumericId>(
  * so no other module needs its entity class to read it.
  */
 export function rowReader<T extends HasNumericId>(entity: EntityClass<T>) {
+  /** The row of an id, batched per request; null for a null id (an optional reference). */
+  function byId(context: ReadContext, id: number): Promise<T | null>;
+  function byId(context: ReadContext, id: number | null): Promise<T | null> | null;
+  function byId(context: ReadContext, id: number | null): Promise<T | null> | null {
+    return id === null ? null : readById(context, entity, id);
+  }
   return {
-    byId: (context: ReadContext, id: number): Promise<T | null> => readById(context, entity, id),
+    byId,
     of: (
       context: ReadContext,
       reference: { id: number } | null | undefined,

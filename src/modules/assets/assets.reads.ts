@@ -120,16 +120,6 @@ export const custodyTermsRows = {
   byVersion: (context: ReadContext, version: number) =>
     context.em.findOne(CustodyTerms, { version }),
 };
-
-/** The custody terms in force: the newest version (the migration writes version 1). */
-export async function custodyTermsInForce(context: ReadContext): Promise<CustodyTerms> {
-  const [terms] = await context.em.find(
-    CustodyTerms,
-    {},
-    { orderBy: { version: 'desc' }, limit: 1 },
-  );
-  return terms;
-}
 export const serviceContractRows = rowReader(ServiceContract);
 
 /** Assets still in use whose warranty ends between two days, soonest first (at most 500). */

@@ -55,7 +55,6 @@ import {
   custodyTermsRows,
   assignmentsOfEmployee,
   assignmentRows,
-  custodyTermsInForce,
   auditsOfAsset,
   contractsOfAsset,
   custodyOfAsset,
@@ -352,7 +351,7 @@ export class AssetResolver extends NodeResolver(AssetObject, 'Asset') {
     description: 'The custody terms in force: what an employee accepts with their equipment.',
   })
   custodyTerms(@Ctx() context: RequestContext) {
-    return custodyTermsInForce(context);
+    return context.services.custody.currentTerms(context);
   }
 
   @Authorized(...MANAGE)
@@ -410,7 +409,7 @@ export class AssetResolver extends NodeResolver(AssetObject, 'Asset') {
   })
   @Reads(Asset, 'assignmentId')
   assignment(@Root() asset: RowOf<Asset, 'assignmentId'>, @Ctx() context: RequestContext) {
-    return asset.assignmentId === null ? null : assignmentRows.byId(context, asset.assignmentId);
+    return assignmentRows.byId(context, asset.assignmentId);
   }
 
   @FieldResolver(() => [AssetAssignmentLineObject], {
@@ -503,9 +502,7 @@ export class AssetAssignmentResolver extends NodeResolver(
     @Root() assignment: RowOf<AssetAssignment, 'checkedOutById'>,
     @Ctx() context: RequestContext,
   ) {
-    return assignment.checkedOutById === null
-      ? null
-      : employeeRows.byId(context, assignment.checkedOutById);
+    return employeeRows.byId(context, assignment.checkedOutById);
   }
 
   @FieldResolver(() => [AssetAssignmentLineObject], {
@@ -531,7 +528,7 @@ export class AssetAssignmentLineResolver {
 
   @FieldResolver(() => EmployeeObject, { nullable: true, description: 'Who checked it in.' })
   checkedInBy(@Root() line: AssetAssignmentLine, @Ctx() context: RequestContext) {
-    return line.checkedInById === null ? null : employeeRows.byId(context, line.checkedInById);
+    return employeeRows.byId(context, line.checkedInById);
   }
 }
 

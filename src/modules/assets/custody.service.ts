@@ -126,7 +126,7 @@ export class CustodyService implements TerminationListener {
               `${employee.name} has left: nothing is checked out to them`,
               field('employeeId'),
             );
-          termsVersion = (await this.currentTerms(tx)).version;
+          termsVersion = (await this.currentTerms({ em: tx })).version;
         }
         const assets = await this.assets.lockAssets(tx, draft.assetIds, field('assetIds'));
         assets.forEach((asset, index) =>
@@ -387,7 +387,7 @@ export class CustodyService implements TerminationListener {
   }
 
   /** The custody terms in force: the newest version. */
-  async currentTerms(em: EntityManager): Promise<CustodyTerms> {
+  async currentTerms({ em }: RequestScope): Promise<CustodyTerms> {
     const [terms] = await em.find(CustodyTerms, {}, { orderBy: { version: 'desc' }, limit: 1 });
     // The migration writes version 1, and versions are never deleted.
     if (!terms) throw new Error('No custody terms');
@@ -403,7 +403,7 @@ export class CustodyService implements TerminationListener {
     const body = requiredText(text, field('text'), 20_000);
     return inTransaction(em, async (tx) => {
       await tx.execute('LOCK TABLE custody_terms IN EXCLUSIVE MODE');
-      const current = await this.currentTerms(tx);
+      const current = await this.currentTerms({ em: tx });
       const terms = tx.create(CustodyTerms, {
         version: current.version + 1,
         text: body,

@@ -214,7 +214,7 @@ export class MaintenancePlanResolver extends NodeResolver(
   @FieldResolver(() => EmployeeObject, { nullable: true, description: 'Who made it.' })
   @Reads(MaintenancePlan, 'createdById')
   createdBy(@Root() plan: RowOf<MaintenancePlan, 'createdById'>, @Ctx() context: RequestContext) {
-    return plan.createdById === null ? null : employeeRows.byId(context, plan.createdById);
+    return employeeRows.byId(context, plan.createdById);
   }
 
   @FieldResolver(() => [HistoryEntry], {
@@ -409,9 +409,7 @@ export class WorkOrderResolver extends NodeResolver(WorkOrderObject, 'WorkOrder'
     @Root() workOrder: RowOf<WorkOrder, 'journalEntryId'>,
     @Ctx() context: RequestContext,
   ) {
-    return workOrder.journalEntryId === null
-      ? null
-      : journalEntryRows.byId(context, workOrder.journalEntryId);
+    return journalEntryRows.byId(context, workOrder.journalEntryId);
   }
 
   @FieldResolver(() => EmployeeObject, {
@@ -420,15 +418,13 @@ export class WorkOrderResolver extends NodeResolver(WorkOrderObject, 'WorkOrder'
   })
   @Reads(WorkOrder, 'openedById')
   openedBy(@Root() workOrder: RowOf<WorkOrder, 'openedById'>, @Ctx() context: RequestContext) {
-    return workOrder.openedById === null ? null : employeeRows.byId(context, workOrder.openedById);
+    return employeeRows.byId(context, workOrder.openedById);
   }
 
   @FieldResolver(() => EmployeeObject, { nullable: true, description: 'Who started it.' })
   @Reads(WorkOrder, 'startedById')
   startedBy(@Root() workOrder: RowOf<WorkOrder, 'startedById'>, @Ctx() context: RequestContext) {
-    return workOrder.startedById === null
-      ? null
-      : employeeRows.byId(context, workOrder.startedById);
+    return employeeRows.byId(context, workOrder.startedById);
   }
 
   @FieldResolver(() => EmployeeObject, { nullable: true, description: 'Who completed it.' })
@@ -437,9 +433,7 @@ export class WorkOrderResolver extends NodeResolver(WorkOrderObject, 'WorkOrder'
     @Root() workOrder: RowOf<WorkOrder, 'completedById'>,
     @Ctx() context: RequestContext,
   ) {
-    return workOrder.completedById === null
-      ? null
-      : employeeRows.byId(context, workOrder.completedById);
+    return employeeRows.byId(context, workOrder.completedById);
   }
 
   @FieldResolver(() => EmployeeObject, { nullable: true, description: 'Who cancelled it.' })
@@ -448,9 +442,7 @@ export class WorkOrderResolver extends NodeResolver(WorkOrderObject, 'WorkOrder'
     @Root() workOrder: RowOf<WorkOrder, 'cancelledById'>,
     @Ctx() context: RequestContext,
   ) {
-    return workOrder.cancelledById === null
-      ? null
-      : employeeRows.byId(context, workOrder.cancelledById);
+    return employeeRows.byId(context, workOrder.cancelledById);
   }
 
   @FieldResolver(() => [HistoryEntry], {

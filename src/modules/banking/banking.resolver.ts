@@ -341,9 +341,7 @@ export class BankStatementResolver extends NodeResolver(BankStatementObject, 'Ba
     @Root() statement: RowOf<BankStatement, 'importedById'>,
     @Ctx() context: RequestContext,
   ) {
-    return statement.importedById === null
-      ? null
-      : employeeRows.byId(context, statement.importedById);
+    return employeeRows.byId(context, statement.importedById);
   }
 }
 
@@ -538,12 +536,12 @@ export class BankMatchSuggestionResolver {
 
   @FieldResolver(() => InvoiceObject, { nullable: true, description: 'The invoice it would pay.' })
   invoice(@Root() suggestion: MatchSuggestion, @Ctx() context: RequestContext) {
-    return suggestion.invoiceId === null ? null : invoiceRows.byId(context, suggestion.invoiceId);
+    return invoiceRows.byId(context, suggestion.invoiceId);
   }
 
   @FieldResolver(() => BillObject, { nullable: true, description: 'The bill it would pay.' })
   bill(@Root() suggestion: MatchSuggestion, @Ctx() context: RequestContext) {
-    return suggestion.billId === null ? null : billRows.byId(context, suggestion.billId);
+    return billRows.byId(context, suggestion.billId);
   }
 
   @FieldResolver(() => JournalEntryObject, {
@@ -551,9 +549,7 @@ export class BankMatchSuggestionResolver {
     description: 'The entry it would clear.',
   })
   journalEntry(@Root() suggestion: MatchSuggestion, @Ctx() context: RequestContext) {
-    return suggestion.journalEntryId === null
-      ? null
-      : journalEntryRows.byId(context, suggestion.journalEntryId);
+    return journalEntryRows.byId(context, suggestion.journalEntryId);
   }
 
   @FieldResolver(() => BankRuleObject, {
@@ -574,12 +570,12 @@ export class BankLineMatchResolver extends NodeResolver(BankLineMatchObject, 'Ba
 
   @FieldResolver(() => InvoiceObject, { nullable: true, description: 'The invoice it paid.' })
   invoice(@Root() match: Row<BankMatch>, @Ctx() context: RequestContext) {
-    return match.invoiceId === null ? null : invoiceRows.byId(context, match.invoiceId);
+    return invoiceRows.byId(context, match.invoiceId);
   }
 
   @FieldResolver(() => BillObject, { nullable: true, description: 'The bill it paid.' })
   bill(@Root() match: Row<BankMatch>, @Ctx() context: RequestContext) {
-    return match.billId === null ? null : billRows.byId(context, match.billId);
+    return billRows.byId(context, match.billId);
   }
 
   @FieldResolver(() => JournalEntryObject, { description: 'The entry it cleared or posted.' })
@@ -592,17 +588,17 @@ export class BankLineMatchResolver extends NodeResolver(BankLineMatchObject, 'Ba
     description: 'The account it was booked to.',
   })
   account(@Root() match: Row<BankMatch>, @Ctx() context: RequestContext) {
-    return match.accountId === null ? null : accountRows.byId(context, match.accountId);
+    return accountRows.byId(context, match.accountId);
   }
 
   @FieldResolver(() => EmployeeObject, { nullable: true, description: 'Who matched it.' })
   createdBy(@Root() match: Row<BankMatch>, @Ctx() context: RequestContext) {
-    return match.createdById === null ? null : employeeRows.byId(context, match.createdById);
+    return employeeRows.byId(context, match.createdById);
   }
 
   @FieldResolver(() => EmployeeObject, { nullable: true, description: 'Who undid it.' })
   undoneBy(@Root() match: Row<BankMatch>, @Ctx() context: RequestContext) {
-    return match.undoneById === null ? null : employeeRows.byId(context, match.undoneById);
+    return employeeRows.byId(context, match.undoneById);
   }
 
   @FieldResolver(() => JournalEntryObject, {
@@ -610,7 +606,7 @@ export class BankLineMatchResolver extends NodeResolver(BankLineMatchObject, 'Ba
     description: 'The reversal posted when it was undone.',
   })
   undoEntry(@Root() match: Row<BankMatch>, @Ctx() context: RequestContext) {
-    return match.undoEntryId === null ? null : journalEntryRows.byId(context, match.undoEntryId);
+    return journalEntryRows.byId(context, match.undoEntryId);
   }
 }
 
@@ -723,7 +719,7 @@ export class DirectCashFlowResolver {
     return {
       rows: flow.rows.map((row) => ({
         category: row.category,
-        account: row.accountId === null ? null : accountRows.byId(context, row.accountId),
+        account: accountRows.byId(context, row.accountId),
         source: row.source,
         amount: Money.fromMinor(row.amountMinor),
       })),

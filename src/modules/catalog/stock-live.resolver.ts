@@ -172,7 +172,7 @@ export class StockLiveResolver {
       cursor: String(event.seq),
       type: event.type as StockEventType,
       occurredAt: event.occurredAt,
-      actor: event.actorId === null ? null : employeeRows.byId(context, event.actorId),
+      actor: employeeRows.byId(context, event.actorId),
       product: readById(context, Product, Number(event.streamId)),
       quantityDelta: Number(payload.quantityDelta ?? 0),
       onHand,

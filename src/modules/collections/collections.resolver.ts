@@ -276,7 +276,7 @@ export class DunningNoticeResolver extends NodeResolver(DunningNoticeObject, 'Du
 
   @FieldResolver(() => EmployeeObject, { nullable: true, description: 'Who waived its charges.' })
   waivedBy(@Root() notice: Row<DunningNotice>, @Ctx() context: RequestContext) {
-    return notice.waivedById === null ? null : employeeRows.byId(context, notice.waivedById);
+    return employeeRows.byId(context, notice.waivedById);
   }
 }
 

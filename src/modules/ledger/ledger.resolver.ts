@@ -507,7 +507,7 @@ export class JournalEntryResolver extends NodeResolver(JournalEntryObject, 'Jour
     description: 'Who posted it; null for the system.',
   })
   createdBy(@Root() entry: Row<JournalEntry>, @Ctx() context: RequestContext) {
-    return entry.createdById === null ? null : employeeRows.byId(context, entry.createdById);
+    return employeeRows.byId(context, entry.createdById);
   }
 }
 
@@ -582,7 +582,7 @@ export class JournalLineResolver {
     description: 'The customer of a receivable line.',
   })
   customer(@Root() line: Row<JournalLine>, @Ctx() context: RequestContext) {
-    return line.customerId === null ? null : customerRows.byId(context, line.customerId);
+    return customerRows.byId(context, line.customerId);
   }
 }
 
@@ -730,7 +730,7 @@ export class InvoiceResolver extends NodeResolver(InvoiceObject, 'Invoice') {
   @Authorized(...Permissions.orders.read)
   @FieldResolver(() => OrderObject, { nullable: true, description: 'The shipped order it bills.' })
   order(@Root() invoice: Row<Invoice>, @Ctx() context: RequestContext) {
-    return invoice.orderId === null ? null : orderRows.byId(context, invoice.orderId);
+    return orderRows.byId(context, invoice.orderId);
   }
 }
 
@@ -964,10 +964,7 @@ export class BillResolver extends NodeResolver(BillObject, 'Bill') {
   varianceApproval(@Root() bill: Row<Bill>, @Ctx() context: RequestContext) {
     if (bill.varianceApprovedAt === null) return null;
     return {
-      approvedBy:
-        bill.varianceApprovedById === null
-          ? null
-          : employeeRows.byId(context, bill.varianceApprovedById),
+      approvedBy: employeeRows.byId(context, bill.varianceApprovedById),
       approvedAt: bill.varianceApprovedAt,
       reason: bill.varianceApprovalReason ?? '',
     };

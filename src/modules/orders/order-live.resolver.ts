@@ -145,7 +145,7 @@ export class OrderLiveResolver {
       cursor: String(event.seq),
       type: event.type as OrderEventType,
       occurredAt: event.occurredAt,
-      actor: event.actorId === null ? null : employeeRows.byId(context, event.actorId),
+      actor: employeeRows.byId(context, event.actorId),
       order: readById(context, Order, Number(event.streamId)),
       fromStatus: payload.from ?? null,
       toStatus: payload.to ?? payload.status ?? OrderStatus.PLACED,

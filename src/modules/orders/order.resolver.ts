@@ -221,7 +221,7 @@ export class OrderResolver extends NodeResolver(OrderObject, 'Order') {
   })
   @Reads(Order, 'placedById')
   placedBy(@Root() order: RowOf<Order, 'placedById'>, @Ctx() context: RequestContext) {
-    return order.placedById === null ? null : employeeRows.byId(context, order.placedById);
+    return employeeRows.byId(context, order.placedById);
   }
 
   @FieldResolver(() => [HistoryEntry], {

@@ -263,7 +263,7 @@ export class ChecklistItemResolver extends NodeResolver(ChecklistItemObject, 'Ch
 
   @FieldResolver(() => EmployeeObject, { nullable: true, description: 'Who did it.' })
   doneBy(@Root() item: Row<ChecklistItem>, @Ctx() context: RequestContext) {
-    return item.doneById === null ? null : employeeRows.byId(context, item.doneById);
+    return employeeRows.byId(context, item.doneById);
   }
 
   @FieldResolver(() => ChecklistObject, { description: 'The checklist it belongs to.' })

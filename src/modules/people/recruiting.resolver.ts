@@ -402,7 +402,7 @@ export class ApplicationResolver extends NodeResolver(ApplicationObject, 'Applic
         from: change.fromStage,
         to: change.toStage,
         reason: change.reason,
-        actor: change.actorId === null ? null : employeeRows.byId(context, change.actorId),
+        actor: employeeRows.byId(context, change.actorId),
         at: change.at,
       }),
     );
@@ -540,7 +540,7 @@ export class OfferResolver extends NodeResolver(OfferObject, 'Offer') {
 
   @FieldResolver(() => EmployeeObject, { nullable: true, description: 'Who approved it.' })
   approvedBy(@Root() offer: Row<Offer>, @Ctx() context: RequestContext) {
-    return offer.approvedById === null ? null : employeeRows.byId(context, offer.approvedById);
+    return employeeRows.byId(context, offer.approvedById);
   }
 
   @FieldResolver(() => ApplicationObject, { description: 'The application it answers.' })

@@ -76,8 +76,7 @@ function entryView(row: TrainingMatrixRow, context: RequestContext): TrainingMat
     employee: employeeRows.byId(context, row.employeeId),
     course: courseRows.byId(context, row.courseId),
     status: row.status,
-    latestCompletion:
-      row.completionId === null ? null : completionRows.byId(context, row.completionId),
+    latestCompletion: completionRows.byId(context, row.completionId),
     expiresOn: row.expiresOn,
   };
 }
@@ -225,9 +224,7 @@ export class TrainingCompletionResolver extends NodeResolver(
 
   @FieldResolver(() => EmployeeObject, { nullable: true, description: 'Who recorded it.' })
   recordedBy(@Root() completion: Row<TrainingCompletion>, @Ctx() context: RequestContext) {
-    return completion.recordedById === null
-      ? null
-      : employeeRows.byId(context, completion.recordedById);
+    return employeeRows.byId(context, completion.recordedById);
   }
 }
 

@@ -196,7 +196,7 @@ export class PurchasingLiveResolver {
       cursor: String(event.seq),
       type: event.type as PurchaseOrderEventType,
       occurredAt: event.occurredAt,
-      actor: event.actorId === null ? null : employeeRows.byId(context, event.actorId),
+      actor: employeeRows.byId(context, event.actorId),
       purchaseOrder: readById(context, PurchaseOrder, Number(event.streamId)),
       fromStatus: payload.from ?? null,
       toStatus: payload.to ?? (created ? PurchaseOrderStatus.DRAFT : null),
@@ -218,8 +218,6 @@ export class StockEventPurchasingResolver {
       'The purchase order delivered against (STOCK_RECEIVED; null otherwise). Requires one of: ACCOUNTANT, FULFILLMENT, REPORTING, ADMIN.',
   })
   purchaseOrder(@Root() event: StockEvent, @Ctx() context: RequestContext) {
-    return event.purchaseOrderId === null
-      ? null
-      : purchaseOrderRows.byId(context, event.purchaseOrderId);
+    return purchaseOrderRows.byId(context, event.purchaseOrderId);
   }
 }

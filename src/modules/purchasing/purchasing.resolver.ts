@@ -341,13 +341,13 @@ export class PurchaseOrderResolver extends NodeResolver(PurchaseOrderObject, 'Pu
   @FieldResolver(() => EmployeeObject, { nullable: true, description: 'Who created it.' })
   @Reads(PurchaseOrder, 'createdById')
   createdBy(@Root() order: RowOf<PurchaseOrder, 'createdById'>, @Ctx() context: RequestContext) {
-    return order.createdById === null ? null : employeeRows.byId(context, order.createdById);
+    return employeeRows.byId(context, order.createdById);
   }
 
   @FieldResolver(() => EmployeeObject, { nullable: true, description: 'Who approved it.' })
   @Reads(PurchaseOrder, 'approvedById')
   approvedBy(@Root() order: RowOf<PurchaseOrder, 'approvedById'>, @Ctx() context: RequestContext) {
-    return order.approvedById === null ? null : employeeRows.byId(context, order.approvedById);
+    return employeeRows.byId(context, order.approvedById);
   }
 
   @FieldResolver(() => [GoodsReceiptObject], { description: 'Its deliveries, oldest first.' })
@@ -400,7 +400,7 @@ export class GoodsReceiptResolver extends NodeResolver(GoodsReceiptObject, 'Good
   @FieldResolver(() => EmployeeObject, { nullable: true, description: 'Who received it.' })
   @Reads(GoodsReceipt, 'receivedById')
   receivedBy(@Root() receipt: RowOf<GoodsReceipt, 'receivedById'>, @Ctx() context: RequestContext) {
-    return receipt.receivedById === null ? null : employeeRows.byId(context, receipt.receivedById);
+    return employeeRows.byId(context, receipt.receivedById);
   }
 
   @FieldResolver(() => [GoodsReceiptLineObject], { description: 'What arrived, per product.' })
@@ -420,9 +420,7 @@ export class GoodsReceiptResolver extends NodeResolver(GoodsReceiptObject, 'Good
     @Root() receipt: RowOf<GoodsReceipt, 'journalEntryId'>,
     @Ctx() context: RequestContext,
   ) {
-    return receipt.journalEntryId === null
-      ? null
-      : journalEntryRows.byId(context, receipt.journalEntryId);
+    return journalEntryRows.byId(context, receipt.journalEntryId);
   }
 }
 

@@ -518,7 +518,7 @@ export class TicketMessageResolver extends NodeResolver(TicketMessageObject, 'Ti
   })
   @Reads(TicketMessage, 'authorId')
   author(@Root() message: RowOf<TicketMessage, 'authorId'>, @Ctx() context: RequestContext) {
-    return message.authorId === null ? null : employeeRows.byId(context, message.authorId);
+    return employeeRows.byId(context, message.authorId);
   }
 
   @FieldResolver(() => MessageDelivery, {

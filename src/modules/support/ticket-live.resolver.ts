@@ -373,7 +373,7 @@ export class TicketLiveResolver {
       cursor: String(event.seq),
       type: event.type as TicketEventType,
       occurredAt: event.occurredAt,
-      actor: event.actorId === null ? null : employeeRows.byId(context, event.actorId),
+      actor: employeeRows.byId(context, event.actorId),
       ticket: readById(context, Ticket, Number(event.streamId)),
       message: messageId === null ? null : readById(context, TicketMessage, messageId),
       changes,
