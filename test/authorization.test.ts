@@ -30,6 +30,7 @@ const DEMO_BY_ROLE: Record<Role, string> = {
   FULFILLMENT: 'warehouse@example.com',
   REPORTING: 'reports@example.com',
   IT_SUPPORT: 'it@example.com',
+  COMPLIANCE: 'compliance@example.com',
 };
 
 let server: TestServer;

@@ -28,6 +28,10 @@ registerEnumType(Role, {
       description:
         "Keeps the company's equipment: assets, custody, maintenance, service contracts and the internal IT desk.",
     },
+    COMPLIANCE: {
+      description:
+        'Answers to the law: reads the audit trail, exports records, sets retention, places legal holds and answers data subject requests.',
+    },
   },
 });
 

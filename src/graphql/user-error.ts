@@ -75,6 +75,8 @@ const USER_ERROR_CODE_DESCRIPTIONS: Record<UserErrorCode, string> = {
   STALE_ASSET: 'The asset changed since you loaded `expectedVersion`; reload it and try again.',
   ASSETS_OUTSTANDING:
     'The employee still holds company equipment: it is checked in (or reported lost) before offboarding completes.',
+  LEGAL_HOLD:
+    'The record is under a legal hold (the message names it): it is neither erased nor purged until the hold is released.',
 };
 
 registerEnumType(UserErrorCode, {

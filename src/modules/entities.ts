@@ -102,6 +102,8 @@ import {
   WorkOrder,
   WorkOrderPart,
 } from './assets/maintenance.entity';
+import { AuditChainHead, AuditRecord } from '../events/audit.entity';
+import { LegalHold } from './compliance/legal-hold.entity';
 
 /**
  * Every table Backdesk maps, handed to the ORM when it opens (db/orm.ts). A new entity is added
@@ -203,4 +205,7 @@ export const ENTITIES = [
   Scorecard,
   Offer,
   CandidateEmail,
+  LegalHold,
+  AuditRecord,
+  AuditChainHead,
 ];

@@ -66,6 +66,7 @@ import {
 import { StockLiveResolver } from './catalog/stock-live.resolver';
 import { TicketLiveResolver } from './support/ticket-live.resolver';
 import { AssetTicketsResolver, TicketAssetResolver } from './support/asset-tickets.resolver';
+import { LegalHoldResolver } from './compliance/compliance.resolver';
 import {
   CustomerTicketsResolver,
   MacroResolver,
@@ -216,4 +217,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   WorkOrderResolver,
   WorkOrderPartResolver,
   AssetMaintenanceResolver,
+  LegalHoldResolver,
 ];

@@ -116,6 +116,15 @@ export const DEMO_EMPLOYEES: readonly {
     manager: 'admin@example.com',
     salary: '64000.00',
   },
+  {
+    email: 'compliance@example.com',
+    name: 'Cam Compliance',
+    title: 'Compliance Officer',
+    roles: [Role.COMPLIANCE],
+    department: 'Legal',
+    manager: 'admin@example.com',
+    salary: '76000.00',
+  },
 ];
 
 const DEMO_DEPARTMENTS: readonly { name: string; parent: string | null }[] = [

@@ -48,6 +48,7 @@ import { CustodyService } from './assets/custody.service';
 import { ServiceContractService } from './assets/service-contract.service';
 import { MaintenanceService } from './assets/maintenance.service';
 import { MaintenanceMail } from './assets/maintenance-mail';
+import { LegalHoldService } from './compliance/legal-hold.service';
 
 /** The business services, wired to each other. They need nothing from the outside. */
 export interface DomainServices {
@@ -64,6 +65,8 @@ export interface DomainServices {
   employeeDocuments: EmployeeDocumentsService;
   support: SupportService;
   supportMetrics: SupportMetricsService;
+  /** Legal holds, which retention and erasure check in their own transactions. */
+  legalHolds: LegalHoldService;
   /** Satisfaction surveys: made when an agent solves a ticket, answered through their link. */
   satisfaction: SatisfactionService;
   /** Bank accounts, rules, CSV mappings, suggestions and automatic matching. */
@@ -190,6 +193,7 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
     employeeDocuments,
     support,
     supportMetrics: new SupportMetricsService(clock),
+    legalHolds: new LegalHoldService(customers, employees, support, clock),
     satisfaction,
     banking: new BankingService(ledger, reconciliation),
     statementImport: new StatementImportService(),

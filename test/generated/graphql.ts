@@ -1548,6 +1548,8 @@ export type Role =
   | 'ACCOUNTANT'
   /** Administers Backdesk; may do everything. */
   | 'ADMIN'
+  /** Answers to the law: reads the audit trail, exports records, sets retention, places legal holds and answers data subject requests. */
+  | 'COMPLIANCE'
   /** Works the warehouse: stock, picking, packing, shipping. */
   | 'FULFILLMENT'
   /** Manages employees, departments, salaries and payroll. */
@@ -2056,6 +2058,8 @@ export type UserErrorCode =
   | 'INVALID_TOKEN'
   /** The object is not in a state that allows this change (see its `nextStates`). */
   | 'INVALID_TRANSITION'
+  /** The record is under a legal hold (the message names it): it is neither erased nor purged until the hold is released. */
+  | 'LEGAL_HOLD'
   /** The bank statement file cannot be read; the message names the element or line. Nothing was imported. */
   | 'MALFORMED_STATEMENT'
   /** The chain of managers would loop back to the employee. */
@@ -2363,6 +2367,7 @@ export type AttachmentNodeQuery = { node:
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
    | null };
 
 export type LoginMutationVariables = Exact<{
@@ -2433,6 +2438,7 @@ export type NodeByIdQuery = { node:
     | { __typename: 'Invoice', id: string }
     | { __typename: 'JobOpening', id: string }
     | { __typename: 'JournalEntry', id: string }
+    | { __typename: 'LegalHold', id: string }
     | { __typename: 'Macro', id: string }
     | { __typename: 'MaintenancePlan', id: string }
     | { __typename: 'Offer', id: string }
@@ -2486,6 +2492,7 @@ export type NodesByIdsQuery = { nodes: Array<
     | { __typename: 'Invoice', id: string }
     | { __typename: 'JobOpening', id: string }
     | { __typename: 'JournalEntry', id: string }
+    | { __typename: 'LegalHold', id: string }
     | { __typename: 'Macro', id: string }
     | { __typename: 'MaintenancePlan', id: string }
     | { __typename: 'Offer', id: string }
@@ -3082,6 +3089,7 @@ export type EmployeeDocumentNodeQuery = { node:
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
     | { periodEnd: string, id: string }
     | { id: string }
     | { id: string }
@@ -3642,6 +3650,7 @@ export type PaymentFileFullQuery = { node:
     | { __typename: 'Invoice' }
     | { __typename: 'JobOpening' }
     | { __typename: 'JournalEntry' }
+    | { __typename: 'LegalHold' }
     | { __typename: 'Macro' }
     | { __typename: 'MaintenancePlan' }
     | { __typename: 'Offer' }

@@ -1,6 +1,15 @@
 import { Role } from '../common/role';
 
-const { SUPPORT_AGENT, SUPPORT_LEAD, ACCOUNTANT, HR, FULFILLMENT, REPORTING, IT_SUPPORT } = Role;
+const {
+  SUPPORT_AGENT,
+  SUPPORT_LEAD,
+  ACCOUNTANT,
+  HR,
+  FULFILLMENT,
+  REPORTING,
+  IT_SUPPORT,
+  COMPLIANCE,
+} = Role;
 const SUPPORT = [SUPPORT_AGENT, SUPPORT_LEAD] as const;
 
 /**
@@ -138,5 +147,20 @@ export const Permissions = {
     internalNotes: [IT_SUPPORT],
     /** Assigning IT tickets to colleagues (the IT desk has no lead: its staff dispatch). */
     assignOthers: [IT_SUPPORT],
+  },
+  compliance: {
+    /** The audit trail and its verification (`auditTrail`, `verifyAuditChain`). */
+    auditTrail: [COMPLIANCE],
+    /** Retention policies, their previews and runs. */
+    retention: [COMPLIANCE],
+    /** Legal holds: placing, releasing and listing them. */
+    legalHolds: [COMPLIANCE],
+    /** Data subject requests (access and erasure) and their bundles. */
+    privacy: [COMPLIANCE],
+    /**
+     * Exports of the audit trail. Exports of other lists need the right to read the list (the
+     * journal: `ledger.read`; invoices: `receivables.read`; tickets: `support.read`), or this.
+     */
+    exports: [COMPLIANCE],
   },
 } as const;

@@ -70,6 +70,8 @@ export enum UserErrorCode {
   STALE_ASSET = 'STALE_ASSET',
   /** Offboarding waits for equipment the employee still holds. */
   ASSETS_OUTSTANDING = 'ASSETS_OUTSTANDING',
+  /** A record under a legal hold: retention and erasure skip it; the message names the hold. */
+  LEGAL_HOLD = 'LEGAL_HOLD',
 }
 
 /**

@@ -8,6 +8,7 @@ export enum Role {
   FULFILLMENT = 'FULFILLMENT',
   REPORTING = 'REPORTING',
   IT_SUPPORT = 'IT_SUPPORT',
+  COMPLIANCE = 'COMPLIANCE',
 }
 
 export const ALL_ROLES: readonly Role[] = Object.values(Role);

@@ -1132,6 +1132,17 @@ export class SupportService implements TerminationListener {
     return this.clock.now();
   }
 
+  /** A ticket that exists, read as a plain row (checked, not changed): how compliance reaches one. */
+  async requireTicketExists(
+    tx: EntityManager,
+    id: number,
+    fieldPath: string[],
+  ): Promise<Row<Ticket>> {
+    const [ticket] = await findRowsById(tx, Ticket, [id]);
+    if (!ticket) throw new BusinessRuleError(UserErrorCode.NOT_FOUND, 'No such ticket', fieldPath);
+    return ticket;
+  }
+
   // ---- internals ----
 
   /**

@@ -182,6 +182,8 @@ export type Role =
   | 'ACCOUNTANT'
   /** Administers Backdesk; may do everything. */
   | 'ADMIN'
+  /** Answers to the law: reads the audit trail, exports records, sets retention, places legal holds and answers data subject requests. */
+  | 'COMPLIANCE'
   /** Works the warehouse: stock, picking, packing, shipping. */
   | 'FULFILLMENT'
   /** Manages employees, departments, salaries and payroll. */
@@ -375,6 +377,8 @@ export type UserErrorCode =
   | 'INVALID_TOKEN'
   /** The object is not in a state that allows this change (see its `nextStates`). */
   | 'INVALID_TRANSITION'
+  /** The record is under a legal hold (the message names it): it is neither erased nor purged until the hold is released. */
+  | 'LEGAL_HOLD'
   /** The bank statement file cannot be read; the message names the element or line. Nothing was imported. */
   | 'MALFORMED_STATEMENT'
   /** The chain of managers would loop back to the employee. */
