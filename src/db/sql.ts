@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from '@mikro-orm/knex';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { pendingAudit } from './audit-hook';
 import { BackdeskConnection } from './driver';
 
 /**
@@ -85,7 +86,34 @@ export function runKeyedSql<T extends object = Record<string, unknown>>(
  * of its own): on the locking pipeline, never on the read pipeline, where waiting for a lock
  * would hold up every read written behind it on that connection (`statement-pipeline.ts`).
  */
-export function runLockingSql<T extends object = Record<string, unknown>>(
+export async function runLockingSql<T extends object = Record<string, unknown>>(
+  em: EntityManager,
+  sql: string,
+  params: readonly unknown[] = [],
+): Promise<T[]> {
+  const audit = em.getTransactionContext() ? undefined : pendingAudit(em);
+  const record = audit?.claim(undefined);
+  if (!audit || !record) return run<T>(em, sql, params, 'locking');
+  // The statement is a transaction of its own: the mutation's audit record goes in its WITH
+  // clause, so it commits with it (db/audit-hook.ts).
+  const audited = /^\s*WITH\s/i.test(sql)
+    ? sql.replace(/^\s*WITH\s/i, `WITH audited AS (${record.sql}), `)
+    : `WITH audited AS (${record.sql}) ${sql}`;
+  try {
+    const rows = await run<T>(em, audited, [...record.params, ...params], 'locking');
+    audit.settle(true);
+    return rows;
+  } catch (error) {
+    audit.settle(false);
+    throw error;
+  }
+}
+
+/**
+ * `runLockingSql` for a statement that records audit entries itself (events/audit-trail.ts):
+ * never given the pending mutation's record.
+ */
+export function runLockingSqlUnaudited<T extends object = Record<string, unknown>>(
   em: EntityManager,
   sql: string,
   params: readonly unknown[] = [],

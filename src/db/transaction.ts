@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { pendingAudit } from './audit-hook';
 
 /** PostgreSQL SQLSTATEs worth retrying: the transaction lost a race, not a rule. */
 const RETRYABLE = new Set(['40001' /* serialization_failure */, '40P01' /* deadlock_detected */]);
@@ -38,14 +39,24 @@ export function inTransaction<T>(
   em: EntityManager,
   work: (tx: EntityManager) => Promise<T>,
 ): Promise<T> {
+  const audit = pendingAudit(em);
   return retryingLostRaces(async () => {
     const tx = em.fork();
     await tx.begin();
+    let audited = false;
     try {
       const result = await work(tx);
+      // The mutation's audit record, in the same commit (db/audit-hook.ts).
+      const record = audit?.claim(result);
+      if (record) {
+        audited = true;
+        await tx.execute(record.sql, record.params);
+      }
       await tx.commit(); // flushes the unit of work first
+      if (audited) audit?.settle(true);
       return result;
     } catch (error) {
+      if (audited) audit?.settle(false);
       // A failed COMMIT has already ended the transaction; the rollback then has nothing to do.
       await tx.rollback().catch(() => undefined);
       throw error;

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { runLockingSql } from '../db/sql';
+import { runLockingSqlUnaudited } from '../db/sql';
 import { AuditKind, AuditResult } from './audit.entity';
 
 export { AuditKind, AuditResult };
@@ -14,7 +14,7 @@ export interface AuditEntry {
   apiTokenId?: number | null;
   /** A global ID, when the act has one target. */
   target?: string | null;
-  /** Never personal data: pass inputs through `redactForAudit` first. */
+  /** Never personal data: IDs, enums, counts, codes (server/audit-mutations.ts redacts inputs). */
   detail?: Record<string, unknown>;
   ip?: string | null;
   requestId?: string | null;
@@ -71,5 +71,77 @@ export async function recordAudit(
   if (list.length === 0) return;
   const insert = auditInsert(list);
   // Outside a transaction it waits for the commit lock (the seal): the locking pipeline, not reads.
-  await runLockingSql(em, insert.sql, insert.params);
+  await runLockingSqlUnaudited(em, insert.sql, insert.params);
+}
+
+/** What `verifyAuditChain` found. */
+export interface ChainVerification {
+  ok: boolean;
+  /** How many records were checked. */
+  checked: number;
+  /** The first record where the chain breaks (its id), when it does. */
+  brokenAtId: number | null;
+  brokenAtSeq: number | null;
+  /** Why it breaks there. */
+  reason: string | null;
+}
+
+interface ChainRow {
+  checked: string;
+  broken_id: string | null;
+  broken_seq: string | null;
+  reason: string | null;
+}
+
+/**
+ * Walks the audit chain in seq order from its anchor (the hash of the last record a retention run
+ * deleted, or nothing) and reports the first record where it breaks:
+ * - a record whose content no longer gives its hash (edited);
+ * - a record whose `prev_hash` is not the hash of the record before it (one removed or replaced
+ *   before it, or the first record after the anchor not following it);
+ * - a record never sealed (written with the triggers off);
+ * - the newest record not being the chain's head (records removed from the end).
+ * The digest is the database's `audit_record_digest`, the one the seal trigger uses.
+ */
+export async function verifyAuditChain(em: EntityManager): Promise<ChainVerification> {
+  const [row] = await em.execute<ChainRow[]>(
+    `WITH head AS (
+       SELECT seq, hash, pruned_through, pruned_hash FROM audit_chain_head WHERE id = 1
+     ), chain AS (
+       SELECT r.id, r.seq, r.prev_hash, r.hash,
+              audit_record_digest(r.prev_hash, r) AS recomputed,
+              lag(r.hash) OVER (ORDER BY r.seq, r.id) AS previous_hash,
+              row_number() OVER (ORDER BY r.seq, r.id) AS n
+         FROM audit_record r
+     ), breaks AS (
+       SELECT c.id, c.seq, CASE
+                WHEN c.seq IS NULL OR c.hash IS NULL THEN 'the record was never sealed into the chain'
+                WHEN c.hash IS DISTINCT FROM c.recomputed THEN 'the record was changed: its content does not give its hash'
+                WHEN c.n = 1 THEN 'the record does not follow the chain''s anchor: records before it were removed'
+                ELSE 'the record before it is missing or was replaced: its previous hash does not match'
+              END AS reason
+         FROM chain c, head
+        WHERE c.seq IS NULL OR c.hash IS NULL OR c.hash IS DISTINCT FROM c.recomputed
+           OR c.prev_hash IS DISTINCT FROM (CASE WHEN c.n = 1 THEN head.pruned_hash ELSE c.previous_hash END)
+       UNION ALL
+       SELECT c.id, c.seq, 'records after it were removed: the chain''s head is at sequence ' || head.seq
+         FROM chain c, head
+        WHERE c.n = (SELECT max(n) FROM chain) AND (c.seq <> head.seq OR c.hash IS DISTINCT FROM head.hash)
+       UNION ALL
+       SELECT NULL, NULL, 'every record was removed: the chain''s head is at sequence ' || head.seq
+         FROM head WHERE head.seq > head.pruned_through AND NOT EXISTS (SELECT 1 FROM chain)
+     )
+     SELECT (SELECT count(*) FROM chain) AS checked, b.id AS broken_id, b.seq AS broken_seq, b.reason
+       FROM (SELECT 1) one LEFT JOIN LATERAL (
+         SELECT * FROM breaks ORDER BY seq NULLS FIRST, id LIMIT 1
+       ) b ON true`,
+  );
+  const brokenAtId = row.broken_id === null ? null : Number(row.broken_id);
+  return {
+    ok: row.reason === null,
+    checked: Number(row.checked),
+    brokenAtId,
+    brokenAtSeq: row.broken_seq === null ? null : Number(row.broken_seq),
+    reason: row.reason,
+  };
 }

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, Kind, type GraphQLFormattedError } from 'graphql';
 import { unauthenticated } from '../graphql/auth-checker';
 import type { RequestContext } from '../modules/context';
 import { maskError, noteErrorScope } from '../graphql/errors';
@@ -7,6 +7,7 @@ import { isPublicOperation } from '../graphql/public-operations';
 import { checkLimits, type RequestLimits } from '../graphql/limits';
 import type { Logger } from '../logger';
 import type { Metrics } from './metrics';
+import { recordUnauthenticatedMutations } from './audit-mutations';
 
 const FAILURE_MESSAGES: Record<string, string> = {
   missing: 'Sign in first: send "Authorization: Bearer <token>"',
@@ -24,6 +25,13 @@ const requireSignIn: ApolloServerPlugin<RequestContext> = {
       async didResolveOperation({ contextValue, operation, document }) {
         if (contextValue.viewer) return;
         if (isPublicOperation(operation, document)) return;
+        if (operation?.operation === 'mutation')
+          await recordUnauthenticatedMutations(
+            contextValue,
+            operation.selectionSet.selections.flatMap((selection) =>
+              selection.kind === Kind.FIELD ? [selection.name.value] : [],
+            ),
+          );
         throw unauthenticated(FAILURE_MESSAGES[contextValue.authFailure ?? 'missing']);
       },
     };

@@ -4,11 +4,13 @@ import type { DocumentLink } from '../documents/document-access';
 import type { StoredDocument } from '../documents/document.entity';
 import { DocumentRefusal, type DocumentRefusalReason } from '../documents/document-store';
 import { isDatabaseUnavailable, serviceUnavailable } from '../graphql/errors';
-import { decodeGlobalId } from '../graphql/global-id';
+import { decodeGlobalId, toGlobalId } from '../graphql/global-id';
+import { AuditKind, AuditResult, recordAudit } from '../events/audit-trail';
 import type { Logger } from '../logger';
 import type { Services } from '../modules/services';
 import type { Viewer } from '../modules/common/viewer';
 import { answerRefusal, contentDisposition, pathOf } from './attachment-http';
+import { clientIpOf } from './client-ip';
 
 /**
  * Documents over plain HTTP, since a browser cannot send a bearer token on a link:
@@ -103,7 +105,34 @@ export function documentEndpoint(deps: {
 }): (req: IncomingMessage, res: ServerResponse, requestId: string) => void {
   const { orm, services, logger } = deps;
 
-  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  /** Every download of a document, and every refused one, is a read in the audit trail. */
+  const audit = (
+    req: IncomingMessage,
+    requestId: string,
+    viewer: Viewer | undefined,
+    result: AuditResult,
+  ): Promise<void> => {
+    const target = targetOf(pathOf(req));
+    return recordAudit(orm.em.fork(), {
+      kind: AuditKind.READ,
+      action: `download:${target ? KINDS[target.kind].typeName : 'document'}`,
+      result,
+      actorId: viewer?.employeeId ?? null,
+      apiTokenId: viewer?.apiTokenId ?? null,
+      target: target ? toGlobalId(KINDS[target.kind].typeName, target.id) : null,
+      detail: {},
+      ip: clientIpOf(req),
+      requestId,
+    }).catch((error: unknown) =>
+      logger.error({ err: error, requestId }, 'could not record a document download'),
+    );
+  };
+
+  const serve = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    requester: { viewer?: Viewer; requestId: string },
+  ): Promise<void> => {
     const method = (req.method ?? 'GET').toUpperCase();
     if (method !== 'GET' && method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
@@ -125,12 +154,14 @@ export function documentEndpoint(deps: {
         : { expires: expires ?? '', signature: signature ?? '' };
     const em = orm.em.fork();
     const { viewer } = await services.auth.authenticate(em, req.headers.authorization);
+    requester.viewer = viewer;
     const document: StoredDocument = await KINDS[target.kind].download(services, {
       em,
       viewer,
       id: target.id,
       link,
     });
+    await audit(req, requester.requestId, viewer, AuditResult.OK);
     const etag = `"${document.sha256}"`;
     res.setHeader('etag', etag);
     res.setHeader('cache-control', 'private, no-cache');
@@ -150,14 +181,18 @@ export function documentEndpoint(deps: {
   return (req, res, requestId) => {
     // A GET carries no body; whatever came is read and dropped.
     req.resume();
-    serve(req, res).catch((error: unknown) => {
+    const requester: { viewer?: Viewer; requestId: string } = { requestId };
+    serve(req, res, requester).catch(async (error: unknown) => {
       if (res.headersSent) return void res.destroy();
-      if (error instanceof DocumentRefusal)
+      if (error instanceof DocumentRefusal) {
+        if (error.reason !== 'NOT_FOUND')
+          await audit(req, requestId, requester.viewer, AuditResult[error.reason]);
         return answerRefusal(res, {
           status: STATUS_OF[error.reason],
           code: error.reason,
           message: error.message,
         });
+      }
       if (isDatabaseUnavailable(error)) {
         logger.warn({ requestId }, 'database unavailable while serving a document');
         return answerRefusal(res, {

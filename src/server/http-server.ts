@@ -22,6 +22,7 @@ import { compiledExecution } from './compiled-execution';
 import { answerGraphQL, isGraphQLRequest, refuse } from './graphql-http';
 import { attachmentEndpoint, isAttachmentRequest } from './attachment-http';
 import { documentEndpoint, isDocumentRequest } from './document-http';
+import { clientIpOf } from './client-ip';
 import { bankStatementEndpoint, isBankStatementRequest } from './bank-statement-http';
 import { requestLog } from './request-log';
 import { attachGraphQLWebSocket } from './websocket';
@@ -65,10 +66,6 @@ function requestIdOf(req: http.IncomingMessage): string {
 }
 
 /** The peer's address (no proxy is trusted: a forwarded-for header is not believed). */
-function clientIpOf(req: http.IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
-}
-
 export async function startServer(
   deps: ServerDependencies,
   port: number,

@@ -21,6 +21,7 @@ import { DateTimeScalar } from '../graphql/scalars';
 import { describeAccessRules } from '../graphql/access-rules';
 import type { RequestContext } from '../modules/context';
 import { answerStartedFields } from '../read/look-ahead';
+import { auditMutations } from './audit-mutations';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -274,7 +275,8 @@ export function backdeskSchema(): Promise<GraphQLSchema> {
     .then(readPlainPropertiesDirectly)
     .then(callFieldResolversDirectly)
     .then(answerStartedFields)
-    .then(resolveTypesSynchronously);
+    .then(resolveTypesSynchronously)
+    .then(auditMutations);
   return built;
 }
 

@@ -39,6 +39,7 @@ function payReadsRecorder(field: PayField) {
         signedIn(context),
         ids,
         field,
+        { ip: context.clientIp, requestId: context.requestId },
       );
       return ids.map(() => true as const);
     },

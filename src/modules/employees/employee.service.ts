@@ -3,6 +3,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { findRowsById, type Row } from '../../read';
 import { inTransaction, isUniqueViolation, pgArray } from '../../db/transaction';
 import { recordEvent } from '../../events/event-log';
+import { AuditKind, AuditResult, auditInsert } from '../../events/audit-trail';
+import { runLockingSqlUnaudited } from '../../db/sql';
+import { toGlobalId } from '../../graphql/global-id';
 import { type Viewer, hasAnyRole } from '../common/viewer';
 import { isCalendarDate } from '../../graphql/scalars';
 import { BusinessRuleError, UserErrorCode } from '../common/errors';
@@ -19,7 +22,6 @@ import {
   Department,
   Employee,
   EmployeeStatus,
-  SalaryAccess,
   SalaryChange,
 } from './employee.entity';
 import type { RequestScope } from '../common/scope';
@@ -116,18 +118,43 @@ export class EmployeeService {
     for (const listener of this.accessListeners) listener(employeeId);
   }
 
-  /** Records reads of other people's pay (batched: one insert per request and field). */
+  /**
+   * Records reads of other people's pay (batched: one insert per request and field). Read
+   * through the API (`origin` given), it is also a protected read in the audit trail, in the
+   * same transaction; downloads are recorded there by the document endpoint.
+   */
   async recordPayReads(
     em: EntityManager,
     viewer: Viewer,
     subjectIds: readonly number[],
     fieldName: string,
+    origin?: { ip: string | null; requestId: string | null },
   ): Promise<void> {
     const others = [...new Set(subjectIds)].filter((id) => id !== viewer.employeeId);
     if (others.length === 0) return;
-    for (const subjectId of others)
-      em.create(SalaryAccess, { readerId: viewer.employeeId, subjectId, field: fieldName });
-    await em.flush();
+    const record = `INSERT INTO salary_access (reader_id, subject_id, field, read_at)
+      SELECT ?, unnest(?::bigint[]), ?, now()`;
+    const recordValues = [viewer.employeeId, pgArray(others), fieldName];
+    if (!origin) return void (await runLockingSqlUnaudited(em, record, recordValues));
+    // One statement, a transaction of its own: the pay log and the audit trail's read together.
+    const subjects = others.map((id) => toGlobalId('Employee', id));
+    const audit = auditInsert([
+      {
+        kind: AuditKind.READ,
+        action: `Employee.${fieldName}`,
+        result: AuditResult.OK,
+        actorId: viewer.employeeId,
+        apiTokenId: viewer.apiTokenId ?? null,
+        target: subjects.length === 1 ? subjects[0] : null,
+        detail: { count: subjects.length, subjects: subjects.slice(0, 100) },
+        ip: origin.ip,
+        requestId: origin.requestId,
+      },
+    ]);
+    await runLockingSqlUnaudited(em, `WITH audited AS (${audit.sql}) ${record}`, [
+      ...audit.params,
+      ...recordValues,
+    ]);
   }
 
   /** Creates an employee inside the caller's transaction (also used by the demo seed). */
