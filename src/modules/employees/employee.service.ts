@@ -18,12 +18,7 @@ import {
   optionalText,
   requiredText,
 } from '../common/input-rules';
-import {
-  Department,
-  Employee,
-  EmployeeStatus,
-  SalaryChange,
-} from './employee.entity';
+import { Department, Employee, EmployeeStatus, SalaryChange } from './employee.entity';
 import type { RequestScope } from '../common/scope';
 
 export interface HireDraft {
