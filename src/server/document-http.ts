@@ -18,6 +18,8 @@ import { answerRefusal, contentDisposition, pathOf } from './attachment-http';
  * - `GET /documents/dunning-notices/<DunningNotice ID>.pdf`
  * - `GET /documents/payment-files/<PaymentFile ID>.xml` (pain.001) or `.ach` (NACHA)
  * - `GET /documents/purchase-orders/<PurchaseOrder ID>.pdf`
+ * - `GET /documents/data-subject-bundles/<DataSubjectRequest ID>.zip` (an ACCESS bundle; every
+ *   download is recorded in the audit trail)
  * each with `Authorization: Bearer <token>` or the signed query of its `pdfUrl`
  * (`?expires=…&signature=…`). Who may read what is the modules' rule (InvoiceDocuments,
  * PayslipDocuments, YearEndStatementDocuments, DunningNoticeDocuments, PurchaseOrderDocuments); this file reads requests and writes answers: 200 with the stored bytes and
@@ -35,6 +37,8 @@ interface DownloadRequest {
   viewer: Viewer | undefined;
   id: number;
   link: DocumentLink | undefined;
+  /** The HTTP request's id (x-request-id), for the audit trail. */
+  requestId: string;
 }
 
 /**
@@ -73,6 +77,16 @@ const KINDS = {
     download: (services: Services, { em, viewer, id, link }: DownloadRequest) =>
       services.purchaseOrderDocuments.download({ em }, viewer, { purchaseOrderId: id, link }),
   },
+  'data-subject-bundles': {
+    typeName: 'DataSubjectRequest',
+    extensions: ['zip'],
+    download: (services: Services, { em, viewer, id, link, requestId }: DownloadRequest) =>
+      services.dataSubjectRequests.download({ em }, viewer, {
+        requestId: id,
+        link,
+        requestTag: requestId,
+      }),
+  },
 } as const;
 type Kind = keyof typeof KINDS;
 
@@ -103,7 +117,11 @@ export function documentEndpoint(deps: {
 }): (req: IncomingMessage, res: ServerResponse, requestId: string) => void {
   const { orm, services, logger } = deps;
 
-  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const serve = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+  ): Promise<void> => {
     const method = (req.method ?? 'GET').toUpperCase();
     if (method !== 'GET' && method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
@@ -130,6 +148,7 @@ export function documentEndpoint(deps: {
       viewer,
       id: target.id,
       link,
+      requestId,
     });
     const etag = `"${document.sha256}"`;
     res.setHeader('etag', etag);
@@ -150,7 +169,7 @@ export function documentEndpoint(deps: {
   return (req, res, requestId) => {
     // A GET carries no body; whatever came is read and dropped.
     req.resume();
-    serve(req, res).catch((error: unknown) => {
+    serve(req, res, requestId).catch((error: unknown) => {
       if (res.headersSent) return void res.destroy();
       if (error instanceof DocumentRefusal)
         return answerRefusal(res, {

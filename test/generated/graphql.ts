@@ -2368,6 +2368,7 @@ export type AttachmentNodeQuery = { node:
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
    | null };
 
 export type LoginMutationVariables = Exact<{
@@ -2429,6 +2430,7 @@ export type NodeByIdQuery = { node:
     | { __typename: 'Course', id: string }
     | { __typename: 'CsvMapping', id: string }
     | { __typename: 'Customer', id: string }
+    | { __typename: 'DataSubjectRequest', id: string }
     | { __typename: 'Department', id: string }
     | { __typename: 'DunningNotice', id: string }
     | { __typename: 'Employee', email: string, id: string }
@@ -2483,6 +2485,7 @@ export type NodesByIdsQuery = { nodes: Array<
     | { __typename: 'Course', id: string }
     | { __typename: 'CsvMapping', id: string }
     | { __typename: 'Customer', id: string }
+    | { __typename: 'DataSubjectRequest', id: string }
     | { __typename: 'Department', id: string }
     | { __typename: 'DunningNotice', id: string }
     | { __typename: 'Employee', id: string }
@@ -3076,6 +3079,7 @@ export type EmployeeDocumentNodeQuery = { node:
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
     | { kind: EmployeeDocumentKind, id: string }
     | { id: string }
     | { id: string }
@@ -3641,6 +3645,7 @@ export type PaymentFileFullQuery = { node:
     | { __typename: 'Course' }
     | { __typename: 'CsvMapping' }
     | { __typename: 'Customer' }
+    | { __typename: 'DataSubjectRequest' }
     | { __typename: 'Department' }
     | { __typename: 'DunningNotice' }
     | { __typename: 'Employee' }
