@@ -367,10 +367,10 @@ export class DataSubjectRequestService {
   /** Deletes the bundles of the person's earlier ACCESS requests: copies of what is erased. */
   private async dropEarlierBundles(tx: EntityManager, emailHash: string): Promise<number> {
     const rows = await tx.execute<{ id: string }[]>(
-      `WITH dropped AS (
-         UPDATE data_subject_request SET bundle_id = NULL
-          WHERE email_hash = ? AND bundle_id IS NOT NULL RETURNING bundle_id)
-       DELETE FROM document WHERE id IN (SELECT bundle_id FROM dropped) RETURNING id`,
+      // The foreign key clears each request's bundle_id (ON DELETE SET NULL).
+      `DELETE FROM document
+        WHERE id IN (SELECT bundle_id FROM data_subject_request WHERE email_hash = ?)
+        RETURNING id`,
       [emailHash],
     );
     return rows.length;
