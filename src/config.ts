@@ -56,6 +56,8 @@ export interface Config {
    * consented to be kept (RECRUITING_RETENTION_DAYS, default 180).
    */
   recruitingRetentionDays: number;
+  /** Days a data subject request has to be answered in, from when it is opened (DSR_DUE_DAYS, default 30). */
+  dsrDueDays: number;
   /**
    * Purchase orders totalling more than this, in minor units, wait in DRAFT for an ADMIN or
    * ACCOUNTANT to approve them; at or under it they are approved when created
@@ -270,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       1,
       3650,
     ),
+    dsrDueDays: parseInteger('DSR_DUE_DAYS', env.DSR_DUE_DAYS, 30, 1, 90),
     poApprovalThresholdMinor: parseAmount(
       'PO_APPROVAL_THRESHOLD',
       env.PO_APPROVAL_THRESHOLD,

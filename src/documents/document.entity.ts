@@ -10,6 +10,8 @@ export enum DocumentKind {
   PAYMENT_FILE = 'PAYMENT_FILE',
   /** A purchase order as mailed to its vendor, rendered once when it is first sent or asked for. */
   PURCHASE_ORDER = 'PURCHASE_ORDER',
+  /** A data subject's ACCESS bundle (a ZIP of data.json and summary.pdf), made once per request. */
+  DATA_SUBJECT_BUNDLE = 'DATA_SUBJECT_BUNDLE',
 }
 
 /**

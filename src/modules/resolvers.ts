@@ -68,6 +68,7 @@ import { TicketLiveResolver } from './support/ticket-live.resolver';
 import { AssetTicketsResolver, TicketAssetResolver } from './support/asset-tickets.resolver';
 import { LegalHoldResolver } from './compliance/compliance.resolver';
 import { AuditRecordResolver } from './compliance/audit.resolver';
+import { DataSubjectRequestResolver } from './compliance/data-subject-request.resolver';
 import {
   CustomerTicketsResolver,
   MacroResolver,
@@ -220,4 +221,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   AssetMaintenanceResolver,
   LegalHoldResolver,
   AuditRecordResolver,
+  DataSubjectRequestResolver,
 ];

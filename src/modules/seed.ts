@@ -31,6 +31,9 @@ import { seedRecruiting } from './people/recruiting-seed';
 import { seedPurchasing } from './purchasing/purchasing-seed';
 import { seedAssets } from './assets/assets-seed';
 import { Asset } from './assets/asset.entity';
+import { seedPrivacyRequests } from './compliance/privacy-seed';
+import { seedLegalHolds } from './compliance/compliance-seed';
+import { PERSONAL_DATA_SOURCES } from './personal-data';
 
 export const DEMO_PASSWORD = 'demo-password';
 
@@ -849,6 +852,8 @@ export async function seedDemoData(orm: MikroORM, logger: Logger): Promise<void>
   const assets = await seedAssets(orm, services, viewerFor);
   const purchaseOrders = await seedPurchasing(orm, services, viewerFor);
   const itTickets = await seedItTickets(orm, services, viewerFor);
+  const privacyRequests = await seedPrivacyRequests(orm, PERSONAL_DATA_SOURCES, viewerFor);
+  const legalHolds = await seedLegalHolds(orm, services, viewerFor);
   logger.info(
     {
       employees,
@@ -864,6 +869,8 @@ export async function seedDemoData(orm: MikroORM, logger: Logger): Promise<void>
       applications,
       purchaseOrders,
       assets,
+      privacyRequests,
+      legalHolds,
     },
     'demo data seeded',
   );

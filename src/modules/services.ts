@@ -49,6 +49,10 @@ import { ServiceContractService } from './assets/service-contract.service';
 import { MaintenanceService } from './assets/maintenance.service';
 import { MaintenanceMail } from './assets/maintenance-mail';
 import { LegalHoldService } from './compliance/legal-hold.service';
+import { DataSubjectRequestService } from './compliance/data-subject-request.service';
+import type { SubjectEraser } from './compliance/data-subject';
+import { refuse, UserErrorCode } from './common/errors';
+import { PERSONAL_DATA_SOURCES } from './personal-data';
 
 /** The business services, wired to each other. They need nothing from the outside. */
 export interface DomainServices {
@@ -126,6 +130,8 @@ export interface Services extends DomainServices {
   purchaseOrderDocuments: PurchaseOrderDocuments;
   /** Mailing approved purchase orders to their vendors: the approval's job and `sendPurchaseOrder`. */
   purchaseOrderSending: PurchaseOrderSending;
+  /** Data subject requests (ACCESS bundles at `/documents/data-subject-bundles/…`, ERASURE). */
+  dataSubjectRequests: DataSubjectRequestService;
 }
 
 export interface DomainSettings {
@@ -137,6 +143,8 @@ export interface DomainSettings {
   csatSurveys?: boolean;
   /** Days a rejected candidate's data is kept (RECRUITING_RETENTION_DAYS; default 180). */
   recruitingRetentionDays?: number;
+  /** Days a data subject request is due in (DSR_DUE_DAYS; default 30). */
+  dsrDueDays?: number;
   /** Purchase orders above this, in minor units, wait for approval (PO_APPROVAL_THRESHOLD; default 1000.00). */
   poApprovalThresholdMinor?: bigint;
   /** An hour of internal maintenance labour, in minor units (MAINTENANCE_LABOUR_RATE; default 50.00). */
@@ -333,6 +341,19 @@ export function createServices(deps: {
   );
   domain.purchaseOrders.onApproval(purchaseOrderSending);
   domain.maintenance.notifyWith(new MaintenanceMail(deps.mail.outbox, domain.employees));
+  // TODO(lead, at merge): pass `services.erasure` (ErasureService, compliance/erasure.service.ts)
+  // here instead of this stand-in, which refuses every ERASURE fulfilment and changes nothing.
+  const erasurePending: SubjectEraser = {
+    erase: () =>
+      refuse(UserErrorCode.INVALID_TRANSITION, 'Erasure is not available on this server yet'),
+  };
+  const dataSubjectRequests = new DataSubjectRequestService(
+    PERSONAL_DATA_SOURCES,
+    erasurePending,
+    deps.attachments.links,
+    clock,
+    { dueDays: deps.settings.dsrDueDays ?? 30, companyName: company.companyName },
+  );
   return {
     ...domain,
     auth,
@@ -349,5 +370,6 @@ export function createServices(deps: {
     paymentFiles,
     purchaseOrderDocuments,
     purchaseOrderSending,
+    dataSubjectRequests,
   };
 }

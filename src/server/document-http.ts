@@ -20,6 +20,8 @@ import { clientIpOf } from './client-ip';
  * - `GET /documents/dunning-notices/<DunningNotice ID>.pdf`
  * - `GET /documents/payment-files/<PaymentFile ID>.xml` (pain.001) or `.ach` (NACHA)
  * - `GET /documents/purchase-orders/<PurchaseOrder ID>.pdf`
+ * - `GET /documents/data-subject-bundles/<DataSubjectRequest ID>.zip` (an ACCESS bundle; every
+ *   download is recorded in the audit trail)
  * each with `Authorization: Bearer <token>` or the signed query of its `pdfUrl`
  * (`?expires=…&signature=…`). Who may read what is the modules' rule (InvoiceDocuments,
  * PayslipDocuments, YearEndStatementDocuments, DunningNoticeDocuments, PurchaseOrderDocuments); this file reads requests and writes answers: 200 with the stored bytes and
@@ -37,6 +39,8 @@ interface DownloadRequest {
   viewer: Viewer | undefined;
   id: number;
   link: DocumentLink | undefined;
+  /** The HTTP request's id (x-request-id), for the audit trail. */
+  requestId: string;
 }
 
 /**
@@ -74,6 +78,18 @@ const KINDS = {
     typeName: 'PurchaseOrder',
     download: (services: Services, { em, viewer, id, link }: DownloadRequest) =>
       services.purchaseOrderDocuments.download({ em }, viewer, { purchaseOrderId: id, link }),
+  },
+  'data-subject-bundles': {
+    typeName: 'DataSubjectRequest',
+    extensions: ['zip'],
+    /** Its download records itself in the audit trail, with what was handed out. */
+    recordsItsOwnReads: true,
+    download: (services: Services, { em, viewer, id, link, requestId }: DownloadRequest) =>
+      services.dataSubjectRequests.download({ em }, viewer, {
+        requestId: id,
+        link,
+        requestTag: requestId,
+      }),
   },
 } as const;
 type Kind = keyof typeof KINDS;
@@ -113,6 +129,7 @@ export function documentEndpoint(deps: {
     result: AuditResult,
   ): Promise<void> => {
     const target = targetOf(pathOf(req));
+    if (target && 'recordsItsOwnReads' in KINDS[target.kind]) return Promise.resolve();
     return recordAudit(orm.em.fork(), {
       kind: AuditKind.READ,
       action: `download:${target ? KINDS[target.kind].typeName : 'document'}`,
@@ -160,6 +177,7 @@ export function documentEndpoint(deps: {
       viewer,
       id: target.id,
       link,
+      requestId: requester.requestId,
     });
     await audit(req, requester.requestId, viewer, AuditResult.OK);
     const etag = `"${document.sha256}"`;

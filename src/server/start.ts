@@ -108,6 +108,7 @@ async function openBackOffice(
         clock: options.clock,
         csatSurveys: config.csat.surveys,
         recruitingRetentionDays: config.recruitingRetentionDays,
+        dsrDueDays: config.dsrDueDays,
         poApprovalThresholdMinor: config.poApprovalThresholdMinor,
         maintenanceLabourRateMinor: config.maintenanceLabourRateMinor,
       },

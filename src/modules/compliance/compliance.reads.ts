@@ -3,6 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { AuditRecord } from '../../events/audit.entity';
 import { verifyAuditChain } from '../../events/audit-trail';
 import { readPage, type PageArgs, type ReadContext } from '../../read';
+import { DataSubjectRequest } from './data-subject-request.entity';
 import { LegalHold } from './legal-hold.entity';
 
 /** Legal holds, newest first: at most a few hundred in any company, so a plain list. */
@@ -32,4 +33,15 @@ export function auditTrailPage(
 /** The audit chain, verified from its anchor to its head (events/audit-trail.ts). */
 export function auditChainVerification(context: ReadContext) {
   return verifyAuditChain(context.em);
+}
+
+/** Data subject requests, the soonest due first. */
+export function dataSubjectRequestPage(
+  context: ReadContext,
+  where: FilterQuery<DataSubjectRequest>,
+  args: PageArgs,
+) {
+  return readPage(context, DataSubjectRequest, where, args, {
+    orderBy: { dueAt: 'asc', id: 'asc' },
+  });
 }

@@ -1,4 +1,14 @@
-import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { signedIn } from '../../graphql/auth-checker';
 import { badId, decodeGlobalId, parseGlobalId, toGlobalId } from '../../graphql/global-id';
 import { registerNodeType } from '../../graphql/node-registry';
@@ -58,7 +68,7 @@ export class LegalHoldResolver extends NodeResolver(LegalHoldObject, 'LegalHold'
       description: 'Released holds too.',
     })
     includeReleased: boolean,
-    @Arg('targetId', () => String, {
+    @Arg('targetId', () => ID, {
       nullable: true,
       description: 'Only the holds on this Customer, Employee or Ticket.',
     })

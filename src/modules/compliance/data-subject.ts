@@ -1,10 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { DataSubject } from '../common/personal-data';
 
-/** The person a data subject request is about, found by email across the modules. */
-export interface DataSubject {
-  /** Trimmed and lower-cased. */
-  email: string;
-}
+/** The person a data subject request is about (defined beside the registry of personal data). */
+export type { DataSubject };
 
 /** Something an erasure left in place, and why (a legal hold, the books, a legal duty). */
 export interface KeptRecord {
