@@ -49,6 +49,7 @@ import { ServiceContractService } from './assets/service-contract.service';
 import { MaintenanceService } from './assets/maintenance.service';
 import { MaintenanceMail } from './assets/maintenance-mail';
 import { LegalHoldService } from './compliance/legal-hold.service';
+import { ErasureService } from './compliance/erasure.service';
 
 /** The business services, wired to each other. They need nothing from the outside. */
 export interface DomainServices {
@@ -67,6 +68,8 @@ export interface DomainServices {
   supportMetrics: SupportMetricsService;
   /** Legal holds, which retention and erasure check in their own transactions. */
   legalHolds: LegalHoldService;
+  /** Erasure of a data subject (the ERASURE side of a privacy request), in the caller's transaction. */
+  erasure: ErasureService;
   /** Satisfaction surveys: made when an agent solves a ticket, answered through their link. */
   satisfaction: SatisfactionService;
   /** Bank accounts, rules, CSV mappings, suggestions and automatic matching. */
@@ -176,6 +179,12 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
   const custody = new CustodyService(assets, employees, checklists, clock);
   // After the checklists' listener: the offboarding checklist exists when custody adds to it.
   employees.onTermination(custody);
+  const legalHolds = new LegalHoldService(customers, employees, support, clock);
+  const recruiting = new RecruitingService(
+    employees,
+    clock,
+    settings.recruitingRetentionDays ?? 180,
+  );
   return {
     customers,
     catalog,
@@ -193,7 +202,8 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
     employeeDocuments,
     support,
     supportMetrics: new SupportMetricsService(clock),
-    legalHolds: new LegalHoldService(customers, employees, support, clock),
+    legalHolds,
+    erasure: new ErasureService(customers, recruiting, legalHolds, clock),
     satisfaction,
     banking: new BankingService(ledger, reconciliation),
     statementImport: new StatementImportService(),
@@ -201,7 +211,7 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
     collections: new CollectionsService(receivables, customers, clock),
     checklists,
     training: new TrainingService(employees, clock),
-    recruiting: new RecruitingService(employees, clock, settings.recruitingRetentionDays ?? 180),
+    recruiting,
     purchaseOrders,
     replenishment: new ReplenishmentService(purchaseOrders, catalog, receivables, clock),
     assets,
