@@ -87,20 +87,21 @@ export async function scrubEventPayloads(
 
 /**
  * Retention of the archived event log (in the caller's transaction): archived events older than
- * the cutoff, oldest first, at most `limit`; `lock` for the run (skipping rows another run holds).
+ * the cutoff, by id after `afterId`, at most `limit` (null: all); `lock` for the run (skipping rows another run holds).
  */
 export async function archivedEventsBefore(
   tx: EntityManager,
   cutoff: Date,
-  limit: number,
+  afterId: number,
+  limit: number | null,
   lock: boolean,
 ): Promise<{ id: number; label: string }[]> {
   const rows = await runSql<{ id: string; stream_type: string; type: string; occurred_at: Date }>(
     tx,
     `SELECT id, stream_type, type, occurred_at FROM event_archive
-      WHERE occurred_at < ? ORDER BY occurred_at, id LIMIT ?
+      WHERE occurred_at < ? AND id > ? ORDER BY id ${limit === null ? '' : `LIMIT ${Math.trunc(limit)}`}
       ${lock ? 'FOR UPDATE SKIP LOCKED' : ''}`,
-    [cutoff, limit],
+    [cutoff, afterId],
   );
   return rows.map((row) => ({
     id: Number(row.id),

@@ -104,6 +104,7 @@ import {
 } from './assets/maintenance.entity';
 import { AuditChainHead, AuditRecord } from '../events/audit.entity';
 import { LegalHold } from './compliance/legal-hold.entity';
+import { RetentionPolicy } from './compliance/retention-policy.entity';
 
 /**
  * Every table Backdesk maps, handed to the ORM when it opens (db/orm.ts). A new entity is added
@@ -206,6 +207,7 @@ export const ENTITIES = [
   Offer,
   CandidateEmail,
   LegalHold,
+  RetentionPolicy,
   AuditRecord,
   AuditChainHead,
 ];

@@ -50,6 +50,7 @@ import { MaintenanceService } from './assets/maintenance.service';
 import { MaintenanceMail } from './assets/maintenance-mail';
 import { LegalHoldService } from './compliance/legal-hold.service';
 import { ErasureService } from './compliance/erasure.service';
+import { RetentionService } from './compliance/retention.service';
 
 /** The business services, wired to each other. They need nothing from the outside. */
 export interface DomainServices {
@@ -70,6 +71,8 @@ export interface DomainServices {
   legalHolds: LegalHoldService;
   /** Erasure of a data subject (the ERASURE side of a privacy request), in the caller's transaction. */
   erasure: ErasureService;
+  /** Retention policies, their dry runs and runs (daily, and on demand). */
+  retention: RetentionService;
   /** Satisfaction surveys: made when an agent solves a ticket, answered through their link. */
   satisfaction: SatisfactionService;
   /** Bank accounts, rules, CSV mappings, suggestions and automatic matching. */
@@ -204,6 +207,7 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
     supportMetrics: new SupportMetricsService(clock),
     legalHolds,
     erasure: new ErasureService(customers, recruiting, legalHolds, clock),
+    retention: new RetentionService(customers, recruiting, legalHolds, clock),
     satisfaction,
     banking: new BankingService(ledger, reconciliation),
     statementImport: new StatementImportService(),

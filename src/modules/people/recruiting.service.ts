@@ -676,7 +676,7 @@ export class RecruitingService {
   /**
    * The candidates retention anonymises at this cutoff (the REJECTED_APPLICANTS class): every
    * application rejected before it, none consenting to be kept, not anonymised yet; oldest id
-   * first, at most `limit` (null: all). `lock` for the run (skipping rows another run holds);
+   * first after `afterId`, at most `limit` (null: all). `lock` for the run (skipping rows another run holds);
    * without it, the preview. Labels hold no personal data.
    */
   async expiredCandidates(
@@ -684,6 +684,7 @@ export class RecruitingService {
     cutoff: Date,
     limit: number | null,
     lock: boolean,
+    afterId = 0,
   ): Promise<{ id: number; label: string }[]> {
     const rows = await runSql<{ id: string; rejected_at: Date }>(
       tx,
@@ -696,10 +697,11 @@ export class RecruitingService {
                 SELECT 1 FROM application a
                  WHERE a.candidate_id = c.id
                    AND (a.stage <> 'REJECTED' OR a.consent_to_retain OR a.rejected_at > ?))
+          AND c.id > ?
         ORDER BY c.id
         ${limit === null ? '' : `LIMIT ${Math.trunc(limit)}`}
         ${lock ? 'FOR UPDATE OF c SKIP LOCKED' : ''}`,
-      [cutoff],
+      [cutoff, afterId],
     );
     return rows.map((row) => ({
       id: Number(row.id),

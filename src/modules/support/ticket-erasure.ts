@@ -48,22 +48,23 @@ export async function ticketsOfCustomer(
 
 /**
  * Closed tickets last changed before the cutoff, not anonymised yet (subject not the marker),
- * oldest first, at most `limit`: the CLOSED_TICKETS retention class, for its preview (no lock)
+ * by id after `afterId`, at most `limit` (null: all): the CLOSED_TICKETS retention class, for its preview (no lock)
  * and its run (`lock`: skipping tickets another transaction holds).
  */
 export async function closedTicketsBefore(
   tx: EntityManager,
   cutoff: Date,
-  limit: number,
+  afterId: number,
+  limit: number | null,
   lock: boolean,
 ): Promise<TicketRef[]> {
   const rows = await runSql<TicketRow>(
     tx,
     `SELECT id, number, status, customer_id, updated_at FROM ticket
-      WHERE status = 'CLOSED' AND updated_at < ? AND subject <> ?
-      ORDER BY updated_at, id LIMIT ?
+      WHERE status = 'CLOSED' AND updated_at < ? AND subject <> ? AND id > ?
+      ORDER BY id ${limit === null ? '' : `LIMIT ${Math.trunc(limit)}`}
       ${lock ? 'FOR UPDATE SKIP LOCKED' : ''}`,
-    [cutoff, ERASED_TICKET_TEXT, limit],
+    [cutoff, ERASED_TICKET_TEXT, afterId],
   );
   return rows.map(toRef);
 }
