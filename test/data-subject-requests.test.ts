@@ -22,7 +22,9 @@ import {
   OpenDataSubjectRequestDocument,
   OpenJobOpeningDocument,
   PackOrderDocument,
+  PlaceLegalHoldDocument,
   PlaceOrderDocument,
+  ReleaseLegalHoldDocument,
   RefuseDataSubjectRequestDocument,
   ReplyToTicketDocument,
   ShipOrderDocument,
@@ -634,12 +636,25 @@ describe('data subject requests', () => {
       viewer = { employeeId: Number(row.id), roles: new Set([Role.COMPLIANCE]), via: 'session' };
     });
 
-    it('refuses on this branch until the lead wires the eraser, changing nothing', async () => {
+    it("is refused through the API while the person's customer record is held, naming the hold, changing nothing", async () => {
       const opened = await open('ERASURE', email);
       seeded.erasureId = opened.request?.id ?? '';
+      const held = await server.request(
+        PlaceLegalHoldDocument,
+        { input: { targetId: seeded.customerId, reason: 'Case 88: unpaid deliveries' } },
+        compliance,
+      );
+      const holdId = held.data?.placeLegalHold.legalHold?.id ?? '';
       const answered = await fulfil(seeded.erasureId);
-      expect(answered.userErrors[0].code).toBe('INVALID_TRANSITION');
+      expect(answered.userErrors[0].code).toBe('LEGAL_HOLD');
+      expect(answered.userErrors[0].message).toContain('Case 88: unpaid deliveries');
       expect(await rowOf(seeded.erasureId)).toMatchObject({ status: 'OPEN', email });
+      const released = await server.request(
+        ReleaseLegalHoldDocument,
+        { input: { legalHoldId: holdId, reason: 'Settled' } },
+        compliance,
+      );
+      expect(released.data?.releaseLegalHold.userErrors).toEqual([]);
     });
 
     it("propagates the eraser's LEGAL_HOLD and rolls back what it did", async () => {

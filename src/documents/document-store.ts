@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { runSql } from '../db/sql';
 import { DocumentKind, StoredDocument } from './document.entity';
 
 /** What a document is and how to render it when it is not stored yet. */
@@ -73,4 +74,21 @@ export class DocumentRefusal extends Error {
     super(message);
     this.name = 'DocumentRefusal';
   }
+}
+
+/**
+ * Deletes the stored documents under these keys (in the caller's transaction), so they render
+ * again from the records as they are now: after an erasure, with the anonymised party.
+ */
+export async function deleteStoredDocuments(
+  em: EntityManager,
+  keys: readonly string[],
+): Promise<number> {
+  if (keys.length === 0) return 0;
+  const rows = await runSql<{ id: string }>(
+    em,
+    'DELETE FROM document WHERE key = ANY(?::text[]) RETURNING id',
+    [keys],
+  );
+  return rows.length;
 }

@@ -145,3 +145,41 @@ export async function verifyAuditChain(em: EntityManager): Promise<ChainVerifica
     reason: row.reason,
   };
 }
+
+/**
+ * Retention of the audit trail (the AUDIT_TRAIL policy), in ONE transaction of its own: the
+ * oldest sealed records committed before the cutoff, at most `limit`, are deleted as a prefix
+ * of the chain (seq order, never a hole), and the chain's anchor moves to the last one deleted
+ * (`pruned_through`, `pruned_hash`), so the chain still verifies from there. The commit lock the
+ * seal trigger takes comes first (a consistent lock order), and `backdesk.audit_retention` is
+ * what the append-only trigger lets deletes through under. `preview` counts without deleting.
+ * Answers the seqs deleted (or that would be).
+ */
+export async function pruneAuditTrail(
+  tx: EntityManager,
+  cutoff: Date,
+  limit: number,
+  preview = false,
+): Promise<number[]> {
+  if (!preview) {
+    await tx.execute('SELECT pg_advisory_xact_lock(7395001)');
+    await tx.execute("SET LOCAL backdesk.audit_retention = 'on'");
+  }
+  const rows = await tx.execute<{ seq: string; hash: string }[]>(
+    `SELECT r.seq, r.hash FROM audit_record r, audit_chain_head h
+      WHERE h.id = 1 AND r.seq IS NOT NULL AND r.seq > h.pruned_through AND r.at < ?
+      ORDER BY r.seq LIMIT ?`,
+    [cutoff, limit],
+  );
+  // Every record up to the last one taken goes: a prefix of the chain by construction.
+  const prefix = rows.map((row) => ({ seq: Number(row.seq), hash: row.hash }));
+  if (preview || prefix.length === 0) return prefix.map((row) => row.seq);
+  const last = prefix[prefix.length - 1];
+  await tx.execute('DELETE FROM audit_record WHERE seq IS NOT NULL AND seq <= ?', [last.seq]);
+  await tx.execute('UPDATE audit_chain_head SET pruned_through = ?, pruned_hash = ? WHERE id = 1', [
+    last.seq,
+    last.hash,
+  ]);
+  await tx.execute("SET LOCAL backdesk.audit_retention = 'off'");
+  return prefix.map((row) => row.seq);
+}

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { redactOutboundEmails } from './erasure';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { JobQueue } from '../jobs/job-queue';
 import { OutboundEmail, type OutboundEmailKind } from './mail.entity';
@@ -69,16 +70,7 @@ export class Outbox {
    * QUEUED is withheld, never sent.
    */
   async redact(tx: EntityManager, emailIds: readonly number[], reason: string): Promise<void> {
-    if (emailIds.length === 0) return;
-    await tx.execute(
-      `UPDATE outbound_email
-          SET to_address = 'redacted@invalid', reply_to = NULL, subject = '(redacted)',
-              text_body = '', html_body = NULL, raw = NULL,
-              status = CASE WHEN status = 'QUEUED' THEN 'FAILED' ELSE status END,
-              error = CASE WHEN status = 'QUEUED' THEN ? ELSE error END
-        WHERE id = ANY(?::bigint[])`,
-      [`Withheld: ${reason}`, `{${emailIds.join(',')}}`],
-    );
+    await redactOutboundEmails(tx, emailIds, reason);
   }
 
   async queue(tx: EntityManager, draft: EmailDraft): Promise<OutboundEmail> {

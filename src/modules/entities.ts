@@ -105,6 +105,7 @@ import {
 import { AuditChainHead, AuditRecord } from '../events/audit.entity';
 import { LegalHold } from './compliance/legal-hold.entity';
 import { DataSubjectRequest } from './compliance/data-subject-request.entity';
+import { RetentionPolicy } from './compliance/retention-policy.entity';
 
 /**
  * Every table Backdesk maps, handed to the ORM when it opens (db/orm.ts). A new entity is added
@@ -208,6 +209,7 @@ export const ENTITIES = [
   CandidateEmail,
   LegalHold,
   DataSubjectRequest,
+  RetentionPolicy,
   AuditRecord,
   AuditChainHead,
 ];

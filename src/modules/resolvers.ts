@@ -69,6 +69,7 @@ import { AssetTicketsResolver, TicketAssetResolver } from './support/asset-ticke
 import { LegalHoldResolver } from './compliance/compliance.resolver';
 import { AuditRecordResolver } from './compliance/audit.resolver';
 import { DataSubjectRequestResolver } from './compliance/data-subject-request.resolver';
+import { RetentionResolver } from './compliance/retention.resolver';
 import {
   CustomerTicketsResolver,
   MacroResolver,
@@ -222,4 +223,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   LegalHoldResolver,
   AuditRecordResolver,
   DataSubjectRequestResolver,
+  RetentionResolver,
 ];

@@ -50,9 +50,9 @@ import { MaintenanceService } from './assets/maintenance.service';
 import { MaintenanceMail } from './assets/maintenance-mail';
 import { LegalHoldService } from './compliance/legal-hold.service';
 import { DataSubjectRequestService } from './compliance/data-subject-request.service';
-import type { SubjectEraser } from './compliance/data-subject';
-import { refuse, UserErrorCode } from './common/errors';
 import { PERSONAL_DATA_SOURCES } from './personal-data';
+import { ErasureService } from './compliance/erasure.service';
+import { RetentionService } from './compliance/retention.service';
 
 /** The business services, wired to each other. They need nothing from the outside. */
 export interface DomainServices {
@@ -71,6 +71,10 @@ export interface DomainServices {
   supportMetrics: SupportMetricsService;
   /** Legal holds, which retention and erasure check in their own transactions. */
   legalHolds: LegalHoldService;
+  /** Erasure of a data subject (the ERASURE side of a privacy request), in the caller's transaction. */
+  erasure: ErasureService;
+  /** Retention policies, their dry runs and runs (daily, and on demand). */
+  retention: RetentionService;
   /** Satisfaction surveys: made when an agent solves a ticket, answered through their link. */
   satisfaction: SatisfactionService;
   /** Bank accounts, rules, CSV mappings, suggestions and automatic matching. */
@@ -184,6 +188,12 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
   const custody = new CustodyService(assets, employees, checklists, clock);
   // After the checklists' listener: the offboarding checklist exists when custody adds to it.
   employees.onTermination(custody);
+  const legalHolds = new LegalHoldService(customers, employees, support, clock);
+  const recruiting = new RecruitingService(
+    employees,
+    clock,
+    settings.recruitingRetentionDays ?? 180,
+  );
   return {
     customers,
     catalog,
@@ -201,7 +211,9 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
     employeeDocuments,
     support,
     supportMetrics: new SupportMetricsService(clock),
-    legalHolds: new LegalHoldService(customers, employees, support, clock),
+    legalHolds,
+    erasure: new ErasureService(customers, recruiting, legalHolds, clock),
+    retention: new RetentionService(customers, recruiting, legalHolds, clock),
     satisfaction,
     banking: new BankingService(ledger, reconciliation),
     statementImport: new StatementImportService(),
@@ -209,7 +221,7 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
     collections: new CollectionsService(receivables, customers, clock),
     checklists,
     training: new TrainingService(employees, clock),
-    recruiting: new RecruitingService(employees, clock, settings.recruitingRetentionDays ?? 180),
+    recruiting,
     purchaseOrders,
     replenishment: new ReplenishmentService(purchaseOrders, catalog, receivables, clock),
     assets,
@@ -341,15 +353,9 @@ export function createServices(deps: {
   );
   domain.purchaseOrders.onApproval(purchaseOrderSending);
   domain.maintenance.notifyWith(new MaintenanceMail(deps.mail.outbox, domain.employees));
-  // TODO(lead, at merge): pass `services.erasure` (ErasureService, compliance/erasure.service.ts)
-  // here instead of this stand-in, which refuses every ERASURE fulfilment and changes nothing.
-  const erasurePending: SubjectEraser = {
-    erase: () =>
-      refuse(UserErrorCode.INVALID_TRANSITION, 'Erasure is not available on this server yet'),
-  };
   const dataSubjectRequests = new DataSubjectRequestService(
     PERSONAL_DATA_SOURCES,
-    erasurePending,
+    domain.erasure,
     deps.attachments.links,
     clock,
     { dueDays: deps.settings.dsrDueDays ?? 30, companyName: company.companyName },

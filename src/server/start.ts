@@ -24,6 +24,7 @@ import { JobQueue } from '../jobs/job-queue';
 import { MailSender } from '../mail/sender';
 import { Outbox } from '../mail/outbox';
 import { recruitingRetentionJob } from '../modules/people/recruiting-retention';
+import { retentionJob } from '../modules/compliance/retention.job';
 import { replenishmentJob } from '../modules/purchasing/replenishment.job';
 import { maintenanceDueJob } from '../modules/assets/maintenance.job';
 import { ReplyAddresses } from '../mail/reply-address';
@@ -151,6 +152,7 @@ async function openBackOffice(
     jobs.define(services.dunningNoticeSending.runJob(database.orm, services.collections));
     jobs.define(services.trainingReminders.definition(database.orm));
     jobs.define(recruitingRetentionJob(database.orm, services.recruiting));
+    jobs.define(retentionJob(database.orm, services.retention));
     jobs.define(replenishmentJob(database.orm, services.replenishment));
     jobs.define(maintenanceDueJob(database.orm, services.maintenance));
     jobs.define(new SlaSweep(database.orm, services.support, jobs, clock).definition());

@@ -72,6 +72,8 @@ export enum UserErrorCode {
   ASSETS_OUTSTANDING = 'ASSETS_OUTSTANDING',
   /** A record under a legal hold: retention and erasure skip it; the message names the hold. */
   LEGAL_HOLD = 'LEGAL_HOLD',
+  /** Enabling a retention policy whose current settings were never previewed (a dry run). */
+  PREVIEW_REQUIRED = 'PREVIEW_REQUIRED',
 }
 
 /**

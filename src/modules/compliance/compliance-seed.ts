@@ -1,5 +1,4 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { Customer } from '../customers/customer.entity';
 import type { Viewer } from '../common/viewer';
 import type { DomainServices } from '../services';
 import { LegalHold, LegalHoldTargetType } from './legal-hold.entity';
@@ -15,7 +14,7 @@ export async function seedLegalHolds(
 ): Promise<number> {
   const em = orm.em.fork();
   if (await em.count(LegalHold, {})) return 0;
-  const customer = await em.findOne(Customer, { email: DEMO_HELD_CUSTOMER_EMAIL });
+  const customer = await services.customers.findByEmail(em, DEMO_HELD_CUSTOMER_EMAIL);
   if (!customer) return 0;
   await services.legalHolds.placeHold(
     { em },

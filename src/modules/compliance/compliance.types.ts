@@ -1,9 +1,10 @@
 import { IsOptional, MaxLength } from 'class-validator';
-import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Node } from '../../graphql/relay';
 import { UserError } from '../../graphql/user-error';
 import { EmployeeObject } from '../employees/employee.types';
 import { LegalHoldTargetType } from './legal-hold.entity';
+import { RetentionAction, RetentionRecordClass } from './retention-policy.entity';
 
 export const COMPLIANCE_ONLY = 'Requires one of: COMPLIANCE, ADMIN.';
 
@@ -81,5 +82,153 @@ export class LegalHoldPayload {
   @Field(() => [UserError], {
     description: 'Why it was refused (`INVALID_INPUT`, `NOT_FOUND`, `INVALID_TRANSITION`).',
   })
+  userErrors!: UserError[];
+}
+
+registerEnumType(RetentionRecordClass, {
+  name: 'RetentionRecordClass',
+  description: 'A class of records a retention policy applies to.',
+  valuesConfig: {
+    CLOSED_TICKETS: { description: 'Closed tickets, by when they last changed.' },
+    INACTIVE_CUSTOMERS: {
+      description:
+        'Customers with no orders, tickets, invoices, payments or changes in the period; those the books rely on are anonymised, never deleted.',
+    },
+    REJECTED_APPLICANTS: {
+      description:
+        'Candidates whose every application was rejected in the past, who did not consent to be kept (anonymised).',
+    },
+    EVENT_LOG: { description: 'Archived events of the event log.' },
+    AUDIT_TRAIL: {
+      description: 'The oldest audit records (deleted as a prefix; the chain stays verifiable).',
+    },
+    ATTACHMENTS: { description: 'Ticket attachments (the bytes and their rows).' },
+  },
+});
+
+registerEnumType(RetentionAction, {
+  name: 'RetentionAction',
+  description: 'What retention does to a record past its period.',
+  valuesConfig: {
+    DELETE: { description: 'Delete it.' },
+    ANONYMIZE: { description: 'Keep it, with its personal data replaced or removed.' },
+  },
+});
+
+@ObjectType('RetentionPolicy', {
+  description: `How long one class of records is kept, and what then happens to it. ${COMPLIANCE_ONLY}`,
+})
+export class RetentionPolicyObject {
+  @Field(() => RetentionRecordClass, { description: 'The class of records.' })
+  recordClass!: RetentionRecordClass;
+
+  @Field(() => Int, { description: 'Days a record is kept before the action applies.' })
+  keepDays!: number;
+
+  @Field(() => RetentionAction, { description: 'What happens to a record past its period.' })
+  action!: RetentionAction;
+
+  @Field(() => [RetentionAction], { description: 'The actions this class allows.' })
+  allowedActions!: RetentionAction[];
+
+  @Field(() => Int, { description: 'The shortest period this class allows, in days.' })
+  minKeepDays!: number;
+
+  @Field(() => Boolean, { description: 'Whether the daily run applies it.' })
+  enabled!: boolean;
+
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When the current period and action were last previewed (null: not since they changed).',
+  })
+  previewedAt!: Date | null;
+}
+
+@ObjectType({ description: 'A retention dry run: what a run of the policy would purge now.' })
+export class RetentionPreviewObject {
+  @Field(() => RetentionRecordClass, { description: 'The class previewed.' })
+  recordClass!: RetentionRecordClass;
+
+  @Field(() => Date, { description: 'Records from before this are past their period.' })
+  cutoff!: Date;
+
+  @Field(() => Int, { description: 'How many records a run would delete or anonymise now.' })
+  count!: number;
+
+  @Field(() => [String], {
+    description:
+      'The first few of them, labelled without personal data (`Ticket T-00012 closed 2026-01-02`).',
+  })
+  sample!: string[];
+
+  @Field(() => Int, { description: 'Records past their period left out: under a legal hold.' })
+  held!: number;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'What the action cannot do to some records, and why (the books, consent).',
+  })
+  note!: string | null;
+}
+
+@InputType({ description: 'A retention policy to set.' })
+export class SetRetentionPolicyInput {
+  @Field(() => RetentionRecordClass, { description: 'The class of records.' })
+  recordClass!: RetentionRecordClass;
+
+  @Field(() => Int, { description: 'Days to keep a record (each class has its range).' })
+  keepDays!: number;
+
+  @Field(() => RetentionAction, { description: 'What happens past the period.' })
+  action!: RetentionAction;
+
+  @Field(() => Boolean, {
+    description: 'Apply it daily: allowed only after a preview of exactly this period and action.',
+  })
+  enabled!: boolean;
+}
+
+@ObjectType({ description: 'The result of setting a retention policy.' })
+export class RetentionPolicyPayload {
+  @Field(() => RetentionPolicyObject, { nullable: true, description: 'The policy as it is now.' })
+  retentionPolicy?: unknown;
+
+  @Field(() => [UserError], {
+    description: 'Why it was refused (`INVALID_INPUT`, `PREVIEW_REQUIRED`).',
+  })
+  userErrors!: UserError[];
+}
+
+@InputType({ description: 'A retention policy to apply now.' })
+export class RunRetentionInput {
+  @Field(() => RetentionRecordClass, { description: 'The class of records.' })
+  recordClass!: RetentionRecordClass;
+}
+
+@ObjectType({ description: 'What a retention run did.' })
+export class RetentionRunObject {
+  @Field(() => RetentionRecordClass, { description: 'The class of records.' })
+  recordClass!: RetentionRecordClass;
+
+  @Field(() => Int, { description: 'Records deleted.' })
+  deleted!: number;
+
+  @Field(() => Int, { description: 'Records anonymised.' })
+  anonymised!: number;
+
+  @Field(() => Int, { description: 'Records skipped: under a legal hold.' })
+  held!: number;
+
+  @Field(() => Int, { description: 'Transactions it took.' })
+  batches!: number;
+}
+
+@ObjectType({ description: 'The result of running a retention policy now.' })
+export class RunRetentionPayload {
+  @Field(() => RetentionRunObject, { nullable: true, description: 'What the run did.' })
+  run?: unknown;
+
+  @Field(() => [UserError], { description: 'Why it was refused.' })
   userErrors!: UserError[];
 }

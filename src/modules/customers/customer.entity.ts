@@ -18,7 +18,14 @@ export enum CustomerStatus {
 @Entity({ tableName: 'customer' })
 @Index({ name: 'customer_created_idx', properties: ['createdAt', 'id'] })
 export class Customer {
-  [OptionalProps]?: 'phone' | 'company' | 'status' | 'paymentTermsDays' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?:
+    | 'phone'
+    | 'company'
+    | 'status'
+    | 'paymentTermsDays'
+    | 'createdAt'
+    | 'updatedAt'
+    | 'anonymizedAt';
 
   @PrimaryKey({ type: new BigIntType('number'), autoincrement: true })
   id!: number;
@@ -49,4 +56,8 @@ export class Customer {
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()', onUpdate: () => new Date() })
   updatedAt: Date = new Date();
+
+  /** When erasure or retention replaced their name and contact details (null: never). */
+  @Property({ type: 'timestamptz', nullable: true })
+  anonymizedAt: Date | null = null;
 }

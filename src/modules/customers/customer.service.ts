@@ -13,6 +13,7 @@ import {
 } from '../common/input-rules';
 import { Customer, CustomerStatus } from './customer.entity';
 import { type Row, findRowsById } from '../../read';
+import { runSql } from '../../db/sql';
 import type { RequestScope } from '../common/scope';
 
 export interface CustomerDraft {
@@ -212,4 +213,76 @@ export class CustomerService {
     }
     return customer;
   }
+
+  /** The customer with this email (compared lower-cased), as id and name, or null. */
+  async findByEmail(
+    tx: EntityManager,
+    email: string,
+  ): Promise<{ id: number; name: string } | null> {
+    const [row] = await runSql<{ id: string; name: string }>(
+      tx,
+      'SELECT id, name FROM customer WHERE email = lower(?) FOR UPDATE',
+      [email.trim()],
+    );
+    return row ? { id: Number(row.id), name: row.name } : null;
+  }
+
+  /**
+   * Erasure and retention (in the caller's transaction): the customer keeps their row, so the
+   * orders, invoices and entries that refer to them stay whole, but nothing personal is left: the
+   * name becomes `Erased customer <id>`, the email a placeholder that keeps the unique constraint,
+   * phone and company none, and the status INACTIVE (no new orders). The ticket search rows follow
+   * the name (the customer_renamed trigger).
+   */
+  async anonymise(tx: EntityManager, id: number, at: Date): Promise<void> {
+    await runSql(
+      tx,
+      `UPDATE customer SET name = ?, email = ?, phone = NULL, company = NULL, status = 'INACTIVE',
+              anonymized_at = ?, updated_at = ?
+        WHERE id = ?`,
+      [erasedCustomerName(id), `erased-${id}@erased.invalid`, at, at, id],
+    );
+    await recordEvent(tx, {
+      streamType: 'Customer',
+      streamId: id,
+      type: 'ANONYMISED',
+      payload: {},
+      actorId: null,
+    });
+  }
+
+  /**
+   * Deletes a customer nothing refers to (no order, invoice, payment, ticket, dunning notice,
+   * dunning policy or journal line), in the caller's transaction; answers false, deleting
+   * nothing, when something does.
+   */
+  async deleteIfUnreferenced(tx: EntityManager, id: number): Promise<boolean> {
+    const deleted = await runSql<{ id: string }>(
+      tx,
+      `DELETE FROM customer c WHERE c.id = ?
+          AND NOT EXISTS (SELECT 1 FROM "order" o WHERE o.customer_id = c.id)
+          AND NOT EXISTS (SELECT 1 FROM invoice i WHERE i.customer_id = c.id)
+          AND NOT EXISTS (SELECT 1 FROM payment p WHERE p.customer_id = c.id)
+          AND NOT EXISTS (SELECT 1 FROM ticket t WHERE t.customer_id = c.id)
+          AND NOT EXISTS (SELECT 1 FROM dunning_notice n WHERE n.customer_id = c.id)
+          AND NOT EXISTS (SELECT 1 FROM customer_dunning_policy d WHERE d.customer_id = c.id)
+          AND NOT EXISTS (SELECT 1 FROM journal_line l WHERE l.customer_id = c.id)
+        RETURNING c.id`,
+      [id],
+    );
+    if (deleted.length === 0) return false;
+    await recordEvent(tx, {
+      streamType: 'Customer',
+      streamId: id,
+      type: 'DELETED',
+      payload: {},
+      actorId: null,
+    });
+    return true;
+  }
+}
+
+/** The name an anonymised customer goes by. */
+export function erasedCustomerName(id: number): string {
+  return `Erased customer ${id}`;
 }

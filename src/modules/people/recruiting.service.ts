@@ -662,57 +662,109 @@ export class RecruitingService {
    * email, phone, resumes, scorecard notes and offer answers, and the emails sent to them their
    * address and text. Answers how many were anonymised.
    */
-  async anonymiseExpired({ em }: RequestScope): Promise<number> {
-    const now = this.clock.now();
-    const cutoff = new Date(now.getTime() - this.retentionDays * 86_400_000);
+  async anonymiseExpired(
+    { em }: RequestScope,
+    retentionDays = this.retentionDays,
+  ): Promise<number> {
+    const cutoff = new Date(this.clock.now().getTime() - retentionDays * 86_400_000);
     return inTransaction(em, async (tx) => {
-      const rows = await runSql<{ id: string }>(
-        tx,
-        `SELECT c.id FROM candidate c
-          WHERE c.anonymized_at IS NULL
-            AND EXISTS (SELECT 1 FROM application a WHERE a.candidate_id = c.id)
-            AND NOT EXISTS (
-                  SELECT 1 FROM application a
-                   WHERE a.candidate_id = c.id
-                     AND (a.stage <> 'REJECTED' OR a.consent_to_retain OR a.rejected_at > ?))
-          ORDER BY c.id
-          FOR UPDATE OF c SKIP LOCKED`,
-        [cutoff],
-      );
-      const ids = rows.map((row) => Number(row.id));
-      if (ids.length === 0) return 0;
-      await runSql(
-        tx,
-        `UPDATE candidate SET name = ?, email = NULL, email_key = NULL, phone = NULL, anonymized_at = ?
-          WHERE id = ANY(?)`,
-        [ANONYMISED_NAME, now, ids],
-      );
-      await runSql(tx, 'UPDATE application SET resume_text = NULL WHERE candidate_id = ANY(?)', [
-        ids,
-      ]);
-      await runSql(
-        tx,
-        `UPDATE scorecard s SET notes = NULL FROM interview i, application a
-          WHERE s.interview_id = i.id AND i.application_id = a.id AND a.candidate_id = ANY(?)`,
-        [ids],
-      );
-      await runSql(
-        tx,
-        `UPDATE offer o SET response_reason = NULL FROM application a
-          WHERE o.application_id = a.id AND a.candidate_id = ANY(?)`,
-        [ids],
-      );
-      await this.mail?.redactFor(tx, ids);
-      for (const id of ids)
-        await recordEvent(tx, {
-          streamType: 'Candidate',
-          streamId: id,
-          type: 'ANONYMISED',
-          payload: { retentionDays: this.retentionDays },
-          actorId: null,
-        });
-      return ids.length;
+      const ids = (await this.expiredCandidates(tx, cutoff, null, true)).map((row) => row.id);
+      return this.anonymiseCandidates(tx, ids, { retentionDays });
     });
+  }
+
+  /**
+   * The candidates retention anonymises at this cutoff (the REJECTED_APPLICANTS class): every
+   * application rejected before it, none consenting to be kept, not anonymised yet; oldest id
+   * first after `afterId`, at most `limit` (null: all). `lock` for the run (skipping rows another run holds);
+   * without it, the preview. Labels hold no personal data.
+   */
+  async expiredCandidates(
+    tx: EntityManager,
+    cutoff: Date,
+    limit: number | null,
+    lock: boolean,
+    afterId = 0,
+  ): Promise<{ id: number; label: string }[]> {
+    const rows = await runSql<{ id: string; rejected_at: Date }>(
+      tx,
+      `SELECT c.id,
+              (SELECT max(a.rejected_at) FROM application a WHERE a.candidate_id = c.id) AS rejected_at
+         FROM candidate c
+        WHERE c.anonymized_at IS NULL
+          AND EXISTS (SELECT 1 FROM application a WHERE a.candidate_id = c.id)
+          AND NOT EXISTS (
+                SELECT 1 FROM application a
+                 WHERE a.candidate_id = c.id
+                   AND (a.stage <> 'REJECTED' OR a.consent_to_retain OR a.rejected_at > ?))
+          AND c.id > ?
+        ORDER BY c.id
+        ${limit === null ? '' : `LIMIT ${Math.trunc(limit)}`}
+        ${lock ? 'FOR UPDATE OF c SKIP LOCKED' : ''}`,
+      [cutoff, afterId],
+    );
+    return rows.map((row) => ({
+      id: Number(row.id),
+      label: `Candidate #${row.id} rejected ${new Date(row.rejected_at).toISOString().slice(0, 10)}`,
+    }));
+  }
+
+  /** The candidates (not yet anonymised) with this email, locked: for erasure. */
+  async candidatesByEmail(
+    tx: EntityManager,
+    email: string,
+  ): Promise<{ id: number; name: string }[]> {
+    const rows = await runSql<{ id: string; name: string }>(
+      tx,
+      `SELECT id, name FROM candidate WHERE anonymized_at IS NULL AND (email_key = ? OR lower(email) = lower(?))
+        ORDER BY id FOR UPDATE`,
+      [candidateEmailKey(email), email.trim()],
+    );
+    return rows.map((row) => ({ id: Number(row.id), name: row.name }));
+  }
+
+  /**
+   * Anonymises candidates in the caller's transaction (retention and erasure): name, email,
+   * phone, resumes, scorecard notes, offer answers, and the emails sent to them. Their applications, stages and dates stay (the openings' figures). Answers how many.
+   */
+  async anonymiseCandidates(
+    tx: EntityManager,
+    ids: readonly number[],
+    why: Record<string, unknown>,
+  ): Promise<number> {
+    if (ids.length === 0) return 0;
+    const now = this.clock.now();
+    await runSql(
+      tx,
+      `UPDATE candidate SET name = ?, email = NULL, email_key = NULL, phone = NULL, anonymized_at = ?
+        WHERE id = ANY(?)`,
+      [ANONYMISED_NAME, now, ids],
+    );
+    await runSql(tx, 'UPDATE application SET resume_text = NULL WHERE candidate_id = ANY(?)', [
+      ids,
+    ]);
+    await runSql(
+      tx,
+      `UPDATE scorecard s SET notes = NULL FROM interview i, application a
+        WHERE s.interview_id = i.id AND i.application_id = a.id AND a.candidate_id = ANY(?)`,
+      [ids],
+    );
+    await runSql(
+      tx,
+      `UPDATE offer o SET response_reason = NULL FROM application a
+        WHERE o.application_id = a.id AND a.candidate_id = ANY(?)`,
+      [ids],
+    );
+    await this.mail?.redactFor(tx, ids);
+    for (const id of ids)
+      await recordEvent(tx, {
+        streamType: 'Candidate',
+        streamId: id,
+        type: 'ANONYMISED',
+        payload: why,
+        actorId: null,
+      });
+    return ids.length;
   }
 
   private async lockApplication(tx: EntityManager, id: number): Promise<Application> {

@@ -407,6 +407,8 @@ export type UserErrorCode =
   | 'PAYROLL_PERIOD_OVERLAP'
   /** The books are closed through a date on or after the posting date; post on an open date. */
   | 'PERIOD_CLOSED'
+  /** A retention policy is enabled only after a dry run (`previewRetention`) of exactly its current period and action; changing either disables it until previewed again. */
+  | 'PREVIEW_REQUIRED'
   /** The product is inactive and cannot be ordered; `field` names the order line. */
   | 'PRODUCT_UNAVAILABLE'
   /** More units than the purchase order line allows: its quantity plus the receipt tolerance. */
