@@ -57,7 +57,7 @@ export async function scrubMail(
   const outboundRows = await runSql<{ id: string }>(
     tx,
     `SELECT id FROM outbound_email
-      WHERE (lower(to_address) = ANY(?::text[]) OR ticket_id = ANY(?::bigint[]))
+      WHERE (${mailboxAddressSql('to_address')} = ANY(?::text[]) OR ticket_id = ANY(?::bigint[]))
         AND to_address <> '${REDACTED_ADDRESS}'
         AND (ticket_id IS NULL OR ticket_id <> ALL(?::bigint[]))
       ORDER BY id FOR UPDATE`,
@@ -72,7 +72,7 @@ export async function scrubMail(
     tx,
     `UPDATE inbound_email
         SET from_address = NULL, subject = NULL, reason = ?, raw = ''::bytea, size = 0
-      WHERE (lower(from_address) = ANY(?::text[]) OR ticket_id = ANY(?::bigint[]))
+      WHERE (${mailboxAddressSql('from_address')} = ANY(?::text[]) OR ticket_id = ANY(?::bigint[]))
         AND octet_length(raw) > 0
         AND (ticket_id IS NULL OR ticket_id <> ALL(?::bigint[]))
       RETURNING id`,
@@ -107,4 +107,12 @@ export async function deleteAttachments(
     [attachmentIds],
   );
   return rows.length;
+}
+
+/**
+ * The bare address of a mailbox column, lower-cased: `"Pat Doe" <pat@example.org>` and
+ * `pat@example.org` both give `pat@example.org`. How a person's mail is found by their address.
+ */
+export function mailboxAddressSql(column: string): string {
+  return `lower(coalesce(substring(${column} from '<([^<>]*)>\\s*$'), ${column}))`;
 }

@@ -1,3 +1,4 @@
+import { mailboxAddressSql } from '../../mail/erasure';
 import { personalRecords, type PersonalDataSource } from '../common/personal-data';
 
 /** Mail sent to the subject's address, and mail received from it. */
@@ -21,7 +22,7 @@ export const mailPersonalData: PersonalDataSource = {
       `SELECT e.id, json_build_object(
                 'kind', e.kind, 'to', e.to_address, 'subject', e.subject, 'text', e.text_body,
                 'status', e.status, 'createdAt', e.created_at, 'sentAt', e.sent_at) AS data
-         FROM outbound_email e WHERE lower(e.to_address) = ? ORDER BY e.id`,
+         FROM outbound_email e WHERE ${mailboxAddressSql('e.to_address')} = ? ORDER BY e.id`,
       [subject.email],
     );
     const received = await personalRecords(
@@ -30,7 +31,7 @@ export const mailPersonalData: PersonalDataSource = {
       `SELECT e.id, json_build_object(
                 'from', e.from_address, 'subject', e.subject, 'outcome', e.outcome,
                 'size', e.size, 'receivedAt', e.received_at) AS data
-         FROM inbound_email e WHERE lower(e.from_address) = ? ORDER BY e.id`,
+         FROM inbound_email e WHERE ${mailboxAddressSql('e.from_address')} = ? ORDER BY e.id`,
       [subject.email],
     );
     return [...sent, ...received];
