@@ -77,6 +77,8 @@ const USER_ERROR_CODE_DESCRIPTIONS: Record<UserErrorCode, string> = {
     'The employee still holds company equipment: it is checked in (or reported lost) before offboarding completes.',
   LEGAL_HOLD:
     'The record is under a legal hold (the message names it): it is neither erased nor purged until the hold is released.',
+  EXPORT_NOT_ALLOWED:
+    'You may not read the list this export would hold (see `ExportKind`): nothing was exported.',
 };
 
 registerEnumType(UserErrorCode, {

@@ -104,6 +104,7 @@ import {
 } from './assets/maintenance.entity';
 import { AuditChainHead, AuditRecord } from '../events/audit.entity';
 import { LegalHold } from './compliance/legal-hold.entity';
+import { DataExport, DataExportChunk } from './compliance/export.entity';
 
 /**
  * Every table Backdesk maps, handed to the ORM when it opens (db/orm.ts). A new entity is added
@@ -208,4 +209,6 @@ export const ENTITIES = [
   LegalHold,
   AuditRecord,
   AuditChainHead,
+  DataExport,
+  DataExportChunk,
 ];

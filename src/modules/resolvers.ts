@@ -67,6 +67,7 @@ import { StockLiveResolver } from './catalog/stock-live.resolver';
 import { TicketLiveResolver } from './support/ticket-live.resolver';
 import { AssetTicketsResolver, TicketAssetResolver } from './support/asset-tickets.resolver';
 import { LegalHoldResolver } from './compliance/compliance.resolver';
+import { ExportResolver } from './compliance/export.resolver';
 import {
   CustomerTicketsResolver,
   MacroResolver,
@@ -218,4 +219,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   WorkOrderPartResolver,
   AssetMaintenanceResolver,
   LegalHoldResolver,
+  ExportResolver,
 ];

@@ -49,6 +49,8 @@ import { ServiceContractService } from './assets/service-contract.service';
 import { MaintenanceService } from './assets/maintenance.service';
 import { MaintenanceMail } from './assets/maintenance-mail';
 import { LegalHoldService } from './compliance/legal-hold.service';
+import { ExportService } from './compliance/export.service';
+import { EXPORT_KINDS } from './export-kinds';
 
 /** The business services, wired to each other. They need nothing from the outside. */
 export interface DomainServices {
@@ -126,6 +128,8 @@ export interface Services extends DomainServices {
   purchaseOrderDocuments: PurchaseOrderDocuments;
   /** Mailing approved purchase orders to their vendors: the approval's job and `sendPurchaseOrder`. */
   purchaseOrderSending: PurchaseOrderSending;
+  /** Exports of lists (`createExport`), their job and their downloads (`/exports/…`). */
+  exports: ExportService;
 }
 
 export interface DomainSettings {
@@ -349,5 +353,6 @@ export function createServices(deps: {
     paymentFiles,
     purchaseOrderDocuments,
     purchaseOrderSending,
+    exports: new ExportService(EXPORT_KINDS, jobs, deps.attachments.links, clock),
   };
 }

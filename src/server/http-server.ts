@@ -23,6 +23,7 @@ import { answerGraphQL, isGraphQLRequest, refuse } from './graphql-http';
 import { attachmentEndpoint, isAttachmentRequest } from './attachment-http';
 import { documentEndpoint, isDocumentRequest } from './document-http';
 import { bankStatementEndpoint, isBankStatementRequest } from './bank-statement-http';
+import { exportEndpoint, isExportRequest } from './export-http';
 import { requestLog } from './request-log';
 import { attachGraphQLWebSocket } from './websocket';
 import { webApp } from './web-app';
@@ -201,6 +202,8 @@ export async function startServer(
   const attachments = attachmentEndpoint({ orm, services, logger });
   // Invoice and payslip PDFs (document-http.ts).
   const documents = documentEndpoint({ orm, services, logger });
+  // Exports' files and manifests, streamed out of PostgreSQL (export-http.ts).
+  const exportFiles = exportEndpoint({ orm, services, logger, clientIpOf });
   // Bank statement files past GraphQL's body limit (bank-statement-http.ts).
   const bankStatements = bankStatementEndpoint({
     orm,
@@ -220,6 +223,10 @@ export async function startServer(
       }
       if (isDocumentRequest(req)) {
         if (withinRequestLimits(req, res)) documents(req, res, requestId);
+        return;
+      }
+      if (isExportRequest(req)) {
+        if (withinRequestLimits(req, res)) exportFiles(req, res, requestId);
         return;
       }
       if (isBankStatementRequest(req)) {

@@ -72,6 +72,8 @@ export enum UserErrorCode {
   ASSETS_OUTSTANDING = 'ASSETS_OUTSTANDING',
   /** A record under a legal hold: retention and erasure skip it; the message names the hold. */
   LEGAL_HOLD = 'LEGAL_HOLD',
+  /** An export of a list the viewer may not read (the journal without `ledger.read`, …). */
+  EXPORT_NOT_ALLOWED = 'EXPORT_NOT_ALLOWED',
 }
 
 /**
