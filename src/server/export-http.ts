@@ -92,6 +92,7 @@ export function exportEndpoint(deps: {
         link,
         actor: { ip: deps.clientIpOf(req), requestId },
         what: target.what,
+        extension: target.what === 'file' ? target.extension : undefined,
       },
     );
     res.setHeader('cache-control', 'private, no-cache');
@@ -105,12 +106,6 @@ export function exportEndpoint(deps: {
       return void res.end(method === 'HEAD' ? undefined : body);
     }
     const fileType = EXPORT_FILE_TYPES[row.format];
-    if (target.extension !== fileType.extension)
-      return answerRefusal(res, {
-        status: 404,
-        code: 'NOT_FOUND',
-        message: `This export is ${row.format}: its file ends in .${fileType.extension}`,
-      });
     const etag = `"${row.sha256}"`;
     res.setHeader('etag', etag);
     if (req.headers['if-none-match'] === etag) {

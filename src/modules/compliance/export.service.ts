@@ -85,10 +85,11 @@ export function exportRoles(definitions: readonly ExportDefinition[]): Role[] {
 
 /**
  * The statement an export runs: `COPY (SELECT …) TO STDOUT`. CSV is PostgreSQL's, with one
- * header line. NDJSON is one `json_build_object` per row, copied as CSV whose quote and
- * delimiter are control characters that JSON text never holds unescaped: so PostgreSQL writes
- * each object exactly as it is, one per line, with nothing to undo (text format would double
- * every backslash).
+ * header line. NDJSON is `row_to_json` of each row of the same SELECT (compact, its keys in
+ * column order; the subquery's order is kept, nothing above it sorts), copied as CSV whose quote
+ * and delimiter are control characters that JSON text never holds unescaped: so PostgreSQL
+ * writes each object exactly as it is, one per line, with nothing to undo (text format would
+ * double every backslash). `json_build_object` wrote a third more bytes (`"key" : value`).
  */
 export function exportCopySql(
   definition: ExportDefinition,
@@ -102,16 +103,11 @@ export function exportCopySql(
     if (!scope) throw new Error(`${definition.kind} has no scope ${filters.scope}`);
     conditions.push(scope.where);
   }
-  const columns =
-    format === ExportFormat.CSV
-      ? definition.columns.map((column) => `${column.sql} AS ${column.name}`).join(', ')
-      : `json_build_object(${definition.columns
-          .map((column) => `'${column.name}', ${column.sql}`)
-          .join(', ')})`;
-  const select = `SELECT ${columns} FROM ${definition.from} WHERE ${conditions.map((c) => `(${c})`).join(' AND ')} ORDER BY ${definition.orderBy}`;
+  const columns = definition.columns.map((column) => `${column.sql} AS ${column.name}`);
+  const select = `SELECT ${columns.join(', ')} FROM ${definition.from} WHERE ${conditions.map((c) => `(${c})`).join(' AND ')} ORDER BY ${definition.orderBy}`;
   return format === ExportFormat.CSV
     ? `COPY (${select}) TO STDOUT WITH (FORMAT csv, HEADER true)`
-    : `COPY (${select}) TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`;
+    : `COPY (SELECT row_to_json(exported) FROM (${select}) AS exported) TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`;
 }
 
 /**
@@ -245,7 +241,9 @@ export class ExportService {
       viewer: Viewer | undefined;
       link: ExportLink | undefined;
       actor: Pick<AuditActor, 'ip' | 'requestId'>;
+      /** The manifest, or the file under the extension the path gave (`csv`, `ndjson`). */
       what: 'file' | 'manifest';
+      extension?: string;
     },
   ): Promise<DataExport> {
     const { exportId, viewer, link } = request;
@@ -273,6 +271,12 @@ export class ExportService {
       await audit(AuditResult.FORBIDDEN);
       throw new ExportRefusal('FORBIDDEN', 'You may not read this export');
     }
+    const { extension } = EXPORT_FILE_TYPES[row.format];
+    if (request.what === 'file' && request.extension !== extension)
+      throw new ExportRefusal(
+        'NOT_FOUND',
+        `This export is ${row.format}: its file ends in .${extension}`,
+      );
     if (row.status !== ExportStatus.DONE)
       throw new ExportRefusal('NOT_READY', `The export is ${row.status.toLowerCase()}, not done`);
     await audit(AuditResult.OK);
