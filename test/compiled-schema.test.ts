@@ -178,6 +178,10 @@ describe('promise-bearing properties', () => {
     await change(
       'createApiToken(input: { name: "probe", roles: [REPORTING] }) { userErrors { code } }',
     );
+    // An export (PENDING: no worker writes it here).
+    await change(
+      'createExport(input: { kind: JOURNAL, format: CSV }) { export { id } userErrors { code } }',
+    );
     await change(
       'runPayroll(input: { periodStart: "2030-01-01", periodEnd: "2030-01-31" }) { userErrors { code } }',
     );

@@ -79,6 +79,8 @@ const USER_ERROR_CODE_DESCRIPTIONS: Record<UserErrorCode, string> = {
     'The record is under a legal hold (the message names it): it is neither erased nor purged until the hold is released.',
   PREVIEW_REQUIRED:
     'A retention policy is enabled only after a dry run (`previewRetention`) of exactly its current period and action; changing either disables it until previewed again.',
+  EXPORT_NOT_ALLOWED:
+    'You may not read the list this export would hold (see `ExportKind`): nothing was exported.',
 };
 
 registerEnumType(UserErrorCode, {

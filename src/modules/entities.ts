@@ -106,6 +106,7 @@ import { AuditChainHead, AuditRecord } from '../events/audit.entity';
 import { LegalHold } from './compliance/legal-hold.entity';
 import { DataSubjectRequest } from './compliance/data-subject-request.entity';
 import { RetentionPolicy } from './compliance/retention-policy.entity';
+import { DataExport, DataExportChunk } from './compliance/export.entity';
 
 /**
  * Every table Backdesk maps, handed to the ORM when it opens (db/orm.ts). A new entity is added
@@ -212,4 +213,6 @@ export const ENTITIES = [
   RetentionPolicy,
   AuditRecord,
   AuditChainHead,
+  DataExport,
+  DataExportChunk,
 ];

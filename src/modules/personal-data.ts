@@ -172,6 +172,18 @@ export const NOT_COLLECTED: Readonly<Record<string, { columns: readonly string[]
     },
     journal_line: { columns: ['memo'], why: 'the books, kept for the legal retention period' },
     ledger_counter: { columns: ['name'], why: 'number sequences' },
+    data_export: {
+      columns: ['columns', 'error', 'format', 'kind', 'scope', 'sha256', 'status'],
+      why: 'an export of a list: its settings and manifest (the file is the list, read by who may read it)',
+    },
+    data_export_chunk: {
+      columns: ['bytes'],
+      why: "an export's file: a copy of a list for reporting tools and auditors, kept as exported",
+    },
+    retention_policy: {
+      columns: ['action', 'previewed_fingerprint', 'record_class'],
+      why: 'a retention setting',
+    },
     legal_hold: {
       columns: ['reason', 'release_reason', 'target_type'],
       why: 'the matter a hold is for: legal proceedings, not disclosed through a request',

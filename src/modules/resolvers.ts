@@ -70,6 +70,7 @@ import { LegalHoldResolver } from './compliance/compliance.resolver';
 import { AuditRecordResolver } from './compliance/audit.resolver';
 import { DataSubjectRequestResolver } from './compliance/data-subject-request.resolver';
 import { RetentionResolver } from './compliance/retention.resolver';
+import { ExportResolver } from './compliance/export.resolver';
 import {
   CustomerTicketsResolver,
   MacroResolver,
@@ -224,4 +225,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   AuditRecordResolver,
   DataSubjectRequestResolver,
   RetentionResolver,
+  ExportResolver,
 ];

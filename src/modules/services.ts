@@ -53,6 +53,8 @@ import { DataSubjectRequestService } from './compliance/data-subject-request.ser
 import { PERSONAL_DATA_SOURCES } from './personal-data';
 import { ErasureService } from './compliance/erasure.service';
 import { RetentionService } from './compliance/retention.service';
+import { ExportService } from './compliance/export.service';
+import { EXPORT_KINDS } from './export-kinds';
 
 /** The business services, wired to each other. They need nothing from the outside. */
 export interface DomainServices {
@@ -136,6 +138,8 @@ export interface Services extends DomainServices {
   purchaseOrderSending: PurchaseOrderSending;
   /** Data subject requests (ACCESS bundles at `/documents/data-subject-bundles/…`, ERASURE). */
   dataSubjectRequests: DataSubjectRequestService;
+  /** Exports of lists (`createExport`), their job and their downloads (`/exports/…`). */
+  exports: ExportService;
 }
 
 export interface DomainSettings {
@@ -377,5 +381,6 @@ export function createServices(deps: {
     purchaseOrderDocuments,
     purchaseOrderSending,
     dataSubjectRequests,
+    exports: new ExportService(EXPORT_KINDS, jobs, deps.attachments.links, clock),
   };
 }

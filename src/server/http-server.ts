@@ -24,6 +24,7 @@ import { attachmentEndpoint, isAttachmentRequest } from './attachment-http';
 import { documentEndpoint, isDocumentRequest } from './document-http';
 import { clientIpOf } from './client-ip';
 import { bankStatementEndpoint, isBankStatementRequest } from './bank-statement-http';
+import { exportEndpoint, isExportRequest } from './export-http';
 import { requestLog } from './request-log';
 import { attachGraphQLWebSocket } from './websocket';
 import { webApp } from './web-app';
@@ -198,6 +199,8 @@ export async function startServer(
   const attachments = attachmentEndpoint({ orm, services, logger });
   // Invoice and payslip PDFs (document-http.ts).
   const documents = documentEndpoint({ orm, services, logger });
+  // Exports' files and manifests, streamed out of PostgreSQL (export-http.ts).
+  const exportFiles = exportEndpoint({ orm, services, logger, clientIpOf });
   // Bank statement files past GraphQL's body limit (bank-statement-http.ts).
   const bankStatements = bankStatementEndpoint({
     orm,
@@ -217,6 +220,10 @@ export async function startServer(
       }
       if (isDocumentRequest(req)) {
         if (withinRequestLimits(req, res)) documents(req, res, requestId);
+        return;
+      }
+      if (isExportRequest(req)) {
+        if (withinRequestLimits(req, res)) exportFiles(req, res, requestId);
         return;
       }
       if (isBankStatementRequest(req)) {

@@ -155,6 +155,7 @@ async function openBackOffice(
     jobs.define(retentionJob(database.orm, services.retention));
     jobs.define(replenishmentJob(database.orm, services.replenishment));
     jobs.define(maintenanceDueJob(database.orm, services.maintenance));
+    jobs.define(services.exports.exportJob(database.orm, database.url));
     jobs.define(new SlaSweep(database.orm, services.support, jobs, clock).definition());
     jobs.define(
       new PendingAutoSolve(

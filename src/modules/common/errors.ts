@@ -74,6 +74,8 @@ export enum UserErrorCode {
   LEGAL_HOLD = 'LEGAL_HOLD',
   /** Enabling a retention policy whose current settings were never previewed (a dry run). */
   PREVIEW_REQUIRED = 'PREVIEW_REQUIRED',
+  /** An export of a list the viewer may not read (the journal without `ledger.read`, …). */
+  EXPORT_NOT_ALLOWED = 'EXPORT_NOT_ALLOWED',
 }
 
 /**

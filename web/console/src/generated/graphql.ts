@@ -361,6 +361,8 @@ export type UserErrorCode =
   | 'EMAIL_TAKEN'
   /** Employees the payment file would pay have no bank account of its kind in force on its execution date (the message names them). */
   | 'EMPLOYEE_BANK_ACCOUNT_MISSING'
+  /** You may not read the list this export would hold (see `ExportKind`): nothing was exported. */
+  | 'EXPORT_NOT_ALLOWED'
   /** The job opening has already hired as many people as its headcount. */
   | 'HEADCOUNT_FILLED'
   /** The idempotency key was already used with different input; use a new key for a new request. */
