@@ -182,6 +182,14 @@ describe('promise-bearing properties', () => {
     await change(
       'createExport(input: { kind: JOURNAL, format: CSV }) { export { id } userErrors { code } }',
     );
+    // An erasure answered, with what it erased and what it kept.
+    const erasure = await change(
+      'openDataSubjectRequest(input: { kind: ERASURE, email: "grace@cobol.example" }) { request { id } userErrors { code } }',
+    );
+    const erasureId = (erasure as { request: { id: string } }).request.id;
+    await change(
+      `fulfilDataSubjectRequest(input: { requestId: "${erasureId}" }) { userErrors { code } }`,
+    );
     await change(
       'runPayroll(input: { periodStart: "2030-01-01", periodEnd: "2030-01-31" }) { userErrors { code } }',
     );
@@ -375,6 +383,7 @@ describe('promise-bearing properties', () => {
     const given: Record<string, Record<string, string>> = {
       salaryAccessLog: { employeeId: JSON.stringify(adminId) },
       ticket: { id: JSON.stringify(mailedTicketId) },
+      previewRetention: { recordClass: 'CLOSED_TICKETS' },
     };
     // Fields that take no id first; then those that do, with ids the first answers held.
     for (const takesId of [false, true]) {

@@ -176,10 +176,6 @@ export const NOT_COLLECTED: Readonly<Record<string, { columns: readonly string[]
       columns: ['columns', 'error', 'format', 'kind', 'scope', 'sha256', 'status'],
       why: 'an export of a list: its settings and manifest (the file is the list, read by who may read it)',
     },
-    data_export_chunk: {
-      columns: ['bytes'],
-      why: "an export's file: a copy of a list for reporting tools and auditors, kept as exported",
-    },
     retention_policy: {
       columns: ['action', 'previewed_fingerprint', 'record_class'],
       why: 'a retention setting',
