@@ -39,8 +39,8 @@ export class Migration20261207134744_compliance extends Migration {
     this.addSql(`insert into "audit_chain_head" ("id") values (1);`);
     this.addSql(`create sequence "audit_record_commit_seq";`);
     this.addSql(sqlFunction('events/audit_record_digest', 'e68e70a0d56d'));
-    this.addSql(sqlFunction('events/audit_record_seal', 'b80fffeef231'));
-    this.addSql(sqlFunction('events/audit_record_append_only', '58229e8898b3'));
+    this.addSql(sqlFunction('events/audit_record_seal', '09432dc394eb'));
+    this.addSql(sqlFunction('events/audit_record_append_only', '0a1f4f8c2c81'));
   }
 
   override async down(): Promise<void> {

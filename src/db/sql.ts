@@ -95,7 +95,9 @@ export async function runLockingSql<T extends object = Record<string, unknown>>(
   const record = audit?.claim(undefined);
   if (!audit || !record) return run<T>(em, sql, params, 'locking');
   // The statement is a transaction of its own: the mutation's audit record goes in its WITH
-  // clause, so it commits with it (db/audit-hook.ts).
+  // clause, so it commits with it (db/audit-hook.ts). PostgreSQL runs a data-modifying WITH that
+  // nothing reads after the main query, so the record takes the commit lock after the
+  // statement's own locks, as the commit would.
   const audited = /^\s*WITH\s/i.test(sql)
     ? sql.replace(/^\s*WITH\s/i, `WITH audited AS (${record.sql}), `)
     : `WITH audited AS (${record.sql}) ${sql}`;

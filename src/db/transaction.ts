@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { pendingAudit } from './audit-hook';
+import { runSql } from './sql';
 
 /** PostgreSQL SQLSTATEs worth retrying: the transaction lost a race, not a rule. */
 const RETRYABLE = new Set(['40001' /* serialization_failure */, '40P01' /* deadlock_detected */]);
@@ -46,11 +47,13 @@ export function inTransaction<T>(
     let audited = false;
     try {
       const result = await work(tx);
-      // The mutation's audit record, in the same commit (db/audit-hook.ts).
+      // The mutation's audit record, in the same commit (db/audit-hook.ts): written last, after
+      // the unit of work is flushed, since it takes the commit lock and holds it to the end.
       const record = audit?.claim(result);
       if (record) {
         audited = true;
-        await tx.execute(record.sql, record.params);
+        await tx.flush();
+        await runSql(tx, record.sql, record.params);
       }
       await tx.commit(); // flushes the unit of work first
       if (audited) audit?.settle(true);

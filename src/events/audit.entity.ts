@@ -26,12 +26,14 @@ export enum AuditResult {
 /**
  * One record of the audit trail. The rules the database keeps (sql/audit_record_seal.sql,
  * sql/audit_record_append_only.sql):
- * - a record takes its `seq` and `at` at COMMIT, in commit order (the event log's commit lock),
- *   and with them `prev_hash` (the hash of the record before it in seq order) and `hash`
- *   (`audit_record_digest`); so removing or editing a record breaks the chain after it;
- * - a sealed record never changes, and none is deleted except by the retention run of the audit
- *   trail, which moves the chain's anchor (`audit_chain_head`) past what it deletes.
- * `detail` never holds personal data: inputs are redacted before they are recorded (audit-log.ts).
+ * - a record takes its `seq`, `at`, `prev_hash` (the hash of the record before it in seq order)
+ *   and `hash` (`audit_record_digest`) as it is written, under the event log's commit lock, which
+ *   it holds until its transaction ends: seq order is commit order, and removing or editing a
+ *   record breaks the chain after it;
+ * - a record never changes, and none is deleted except by the retention run of the audit trail,
+ *   which moves the chain's anchor (`audit_chain_head`) past what it deletes.
+ * `detail` never holds personal data: inputs are redacted before they are recorded
+ * (server/audit-mutations.ts).
  */
 @Entity({ tableName: 'audit_record' })
 @Unique({ name: 'audit_record_seq_unique', properties: ['seq'] })
@@ -42,11 +44,11 @@ export class AuditRecord {
   @PrimaryKey({ type: new BigIntType('number'), autoincrement: true })
   id!: number;
 
-  /** Commit order; null only until the recording transaction commits. */
+  /** Commit order: set as the record is written (null only in one written by hand). */
   @Property({ type: new BigIntType('number'), nullable: true })
   seq: number | null = null;
 
-  /** When the act committed (null only until then). */
+  /** When the act was recorded: just before its transaction committed. */
   @Property({ type: 'timestamptz', nullable: true })
   at: Date | null = null;
 
