@@ -51,11 +51,6 @@ export interface Config {
   booksCurrency: string;
   /** Days of events kept replayable for resuming subscriptions; older ones are archived. */
   eventRetentionDays: number;
-  /**
-   * Days a rejected candidate's personal data is kept before it is anonymised, unless they
-   * consented to be kept (RECRUITING_RETENTION_DAYS, default 180).
-   */
-  recruitingRetentionDays: number;
   /** Days a data subject request has to be answered in, from when it is opened (DSR_DUE_DAYS, default 30). */
   dsrDueDays: number;
   /**
@@ -265,13 +260,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ),
     booksCurrency: parseCurrency('BOOKS_CURRENCY', env.BOOKS_CURRENCY, 'USD'),
     eventRetentionDays: parseInteger('EVENT_RETENTION_DAYS', env.EVENT_RETENTION_DAYS, 30, 1, 3650),
-    recruitingRetentionDays: parseInteger(
-      'RECRUITING_RETENTION_DAYS',
-      env.RECRUITING_RETENTION_DAYS,
-      180,
-      1,
-      3650,
-    ),
     dsrDueDays: parseInteger('DSR_DUE_DAYS', env.DSR_DUE_DAYS, 30, 1, 90),
     poApprovalThresholdMinor: parseAmount(
       'PO_APPROVAL_THRESHOLD',

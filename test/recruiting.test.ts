@@ -1,7 +1,4 @@
-import {
-  RECRUITING_RETENTION_CRON,
-  RECRUITING_RETENTION_JOB,
-} from '../src/modules/people/recruiting-retention';
+import { RETENTION_CRON, RETENTION_JOB } from '../src/modules/compliance/retention.job';
 import {
   AddApplicationDocument,
   ApplicationByIdDocument,
@@ -636,11 +633,11 @@ describe('recruiting: openings, applications, interviews, offers, hires and rete
     ]);
   });
 
-  it('anonymises rejected candidates after the retention period, unless they consented', async () => {
+  it('anonymises rejected candidates after the retention period (the REJECTED_APPLICANTS policy), unless they consented', async () => {
     const [cron] = await sql<{ cron: string }>('SELECT cron FROM pgboss.schedule WHERE name = ?', [
-      RECRUITING_RETENTION_JOB,
+      RETENTION_JOB,
     ]);
-    expect(cron?.cron).toBe(RECRUITING_RETENTION_CRON);
+    expect(cron?.cron).toBe(RETENTION_CRON);
     const opening = await openOpening();
     const forgotten = await applied(opening.id, false);
     const consenting = await applied(opening.id, true);
@@ -659,7 +656,7 @@ describe('recruiting: openings, applications, interviews, offers, hires and rete
     expect(await mailsTo(forgotten.candidate.email as string)).toBeGreaterThan(0);
     const rejectedAt = clock.now().getTime();
     const runRetention = async () => {
-      const id = await server.backdesk.jobs.enqueue(undefined, RECRUITING_RETENTION_JOB, {});
+      const id = await server.backdesk.jobs.enqueue(undefined, RETENTION_JOB, {});
       await until(
         () =>
           sql<{ state: string }>('SELECT state::text AS state FROM pgboss.job WHERE id = ?', [id]),

@@ -76,14 +76,14 @@ async function hold(typeName: string, id: string, reason: string) {
 }
 
 describe('retention policies', () => {
-  it('lists the six policies, disabled, with their defaults', async () => {
+  it('lists the six policies with their defaults, disabled but for rejected applicants', async () => {
     const result = await server.request(RetentionPoliciesDocument, {}, compliance);
     expect(
       result.data?.retentionPolicies.map((p) => [p.recordClass, p.keepDays, p.action, p.enabled]),
     ).toEqual([
       ['CLOSED_TICKETS', 730, 'ANONYMIZE', false],
       ['INACTIVE_CUSTOMERS', 1095, 'ANONYMIZE', false],
-      ['REJECTED_APPLICANTS', 180, 'ANONYMIZE', false],
+      ['REJECTED_APPLICANTS', 180, 'ANONYMIZE', true],
       ['EVENT_LOG', 365, 'DELETE', false],
       ['AUDIT_TRAIL', 2555, 'DELETE', false],
       ['ATTACHMENTS', 730, 'DELETE', false],

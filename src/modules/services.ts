@@ -149,8 +149,6 @@ export interface DomainSettings {
   clock?: Clock;
   /** Make a satisfaction survey when an agent solves a ticket (CSAT_SURVEYS; default true). */
   csatSurveys?: boolean;
-  /** Days a rejected candidate's data is kept (RECRUITING_RETENTION_DAYS; default 180). */
-  recruitingRetentionDays?: number;
   /** Days a data subject request is due in (DSR_DUE_DAYS; default 30). */
   dsrDueDays?: number;
   /** Purchase orders above this, in minor units, wait for approval (PO_APPROVAL_THRESHOLD; default 1000.00). */
@@ -193,11 +191,7 @@ export function createDomainServices(settings: DomainSettings = {}): DomainServi
   // After the checklists' listener: the offboarding checklist exists when custody adds to it.
   employees.onTermination(custody);
   const legalHolds = new LegalHoldService(customers, employees, support, clock);
-  const recruiting = new RecruitingService(
-    employees,
-    clock,
-    settings.recruitingRetentionDays ?? 180,
-  );
+  const recruiting = new RecruitingService(employees, clock);
   return {
     customers,
     catalog,

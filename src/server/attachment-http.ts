@@ -97,6 +97,31 @@ function refuse(req: IncomingMessage, res: ServerResponse, refusal: Refusal): vo
   req.resume();
 }
 
+/** The signed link of a download's query (`?expires=…&signature=…`), or undefined without one. */
+export function signedLinkOf(
+  req: IncomingMessage,
+): { expires: string; signature: string } | undefined {
+  const query = new URL(req.url ?? '', 'http://localhost').searchParams;
+  const expires = query.get('expires');
+  const signature = query.get('signature');
+  return expires === null && signature === null
+    ? undefined
+    : { expires: expires ?? '', signature: signature ?? '' };
+}
+
+/** Refuses a download asked for with another method than GET or HEAD (405); whether it may go on. */
+export function isReadRequest(req: IncomingMessage, res: ServerResponse, what: string): boolean {
+  const method = (req.method ?? 'GET').toUpperCase();
+  if (method === 'GET' || method === 'HEAD') return true;
+  res.setHeader('allow', 'GET, HEAD');
+  answerRefusal(res, {
+    status: 405,
+    code: 'METHOD_NOT_ALLOWED',
+    message: `${what} is read with GET`,
+  });
+  return false;
+}
+
 export function answerRefusal(res: ServerResponse, refusal: Refusal): void {
   if (res.headersSent || res.destroyed) return;
   if (refusal.unread) res.setHeader('connection', 'close');
@@ -269,16 +294,10 @@ export function attachmentEndpoint(deps: {
     res: ServerResponse,
     attachmentId: number,
   ): Promise<void> => {
-    const query = new URL(req.url ?? '', 'http://localhost').searchParams;
-    const expires = query.get('expires');
-    const signature = query.get('signature');
     const { em, viewer } = await authenticate(req);
     const attachment = await attachments.download({ em }, viewer, {
       attachmentId,
-      link:
-        expires === null && signature === null
-          ? undefined
-          : { expires: expires ?? '', signature: signature ?? '' },
+      link: signedLinkOf(req),
     });
     res.statusCode = 200;
     const charset = attachment.contentType.startsWith('text/') ? '; charset=utf-8' : '';
@@ -305,14 +324,7 @@ export function attachmentEndpoint(deps: {
         message: 'POST a file here',
       });
     }
-    if (method !== 'GET' && method !== 'HEAD') {
-      res.setHeader('allow', 'GET, HEAD');
-      return answerRefusal(res, {
-        status: 405,
-        code: 'METHOD_NOT_ALLOWED',
-        message: 'An attachment is read with GET',
-      });
-    }
+    if (!isReadRequest(req, res, 'An attachment')) return;
     const attachmentId = attachmentIdOf(path);
     if (attachmentId === undefined)
       return answerRefusal(res, { status: 404, code: 'NOT_FOUND', message: 'No such attachment' });

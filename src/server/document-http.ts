@@ -9,7 +9,13 @@ import { AuditKind, AuditResult, recordAudit } from '../events/audit-trail';
 import type { Logger } from '../logger';
 import type { Services } from '../modules/services';
 import type { Viewer } from '../modules/common/viewer';
-import { answerRefusal, contentDisposition, pathOf } from './attachment-http';
+import {
+  answerRefusal,
+  contentDisposition,
+  isReadRequest,
+  pathOf,
+  signedLinkOf,
+} from './attachment-http';
 import { clientIpOf } from './client-ip';
 
 /**
@@ -150,25 +156,11 @@ export function documentEndpoint(deps: {
     res: ServerResponse,
     requester: { viewer?: Viewer; requestId: string },
   ): Promise<void> => {
-    const method = (req.method ?? 'GET').toUpperCase();
-    if (method !== 'GET' && method !== 'HEAD') {
-      res.setHeader('allow', 'GET, HEAD');
-      return answerRefusal(res, {
-        status: 405,
-        code: 'METHOD_NOT_ALLOWED',
-        message: 'A document is read with GET',
-      });
-    }
+    if (!isReadRequest(req, res, 'A document')) return;
     const target = targetOf(pathOf(req));
     if (!target)
       return answerRefusal(res, { status: 404, code: 'NOT_FOUND', message: 'No such document' });
-    const query = new URL(req.url ?? '', 'http://localhost').searchParams;
-    const expires = query.get('expires');
-    const signature = query.get('signature');
-    const link: DocumentLink | undefined =
-      expires === null && signature === null
-        ? undefined
-        : { expires: expires ?? '', signature: signature ?? '' };
+    const link: DocumentLink | undefined = signedLinkOf(req);
     const em = orm.em.fork();
     const { viewer } = await services.auth.authenticate(em, req.headers.authorization);
     requester.viewer = viewer;
@@ -193,7 +185,7 @@ export function documentEndpoint(deps: {
     res.setHeader('content-type', document.contentType);
     res.setHeader('content-length', document.content.length);
     res.setHeader('content-disposition', contentDisposition(document));
-    res.end(method === 'HEAD' ? undefined : document.content);
+    res.end(req.method?.toUpperCase() === 'HEAD' ? undefined : document.content);
   };
 
   return (req, res, requestId) => {

@@ -11,7 +11,14 @@ import {
   type ExportRefusalReason,
 } from '../modules/compliance/export.service';
 import type { Services } from '../modules/services';
-import { answerRefusal, contentDisposition, pathOf } from './attachment-http';
+import {
+  answerRefusal,
+  contentDisposition,
+  isReadRequest,
+  pathOf,
+  signedLinkOf,
+} from './attachment-http';
+import { clientIpOf } from './client-ip';
 
 /**
  * Exports over plain HTTP, streamed out of PostgreSQL chunk by chunk:
@@ -57,31 +64,17 @@ export function exportEndpoint(deps: {
   orm: MikroORM;
   services: Services;
   logger: Logger;
-  clientIpOf: (req: IncomingMessage) => string;
 }): (req: IncomingMessage, res: ServerResponse, requestId: string) => void {
   const { orm, services, logger } = deps;
   const exports = services.exports;
 
   const serve = async (req: IncomingMessage, res: ServerResponse, requestId: string) => {
+    if (!isReadRequest(req, res, 'An export')) return;
     const method = (req.method ?? 'GET').toUpperCase();
-    if (method !== 'GET' && method !== 'HEAD') {
-      res.setHeader('allow', 'GET, HEAD');
-      return answerRefusal(res, {
-        status: 405,
-        code: 'METHOD_NOT_ALLOWED',
-        message: 'An export is read with GET',
-      });
-    }
     const target = targetOf(pathOf(req));
     if (!target)
       return answerRefusal(res, { status: 404, code: 'NOT_FOUND', message: 'No such export' });
-    const query = new URL(req.url ?? '', 'http://localhost').searchParams;
-    const expires = query.get('expires');
-    const signature = query.get('signature');
-    const link: ExportLink | undefined =
-      expires === null && signature === null
-        ? undefined
-        : { expires: expires ?? '', signature: signature ?? '' };
+    const link: ExportLink | undefined = signedLinkOf(req);
     const em = orm.em.fork();
     const { viewer } = await services.auth.authenticate(em, req.headers.authorization);
     const row = await exports.authorizeDownload(
@@ -90,7 +83,7 @@ export function exportEndpoint(deps: {
         exportId: target.exportId,
         viewer,
         link,
-        actor: { ip: deps.clientIpOf(req), requestId },
+        actor: { ip: clientIpOf(req), requestId },
         what: target.what,
         extension: target.what === 'file' ? target.extension : undefined,
       },

@@ -200,7 +200,7 @@ export async function startServer(
   // Invoice and payslip PDFs (document-http.ts).
   const documents = documentEndpoint({ orm, services, logger });
   // Exports' files and manifests, streamed out of PostgreSQL (export-http.ts).
-  const exportFiles = exportEndpoint({ orm, services, logger, clientIpOf });
+  const exportFiles = exportEndpoint({ orm, services, logger });
   // Bank statement files past GraphQL's body limit (bank-statement-http.ts).
   const bankStatements = bankStatementEndpoint({
     orm,

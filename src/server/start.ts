@@ -23,7 +23,6 @@ import { RequestGuards } from './guards';
 import { JobQueue } from '../jobs/job-queue';
 import { MailSender } from '../mail/sender';
 import { Outbox } from '../mail/outbox';
-import { recruitingRetentionJob } from '../modules/people/recruiting-retention';
 import { retentionJob } from '../modules/compliance/retention.job';
 import { replenishmentJob } from '../modules/purchasing/replenishment.job';
 import { maintenanceDueJob } from '../modules/assets/maintenance.job';
@@ -108,7 +107,6 @@ async function openBackOffice(
         payrollWithholdingBasisPoints: config.payrollWithholdingBasisPoints,
         clock: options.clock,
         csatSurveys: config.csat.surveys,
-        recruitingRetentionDays: config.recruitingRetentionDays,
         dsrDueDays: config.dsrDueDays,
         poApprovalThresholdMinor: config.poApprovalThresholdMinor,
         maintenanceLabourRateMinor: config.maintenanceLabourRateMinor,
@@ -151,7 +149,6 @@ async function openBackOffice(
     jobs.define(services.employeeDocumentSending.sendDocumentJob(database.orm));
     jobs.define(services.dunningNoticeSending.runJob(database.orm, services.collections));
     jobs.define(services.trainingReminders.definition(database.orm));
-    jobs.define(recruitingRetentionJob(database.orm, services.recruiting));
     jobs.define(retentionJob(database.orm, services.retention));
     jobs.define(replenishmentJob(database.orm, services.replenishment));
     jobs.define(maintenanceDueJob(database.orm, services.maintenance));

@@ -45,7 +45,7 @@ export type AchAccountType =
 
 /** An application, as the candidate sent it. */
 export type AddApplicationInput = {
-  /** Whether they agree to be kept after a rejection; otherwise their personal data is anonymised after RECRUITING_RETENTION_DAYS. */
+  /** Whether they agree to be kept after a rejection; otherwise their personal data is anonymised by the REJECTED_APPLICANTS retention policy (180 days by default). */
   consentToRetain: boolean;
   /** Their email: a candidate who applied before is found again by it. */
   email: string;

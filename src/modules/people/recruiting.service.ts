@@ -38,7 +38,7 @@ import {
 } from './recruiting.entity';
 import { isFinalStage, stageMove } from './recruiting-stages';
 
-/** What `anonymiseExpired` writes in place of a candidate's name. */
+/** What anonymisation writes in place of a candidate's name. */
 export const ANONYMISED_NAME = 'Anonymised candidate';
 /** At most this many interviewers on one interview. */
 const MAX_INTERVIEWERS = 10;
@@ -86,7 +86,6 @@ export class RecruitingService {
   constructor(
     private readonly employees: EmployeeService,
     private readonly clock: Clock,
-    private readonly retentionDays: number,
   ) {}
 
   /** Candidate email goes out through this (none in the demo seed, which has no outbox). */
@@ -653,23 +652,6 @@ export class RecruitingService {
       );
       if (key !== null) await completeIdempotencyKey(tx, 'hireApplicant', key, String(employee.id));
       return { employeeId: employee.id };
-    });
-  }
-
-  /**
-   * The retention run: candidates whose every application was rejected more than
-   * `retentionDays` ago (by the clock), and who never consented to be kept, lose their name,
-   * email, phone, resumes, scorecard notes and offer answers, and the emails sent to them their
-   * address and text. Answers how many were anonymised.
-   */
-  async anonymiseExpired(
-    { em }: RequestScope,
-    retentionDays = this.retentionDays,
-  ): Promise<number> {
-    const cutoff = new Date(this.clock.now().getTime() - retentionDays * 86_400_000);
-    return inTransaction(em, async (tx) => {
-      const ids = (await this.expiredCandidates(tx, cutoff, null, true)).map((row) => row.id);
-      return this.anonymiseCandidates(tx, ids, { retentionDays });
     });
   }
 

@@ -401,7 +401,7 @@ export class AddApplicationInput {
 
   @Field(() => Boolean, {
     description:
-      'Whether they agree to be kept after a rejection; otherwise their personal data is anonymised after RECRUITING_RETENTION_DAYS.',
+      'Whether they agree to be kept after a rejection; otherwise their personal data is anonymised by the REJECTED_APPLICANTS retention policy (180 days by default).',
   })
   consentToRetain!: boolean;
 }
